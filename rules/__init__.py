@@ -1,0 +1,1 @@
+"""Text in, findings out: directives, assignees, deadlines, recurrence, document metadata. Pure."""

@@ -1,0 +1,1 @@
+"""The Docket daemon: settings, database, mailbox, processing loop, scheduler and admin CLI."""

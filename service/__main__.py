@@ -1,0 +1,4 @@
+"""`python -m service` behaves like `docket`."""
+from service.cli import main
+
+main()

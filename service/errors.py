@@ -1,0 +1,35 @@
+"""The project's own exception types; adapters translate library errors into these."""
+from __future__ import annotations
+
+
+class DocketError(Exception):
+    """Base of every error Docket raises on purpose."""
+
+
+class ConfigError(DocketError):
+    """A setting is missing or malformed."""
+
+
+class SchemaError(DocketError):
+    """The database schema is missing or older than this code."""
+
+
+class MailboxError(DocketError):
+    """The mailbox could not be reached or answered wrongly."""
+
+
+class SendError(DocketError):
+    """Outgoing mail could not be delivered."""
+
+    def __init__(self, message: str, *, permanent: bool = False, code: int | None = None) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+        self.code = code
+
+
+class NotFoundError(DocketError):
+    """An ID given on the command line names nothing."""
+
+
+class InputError(DocketError):
+    """A value given by an admin is invalid; nothing was changed."""
