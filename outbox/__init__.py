@@ -1,0 +1,1 @@
+"""Outgoing mail: compose, enqueue in the caller's transaction, deliver later from the outbox table."""

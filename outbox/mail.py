@@ -1,0 +1,60 @@
+"""The value object for one outgoing mail, and its rendering as an RFC 5322 message."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import format_datetime
+from datetime import datetime
+
+AUTO_HEADERS = {
+    "Auto-Submitted": "auto-generated",
+    "X-Auto-Response-Suppress": "All",
+    "Precedence": "bulk",
+}
+MAX_SUBJECT = 160
+_CONTROL = re.compile(r"[\r\n\t\x00-\x1f\x7f]+")
+
+
+def clean_header(value: str, *, limit: int = MAX_SUBJECT) -> str:
+    """Text from a notice never breaks a header: no CR/LF, and cut on a word with an ellipsis."""
+    text = _CONTROL.sub(" ", value).strip()
+    text = re.sub(r"\s{2,}", " ", text)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-") + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMail:
+    kind: str  # confirmation | failure | assignment | reminder | escalation | digest | reply
+    to: tuple[str, ...]
+    subject: str
+    text: str
+    html: str | None = None
+    cc: tuple[str, ...] = ()
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    extra_headers: dict[str, str] = field(default_factory=dict)
+
+
+def render_message(
+    *, from_addr: str, to: list[str], cc: list[str], subject: str, text: str, html: str | None,
+    message_id: str, headers: dict[str, str], date: datetime,
+) -> EmailMessage:
+    """Build the wire message; every header value is cleaned again here, whatever its origin."""
+    msg = EmailMessage()
+    msg["From"] = from_addr
+    msg["To"] = ", ".join(to)
+    if cc:
+        msg["Cc"] = ", ".join(cc)
+    msg["Subject"] = clean_header(subject)
+    msg["Message-ID"] = message_id
+    msg["Date"] = format_datetime(date)
+    for name, value in {**AUTO_HEADERS, **headers}.items():
+        msg[name] = clean_header(str(value), limit=990)
+    msg.set_content(text)
+    if html:
+        msg.add_alternative(html, subtype="html")
+    return msg

@@ -1,0 +1,91 @@
+"""Deliver due outbox rows: claim, send, then mark sent / retry with backoff / dead, one row at a time."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from outbox.backoff import GIVE_UP_AFTER, next_delay
+from outbox.mail import render_message
+from outbox.senders import Sender
+from service.errors import SendError
+from service.models import OutboxMessage
+from service.stages import OutboxStatus
+
+log = logging.getLogger("docket.outbox")
+CLAIM_LEASE = timedelta(minutes=5)  # a row left 'sending' by a crashed worker is retried after this
+
+
+@dataclass(frozen=True, slots=True)
+class RelayResult:
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+
+
+def _claim(session: Session, now: datetime) -> OutboxMessage | None:
+    due = or_(
+        OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.RETRY]),
+        (OutboxMessage.status == OutboxStatus.SENDING),
+    )
+    stmt = (
+        select(OutboxMessage)
+        .where(due, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    row = session.scalars(stmt).first()
+    if row is not None:
+        row.status = OutboxStatus.SENDING
+        row.attempts += 1
+        row.next_attempt_at = now + CLAIM_LEASE
+    return row
+
+
+def deliver_due(sessions: sessionmaker[Session], sender: Sender, *, from_addr: str, now: datetime, limit: int = 500) -> RelayResult:
+    """Send what is due now. The claim is committed first, so two workers never send one row at once."""
+    sent = retried = dead = 0
+    for _ in range(limit):
+        with sessions.begin() as session:
+            row = _claim(session, now)
+            if row is None:
+                break
+            row_id = row.id
+            msg = render_message(
+                from_addr=from_addr, to=row.to_addrs, cc=row.cc_addrs, subject=row.subject, text=row.body_text,
+                html=row.body_html, message_id=row.message_id, headers=row.headers, date=row.created_at,
+            )
+            recipients = [*row.to_addrs, *row.cc_addrs]
+        try:
+            sender.send(msg, from_addr=from_addr, recipients=recipients)
+        except SendError as err:
+            outcome = _record_failure(sessions, row_id, err, now)
+            dead += outcome == OutboxStatus.DEAD
+            retried += outcome == OutboxStatus.RETRY
+            continue
+        with sessions.begin() as session:
+            done = session.get(OutboxMessage, row_id)
+            assert done is not None
+            done.status, done.sent_at, done.last_error = OutboxStatus.SENT, now, None
+        sent += 1
+    return RelayResult(sent=sent, retried=retried, dead=dead)
+
+
+def _record_failure(sessions: sessionmaker[Session], row_id: int, err: SendError, now: datetime) -> OutboxStatus:
+    with sessions.begin() as session:
+        row = session.get(OutboxMessage, row_id)
+        assert row is not None
+        row.last_error = str(err)
+        give_up = row.give_up_at or (row.created_at + GIVE_UP_AFTER)
+        if err.permanent or now >= give_up:
+            row.status = OutboxStatus.DEAD
+            log.error("outbox %s dead after %s attempts: %s", row.id, row.attempts, err)
+        else:
+            row.status = OutboxStatus.RETRY
+            row.next_attempt_at = now + next_delay(row.attempts)
+            log.warning("outbox %s will retry: %s", row.id, err)
+        return row.status

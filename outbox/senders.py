@@ -1,0 +1,124 @@
+"""Ways to hand a message over: SMTP (STARTTLS, SMTPS, AUTH) or a Maildir folder (embedded default)."""
+from __future__ import annotations
+
+import mailbox
+import smtplib
+import socket
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from service.errors import ConfigError, SendError
+
+
+class Sender(Protocol):
+    def send(self, msg: EmailMessage, *, from_addr: str, recipients: list[str]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def classify(code: int | None) -> bool:
+    """True when a failure is permanent: 5xx except 552 (RFC 5321 lets 552 be retried)."""
+    return code is not None and 500 <= code < 600 and code != 552
+
+
+class MaildirSender:
+    """Writes each outgoing message as a file into a Maildir (the embedded default)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        for sub in ("cur", "new", "tmp"):
+            path.joinpath(sub).mkdir(parents=True, exist_ok=True)
+        self._box = mailbox.Maildir(str(path), create=True)
+
+    def send(self, msg: EmailMessage, *, from_addr: str, recipients: list[str]) -> None:
+        try:
+            self._box.add(msg)
+        except OSError as err:
+            raise SendError(f"cannot write to {self.path}: {err}") from err
+
+    def close(self) -> None:
+        self._box.close()
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpUrl:
+    host: str
+    port: int
+    implicit_tls: bool
+    starttls: bool
+    user: str
+    password: str
+
+
+def parse_smtp_url(url: str) -> SmtpUrl:
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ConfigError(f"DOCKET_SMTP {url!r}: use smtps://[user:pass@]host[:port], smtp://[user:pass@]host:port or maildir:PATH")
+    tls_off = parse_qs(parts.query).get("tls", [""])[0] == "off"
+    if tls_off and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise ConfigError("DOCKET_SMTP: ?tls=off is allowed on loopback only")
+    return SmtpUrl(
+        host=parts.hostname,
+        port=parts.port or (465 if parts.scheme == "smtps" else 587),
+        implicit_tls=parts.scheme == "smtps",
+        starttls=parts.scheme == "smtp" and not tls_off,
+        user=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+    )
+
+
+class SmtpSender:
+    """One connection, opened lazily and reused for a batch; errors become SendError(permanent=...)."""
+
+    def __init__(self, url: SmtpUrl, *, cafile: Path | None = None, timeout: float = 30.0) -> None:
+        self.url, self.timeout = url, timeout
+        self.context = ssl.create_default_context(cafile=str(cafile) if cafile else None)
+        self._conn: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        url = self.url
+        if url.implicit_tls:
+            conn: smtplib.SMTP = smtplib.SMTP_SSL(url.host, url.port, timeout=self.timeout, context=self.context)
+        else:
+            conn = smtplib.SMTP(url.host, url.port, timeout=self.timeout)
+            if url.starttls:
+                conn.starttls(context=self.context)
+        if url.user:
+            conn.login(url.user, url.password)
+        return conn
+
+    def send(self, msg: EmailMessage, *, from_addr: str, recipients: list[str]) -> None:
+        try:
+            if self._conn is None:
+                self._conn = self._connect()
+            refused = self._conn.send_message(msg, from_addr=from_addr, to_addrs=recipients)
+        except smtplib.SMTPRecipientsRefused as err:
+            self.close()
+            codes = [code for code, _ in err.recipients.values()]
+            raise SendError(f"all recipients refused: {err.recipients}", permanent=all(classify(c) for c in codes), code=codes[0] if codes else None) from err
+        except smtplib.SMTPResponseException as err:
+            self.close()
+            raise SendError(f"SMTP {err.smtp_code}: {err.smtp_error!r}", permanent=classify(err.smtp_code), code=err.smtp_code) from err
+        except (smtplib.SMTPException, OSError, socket.timeout) as err:
+            self.close()
+            raise SendError(f"SMTP unavailable: {err}") from err
+        if refused:
+            raise SendError(f"some recipients refused: {refused}", permanent=False)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.quit()
+            except (smtplib.SMTPException, OSError):
+                pass  # the connection is being dropped anyway
+            self._conn = None
+
+
+def open_sender(url: str, *, cafile: Path | None = None) -> Sender:
+    if url.startswith("maildir:"):
+        return MaildirSender(Path(url.removeprefix("maildir:")).expanduser().resolve())
+    return SmtpSender(parse_smtp_url(url), cafile=cafile)

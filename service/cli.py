@@ -1,0 +1,134 @@
+"""The `docket` command: thin Typer commands that parse, call one function, and print.
+
+Imports are lazy so that `docket tasks list` starts quickly; a DocketError becomes a one-line
+message on stderr and exit status 1.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(
+    name="docket",
+    help="Docket: turns directives in forwarded official notices into tracked tasks, with reminders and escalation.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema: apply migrations, show the version.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def fail(message: str, code: int = 1) -> None:
+    typer.echo(f"docket: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def load_app(now: str | None = None, **overrides: str):  # type: ignore[no-untyped-def]
+    """Settings → App, with an optional fixed clock from --now."""
+    from service.clock import FixedClock, parse_now
+    from service.config import load_settings
+    from service.wiring import build_app
+
+    settings = load_settings(**overrides)
+    clock = FixedClock(parse_now(now, settings.tz)) if now else None
+    return build_app(settings, clock)
+
+
+def guarded(fn):  # type: ignore[no-untyped-def]
+    """Turn the project's own errors into a clear one-line message and exit status 1."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+        from service.errors import DocketError
+
+        try:
+            return fn(*args, **kwargs)
+        except DocketError as err:
+            fail(str(err))
+
+    return wrapper
+
+
+@db_app.command("upgrade")
+@guarded
+def db_upgrade() -> None:
+    """Apply every pending migration to DOCKET_DATABASE_URL."""
+    from service.schema import upgrade
+
+    application = load_app()
+    revision = upgrade(application.engine)
+    typer.echo(f"database at revision {revision}")
+
+
+@db_app.command("current")
+@guarded
+def db_current() -> None:
+    """Show the schema revision of the database and the one this code needs."""
+    from service.schema import current_revision, head_revision
+
+    application = load_app()
+    typer.echo(f"database: {current_revision(application.engine) or '(none)'}; code: {head_revision()}")
+
+
+@app.command("config")
+def config_command() -> None:
+    """List every setting: its environment variable, default and meaning (also readable from docket.toml)."""
+    from service.config import describe_settings
+
+    for env, default, description in describe_settings():
+        typer.echo(f"{env}\n    default: {default}\n    {description}\n")
+
+
+@app.command("run")
+@guarded
+def run_command(
+    once: Annotated[bool, typer.Option("--once", help="Do one pass (intake, process, schedule, deliver) and exit.")] = False,
+    now: Annotated[Optional[str], typer.Option(help="Run as if it were this ISO datetime (tests, checks).")] = None,
+) -> None:
+    """Run the daemon: read the mailbox, extract tasks, send mail, remind and escalate."""
+    from service.daemon import run_daemon
+
+    application = load_app(now)
+    run_daemon(application, once=once)
+
+
+@app.command("demo")
+@guarded
+def demo_command(
+    folder: Annotated[Path, typer.Option("--dir", help="Where the demo office lives.")] = Path("docket-demo"),
+) -> None:
+    """Set up a sample office with one forwarded notice, run one pass, print the tasks and the confirmation."""
+    from service.demo_command import run_demo
+
+    run_demo(folder.resolve())
+
+
+def _register_optional_commands() -> None:
+    """Sub-command modules, each owned by its own issue; absent modules simply add nothing."""
+    import importlib
+
+    for module_name, attr in (("service.cli_extract", "register"), ("service.cli_admin", "register"), ("service.cli_ops", "register")):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as err:
+            if err.name != module_name:
+                raise
+            continue
+        getattr(module, attr)(app)
+
+
+_register_optional_commands()
+
+
+def main() -> None:
+    app(prog_name="docket")
+
+
+if __name__ == "__main__":
+    main()
+    sys.exit(0)

@@ -1,0 +1,1 @@
+"""`docket demo`: a sample office, one forwarded notice in a Maildir inbox, one pass of the loop."""

@@ -1,0 +1,207 @@
+"""ProcessRunner: a stored raw message → triage → extraction → notice, tasks and mails, in ONE transaction.
+
+A message that fails is parked as FAILED with its error, in its own transaction, and its sender is
+told what could not be read; the raw bytes stay for `docket notices reprocess`.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from extractors.base import ExtractedMessage, ExtractionError
+from outbox import compose
+from outbox.enqueue import enqueue
+from service.errors import DocketError
+from service.models import InboundMessage, Task
+from service.register import register
+from service.stages import Role, Stage
+from service.triage import loop_reason, sender_reason
+from service.wiring import App
+
+log = logging.getLogger("docket.process")
+LEASE = timedelta(minutes=10)
+MAX_ATTEMPTS = 3  # a message that crashed the worker this often is parked for a human
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    stage: Stage
+    disposition: str
+    error: str | None = None
+    notice_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskView:
+    """What the mail templates show of a task."""
+
+    id: int
+    text: str
+    quote: str
+    lead_names: list[str]
+    support_names: list[str]
+    deadline: object
+    recurrence: str | None
+    confidence: float
+    needs_review: bool
+
+
+def task_view(task: Task) -> TaskView:
+    quote = task.text if len(task.text) <= 160 else task.text[:157].rsplit(" ", 1)[0] + "…"
+    return TaskView(task.id, task.text, quote, task.unit_names(Role.LEAD), task.unit_names(Role.SUPPORT),
+                    task.deadline, task.recurrence, task.confidence, task.needs_review)
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def claim_next(app: App, now: datetime, owner: str) -> int | None:
+    """Lease one received message; leases of crashed workers expire, so nothing is stuck for long."""
+    with app.sessions.begin() as session:
+        stmt = (
+            select(InboundMessage)
+            .where(InboundMessage.stage == Stage.RECEIVED,
+                   or_(InboundMessage.lease_until.is_(None), InboundMessage.lease_until < now))
+            .order_by(InboundMessage.id).limit(1).with_for_update(skip_locked=True)
+        )
+        row = session.scalars(stmt).first()
+        if row is None:
+            return None
+        row.attempts += 1
+        row.lease_owner, row.lease_until = owner, now + LEASE
+        return row.id
+
+
+def process_pending(app: App, *, limit: int | None = None) -> int:
+    """Process received messages until none is left (or limit); returns how many were handled."""
+    owner, done = worker_id(), 0
+    while limit is None or done < limit:
+        now = app.clock.now()
+        row_id = claim_next(app, now, owner)
+        if row_id is None:
+            break
+        process_one(app, row_id, now=now)
+        done += 1
+    return done
+
+
+def process_one(app: App, row_id: int, *, now: datetime) -> Outcome:
+    try:
+        with app.sessions.begin() as session:
+            row = session.get(InboundMessage, row_id)
+            assert row is not None
+            outcome = _attempt_cap(row) or dispose(app, session, row, now=now)
+            _finish(row, outcome, now)
+        log.info("inbound %s message-id %s: %s (%s)", row_id, row.message_id, outcome.stage.value, outcome.disposition)
+        return outcome
+    except Exception as err:  # noqa: BLE001 - the runner is the one place that parks any failure
+        log.exception("inbound %s failed", row_id)
+        return park_failed(app, row_id, err, now=now)
+
+
+def _attempt_cap(row: InboundMessage) -> Outcome | None:
+    if row.attempts > MAX_ATTEMPTS:
+        return Outcome(Stage.FAILED, "gave-up", f"processing stopped the worker {row.attempts - 1} times")
+    return None
+
+
+def _finish(row: InboundMessage, outcome: Outcome, now: datetime) -> None:
+    row.stage, row.disposition, row.error = outcome.stage, outcome.disposition, outcome.error
+    row.notice_id = outcome.notice_id or row.notice_id
+    row.processed_at, row.lease_owner, row.lease_until = now, None, None
+
+
+def dispose(app: App, session: Session, row: InboundMessage, *, now: datetime) -> Outcome:
+    """Decide what this message is and act on it; the caller commits everything at once."""
+    if row.size > app.settings.max_message_bytes:
+        raise ExtractionError(f"message of {row.size} bytes exceeds the {app.settings.max_message_bytes}-byte limit")
+    from extractors.email_message import read_message
+
+    message = read_message(row.raw, limits=app.limits)
+    env = message.envelope
+    if reason := loop_reason(env, own_domain=app.settings.message_id_domain, own_address=app.settings.from_address):
+        return Outcome(Stage.IGNORED, reason)
+    if reason := sender_reason(env, allowed=app.allowed_senders):
+        return Outcome(Stage.QUARANTINED, "sender", reason)
+    from service import replies
+
+    if replies.is_reply(session, env):
+        return replies.handle_reply(app, session, row, message, now=now)
+    return register_message(app, session, row, message, now=now)
+
+
+def register_message(app: App, session: Session, row: InboundMessage, message: ExtractedMessage, *, now: datetime) -> Outcome:
+    from service.extraction import analyse_document
+    from service.units import directory_from_db
+
+    forwarder = parseaddr(message.envelope.sender or "")[1]
+    if not message.documents:
+        problems = [*message.warnings] or ["không tìm thấy văn bản nào trong thư (không có tệp .docx/.pdf hay nội dung văn bản)"]
+        _queue_unreadable(app, session, row, message, problems, now=now)
+        return Outcome(Stage.PROCESSED, "no-notice", "; ".join(problems))
+    directory = directory_from_db(session, app.directory)
+    notice_id, duplicate_all = None, True
+    for doc in message.documents:
+        findings = analyse_document(doc, directory=directory, calendar=app.calendar)
+        result = register(session, doc=doc, findings=findings, forwarder=forwarder, message_id=message.envelope.message_id,
+                          now=now, review_threshold=app.settings.review_threshold)
+        notice_id, duplicate_all = result.notice.id, duplicate_all and result.duplicate
+        tasks = result.notice.tasks if result.duplicate else result.new_tasks
+        mail = compose.confirmation(
+            notice=result.notice, tasks=[task_view(t) for t in tasks], forwarder=forwarder,
+            in_reply_to=message.envelope.message_id, warnings=[*message.warnings, *doc.warnings, *findings.warnings],
+            duplicate=result.duplicate, review_threshold=app.settings.review_threshold,
+        )
+        enqueue(session, mail, dedupe_key=f"confirmation:{row.id}:{result.notice.id}", now=now,
+                domain=app.settings.message_id_domain, notice_id=result.notice.id)
+        _queue_assignments(app, session, result, now=now)
+    return Outcome(Stage.PROCESSED, "duplicate" if duplicate_all else "registered", notice_id=notice_id)
+
+
+def _queue_assignments(app: App, session: Session, result: object, *, now: datetime) -> None:
+    """Assignment mails to each unit (outbox issue); a no-op until service.notify exists."""
+    try:
+        from service import notify
+    except ImportError:
+        return
+    notify.queue_assignments(app, session, result, now=now)
+
+
+def _queue_unreadable(app: App, session: Session, row: InboundMessage, message: ExtractedMessage | None,
+                      problems: list[str], *, now: datetime) -> None:
+    envelope = message.envelope if message else None
+    forwarder = parseaddr((envelope.sender if envelope else row.sender) or "")[1]
+    if not forwarder:
+        return
+    mail = compose.unreadable(forwarder=forwarder, subject=row.subject, in_reply_to=row.message_id, problems=problems)
+    enqueue(session, mail, dedupe_key=f"unreadable:{row.id}", now=now, domain=app.settings.message_id_domain)
+
+
+def park_failed(app: App, row_id: int, err: BaseException, *, now: datetime) -> Outcome:
+    """Own transaction: FAILED with the error text; the sender is told unless it is a loop or a stranger."""
+    error = f"{type(err).__name__}: {err}" if not isinstance(err, (DocketError, ExtractionError)) else str(err)
+    with app.sessions.begin() as session:
+        row = session.get(InboundMessage, row_id)
+        assert row is not None
+        outcome = Outcome(Stage.FAILED, "error", error)
+        _finish(row, outcome, now)
+        if _may_answer(app, row):
+            _queue_unreadable(app, session, row, None, [error], now=now)
+    return outcome
+
+
+def _may_answer(app: App, row: InboundMessage) -> bool:
+    """Only an allowed sender hears back about a failure: never feed a loop or a stranger."""
+    from extractors.base import EmailEnvelope
+
+    env = EmailEnvelope(sender=row.sender, sender_name=None, subject=row.subject, message_id=row.message_id,
+                        in_reply_to=None, references=(), date=None, headers={})
+    return sender_reason(env, allowed=app.allowed_senders) is None and (row.sender or "").lower() != app.settings.from_address.lower()

@@ -1,0 +1,56 @@
+"""One pass of the daemon, and the loop around it: intake → process → schedule → deliver."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from outbox.relay import RelayResult, deliver_due
+from outbox.senders import open_sender
+from service.intake import intake_once
+from service.mailbox import Mailbox, open_mailbox
+from service.process import process_pending
+from service.wiring import App
+
+log = logging.getLogger("docket.run")
+
+
+@dataclass(frozen=True, slots=True)
+class PassReport:
+    stored: int
+    processed: int
+    scheduled: int
+    delivery: RelayResult
+
+
+def schedule(app: App) -> int:
+    """Reminders, escalations, recurrences and digests due now (outbox issue); 0 until service.scheduler exists."""
+    try:
+        from service import scheduler
+    except ImportError:
+        return 0
+    return scheduler.run_due(app)
+
+
+def deliver(app: App) -> RelayResult:
+    sender = open_sender(app.settings.smtp, cafile=app.settings.smtp_cafile)
+    try:
+        return deliver_due(app.sessions, sender, from_addr=app.settings.from_address, now=app.clock.now())
+    finally:
+        sender.close()
+
+
+def run_pass(app: App, mailbox: Mailbox) -> PassReport:
+    stored = intake_once(app, mailbox)
+    processed = process_pending(app)
+    scheduled = schedule(app)
+    delivery = deliver(app)
+    log.info("pass: stored %s, processed %s, scheduled %s, sent %s", stored, processed, scheduled, delivery.sent)
+    return PassReport(stored, processed, scheduled, delivery)
+
+
+def run_once(app: App) -> PassReport:
+    mailbox = open_mailbox(app.settings.mailbox, settings=app.settings)
+    try:
+        return run_pass(app, mailbox)
+    finally:
+        mailbox.close()

@@ -1,0 +1,48 @@
+"""Who may create tasks, and which mail is a loop (pure: envelope in, reason out).
+
+Order matters and is the table TRIAGE below: loops first (never answered), then the sender check
+(quarantine, never answered), and only then de-duplication and extraction.
+"""
+from __future__ import annotations
+
+import re
+from email.utils import parseaddr
+
+from extractors.base import EmailEnvelope
+
+_AUTH_FAIL = re.compile(r"\b(dmarc|dkim|spf)\s*=\s*(fail|softfail|permerror)\b", re.IGNORECASE)
+_LOOP_PRECEDENCE = {"bulk", "junk", "auto_reply", "list"}
+_SYSTEM_LOCALPARTS = ("mailer-daemon", "postmaster", "noreply", "no-reply")
+
+
+def loop_reason(envelope: EmailEnvelope, *, own_domain: str, own_address: str) -> str | None:
+    """Why this message must never be answered (auto-reply, bounce, our own mail), or None."""
+    h = {k.lower(): v for k, v in envelope.headers.items()}
+    sender = (envelope.sender or "").lower()
+    checks = (
+        ("auto-submitted", h.get("auto-submitted", "no").strip().lower() not in ("", "no")),
+        ("x-autoreply", any(k in h for k in ("x-autoreply", "x-autorespond", "x-autoreply-from"))),
+        ("precedence", h.get("precedence", "").strip().lower() in _LOOP_PRECEDENCE),
+        ("empty return-path", h.get("return-path", "x").strip() in ("<>", "")),
+        ("delivery report", "multipart/report" in h.get("content-type", "").lower() or "x-failed-recipients" in h),
+        ("own mail", sender == own_address.lower() or _domain(envelope.message_id) == own_domain.lower()),
+        ("system sender", sender.split("@")[0] in _SYSTEM_LOCALPARTS),
+    )
+    return next((name for name, hit in checks if hit), None)
+
+
+def sender_reason(envelope: EmailEnvelope, *, allowed: tuple[str, ...]) -> str | None:
+    """Why this sender may not create tasks, or None when allowed."""
+    address = parseaddr(envelope.sender or "")[1].lower()
+    if not address:
+        return "no sender address"
+    if not any(address == a or (a.startswith("@") and address.endswith(a)) for a in allowed):
+        return f"sender {address} is not in DOCKET_ALLOWED_SENDERS"
+    auth = envelope.headers.get("Authentication-Results") or envelope.headers.get("authentication-results")
+    if auth and (match := _AUTH_FAIL.search(auth)):
+        return f"sender authentication failed ({match.group(1).lower()}={match.group(2).lower()})"
+    return None
+
+
+def _domain(message_id: str | None) -> str:
+    return (message_id or "").strip("<> ").rpartition("@")[2].lower()

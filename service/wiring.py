@@ -1,0 +1,66 @@
+"""Composition root: build the engine, sessions, directory, calendar, clock and adapters from Settings."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from extractors.base import Limits
+from rules.calendar import WorkCalendar, load_overrides
+from rules.directory import EMPTY_DIRECTORY, Directory, DirectoryError, load_directory
+from service.clock import Clock, SystemClock
+from service.config import Settings
+from service.db import make_engine, make_sessions
+from service.errors import ConfigError
+
+
+@dataclass
+class App:
+    """Everything a command or runner needs, built once and passed down."""
+
+    settings: Settings
+    clock: Clock
+
+    @cached_property
+    def engine(self) -> Engine:
+        return make_engine(self.settings.database_url)
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        return make_sessions(self.engine)
+
+    @cached_property
+    def directory(self) -> Directory:
+        if self.settings.directory is None:
+            return EMPTY_DIRECTORY
+        try:
+            return load_directory(self.settings.directory)
+        except DirectoryError as err:
+            raise ConfigError(str(err)) from err
+
+    @cached_property
+    def calendar(self) -> WorkCalendar:
+        return WorkCalendar(load_overrides(self.settings.calendar_overrides))
+
+    @cached_property
+    def limits(self) -> Limits:
+        s = self.settings
+        return Limits(max_bytes=s.max_attachment_bytes, max_pdf_pages=s.max_pdf_pages, max_unzipped_bytes=s.max_unzipped_bytes)
+
+    @cached_property
+    def allowed_senders(self) -> tuple[str, ...]:
+        """Lower-case addresses and '@domain's; default: the directory's domain."""
+        raw = [item.strip().lower() for item in self.settings.allowed_senders.split(",") if item.strip()]
+        if not raw and self.directory.domain:
+            raw = [f"@{self.directory.domain.lower()}"]
+        return tuple(raw)
+
+    def dispose(self) -> None:
+        if "engine" in self.__dict__:
+            self.engine.dispose()
+
+
+def build_app(settings: Settings, clock: Clock | None = None) -> App:
+    return App(settings=settings, clock=clock or SystemClock(settings.tz))
