@@ -1,0 +1,102 @@
+"""The whole loop on embedded defaults: Maildir in → tasks in the database → confirmation in the sent Maildir."""
+from __future__ import annotations
+
+import mailbox
+from datetime import date
+from email.message import EmailMessage
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from service.daemon import run_daemon
+from service.demo.build import build_docx, build_email, sample_text
+from service.models import InboundMessage, Notice, OutboxMessage, Task
+from service.stages import Role, Stage
+
+from tests.conftest import vn
+
+
+def _deliver(office: Path, raw: bytes) -> None:
+    box = mailbox.Maildir(str(office / "mail" / "inbox"), create=True)
+    box.add(raw)
+    box.close()
+
+
+def _sent(office: Path) -> list[mailbox.MaildirMessage]:
+    return list(mailbox.Maildir(str(office / "mail" / "sent"), create=True))
+
+
+def _plain(subject: str, body: str, sender: str = "van.thu@skhcn.binhminh.example.vn") -> bytes:
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = sender, "docket@skhcn.binhminh.example.vn", subject
+    msg["Message-ID"] = f"<{abs(hash(subject + body))}@skhcn.binhminh.example.vn>"
+    msg.set_content(body)
+    return msg.as_bytes()
+
+
+def test_forwarded_docx_becomes_tasks_and_one_confirmation(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    _deliver(office, build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn"))
+    run_daemon(app, once=True)
+    with app.sessions() as session:
+        notice = session.scalars(select(Notice)).one()
+        assert (notice.number, notice.doc_type, notice.issued_date) == ("412/TB-SKHCN", "Thông báo", date(2026, 11, 16))
+        tasks = session.scalars(select(Task)).all()
+        by_lead = {tuple(t.unit_names(Role.LEAD)): t for t in tasks}
+        assert by_lead[("Phòng Kế hoạch - Tài chính",)].deadline == date(2026, 11, 30)
+        assert by_lead[("Phòng Kế hoạch - Tài chính",)].unit_names(Role.SUPPORT) == ["Văn phòng Sở"]
+        assert by_lead[("Phòng Quản lý công nghệ",)].deadline == date(2026, 12, 10)
+        assert by_lead[("Trung tâm Chuyển đổi số",)].deadline == date(2027, 3, 31)
+        assert by_lead[("Văn phòng Sở",)].recurrence == "monthly"
+        assert session.scalar(select(InboundMessage.stage)) is Stage.PROCESSED
+    confirmation = [m for m in _sent(office) if "412/TB-SKHCN" in str(m["Subject"])]
+    assert len(confirmation) == 1
+    assert confirmation[0]["In-Reply-To"] == "<demo-notice-412@skhcn.binhminh.example.vn>"
+    assert confirmation[0]["Auto-Submitted"] == "auto-generated"
+    assert "30/11/2026" in confirmation[0].get_payload()[0].get_payload(decode=True).decode()
+
+
+def test_second_pass_and_second_forward_create_nothing_new(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    raw = build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn")
+    _deliver(office, raw)
+    run_daemon(app, once=True)
+    with app.sessions() as session:
+        tasks_before = session.scalar(select(func.count(Task.id)))
+    sent_before = len(_sent(office))
+    run_daemon(app, once=True)
+    assert len(_sent(office)) == sent_before
+
+    # the same notice forwarded again a week later by another clerk: one notice, no new task, "already registered"
+    again = raw.replace(b"demo-notice-412", b"demo-notice-412-again").replace(b"van.thu@", b"ke.toan@")
+    _deliver(office, again)
+    run_daemon(make_app(now=vn(2026, 12, 1, 9, 0)), once=True)
+    with app.sessions() as session:
+        assert session.scalar(select(func.count(Notice.id))) == 1
+        assert session.scalar(select(func.count(Task.id))) == tasks_before
+        dispositions = sorted(session.scalars(select(InboundMessage.disposition)))
+    assert dispositions == ["duplicate", "registered"]
+    repeat = [m for m in _sent(office) if m["To"] == "ke.toan@skhcn.binhminh.example.vn"]
+    assert len(repeat) == 1 and "Đã đăng ký trước đó" in str(repeat[0]["Subject"])
+
+
+def test_mail_without_a_notice_is_kept_and_answered(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    _deliver(office, _plain("Hello", "Chào chị, hẹn gặp lại."))
+    run_daemon(app, once=True)
+    with app.sessions() as session:
+        row = session.scalars(select(InboundMessage)).one()
+        assert row.raw and row.error
+        assert session.scalar(select(func.count(Task.id))) == 0
+        kinds = list(session.scalars(select(OutboxMessage.kind)))
+    assert kinds == ["unreadable"]
+
+
+def test_stranger_is_quarantined_without_any_reply(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
+    app = make_app()
+    _deliver(office, _plain("Fwd: Thông báo", sample_text(), sender="someone@gmail.example.com"))
+    run_daemon(app, once=True)
+    with app.sessions() as session:
+        assert session.scalar(select(InboundMessage.stage)) is Stage.QUARANTINED
+        assert session.scalar(select(func.count(OutboxMessage.id))) == 0
+        assert session.scalar(select(func.count(Task.id))) == 0
