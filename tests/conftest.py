@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+pytest_plugins = ["tests.servers"]
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
