@@ -68,3 +68,4 @@ class ExtractedMessage:
     note: str  # the forwarder's own words (and signature), kept apart from the notice
     documents: tuple[ExtractedText, ...]  # attachments of supported types, or the forwarded body
     warnings: tuple[str, ...] = ()  # attachments that could not be read, and why
+    forwarded_headers: dict[str, str] = field(default_factory=dict)  # From/Date/Subject/To of the forwarded mail

@@ -15,9 +15,10 @@ class TextBuilder:
         self.warnings: list[str] = []
 
     def add(self, text: str, where: str, *, sep: str = "\n\n", normalized: bool = False,
-            join_cut: bool = False) -> None:
-        """Append one block; `join_cut` re-joins a sentence cut by a page break (lower-case continuation)."""
-        block = text if normalized else normalize_text(text)
+            join_cut: bool = False, inner_cuts: bool = True) -> None:
+        """Append one block; `join_cut` re-joins a sentence cut by a page break (lower-case continuation)
+        between this block and the previous one, `inner_cuts` inside the block (blank-line page breaks)."""
+        block = text if normalized else normalize_text(text, join_page_cuts=inner_cuts)
         if not block:
             return
         if self._parts:
