@@ -113,9 +113,7 @@ class _Reader:
 
     def rows(self, tbl: etree._Element) -> list[str]:
         out = []
-        for tr in tbl.iter(f"{W}tr"):
-            if tr.getparent() is not tbl and tr.getparent().tag != f"{W}sdtContent":
-                continue  # rows of nested tables are rendered inside their cell
+        for tr in _direct_rows(tbl):
             cells = [self.cell_text(tc) for tc in _cells(tr)]
             if any(cells):
                 out.append(" | ".join(cells))
@@ -143,6 +141,34 @@ def _cells(tr: etree._Element) -> list[etree._Element]:
     return cells
 
 
+def _table_blocks(reader: _Reader, tbl: etree._Element, builder: TextBuilder, prefix: str,
+                  counters: dict[str, int]) -> None:
+    """Rows with several cells become 'a | b' lines; a row of one cell (a layout box) is read as body text."""
+    table = counters["t"]
+    in_rows = False
+    for i, tr in enumerate(_direct_rows(tbl), 1):
+        cells = _cells(tr)
+        if len(cells) <= 1:
+            in_rows = False
+            for tc in cells:
+                _body_blocks(reader, tc, builder, prefix, counters)
+            continue
+        row = " | ".join(reader.cell_text(tc) for tc in cells)
+        if row.replace("|", "").strip():
+            builder.add(row, f"{prefix}table {table} row {i}", sep="\n" if in_rows else "\n\n")
+            in_rows = True
+
+
+def _direct_rows(tbl: etree._Element) -> list[etree._Element]:
+    rows = []
+    for child in tbl:
+        if child.tag == f"{W}tr":
+            rows.append(child)
+        elif child.tag in (f"{W}sdt", f"{W}customXml"):
+            rows.extend(tr for tr in child.iter(f"{W}tr") if next(tr.iterancestors(f"{W}tbl")) is tbl)
+    return rows
+
+
 def _body_blocks(reader: _Reader, container: etree._Element, builder: TextBuilder, prefix: str,
                  counters: dict[str, int]) -> None:
     for child in container:
@@ -155,8 +181,7 @@ def _body_blocks(reader: _Reader, container: etree._Element, builder: TextBuilde
                 builder.add(text, f"{prefix}text box after paragraph {counters['p']}")
         elif tag == f"{W}tbl":
             counters["t"] += 1
-            for i, row in enumerate(reader.rows(child), 1):
-                builder.add(row, f"{prefix}table {counters['t']} row {i}", sep="\n" if i > 1 else "\n\n")
+            _table_blocks(reader, child, builder, prefix, counters)
         elif tag in (f"{W}sdt", f"{W}customXml", f"{W}smartTag", f"{W}ins"):
             inner = child.find(f"{W}sdtContent") if tag == f"{W}sdt" else child
             if inner is not None:

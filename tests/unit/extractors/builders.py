@@ -1,0 +1,117 @@
+"""Build test inputs in code: PDFs (pypdfium2), .docx packages (raw XML), e-mails (stdlib email)."""
+from __future__ import annotations
+
+import ctypes
+import io
+import zipfile
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def make_pdf(pages: list[list[str]], *, font_size: float = 12.0, page_numbers: bool = False) -> bytes:
+    """A PDF whose pages hold the given lines, drawn top-down with a Unicode TrueType font."""
+    pdf = pdfium.PdfDocument.new()
+    font_data = FONT.read_bytes() if FONT.exists() else None
+    keep = []
+    if font_data:
+        buf = (ctypes.c_uint8 * len(font_data)).from_buffer_copy(font_data)
+        keep.append(buf)
+        font = pdfium_c.FPDFText_LoadFont(pdf, buf, len(font_data), pdfium_c.FPDF_FONT_TRUETYPE, True)
+    else:
+        font = pdfium_c.FPDFText_LoadStandardFont(pdf, b"Helvetica")
+    for n, lines in enumerate(pages, 1):
+        page = pdf.new_page(595, 842)
+        y = 800.0
+        if page_numbers and n >= 2:
+            _text(pdf, page, font, str(n), 290, 815, font_size)
+            y = 790.0
+        for line in lines:
+            if line:
+                _text(pdf, page, font, line, 60, y, font_size)
+            y -= font_size * 1.5
+        page.gen_content()
+        page.close()
+    out = io.BytesIO()
+    pdf.save(out)
+    pdf.close()
+    return out.getvalue()
+
+
+def _text(pdf, page, font, text: str, x: float, y: float, size: float) -> None:
+    obj = pdfium_c.FPDFPageObj_CreateTextObj(pdf, font, size)
+    wide = (text + "\x00").encode("utf-16-le")
+    arr = (ctypes.c_ushort * (len(wide) // 2)).from_buffer_copy(wide)
+    pdfium_c.FPDFText_SetText(obj, arr)
+    pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, y)
+    pdfium_c.FPDFPage_InsertObject(page, obj)
+
+
+def make_image_pdf() -> bytes:
+    """A one-page PDF holding only an image (a 'scan' with no text layer)."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("L", (400, 200), 255)
+    ImageDraw.Draw(img).rectangle((50, 50, 350, 150), outline=0, width=3)
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(595, 842)
+    image = pdfium.PdfImage.new(pdf)
+    bitmap = pdfium.PdfBitmap.from_pil(img)
+    image.set_bitmap(bitmap)
+    image.set_matrix(pdfium.PdfMatrix().scale(400, 200).translate(100, 500))
+    page.insert_obj(image)
+    page.gen_content()
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def p(text: str, *, font: str | None = None, num: tuple[int, int] | None = None, style: str | None = None) -> str:
+    """A w:p element with one run."""
+    ppr = ""
+    if num or style:
+        ppr = "<w:pPr>" + (f'<w:pStyle w:val="{style}"/>' if style else "")
+        if num:
+            ppr += f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>'
+        ppr += "</w:pPr>"
+    rpr = f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}"/></w:rPr>' if font else ""
+    return f'<w:p>{ppr}<w:r>{rpr}<w:t xml:space="preserve">{_esc(text)}</w:t></w:r></w:p>'
+
+
+def tbl(rows: list[list[str]]) -> str:
+    cells = "".join("<w:tr>" + "".join(f"<w:tc>{c if c.startswith('<w:') else p(c)}</w:tc>" for c in row)
+                    + "</w:tr>" for row in rows)
+    return f"<w:tbl>{cells}</w:tbl>"
+
+
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def make_docx(body: str, *, parts: dict[str, str | bytes] | None = None, rels: str = "") -> bytes:
+    """A minimal .docx package around `body` (the inner XML of w:body)."""
+    doc = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+           f'<w:document xmlns:w="{W_NS}" '
+           'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+           'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+           'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+           f"<w:body>{body}</w:body></w:document>")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                    'package/2006/content-types"/>')
+        zf.writestr("word/document.xml", doc)
+        zf.writestr("word/_rels/document.xml.rels",
+                    '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                    f'relationships">{rels}</Relationships>')
+        for name, data in (parts or {}).items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def wrap_part(root: str, inner: str) -> str:
+    return f'<?xml version="1.0"?><w:{root} xmlns:w="{W_NS}">{inner}</w:{root}>'
