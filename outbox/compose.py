@@ -1,6 +1,11 @@
-"""Compose mails from notices and tasks (pure: values in, OutgoingMail out; no clock, no I/O)."""
+"""Compose mails from notices and tasks (pure: values in, OutgoingMail out; no clock, no I/O).
+
+Every subject carries a token ([NV-12] for a task, [TB-4] for a notice); text from a notice only
+reaches a header through clean_header, and HTML is autoescaped by Jinja2.
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -10,10 +15,18 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from outbox.mail import OutgoingMail, clean_header
 
 RECURRENCE_VI = {"weekly": "hằng tuần", "monthly": "hằng tháng", "quarterly": "hằng quý", "yearly": "hằng năm"}
+SUBJECT_TEXT = 70  # characters of a task's text in a subject
 
 
 def vn_date(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else "—"
+
+
+def recurrence_vi(recurrence: str | None, day: int | None = None) -> str:
+    if not recurrence:
+        return "—"
+    label = RECURRENCE_VI.get(recurrence, recurrence)
+    return f"{label}, trước ngày {day}" if day else label
 
 
 def task_token(task_id: int) -> str:
@@ -22,6 +35,43 @@ def task_token(task_id: int) -> str:
 
 def notice_token(notice_id: int) -> str:
     return f"TB-{notice_id}"
+
+
+def task_thread_id(task_id: int, domain: str) -> str:
+    """A pseudo Message-ID naming the task: every mail about it references this, so replies find it."""
+    return f"<docket.task-{task_id}@{domain}>"
+
+
+def notice_thread_id(notice_id: int, domain: str) -> str:
+    return f"<docket.notice-{notice_id}@{domain}>"
+
+
+@dataclass(frozen=True, slots=True)
+class TaskMail:
+    """What the mails show of a task (built by the service from the rows)."""
+
+    id: int
+    text: str
+    quote: str
+    lead_names: tuple[str, ...]
+    support_names: tuple[str, ...]
+    deadline: date | None
+    original_deadline: date | None
+    recurrence: str | None
+    recurrence_day: int | None
+    notice_id: int
+    notice_label: str
+    notice_subject: str | None
+    confidence: float = 1.0
+    needs_review: bool = False
+
+    @property
+    def token(self) -> str:
+        return task_token(self.id)
+
+    @property
+    def extended(self) -> bool:
+        return bool(self.original_deadline and self.deadline and self.deadline != self.original_deadline)
 
 
 @lru_cache(maxsize=1)
@@ -34,7 +84,7 @@ def _env() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["vn_date"] = vn_date
-    env.filters["recurrence_vi"] = lambda r: RECURRENCE_VI.get(r or "", "—")
+    env.filters["recurrence_vi"] = lambda r, day=None: recurrence_vi(r, day)
     env.filters["task_token"] = task_token
     return env
 
@@ -54,6 +104,10 @@ def notice_label(notice: Any) -> str:
     return " ".join(parts)
 
 
+def _short(text: str) -> str:
+    return clean_header(text, limit=SUBJECT_TEXT)
+
+
 def confirmation(
     *, notice: Any, tasks: list[Any], forwarder: str, in_reply_to: str | None, warnings: list[str], duplicate: bool,
     review_threshold: float,
@@ -62,7 +116,7 @@ def confirmation(
     review = [t for t in tasks if t.needs_review]
     context = dict(
         notice=notice, label=notice_label(notice), tasks=tasks, review=review, warnings=warnings,
-        duplicate=duplicate, token=notice_token(notice.id),
+        duplicate=duplicate, token=notice_token(notice.id), review_threshold=review_threshold,
     )
     text, html = render("confirmation", **context)
     prefix = "Đã đăng ký trước đó" if duplicate else "Đã tiếp nhận"
@@ -77,3 +131,63 @@ def unreadable(*, forwarder: str, subject: str | None, in_reply_to: str | None, 
         kind="unreadable", to=(forwarder,), subject=f"Không đọc được văn bản: {clean_header(subject or '', limit=100)}",
         text=text, html=html, in_reply_to=in_reply_to,
     )
+
+
+def _task_refs(tasks: list[TaskMail], domain: str) -> tuple[str, ...]:
+    notices = dict.fromkeys(notice_thread_id(t.notice_id, domain) for t in tasks)
+    return (*notices, *(task_thread_id(t.id, domain) for t in tasks))
+
+
+def assignment(*, unit: str, role: str, tasks: list[TaskMail], to: tuple[str, ...], cc: tuple[str, ...], domain: str) -> OutgoingMail:
+    """One unit's tasks from one notice: role 'lead' (chủ trì) or 'support' (phối hợp, a copy)."""
+    first = tasks[0]
+    text, html = render("assignment", unit=unit, role=role, tasks=tasks, label=first.notice_label, subject=first.notice_subject)
+    what = "Giao nhiệm vụ" if role == "lead" else "Phối hợp thực hiện"
+    tokens = " ".join(f"[{t.token}]" for t in tasks[:3]) + (" …" if len(tasks) > 3 else "")
+    subject = f"{tokens} {what}: {first.notice_label} - {_short(first.notice_subject or first.text)}"
+    return OutgoingMail(kind="assignment", to=to, cc=cc, subject=subject, text=text, html=html,
+                        references=_task_refs(tasks, domain))
+
+
+def reminder(*, task: TaskMail, level: str, offset: int, today: date, to: tuple[str, ...], cc: tuple[str, ...], domain: str) -> OutgoingMail:
+    """Before the deadline (offset < 0), on the day (0) or overdue (> 0, an escalation)."""
+    kind = "reminder" if offset <= 0 else "escalation"
+    text, html = render(kind, task=task, level=level, days=abs(offset), today=today)
+    if offset < 0:
+        head = f"Nhắc việc: còn {abs(offset)} ngày làm việc (hạn {vn_date(task.deadline)})"
+    elif offset == 0:
+        head = f"Nhắc việc: hôm nay đến hạn ({vn_date(task.deadline)})"
+    else:
+        head = f"Quá hạn {offset} ngày làm việc (hạn {vn_date(task.deadline)})"
+    subject = f"[{task.token}] {head} - {_short(task.text)}"
+    return OutgoingMail(kind=kind, to=to, cc=cc, subject=subject, text=text, html=html,
+                        in_reply_to=task_thread_id(task.id, domain), references=_task_refs([task], domain))
+
+
+def change_notice(*, task: TaskMail, change: str, detail: str, to: tuple[str, ...], cc: tuple[str, ...], domain: str) -> OutgoingMail:
+    """A correction that changes what a unit must do: new lead, new deadline, cancellation, rejection."""
+    text, html = render("change", task=task, change=change, detail=detail)
+    subject = f"[{task.token}] Điều chỉnh nhiệm vụ: {clean_header(detail, limit=60)} - {_short(task.text)}"
+    return OutgoingMail(kind="change", to=to, cc=cc, subject=subject, text=text, html=html,
+                        in_reply_to=task_thread_id(task.id, domain), references=_task_refs([task], domain))
+
+
+def reply_ack(*, task: TaskMail | None, outcome: str, detail: str, to: tuple[str, ...], cc: tuple[str, ...],
+              in_reply_to: str | None, references: tuple[str, ...]) -> OutgoingMail:
+    """Answer a unit's reply: done recorded, extension request recorded, or note attached."""
+    text, html = render("reply_ack", task=task, outcome=outcome, detail=detail)
+    token = f"[{task.token}] " if task else ""
+    titles = {"done": "Đã ghi nhận hoàn thành", "extension": "Đã ghi nhận đề nghị gia hạn", "note": "Đã ghi nhận ý kiến"}
+    subject = f"{token}{titles.get(outcome, 'Đã ghi nhận')}" + (f" - {_short(task.text)}" if task else "")
+    return OutgoingMail(kind="reply-ack", to=to, cc=cc, subject=subject, text=text, html=html,
+                        in_reply_to=in_reply_to, references=references)
+
+
+def digest(*, unit: str, week: str, today: date, grid: list[tuple[str, int]], overdue: list[tuple[TaskMail, int]],
+           to: tuple[str, ...], cc: tuple[str, ...]) -> OutgoingMail:
+    """The weekly digest: the four-status counts and the overdue tasks (with working days overdue)."""
+    text, html = render("digest", unit=unit, week=week, today=today, grid=grid, overdue=overdue)
+    subject = f"Tổng hợp tình hình thực hiện nhiệm vụ tuần {week} - {clean_header(unit, limit=80)}"
+    if overdue:
+        subject += f" ({len(overdue)} quá hạn)"
+    return OutgoingMail(kind="digest", to=to, cc=cc, subject=subject, text=text, html=html)

@@ -1,15 +1,22 @@
-"""Queue a mail inside the caller's transaction; never commits, never talks SMTP."""
+"""Queue a mail inside the caller's transaction; never commits, never talks SMTP.
+
+The insert is `INSERT … ON CONFLICT (dedupe_key) DO NOTHING` on both SQLite and PostgreSQL, so two
+workers queueing the same key at the same moment still leave exactly one row.
+"""
 from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from outbox.mail import OutgoingMail, clean_header
 from service.models import OutboxMessage
 from service.stages import OutboxStatus
+
+LIVE = (OutboxStatus.PENDING, OutboxStatus.RETRY)  # rows that may still be sent and can be cancelled
 
 
 def stable_message_id(dedupe_key: str, domain: str) -> str:
@@ -18,35 +25,72 @@ def stable_message_id(dedupe_key: str, domain: str) -> str:
     return f"<docket.{digest}@{domain}>"
 
 
+def _insert_ignoring_duplicates(session: Session, values: dict[str, Any]) -> int | None:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:  # pragma: no cover - only the two supported backends
+        stmt = insert(OutboxMessage).values(**values).returning(OutboxMessage.id)
+        return session.execute(stmt).scalar()
+    stmt = (
+        dialect_insert(OutboxMessage).values(**values)
+        .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
+        .returning(OutboxMessage.id)
+    )
+    return session.execute(stmt).scalar()
+
+
 def enqueue(
     session: Session, mail: OutgoingMail, *, dedupe_key: str, now: datetime, domain: str,
     task_id: int | None = None, notice_id: int | None = None, give_up_at: datetime | None = None,
+    not_before: datetime | None = None,
 ) -> OutboxMessage | None:
     """Add the row unless one with this dedupe key exists; returns the new row or None."""
-    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None:
-        return None
     headers = dict(mail.extra_headers)
     if mail.in_reply_to:
         headers["In-Reply-To"] = mail.in_reply_to
-        headers["References"] = " ".join(dict.fromkeys((*mail.references, mail.in_reply_to)))
-    row = OutboxMessage(
-        dedupe_key=dedupe_key,
-        kind=mail.kind,
-        to_addrs=list(dict.fromkeys(mail.to)),
-        cc_addrs=[a for a in dict.fromkeys(mail.cc) if a not in mail.to],
-        subject=clean_header(mail.subject),
-        body_text=mail.text,
-        body_html=mail.html,
-        headers=headers,
-        message_id=stable_message_id(dedupe_key, domain),
-        status=OutboxStatus.PENDING,
-        attempts=0,
-        next_attempt_at=now,
-        give_up_at=give_up_at,
-        created_at=now,
-        task_id=task_id,
-        notice_id=notice_id,
+    refs = tuple(dict.fromkeys((*mail.references, *([mail.in_reply_to] if mail.in_reply_to else []))))
+    if refs:
+        headers["References"] = " ".join(refs)
+    to = list(dict.fromkeys(a for a in mail.to if a))
+    values = dict(
+        dedupe_key=dedupe_key, kind=mail.kind, to_addrs=to,
+        cc_addrs=[a for a in dict.fromkeys(mail.cc) if a and a not in to],
+        subject=clean_header(mail.subject), body_text=mail.text, body_html=mail.html, headers=headers,
+        message_id=stable_message_id(dedupe_key, domain), status=OutboxStatus.PENDING, attempts=0,
+        next_attempt_at=not_before or now, give_up_at=give_up_at, created_at=now, task_id=task_id, notice_id=notice_id,
     )
-    session.add(row)
+    row_id = _insert_ignoring_duplicates(session, values)
+    if row_id is None:
+        return None
+    return session.get(OutboxMessage, row_id)
+
+
+def cancel_pending(session: Session, *, task_id: int, kinds: tuple[str, ...], reason: str) -> int:
+    """Cancel a task's unsent mails of these kinds; their dedupe keys are freed so a later pass may queue anew.
+
+    The Message-ID is changed too (a never-sent message has no identity to keep), because a new row with
+    the same dedupe key will get the stable Message-ID of that key.
+    """
+    rows = session.query(OutboxMessage).filter(
+        OutboxMessage.task_id == task_id, OutboxMessage.kind.in_(kinds), OutboxMessage.status.in_(LIVE)
+    ).all()
+    for row in rows:
+        row.status = OutboxStatus.CANCELLED
+        row.last_error = clean_header(f"cancelled: {reason}", limit=500)
+        row.dedupe_key = f"{row.dedupe_key}#cancelled:{row.id}"[:300]
+        row.message_id = row.message_id.replace("<docket.", f"<docket.cancelled-{row.id}.", 1)
     session.flush()
-    return row
+    return len(rows)
+
+
+def requeue(session: Session, row: OutboxMessage, *, now: datetime, give_up_at: datetime) -> None:
+    """Put a dead or waiting row back in the queue for an immediate attempt (`docket outbox retry`)."""
+    session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == row.id).values(
+            status=OutboxStatus.PENDING, next_attempt_at=now, give_up_at=give_up_at, last_error=None,
+        )
+    )
+    session.refresh(row)

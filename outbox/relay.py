@@ -1,4 +1,9 @@
-"""Deliver due outbox rows: claim, send, then mark sent / retry with backoff / dead, one row at a time."""
+"""Deliver due outbox rows: claim, send, then mark sent / retry with backoff / dead, one row at a time.
+
+Outside office hours only the kinds in outbox.hours.IMMEDIATE_KINDS are claimed; the rest wait in
+the table until the office opens. When the server cannot be reached at all the pass stops early:
+the other rows stay due and are tried on the next pass, so an outage of hours costs no mail.
+"""
 from __future__ import annotations
 
 import logging
@@ -9,6 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from outbox.backoff import GIVE_UP_AFTER, next_delay
+from outbox.hours import IMMEDIATE_KINDS, OfficeHours
 from outbox.mail import render_message
 from outbox.senders import Sender
 from service.errors import SendError
@@ -24,20 +30,18 @@ class RelayResult:
     sent: int = 0
     retried: int = 0
     dead: int = 0
+    held: bool = False  # outside office hours: mail to units waited
 
 
-def _claim(session: Session, now: datetime) -> OutboxMessage | None:
+def _claim(session: Session, now: datetime, *, immediate_only: bool) -> OutboxMessage | None:
     due = or_(
         OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.RETRY]),
         (OutboxMessage.status == OutboxStatus.SENDING),
     )
-    stmt = (
-        select(OutboxMessage)
-        .where(due, OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
+    stmt = select(OutboxMessage).where(due, OutboxMessage.next_attempt_at <= now)
+    if immediate_only:
+        stmt = stmt.where(OutboxMessage.kind.in_(sorted(IMMEDIATE_KINDS)))
+    stmt = stmt.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(1).with_for_update(skip_locked=True)
     row = session.scalars(stmt).first()
     if row is not None:
         row.status = OutboxStatus.SENDING
@@ -46,12 +50,16 @@ def _claim(session: Session, now: datetime) -> OutboxMessage | None:
     return row
 
 
-def deliver_due(sessions: sessionmaker[Session], sender: Sender, *, from_addr: str, now: datetime, limit: int = 500) -> RelayResult:
+def deliver_due(
+    sessions: sessionmaker[Session], sender: Sender, *, from_addr: str, now: datetime, limit: int = 500,
+    hours: OfficeHours | None = None,
+) -> RelayResult:
     """Send what is due now. The claim is committed first, so two workers never send one row at once."""
     sent = retried = dead = 0
+    immediate_only = hours is not None and not hours.is_open(now)
     for _ in range(limit):
         with sessions.begin() as session:
-            row = _claim(session, now)
+            row = _claim(session, now, immediate_only=immediate_only)
             if row is None:
                 break
             row_id = row.id
@@ -61,18 +69,28 @@ def deliver_due(sessions: sessionmaker[Session], sender: Sender, *, from_addr: s
             )
             recipients = [*row.to_addrs, *row.cc_addrs]
         try:
-            sender.send(msg, from_addr=from_addr, recipients=recipients)
+            refused = sender.send(msg, from_addr=from_addr, recipients=recipients)
         except SendError as err:
             outcome = _record_failure(sessions, row_id, err, now)
             dead += outcome == OutboxStatus.DEAD
             retried += outcome == OutboxStatus.RETRY
+            if err.code is None and not err.permanent:
+                log.warning("outbox: server unreachable, the rest waits for the next pass")
+                break
             continue
-        with sessions.begin() as session:
-            done = session.get(OutboxMessage, row_id)
-            assert done is not None
-            done.status, done.sent_at, done.last_error = OutboxStatus.SENT, now, None
+        _record_sent(sessions, row_id, now, refused)
         sent += 1
-    return RelayResult(sent=sent, retried=retried, dead=dead)
+    return RelayResult(sent=sent, retried=retried, dead=dead, held=immediate_only)
+
+
+def _record_sent(sessions: sessionmaker[Session], row_id: int, now: datetime, refused: object) -> None:
+    with sessions.begin() as session:
+        done = session.get(OutboxMessage, row_id)
+        assert done is not None
+        done.status, done.sent_at = OutboxStatus.SENT, now
+        # Accepted for some recipients: resending would duplicate it for the others; keep the refusal visible.
+        done.last_error = f"some recipients refused: {refused}" if refused else None
+        log.info("outbox %s sent %s", row_id, done.message_id)
 
 
 def _record_failure(sessions: sessionmaker[Session], row_id: int, err: SendError, now: datetime) -> OutboxStatus:

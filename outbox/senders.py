@@ -15,7 +15,9 @@ from service.errors import ConfigError, SendError
 
 
 class Sender(Protocol):
-    def send(self, msg: EmailMessage, *, from_addr: str, recipients: list[str]) -> None: ...
+    def send(self, msg: EmailMessage, *, from_addr: str, recipients: list[str]) -> dict[str, object] | None:
+        """Hand the message over; returns the recipients refused while others accepted it (or None)."""
+        ...
 
     def close(self) -> None: ...
 
@@ -34,9 +36,10 @@ class MaildirSender:
             path.joinpath(sub).mkdir(parents=True, exist_ok=True)
         self._box = mailbox.Maildir(str(path), create=True)
 
-    def send(self, msg: EmailMessage, *, from_addr: str, recipients: list[str]) -> None:
+    def send(self, msg: EmailMessage, *, from_addr: str, recipients: list[str]) -> dict[str, object] | None:
         try:
             self._box.add(msg)
+            return None
         except OSError as err:
             raise SendError(f"cannot write to {self.path}: {err}") from err
 
@@ -91,7 +94,7 @@ class SmtpSender:
             conn.login(url.user, url.password)
         return conn
 
-    def send(self, msg: EmailMessage, *, from_addr: str, recipients: list[str]) -> None:
+    def send(self, msg: EmailMessage, *, from_addr: str, recipients: list[str]) -> dict[str, object] | None:
         try:
             if self._conn is None:
                 self._conn = self._connect()
@@ -106,8 +109,7 @@ class SmtpSender:
         except (smtplib.SMTPException, OSError, socket.timeout) as err:
             self.close()
             raise SendError(f"SMTP unavailable: {err}") from err
-        if refused:
-            raise SendError(f"some recipients refused: {refused}", permanent=False)
+        return dict(refused) or None  # accepted for the others: a resend would duplicate it for them
 
     def close(self) -> None:
         if self._conn is not None:

@@ -40,6 +40,7 @@ class OutboxStatus(str, enum.Enum):
     SENT = "sent"
     RETRY = "retry"
     DEAD = "dead"
+    CANCELLED = "cancelled"  # no longer due (a correction changed the lead or deadline): never sent
 
 
 class ExtensionStatus(str, enum.Enum):

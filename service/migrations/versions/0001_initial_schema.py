@@ -169,7 +169,7 @@ def upgrade() -> None:
     sa.Column('body_html', sa.Text(), nullable=True),
     sa.Column('headers', sa.JSON(), nullable=False),
     sa.Column('message_id', sa.String(length=998), nullable=False),
-    sa.Column('status', sa.Enum('pending', 'sending', 'sent', 'retry', 'dead', name='outbox_status', native_enum=False, length=20), nullable=False),
+    sa.Column('status', sa.Enum('pending', 'sending', 'sent', 'retry', 'dead', 'cancelled', name='outbox_status', native_enum=False, length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', service.db.UtcDateTime(timezone=True), nullable=False),
     sa.Column('give_up_at', service.db.UtcDateTime(timezone=True), nullable=True),
