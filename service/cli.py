@@ -89,12 +89,16 @@ def config_command() -> None:
 def run_command(
     once: Annotated[bool, typer.Option("--once", help="Do one pass (intake, process, schedule, deliver) and exit.")] = False,
     now: Annotated[Optional[str], typer.Option(help="Run as if it were this ISO datetime (tests, checks).")] = None,
+    role: Annotated[Optional[list[str]], typer.Option("--role", metavar="ROLE", help="Only these stages (repeatable): intake, process, schedule, deliver. Default: all.")] = None,
 ) -> None:
     """Run the daemon: read the mailbox, extract tasks, send mail, remind and escalate."""
     from service.daemon import run_daemon
+    from service.runner import ROLES
 
+    if unknown := sorted(set(role or ()) - set(ROLES)):
+        fail(f"unknown role {', '.join(unknown)}: use {', '.join(ROLES)}", code=2)
     application = load_app(now)
-    run_daemon(application, once=once)
+    run_daemon(application, once=once, roles=tuple(role) if role else ROLES)
 
 
 @app.command("demo")

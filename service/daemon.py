@@ -4,8 +4,11 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Collection
 
-from service.runner import PassReport, run_pass
+from sqlalchemy.exc import IntegrityError
+
+from service.runner import ROLES, PassReport, run_pass
 from service.schema import require_current
 from service.units import import_directory
 from service.wiring import App
@@ -16,35 +19,54 @@ log = logging.getLogger("docket.run")
 def startup(app: App) -> None:
     """Refuse to start on an outdated schema; load the directory into the units table."""
     require_current(app.engine)
-    with app.sessions.begin() as session:
-        import_directory(session, app.directory)
+    for attempt in range(3):  # workers starting together race to insert the same units: the loser retries
+        try:
+            with app.sessions.begin() as session:
+                import_directory(session, app.directory)
+            return
+        except IntegrityError:
+            if attempt == 2:
+                raise
 
 
-def run_daemon(app: App, *, once: bool, stop: threading.Event | None = None) -> PassReport | None:
+def run_daemon(app: App, *, once: bool, stop: threading.Event | None = None,
+               roles: Collection[str] = ROLES) -> PassReport | None:
     """One pass with --once; otherwise passes until SIGTERM/SIGINT, waiting for new mail in between."""
+    from service.health import startup_checks
+    from service.logging import setup_logging
     from service.mailbox import open_mailbox
+    from service.metrics import serve
 
+    setup_logging(app.settings.log_format)
+    startup_checks(app, roles)
     startup(app)
+    serve(app.settings.metrics_port)
     stop = stop or _stop_on_signals()
-    mailbox = open_mailbox(app.settings.mailbox, settings=app.settings)
+    mailbox = open_mailbox(app.settings.mailbox, settings=app.settings) if "intake" in roles else None
+    log.info("worker started with roles %s", ",".join(r for r in ROLES if r in roles))
     try:
-        report = run_pass(app, mailbox)
+        report = run_pass(app, mailbox, roles=roles, stop=stop)
         while not once and not stop.is_set():
             _wait_for_mail(app, mailbox, stop)
             if not stop.is_set():
-                report = run_pass(app, mailbox)
+                report = run_pass(app, mailbox, roles=roles, stop=stop)
+        log.info("worker stopping%s", " on signal" if stop.is_set() else "")
         return report
     finally:
-        mailbox.close()
+        if mailbox is not None:
+            mailbox.close()
 
 
 def _wait_for_mail(app: App, mailbox: object, stop: threading.Event) -> None:
-    """IMAP IDLE where the mailbox offers it; otherwise sleep the poll interval (wakes early on stop)."""
+    """IMAP IDLE where the mailbox offers it; otherwise sleep the poll interval (wakes early on stop).
+
+    A worker without the intake role only polls the database, so it looks again after at most 10 s.
+    """
     wait = getattr(mailbox, "wait_for_mail", None)
     if wait is not None:
         wait(timeout=min(app.settings.poll_interval, 60.0), stop=stop)
     else:
-        stop.wait(min(app.settings.poll_interval, 60.0))
+        stop.wait(min(app.settings.poll_interval, 60.0 if mailbox is not None else 10.0))
 
 
 def _stop_on_signals() -> threading.Event:

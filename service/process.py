@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -19,6 +21,7 @@ from extractors.base import ExtractedMessage, ExtractionError
 from outbox import compose
 from outbox.enqueue import enqueue
 from service.errors import DocketError
+from service.logging import bind
 from service.models import InboundMessage, Task
 from service.register import register
 from service.stages import Role, Stage
@@ -36,6 +39,7 @@ class Outcome:
     disposition: str
     error: str | None = None
     notice_id: int | None = None
+    task_ids: tuple[int, ...] = ()  # tasks created by this message (for metrics and logs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,15 +84,21 @@ def claim_next(app: App, now: datetime, owner: str) -> int | None:
         return row.id
 
 
-def process_pending(app: App, *, limit: int | None = None) -> int:
-    """Process received messages until none is left (or limit); returns how many were handled."""
+def process_pending(app: App, *, limit: int | None = None, stop: threading.Event | None = None) -> int:
+    """Process received messages until none is left (or limit, or `stop` is set between two); returns how many."""
+    from service import metrics
+    from service.logging import log_context
+
     owner, done = worker_id(), 0
-    while limit is None or done < limit:
+    while (limit is None or done < limit) and not (stop is not None and stop.is_set()):
         now = app.clock.now()
         row_id = claim_next(app, now, owner)
         if row_id is None:
             break
-        process_one(app, row_id, now=now)
+        started = time.perf_counter()
+        with log_context(inbound_id=row_id):
+            outcome = process_one(app, row_id, now=now)
+        metrics.record_outcome(outcome.stage.value, outcome.disposition, time.perf_counter() - started, len(outcome.task_ids))
         done += 1
     return done
 
@@ -98,9 +108,11 @@ def process_one(app: App, row_id: int, *, now: datetime) -> Outcome:
         with app.sessions.begin() as session:
             row = session.get(InboundMessage, row_id)
             assert row is not None
+            bind(message_id=row.message_id)
             outcome = _attempt_cap(row) or dispose(app, session, row, now=now)
             _finish(row, outcome, now)
-        log.info("inbound %s message-id %s: %s (%s)", row_id, row.message_id, outcome.stage.value, outcome.disposition)
+        log.info("inbound %s message-id %s: %s (%s)", row_id, row.message_id, outcome.stage.value, outcome.disposition,
+                 extra={"notice_id": outcome.notice_id, "task_ids": list(outcome.task_ids) or None})
         return outcome
     except Exception as err:  # noqa: BLE001 - the runner is the one place that parks any failure
         log.exception("inbound %s failed", row_id)
@@ -148,12 +160,14 @@ def register_message(app: App, session: Session, row: InboundMessage, message: E
         _queue_unreadable(app, session, row, message, problems, now=now)
         return Outcome(Stage.PROCESSED, "no-notice", "; ".join(problems))
     directory = directory_from_db(session, app.directory)
-    notice_id, duplicate_all = None, True
+    notice_id, duplicate_all, task_ids = None, True, []
     for doc in message.documents:
         findings = analyse_document(doc, directory=directory, calendar=app.calendar)
         result = register(session, doc=doc, findings=findings, forwarder=forwarder, message_id=message.envelope.message_id,
                           now=now, review_threshold=app.settings.review_threshold)
         notice_id, duplicate_all = result.notice.id, duplicate_all and result.duplicate
+        task_ids += [t.id for t in result.new_tasks]
+        bind(notice_id=notice_id)
         tasks = result.notice.tasks if result.duplicate else result.new_tasks
         mail = compose.confirmation(
             notice=result.notice, tasks=[task_view(t) for t in tasks], forwarder=forwarder,
@@ -163,7 +177,7 @@ def register_message(app: App, session: Session, row: InboundMessage, message: E
         enqueue(session, mail, dedupe_key=f"confirmation:{row.id}:{result.notice.id}", now=now,
                 domain=app.settings.message_id_domain, notice_id=result.notice.id)
         _queue_assignments(app, session, result, now=now)
-    return Outcome(Stage.PROCESSED, "duplicate" if duplicate_all else "registered", notice_id=notice_id)
+    return Outcome(Stage.PROCESSED, "duplicate" if duplicate_all else "registered", notice_id=notice_id, task_ids=tuple(task_ids))
 
 
 def _queue_assignments(app: App, session: Session, result: object, *, now: datetime) -> None:

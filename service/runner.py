@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from outbox.relay import RelayResult, deliver_due
@@ -12,6 +14,7 @@ from service.process import process_pending
 from service.wiring import App
 
 log = logging.getLogger("docket.run")
+ROLES = ("intake", "process", "schedule", "deliver")  # `docket run --role`: a worker does the stages it is given
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +42,20 @@ def deliver(app: App) -> RelayResult:
         sender.close()
 
 
-def run_pass(app: App, mailbox: Mailbox) -> PassReport:
-    stored = intake_once(app, mailbox)
-    processed = process_pending(app)
-    scheduled = schedule(app)
-    delivery = deliver(app)
+def run_pass(app: App, mailbox: Mailbox | None, *, roles: Collection[str] = ROLES, stop: threading.Event | None = None) -> PassReport:
+    """The stages this worker's roles allow; once `stop` is set, the stages not yet begun are skipped."""
+    from service import metrics
+
+    def go(role: str) -> bool:
+        return role in roles and not (stop is not None and stop.is_set())
+
+    stored = intake_once(app, mailbox) if mailbox is not None and go("intake") else 0
+    processed = process_pending(app, stop=stop) if go("process") else 0
+    scheduled = schedule(app) if go("schedule") else 0
+    delivery = deliver(app) if go("deliver") else RelayResult()
+    metrics.STORED.inc(stored)
+    metrics.record_delivery(delivery.sent, delivery.retried, delivery.dead)
+    metrics.LAST_PASS.set_to_current_time()
     log.info("pass: stored %s, processed %s, scheduled %s, sent %s", stored, processed, scheduled, delivery.sent)
     return PassReport(stored, processed, scheduled, delivery)
 

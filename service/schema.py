@@ -6,7 +6,7 @@ from pathlib import Path
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from alembic import command
 from service.errors import SchemaError
@@ -35,6 +35,8 @@ def upgrade(engine: Engine) -> str:
     """Apply every migration not yet applied; returns the revision now in place."""
     config = _config()
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":  # several workers starting at once: one migrates, the others wait
+            conn.execute(text("SELECT pg_advisory_xact_lock(7346101)"))
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
     return head_revision()
