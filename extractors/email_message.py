@@ -184,7 +184,7 @@ def _assemble(msg: Message, state: _State) -> ExtractedMessage:
         documents, note = (_body_doc(note, "body"),), ""
     else:
         documents = ()
-        if not state.bodies and not state.inner_bodies:
+        if not any(t.strip() for t, _ in state.bodies) and not any(t.strip() for t in state.inner_bodies):
             state.warn("no text body and no readable attachment")
         else:
             state.warn("no notice found: no attachment of a supported type and no forwarded notice")
