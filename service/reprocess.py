@@ -1,0 +1,204 @@
+"""`docket notices reprocess`: re-extract a notice's stored message with the current rules, diff, apply on request.
+
+The path is the daemon's: extractors.email_message.read_message, then service.extraction.analyse_document
+with the directory from the database. Tasks corrected by an admin (Task.manual) are never touched; closed
+tasks are kept; an open task the rules no longer find is rejected, with the reason in its history.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rules.findings import Findings, TaskFinding
+from service.audit import Before, Change, ChangeNotice, Editor, Notify, Recorder, change_kinds, show, snapshot
+from service.corrections import get_notice
+from service.errors import InputError
+from service.ids import notice_token
+from service.models import InboundMessage, Notice, Task
+from service.register import add_task, notice_identity, set_units, task_fingerprint
+from service.stages import Role, TaskStatus
+
+SAME, CHANGED, ADDED, REMOVED, KEPT = "same", "changed", "added", "removed", "kept"
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDiff:
+    kind: str  # same | changed | added | removed | kept (manual or closed: reprocess leaves it alone)
+    task_id: int | None
+    text: str
+    changes: tuple[Change, ...] = ()
+    finding: TaskFinding | None = None
+    why: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "task": f"NV-{self.task_id}" if self.task_id else None, "text": self.text,
+                "changes": [{"field": c.field, "before": c.before, "after": c.after} for c in self.changes], "why": self.why}
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    notice_id: int
+    message_id: int
+    text: str
+    part: str
+    findings: Findings
+    diffs: tuple[TaskDiff, ...]
+
+    @property
+    def pending(self) -> tuple[TaskDiff, ...]:
+        return tuple(d for d in self.diffs if d.kind in (CHANGED, ADDED, REMOVED))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"notice": notice_token(self.notice_id), "message": self.message_id, "part": self.part,
+                "diff": [d.to_json() for d in self.diffs], "pending": len(self.pending)}
+
+
+def plan(app: Any, session: Session, notice_id: int) -> Plan:
+    """Re-extract and compare; changes nothing."""
+    from extractors.email_message import read_message
+    from service.extraction import analyse_document
+    from service.units import directory_from_db
+
+    notice = get_notice(session, notice_id)
+    row = session.scalars(select(InboundMessage).where(InboundMessage.notice_id == notice.id)
+                          .order_by(InboundMessage.id.desc())).first()
+    if row is None:
+        raise InputError(f"{notice_token(notice.id)} has no stored message to re-extract")
+    message = read_message(row.raw, limits=app.limits)
+    directory = directory_from_db(session, app.directory)
+    analysed = [(doc, analyse_document(doc, directory=directory, calendar=app.calendar)) for doc in message.documents]
+    doc, findings = _pick(notice, analysed)
+    return Plan(notice.id, row.id, doc.text, doc.part, findings, tuple(diff_tasks(notice, findings)))
+
+
+def _pick(notice: Notice, analysed: list[tuple[Any, Findings]]) -> tuple[Any, Findings]:
+    for doc, findings in analysed:
+        if notice_identity(findings, doc.text) == notice.identity_key:
+            return doc, findings
+    same_part = [(d, f) for d, f in analysed if d.part == notice.source_name]
+    if len(same_part) == 1:
+        return same_part[0]
+    if len(analysed) == 1:
+        return analysed[0]
+    raise InputError(f"the stored message of {notice_token(notice.id)} no longer yields this notice "
+                     f"({len(analysed)} documents, none matching)")
+
+
+def finding_fingerprint(finding: TaskFinding) -> str:
+    return task_fingerprint(finding.text + "|" + ",".join(finding.lead))
+
+
+def diff_tasks(notice: Notice, findings: Findings) -> list[TaskDiff]:
+    """Match findings to stored tasks (fingerprint, then text, then source span) and compare them."""
+    unmatched = [t for t in notice.tasks if t.merged_into_id is None]
+    diffs: list[TaskDiff] = []
+    for finding in findings.tasks:
+        task = _match(finding, unmatched)
+        if task is None:
+            diffs.append(TaskDiff(ADDED, None, finding.text, finding=finding))
+            continue
+        unmatched.remove(task)
+        changes = _compare(task, finding)
+        if not changes:
+            diffs.append(TaskDiff(SAME, task.id, task.text, finding=finding))
+        elif task.manual:
+            diffs.append(TaskDiff(KEPT, task.id, task.text, changes, finding, "corrected by an admin"))
+        else:
+            diffs.append(TaskDiff(CHANGED, task.id, task.text, changes, finding))
+    for task in unmatched:
+        if task.manual:
+            diffs.append(TaskDiff(KEPT, task.id, task.text, why="corrected by an admin"))
+        elif task.status is not TaskStatus.OPEN:
+            diffs.append(TaskDiff(KEPT, task.id, task.text, why=f"already {task.status.value}"))
+        else:
+            diffs.append(TaskDiff(REMOVED, task.id, task.text, why="no longer found by the rules"))
+    return diffs
+
+
+def _match(finding: TaskFinding, tasks: list[Task]) -> Task | None:
+    fingerprint, text_print = finding_fingerprint(finding), task_fingerprint(finding.text)
+    for test in (lambda t: t.fingerprint == fingerprint, lambda t: task_fingerprint(t.text) == text_print,
+                 lambda t: _overlap(t, finding) > 0.5):
+        found = next((t for t in tasks if test(t)), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _overlap(task: Task, finding: TaskFinding) -> float:
+    if task.source_start is None or task.source_end is None or task.source_part != finding.source.part:
+        return 0.0
+    shared = min(task.source_end, finding.source.end) - max(task.source_start, finding.source.start)
+    longest = max(task.source_end - task.source_start, finding.source.end - finding.source.start, 1)
+    return max(shared, 0) / longest
+
+
+def _compare(task: Task, finding: TaskFinding) -> tuple[Change, ...]:
+    pairs = (
+        ("text", task.text, finding.text),
+        ("lead", task.unit_names(Role.LEAD), list(finding.lead)),
+        ("support", task.unit_names(Role.SUPPORT), list(finding.support)),
+        ("original_deadline", task.original_deadline, finding.deadline),
+        ("recurrence", task.recurrence, finding.recurrence),
+    )
+    return tuple(Change(name, show(old), show(new)) for name, old, new in pairs if show(old) != show(new))
+
+
+def apply(app: Any, session: Session, planned: Plan, editor: Editor, *, notify: Notify | None = None) -> int:
+    """Apply the pending part of the plan; returns how many tasks changed. Manual tasks are not touched."""
+    notice = get_notice(session, planned.notice_id)
+    applied = 0
+    for diff in planned.pending:
+        if diff.kind == ADDED and diff.finding is not None:
+            task = add_task(session, notice, diff.finding, fingerprint=finding_fingerprint(diff.finding), now=editor.now,
+                            review_threshold=app.settings.review_threshold)
+            Recorder(session, task, editor, note="reprocess").record("reprocess", None, "added")
+            _tell(session, task, Before((), (), None, TaskStatus.OPEN), editor, notify)
+        elif diff.kind == CHANGED and diff.finding is not None:
+            _update(session, session.get(Task, diff.task_id), diff.finding, editor, notify)
+        elif diff.kind == REMOVED:
+            _remove(session, session.get(Task, diff.task_id), editor, notify)
+        applied += 1
+    notice.text, notice.updated_at = planned.text, editor.now
+    notice.warnings = list(planned.findings.warnings)
+    session.flush()
+    return applied
+
+
+def _update(session: Session, task: Task | None, finding: TaskFinding, editor: Editor, notify: Notify | None) -> None:
+    assert task is not None and not task.manual
+    rec, before = Recorder(session, task, editor, note="reprocess"), snapshot(task)
+    rec.record("text", task.text, finding.text)
+    rec.record("lead", task.unit_names(Role.LEAD), list(finding.lead))
+    rec.record("support", task.unit_names(Role.SUPPORT), list(finding.support))
+    set_units(session, task, lead=finding.lead, support=finding.support)
+    extended = task.deadline != task.original_deadline
+    rec.record("original_deadline", task.original_deadline, finding.deadline)
+    if not extended:
+        rec.record("deadline", task.deadline, finding.deadline)
+        task.deadline = finding.deadline
+    rec.record("recurrence", task.recurrence, finding.recurrence)
+    task.text, task.original_deadline, task.deadline_text = finding.text, finding.deadline, finding.deadline_text
+    task.recurrence, task.recurrence_day, task.confidence = finding.recurrence, finding.recurrence_day, finding.confidence
+    task.source_part, task.source_start, task.source_end = finding.source.part, finding.source.start, finding.source.end
+    task.fingerprint, task.updated_at = finding_fingerprint(finding), editor.now
+    _tell(session, task, before, editor, notify)
+
+
+def _remove(session: Session, task: Task | None, editor: Editor, notify: Notify | None) -> None:
+    assert task is not None and not task.manual
+    rec, before = Recorder(session, task, editor, note="reprocess: no longer found by the rules"), snapshot(task)
+    rec.record("status", task.status, TaskStatus.REJECTED)
+    task.status, task.closed_reason, task.updated_at = TaskStatus.REJECTED, "no longer found when reprocessed", editor.now
+    _tell(session, task, before, editor, notify)
+
+
+def _tell(session: Session, task: Task, before: Before, editor: Editor, notify: Notify | None) -> None:
+    session.flush()
+    kinds = change_kinds(task, before)
+    if kinds and notify is not None:
+        notify(session, task, ChangeNotice(task.id, kinds, before.lead, before.support, before.deadline, "reprocess",
+                                           editor.actor), editor.now)
