@@ -105,12 +105,18 @@ class MaildirMailbox:
                 raise MailboxError(f"cannot read {key} from {self.path}: {err}") from err
 
     def mark_processed(self, key: str) -> None:
+        """Move the file into .Processed/cur with one rename: atomic, so a crash never leaves two copies."""
         try:
-            raw = self._box.get_bytes(key)
+            sub = self._box._lookup(key)  # 'new/KEY' or 'cur/KEY:2,FLAGS'
         except KeyError:
-            return  # already moved
-        self._done.add(raw)
-        self._box.discard(key)
+            return  # already moved (by us before a crash, or by another worker)
+        target = self.path / ".Processed" / "cur" / os.path.basename(sub)
+        try:
+            os.rename(self.path / sub, target)
+        except FileNotFoundError:
+            return  # moved by another worker meanwhile
+        except OSError as err:
+            raise MailboxError(f"cannot move {key} to {target.parent}: {err}") from err
 
     def close(self) -> None:
         self._box.close()

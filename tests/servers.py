@@ -160,7 +160,8 @@ class Dovecot:
     def flags(self, user: str, folder: str = "INBOX") -> dict[int, tuple[bytes, ...]]:
         c = self.client(user, folder)
         try:
-            return {uid: data[b"FLAGS"] for uid, data in c.fetch("1:*", ["FLAGS"]).items()} if c.search("ALL") else {}
+            uids = c.search("ALL")
+            return {uid: data[b"FLAGS"] for uid, data in c.fetch(uids, ["FLAGS"]).items()} if uids else {}
         finally:
             c.logout()
 
