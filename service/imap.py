@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from service.errors import MailboxError
 from service.mailbox import MailboxUrl, RawMessage
+from service.metrics import IMAP_RECONNECTS
 
 log = logging.getLogger("docket.imap")
 T = TypeVar("T")
@@ -84,6 +85,7 @@ class ImapMailbox:
     def _drop(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
+            IMAP_RECONNECTS.inc()  # a lost connection: the next call opens a new one
             try:
                 conn.shutdown()
             except Exception:  # noqa: BLE001 - the connection is being abandoned anyway
