@@ -55,6 +55,8 @@ class InboundMessage(Base):
     processed_at: Mapped[datetime | None]
     notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"), index=True)
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))  # for replies
+    released_by: Mapped[str | None] = mapped_column(String(320))  # admin who let a quarantined message through
+    released_at: Mapped[datetime | None]
 
 
 class Notice(Base):

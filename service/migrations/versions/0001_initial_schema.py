@@ -147,6 +147,8 @@ def upgrade() -> None:
     sa.Column('processed_at', service.db.UtcDateTime(timezone=True), nullable=True),
     sa.Column('notice_id', sa.Integer(), nullable=True),
     sa.Column('task_id', sa.Integer(), nullable=True),
+    sa.Column('released_by', sa.String(length=320), nullable=True),
+    sa.Column('released_at', service.db.UtcDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['notice_id'], ['notices.id'], name=op.f('fk_inbound_messages_notice_id_notices')),
     sa.ForeignKeyConstraint(['task_id'], ['tasks.id'], name=op.f('fk_inbound_messages_task_id_tasks')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_inbound_messages')),
