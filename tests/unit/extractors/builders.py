@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ctypes
+import unicodedata
 import io
 import zipfile
 from pathlib import Path
@@ -115,3 +116,19 @@ def make_docx(body: str, *, parts: dict[str, str | bytes] | None = None, rels: s
 
 def wrap_part(root: str, inner: str) -> str:
     return f'<?xml version="1.0"?><w:{root} xmlns:w="{W_NS}">{inner}</w:{root}>'
+
+
+def cp1258_bytes(text: str) -> bytes:
+    """Encode as Windows-1258 does: precomposed ê/ơ/ư…, tone marks as separate combining bytes."""
+    out = bytearray()
+    for ch in text:
+        try:
+            out += ch.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        nfd = unicodedata.normalize("NFD", ch)
+        tones = "".join(c for c in nfd if c in "\u0300\u0301\u0303\u0309\u0323")
+        base = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in tones))
+        out += (base + tones).encode("cp1258")
+    return bytes(out)

@@ -13,7 +13,7 @@ import pytest
 from extractors.base import ExtractionError, Limits
 from extractors.email_forward import split_forward
 from extractors.email_message import read_message
-from tests.unit.extractors.builders import make_docx, p
+from tests.unit.extractors.builders import cp1258_bytes, make_docx, p
 
 NOTICE = (
     "ỦY BAN NHÂN DÂN HUYỆN AN LẠC\nSố: 45/TB-UBND\n\nTHÔNG BÁO\nKết luận của Chủ tịch UBND huyện tại buổi làm "
@@ -92,7 +92,7 @@ def test_html_only_body_keeps_table_rows_and_blocks():
 
 def test_windows_1258_body_is_nfc():
     text = "Đề nghị các phòng thực hiện kết luận, báo cáo trước ngày 15/3/2024.\n" * 10
-    raw = _cp1258(text)
+    raw = cp1258_bytes(text)
     assert raw.decode("cp1258") != text  # cp1258 gives base letters + combining tone marks
     head = _headers(EmailMessage()).as_bytes().rstrip(b"\n")
     out = read_message(head + b"\nContent-Type: text/plain; charset=windows-1258\n"
@@ -100,22 +100,6 @@ def test_windows_1258_body_is_nfc():
     doc = out.documents[0]
     assert doc.text.startswith("Đề nghị các phòng thực hiện kết luận")
     assert doc.text == unicodedata.normalize("NFC", doc.text)
-
-
-def _cp1258(text: str) -> bytes:
-    """Encode as Windows-1258 does: precomposed ê/ơ/ư…, tone marks as separate combining bytes."""
-    out = bytearray()
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-            continue
-        except UnicodeEncodeError:
-            pass
-        nfd = unicodedata.normalize("NFD", ch)
-        tones = "".join(c for c in nfd if c in "\u0300\u0301\u0303\u0309\u0323")
-        base = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in tones))
-        out += (base + tones).encode("cp1258")
-    return bytes(out)
 
 
 def test_undecodable_bytes_replaced_with_warning():
