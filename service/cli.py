@@ -116,7 +116,8 @@ def _register_optional_commands() -> None:
     """Sub-command modules, each owned by its own issue; absent modules simply add nothing."""
     import importlib
 
-    for module_name, attr in (("service.cli_extract", "register"), ("service.cli_admin", "register"), ("service.cli_ops", "register")):
+    for module_name, attr in (("service.cli_extract", "register"), ("service.cli_admin", "register"), ("service.cli_ops", "register"),
+                             ("service.cli_outbox", "register")):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as err:

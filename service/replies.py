@@ -1,35 +1,180 @@
-"""Replies to Docket's own mails: tie them to their task (the outbox issue fills in the actions)."""
+"""Replies to Docket's mails: find their task, then act on what the unit says.
+
+Tie to a task, most trusted first (notes/what-users-ask.md §4): our Message-ID in In-Reply-To /
+References (an outbox row, or the pseudo id <docket.task-N@…> every task mail references); then a
+[NV-123] token in the subject, accepted only when the sender is a unit named on that task.
+
+What the reply says (rules.reply_intent):
+- "đã hoàn thành" / "hoàn thành" from the LEAD unit → the task is done (on time or late against the
+  original deadline) and the sender gets a confirmation;
+- "xin gia hạn đến dd/mm/yyyy, lý do …" from the lead unit → an ExtensionRequest (pending) that an
+  admin approves with `docket tasks extend` (service.extensions); the sender gets an acknowledgement;
+- anything else, or the same words from anyone else, → attached to the task's history (TaskEvent).
+A task whose lead is every unit ('*') is never closed by one unit's reply: the reply is recorded.
+"""
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from email import policy
+from email.parser import BytesParser
+from email.utils import parseaddr
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from extractors.base import EmailEnvelope, ExtractedMessage
-from service.models import InboundMessage, OutboxMessage
+from outbox import compose
+from outbox.enqueue import enqueue
+from rules.reply_intent import ReplyIntent, classify_reply
+from service.models import ExtensionRequest, InboundMessage, OutboxMessage, Task, TaskEvent
+from service.notify import drop_stale_reminders, task_mail
+from service.recipients import EVERY_UNIT, AddressBook, address_book
+from service.stages import ExtensionStatus, Role, TaskStatus
+from service.status import done_status
+
+_PSEUDO_TASK = re.compile(r"<docket\.task-(\d+)@", re.IGNORECASE)
+_TOKEN = re.compile(r"\bNV-(\d{1,9})\b", re.IGNORECASE)
+NOTE_CHARS = 2000
 
 
 def referenced_ids(envelope: EmailEnvelope) -> list[str]:
     ids = [*envelope.references]
     if envelope.in_reply_to:
         ids.append(envelope.in_reply_to)
-    return [i.strip() for i in ids if i.strip()]
+    return [i.strip() for i in ids if i and i.strip()]
+
+
+def _ours(session: Session, ids: list[str]) -> list[OutboxMessage]:
+    return list(session.scalars(select(OutboxMessage).where(OutboxMessage.message_id.in_(ids)))) if ids else []
+
+
+def _referenced_tasks(session: Session, envelope: EmailEnvelope) -> set[int]:
+    ids = referenced_ids(envelope)
+    found = {int(m) for i in ids for m in _PSEUDO_TASK.findall(i)}
+    for row in _ours(session, ids):
+        if row.task_id:
+            found.add(row.task_id)
+        found.update(int(m) for m in _PSEUDO_TASK.findall(str((row.headers or {}).get("References", ""))))
+    return found
+
+
+def _token_tasks(session: Session, envelope: EmailEnvelope, book: AddressBook) -> list[Task]:
+    """Tasks named by [NV-n] in the subject whose units include the sender."""
+    ids = {int(m) for m in _TOKEN.findall(envelope.subject or "")}
+    tasks = [session.get(Task, i) for i in sorted(ids)]
+    return [t for t in tasks if t is not None and book.is_assignee(envelope.sender or "", t)]
 
 
 def is_reply(session: Session, envelope: EmailEnvelope) -> bool:
-    """A reply names one of our Message-IDs in In-Reply-To/References."""
+    """A reply names one of our Message-IDs, or carries a task token and comes from that task's unit."""
     ids = referenced_ids(envelope)
-    if not ids:
-        return False
-    return session.scalar(select(OutboxMessage.id).where(OutboxMessage.message_id.in_(ids)).limit(1)) is not None
+    if any(_PSEUDO_TASK.search(i) for i in ids) or _ours(session, ids):
+        return True
+    return bool(_TOKEN.search(envelope.subject or "")) and bool(_token_tasks(session, envelope, address_book(session)))
 
 
-def handle_reply(app: object, session: Session, row: InboundMessage, message: ExtractedMessage, *, now: datetime):  # type: ignore[no-untyped-def]
+def find_task(session: Session, envelope: EmailEnvelope, body: str, book: AddressBook) -> Task | None:
+    referenced = _referenced_tasks(session, envelope)
+    if len(referenced) > 1:  # a mail about several tasks: the reply must name one
+        named = {int(m) for m in _TOKEN.findall(f"{envelope.subject or ''}\n{body}")} & referenced
+        referenced = named if len(named) == 1 else set()
+    if len(referenced) == 1:
+        return session.get(Task, next(iter(referenced)))
+    by_token = _token_tasks(session, envelope, book)
+    return by_token[0] if len(by_token) == 1 else None
+
+
+def reply_body(raw: bytes) -> str:
+    """The text of a reply: its text/plain part, or its HTML with the tags dropped."""
+    msg = BytesParser(policy=policy.default).parsebytes(raw)
+    part = msg.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return ""
+    content = part.get_content()
+    if part.get_content_subtype() == "html":
+        content = re.sub(r"(?is)<(script|style).*?</\1>|<blockquote.*?</blockquote>", " ", content)
+        content = re.sub(r"(?i)<br\s*/?>|</p>|</div>", "\n", content)
+        content = re.sub(r"<[^>]+>", " ", content)
+    return str(content)
+
+
+def handle_reply(app: Any, session: Session, row: InboundMessage, message: ExtractedMessage, *, now: datetime):  # type: ignore[no-untyped-def]
+    """Record the reply against its task (in the caller's transaction) and return the Outcome."""
+    return handle_envelope(app, session, row, message.envelope, now=now)
+
+
+def handle_envelope(app: Any, session: Session, row: InboundMessage, envelope: EmailEnvelope, *, now: datetime):  # type: ignore[no-untyped-def]
     from service.process import Outcome
     from service.stages import Stage
 
-    ids = referenced_ids(message.envelope)
-    ours = session.scalars(select(OutboxMessage).where(OutboxMessage.message_id.in_(ids))).first()
-    row.task_id = ours.task_id if ours else None
-    return Outcome(Stage.REPLY, "reply-recorded")
+    book = address_book(session)
+    body = reply_body(row.raw)
+    task = find_task(session, envelope, body, book)
+    if task is None:
+        return Outcome(Stage.REPLY, "reply-unmatched")
+    row.task_id = task.id
+    sender = parseaddr(envelope.sender or "")[1].lower()
+    intent = classify_reply(body, today=now.astimezone(app.settings.tz).date())
+    disposition = _act(app, session, task, intent, sender=sender, envelope=envelope, book=book, now=now)
+    return Outcome(Stage.REPLY, disposition)
+
+
+def _act(app: Any, session: Session, task: Task, intent: ReplyIntent, *, sender: str, envelope: EmailEnvelope,
+         book: AddressBook, now: datetime) -> str:
+    is_lead = book.is_assignee(sender, task, lead_only=True) and EVERY_UNIT not in task.unit_names(Role.LEAD)
+    if intent.kind == "done" and is_lead and task.status is TaskStatus.OPEN:
+        mark_done(app, session, task, actor=sender, note=intent.text, now=now)
+        _ack(app, session, task, "done", _done_detail(task), sender, envelope, book, now)
+        return "reply-done"
+    if intent.kind == "extension" and is_lead and task.status is TaskStatus.OPEN and intent.requested_to:
+        request = record_extension(session, task, intent, actor=sender, now=now)
+        detail = f"đến ngày {compose.vn_date(request.requested_to)}" + (f", lý do: {request.reason}" if request.reason else "")
+        if task.deadline and now.astimezone(app.settings.tz).date() > task.deadline:
+            detail += " (đề nghị gửi sau thời hạn: không làm thay đổi tình trạng quá hạn)"
+        _ack(app, session, task, "extension", detail, sender, envelope, book, now)
+        return "reply-extension"
+    why = "" if is_lead or intent.kind == "note" else " (người gửi không phải đơn vị chủ trì: không thay đổi trạng thái)"
+    session.add(TaskEvent(task_id=task.id, actor=sender or "unknown", at=now, field="reply", before=None,
+                          after=intent.kind, note=(intent.text[:NOTE_CHARS] + why) or None))
+    return "reply-note"
+
+
+def mark_done(app: Any, session: Session, task: Task, *, actor: str, note: str | None, now: datetime) -> TaskStatus:
+    """Close the task as done, on time or late against the original deadline; unsent reminders are dropped."""
+    before = task.status
+    task.status = done_status(task, now.astimezone(app.settings.tz).date())
+    task.completed_at, task.updated_at = now, now
+    session.add(TaskEvent(task_id=task.id, actor=actor, at=now, field="status", before=before.value,
+                          after=task.status.value, note=(note or "")[:NOTE_CHARS] or None))
+    drop_stale_reminders(session, task, reason="task done")
+    return task.status
+
+
+def _done_detail(task: Task) -> str:
+    if task.status is TaskStatus.DONE_ON_TIME:
+        return "Tình trạng: hoàn thành đúng hạn."
+    return f"Tình trạng: hoàn thành quá hạn (hạn ban đầu {compose.vn_date(task.original_deadline or task.deadline)})."
+
+
+def record_extension(session: Session, task: Task, intent: ReplyIntent, *, actor: str, now: datetime) -> ExtensionRequest:
+    assert intent.requested_to is not None
+    request = ExtensionRequest(task_id=task.id, requested_to=intent.requested_to, reason=intent.reason, requested_by=actor,
+                               status=ExtensionStatus.PENDING, created_at=now)
+    session.add(request)
+    session.flush()
+    session.add(TaskEvent(task_id=task.id, actor=actor, at=now, field="extension_request", before=str(task.deadline),
+                          after=intent.requested_to.isoformat(), note=f"yêu cầu #{request.id}; lý do: {intent.reason or '—'}"))
+    return request
+
+
+def _ack(app: Any, session: Session, task: Task, outcome: str, detail: str, sender: str, envelope: EmailEnvelope,
+         book: AddressBook, now: datetime) -> None:
+    domain = app.settings.message_id_domain
+    office = book.addresses(["office"], task)
+    refs = tuple(dict.fromkeys([*referenced_ids(envelope), *([envelope.message_id] if envelope.message_id else [])]))
+    mail = compose.reply_ack(task=task_mail(task), outcome=outcome, detail=detail, to=(sender,),
+                             cc=tuple(a for a in office if a != sender), in_reply_to=envelope.message_id, references=refs)
+    key = f"reply-ack:{task.id}:{outcome}:{envelope.message_id or now.isoformat()}"[:300]
+    enqueue(session, mail, dedupe_key=key, now=now, domain=domain, task_id=task.id, notice_id=task.notice_id)

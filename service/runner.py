@@ -6,6 +6,7 @@ import threading
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from outbox.hours import OfficeHours
 from outbox.relay import RelayResult, deliver_due
 from outbox.senders import open_sender
 from service.intake import intake_once
@@ -34,10 +35,17 @@ def schedule(app: App) -> int:
     return scheduler.run_due(app)
 
 
+def office_hours(app: App) -> OfficeHours:
+    """Mail to units goes out only in office hours on working days (outbox.hours)."""
+    s = app.settings
+    return OfficeHours(start=s.office_hours_start, end=s.office_hours_end, tz=s.tz, is_working_day=app.calendar.is_working_day)
+
+
 def deliver(app: App) -> RelayResult:
     sender = open_sender(app.settings.smtp, cafile=app.settings.smtp_cafile)
     try:
-        return deliver_due(app.sessions, sender, from_addr=app.settings.from_address, now=app.clock.now())
+        return deliver_due(app.sessions, sender, from_addr=app.settings.from_address, now=app.clock.now(),
+                           hours=office_hours(app))
     finally:
         sender.close()
 

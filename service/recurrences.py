@@ -1,0 +1,80 @@
+"""Recurring tasks: when an occurrence is done or passes its deadline, create the next one (Task.previous_id).
+
+Monthly, quarterly, yearly (and weekly) series; the next deadline comes from rules.recurrence and
+keeps "trước ngày 25" (recurrence_day). Each occurrence is a task of its own, with its own reminders.
+A series without any deadline gets its next occurrence only when one is marked done.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased, selectinload
+
+from rules.recurrence import KNOWN, first_deadline, next_deadline
+from service.models import Task, TaskEvent, TaskUnit
+from service.stages import TaskStatus
+
+SYSTEM_ACTOR = "docket"
+MAX_ROUNDS = 60  # catching up after a long stop creates at most this many occurrences per series in one pass
+SERIES_STATUSES = (TaskStatus.OPEN, TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE)
+
+
+def _candidates(session: Session) -> list[Task]:
+    successor = aliased(Task)
+    has_next = select(successor.id).where(successor.previous_id == Task.id).exists()
+    stmt = (
+        select(Task).where(Task.recurrence.in_(sorted(KNOWN)), Task.status.in_(SERIES_STATUSES),
+                           Task.merged_into_id.is_(None), ~has_next)
+        .options(selectinload(Task.units)).order_by(Task.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def _next_due(task: Task, today: date) -> tuple[bool, date | None]:
+    """(is it time for the next occurrence, its deadline)."""
+    base = task.original_deadline or task.deadline
+    done = task.status is not TaskStatus.OPEN
+    if base is None:
+        return done, first_deadline(task.recurrence, today, day=task.recurrence_day) if done else None
+    if not done and base >= today:
+        return False, None
+    return True, next_deadline(task.recurrence, base, day=task.recurrence_day)
+
+
+def next_occurrence(session: Session, task: Task, *, deadline: date | None, now: datetime) -> Task:
+    """Add the occurrence after `task`, with the same units and wording."""
+    nxt = Task(
+        notice_id=task.notice_id, seq=task.seq, text=task.text, source_part=task.source_part,
+        source_start=task.source_start, source_end=task.source_end, original_deadline=deadline, deadline=deadline,
+        deadline_text=task.deadline_text, recurrence=task.recurrence, recurrence_day=task.recurrence_day,
+        status=TaskStatus.OPEN, confidence=task.confidence, needs_review=False, manual=task.manual,
+        fingerprint=None, previous_id=task.id, created_at=now, updated_at=now,
+    )
+    for link in task.units:
+        nxt.units.append(TaskUnit(name=link.name, role=link.role, unit_id=link.unit_id, known=link.known))
+    session.add(nxt)
+    session.flush()
+    session.add(TaskEvent(task_id=nxt.id, actor=SYSTEM_ACTOR, at=now, field="created", before=None,
+                          after=f"deadline={deadline.isoformat() if deadline else None}",
+                          note=f"lần tiếp theo của nhiệm vụ định kỳ NV-{task.id}"))
+    return nxt
+
+
+def create_due_occurrences(session: Session, *, today: date, now: datetime) -> int:
+    created = 0
+    for _ in range(MAX_ROUNDS):
+        round_created = 0
+        for task in _candidates(session):
+            due, deadline = _next_due(task, today)
+            if not due:
+                continue
+            locked = session.scalars(select(Task).where(Task.id == task.id).with_for_update()).one()
+            if session.scalar(select(Task.id).where(Task.previous_id == locked.id)) is not None:
+                continue  # another worker made it meanwhile
+            next_occurrence(session, locked, deadline=deadline, now=now)
+            round_created += 1
+        created += round_created
+        if not round_created:
+            break
+    return created
