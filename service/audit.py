@@ -132,8 +132,15 @@ def change_kinds(task: Task, before: Before) -> tuple[str, ...]:
     return tuple(kinds)
 
 
+NOTIFY_WORDS = {NEW_LEAD: "lead", NEW_DEADLINE: "deadline", CANCELLED: "cancelled", REJECTED: "rejected"}
+
+
 def notifier_for(app: object) -> Notify | None:
-    """The outbox helper's change notice (service.notify.queue_change_notice), when that module exists."""
+    """The outbox helper's change notice (service.notify.queue_change_notice), when that module exists.
+
+    One mail per kind of change; the units that lost their role are told too. queue_change_notice also
+    cancels the task's unsent reminders, so the next scheduler pass reminds the new lead on the new deadline.
+    """
     try:
         from service import notify as notify_module
     except ImportError:
@@ -143,6 +150,9 @@ def notifier_for(app: object) -> Notify | None:
         return None
 
     def send(session: Session, task: Task, change: ChangeNotice, now: datetime) -> None:
-        queue(app, session, task, change=change, now=now)
+        current = {*task.unit_names(Role.LEAD), *task.unit_names(Role.SUPPORT)}
+        dropped = tuple(n for n in (*change.previous_lead, *change.previous_support) if n not in current)
+        for kind in change.kinds:
+            queue(app, session, task, NOTIFY_WORDS[kind], now, previous_units=dropped)
 
     return send

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from service.dates import vn_date
 from service.errors import InputError, NotFoundError
 from service.ids import notice_token, task_token
-from service.audit import Before, Editor, Notify, Outcome, Recorder, finish, snapshot
+from service.audit import Before, Change, Editor, Notify, Outcome, Recorder, finish, show, snapshot
 from service.models import Notice, Task
 from service.register import set_units, task_fingerprint
 from service.stages import TASK_TRANSITIONS, Role, TaskStatus
@@ -183,18 +183,20 @@ def extend(session: Session, task_id: int, to: date, editor: Editor, *, reason: 
     warnings = check_deadline(task.notice, to, force=force)
     rec = Recorder(session, task, editor, note=f"extension: {reason.strip()}")
     before = snapshot(task)
-    if task.original_deadline is None:
-        task.original_deadline = task.deadline
-    rec.record("deadline", task.deadline, to)
-    task.deadline = to
-    approved = approve_pending_extension(session, task, to, editor)
-    if approved:
-        warnings.append(f"approved the pending extension request #{approved}")
+    request_id = approve_pending_extension(session, task, to, editor)
+    if request_id is None:
+        if task.original_deadline is None:
+            task.original_deadline = task.deadline
+        rec.record("deadline", task.deadline, to)
+        task.deadline = to
+    else:  # service.extensions moved the deadline and wrote its own event
+        rec.changes.append(Change("deadline", show(before.deadline), show(to)))
+        warnings.append(f"approved the pending extension request #{request_id}")
     return finish(session, task, rec, before, warnings=warnings, notify=notify, reason=reason.strip())
 
 
 def approve_pending_extension(session: Session, task: Task, to: date, editor: Editor) -> int | None:
-    """Approve the unit's pending request (xin gia hạn), through service.extensions when it exists."""
+    """Approve the unit's pending request (xin gia hạn) to the date given, through service.extensions."""
     from sqlalchemy import select
 
     from service.models import ExtensionRequest
@@ -207,13 +209,11 @@ def approve_pending_extension(session: Session, task: Task, to: date, editor: Ed
     if request is None:
         return None
     try:
-        from service import extensions
-    except ImportError:
-        extensions = None  # type: ignore[assignment]
-    if extensions is not None and hasattr(extensions, "approve_extension"):
-        extensions.approve_extension(session, request, to=to, actor=editor.actor, now=editor.now)
-    else:  # the hook: same effect until the replies helper provides service.extensions
+        from service.extensions import approve_extension
+    except ImportError:  # the hook, until the replies helper's module is installed: approve here
         request.status, request.decided_by, request.decided_at = ExtensionStatus.APPROVED, editor.actor, editor.now
+        return None
+    approve_extension(session, request.id, editor.actor, editor.now, to=to)
     return request.id
 
 
