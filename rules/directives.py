@@ -1,0 +1,259 @@
+"""Find the directives of a notice body: sentences, clauses and list items that assign work, with
+lead-in and heading scopes (domain-vi.md §2.4), per-assignee splitting, and the not-a-task filters
+(§2.5: background, past, citations, meta line, closing formula, Mục đích sections). Pure.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from rules.deadlines import find_deadline, find_recurrence
+from rules.patterns import patterns
+from rules.roles import Anchor, Group, classify, groups, support_names
+from rules.text import Block, fold, fold_ws, sentences
+from rules.units import STAR, Mention
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A task before it becomes a TaskFinding: spans into the analysed text."""
+
+    start: int
+    end: int
+    text: str
+    lead: tuple[str, ...]
+    support: tuple[str, ...]
+    unknown: tuple[str, ...]
+    deadline: date | None
+    deadline_text: str | None
+    recurrence: str | None
+    recurrence_day: int | None
+    confidence: float
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class Doc:
+    """What the finder needs about one document."""
+
+    clean: str
+    folded: str
+    mentions: list[Mention]
+    issued: date | None
+    year_hint: date | None  # for dd/mm dates when only the month and year are printed
+    calendar: Any
+    addressees: tuple[str, ...] = ()
+    addressee_units: tuple[str, ...] = ()
+    history: list[str] = field(default_factory=list)  # leads named so far, for anaphora
+
+
+@dataclass
+class Scope:
+    level: int
+    lead: tuple[str, ...] | None
+    unknown: tuple[str, ...] = ()
+
+
+_HEADING_MAX = 110
+
+
+def _is_heading(doc: Doc, b: Block) -> bool:
+    s = doc.clean[b.body_start:b.end].strip()
+    if not s or len(s) > _HEADING_MAX or s[-1] in ".;" or " | " in s:
+        return False
+    if b.level == 0 or (s == s.upper() and any(c.isalpha() for c in s)):
+        return True
+    return b.level in (1, 2) and s[-1] != ":" and not re.search(r"[,;]", s[:-1])
+
+
+def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
+    pat = patterns()
+    drafts: list[Draft] = []
+    scopes: list[Scope] = []
+    skip_level: int | None = None
+    for b in body:
+        level = b.level if b.level is not None else -1
+        heading = _is_heading(doc, b)
+        if skip_level is not None:
+            if heading and (b.level is None or level <= skip_level):
+                skip_level = None
+            else:
+                continue
+        scopes = [s for s in scopes if s.level < level] if b.level is not None else []
+        if heading:
+            text = doc.folded[b.body_start:b.end]
+            if pat.no_task_section.search(text):
+                skip_level = level if b.level is not None else 99
+                continue
+            scope = _name_only_scope(doc, b, level)
+            if scope:
+                scopes.append(scope)
+            continue
+        drafts.extend(_block(doc, b, level, scopes))
+    return drafts
+
+
+def _name_only_scope(doc: Doc, b: Block, level: int) -> Scope | None:
+    men = [m for m in doc.mentions if b.body_start <= m.start < b.end]
+    if not men:
+        return None
+    rest = doc.folded[b.body_start:b.end]
+    for m in men:
+        rest = rest.replace(doc.folded[m.start:m.end], " ")
+    if re.sub(r"[\s,.:;-]|va|doi voi", "", rest):
+        return None
+    lead, unknown = _resolve(doc, Group(men[0].start, men[-1].end, tuple(men)))
+    return Scope(level, lead, unknown)
+
+
+def _block(doc: Doc, b: Block, level: int, scopes: list[Scope]) -> list[Draft]:
+    pat = patterns()
+    out: list[Draft] = []
+    item_lead: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+    spans = sentences(doc.clean, b.body_start, b.end)
+    for idx, (a, z) in enumerate(spans):
+        sent_f = doc.folded[a:z]
+        last = idx == len(spans) - 1
+        if pat.meta_line.search(sent_f):
+            continue
+        men = [m for m in doc.mentions if a <= m.start < z]
+        gs = groups(men, doc.folded)
+        anchors, support = classify(gs, doc.folded, a, z)
+        background = bool(pat.background_start.search(sent_f))
+        if background:
+            anchors = [x for x in anchors if x.how == "cue"]
+        if last and doc.clean[a:z].rstrip().endswith(":"):
+            lead, unknown = _resolve(doc, anchors[-1].group) if anchors else (None, ())
+            scopes.append(Scope(level, lead, unknown))
+            continue
+        if pat.closing.search(sent_f) and not find_deadline(doc.clean[a:z], issued=doc.issued or doc.year_hint,
+                                                            calendar=doc.calendar):
+            continue
+        if anchors:
+            pieces = _split(doc, a, z, anchors)
+            for (s, e, anchor) in pieces:
+                lead, unknown = _resolve(doc, anchor.group)
+                conf = 0.9 if anchor.how in ("cue", "frame") else 0.8
+                sup = support_names([g for g in support if s <= g.start < e])
+                out.append(_draft(doc, s, e, lead, sup, unknown, conf, (f"lead:{anchor.how}",)))
+                item_lead = (lead, unknown)
+            continue
+        if background:
+            continue
+        scope = next((sc for sc in reversed(scopes) if sc.lead is not None or sc.unknown), None)
+        sup = support_names(support)
+        if scope is not None and b.level is not None and (scope.level < level):
+            out.append(_draft(doc, a, z, scope.lead or (), sup, scope.unknown, 0.75, ("lead:scope",)))
+        elif item_lead is not None and _has_time(doc, a, z):
+            out.append(_draft(doc, a, z, item_lead[0], sup, item_lead[1], 0.65, ("lead:item",)))
+        elif re.match(r"^\W*(?:de\s+nghi|yeu\s+cau)\s", sent_f):
+            out.append(_draft(doc, a, z, (), sup, (), 0.45, ("lead:none",)))
+    return out
+
+
+def _has_time(doc: Doc, a: int, z: int) -> bool:
+    text = doc.clean[a:z]
+    return bool(find_recurrence(text) or find_deadline(text, issued=doc.issued or doc.year_hint, calendar=doc.calendar))
+
+
+def _split(doc: Doc, a: int, z: int, anchors: list[Anchor]) -> list[tuple[int, int, Anchor]]:
+    """One piece per run of anchors with the same lead; cut at the ';' or ',' before a new lead."""
+    pieces: list[tuple[int, int, Anchor]] = []
+    cur_start, cur = a, anchors[0]
+    cur_lead = _resolve(doc, cur.group)
+    for anchor in anchors[1:]:
+        lead = _resolve(doc, anchor.group)
+        if lead == cur_lead:
+            continue
+        cut = _cut_before(doc, cur.group.end, anchor.cue_start)
+        if cut is None:
+            continue
+        pieces.append((cur_start, cut, cur))
+        cur_start, cur, cur_lead = cut, anchor, lead
+    pieces.append((cur_start, z, cur))
+    out = []
+    for s, e, anc in pieces:
+        while s < e and doc.clean[s] in " ;,":
+            s += 1
+        out.append((s, e, anc))
+    return out
+
+
+def _cut_before(doc: Doc, lo: int, pos: int) -> int | None:
+    seg = doc.clean[lo:pos]
+    semi = seg.rfind(";")
+    if semi >= 0:
+        return lo + semi + 1
+    comma = seg.rfind(",")
+    if comma >= 0:
+        return lo + comma + 1
+    return None
+
+
+def _resolve(doc: Doc, g: Group) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Canonical leads and unknown names of a group (anaphora and Kính gửi resolved)."""
+    names: list[str] = []
+    unknown: list[str] = []
+    for men in g.mentions:
+        if men.kind in ("unit", "collective") and men.name:
+            names.append(men.name)
+        elif men.kind == "unknown":
+            unknown.append(men.written)
+        elif men.kind == "anaphora":
+            names.extend(_back_reference(doc, men))
+        elif men.kind == "addressee":
+            names.extend(doc.addressee_units)
+    if STAR in names:
+        return (STAR,), ()
+    seen: list[str] = []
+    for n in names:
+        if n not in seen:
+            seen.append(n)
+    return tuple(seen), tuple(unknown)
+
+
+def _back_reference(doc: Doc, men: Mention) -> list[str]:
+    words = fold(men.written).split()
+    prefix = " ".join(words) if men.count == 1 else words[-1]
+    picked: list[str] = []
+    for n in reversed(doc.history):
+        if fold(n).startswith(prefix) and n not in picked:
+            picked.append(n)
+        if len(picked) >= men.count:
+            break
+    return list(reversed(picked))
+
+
+def _draft(doc: Doc, s: int, e: int, lead: tuple[str, ...], support: tuple[str, ...], unknown: tuple[str, ...],
+           conf: float, reasons: tuple[str, ...]) -> Draft:
+    text = doc.clean[s:e]
+    issued_for_dates = doc.issued or doc.year_hint
+    dl = find_deadline(text, issued=issued_for_dates, calendar=doc.calendar)
+    if dl and dl.kind == "relative" and doc.issued is None:
+        dl = type(dl)(None, dl.text, dl.start, dl.end, dl.kind, dl.conflicting)
+    rec = find_recurrence(text)
+    reasons_l = list(reasons)
+    if not lead:
+        conf = min(conf, 0.45)
+        reasons_l.append("no-known-assignee")
+    if unknown:
+        conf = min(conf, 0.5)
+        reasons_l.append("unknown-unit")
+    if dl and dl.conflicting:
+        conf -= 0.15
+        reasons_l.append("conflicting-dates")
+    if dl and dl.due is None:
+        conf -= 0.1
+        reasons_l.append("deadline-not-computable")
+    support = tuple(x for x in support if x not in lead) if STAR not in lead else support
+    for n in lead:
+        if n != STAR:
+            doc.history.append(n)
+    return Draft(
+        start=s, end=e, text=fold_ws(text), lead=lead, support=support, unknown=unknown,
+        deadline=dl.due if dl else None, deadline_text=fold_ws(dl.text) if dl else None,
+        recurrence=rec.kind if rec else None, recurrence_day=rec.day if rec else None,
+        confidence=max(0.0, min(1.0, conf)), reasons=tuple(reasons_l),
+    )

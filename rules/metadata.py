@@ -1,0 +1,287 @@
+"""Document metadata under Nghị định 30/2020 (domain-vi.md §1): number and symbol, type, issuer, place
+and date, subject, signer and signing authority, urgency, Kính gửi and Nơi nhận; plus the layout
+(where the body starts and ends). Tolerates a letterhead whose two columns are interleaved on one
+line (PDF), emitted one after another, or as 'cell | cell' lines (docx tables), and Markdown marks.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from rules.findings import DocumentInfo
+from rules.text import LOWER, UPPER
+
+TYPE_CODES = {
+    "NQ": "Nghị quyết", "QĐ": "Quyết định", "CT": "Chỉ thị", "QC": "Quy chế", "QYĐ": "Quy định",
+    "TC": "Thông cáo", "TB": "Thông báo", "HD": "Hướng dẫn", "CTR": "Chương trình", "KH": "Kế hoạch",
+    "PA": "Phương án", "ĐA": "Đề án", "DA": "Dự án", "BC": "Báo cáo", "BB": "Biên bản", "TTR": "Tờ trình",
+    "HĐ": "Hợp đồng", "CĐ": "Công điện", "BGN": "Bản ghi nhớ", "BTT": "Bản thỏa thuận", "GUQ": "Giấy ủy quyền",
+    "GM": "Giấy mời", "GGT": "Giấy giới thiệu", "GNP": "Giấy nghỉ phép", "PG": "Phiếu gửi", "PC": "Phiếu chuyển",
+    "PB": "Phiếu báo", "NĐ": "Nghị định", "TT": "Thông tư", "KL": "Kết luận", "CV": "Công văn",
+}
+TYPE_TITLES = sorted({v.upper(): v for v in TYPE_CODES.values()}.items(), key=lambda kv: -len(kv[0]))
+_TITLE_ALIASES = {"THÔNG BÁO KẾT LUẬN": "Thông báo", "CÔNG VĂN": "Công văn", "PHIẾU TRÌNH": "Phiếu trình",
+                  "ĐIỀU LỆ": "Điều lệ"}
+
+_NUMBER = re.compile(r"(?:^|[\s|])Số\s*:?\s*(\d{0,6})\s*/\s*((?:\d{4}/)?[A-Za-zĐđ][\wĐđ&]*(?:[-/][\wĐđ&.]+)*)")
+_DATE = re.compile(r"(?P<place>[^\n,|]{2,60}),\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})")
+_VV = re.compile(r"(?:^|[\s|])(?:V/v|v/v|V/V|Về việc)\s*:?\s*(?P<rest>.*)")
+_SIGN = re.compile(r"(?:^|[\s|])(?P<auth>(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*\.\s*[" + UPPER + "][" + UPPER + r" ,\-]{2,})")
+_URGENCY = re.compile(r"(?<![\w])(HỎA TỐC|HOẢ TỐC|THƯỢNG KHẨN|KHẨN)(?![\w])")
+_NAME = re.compile(r"(?<![\w])((?:[" + UPPER + "][" + LOWER + r"]+)(?:\s+[" + UPPER + "][" + LOWER + r"]+){1,4})\s*$")
+_BODY_START = re.compile(r"^\W*(?:Căn cứ|Thực hiện|Kính gửi|Ngày \d|Năm \d|Sáng|Chiều|Theo|Xét|Qua|Để|Từ ngày|Trong|"
+                         r"Thời gian|Đến|Sau khi|Hiện nay|Nhằm)\b")
+_QUOC_HIEU = re.compile(r"CỘNG\s+H[OÒ][ÀA]\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|"
+                        r"Độc\s+lập\s*-\s*Tự\s+do\s*-\s*Hạnh\s+phúc|_{3,}|-{3,}")
+_SIGNED = re.compile(r"\((?:Đã|đã)\s+ký\)|\bĐã ký\b|\(ký[^)]*\)")
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    body_start: int  # character offsets into the analysed text
+    body_end: int
+    excluded: tuple[tuple[int, int], ...]  # Kính gửi lists inside the body
+    addressees: tuple[str, ...]  # Kính gửi recipients as written
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for raw in text.split("\n"):
+        out.append((pos, re.sub(r"[*#]", " ", raw).replace("\t", " ")))
+        pos += len(raw) + 1
+    return out
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.split(" | ")] if " | " in line else [line.strip()]
+
+
+def _type_from_symbol(symbol: str) -> str | None:
+    head = re.split(r"[-/]", symbol.split("/")[-1] if re.match(r"\d{4}/", symbol) else symbol)[0]
+    code = head.upper()
+    if code in TYPE_CODES:
+        return TYPE_CODES[code]
+    return "Công văn" if "-" in symbol else None
+
+
+def _title_type(line: str) -> str | None:
+    s = " ".join(line.split()).strip(" :.")
+    if not s or s != s.upper():
+        return None
+    for title, name in _TITLE_ALIASES.items():
+        if s.startswith(title):
+            return name
+    for title, name in TYPE_TITLES:
+        if s == title or s.startswith(title + " "):
+            return name
+    return None
+
+
+def analyse_metadata(text: str, *, fallback_issued: date | None = None) -> tuple[DocumentInfo, Layout]:
+    lines = _lines(text)
+    head = lines[:45]
+    number = symbol = None
+    num_idx = -1
+    for i, (_, line) in enumerate(head):
+        m = _NUMBER.search(line)
+        if m:
+            number = f"{m.group(1)}/{m.group(2)}" if m.group(1) else None
+            symbol, num_idx = m.group(2), i
+            break
+    place, issued, date_idx = None, None, -1
+    for i, (_, line) in enumerate(head):
+        m = _DATE.search(line.replace(" | ", "   "))
+        if m:
+            place = _place(m.group("place"))
+            if m.group("d") and m.group("m"):
+                try:
+                    issued = date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+                except ValueError:
+                    issued = None
+            date_idx = i
+            break
+    doc_type, title_idx = None, -1
+    for i, (_, line) in enumerate(head):
+        for cell in _cells(line):
+            t = _title_type(cell)
+            if t:
+                doc_type, title_idx = t, i
+                break
+        if title_idx >= 0:
+            break
+    subject, subj_end = _subject(head, title_idx, date_idx)
+    if symbol and (doc_type is None or title_idx < 0):
+        doc_type = _type_from_symbol(symbol) or doc_type
+    vv_idx = next((i for i, (_, ln) in enumerate(head) if _VV.search(ln) and i <= max(num_idx, date_idx) + 3), -1)
+    if vv_idx >= 0 and title_idx < 0:
+        subject, subj_end = _vv_subject(head, vv_idx)
+        doc_type = doc_type if doc_type and doc_type != "Công văn" and symbol and _type_from_symbol(symbol) != "Công văn" \
+            else "Công văn"
+    last_header = max(num_idx, date_idx, title_idx, subj_end, vv_idx)
+    layout = _layout(text, lines, last_header)
+    signer, authority = _signature(lines, layout)
+    info = DocumentInfo(
+        number=number, type=doc_type, issuer=_issuer(head, num_idx), place=place, issued_date=issued,
+        subject=subject, signer=signer, signing_authority=authority, urgency=_urgency(head[: max(last_header, 0) + 3]),
+        recipients=_recipients(lines),
+    )
+    return info, layout
+
+
+def _place(raw: str) -> str | None:
+    raw = re.sub(r"^.*?Số\s*:?\s*\S*\s*", "", raw) if "Số" in raw else raw
+    words = raw.split()
+    keep: list[str] = []
+    for w in reversed(words):
+        if w[:1].isupper() or (keep and w in ("phố", "xã")):
+            keep.insert(0, w)
+        else:
+            break
+    return " ".join(keep) or None
+
+
+def _subject(head: list[tuple[int, str]], title_idx: int, date_idx: int) -> tuple[str | None, int]:
+    if title_idx < 0:
+        return None, -1
+    parts, end = [], title_idx
+    for i in range(title_idx + 1, len(head)):
+        line = " ".join(head[i][1].split())
+        if not line:
+            if parts:
+                break
+            continue
+        if _BODY_START.match(line) or (parts and not _continues(parts[-1], line)):
+            break
+        parts.append(line)
+        end = i
+    return (" ".join(parts) or None), end
+
+
+def _continues(prev: str, line: str) -> bool:
+    if line[:1].islower():
+        return True
+    return len(prev) >= 55 and prev[-1:] not in ".;:"
+
+
+def _vv_subject(head: list[tuple[int, str]], idx: int) -> tuple[str | None, int]:
+    m = _VV.search(head[idx][1])
+    first = m.group("rest") if m else ""
+    first = first.split(" | ")[0]
+    parts, end = [_cut_date(first)], idx
+    if _DATE.search(first):
+        return " ".join(" ".join(parts).split()) or None, idx
+    for i in range(idx + 1, len(head)):
+        line = " ".join(head[i][1].split())
+        if not line or _DATE.search(line) or _BODY_START.match(line) or _NUMBER.search(line):
+            cut = _cut_date(line) if line and _DATE.search(line) else ""
+            if cut and cut[:1].islower():
+                parts.append(cut)
+            break
+        if not line[:1].islower() and not _continues(parts[-1], line):
+            break
+        parts.append(line.split(" | ")[0])
+        end = i
+    return " ".join(" ".join(parts).split()) or None, end
+
+
+def _cut_date(line: str) -> str:
+    m = _DATE.search(line)
+    if not m:
+        return line.strip()
+    place = _place(m.group("place")) or ""
+    before = line[: m.start("place") + len(m.group("place"))]
+    return before[: len(before) - len(place)].strip() if place else before.strip()
+
+
+def _issuer(head: list[tuple[int, str]], num_idx: int) -> str | None:
+    stop = num_idx if num_idx > 0 else min(len(head), 6)
+    caps = []
+    for _, line in head[:stop]:
+        for cell in _cells(_QUOC_HIEU.sub(" ", line)):
+            cell = " ".join(cell.split()).strip(" -_")
+            if len(cell) > 2 and cell == cell.upper() and re.search(r"[A-ZĐÀ-Ỹ]{2}", cell):
+                caps.append(cell)
+    if not caps:
+        return None
+    if re.match(r"^(SỞ|VĂN PHÒNG|BỆNH VIỆN|PHÒNG|BAN|CỤC|TRUNG TÂM|CHI CỤC|TRƯỜNG|VIỆN|HỘI)\b", caps[-1]) and len(caps) > 1:
+        return caps[-1]
+    return " ".join(caps)
+
+
+def _urgency(head: list[tuple[int, str]]) -> str | None:
+    for _, line in head:
+        m = _URGENCY.search(line)
+        if m and not re.search(r"[a-zà-ỹ]{3}", line.replace(m.group(1), "")[:0]):
+            word = m.group(1)
+            return {"HỎA TỐC": "Hỏa tốc", "HOẢ TỐC": "Hỏa tốc", "THƯỢNG KHẨN": "Thượng khẩn"}.get(word, "Khẩn")
+    return None
+
+
+def _layout(text: str, lines: list[tuple[int, str]], last_header: int) -> Layout:
+    start_idx = last_header + 1 if last_header >= 0 else 0
+    body_start = lines[start_idx][0] if start_idx < len(lines) else len(text)
+    excluded, addressees = [], []
+    body_end = len(text)
+    i = start_idx
+    while i < len(lines):
+        pos, line = lines[i]
+        s = line.strip()
+        if re.match(r"^Kính\s+gửi\b", s):
+            j, first = i + 1, re.sub(r"^Kính\s+gửi\s*:?\s*", "", s)
+            if first:
+                addressees.append(first.strip(" .;"))
+            while j < len(lines) and (lines[j][1].strip().startswith(("-", "+", "•")) or not lines[j][1].strip()):
+                if lines[j][1].strip():
+                    addressees.append(lines[j][1].strip().lstrip("-+• ").strip(" .;"))
+                j += 1
+            end = lines[j - 1][0] + len(lines[j - 1][1]) if j > i else pos + len(line)
+            excluded.append((pos, end))
+            i = j
+            continue
+        if re.match(r"^(?:Nơi\s+nhận|NƠI\s+NHẬN)\b", s) or (_SIGN.match(" " + s) and s == s.upper()):
+            body_end = pos
+            break
+        if s.endswith("./.") or s.endswith("/."):
+            body_end = pos + len(line)
+            break
+        i += 1
+    return Layout(body_start, body_end, tuple(excluded), tuple(a for a in addressees if a))
+
+
+def _signature(lines: list[tuple[int, str]], layout: Layout) -> tuple[str | None, str | None]:
+    tail = [(p, ln) for p, ln in lines if p >= layout.body_end] or lines[-15:]
+    auth_parts: list[str] = []
+    for _, line in tail:
+        for m in _SIGN.finditer(line):
+            auth_parts.append(" ".join(m.group("auth").split()))
+    signer = None
+    for _, line in tail:
+        s = _SIGNED.sub(" ", line).strip()
+        if not s or s.endswith((";", ".", ":", ",")):
+            continue
+        for cell in reversed(_cells(s)):
+            m = _NAME.search(cell)
+            if m and not re.match(r"^(Nơi|Như|Lưu|Kính)\b", m.group(1)):
+                signer = m.group(1)
+                break
+    return signer, (" / ".join(auth_parts) or None)
+
+
+def _recipients(lines: list[tuple[int, str]]) -> tuple[str, ...]:
+    out: list[str] = []
+    active = False
+    for _, line in lines:
+        s = line.strip()
+        if re.match(r"^(?:Nơi\s+nhận|NƠI\s+NHẬN)", s):
+            active = True
+            continue
+        if active:
+            if s.startswith(("-", "+", "•")):
+                item = re.split(r";|\.\s*$", s.lstrip("-+• "))[0].strip()
+                if item:
+                    out.append(item)
+            elif s:
+                if out:
+                    break
+    return tuple(out)

@@ -1,0 +1,100 @@
+"""Load the pattern data files (rules/patterns/*.yaml) once and compile them over folded text."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rules.text import fold_pattern
+
+PATTERN_DIR = Path(__file__).parent / "patterns"
+
+
+class PatternError(ValueError):
+    """A pattern file is missing or holds an invalid regex."""
+
+
+def _load(name: str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load((PATTERN_DIR / name).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise PatternError(f"cannot read pattern file {name}: {err}") from err
+    if not isinstance(data, dict):
+        raise PatternError(f"pattern file {name} must be a mapping")
+    return data
+
+
+def alternation(phrases: list[str]) -> str:
+    """Longest phrase first, folded, as one non-capturing group."""
+    folded = sorted((fold_pattern(str(p)) for p in phrases), key=len, reverse=True)
+    return "(?:" + "|".join(folded) + ")"
+
+
+def _compile(source: str, flags: int = 0) -> re.Pattern[str]:
+    try:
+        return re.compile(source, flags)
+    except re.error as err:
+        raise PatternError(f"bad pattern {source!r}: {err}") from err
+
+
+@dataclass(frozen=True, slots=True)
+class Patterns:
+    """Compiled cues; every regex runs over the folded view."""
+
+    lead_before: re.Pattern[str]  # ends right before a unit group
+    lead_after: re.Pattern[str]  # starts right after a unit group
+    support_before: re.Pattern[str]
+    object_before: re.Pattern[str]
+    past: re.Pattern[str]
+    background_start: re.Pattern[str]
+    no_task_section: re.Pattern[str]
+    meta_line: re.Pattern[str]
+    closing: re.Pattern[str]
+    addressee: re.Pattern[str]
+    head_titles: str
+    collective: re.Pattern[str]
+    related_suffix: re.Pattern[str]
+    unit_types: tuple[str, ...]
+    anaphora: re.Pattern[str]
+    anaphora_counts: dict[str, int]
+    triggers: str
+    period_triggers: str
+    recurrence: tuple[tuple[str, re.Pattern[str]], ...]
+
+
+@lru_cache(maxsize=1)
+def patterns() -> Patterns:
+    d, a, t = _load("directive.yaml"), _load("assignee.yaml"), _load("deadline.yaml")
+    word_end = r"(?![\w])"
+    counts = {str(k): int(v) for k, v in (a.get("anaphora_counts") or {}).items()}
+    count_alt = "|".join(sorted((re.escape(k) for k in counts), key=len, reverse=True))
+    return Patterns(
+        lead_before=_compile(r"(?<![\w])" + alternation(d["lead_before"]) + r"\s*$"),
+        lead_after=_compile(r"^\s*(?:\([^)]{0,200}\)\s*)?,?\s*" + alternation(d["lead_after"]) + word_end),
+        support_before=_compile(r"(?<![\w])" + alternation(d["support_before"]) + r"\s*$"),
+        object_before=_compile(r"(?<![\w])" + alternation(d["object_before"]) + r"\s*$"),
+        past=_compile(r"(?<![\w])" + alternation(d["past_markers"]) + word_end),
+        background_start=_compile(r"^\W*" + alternation(d["background_start"])),
+        no_task_section=_compile(r"^\W*" + alternation(d["no_task_section"])),
+        meta_line=_compile(alternation(d["meta_line"])),
+        closing=_compile(r"(?<![\w])" + alternation(d["closing_formula"]) + word_end),
+        addressee=_compile(r"(?<![\w])" + alternation(d["addressee"]) + word_end),
+        head_titles=alternation(a["head_titles"]),
+        collective=_compile(r"(?<![\w])" + alternation(a["collective"]) + word_end),
+        related_suffix=_compile(r"^\s*" + alternation(a["related_suffix"]) + word_end),
+        unit_types=tuple(sorted((str(x) for x in a["unit_types"]), key=len, reverse=True)),
+        anaphora=_compile(
+            r"(?<![\w])(?:(?P<count>" + count_alt + r")\s+|(?P<plural>cac)\s+)?(?P<type>"
+            + alternation(a["anaphora_types"]) + r")" + word_end
+        ),
+        anaphora_counts=counts,
+        triggers=alternation(t["triggers"]),
+        period_triggers=alternation(t["period_triggers"]),
+        recurrence=tuple(
+            (kind, _compile(r"(?<![\w])" + alternation(phrases))) for kind, phrases in t["recurrence"].items()
+        ),
+    )

@@ -1,0 +1,91 @@
+"""Who does what in one sentence: group unit mentions and give each group a role (lead, support,
+object) from the frames around it (domain-vi.md §2.1, §2.3). Pure.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rules.patterns import patterns
+from rules.units import STAR, Mention
+
+_JOIN = re.compile(r"^\s*(?:,|,?\s*va|&|,?\s*cung)?\s*$")
+_BOUNDARY = re.compile(r";|:|(?<![\w])thi(?![\w])|(?<![\w])dong\s+thoi(?![\w])")
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    start: int
+    end: int
+    mentions: tuple[Mention, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """A unit group that holds the lead, and how we know."""
+
+    group: Group
+    how: str  # 'cue' (giao X), 'frame' (X chủ trì), 'initial' (clause subject)
+    cue_start: int  # where the clause of this anchor starts its own words ("giao", or the group)
+
+
+def groups(mentions: list[Mention], folded: str) -> list[Group]:
+    out: list[list[Mention]] = []
+    for men in mentions:
+        if men.kind == "issuer":
+            continue
+        if out and _JOIN.match(folded[out[-1][-1].end:men.start]):
+            out[-1].append(men)
+        else:
+            out.append([men])
+    return [Group(g[0].start, g[-1].end, tuple(g)) for g in out]
+
+
+def _clause_start(folded: str, lo: int, pos: int) -> int:
+    last = lo
+    for m in _BOUNDARY.finditer(folded, lo, pos):
+        last = m.end()
+    return last
+
+
+def classify(gs: list[Group], folded: str, lo: int, hi: int) -> tuple[list[Anchor], list[Group]]:
+    """Lead anchors and support groups among the groups of folded[lo:hi]."""
+    pat = patterns()
+    anchors: list[Anchor] = []
+    support: list[Group] = []
+    seen_in_clause: dict[int, bool] = {}
+    for g in gs:
+        window = folded[max(lo, g.start - 50):g.start]
+        after = folded[g.end:min(hi, g.end + 70)]
+        if pat.support_before.search(window):
+            support.append(g)
+            continue
+        cue = pat.lead_before.search(window)
+        clause = _clause_start(folded, lo, g.start)
+        if cue:
+            cue_pos = max(lo, g.start - 50) + cue.start()
+            if not pat.past.search(folded[clause:cue_pos]):
+                anchors.append(Anchor(g, "cue", cue_pos))
+            seen_in_clause[clause] = True
+            continue
+        if pat.object_before.search(window):
+            continue
+        if pat.lead_after.match(after) and not re.match(r"^\s*(?:da|duoc)(?![\w])", after):
+            anchors.append(Anchor(g, "frame", g.start))
+            seen_in_clause[clause] = True
+            continue
+        prefix = folded[clause:g.start].strip()
+        initial = not seen_in_clause.get(clause) and (prefix == "" or prefix.endswith(",") or prefix.endswith(":"))
+        seen_in_clause[clause] = True
+        if initial and not re.match(r"^\s*(?:da|duoc|se|cung da)(?![\w])", after):
+            anchors.append(Anchor(g, "initial", g.start))
+    return anchors, support
+
+
+def support_names(gs: list[Group]) -> tuple[str, ...]:
+    names: list[str] = []
+    for g in gs:
+        for men in g.mentions:
+            if men.kind in ("unit", "collective") and men.name and men.name not in names:
+                names.append(men.name)
+    return (STAR,) if STAR in names else tuple(names)

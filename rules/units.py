@@ -1,0 +1,191 @@
+"""Unit mentions in text: directory units (name, alias, abbreviation), collectives ("*"), unit-like
+names missing from the directory, and anaphora ("Chi cục", "hai Ban"). Pure.
+
+Matching runs on the folded view (case-, diacritic- and tone-placement-insensitive). One-word
+abbreviations (TTCNTT, SYT) match case-sensitively, and a name written all in lower case must have
+three words or more ("thanh tra, kiểm tra" is not "Thanh tra Sở").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rules.directory import Directory
+from rules.patterns import patterns
+from rules.text import LOWER, UPPER, fold, fold_pattern
+
+STAR = "*"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    start: int
+    end: int
+    name: str | None  # canonical name, '*' for every unit; None for an unknown or related body
+    written: str
+    kind: str  # 'unit' | 'collective' | 'unknown' | 'related' | 'anaphora' | 'addressee'
+    count: int = 1  # anaphora: how many units it stands for
+
+
+@dataclass(frozen=True, slots=True)
+class UnitMatcher:
+    folded_rx: re.Pattern[str] | None
+    exact_rx: re.Pattern[str] | None
+    by_key: dict[str, str]  # folded alias key -> canonical name
+    exact: dict[str, str]
+    org_keys: tuple[str, ...]  # folded names of the issuing organisation (not a unit)
+
+
+def _key(s: str) -> str:
+    return re.sub(r"\s*-\s*", " - ", " ".join(fold(s).split()))
+
+
+def _alias_rx(alias: str) -> str:
+    parts = [re.escape(w) for w in fold(alias).split()]
+    body = r"\s+".join(parts).replace(r"\s+\-\s+", r"\s*-\s*")
+    return body.replace(r"\-", r"\s*-\s*")
+
+
+_CACHE: dict[int, tuple[Directory, UnitMatcher]] = {}
+
+
+def matcher_for(directory: Directory) -> UnitMatcher:
+    """The compiled matcher of a directory, built once per Directory object."""
+    hit = _CACHE.get(id(directory))
+    if hit is not None and hit[0] is directory:
+        return hit[1]
+    if len(_CACHE) > 64:
+        _CACHE.clear()
+    built = _build(directory)
+    _CACHE[id(directory)] = (directory, built)
+    return built
+
+
+def _build(directory: Directory) -> UnitMatcher:
+    by_key: dict[str, str] = {}
+    exact: dict[str, str] = {}
+    for unit in directory.units:
+        for alias in (unit.name, *unit.aliases):
+            alias = alias.strip()
+            if not alias:
+                continue
+            if " " not in alias:
+                exact[alias] = unit.name
+            else:
+                by_key.setdefault(_key(alias), unit.name)
+    folded_rx = None
+    if by_key:
+        alts = sorted(by_key, key=len, reverse=True)
+        folded_rx = re.compile(r"(?<![\w&])(?:" + "|".join(_alias_rx(a) for a in alts) + r")(?![\w&])")
+    exact_rx = None
+    if exact:
+        alts = sorted(exact, key=len, reverse=True)
+        exact_rx = re.compile(r"(?<![\w&])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w&])")
+    org = tuple(_key(n) for n in (directory.organization, directory.short_name or "") if n)
+    return UnitMatcher(folded_rx, exact_rx, by_key, exact, org)
+
+
+def _lookup(m: UnitMatcher, written: str) -> str | None:
+    return m.by_key.get(_key(written))
+
+
+_UPPER = re.compile("[" + UPPER + "]")
+
+
+def _head_prefix(folded: str, start: int) -> int:
+    """Extend a mention left over a head title ("Thủ trưởng", "Chủ tịch", "Trưởng")."""
+    window = folded[max(0, start - 40):start]
+    m = re.search(r"(?<![\w])" + patterns().head_titles + r"\s+$", window)
+    return start - (len(window) - m.start()) if m else start
+
+
+def find_mentions(text: str, folded: str, directory: Directory, start: int = 0, end: int | None = None) -> list[Mention]:
+    """Every unit mention in text[start:end], longest first, without overlaps, in text order."""
+    end = len(text) if end is None else end
+    um = matcher_for(directory)
+    pat = patterns()
+    found: list[Mention] = []
+    if um.folded_rx:
+        for m in um.folded_rx.finditer(folded, start, end):
+            written = text[m.start():m.end()]
+            if len(written.split()) < 3 and not _UPPER.search(written):
+                continue
+            name = _lookup(um, written)
+            if name:
+                found.append(Mention(m.start(), m.end(), name, written, "unit"))
+    if um.exact_rx:
+        for m in um.exact_rx.finditer(text, start, end):
+            found.append(Mention(m.start(), m.end(), um.exact[m.group(0)], m.group(0), "unit"))
+    for m in pat.collective.finditer(folded, start, end):
+        related = pat.related_suffix.match(folded, m.end(), end)
+        if related:
+            found.append(Mention(m.start(), related.end(), None, text[m.start():related.end()], "related"))
+        else:
+            found.append(Mention(m.start(), m.end(), STAR, text[m.start():m.end()], "collective"))
+    for m in pat.addressee.finditer(folded, start, end):
+        found.append(Mention(m.start(), m.end(), None, text[m.start():m.end()], "addressee"))
+    found.extend(_unknown_names(text, start, end, um))
+    found.extend(_anaphora(text, folded, start, end, pat))
+    chosen: list[Mention] = []
+    strong = ("unit", "collective", "related", "addressee")
+    for men in sorted(found, key=lambda x: (x.kind not in strong, -(x.end - x.start), x.start)):
+        if all(men.end <= c.start or men.start >= c.end for c in chosen):
+            chosen.append(men)
+    chosen.sort(key=lambda x: x.start)
+    out: list[Mention] = []
+    for men in chosen:
+        s = _head_prefix(folded, men.start)
+        if s != men.start and (not out or out[-1].end <= s):
+            men = Mention(s, men.end, men.name, text[s:men.end], men.kind, men.count)
+        out.append(men)
+    return out
+
+
+_ADMIN = r"(?:tỉnh|huyện|xã|phường|thị trấn|thị xã|thành phố|quận|TP\.?)"
+_NAME_WORD = "[" + UPPER + r"][\w&.]*"
+
+
+@lru_cache(maxsize=1)
+def _unknown_rx() -> re.Pattern[str]:
+    types = "|".join(re.escape(t) for t in patterns().unit_types)
+    first = rf"(?:{_NAME_WORD}|{_ADMIN}\s+{_NAME_WORD})"
+    more = rf"(?:\s+(?:-\s+|và\s+|&\s*)?(?:{_NAME_WORD}|[{LOWER}]+(?=(?:\s+[{LOWER}]+)?\s+{_NAME_WORD})))*"
+    return re.compile(rf"(?<![\w])(?:{types})\s+{first}{more}")
+
+
+def _unknown_names(text: str, start: int, end: int, um: UnitMatcher) -> list[Mention]:
+    out = []
+    for m in _unknown_rx().finditer(text, start, end):
+        written = m.group(0).rstrip(" .")
+        key = _key(written)
+        if any(k.startswith(key) or key.startswith(k) for k in um.org_keys):
+            kind = "issuer"
+        else:
+            kind = "unknown"
+        out.append(Mention(m.start(), m.start() + len(written), None, written, kind))
+    return out
+
+
+_SINGLE_BACKREF = {"chi cuc", "trung tam", "chi nhanh"}
+
+
+def _anaphora(text: str, folded: str, start: int, end: int, pat: object) -> list[Mention]:
+    out = []
+    for m in patterns().anaphora.finditer(folded, start, end):
+        after = text[m.end():m.end() + 3]
+        if after[:1] == " " and after[1:2].isupper():
+            continue  # "Trung tâm Dự báo ...": a name, not a back-reference
+        written = text[m.start():m.end()]
+        count_word = m.group("count")
+        typ = folded[m.start("type"):m.end("type")]
+        if count_word:
+            count = patterns().anaphora_counts.get(count_word, 2)
+        elif m.group("plural"):
+            continue  # "các khoa" is a collective, handled elsewhere
+        else:
+            if not text[m.start("type")].isupper() or typ not in _SINGLE_BACKREF:
+                continue  # bare "phòng", "Sở" (the issuer itself) are not back-references
+            count = 1
+        out.append(Mention(m.start(), m.end(), None, written, "anaphora", count))
+    return out

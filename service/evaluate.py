@@ -1,0 +1,154 @@
+"""Score `docket extract --json` output against gold files (the corpus SCHEMA.md rules).
+
+Matching: a predicted task matches a gold task when its text, after NFC and whitespace folding,
+contains the gold quote; one-to-one, greedy in document order (each gold task, in order, takes the
+first unused prediction that contains its quote). Recall = matched required gold / required gold.
+Precision = matched predictions / predictions that match nothing optional either. Deadline, lead and
+recurrence accuracy are measured on the matched required tasks. Doc fields: exact match after
+whitespace folding.
+"""
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DOC_FIELDS = ("number", "type", "issued_date", "subject", "signer")
+
+
+def norm(text: str | None) -> str:
+    return " ".join(unicodedata.normalize("NFC", text or "").split())
+
+
+@dataclass
+class Score:
+    """Counts for one rendering or a total; ratios are computed from the counts."""
+
+    name: str
+    required: int = 0
+    matched_required: int = 0
+    predictions: int = 0
+    matched_optional: int = 0
+    deadline_ok: int = 0
+    lead_ok: int = 0
+    recurrence_ok: int = 0
+    doc_ok: int = 0
+    doc_total: int = 0
+    misses: list[str] = field(default_factory=list)
+    extras: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.matched_required / self.required if self.required else 1.0
+
+    @property
+    def precision(self) -> float:
+        denom = self.predictions - self.matched_optional
+        return self.matched_required / denom if denom > 0 else 1.0
+
+    def _acc(self, n: int) -> float:
+        return n / self.matched_required if self.matched_required else 1.0
+
+    @property
+    def deadline(self) -> float:
+        return self._acc(self.deadline_ok)
+
+    @property
+    def lead(self) -> float:
+        return self._acc(self.lead_ok)
+
+    @property
+    def recurrence(self) -> float:
+        return self._acc(self.recurrence_ok)
+
+    @property
+    def doc(self) -> float:
+        return self.doc_ok / self.doc_total if self.doc_total else 1.0
+
+    def add(self, other: Score) -> None:
+        for name in ("required", "matched_required", "predictions", "matched_optional", "deadline_ok", "lead_ok",
+                     "recurrence_ok", "doc_ok", "doc_total"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "recall": round(self.recall, 4), "precision": round(self.precision, 4),
+                "deadline": round(self.deadline, 4), "lead": round(self.lead, 4),
+                "recurrence": round(self.recurrence, 4), "doc": round(self.doc, 4), "required": self.required,
+                "matched": self.matched_required, "predictions": self.predictions,
+                "misses": self.misses, "extras": self.extras, "wrong": self.wrong}
+
+
+def score(name: str, gold: dict[str, Any], output: dict[str, Any]) -> Score:
+    """Score one extraction output (the --json object) against one gold annotation."""
+    s = Score(name)
+    preds = [norm(t.get("text")) for t in output.get("tasks", [])]
+    used: set[int] = set()
+    s.predictions = len(preds)
+    for g in gold.get("tasks", []):
+        quote = norm(g["quote"])
+        hit = next((i for i, p in enumerate(preds) if i not in used and quote in p), None)
+        required = bool(g.get("required", True))
+        if required:
+            s.required += 1
+        if hit is None:
+            if required:
+                s.misses.append(g["quote"])
+            continue
+        used.add(hit)
+        if not required:
+            s.matched_optional += 1
+            continue
+        s.matched_required += 1
+        task = output["tasks"][hit]
+        ok_deadline = task.get("deadline") == g.get("deadline")
+        ok_lead = set(task.get("lead") or []) == set(g.get("lead") or [])
+        ok_rec = task.get("recurrence") == g.get("recurrence")
+        s.deadline_ok += ok_deadline
+        s.lead_ok += ok_lead
+        s.recurrence_ok += ok_rec
+        if not (ok_deadline and ok_lead and ok_rec):
+            s.wrong.append(f"{g['quote']!r}: deadline {task.get('deadline')} vs {g.get('deadline')}, "
+                           f"lead {task.get('lead')} vs {g.get('lead')}, "
+                           f"recurrence {task.get('recurrence')} vs {g.get('recurrence')}")
+    s.extras = [preds[i][:100] for i in range(len(preds)) if i not in used]
+    doc_out = output.get("document", {})
+    for key in DOC_FIELDS:
+        s.doc_total += 1
+        want, got = gold.get("doc", {}).get(key), doc_out.get(key)
+        if (want is None and got is None) or (want is not None and got is not None and norm(str(want)) == norm(str(got))):
+            s.doc_ok += 1
+        else:
+            s.wrong.append(f"doc.{key}: {got!r} vs {want!r}")
+    return s
+
+
+RENDERINGS = (".txt", ".docx", ".pdf", ".eml", ".scan.pdf")
+
+
+def documents(folder: Path) -> list[tuple[Path, Path, str]]:
+    """(gold json, rendering file, rendering kind) for every rendering present next to a gold file."""
+    out = []
+    for gold_path in sorted(folder.glob("*.json")):
+        stem = gold_path.name[: -len(".json")]
+        for ext in RENDERINGS:
+            path = folder / f"{stem}{ext}"
+            if path.exists():
+                out.append((gold_path, path, ext.lstrip(".")))
+    return out
+
+
+def load_gold(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def merge_outputs(outputs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One output for a file that carried several documents (e-mail): the tasks of all, the metadata of the first
+    document that has a number or a type."""
+    if not outputs:
+        return {"document": {}, "tasks": [], "warnings": []}
+    main = next((o for o in outputs if o["document"].get("number") or o["document"].get("type")), outputs[0])
+    tasks = [t for o in outputs for t in o.get("tasks", [])]
+    return {"document": main["document"], "tasks": tasks, "warnings": [w for o in outputs for w in o.get("warnings", [])]}
