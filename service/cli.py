@@ -117,7 +117,7 @@ def _register_optional_commands() -> None:
     import importlib
 
     for module_name, attr in (("service.cli_extract", "register"), ("service.cli_admin", "register"), ("service.cli_ops", "register"),
-                             ("service.cli_outbox", "register")):
+                             ("service.cli_outbox", "register"), ("service.cli_quarantine", "register")):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as err:

@@ -141,7 +141,7 @@ def dispose(app: App, session: Session, row: InboundMessage, *, now: datetime) -
     env = message.envelope
     if reason := loop_reason(env, own_domain=app.settings.message_id_domain, own_address=app.settings.from_address):
         return Outcome(Stage.IGNORED, reason)
-    if reason := sender_reason(env, allowed=app.allowed_senders):
+    if row.released_at is None and (reason := sender_reason(env, allowed=app.allowed_senders)):  # released: as if allowed
         return Outcome(Stage.QUARANTINED, "sender", reason)
     from service import replies
 
