@@ -55,6 +55,7 @@ class Patterns:
     meta_line: re.Pattern[str]
     closing: re.Pattern[str]
     addressee: re.Pattern[str]
+    subject_prefix: re.Pattern[str]
     head_titles: str
     collective: re.Pattern[str]
     related_suffix: re.Pattern[str]
@@ -82,10 +83,11 @@ def patterns() -> Patterns:
         no_task_section=_compile(r"^\W*" + alternation(d["no_task_section"])),
         meta_line=_compile(alternation(d["meta_line"])),
         closing=_compile(r"(?<![\w])" + alternation(d["closing_formula"]) + word_end),
+        subject_prefix=_compile(r"^\W*" + alternation(d["subject_prefix"]) + word_end),
         addressee=_compile(r"(?<![\w])" + alternation(d["addressee"]) + word_end),
         head_titles=alternation(a["head_titles"]),
         collective=_compile(r"(?<![\w])" + alternation(a["collective"]) + word_end),
-        related_suffix=_compile(r"^\s*" + alternation(a["related_suffix"]) + word_end),
+        related_suffix=_compile(r"\s*" + alternation(a["related_suffix"]) + word_end),
         unit_types=tuple(sorted((str(x) for x in a["unit_types"]), key=len, reverse=True)),
         anaphora=_compile(
             r"(?<![\w])(?:(?P<count>" + count_alt + r")\s+|(?P<plural>cac)\s+)?(?P<type>"

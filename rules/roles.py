@@ -64,7 +64,8 @@ def classify(gs: list[Group], folded: str, lo: int, hi: int) -> tuple[list[Ancho
         clause = _clause_start(folded, lo, g.start)
         if cue:
             cue_pos = max(lo, g.start - 50) + cue.start()
-            if not pat.past.search(folded[clause:cue_pos]):
+            phrase_start = max(clause, folded.rfind(",", clause, cue_pos) + 1)
+            if not pat.past.search(folded[phrase_start:cue_pos]):
                 anchors.append(Anchor(g, "cue", cue_pos))
             seen_in_clause[clause] = True
             continue
@@ -75,7 +76,8 @@ def classify(gs: list[Group], folded: str, lo: int, hi: int) -> tuple[list[Ancho
             seen_in_clause[clause] = True
             continue
         prefix = folded[clause:g.start].strip()
-        initial = not seen_in_clause.get(clause) and (prefix == "" or prefix.endswith(",") or prefix.endswith(":"))
+        initial = not seen_in_clause.get(clause) and (
+            prefix == "" or (prefix.endswith(",") and bool(pat.subject_prefix.match(prefix))))
         seen_in_clause[clause] = True
         if initial and not re.match(r"^\s*(?:da|duoc|se|cung da)(?![\w])", after):
             anchors.append(Anchor(g, "initial", g.start))

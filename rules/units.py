@@ -81,7 +81,7 @@ def _build(directory: Directory) -> UnitMatcher:
     exact_rx = None
     if exact:
         alts = sorted(exact, key=len, reverse=True)
-        exact_rx = re.compile(r"(?<![\w&])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w&])")
+        exact_rx = re.compile(r"(?<![\w&/-])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w&/-])")
     org = tuple(_key(n) for n in (directory.organization, directory.short_name or "") if n)
     return UnitMatcher(folded_rx, exact_rx, by_key, exact, org)
 
