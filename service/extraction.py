@@ -1,0 +1,65 @@
+"""The one extraction path: file bytes -> extractors -> rules -> Findings, used by `docket extract`, `docket eval`
+and the daemon alike.
+
+An e-mail gives one result per notice it carries (attachments or the forwarded body); the forwarder's own note
+is never analysed. The notice's own date line decides the issue date: when its day is blank the issue date stays
+null and relative deadlines ("07 ngày làm việc kể từ ngày ký") stay null too, because the e-mail's Date is when
+the notice was forwarded, not when it was signed.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from extractors.base import ExtractedText, ExtractionError, Limits
+from rules.analyse import analyse
+from rules.calendar import WorkCalendar
+from rules.directory import EMPTY_DIRECTORY, Directory
+from rules.findings import AnalysisContext, Findings
+
+Result = tuple[ExtractedText, Findings]
+
+
+def analyse_document(doc: ExtractedText, *, directory: Directory, calendar: WorkCalendar) -> Findings:
+    """Rules over one extracted document, with its part and segments as evidence."""
+    ctx = AnalysisContext(directory=directory, calendar=calendar, part=doc.part, extra={"segments": doc.segments})
+    findings = analyse(doc.text, ctx)
+    if doc.warnings:
+        findings = Findings(findings.document, findings.tasks, tuple(doc.warnings) + findings.warnings)
+    return findings
+
+
+def read_documents(data: bytes, filename: str, *, limits: Limits) -> list[ExtractedText]:
+    """The documents of one file: an e-mail's notices, or the file's own text. Raises ExtractionError."""
+    from extractors.registry import extract_file, kind_of
+
+    if kind_of(data, filename) == "eml":
+        from extractors.email_message import read_message
+
+        message = read_message(data, limits=limits)
+        if not message.documents:
+            reason = "; ".join(message.warnings) or "no notice found in the message (no .docx/.pdf or notice text)"
+            raise ExtractionError(reason)
+        extra = tuple(w for w in message.warnings if not any(w in d.warnings for d in message.documents))
+        docs = list(message.documents)
+        if extra:
+            first = docs[0]
+            docs[0] = ExtractedText(first.text, first.part, first.kind, first.segments, first.warnings + extra)
+        return docs
+    return [extract_file(data, filename, limits=limits)]
+
+
+def extract_bytes(data: bytes, filename: str, *, directory: Directory = EMPTY_DIRECTORY,
+                  calendar: WorkCalendar | None = None, limits: Limits = Limits()) -> list[Result]:
+    calendar = calendar or WorkCalendar()
+    return [(doc, analyse_document(doc, directory=directory, calendar=calendar))
+            for doc in read_documents(data, os.path.basename(filename), limits=limits)]
+
+
+def extract_path(path: Path, *, directory: Directory = EMPTY_DIRECTORY, calendar: WorkCalendar | None = None,
+                 limits: Limits = Limits()) -> list[Result]:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        raise ExtractionError(f"cannot read {path}: {err.strerror or err}") from err
+    return extract_bytes(data, str(path), directory=directory, calendar=calendar, limits=limits)
