@@ -21,13 +21,18 @@ MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _SKIP = frozenset({f"{W}del", f"{W}delText", f"{W}instrText", f"{MC}Fallback", f"{W}pPr", f"{W}rPr",
                    f"{W}footnoteReference", f"{W}endnoteReference", f"{W}commentReference"})
 _UNICODE_VI = re.compile("[ăĂđĐơƠưƯĩĨũŨ\u1ea0-\u1ef9]")
+_STYLE_REF = re.compile(rb'<w:[pr]Style w:val="([^"]+)"')
 _PAGE_NUMBER = re.compile(r"^[-–\s]*\d{1,4}[-–\s]*$")
 
 
 class _Reader:
-    def __init__(self, pkg: DocxPackage) -> None:
-        self.styles = Styles.parse(pkg.xml("word/styles.xml"))
-        self.numbering = Numbering(pkg.xml("word/numbering.xml"))
+    def __init__(self, pkg: DocxPackage, document_raw: bytes) -> None:
+        # styles.xml is large and rarely matters: parse it only when it names a legacy font or numbering
+        styles_raw = pkg.read("word/styles.xml") or b""
+        wanted = {m.decode() for m in _STYLE_REF.findall(document_raw)}
+        self.styles = Styles.from_raw(styles_raw, wanted)
+        numbered = b"numPr" in document_raw or bool(self.styles.num)
+        self.numbering = Numbering(pkg.xml("word/numbering.xml") if numbered else None)
         self.legacy: set[str] = set()
         self.seen_boxes: set[int] = set()
 
@@ -191,8 +196,9 @@ def _body_blocks(reader: _Reader, container: etree._Element, builder: TextBuilde
 def read_docx(data: bytes, *, part: str, limits: Limits = Limits()) -> ExtractedText:
     """Text of a .docx; raises ExtractionError when corrupt, encrypted or a zip bomb."""
     pkg = DocxPackage(data, limits)
-    reader = _Reader(pkg)
-    document = pkg.xml("word/document.xml")
+    document_raw = pkg.read("word/document.xml") or b""
+    reader = _Reader(pkg, document_raw)
+    document = pkg.parse("word/document.xml", document_raw)
     body = document.find(f"{W}body") if document is not None else None
     builder = TextBuilder()
     seen: set[str] = set()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -60,7 +61,11 @@ class DocxPackage:
 
     def xml(self, name: str) -> etree._Element | None:
         raw = self.read(name)
-        if raw is None:
+        return None if raw is None else self.parse(name, raw)
+
+    @staticmethod
+    def parse(name: str, raw: bytes) -> etree._Element | None:
+        if not raw:
             return None
         try:
             return etree.fromstring(raw, _PARSER)
@@ -96,6 +101,7 @@ class Styles:
     default_font: str | None = None
     font: dict[str, str | None] = field(default_factory=dict)  # styleId → font (after basedOn)
     num: dict[str, tuple[str, int]] = field(default_factory=dict)  # styleId → (numId, ilvl)
+    default_para: str | None = None  # the paragraph style of paragraphs that name none ('Normal')
 
     @classmethod
     def parse(cls, root: etree._Element | None) -> Styles:
@@ -127,6 +133,41 @@ class Styles:
             styles.font[sid] = styles.font.get(cur)
         return styles
 
+    @classmethod
+    def from_raw(cls, raw: bytes, wanted: set[str]) -> Styles:
+        """Read only docDefaults and the styles `wanted` (with their basedOn chains) out of styles.xml.
+
+        styles.xml is often 300+ KB of latent styles; cutting out the few referenced blocks is ~20× faster
+        than parsing it. Files not using the usual 'w:' prefix are parsed whole.
+        """
+        if not raw:
+            return cls()
+        if b"<w:styles" not in raw[:4096]:
+            return cls.parse(DocxPackage.parse("word/styles.xml", raw))
+        snippets = []
+        default = re.search(rb'<w:style w:type="paragraph" w:default="1" w:styleId="([^"]+)"', raw)
+        if default:
+            wanted = wanted | {default.group(1).decode()}
+        m = re.search(rb"<w:docDefaults>.*?</w:docDefaults>", raw, re.S)
+        if m:
+            snippets.append(m.group(0))
+        todo, done = list(wanted), set()
+        while todo:
+            sid = todo.pop()
+            if sid in done:
+                continue
+            done.add(sid)
+            block = re.search(rb'<w:style\b[^>]*w:styleId="' + re.escape(sid.encode()) + rb'".*?</w:style>', raw, re.S)
+            if block:
+                snippets.append(block.group(0))
+                base = re.search(rb'<w:basedOn w:val="([^"]+)"', block.group(0))
+                if base:
+                    todo.append(base.group(1).decode())
+        xml = b'<w:styles xmlns:w="' + W[1:-1].encode() + b'">' + b"".join(snippets) + b"</w:styles>"
+        styles = cls.parse(DocxPackage.parse("word/styles.xml", xml))
+        styles.default_para = default.group(1).decode() if default else None
+        return styles
+
     def run_font(self, rpr: etree._Element | None, para_style: str | None) -> str | None:
         own = _fonts(rpr)
         if own:
@@ -135,6 +176,7 @@ class Styles:
             rstyle = rpr.find(f"{W}rStyle")
             if rstyle is not None and self.font.get(rstyle.get(f"{W}val", "")):
                 return self.font[rstyle.get(f"{W}val", "")]
+        para_style = para_style or self.default_para
         if para_style and self.font.get(para_style):
             return self.font[para_style]
         return self.default_font

@@ -143,3 +143,11 @@ def test_zip_bomb_refused_by_declared_and_by_actual_size():
     data[lh + 22:lh + 26] = (100).to_bytes(4, "little")
     with pytest.raises(ExtractionError, match="zip bomb|corrupt"):
         read_docx(bytes(data), part="x", limits=limits)
+
+
+def test_legacy_font_inherited_from_default_paragraph_style():
+    styles = wrap_part("styles", '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:rPr>'
+                                 '<w:rFonts w:ascii="VNI-Times" w:hAnsi="VNI-Times"/></w:rPr></w:style>')
+    data = make_docx(p(unicode_to_vni("Ủy ban nhân dân tỉnh yêu cầu")), parts={"word/styles.xml": styles})
+    out = read_docx(data, part="x")
+    assert out.text == "Ủy ban nhân dân tỉnh yêu cầu"
