@@ -58,15 +58,15 @@ class Plan:
 
 def plan(app: Any, session: Session, notice_id: int) -> Plan:
     """Re-extract and compare; changes nothing."""
-    from extractors.email_message import read_message
-    from service.extraction import analyse_document
-    from service.units import directory_from_db
-
     notice = get_notice(session, notice_id)
     row = session.scalars(select(InboundMessage).where(InboundMessage.notice_id == notice.id)
                           .order_by(InboundMessage.id.desc())).first()
     if row is None:
         raise InputError(f"{notice_token(notice.id)} has no stored message to re-extract")
+    from extractors.email_message import read_message
+    from service.extraction import analyse_document
+    from service.units import directory_from_db
+
     message = read_message(row.raw, limits=app.limits)
     directory = directory_from_db(session, app.directory)
     analysed = [(doc, analyse_document(doc, directory=directory, calendar=app.calendar)) for doc in message.documents]
