@@ -155,8 +155,10 @@ def reminder(*, task: TaskMail, level: str, offset: int, today: date, to: tuple[
     text, html = render(kind, task=task, level=level, days=abs(offset), today=today)
     if offset < 0:
         head = f"Nhắc việc: còn {abs(offset)} ngày làm việc (hạn {vn_date(task.deadline)})"
-    elif offset == 0:
+    elif offset == 0 and today == task.deadline:
         head = f"Nhắc việc: hôm nay đến hạn ({vn_date(task.deadline)})"
+    elif offset == 0:
+        head = f"Nhắc việc: ngày làm việc cuối cùng trước hạn {vn_date(task.deadline)}"
     else:
         head = f"Quá hạn {offset} ngày làm việc (hạn {vn_date(task.deadline)})"
     subject = f"[{task.token}] {head} - {_short(task.text)}"
