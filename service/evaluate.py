@@ -152,3 +152,47 @@ def merge_outputs(outputs: list[dict[str, Any]]) -> dict[str, Any]:
     main = next((o for o in outputs if o["document"].get("number") or o["document"].get("type")), outputs[0])
     tasks = [t for o in outputs for t in o.get("tasks", [])]
     return {"document": main["document"], "tasks": tasks, "warnings": [w for o in outputs for w in o.get("warnings", [])]}
+
+
+def evaluate_folder(folder: Path, *, calendar: Any) -> dict[str, Any]:
+    """Extract and score every rendering of every gold document in `folder`; scans are totalled apart."""
+    from extractors.base import ExtractionError
+    from rules.directory import DirectoryError, load_directory
+    from service.extraction import extract_path
+
+    rows: list[dict[str, Any]] = []
+    totals: dict[str, Score] = {}
+    directories: dict[str, Any] = {}
+    for gold_path, path, kind in documents(folder):
+        gold = load_gold(gold_path)
+        org = gold.get("org", "")
+        if org not in directories:
+            try:
+                directories[org] = load_directory(folder / f"directory-{org}.yaml")
+            except DirectoryError:
+                from rules.directory import EMPTY_DIRECTORY
+
+                directories[org] = EMPTY_DIRECTORY
+        try:
+            outputs = [f.to_json() for _, f in extract_path(path, directory=directories[org], calendar=calendar)]
+            error = None
+        except ExtractionError as err:
+            outputs, error = [], " ".join(str(err).split())
+        s = score(path.name, gold, merge_outputs(outputs))
+        row = s.as_dict()
+        row["kind"], row["error"] = kind, error
+        rows.append(row)
+        group = "scan" if kind == "scan.pdf" else "text"
+        totals.setdefault(group, Score(f"TOTAL ({'scanned PDFs, OCR' if group == 'scan' else 'text renderings'})")).add(s)
+        totals.setdefault(kind, Score(f"total {kind}")).add(s)
+    order = ["text", "txt", "docx", "pdf", "eml", "scan", "scan.pdf"]
+    return {"documents": rows, "totals": [totals[k].as_dict() for k in order if k in totals]}
+
+
+def format_line(row: dict[str, Any]) -> str:
+    line = (f"{row['name']:<28} recall {row['recall']:.3f}  precision {row['precision']:.3f}  "
+            f"deadline {row['deadline']:.3f}  lead {row['lead']:.3f}  recurrence {row['recurrence']:.3f}  "
+            f"doc {row['doc']:.3f}  ({row['matched']}/{row['required']} required, {row['predictions']} predicted)")
+    if row.get("error"):
+        line += f"  ERROR: {row['error']}"
+    return line

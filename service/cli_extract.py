@@ -1,0 +1,114 @@
+"""`docket extract PATH...` and `docket eval DIR`: thin commands over service.extraction and service.evaluate."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+EXIT_UNREADABLE = 2
+
+
+def _calendar() -> Any:
+    from rules.calendar import WorkCalendar, load_overrides
+
+    return WorkCalendar(load_overrides())
+
+
+def _directory(path: Path | None) -> Any:
+    from rules.directory import EMPTY_DIRECTORY, DirectoryError, load_directory
+
+    if path is None:
+        try:
+            from service.config import load_settings
+
+            path = load_settings().directory
+        except Exception:  # noqa: BLE001 - no settings is fine for a one-off extraction
+            path = None
+    if path is None:
+        return EMPTY_DIRECTORY
+    try:
+        return load_directory(Path(path))
+    except DirectoryError as err:
+        typer.echo(f"docket: {err}", err=True)
+        raise typer.Exit(1) from err
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split()) or type(err).__name__
+
+
+def extract_command(
+    paths: Annotated[list[Path], typer.Argument(help="Notices to read: .txt, .docx, .pdf, .eml, .html, .doc.")],
+    directory: Annotated[Optional[Path], typer.Option("--directory", help="Units directory YAML (org chart).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per notice (JSON Lines).")] = False,
+) -> None:
+    """Find every directive in the notices: lead and support units, deadline, recurrence."""
+    from extractors.base import ExtractionError, Limits
+    from service.extraction import extract_path
+
+    units, calendar, failed = _directory(directory), _calendar(), 0
+    for path in paths:
+        try:
+            results = extract_path(path, directory=units, calendar=calendar, limits=Limits())
+        except ExtractionError as err:
+            typer.echo(f"docket: {path}: {_one_line(err)}", err=True)
+            failed += 1
+            continue
+        for doc, findings in results:
+            if as_json:
+                obj = findings.to_json()
+                obj["path"], obj["part"] = str(path), doc.part
+                sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            else:
+                _print_table(path, doc.part, findings)
+    if failed:
+        raise typer.Exit(EXIT_UNREADABLE)
+
+
+def _print_table(path: Path, part: str, findings: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    doc = findings.document
+    console = Console()
+    console.print(f"[bold]{path}[/bold] ({part})")
+    console.print(f"  Số: {doc.number or '—'}   Loại: {doc.type or '—'}   Ngày: {doc.issued_date or '—'}   "
+                  f"Ký: {doc.signer or '—'}   Khẩn: {doc.urgency or '—'}")
+    if doc.subject:
+        console.print(f"  Trích yếu: {doc.subject}")
+    table = Table(show_lines=True)
+    for col in ("#", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Hạn", "Định kỳ", "Tin cậy"):
+        table.add_column(col)
+    for i, t in enumerate(findings.tasks, 1):
+        lead = ", ".join(t.lead) or ("?" + ", ".join(t.unknown_units) if t.unknown_units else "?")
+        flag = " ⚠" if t.needs_review else ""
+        table.add_row(str(i), t.text, lead, ", ".join(t.support), str(t.deadline or t.deadline_text or ""),
+                      t.recurrence or "", f"{t.confidence:.2f}{flag}")
+    console.print(table if findings.tasks else "  (no directive found)")
+    for w in findings.warnings:
+        console.print(f"  [yellow]warning:[/yellow] {w}")
+
+
+def eval_command(
+    folder: Annotated[Path, typer.Argument(help="Folder of gold NAME.json files, renderings and directory-ORG.yaml.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable scores.")] = False,
+) -> None:
+    """Score extraction against gold annotations: one line per rendering, then totals."""
+    from service.evaluate import evaluate_folder, format_line
+
+    report = evaluate_folder(folder, calendar=_calendar())
+    if as_json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
+        return
+    for row in report["documents"]:
+        typer.echo(format_line(row))
+    for row in report["totals"]:
+        typer.echo(format_line(row))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("extract")(extract_command)
+    app.command("eval")(eval_command)
