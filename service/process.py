@@ -55,12 +55,13 @@ class TaskView:
     recurrence: str | None
     confidence: float
     needs_review: bool
+    recurrence_day: int | None = None  # "hằng tháng, trước ngày 25"
 
 
 def task_view(task: Task) -> TaskView:
     quote = task.text if len(task.text) <= 160 else task.text[:157].rsplit(" ", 1)[0] + "…"
     return TaskView(task.id, task.text, quote, task.unit_names(Role.LEAD), task.unit_names(Role.SUPPORT),
-                    task.deadline, task.recurrence, task.confidence, task.needs_review)
+                    task.deadline, task.recurrence, task.confidence, task.needs_review, task.recurrence_day)
 
 
 def worker_id() -> str:
