@@ -25,7 +25,7 @@ def loop_reason(envelope: EmailEnvelope, *, own_domain: str, own_address: str) -
         ("precedence", h.get("precedence", "").strip().lower() in _LOOP_PRECEDENCE),
         ("empty return-path", h.get("return-path", "x").strip() in ("<>", "")),
         ("delivery report", "multipart/report" in h.get("content-type", "").lower() or "x-failed-recipients" in h),
-        ("own mail", sender == own_address.lower() or _domain(envelope.message_id) == own_domain.lower()),
+        ("own mail", sender == own_address.lower() or _is_our_message_id(envelope.message_id, own_domain)),
         ("system sender", sender.split("@")[0] in _SYSTEM_LOCALPARTS),
     )
     return next((name for name, hit in checks if hit), None)
@@ -42,6 +42,12 @@ def sender_reason(envelope: EmailEnvelope, *, allowed: tuple[str, ...]) -> str |
     if auth and (match := _AUTH_FAIL.search(auth)):
         return f"sender authentication failed ({match.group(1).lower()}={match.group(2).lower()})"
     return None
+
+
+def _is_our_message_id(message_id: str | None, own_domain: str) -> bool:
+    """Our Message-IDs are <docket.…@domain>; the office's own clerks share the domain, so it alone proves nothing."""
+    local, _, domain = (message_id or "").strip("<> ").partition("@")
+    return local.startswith("docket.") and domain.lower() == own_domain.lower()
 
 
 def _domain(message_id: str | None) -> str:

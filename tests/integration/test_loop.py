@@ -17,12 +17,14 @@ from tests.conftest import vn
 
 
 def _deliver(office: Path, raw: bytes) -> None:
+    (office / "mail").mkdir(exist_ok=True)
     box = mailbox.Maildir(str(office / "mail" / "inbox"), create=True)
     box.add(raw)
     box.close()
 
 
 def _sent(office: Path) -> list[mailbox.MaildirMessage]:
+    (office / "mail").mkdir(exist_ok=True)
     return list(mailbox.Maildir(str(office / "mail" / "sent"), create=True))
 
 
