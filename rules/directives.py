@@ -81,7 +81,8 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
                 skip_level = None
             else:
                 continue
-        scopes = [s for s in scopes if s.level < level] if b.level is not None else []
+        if b.level is not None:
+            scopes = [s for s in scopes if s.level < level]
         if heading:
             text = doc.folded[b.body_start:b.end]
             if pat.no_task_section.search(text):
@@ -144,7 +145,7 @@ def _block(doc: Doc, b: Block, level: int, scopes: list[Scope]) -> list[Draft]:
             continue
         scope = next((sc for sc in reversed(scopes) if sc.lead is not None or sc.unknown), None)
         sup = support_names(support)
-        if scope is not None and b.level is not None and (scope.level < level):
+        if scope is not None and (b.level is None or scope.level < level):
             out.append(_draft(doc, a, z, scope.lead or (), sup, scope.unknown, 0.75, ("lead:scope",)))
         elif item_lead is not None and _has_time(doc, a, z):
             out.append(_draft(doc, a, z, item_lead[0], sup, item_lead[1], 0.65, ("lead:item",)))
