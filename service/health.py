@@ -10,7 +10,7 @@ import socket
 import ssl
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -34,9 +34,9 @@ def probe_mailbox(app: App) -> str | None:
     try:
         box = open_mailbox(app.settings.mailbox, settings=app.settings)
         try:
-            check = getattr(box, "check", None)
-            if check is not None:
-                check()
+            login = getattr(box, "uidvalidity", None)  # IMAP connects lazily: this logs in and SELECTs
+            if login is not None:
+                login()
         finally:
             box.close()
     except (DocketError, OSError) as err:
@@ -124,7 +124,7 @@ def _first_line(err: BaseException) -> str:
 class Health:
     """What `docket status` reports; `problems` non-empty means unhealthy (exit status 1)."""
 
-    checked_at: str
+    checked_at: str | None
     database: str
     schema: str | None
     mailbox: str
@@ -194,16 +194,16 @@ def gather(app: App, *, probe: bool = True, now: datetime | None = None) -> Heal
     if counts.get("failed"):
         warnings.append(f"{counts['failed']} inbound messages failed (reprocess after fixing)")
     return Health(
-        checked_at=now.isoformat(timespec="seconds"),
+        checked_at=_iso(now, app.settings.tz),
         database=app.engine.url.render_as_string(hide_password=True),
         schema=schema,
         mailbox=mailbox_name,
         mailbox_reachable=reachable,
         mailbox_error=mailbox_error,
-        last_sync_at=_iso(last_sync),
+        last_sync_at=_iso(last_sync, app.settings.tz),
         last_sync_error=sync_error,
         backlog=counts.get("backlog", 0),
-        oldest_backlog_at=_iso(counts.get("oldest_backlog_at")),
+        oldest_backlog_at=_iso(counts.get("oldest_backlog_at"), app.settings.tz),
         failed_messages=counts.get("failed", 0),
         outbox_pending=counts.get("outbox_pending", 0),
         outbox_dead=counts.get("outbox_dead", 0),
@@ -247,8 +247,9 @@ def _counts(app: App, mailbox_name: str, now: datetime) -> dict[str, object]:
     }
 
 
-def _iso(value: object) -> str | None:
-    return value.isoformat(timespec="seconds") if isinstance(value, datetime) else None
+def _iso(value: object, tz: tzinfo) -> str | None:
+    """In the office's time zone, as admins read it."""
+    return value.astimezone(tz).isoformat(timespec="seconds") if isinstance(value, datetime) else None
 
 
 def _ago(delta: timedelta) -> str:

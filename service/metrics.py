@@ -33,6 +33,7 @@ IMAP_RECONNECTS = Counter("docket_imap_reconnects_total", "IMAP connections lost
 LAST_PASS = Gauge("docket_last_pass_timestamp_seconds", "Unix time at the end of this worker's last pass.")
 
 _server: Any = None
+_port: int | None = None
 
 
 def record_outcome(stage: str, disposition: str | None, seconds: float, tasks_created: int = 0) -> None:
@@ -55,14 +56,18 @@ def record_delivery(sent: int, retried: int, dead: int) -> None:
 
 def serve(port: int | None, addr: str = "0.0.0.0") -> bool:
     """Start the /metrics endpoint once per process when a port is configured; True when serving."""
-    global _server
+    global _server, _port
     if port is None or _server is not None:
         return _server is not None
     try:
-        _server = start_http_server(port, addr=addr)
+        _server, _port = start_http_server(port, addr=addr), port
     except OSError as err:
         from service.errors import ConfigError
 
         raise ConfigError(f"DOCKET_METRICS_PORT {port}: cannot listen ({err})") from err
     log.info("metrics on http://%s:%s/metrics", addr, port)
     return True
+
+
+def serving_port() -> int | None:
+    return _port
