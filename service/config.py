@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     metrics_port: int | None = Field(None, description="Serve Prometheus metrics on this port when set.")
     log_format: str = Field("text", description="'text' or 'json'.")
     review_threshold: float = Field(0.6, description="Tasks with a lower confidence are marked for review.")
+    extract_timeout: float = Field(
+        120.0, description="Seconds one message may take to be read (attachments, OCR); 0 reads in-process without limits."
+    )
+    extract_memory_mb: int = Field(1024, description="Extra memory (MB) reading one message may use before it is stopped.")
+    imap_timeout: float = Field(30.0, description="Seconds before an IMAP command without an answer counts as a broken line.")
 
     @classmethod
     def settings_customise_sources(

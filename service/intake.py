@@ -39,7 +39,21 @@ def _header_text(value: object) -> str | None:
     try:
         return str(make_header(decode_header(str(value))))
     except (UnicodeError, LookupError, ValueError, TypeError):
+        pass
+    try:  # unknown or lying charset: decode each word leniently rather than keep the encoded form
+        parts = decode_header(str(value))
+    except (ValueError, TypeError):
         return str(value)
+    out = []
+    for chunk, charset in parts:
+        if isinstance(chunk, str):
+            out.append(chunk)
+            continue
+        try:
+            out.append(chunk.decode(charset or "ascii"))
+        except (LookupError, UnicodeError):
+            out.append(chunk.decode("utf-8", errors="replace"))
+    return "".join(out)
 
 
 def inbound_row(mailbox: Mailbox, msg: RawMessage, now: datetime) -> InboundMessage:

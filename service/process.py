@@ -137,8 +137,10 @@ def dispose(app: App, session: Session, row: InboundMessage, *, now: datetime) -
     if row.size > app.settings.max_message_bytes:
         raise ExtractionError(f"message of {row.size} bytes exceeds the {app.settings.max_message_bytes}-byte limit")
     from extractors.email_message import read_message
+    from service.sandbox import run_limited
 
-    message = read_message(row.raw, limits=app.limits)
+    message = run_limited(read_message, row.raw, limits=app.limits, timeout=app.settings.extract_timeout,
+                          memory_mb=app.settings.extract_memory_mb)
     env = message.envelope
     if reason := loop_reason(env, own_domain=app.settings.message_id_domain, own_address=app.settings.from_address):
         return Outcome(Stage.IGNORED, reason)
@@ -218,5 +220,18 @@ def _may_answer(app: App, row: InboundMessage) -> bool:
     from extractors.base import EmailEnvelope
 
     env = EmailEnvelope(sender=row.sender, sender_name=None, subject=row.subject, message_id=row.message_id,
-                        in_reply_to=None, references=(), date=None, headers={})
+                        in_reply_to=None, references=(), date=None, headers=_raw_headers(row.raw))
+    if loop_reason(env, own_domain=app.settings.message_id_domain, own_address=app.settings.from_address):
+        return False
     return sender_reason(env, allowed=app.allowed_senders) is None and (row.sender or "").lower() != app.settings.from_address.lower()
+
+
+def _raw_headers(raw: bytes) -> dict[str, str]:
+    """The top-level headers, read leniently (for loop and authentication checks on unreadable mail)."""
+    from email.parser import BytesHeaderParser
+    from email.policy import compat32
+
+    try:
+        return {k: str(v) for k, v in BytesHeaderParser(policy=compat32).parsebytes(raw[:256 * 1024]).items()}
+    except Exception:  # noqa: BLE001 - unreadable headers: no loop sign can be seen
+        return {}
