@@ -1,0 +1,100 @@
+"""The deadline parser on our own phrases, plus hypothesis properties (never raises, valid dates, round-trip)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rules.calendar import WorkCalendar
+from rules.deadlines import find_deadline, find_recurrence
+
+CAL = WorkCalendar()
+ISSUED = date(2023, 5, 10)
+
+
+@pytest.mark.parametrize("text, due", [
+    ("báo cáo kết quả trước ngày 25/5/2023", date(2023, 5, 25)),
+    ("xong trước ngày 02/6", date(2023, 6, 2)),
+    ("hoàn thành trước ngày 15 tháng 7 năm 2023", date(2023, 7, 15)),
+    ("gửi về Sở trước 14 giờ 30 ngày 19/5/2023", date(2023, 5, 19)),
+    ("hoàn thành chậm nhất ngày 30/6/2023", date(2023, 6, 30)),
+    ("triển khai trong tháng 8/2023", date(2023, 8, 31)),
+    ("thực hiện trong Quý III/2023", date(2023, 9, 30)),
+    ("tổ chức Quý III/2023 trước ngày 12/8/2023", date(2023, 8, 12)),
+    ("hoàn thành trong 6 tháng cuối năm 2023", date(2023, 12, 31)),
+    ("thực hiện từ ngày 01/6/2023 đến hết ngày 20/6/2023", date(2023, 6, 20)),
+    ("báo cáo trong thời hạn 05 ngày làm việc kể từ ngày ký", date(2023, 5, 17)),
+    ("nộp trước ngày 20.5.2023", date(2023, 5, 20)),
+])
+def test_written_forms(text: str, due: date) -> None:
+    found = find_deadline(text, issued=ISSUED, calendar=CAL)
+    assert found is not None and found.due == due
+
+
+@pytest.mark.parametrize("text", [
+    "thực hiện Quyết định số 1120/QĐ-UBND ngày 03/4/2023 của UBND tỉnh",
+    "năm 2022 đơn vị xếp thứ 14/20 toàn tỉnh",
+    "Ngày 05/5/2023, đồng chí Giám đốc đã chủ trì cuộc họp",
+    "thường xuyên kiểm tra, kịp thời báo cáo",
+    "định kỳ hằng tháng trước ngày 25 báo cáo",
+])
+def test_not_deadlines(text: str) -> None:
+    assert find_deadline(text, issued=ISSUED, calendar=CAL) is None
+
+
+def test_working_days_need_the_signing_date() -> None:
+    found = find_deadline("trong 07 ngày làm việc kể từ ngày ký", issued=None, calendar=CAL)
+    assert found is not None and found.due is None and found.kind == "relative"
+
+
+def test_working_days_skip_national_day() -> None:
+    # signed Wed 30/8/2023; 1-4/9 are Quốc khánh days off -> 31/8, 5/9, 6/9
+    found = find_deadline("trong 03 ngày làm việc kể từ ngày ký", issued=date(2023, 8, 30), calendar=CAL)
+    assert found is not None and found.due == date(2023, 9, 6)
+
+
+@pytest.mark.parametrize("text, kind, day", [
+    ("báo cáo hằng tuần", "weekly", None),
+    ("hàng tháng, trước ngày 20", "monthly", 20),
+    ("mỗi tháng đăng ít nhất 03 tin bài", "monthly", None),
+    ("phát sóng 04 lần/tháng", "monthly", None),
+    ("trong 01 quý tổ chức ít nhất 01 buổi", "quarterly", None),
+    ("ít nhất 1 Quý tổ chức đối thoại", "quarterly", None),
+    ("báo cáo vào ngày 10 hằng tháng", "monthly", 10),
+    ("tổng kết hằng năm", "yearly", None),
+])
+def test_recurrence(text: str, kind: str, day: int | None) -> None:
+    found = find_recurrence(text)
+    assert found is not None and (found.kind, found.day) == (kind, day)
+
+
+def test_standing_order_is_not_recurrence() -> None:
+    assert find_recurrence("thường xuyên theo dõi, đôn đốc") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("0123456789/ .,-trướcngàythángnămQuýIVhoàn xong") + ["\n"]), max_size=80),
+       st.one_of(st.none(), st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31))))
+def test_never_raises_and_dates_are_valid(text: str, issued: date | None) -> None:
+    found = find_deadline(text, issued=issued, calendar=CAL)
+    if found is not None and found.due is not None:
+        assert isinstance(found.due, date)
+        assert date(1900, 1, 1) < found.due < date(2200, 1, 1)
+    find_recurrence(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_never_raises_on_any_text(text: str) -> None:
+    find_deadline(text, issued=ISSUED, calendar=CAL)
+    find_deadline(text, issued=None, calendar=CAL, require_trigger=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)), st.booleans())
+def test_written_date_round_trips(day: date, pad: bool) -> None:
+    written = f"{day.day:02d}/{day.month:02d}/{day.year}" if pad else f"{day.day}/{day.month}/{day.year}"
+    found = find_deadline(f"hoàn thành trước ngày {written}.", issued=None, calendar=CAL)
+    assert found is not None and found.due == day
