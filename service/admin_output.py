@@ -15,7 +15,9 @@ STATE_STYLE = {"overdue": "bold red", "done_on_time": "green", "done_late": "yel
 
 
 def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=1, default=str))
+    """Indented on a terminal; compact (the fast C encoder) when piped to a script."""
+    indent = 1 if sys.stdout.isatty() else None
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=indent, default=str))
     sys.stdout.write("\n")
 
 

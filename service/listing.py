@@ -65,13 +65,14 @@ def list_tasks(session: Session, flt: TaskFilter, today: date) -> tuple[list[dic
         conditions.append(Task.deadline >= flt.due_after)
     if flt.needs_review:
         conditions.append(Task.needs_review.is_(True))
-    total = session.scalar(select(func.count(Task.id)).where(*conditions)) or 0
     stmt = (select(Task.id, Task.notice_id, Task.text, Task.deadline, Task.original_deadline, Task.recurrence, Task.status,
                    Task.needs_review, Task.manual, Task.confidence, Task.merged_into_id)
             .where(*conditions).order_by(Task.deadline.is_(None), Task.deadline, Task.id))
     if flt.limit is not None:
         stmt = stmt.limit(flt.limit)
-    rows = session.execute(stmt).all()
+    rows = session.connection().execute(stmt).all()  # Core rows: no ORM loading overhead
+    total = len(rows) if flt.limit is None or len(rows) < flt.limit else (
+        session.scalar(select(func.count(Task.id)).where(*conditions)) or 0)
     units = _units_of(session, [r.id for r in rows], conditions, whole=flt.limit is None or flt.limit >= total)
     return [_task_row(r, units.get(r.id, ([], [])), today) for r in rows], total
 
@@ -85,7 +86,7 @@ def _units_of(session: Session, ids: list[int], conditions: list[Any], *, whole:
     else:
         stmt = stmt.where(TaskUnit.task_id.in_(ids))
     found: dict[int, tuple[list[str], list[str]]] = {}
-    for task_id, name, role in session.execute(stmt):
+    for task_id, name, role in session.connection().execute(stmt):
         found.setdefault(task_id, ([], []))[0 if role is Role.LEAD else 1].append(name)
     return found
 
