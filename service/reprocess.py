@@ -15,13 +15,17 @@ from sqlalchemy.orm import Session
 from rules.findings import Findings, TaskFinding
 from service.audit import Before, Change, ChangeNotice, Editor, Notify, Recorder, change_kinds, show, snapshot
 from service.corrections import get_notice
-from service.errors import InputError
+from service.errors import DocketError, InputError
 from service.ids import notice_token
 from service.models import InboundMessage, Notice, Task
 from service.register import add_task, notice_identity, set_units, task_fingerprint
 from service.stages import Role, TaskStatus
 
 SAME, CHANGED, ADDED, REMOVED, KEPT = "same", "changed", "added", "removed", "kept"
+
+
+class ReprocessError(DocketError):
+    """The stored message could not be re-extracted with the current rules; nothing was changed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +71,12 @@ def plan(app: Any, session: Session, notice_id: int) -> Plan:
     from service.extraction import analyse_document
     from service.units import directory_from_db
 
-    message = read_message(row.raw, limits=app.limits)
     directory = directory_from_db(session, app.directory)
-    analysed = [(doc, analyse_document(doc, directory=directory, calendar=app.calendar)) for doc in message.documents]
+    try:
+        message = read_message(row.raw, limits=app.limits)
+        analysed = [(doc, analyse_document(doc, directory=directory, calendar=app.calendar)) for doc in message.documents]
+    except Exception as err:  # noqa: BLE001 - like the runner: any failure of the extraction is reported, nothing changes
+        raise ReprocessError(f"re-extracting {notice_token(notice.id)} failed: {type(err).__name__}: {err}") from err
     doc, findings = _pick(notice, analysed)
     return Plan(notice.id, row.id, doc.text, doc.part, findings, tuple(diff_tasks(notice, findings)))
 

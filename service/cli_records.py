@@ -1,0 +1,146 @@
+"""`docket notices …`, `docket units …` and `docket report`: records around the tasks (registered by service.cli_admin)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from service.cli_common import Actor, Json, Limit, NoticeId, Now, date_arg, editor_for, guarded, open_app, page_limit
+
+notices_app = typer.Typer(help="Notices: list, show, re-extract with the current rules.", no_args_is_help=True)
+units_app = typer.Typer(help="Units of the directory: list, import, add aliases.", no_args_is_help=True)
+
+
+@notices_app.command("list")
+@guarded
+def notices_list(limit: Limit = None, as_json: Json = False, now: Now = None) -> None:
+    """List notices, newest first, with their number of tasks."""
+    from service import admin_output as out
+    from service.listing import list_notices
+
+    application = open_app(now)
+    with application.sessions() as session:
+        rows, total = list_notices(session, limit=page_limit(limit, as_json))
+    out.print_json(rows) if as_json else out.notice_table(rows, total)
+
+
+@notices_app.command("show")
+@guarded
+def notices_show(notice_id: NoticeId, as_json: Json = False, now: Now = None) -> None:
+    """One notice: its details, the messages it came in, its tasks."""
+    from service import admin_output as out
+    from service.corrections import get_notice
+    from service.ids import parse_notice_id
+    from service.listing import notice_detail
+
+    number = parse_notice_id(notice_id)
+    application = open_app(now)
+    with application.sessions() as session:
+        detail = notice_detail(session, get_notice(session, number), application.clock.now().date())
+    out.print_json(detail) if as_json else out.notice_panel(detail)
+
+
+@notices_app.command("reprocess")
+@guarded
+def notices_reprocess(notice_id: NoticeId, apply: Annotated[bool, typer.Option("--apply", help="Apply the diff (default: show it only).")] = False,
+                      actor: Actor = None, as_json: Json = False, now: Now = None) -> None:
+    """Re-extract the stored message with the current rules and show the diff; --apply applies it. Manual corrections stay."""
+    from service import admin_output as out
+    from service import reprocess
+    from service.audit import notifier_for
+    from service.ids import parse_notice_id
+
+    number = parse_notice_id(notice_id)
+    application = open_app(now)
+    with application.sessions.begin() as session:
+        planned = reprocess.plan(application, session, number)
+        applied = reprocess.apply(application, session, planned, editor_for(application, actor), notify=notifier_for(application)) if apply else 0
+    if as_json:
+        out.print_json({**planned.to_json(), "applied": applied})
+        return
+    for diff in planned.diffs:
+        label = f"NV-{diff.task_id}" if diff.task_id else "new"
+        typer.echo(f"{diff.kind:8} {label:8} {' '.join(diff.text.split())[:90]}" + (f"  ({diff.why})" if diff.why else ""))
+        for change in diff.changes:
+            typer.echo(f"           {change.field}: {change.before or '∅'} → {change.after or '∅'}")
+    pending = len(planned.pending)
+    typer.echo(f"applied {applied} change(s)" if apply else f"{pending} change(s) pending; run again with --apply to apply them")
+
+
+@units_app.command("list")
+@guarded
+def units_list(as_json: Json = False, now: Now = None) -> None:
+    """The units, their aliases and addresses."""
+    from service import admin_output as out
+    from service.listing import list_units
+
+    application = open_app(now)
+    with application.sessions() as session:
+        rows = list_units(session)
+    out.print_json(rows) if as_json else out.unit_table(rows)
+
+
+@units_app.command("import")
+@guarded
+def units_import(file: Annotated[Path, typer.Argument(help="The directory YAML (organization, units, leaders).")], now: Now = None) -> None:
+    """Load or refresh the units and leaders from a directory file; aliases added by hand are kept."""
+    from rules.directory import DirectoryError, load_directory
+    from service.errors import InputError
+    from service.units import import_directory
+
+    try:
+        directory = load_directory(file)
+    except DirectoryError as err:
+        raise InputError(str(err)) from err
+    if not directory.units:
+        raise InputError(f"{file} lists no units")
+    application = open_app(now)
+    with application.sessions.begin() as session:
+        added, updated = import_directory(session, directory)
+    typer.echo(f"{added} unit(s) added, {updated} updated, {len(directory.leaders)} leader(s)")
+
+
+@units_app.command("add-alias")
+@guarded
+def units_add_alias(unit: Annotated[str, typer.Argument(help="The unit (name or alias).")],
+                    alias: Annotated[str, typer.Argument(help="Another name for it, as notices write it.")], now: Now = None) -> None:
+    """Teach the rules another name of a unit; it applies to notices read from now on."""
+    from service.unit_names import add_alias
+
+    application = open_app(now)
+    with application.sessions.begin() as session:
+        name, added = add_alias(session, unit, alias)
+    typer.echo(f"'{alias}' → {name}" + ("" if added else " (already known)"))
+
+
+@guarded
+def report_command(
+    period_from: Annotated[Optional[str], typer.Option("--from", help="First day (dd/mm/yyyy or ISO); default: the 1st of this month.")] = None,
+    period_to: Annotated[Optional[str], typer.Option("--to", help="Last day; default: today.")] = None,
+    csv_file: Annotated[Optional[Path], typer.Option("--csv", help="Write the grid to this CSV file.")] = None,
+    xlsx_file: Annotated[Optional[Path], typer.Option("--xlsx", help="Write the grid to this Excel file.")] = None,
+    as_json: Json = False, now: Now = None,
+) -> None:
+    """The four-status grid per lead unit for a period, against the ORIGINAL deadline."""
+    from service import admin_output as out
+    from service.errors import InputError
+    from service.report import build_grid, write_csv, write_xlsx
+
+    application = open_app(now)
+    today = application.clock.now().date()
+    start, end = date_arg(period_from) or today.replace(day=1), date_arg(period_to) or today
+    if end < start:
+        raise InputError(f"--to {end:%d/%m/%Y} is before --from {start:%d/%m/%Y}")
+    with application.sessions() as session:
+        grid = build_grid(session, period_from=start, period_to=end, today=today, tz=application.settings.tz)
+    if csv_file:
+        write_csv(grid, csv_file)
+        typer.echo(f"wrote {csv_file}", err=as_json)
+    if xlsx_file:
+        write_xlsx(grid, xlsx_file)
+        typer.echo(f"wrote {xlsx_file}", err=as_json)
+    if as_json:
+        out.print_json(grid.to_json())
+    elif not (csv_file or xlsx_file):
+        out.grid_table(grid)
