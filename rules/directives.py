@@ -122,8 +122,11 @@ def _block(doc: Doc, b: Block, level: int, scopes: list[Scope]) -> list[Draft]:
         men = [m for m in doc.mentions if a <= m.start < z]
         gs = groups(men, doc.folded)
         anchors, support = classify(gs, doc.folded, a, z)
-        background = bool(pat.background_start.search(sent_f))
-        if background:
+        narration = bool(pat.narration_start.search(sent_f))
+        background = narration or bool(pat.citation_start.search(sent_f))
+        if narration:
+            anchors = []
+        elif background:
             anchors = [x for x in anchors if x.how == "cue"]
         if last and doc.clean[a:z].rstrip().endswith(":"):
             lead, unknown = _resolve(doc, anchors[-1].group) if anchors else (None, ())

@@ -50,7 +50,9 @@ class Patterns:
     support_before: re.Pattern[str]
     object_before: re.Pattern[str]
     past: re.Pattern[str]
-    background_start: re.Pattern[str]
+    narration_start: re.Pattern[str]
+    citation_start: re.Pattern[str]
+    not_order: re.Pattern[str]
     no_task_section: re.Pattern[str]
     meta_line: re.Pattern[str]
     closing: re.Pattern[str]
@@ -79,7 +81,9 @@ def patterns() -> Patterns:
         support_before=_compile(r"(?<![\w])" + alternation(d["support_before"]) + r"\s*$"),
         object_before=_compile(r"(?<![\w])" + alternation(d["object_before"]) + r"\s*$"),
         past=_compile(r"(?<![\w])" + alternation(d["past_markers"]) + word_end),
-        background_start=_compile(r"^\W*" + alternation(d["background_start"])),
+        narration_start=_compile(r"^\W*" + alternation(d["narration_start"])),
+        citation_start=_compile(r"^\W*" + alternation(d["citation_start"])),
+        not_order=_compile(r"^\s*(?:\([^)]{0,200}\)\s*)?" + alternation(d["not_order_after_subject"]) + r"(?![\w])"),
         no_task_section=_compile(r"^\W*" + alternation(d["no_task_section"])),
         meta_line=_compile(alternation(d["meta_line"])),
         closing=_compile(r"(?<![\w])" + alternation(d["closing_formula"]) + word_end),

@@ -71,7 +71,7 @@ def classify(gs: list[Group], folded: str, lo: int, hi: int) -> tuple[list[Ancho
             continue
         if pat.object_before.search(window):
             continue
-        if pat.lead_after.match(after) and not re.match(r"^\s*(?:da|duoc)(?![\w])", after):
+        if pat.lead_after.match(after) and not re.match(r"^\s*(?:da|duoc\s+(?!giao))(?![\w])", after):
             anchors.append(Anchor(g, "frame", g.start))
             seen_in_clause[clause] = True
             continue
@@ -79,7 +79,7 @@ def classify(gs: list[Group], folded: str, lo: int, hi: int) -> tuple[list[Ancho
         initial = not seen_in_clause.get(clause) and (
             prefix == "" or (prefix.endswith(",") and bool(pat.subject_prefix.match(prefix))))
         seen_in_clause[clause] = True
-        if initial and not re.match(r"^\s*(?:da|duoc|se|cung da)(?![\w])", after):
+        if initial and not pat.not_order.match(after):
             anchors.append(Anchor(g, "initial", g.start))
     return anchors, support
 

@@ -149,9 +149,10 @@ _NAME_WORD = "[" + UPPER + r"][\w&.]*"
 @lru_cache(maxsize=1)
 def _unknown_rx() -> re.Pattern[str]:
     types = "|".join(re.escape(t) for t in patterns().unit_types)
-    first = rf"(?:{_NAME_WORD}|{_ADMIN}\s+{_NAME_WORD})"
-    more = rf"(?:\s+(?:-\s+|và\s+|&\s*)?(?:{_NAME_WORD}|[{LOWER}]+(?=(?:\s+[{LOWER}]+)?\s+{_NAME_WORD})))*"
-    return re.compile(rf"(?<![\w])(?:{types})\s+{first}{more}")
+    sp = r"[ \t]+"
+    first = rf"(?:{_NAME_WORD}|{_ADMIN}{sp}{_NAME_WORD})"
+    more = rf"(?:{sp}(?:-{sp}|và{sp}|&[ \t]*)?(?:{_NAME_WORD}|[{LOWER}]+(?=(?:{sp}[{LOWER}]+)?{sp}{_NAME_WORD})))*"
+    return re.compile(rf"(?<![\w])(?:{types}){sp}{first}{more}")
 
 
 def _unknown_names(text: str, start: int, end: int, um: UnitMatcher) -> list[Mention]:
