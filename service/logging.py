@@ -110,7 +110,8 @@ def make_handler(log_format: str, stream: TextIO | None = None) -> logging.Handl
 def setup_logging(log_format: str = "text", *, level: int = logging.INFO, stream: TextIO | None = None) -> logging.Handler:
     """Install one handler on the root logger (replacing an earlier one of ours); docket.* logs at `level`.
 
-    Libraries keep the root level (warnings and up), so their lines come out in the same format.
+    Libraries keep the root level (warnings and up), so their lines, and Python warnings, come out in
+    the same format.
     """
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, _MARK, False)]:
@@ -120,4 +121,5 @@ def setup_logging(log_format: str = "text", *, level: int = logging.INFO, stream
     if root.level == logging.NOTSET or root.level > logging.WARNING:
         root.setLevel(logging.WARNING)
     logging.getLogger("docket").setLevel(level)
+    logging.captureWarnings(True)  # Python warnings become log lines too, so a JSON log stays pure JSON
     return handler
