@@ -153,3 +153,22 @@ def test_add_a_missed_task(office_db: Office) -> None:
     assert task.notice_id == o.notice_id and task.manual and task.unit_names(Role.LEAD) == [VP]
     assert task.deadline == task.original_deadline == date(2026, 12, 20)
     assert _events(o, number)[0][0] == "created" and _change_mails(o, number)
+
+
+def test_the_installed_docket_command(office_db: Office) -> None:
+    """The console script itself (a subprocess), not only the Typer app in-process."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path as P
+
+    docket = P(sys.executable).with_name("docket")
+    done = subprocess.run([str(docket), "tasks", "list", "--json", "--status", "open", "--now", NOW], capture_output=True,
+                          text=True, env={**os.environ, **office_db.env}, timeout=60)
+    assert done.returncode == 0, done.stderr
+    # 'open' includes the overdue task (overdue is derived, never stored)
+    assert [r["deadline"] for r in json.loads(done.stdout)] == ["2026-11-20", "2026-11-25", "2026-11-30", "2026-12-31"]
+    bad = subprocess.run([str(docket), "tasks", "show", "NV-999"], capture_output=True, text=True,
+                         env={**os.environ, **office_db.env}, timeout=60)
+    assert bad.returncode == 1 and bad.stderr.strip() == "docket: no task NV-999 (`docket tasks list` shows the tasks)"
