@@ -39,9 +39,23 @@ def _fold_char(ch: str) -> str:
     return base if len(base) == 1 and not unicodedata.combining(base) else ch
 
 
+def _fold_table() -> dict[int, str]:
+    table = {}
+    for a, b in ((0, 0x250), (0x1E00, 0x1F00), (0x2000, 0x2070)):
+        for code in range(a, b):
+            ch = chr(code)
+            folded = _fold_char(ch)
+            if folded != ch and len(folded) == 1:
+                table[code] = folded
+    return table
+
+
+_FOLD = _fold_table()
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics, same length as `text` (so spans carry over)."""
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_FOLD)
 
 
 def fold_pattern(phrase: str) -> str:
