@@ -213,3 +213,14 @@ def test_dev_dovecot_config_serves_the_docket_mailbox_over_starttls() -> None:
             proc.terminate()
             proc.wait(10)
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_systemd_template_unit_verifies(tmp_path: Path) -> None:
+    """`systemd-analyze verify` on an instance of docker/docket@.service, with the binary path made real."""
+    need(shutil.which("systemd-analyze") is not None, "systemd-analyze not installed")
+    unit = (DOCKER / "docket@.service").read_text()
+    assert "ExecStartPre=/opt/docket/bin/docket db upgrade" in unit and "KillSignal=SIGTERM" in unit
+    (tmp_path / "docket@.service").write_text(unit.replace("/opt/docket/bin/docket", str(BIN / "docket")))
+    result = subprocess.run(["systemd-analyze", "verify", "--man=no", str(tmp_path / "docket@2.service")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and not result.stderr.strip() and not result.stdout.strip(), result.stdout + result.stderr
