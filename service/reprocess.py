@@ -169,6 +169,12 @@ def apply(app: Any, session: Session, planned: Plan, editor: Editor, *, notify: 
         elif diff.kind == REMOVED:
             _remove(session, session.get(Task, diff.task_id), editor, notify)
         applied += 1
+    for diff in planned.diffs:  # the notice's text is replaced below: re-anchor the evidence of untouched tasks
+        if diff.kind in (SAME, KEPT) and diff.finding is not None and diff.task_id is not None:
+            task = session.get(Task, diff.task_id)
+            if task is not None:
+                task.source_part, task.source_start, task.source_end = (diff.finding.source.part, diff.finding.source.start,
+                                                                        diff.finding.source.end)
     notice.text, notice.updated_at = planned.text, editor.now
     notice.warnings = list(planned.findings.warnings)
     session.flush()
