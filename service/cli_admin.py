@@ -69,7 +69,7 @@ def tasks_show(task_id: TaskId, as_json: Json = False, now: Now = None) -> None:
     number = parse_task_id(task_id)
     application = open_app(now)
     with application.sessions() as session:
-        detail = task_detail(session, get_task(session, number), application.clock.now().date())
+        detail = task_detail(session, get_task(session, number), application.clock.now().date(), application.settings.tz)
     out.print_json(detail) if as_json else out.task_panel(detail)
 
 

@@ -103,8 +103,8 @@ def _task_row(r: Any, units: tuple[list[str], list[str]], today: date) -> dict[s
     }
 
 
-def task_detail(session: Session, task: Task, today: date) -> dict[str, Any]:
-    """One task: fields, the evidence quote with its source, the full history, requests and mails."""
+def task_detail(session: Session, task: Task, today: date, tz: Any = None) -> dict[str, Any]:
+    """One task: fields, the evidence quote with its source, the full history (times in `tz`), requests and mails."""
     notice = task.notice
     row = _task_row(_Row(task), (task.unit_names(Role.LEAD), task.unit_names(Role.SUPPORT)), today)
     quote = task.text
@@ -119,9 +119,9 @@ def task_detail(session: Session, task: Task, today: date) -> dict[str, Any]:
         "notice_label": _notice_label(notice),
         "deadline_text": task.deadline_text, "recurrence_day": task.recurrence_day,
         "evidence": {"quote": quote, "part": task.source_part, "start": task.source_start, "end": task.source_end},
-        "completed_at": task.completed_at.isoformat() if task.completed_at else None,
+        "completed_at": task.completed_at.astimezone(tz).isoformat() if task.completed_at else None,
         "closed_reason": task.closed_reason,
-        "history": [{"at": e.at.isoformat(), "actor": e.actor, "field": e.field, "before": e.before, "after": e.after,
+        "history": [{"at": e.at.astimezone(tz).isoformat(), "actor": e.actor, "field": e.field, "before": e.before, "after": e.after,
                      "note": e.note} for e in events],
         "extension_requests": [{"id": q.id, "to": q.requested_to.isoformat(), "reason": q.reason, "by": q.requested_by,
                                 "status": q.status.value} for q in requests],
