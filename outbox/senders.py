@@ -99,6 +99,11 @@ class SmtpSender:
             if self._conn is None:
                 self._conn = self._connect()
             refused = self._conn.send_message(msg, from_addr=from_addr, to_addrs=recipients)
+        except smtplib.SMTPAuthenticationError as err:
+            # The server refuses our credentials: a setting to fix, not a fault of this message. Keep the
+            # mail (retried until its give-up deadline) and stop the pass instead of killing the whole queue.
+            self.close()
+            raise SendError(f"SMTP authentication failed ({err.smtp_code}): check DOCKET_SMTP credentials") from err
         except smtplib.SMTPRecipientsRefused as err:
             self.close()
             codes = [code for code, _ in err.recipients.values()]

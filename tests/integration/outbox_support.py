@@ -45,8 +45,10 @@ class SinkHandler:
 class Sink:
     """aiosmtpd Controller on 127.0.0.1 and an explicit free port; start/stop at will (an outage)."""
 
-    def __init__(self, *, tls: str = "off", cert: tuple[Path, Path] | None = None, users: dict[str, str] | None = None) -> None:
+    def __init__(self, *, tls: str = "off", cert: tuple[Path, Path] | None = None, users: dict[str, str] | None = None,
+                 mechanisms_off: list[str] | None = None) -> None:
         self.handler = SinkHandler()
+        self.mechanisms_off = mechanisms_off or []
         self.port = free_port()
         self.tls, self.cert, self.users = tls, cert, users or {}
         self.controller: Any = None
@@ -55,7 +57,7 @@ class Sink:
         from aiosmtpd.smtp import AuthResult, LoginPassword
 
         ok = isinstance(auth_data, LoginPassword) and self.users.get(auth_data.login.decode()) == auth_data.password.decode()
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535 itself
 
     def start(self) -> Sink:
         import ssl
@@ -71,7 +73,7 @@ class Sink:
             else:
                 kwargs.update(ssl_context=ctx, auth_require_tls=False)
         if self.users:
-            kwargs.update(authenticator=self._auth, auth_required=True)
+            kwargs.update(authenticator=self._auth, auth_required=True, auth_exclude_mechanism=self.mechanisms_off)
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **kwargs)
         self.controller.start()
         return self
