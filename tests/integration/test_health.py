@@ -246,3 +246,30 @@ def test_metrics_endpoint_counts_outcomes(make_app, office: Path) -> None:  # ty
     assert value(after, "docket_extraction_seconds_count") - value(before, "docket_extraction_seconds_count") == 2
     assert value(after, "docket_last_pass_timestamp_seconds") > 0
     assert "docket_imap_reconnects_total" in after and "docket_outbox_failed_total" in after
+
+
+def test_run_roles_split_the_pass(office: Path) -> None:
+    """--role intake stores only; --role process extracts and queues only; --role deliver sends."""
+    import sqlite3
+
+    from tests.live.test_scaleout import notice_email
+
+    (office / "mail").mkdir(exist_ok=True)
+    box = mailbox.Maildir(str(office / "mail" / "inbox"), create=True)
+    for i in range(2):
+        box.add(notice_email(i, NOW, run="roles")[1])
+    box.close()
+
+    def counts() -> tuple[object, ...]:
+        with sqlite3.connect(office / "docket.db") as db:
+            stages = dict(db.execute("SELECT stage, count(*) FROM inbound_messages GROUP BY stage").fetchall())
+            outbox = dict(db.execute("SELECT status, count(*) FROM outbox_messages WHERE kind = 'confirmation' GROUP BY status").fetchall())
+        return stages, outbox
+
+    assert _cli(office, "db", "upgrade").returncode == 0
+    assert _cli(office, "run", "--once", "--role", "intake").returncode == 0
+    assert counts() == ({"received": 2}, {})
+    assert _cli(office, "run", "--once", "--role", "process").returncode == 0
+    assert counts() == ({"processed": 2}, {"pending": 2})
+    assert _cli(office, "run", "--once", "--role", "deliver", "--role", "schedule").returncode == 0
+    assert counts() == ({"processed": 2}, {"sent": 2})
