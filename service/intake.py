@@ -38,11 +38,11 @@ def _header_text(value: object) -> str | None:
 
     try:
         return str(make_header(decode_header(str(value))))
-    except (UnicodeError, LookupError, ValueError, TypeError):
+    except Exception:  # noqa: BLE001 - CharsetError, UnicodeError, LookupError ...: fall back below
         pass
     try:  # unknown or lying charset: decode each word leniently rather than keep the encoded form
         parts = decode_header(str(value))
-    except (ValueError, TypeError):
+    except Exception:  # noqa: BLE001 - keep the header as written
         return str(value)
     out = []
     for chunk, charset in parts:
@@ -51,7 +51,7 @@ def _header_text(value: object) -> str | None:
             continue
         try:
             out.append(chunk.decode(charset or "ascii"))
-        except (LookupError, UnicodeError):
+        except Exception:  # noqa: BLE001 - LookupError, UnicodeError, a charset name that is not text
             out.append(chunk.decode("utf-8", errors="replace"))
     return "".join(out)
 
