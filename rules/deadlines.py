@@ -65,7 +65,8 @@ def _trigger_before(folded: str, pos: int, *, period: bool) -> bool:
 
 def _cited_before(folded: str, pos: int) -> bool:
     window = folded[max(0, pos - 40):pos]
-    return re.search(r"[\w.]+/[\w./-]+\s+ngay\s*$|\bso\s+[\w./-]+\s+ngay\s*$", window) is not None
+    # "số 846/QĐ-TTg ngày" — the reference holds a digit; "Sở" folds to "so" too, so a bare word is not one.
+    return re.search(r"[\w.]+/[\w./-]+\s+ngay\s*$|\bso\s+\d[\w./-]*\s+ngay\s*$", window) is not None
 
 
 def _valid(y: int, m: int, d: int) -> date | None:

@@ -90,8 +90,8 @@ def add_task(session: Session, notice: Notice, finding: TaskFinding, *, fingerpr
         needs_review=finding.needs_review or finding.confidence < review_threshold, fingerprint=fingerprint,
         created_at=now, updated_at=now,
     )
+    session.add(task)  # before set_units: its unit lookup autoflushes, and the task must be in the session
     set_units(session, task, lead=finding.lead, support=finding.support)
-    session.add(task)
     session.flush()
     session.add(TaskEvent(task_id=task.id, actor=SYSTEM_ACTOR, at=now, field="created", before=None,
                           after=f"confidence={finding.confidence:.2f}", note="; ".join(finding.reasons) or None))

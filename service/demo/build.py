@@ -62,6 +62,7 @@ def prepare(folder: Path, *, now: datetime) -> dict[str, str]:
     marker = folder / ".notice-delivered"
     inbox = folder / "mail" / "inbox"
     if not marker.exists():
+        inbox.parent.mkdir(parents=True, exist_ok=True)
         box = mailbox.Maildir(str(inbox), create=True)
         box.add(build_email(build_docx(sample_text()), now=now, domain=domain))
         box.close()

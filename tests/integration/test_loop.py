@@ -1,6 +1,8 @@
 """The whole loop on embedded defaults: Maildir in → tasks in the database → confirmation in the sent Maildir."""
 from __future__ import annotations
 
+import email
+import email.policy
 import mailbox
 from datetime import date
 from email.message import EmailMessage
@@ -23,9 +25,11 @@ def _deliver(office: Path, raw: bytes) -> None:
     box.close()
 
 
-def _sent(office: Path) -> list[mailbox.MaildirMessage]:
+def _sent(office: Path) -> list[EmailMessage]:
+    """Sent mail parsed with the modern policy, so headers come back decoded."""
     (office / "mail").mkdir(exist_ok=True)
-    return list(mailbox.Maildir(str(office / "mail" / "sent"), create=True))
+    box = mailbox.Maildir(str(office / "mail" / "sent"), create=True)
+    return [email.message_from_bytes(box.get_bytes(key), policy=email.policy.default) for key in box.keys()]
 
 
 def _plain(subject: str, body: str, sender: str = "van.thu@skhcn.binhminh.example.vn") -> bytes:
@@ -51,11 +55,11 @@ def test_forwarded_docx_becomes_tasks_and_one_confirmation(make_app, office: Pat
         assert by_lead[("Trung tâm Chuyển đổi số",)].deadline == date(2027, 3, 31)
         assert by_lead[("Văn phòng Sở",)].recurrence == "monthly"
         assert session.scalar(select(InboundMessage.stage)) is Stage.PROCESSED
-    confirmation = [m for m in _sent(office) if "412/TB-SKHCN" in str(m["Subject"])]
-    assert len(confirmation) == 1
+    confirmation = [m for m in _sent(office) if m["To"] == "van.thu@skhcn.binhminh.example.vn"]
+    assert len(confirmation) == 1 and "412/TB-SKHCN" in confirmation[0]["Subject"]
     assert confirmation[0]["In-Reply-To"] == "<demo-notice-412@skhcn.binhminh.example.vn>"
     assert confirmation[0]["Auto-Submitted"] == "auto-generated"
-    assert "30/11/2026" in confirmation[0].get_payload()[0].get_payload(decode=True).decode()
+    assert "30/11/2026" in confirmation[0].get_body(preferencelist=("plain",)).get_content()
 
 
 def test_second_pass_and_second_forward_create_nothing_new(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
