@@ -95,12 +95,22 @@ class TextFormatter(logging.Formatter):
         return f"{head} [{tail}]{sep}{exc}"
 
 
+class _CurrentStderr:
+    """Whatever sys.stderr is at the time of writing (test runners swap it)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def make_handler(log_format: str, stream: TextIO | None = None) -> logging.Handler:
     if log_format not in ("text", "json"):
         from service.errors import ConfigError
 
         raise ConfigError(f"DOCKET_LOG_FORMAT {log_format!r}: use 'text' or 'json'")
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = logging.StreamHandler(stream or _CurrentStderr())
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())
     handler.addFilter(ContextFilter())
     setattr(handler, _MARK, True)
