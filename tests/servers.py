@@ -28,7 +28,7 @@ from tests.conftest import need
 
 PASSWORD = "docket-test-pw"
 
-CONF = """instance_name = dovecot-test-{port}
+CONF = """instance_name = dovecot-test-{instance}
 base_dir = {base}/run
 state_dir = {base}/state
 log_path = {base}/dovecot.log
@@ -99,6 +99,7 @@ class Dovecot:
     proc: subprocess.Popen | None = None
     uid: int = 65534
     gid: int = 65534
+    instance: str = field(default_factory=lambda: uuid.uuid4().hex[:10])
 
     @property
     def cafile(self) -> Path:
@@ -222,12 +223,25 @@ class Dovecot:
                 self.proc.kill()
                 self.proc.wait(5)
         self.proc = None
+        self._kill_sessions()
         pid = self.base / "run" / "master.pid"
         deadline = time.monotonic() + 5
         while pid.exists() and time.monotonic() < deadline:
             time.sleep(0.02)
         if pid.exists():
             pid.unlink()
+
+    def _kill_sessions(self) -> None:
+        """Post-login imap processes outlive the master: end this instance's, so clients really lose the server."""
+        prefix = f"dovecot-test-{self.instance}/".encode()
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                if (entry / "cmdline").read_bytes().startswith(prefix):
+                    os.kill(int(entry.name), signal.SIGKILL)
+            except (OSError, ProcessLookupError):
+                continue
 
     def restart(self, down_for: float = 0.0) -> None:
         """Stop the server (every client connection breaks), optionally stay down a while, start again."""
@@ -242,7 +256,7 @@ class Dovecot:
 
     def _write_conf(self) -> None:
         (self.base / "dovecot.conf").write_text(
-            CONF.format(base=self.base, port=self.port, sport=self.ssl_port, password=PASSWORD, uid=self.uid, gid=self.gid)
+            CONF.format(instance=self.instance, base=self.base, port=self.port, sport=self.ssl_port, password=PASSWORD, uid=self.uid, gid=self.gid)
         )
 
 

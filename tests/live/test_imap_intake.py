@@ -190,3 +190,42 @@ def test_two_workers_same_mailbox_record_each_message_once(imap_app, dovecot) ->
     assert sum(counts) == 40
     with app.sessions() as s:
         assert s.scalar(select(func.count()).select_from(InboundMessage)) == 40
+
+
+def test_idle_is_reissued_before_idle_timeout_and_polling_without_idle(imap_app, dovecot) -> None:  # type: ignore[no-untyped-def]
+    app, user = imap_app(idle_timeout=1.0, poll_interval=0.5)
+    box = open_mailbox(app.settings.mailbox, settings=app.settings)
+    try:
+        started = time.monotonic()
+        assert box.wait_for_mail(timeout=10) is False  # IDLE ended by idle_timeout, well before the 10 s
+        assert time.monotonic() - started < 3
+        box._idle_capable = False  # a server without IDLE: a plain wait of poll_interval
+        started = time.monotonic()
+        box.wait_for_mail(timeout=10)
+        assert 0.4 < time.monotonic() - started < 2
+        dovecot.append(user, notice_mail(1))
+        assert intake_once(app, box) == 1
+    finally:
+        box.close()
+
+
+def test_server_down_costs_a_backoff_not_an_exception(imap_app, dovecot) -> None:  # type: ignore[no-untyped-def]
+    app, user = imap_app()
+    box = open_mailbox(app.settings.mailbox, settings=app.settings)
+    try:
+        assert intake_once(app, box) == 0
+        dovecot.stop()
+        box.close()  # post-login imap processes may outlive the master: force a new connection
+        try:
+            started = time.monotonic()
+            assert box.wait_for_mail(timeout=2) is False
+            assert time.monotonic() - started <= 2.5
+            assert intake_once(app, box) == 0  # recorded as a sync error, not raised
+            with app.sessions() as s:
+                assert s.get(SyncState, box.name).last_error
+        finally:
+            dovecot.start()
+        dovecot.append(user, notice_mail(2))
+        assert intake_once(app, box) == 1
+    finally:
+        box.close()
