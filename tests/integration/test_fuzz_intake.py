@@ -15,7 +15,7 @@ from sqlalchemy import select
 from service.daemon import run_daemon
 from service.models import InboundMessage
 from service.stages import Stage
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, need
 from tests.integration import badmail
 from tests.live.mailgen import notice_mail
 
@@ -100,6 +100,7 @@ def _pathological(i: int) -> bytes:
 def test_fuzzed_mail_never_crashes_the_daemon(make_app, office: Path, database_url: str) -> None:  # type: ignore[no-untyped-def]
     if not database_url.startswith("sqlite"):
         pytest.skip("the fuzz run checks the parsers; it runs once, on SQLite")
+    need(CORPUS.is_dir() and any(CORPUS.glob("dev-*.eml")), f"the dev corpus is not at {CORPUS} (../shared/corpus)")
     rnd = random.Random(4242)
     seeds = _seeds()
     assert len(seeds) >= 5
