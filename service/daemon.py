@@ -55,6 +55,8 @@ def run_daemon(app: App, *, once: bool, stop: threading.Event | None = None,
     finally:
         if mailbox is not None:
             mailbox.close()
+        if "sandbox" in app.__dict__:
+            app.sandbox.close()
 
 
 def _wait_for_mail(app: App, mailbox: object, stop: threading.Event) -> None:

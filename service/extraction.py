@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from extractors.base import ExtractedText, ExtractionError, Limits
+from extractors.base import ExtractedMessage, ExtractedText, ExtractionError, Limits
 from rules.analyse import analyse
 from rules.calendar import WorkCalendar
 from rules.directory import EMPTY_DIRECTORY, Directory
@@ -63,3 +63,12 @@ def extract_path(path: Path, *, directory: Directory = EMPTY_DIRECTORY, calendar
     except OSError as err:
         raise ExtractionError(f"cannot read {path}: {err.strerror or err}") from err
     return extract_bytes(data, str(path), directory=directory, calendar=calendar, limits=limits)
+
+
+def read_and_analyse(raw: bytes, *, limits: Limits, directory: Directory,
+                     calendar: WorkCalendar) -> tuple[ExtractedMessage, list[Findings]]:
+    """The daemon's untrusted work on one e-mail, in one call so it can run in the sandbox: parse, then rules."""
+    from extractors.email_message import read_message
+
+    message = read_message(raw, limits=limits)
+    return message, [analyse_document(doc, directory=directory, calendar=calendar) for doc in message.documents]

@@ -18,6 +18,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from extractors.base import ExtractedMessage, ExtractionError
+from rules.findings import Findings
 from outbox import compose
 from outbox.enqueue import enqueue
 from service.errors import DocketError
@@ -136,11 +137,12 @@ def dispose(app: App, session: Session, row: InboundMessage, *, now: datetime) -
     """Decide what this message is and act on it; the caller commits everything at once."""
     if row.size > app.settings.max_message_bytes:
         raise ExtractionError(f"message of {row.size} bytes exceeds the {app.settings.max_message_bytes}-byte limit")
-    from extractors.email_message import read_message
-    from service.sandbox import run_limited
+    from service.extraction import read_and_analyse
+    from service.units import directory_from_db
 
-    message = run_limited(read_message, row.raw, limits=app.limits, timeout=app.settings.extract_timeout,
-                          memory_mb=app.settings.extract_memory_mb)
+    directory = directory_from_db(session, app.directory)
+    message, findings = app.sandbox.run(read_and_analyse, row.raw, limits=app.limits, directory=directory,
+                                        calendar=app.calendar)
     env = message.envelope
     if reason := loop_reason(env, own_domain=app.settings.message_id_domain, own_address=app.settings.from_address):
         return Outcome(Stage.IGNORED, reason)
@@ -150,22 +152,18 @@ def dispose(app: App, session: Session, row: InboundMessage, *, now: datetime) -
 
     if replies.is_reply(session, env):
         return replies.handle_reply(app, session, row, message, now=now)
-    return register_message(app, session, row, message, now=now)
+    return register_message(app, session, row, message, findings, now=now)
 
 
-def register_message(app: App, session: Session, row: InboundMessage, message: ExtractedMessage, *, now: datetime) -> Outcome:
-    from service.extraction import analyse_document
-    from service.units import directory_from_db
-
+def register_message(app: App, session: Session, row: InboundMessage, message: ExtractedMessage,
+                     findings_per_doc: list[Findings], *, now: datetime) -> Outcome:
     forwarder = parseaddr(message.envelope.sender or "")[1]
     if not message.documents:
         problems = [*message.warnings] or ["không tìm thấy văn bản nào trong thư (không có tệp .docx/.pdf hay nội dung văn bản)"]
         _queue_unreadable(app, session, row, message, problems, now=now)
         return Outcome(Stage.PROCESSED, "no-notice", "; ".join(problems))
-    directory = directory_from_db(session, app.directory)
     notice_id, duplicate_all, task_ids = None, True, []
-    for doc in message.documents:
-        findings = analyse_document(doc, directory=directory, calendar=app.calendar)
+    for doc, findings in zip(message.documents, findings_per_doc, strict=True):
         result = register(session, doc=doc, findings=findings, forwarder=forwarder, message_id=message.envelope.message_id,
                           now=now, review_threshold=app.settings.review_threshold)
         notice_id, duplicate_all = result.notice.id, duplicate_all and result.duplicate
@@ -184,11 +182,9 @@ def register_message(app: App, session: Session, row: InboundMessage, message: E
 
 
 def _queue_assignments(app: App, session: Session, result: object, *, now: datetime) -> None:
-    """Assignment mails to each unit (outbox issue); a no-op until service.notify exists."""
-    try:
-        from service import notify
-    except ImportError:
-        return
+    """Assignment mails to each lead unit, copies to support units."""
+    from service import notify
+
     notify.queue_assignments(app, session, result, now=now)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,6 +16,9 @@ from service.clock import Clock, SystemClock
 from service.config import Settings
 from service.db import make_engine, make_sessions
 from service.errors import ConfigError
+
+if TYPE_CHECKING:
+    from service.sandbox import Sandbox
 
 
 @dataclass
@@ -57,7 +62,16 @@ class App:
             raw = [f"@{self.directory.domain.lower()}"]
         return tuple(raw)
 
+    @cached_property
+    def sandbox(self) -> "Sandbox":
+        """The child process that parses and analyses untrusted mail within time and memory limits."""
+        from service.sandbox import Sandbox
+
+        return Sandbox(timeout=self.settings.extract_timeout, memory_mb=self.settings.extract_memory_mb)
+
     def dispose(self) -> None:
+        if "sandbox" in self.__dict__:
+            self.sandbox.close()
         if "engine" in self.__dict__:
             self.engine.dispose()
 
