@@ -6,7 +6,9 @@ the other rows stay due and are tried on the next pass, so an outage of hours co
 """
 from __future__ import annotations
 
+import email.errors
 import logging
+from email.message import EmailMessage
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -63,11 +65,17 @@ def deliver_due(
             if row is None:
                 break
             row_id = row.id
-            msg = render_message(
-                from_addr=from_addr, to=row.to_addrs, cc=row.cc_addrs, subject=row.subject, text=row.body_text,
-                html=row.body_html, message_id=row.message_id, headers=row.headers, date=row.created_at,
-            )
             recipients = [*row.to_addrs, *row.cc_addrs]
+            try:
+                msg = _render(row, from_addr)
+            except SendError as err:
+                bad = err
+            else:
+                bad = None
+        if bad is not None:
+            _record_failure(sessions, row_id, bad, now)
+            dead += 1
+            continue
         try:
             refused = sender.send(msg, from_addr=from_addr, recipients=recipients)
         except SendError as err:
@@ -81,6 +89,17 @@ def deliver_due(
         _record_sent(sessions, row_id, now, refused)
         sent += 1
     return RelayResult(sent=sent, retried=retried, dead=dead, held=immediate_only)
+
+
+def _render(row: OutboxMessage, from_addr: str) -> EmailMessage:
+    """The message; a row that cannot be rendered is a permanent failure of that row alone (senders flatten it)."""
+    try:
+        return render_message(
+            from_addr=from_addr, to=row.to_addrs, cc=row.cc_addrs, subject=row.subject, text=row.body_text,
+            html=row.body_html, message_id=row.message_id, headers=row.headers, date=row.created_at,
+        )
+    except (ValueError, TypeError, LookupError, UnicodeError, email.errors.MessageError) as err:
+        raise SendError(f"cannot compose the message: {type(err).__name__}: {err}", permanent=True) from err
 
 
 def _record_sent(sessions: sessionmaker[Session], row_id: int, now: datetime, refused: object) -> None:

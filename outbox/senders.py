@@ -1,6 +1,7 @@
 """Ways to hand a message over: SMTP (STARTTLS, SMTPS, AUTH) or a Maildir folder (embedded default)."""
 from __future__ import annotations
 
+import email.errors
 import mailbox
 import smtplib
 import socket
@@ -22,6 +23,10 @@ class Sender(Protocol):
     def close(self) -> None: ...
 
 
+# Errors of the email package while flattening a message: the message is at fault, not the server.
+UNRENDERABLE = (UnicodeError, LookupError, TypeError, email.errors.MessageError)
+
+
 def classify(code: int | None) -> bool:
     """True when a failure is permanent: 5xx except 552 (RFC 5321 lets 552 be retried)."""
     return code is not None and 500 <= code < 600 and code != 552
@@ -40,6 +45,8 @@ class MaildirSender:
         try:
             self._box.add(msg)
             return None
+        except UNRENDERABLE as err:
+            raise SendError(f"cannot compose the message: {type(err).__name__}: {err}", permanent=True) from err
         except OSError as err:
             raise SendError(f"cannot write to {self.path}: {err}") from err
 
@@ -114,6 +121,9 @@ class SmtpSender:
         except (smtplib.SMTPException, OSError, socket.timeout) as err:
             self.close()
             raise SendError(f"SMTP unavailable: {err}") from err
+        except UNRENDERABLE as err:  # after the OSError branch: UnicodeError is a ValueError, not an OSError
+            self.close()  # the server saw half a message: start the next one on a clean connection
+            raise SendError(f"cannot compose the message: {type(err).__name__}: {err}", permanent=True) from err
         return dict(refused) or None  # accepted for the others: a resend would duplicate it for them
 
     def close(self) -> None:
