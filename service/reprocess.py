@@ -1,6 +1,6 @@
 """`docket notices reprocess`: re-extract a notice's stored message with the current rules, diff, apply on request.
 
-The path is the daemon's: extractors.email_message.read_message, then service.extraction.analyse_document
+The path is the daemon's: service.extraction.read_and_analyse (read_message, then analyse_document) in the sandbox
 with the directory from the database. Tasks corrected by an admin (Task.manual) are never touched; closed
 tasks are kept; an open task the rules no longer find is rejected, with the reason in its history.
 """
@@ -67,14 +67,14 @@ def plan(app: Any, session: Session, notice_id: int) -> Plan:
                           .order_by(InboundMessage.id.desc())).first()
     if row is None:
         raise InputError(f"{notice_token(notice.id)} has no stored message to re-extract")
-    from extractors.email_message import read_message
-    from service.extraction import analyse_document
+    from service.extraction import read_and_analyse
     from service.units import directory_from_db
 
     directory = directory_from_db(session, app.directory)
-    try:
-        message = read_message(row.raw, limits=app.limits)
-        analysed = [(doc, analyse_document(doc, directory=directory, calendar=app.calendar)) for doc in message.documents]
+    try:  # the daemon's path, in its sandbox: the same limits bound a re-extraction
+        message, findings = app.sandbox.run(read_and_analyse, row.raw, limits=app.limits, directory=directory,
+                                            calendar=app.calendar)
+        analysed = list(zip(message.documents, findings, strict=True))
     except Exception as err:  # noqa: BLE001 - like the runner: any failure of the extraction is reported, nothing changes
         raise ReprocessError(f"re-extracting {notice_token(notice.id)} failed: {type(err).__name__}: {err}") from err
     doc, findings = _pick(notice, analysed)
