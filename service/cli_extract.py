@@ -43,7 +43,7 @@ def _one_line(err: BaseException) -> str:
 def extract_command(
     paths: Annotated[list[Path], typer.Argument(help="Notices to read: .txt, .docx, .pdf, .eml, .html, .doc.")],
     directory: Annotated[Optional[Path], typer.Option("--directory", help="Units directory YAML (org chart).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per notice (JSON Lines).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per path (JSON Lines for several paths).")] = False,
 ) -> None:
     """Find every directive in the notices: lead and support units, deadline, recurrence."""
     from extractors.base import ExtractionError, Limits
@@ -57,15 +57,31 @@ def extract_command(
             typer.echo(f"docket: {path}: {_one_line(err)}", err=True)
             failed += 1
             continue
+        if as_json:
+            sys.stdout.write(json.dumps(path_json(path, results), ensure_ascii=False) + "\n")
+            continue
         for doc, findings in results:
-            if as_json:
-                obj = findings.to_json()
-                obj["path"], obj["part"] = str(path), doc.part
-                sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-            else:
-                _print_table(path, doc.part, findings)
+            _print_table(path, doc.part, findings)
     if failed:
         raise typer.Exit(EXIT_UNREADABLE)
+
+
+def path_json(path: Path, results: list[Any]) -> dict[str, Any]:
+    """ONE object per path, as other tools expect: an e-mail carrying two notices gives the first notice's
+    document fields, every task of both (each task's source.part says which), and each notice under "documents"."""
+    per_doc = []
+    for doc, findings in results:
+        obj = findings.to_json()
+        obj["part"] = doc.part
+        per_doc.append(obj)
+    first = per_doc[0]
+    return {
+        "path": str(path),
+        "document": first["document"],
+        "tasks": [task for obj in per_doc for task in obj["tasks"]],
+        "warnings": [w for obj in per_doc for w in obj["warnings"]],
+        "documents": per_doc if len(per_doc) > 1 else [],
+    }
 
 
 def _print_table(path: Path, part: str, findings: Any) -> None:
