@@ -12,9 +12,16 @@ EXIT_UNREADABLE = 2
 
 
 def _calendar() -> Any:
+    """The working-day calendar, with DOCKET_CALENDAR_OVERRIDES when it is set (as the daemon has it)."""
     from rules.calendar import WorkCalendar, load_overrides
+    from service.config import load_settings
+    from service.errors import ConfigError
 
-    return WorkCalendar(load_overrides())
+    try:
+        overrides = load_settings().calendar_overrides
+    except ConfigError:
+        overrides = None  # a one-off extraction needs no valid daemon settings
+    return WorkCalendar(load_overrides(overrides))
 
 
 def _directory(path: Path | None) -> Any:
