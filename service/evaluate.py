@@ -185,7 +185,7 @@ def evaluate_folder(folder: Path, *, calendar: Any) -> dict[str, Any]:
         group = "scan" if kind == "scan.pdf" else "text"
         totals.setdefault(group, Score(f"TOTAL ({'scanned PDFs, OCR' if group == 'scan' else 'text renderings'})")).add(s)
         totals.setdefault(kind, Score(f"total {kind}")).add(s)
-    order = ["text", "txt", "docx", "pdf", "eml", "scan", "scan.pdf"]
+    order = ["txt", "docx", "pdf", "eml", "scan.pdf", "scan", "text"]  # the overall text total last: the line to read
     return {"documents": rows, "totals": [totals[k].as_dict() for k in order if k in totals]}
 
 
