@@ -33,3 +33,7 @@ class NotFoundError(DocketError):
 
 class InputError(DocketError):
     """A value given by an admin is invalid; nothing was changed."""
+
+
+class InternalError(DocketError):
+    """Docket's own code failed on this input (a bug, not bad input); the message is kept for reprocessing."""

@@ -21,7 +21,7 @@ from extractors.base import ExtractedMessage, ExtractionError
 from rules.findings import Findings
 from outbox import compose
 from outbox.enqueue import enqueue
-from service.errors import DocketError
+from service.errors import DocketError, InternalError
 from service.logging import bind
 from service.models import InboundMessage, Task
 from service.register import register
@@ -32,6 +32,8 @@ from service.wiring import App
 log = logging.getLogger("docket.process")
 LEASE = timedelta(minutes=10)
 MAX_ATTEMPTS = 3  # a message that crashed the worker this often is parked for a human
+INTERNAL_FAULT_VI = ("Docket gặp lỗi nội bộ khi xử lý thư này (không phải do văn bản của anh/chị). "
+                     "Thư đã được lưu; quản trị viên sẽ xử lý lại.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,14 +202,17 @@ def _queue_unreadable(app: App, session: Session, row: InboundMessage, message: 
 
 def park_failed(app: App, row_id: int, err: BaseException, *, now: datetime) -> Outcome:
     """Own transaction: FAILED with the error text; the sender is told unless it is a loop or a stranger."""
-    error = f"{type(err).__name__}: {err}" if not isinstance(err, (DocketError, ExtractionError)) else str(err)
+    input_fault = isinstance(err, ExtractionError) or (isinstance(err, DocketError) and not isinstance(err, InternalError))
+    error = str(err) if isinstance(err, DocketError | ExtractionError) else f"{type(err).__name__}: {err}"
+    # The sender hears what was wrong with the mail; our own bug is not theirs to read, only that it is kept.
+    told = error if input_fault else INTERNAL_FAULT_VI
     with app.sessions.begin() as session:
         row = session.get(InboundMessage, row_id)
         assert row is not None
-        outcome = Outcome(Stage.FAILED, "error", error)
+        outcome = Outcome(Stage.FAILED, "error" if input_fault else "internal-error", error)
         _finish(row, outcome, now)
         if _may_answer(app, row):
-            _queue_unreadable(app, session, row, None, [error], now=now)
+            _queue_unreadable(app, session, row, None, [told], now=now)
     return outcome
 
 

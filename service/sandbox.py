@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from extractors.base import ExtractionError
+from service.errors import InternalError
 
 
 def _vm_size() -> int:
@@ -39,7 +40,7 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dic
     except ExtractionError as err:
         result = ("error", str(err))
     except BaseException as err:  # noqa: BLE001 - anything the parser raises is this message's problem
-        result = ("error", f"{type(err).__name__}: {err}")
+        result = ("bug", f"{type(err).__name__}: {err}")
     try:
         conn.send(result)
     except Exception as err:  # noqa: BLE001 - e.g. a result too large to pickle within the memory limit
@@ -78,6 +79,8 @@ def run_limited(fn: Callable[..., Any], *args: Any, timeout: float, memory_mb: i
         return value
     if status == "memory":
         raise ExtractionError(f"{what} needed more than {memory_mb} MB (DOCKET_EXTRACT_MEMORY_MB); stopped")
+    if status == "bug":
+        raise InternalError(str(value))
     raise ExtractionError(str(value))
 
 
@@ -102,7 +105,7 @@ def _serve(conn: Any, parent_end: Any, extra_bytes: int) -> None:
         except ExtractionError as err:
             result = ("error", str(err))
         except BaseException as err:  # noqa: BLE001 - anything the parser raises is this message's problem
-            result = ("error", f"{type(err).__name__}: {err}")
+            result = ("bug", f"{type(err).__name__}: {err}")
         try:
             conn.send(result)
         except Exception as err:  # noqa: BLE001 - e.g. a result too large to pickle within the memory limit
@@ -140,6 +143,8 @@ class Sandbox:
             return value
         if status == "memory":
             raise ExtractionError(f"{what} needed more than {self.memory_mb} MB (DOCKET_EXTRACT_MEMORY_MB); stopped")
+        if status == "bug":
+            raise InternalError(str(value))
         raise ExtractionError(str(value))
 
     def _call(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], what: str) -> tuple[str, Any]:

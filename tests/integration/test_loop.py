@@ -106,3 +106,23 @@ def test_stranger_is_quarantined_without_any_reply(make_app, office: Path) -> No
         assert session.scalar(select(InboundMessage.stage)) is Stage.QUARANTINED
         assert session.scalar(select(func.count(OutboxMessage.id))) == 0
         assert session.scalar(select(func.count(Task.id))) == 0
+
+
+def test_our_own_bug_parks_the_message_and_tells_the_sender_plainly(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
+    from service.errors import InternalError
+    from service.intake import intake_once
+    from service.mailbox import open_mailbox
+    from service.process import INTERNAL_FAULT_VI, park_failed
+
+    app = make_app()
+    _deliver(office, build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn"))
+    intake_once(app, open_mailbox(app.settings.mailbox, settings=app.settings))
+    with app.sessions() as session:
+        row_id = session.scalar(select(InboundMessage.id))
+    park_failed(app, row_id, InternalError("KeyError: 'some_pattern'"), now=app.clock.now())
+    with app.sessions() as session:
+        row = session.get(InboundMessage, row_id)
+        assert (row.stage, row.disposition, row.error) == (Stage.FAILED, "internal-error", "KeyError: 'some_pattern'")
+        assert row.raw  # kept for `docket notices reprocess`
+        mail = session.scalars(select(OutboxMessage)).one()
+    assert INTERNAL_FAULT_VI in mail.body_text and "KeyError" not in mail.body_text
