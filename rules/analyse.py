@@ -12,6 +12,7 @@ from datetime import date
 
 from rules.directives import Doc, Draft, find_directives
 from rules.findings import AnalysisContext, DocumentInfo, Findings, Source, TaskFinding
+from rules.keep import keep
 from rules.metadata import analyse_metadata
 from rules.tables import table_tasks
 from rules.text import blocks, clean_view, fold
@@ -35,6 +36,7 @@ def analyse(text: str, ctx: AnalysisContext) -> Findings:
             if not any(s <= b.start < e for s, e in layout.excluded)]
     table_drafts, used = table_tasks(doc, body)
     drafts = find_directives(doc, [b for b in body if b.start not in used]) + table_drafts
+    drafts = [d for d in drafts if keep(d, doc, info.type)]
     drafts.sort(key=lambda d: d.start)
     warnings = []
     if not info.issued_date:

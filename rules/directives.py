@@ -51,7 +51,7 @@ class Doc:
 
 @dataclass
 class Scope:
-    level: int
+    level: float
     lead: tuple[str, ...] | None
     unknown: tuple[str, ...] = ()
 
@@ -59,10 +59,15 @@ class Scope:
 _HEADING_MAX = 110
 
 
+_TOPIC = re.compile(r"^\W*ve\s")  # "Về cơ sở vật chất, ký túc xá": a topic heading, commas and all
+
+
 def _is_heading(doc: Doc, b: Block) -> bool:
     s = doc.clean[b.body_start:b.end].strip()
     if not s or len(s) > _HEADING_MAX or s[-1] in ".;" or " | " in s:
         return False
+    if s[-1] != ":" and _TOPIC.match(doc.folded[b.body_start:b.end]):
+        return True
     if b.level == 0 or (s == s.upper() and any(c.isalpha() for c in s)):
         return True
     return b.level in (1, 2) and s[-1] != ":" and not re.search(r"[,;]", s[:-1])
@@ -73,16 +78,22 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
     drafts: list[Draft] = []
     scopes: list[Scope] = []
     skip_level: int | None = None
+    section = -1.0  # level of the last numbered heading or item: a lead-in paragraph below it belongs to it
     for b in body:
         level = b.level if b.level is not None else -1
         heading = _is_heading(doc, b)
+        if not heading and b.level in (0, 1, 2) and doc.clean[b.end - 1] == ":" \
+                and pat.no_task_section.search(doc.folded[b.body_start:b.end]):
+            heading = True  # "2. Thành phần mời:" opens a list of invitees, not of tasks
         if skip_level is not None:
-            if heading and (b.level is None or level <= skip_level):
+            if (heading and b.level is None) or (b.level is not None and level <= skip_level):
                 skip_level = None
             else:
                 continue
         if b.level is not None:
             scopes = [s for s in scopes if s.level < level]
+            if b.level <= 2:
+                section = level
         if heading:
             text = doc.folded[b.body_start:b.end]
             if pat.no_task_section.search(text):
@@ -92,7 +103,7 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             if scope:
                 scopes.append(scope)
             continue
-        drafts.extend(_block(doc, b, level, scopes))
+        drafts.extend(_block(doc, b, level if b.level is not None else section + 0.5, scopes))
     return drafts
 
 
@@ -109,7 +120,7 @@ def _name_only_scope(doc: Doc, b: Block, level: int) -> Scope | None:
     return Scope(level, lead, unknown)
 
 
-def _block(doc: Doc, b: Block, level: int, scopes: list[Scope]) -> list[Draft]:
+def _block(doc: Doc, b: Block, level: float, scopes: list[Scope]) -> list[Draft]:
     pat = patterns()
     out: list[Draft] = []
     item_lead: tuple[tuple[str, ...], tuple[str, ...]] | None = None
@@ -121,7 +132,8 @@ def _block(doc: Doc, b: Block, level: int, scopes: list[Scope]) -> list[Draft]:
             continue
         men = [m for m in doc.mentions if a <= m.start < z]
         gs = groups(men, doc.folded)
-        anchors, support = classify(gs, doc.folded, a, z)
+        roles = classify(gs, doc.folded, a, z, doc.clean)
+        anchors, support = roles.anchors, roles.support
         narration = bool(pat.narration_start.search(sent_f))
         background = narration or bool(pat.citation_start.search(sent_f))
         if narration:
@@ -129,7 +141,10 @@ def _block(doc: Doc, b: Block, level: int, scopes: list[Scope]) -> list[Draft]:
         elif background:
             anchors = [x for x in anchors if x.how == "cue"]
         if last and doc.clean[a:z].rstrip().endswith(":"):
-            lead, unknown = _resolve(doc, anchors[-1].group) if anchors else (None, ())
+            owner = anchors[-1] if anchors else None
+            if owner and owner.how == "initial" and pat.announce.match(doc.folded, owner.group.end, z):
+                owner = None  # "Văn phòng … hướng dẫn … như sau:": the writer announces content, assigns nothing
+            lead, unknown = _resolve(doc, owner.group) if owner else (None, ())
             scopes.append(Scope(level, lead, unknown))
             continue
         if pat.closing.search(sent_f) and not find_deadline(doc.clean[a:z], issued=doc.issued or doc.year_hint,
@@ -144,7 +159,7 @@ def _block(doc: Doc, b: Block, level: int, scopes: list[Scope]) -> list[Draft]:
                 out.append(_draft(doc, s, e, lead, sup, unknown, conf, (f"lead:{anchor.how}",)))
                 item_lead = (lead, unknown)
             continue
-        if background:
+        if background or roles.statement:
             continue
         scope = next((sc for sc in reversed(scopes) if sc.lead is not None or sc.unknown), None)
         sup = support_names(support)
@@ -227,6 +242,10 @@ def _back_reference(doc: Doc, men: Mention) -> list[str]:
             picked.append(n)
         if len(picked) >= men.count:
             break
+    if not picked and men.count == 1:  # "Bệnh viện Sản Nhi … là tuyến cuối. Bệnh viện có trách nhiệm …"
+        for m in reversed(doc.mentions):
+            if m.end <= men.start and m.kind == "unit" and m.name and fold(m.name).startswith(prefix):
+                return [m.name]
     return list(reversed(picked))
 
 

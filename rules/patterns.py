@@ -50,9 +50,11 @@ class Patterns:
     support_before: re.Pattern[str]
     object_before: re.Pattern[str]
     past: re.Pattern[str]
+    humble: re.Pattern[str]  # "kính" before a cue: the writer's own request upward ("kính đề nghị UBND tỉnh")
     narration_start: re.Pattern[str]
     citation_start: re.Pattern[str]
     not_order: re.Pattern[str]
+    announce: re.Pattern[str]  # after a lead-in's subject: the writer speaks ("hướng dẫn … như sau:")
     no_task_section: re.Pattern[str]
     meta_line: re.Pattern[str]
     closing: re.Pattern[str]
@@ -81,9 +83,11 @@ def patterns() -> Patterns:
         support_before=_compile(r"(?<![\w])" + alternation(d["support_before"]) + r"\s*$"),
         object_before=_compile(r"(?<![\w])" + alternation(d["object_before"]) + r"\s*$"),
         past=_compile(r"(?<![\w])" + alternation(d["past_markers"]) + word_end),
+        humble=_compile(r"(?<![\w])" + alternation(d["humble_before_cue"]) + r"\s*$"),
         narration_start=_compile(r"^\W*" + alternation(d["narration_start"])),
         citation_start=_compile(r"^\W*" + alternation(d["citation_start"])),
         not_order=_compile(r"^\s*(?:\([^)]{0,200}\)\s*)?" + alternation(d["not_order_after_subject"]) + r"(?![\w])"),
+        announce=_compile(r"\s*" + alternation(d["announce_after_subject"]) + word_end),
         no_task_section=_compile(r"^\W*" + alternation(d["no_task_section"])),
         meta_line=_compile(alternation(d["meta_line"])),
         closing=_compile(r"(?<![\w])" + alternation(d["closing_formula"]) + word_end),

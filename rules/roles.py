@@ -11,6 +11,8 @@ from rules.units import STAR, Mention
 
 _JOIN = re.compile(r"^\s*(?:,|,?\s*va|&|,?\s*cung)?\s*$")
 _BOUNDARY = re.compile(r";|:|(?<![\w])thi(?![\w])|(?<![\w])dong\s+thoi(?![\w])")
+_PURPOSE = re.compile(r"(?<![\w])(?:để|nhằm)(?![\w])", re.IGNORECASE)  # "… để tổng hợp đề nghị Sở X …"
+_LABEL = re.compile(r"^[^,;.:]{0,60}:\s*\S")  # "Hội X: Không có khả năng ..." — a name labelling a description
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +50,20 @@ def _clause_start(folded: str, lo: int, pos: int) -> int:
     return last
 
 
-def classify(gs: list[Group], folded: str, lo: int, hi: int) -> tuple[list[Anchor], list[Group]]:
-    """Lead anchors and support groups among the groups of folded[lo:hi]."""
+@dataclass(frozen=True, slots=True)
+class Roles:
+    anchors: list[Anchor]
+    support: list[Group]
+    statement: bool  # the sentence opens with a unit that is described, not ordered ("X là ...", "X: ...")
+
+
+def classify(gs: list[Group], folded: str, lo: int, hi: int, clean: str = "") -> Roles:
+    """Lead anchors and support groups among the groups of folded[lo:hi] (`clean`: the same text with its
+    diacritics, where "để" (purpose) and "đề" must be told apart)."""
     pat = patterns()
     anchors: list[Anchor] = []
     support: list[Group] = []
+    statement = False
     seen_in_clause: dict[int, bool] = {}
     for g in gs:
         window = folded[max(lo, g.start - 50):g.start]
@@ -65,7 +76,8 @@ def classify(gs: list[Group], folded: str, lo: int, hi: int) -> tuple[list[Ancho
         if cue:
             cue_pos = max(lo, g.start - 50) + cue.start()
             phrase_start = max(clause, folded.rfind(",", clause, cue_pos) + 1)
-            if not pat.past.search(folded[phrase_start:cue_pos]):
+            purpose = bool(clean) and _PURPOSE.search(clean, phrase_start, cue_pos) is not None
+            if not (pat.past.search(folded[phrase_start:cue_pos]) or pat.humble.search(folded[lo:cue_pos]) or purpose):
                 anchors.append(Anchor(g, "cue", cue_pos))
             seen_in_clause[clause] = True
             continue
@@ -79,9 +91,12 @@ def classify(gs: list[Group], folded: str, lo: int, hi: int) -> tuple[list[Ancho
         initial = not seen_in_clause.get(clause) and (
             prefix == "" or (prefix.endswith(",") and bool(pat.subject_prefix.match(prefix))))
         seen_in_clause[clause] = True
-        if initial and not pat.not_order.match(after):
+        label = _LABEL.match(after) and not any(m.kind in ("unit", "collective") for m in g.mentions)
+        if initial and (pat.not_order.match(after) or label):
+            statement = statement or clause == lo
+        elif initial:
             anchors.append(Anchor(g, "initial", g.start))
-    return anchors, support
+    return Roles(anchors, support, statement)
 
 
 def support_names(gs: list[Group]) -> tuple[str, ...]:

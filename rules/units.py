@@ -168,7 +168,7 @@ def _unknown_names(text: str, start: int, end: int, um: UnitMatcher) -> list[Men
     return out
 
 
-_SINGLE_BACKREF = {"chi cuc", "trung tam", "chi nhanh"}
+_SINGLE_BACKREF = {"chi cuc", "trung tam", "chi nhanh", "benh vien"}
 
 
 def _anaphora(text: str, folded: str, start: int, end: int, pat: object) -> list[Mention]:
