@@ -112,22 +112,25 @@ def demo_command(
     run_demo(folder.resolve())
 
 
-def _register_optional_commands() -> None:
-    """Sub-command modules, each owned by its own issue; absent modules simply add nothing."""
+SUBCOMMAND_MODULES = (
+    "service.cli_extract",     # extract, eval
+    "service.cli_admin",       # tasks, notices, units, report
+    "service.cli_ops",         # status
+    "service.cli_outbox",      # outbox
+    "service.cli_quarantine",  # quarantine
+    "service.cli_messages",    # messages
+)
+
+
+def _register_subcommands() -> None:
+    """Each module adds its commands; its heavy imports stay inside the command functions."""
     import importlib
 
-    for module_name, attr in (("service.cli_extract", "register"), ("service.cli_admin", "register"), ("service.cli_ops", "register"),
-                             ("service.cli_outbox", "register"), ("service.cli_quarantine", "register")):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as err:
-            if err.name != module_name:
-                raise
-            continue
-        getattr(module, attr)(app)
+    for module_name in SUBCOMMAND_MODULES:
+        importlib.import_module(module_name).register(app)
 
 
-_register_optional_commands()
+_register_subcommands()
 
 
 def main() -> None:

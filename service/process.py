@@ -161,9 +161,12 @@ def register_message(app: App, session: Session, row: InboundMessage, message: E
                      findings_per_doc: list[Findings], *, now: datetime) -> Outcome:
     forwarder = parseaddr(message.envelope.sender or "")[1]
     if not message.documents:
-        problems = [*message.warnings] or ["không tìm thấy văn bản nào trong thư (không có tệp .docx/.pdf hay nội dung văn bản)"]
+        if message.warnings:  # attachments that could not be read: FAILED, so `docket messages retry` can try again
+            _queue_unreadable(app, session, row, message, list(message.warnings), now=now)
+            return Outcome(Stage.FAILED, "unreadable", "; ".join(message.warnings))
+        problems = ["không tìm thấy văn bản nào trong thư (không có tệp .docx/.pdf hay nội dung văn bản)"]
         _queue_unreadable(app, session, row, message, problems, now=now)
-        return Outcome(Stage.PROCESSED, "no-notice", "; ".join(problems))
+        return Outcome(Stage.PROCESSED, "no-notice", problems[0])
     notice_id, duplicate_all, task_ids = None, True, []
     for doc, findings in zip(message.documents, findings_per_doc, strict=True):
         result = register(session, doc=doc, findings=findings, forwarder=forwarder, message_id=message.envelope.message_id,

@@ -1,0 +1,112 @@
+"""`docket messages list|show|retry`: what arrived, what became of it, and a second chance for failed mail."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+messages_app = typer.Typer(help="Inbound mail as received: list by stage, show one, retry a failed one.",
+                           no_args_is_help=True)
+STAGES = "received, processed, failed, quarantined, ignored, reply"
+
+
+def _run(fn):  # type: ignore[no-untyped-def]
+    from service.cli import load_app
+    from service.errors import DocketError
+
+    try:
+        application = load_app()
+        try:
+            return fn(application)
+        finally:
+            application.dispose()
+    except DocketError as err:
+        typer.echo(f"docket: {err}", err=True)
+        raise typer.Exit(1) from None
+
+
+def _stage(value: str | None):  # type: ignore[no-untyped-def]
+    from service.errors import InputError
+    from service.stages import Stage
+
+    if value is None:
+        return None
+    try:
+        return Stage(value.lower())
+    except ValueError:
+        raise InputError(f"unknown stage {value!r}: use one of {STAGES}") from None
+
+
+@messages_app.command("list")
+def list_command(
+    stage: Annotated[Optional[str], typer.Option(help=f"Only this stage: {STAGES}.")] = None,
+    limit: Annotated[Optional[int], typer.Option(help="At most this many, newest first (default: 50; all with --json).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output; complete unless --limit is given.")] = False,
+) -> None:
+    """List inbound messages, newest first, with their stage and error."""
+    from service.messages import list_messages
+
+    def go(application):  # type: ignore[no-untyped-def]
+        with application.sessions() as session:
+            rows = list_messages(session, stage=_stage(stage), limit=limit if (limit or as_json) else 50)
+        if as_json:
+            typer.echo(json.dumps(rows, ensure_ascii=False))
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("ID", "received", "stage", "sender", "subject", "error")
+        for r in rows:
+            table.add_row(str(r["id"]), (r["received_at"] or "")[:16], f"{r['stage']} ({r['disposition'] or ''})",
+                          r["sender"] or "", r["subject"] or "", (r["error"] or "")[:80])
+        Console().print(table if rows else "no messages")
+
+    _run(go)
+
+
+@messages_app.command("show")
+def show_command(
+    inbound_id: Annotated[int, typer.Argument(metavar="ID", help="The message's ID from `docket messages list`.")],
+    raw: Annotated[Optional[Path], typer.Option("--save-raw", help="Write the original message (.eml) to this file.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """One message: where it came from, what became of it, and its error."""
+    from service.messages import get_message, summary
+
+    def go(application):  # type: ignore[no-untyped-def]
+        with application.sessions() as session:
+            row = get_message(session, inbound_id)
+            info = summary(row)
+            if raw is not None:
+                raw.write_bytes(row.raw)
+        if as_json:
+            typer.echo(json.dumps(info, ensure_ascii=False))
+            return
+        for key, value in info.items():
+            typer.echo(f"{key:>13}: {'' if value is None else value}")
+
+    _run(go)
+
+
+@messages_app.command("retry")
+def retry_command(
+    inbound_id: Annotated[int, typer.Argument(metavar="ID", help="A failed message's ID.")],
+    actor: Annotated[Optional[str], typer.Option("--actor", help="Who retries it, for the audit log (default: the OS user).")] = None,
+) -> None:
+    """Queue a failed message again: the next `docket run` pass processes it with the current rules."""
+    import getpass
+
+    from service.messages import retry
+
+    def go(application):  # type: ignore[no-untyped-def]
+        with application.sessions.begin() as session:
+            row = retry(session, inbound_id, actor=actor or getpass.getuser(), now=application.clock.now())
+            typer.echo(f"message {row.id} from {row.sender} will be processed on the next pass")
+
+    _run(go)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(messages_app, name="messages")
