@@ -5,6 +5,8 @@ reaches a header through clean_header, and HTML is autoescaped by Jinja2.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -27,6 +29,14 @@ def recurrence_vi(recurrence: str | None, day: int | None = None) -> str:
         return "—"
     label = RECURRENCE_VI.get(recurrence, recurrence)
     return f"{label}, trước ngày {day}" if day else label
+
+
+EVERY_UNIT_VI = "tất cả các phòng, đơn vị"
+
+
+def unit_list(names: Iterable[str]) -> str:
+    """Unit names for a mail; '*' (every unit) is written out in words."""
+    return ", ".join(EVERY_UNIT_VI if name == "*" else name for name in names)
 
 
 def task_token(task_id: int) -> str:
@@ -86,6 +96,7 @@ def _env() -> Environment:
     env.filters["vn_date"] = vn_date
     env.filters["recurrence_vi"] = lambda r, day=None: recurrence_vi(r, day)
     env.filters["task_token"] = task_token
+    env.filters["units"] = unit_list
     return env
 
 

@@ -25,3 +25,10 @@ def test_unrenderable_row_is_a_permanent_send_error() -> None:
     with pytest.raises(SendError) as caught:
         _render(_row("lỗi mã hóa \udce9"), "docket@so.example.vn")
     assert caught.value.permanent and "cannot compose" in str(caught.value)
+
+
+def test_every_unit_is_written_out_in_words() -> None:
+    from outbox.compose import unit_list
+
+    assert unit_list(["Văn phòng Sở", "*"]) == "Văn phòng Sở, tất cả các phòng, đơn vị"
+    assert unit_list([]) == ""
