@@ -2,7 +2,8 @@
 SCHEMA.md. Text renderings (.txt, .docx, .pdf, .eml) are gated; scanned PDFs (OCR) are reported apart.
 
 The corpus is not part of the project: without it the test skips with the reason; under CI=true it fails.
-Our own notices under tests/fixtures/notices are scored the same way (they are regression tests).
+Our own notices under tests/fixtures/notices, and the notices of four other organisations written blind to the
+rules under tests/fixtures/notices_extra, are scored the same way (they are regression tests).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from tests.conftest import CORPUS, need
 
 pytestmark = pytest.mark.corpus
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notices"
+EXTRA = Path(__file__).resolve().parents[1] / "fixtures" / "notices_extra"
 GATES = {"recall": 0.95, "precision": 0.90, "deadline": 0.95, "lead": 0.90}
 
 
@@ -94,4 +96,14 @@ def test_own_notices_score_well() -> None:
     assert any(FIXTURES.glob("*.json")), "fixture notices missing"
     totals, _, lines = _run(FIXTURES, ("txt",))
     _report("own notices (tests/fixtures/notices)", totals, lines)
+    _gate(totals)
+
+
+def test_blind_written_notices_score_well() -> None:
+    """Eight notices of four organisations not in the corpus, written by someone who had not seen the rules
+    (Công văn with Kính gửi, Chỉ thị in old tone placement, Giấy mời, Quyết định, Kế hoạch table, upward Báo cáo)."""
+    assert any(EXTRA.glob("*.json")), "notices_extra missing"
+    totals, _, lines = _run(EXTRA, ("txt",))
+    _report("blind-written notices (tests/fixtures/notices_extra)", totals, lines)
+    assert totals["all"].required >= 50, "notices_extra looks incomplete"
     _gate(totals)
