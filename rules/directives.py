@@ -54,6 +54,7 @@ class Scope:
     level: float
     lead: tuple[str, ...] | None
     unknown: tuple[str, ...] = ()
+    how: str = "heading"  # how the lead-in named its subject: 'heading' (name only), 'cue', 'frame', 'initial'
 
 
 _HEADING_MAX = 110
@@ -66,7 +67,8 @@ def _is_heading(doc: Doc, b: Block) -> bool:
     s = doc.clean[b.body_start:b.end].strip()
     if not s or len(s) > _HEADING_MAX or s[-1] in ".;" or " | " in s:
         return False
-    if s[-1] != ":" and _TOPIC.match(doc.folded[b.body_start:b.end]):
+    if s[-1] != ":" and _TOPIC.match(doc.folded[b.body_start:b.end]) and not any(
+            b.body_start <= m.start < b.end and m.kind in ("unit", "collective") for m in doc.mentions):
         return True
     if b.level == 0 or (s == s.upper() and any(c.isalpha() for c in s)):
         return True
@@ -145,7 +147,7 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope]) -> list[Draft]
             if owner and owner.how == "initial" and pat.announce.match(doc.folded, owner.group.end, z):
                 owner = None  # "Văn phòng … hướng dẫn … như sau:": the writer announces content, assigns nothing
             lead, unknown = _resolve(doc, owner.group) if owner else (None, ())
-            scopes.append(Scope(level, lead, unknown))
+            scopes.append(Scope(level, lead, unknown, owner.how if owner else "none"))
             continue
         if pat.closing.search(sent_f) and not find_deadline(doc.clean[a:z], issued=doc.issued or doc.year_hint,
                                                             calendar=doc.calendar):
@@ -164,7 +166,7 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope]) -> list[Draft]
         scope = next((sc for sc in reversed(scopes) if sc.lead is not None or sc.unknown), None)
         sup = support_names(support)
         if scope is not None and (b.level is None or scope.level < level):
-            out.append(_draft(doc, a, z, scope.lead or (), sup, scope.unknown, 0.75, ("lead:scope",)))
+            out.append(_draft(doc, a, z, scope.lead or (), sup, scope.unknown, 0.75, ("lead:scope", f"scope:{scope.how}")))
         elif item_lead is not None and _has_time(doc, a, z):
             out.append(_draft(doc, a, z, item_lead[0], sup, item_lead[1], 0.65, ("lead:item",)))
         elif re.match(r"^\W*(?:de\s+nghi|yeu\s+cau)\s", sent_f):

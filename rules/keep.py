@@ -2,8 +2,8 @@
 
 - A directory unit or "*" as lead: kept.
 - Nobody known as lead: kept only when the frame is strong and explicit — a cue or role frame naming a
-  body that is not in the directory ("Đề nghị Công ty Điện lực …", "Giao Phòng X chủ trì …": kept as
-  written and flagged), or a request with a written date ("Đề nghị các doanh nghiệp … trước ngày …").
+  body that is not in the directory ("Đề nghị Công ty Điện lực …", "Giao Phòng X chủ trì …", or an item
+  under "Giao Phòng X:" / "1. Phòng X:": kept as written and flagged), or a request with a written date ("Đề nghị các doanh nghiệp … trước ngày …").
   Sentences that merely open with a name ("Hội X: không có khả năng …", "Sở … nhận được …") or inherit a
   lead-in whose subject is unknown are dropped: an office cannot route them.
 - Normative and upward documents (Tờ trình, Báo cáo, Điều lệ, Quy chế, Hướng dẫn, Quy định, Nghị quyết,
@@ -23,6 +23,7 @@ NON_DIRECTIVE_TYPES = frozenset({
     "Tờ trình", "Báo cáo", "Điều lệ", "Quy chế", "Hướng dẫn", "Quy định", "Nghị quyết", "Phiếu trình", "Biên bản",
 })
 _STRONG = ("lead:cue", "lead:frame", "table-row")
+_STRONG_SCOPES = ("scope:cue", "scope:frame", "scope:heading")  # "Giao Phòng X:", "1. Phòng X:" over its items
 # Folded words that may stand around names in a list of people or units without making it an order.
 _NAME_FILLER = frozenset(
     "va cac dong chi ong ba giam doc pho truong chanh thu lanh dao dai dien chu tich cung nhu tren tat ca toan the"
@@ -38,7 +39,7 @@ def keep(d: Draft, doc: Doc, doc_type: str | None) -> bool:
     if doc_type in NON_DIRECTIVE_TYPES:
         return False
     how = d.reasons[0] if d.reasons else ""
-    if d.unknown and how in _STRONG:
+    if d.unknown and (how in _STRONG or any(r in _STRONG_SCOPES for r in d.reasons)):
         return True
     return d.deadline is not None and how in ("lead:cue", "lead:frame", "lead:none")
 

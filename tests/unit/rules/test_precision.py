@@ -120,3 +120,14 @@ def test_tone_placement_and_nfd_are_folded() -> None:
             assert got == want, (form, variant is body)
     hoa = unicodedata.normalize("NFD", _old_tone(HEADER.replace("CỘNG HÒA", "CỘNG HOÀ")))
     assert analyse(hoa + "1. Giao Trạm Y tế xã rà soát.\n" + FOOTER, ctx).document.type == "Thông báo"
+
+
+def test_guards_against_over_filtering(ctx: AnalysisContext) -> None:
+    body = ("1. Về công tác thủy lợi, giao Chi cục Thủy lợi rà soát các hồ chứa xung yếu\n"
+            "2. Các phòng, đơn vị nhận được văn bản này khẩn trương triển khai.\n"
+            "3. Giao Ban Quản lý Dự án Nông nghiệp:\n"
+            "- Rà soát hồ sơ các công trình chậm tiến độ.\n"
+            "4. Văn phòng Sở xin ý kiến các phòng về dự thảo quy chế.\n")
+    tasks = run(body, ctx).tasks
+    assert [t.lead for t in tasks] == [("Chi cục Thủy lợi",), ("*",), (), ("Văn phòng Sở",)]
+    assert tasks[2].unknown_units and tasks[2].needs_review
