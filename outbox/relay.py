@@ -20,10 +20,11 @@ from outbox.hours import IMMEDIATE_KINDS, OfficeHours
 from outbox.mail import render_message
 from outbox.senders import Sender
 from service.errors import SendError
-from service.models import OutboxMessage
-from service.stages import OutboxStatus
+from service.models import OutboxMessage, Task
+from service.stages import OutboxStatus, TaskStatus
 
 log = logging.getLogger("docket.outbox")
+TASK_BOUND_KINDS = ("reminder", "escalation")  # only worth sending while their task is open
 CLAIM_LEASE = timedelta(minutes=5)  # a row left 'sending' by a crashed worker is retried after this
 
 
@@ -45,11 +46,33 @@ def _claim(session: Session, now: datetime, *, immediate_only: bool) -> OutboxMe
         stmt = stmt.where(OutboxMessage.kind.in_(sorted(IMMEDIATE_KINDS)))
     stmt = stmt.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(1).with_for_update(skip_locked=True)
     row = session.scalars(stmt).first()
+    while row is not None and (closed := _task_closed(session, row)) is not None:
+        _cancel(session, row, f"cancelled: the task is {closed}")  # queued before the task was closed
+        row = session.scalars(stmt).first()
     if row is not None:
         row.status = OutboxStatus.SENDING
         row.attempts += 1
         row.next_attempt_at = now + CLAIM_LEASE
     return row
+
+
+def _task_closed(session: Session, row: OutboxMessage) -> str | None:
+    """A reminder or escalation whose task is no longer open: its status, else None."""
+    if row.kind not in TASK_BOUND_KINDS or row.task_id is None:
+        return None
+    task = session.get(Task, row.task_id)
+    if task is None or task.merged_into_id is not None:
+        return "merged" if task is not None else "gone"
+    return None if task.status is TaskStatus.OPEN else task.status.value
+
+
+def _cancel(session: Session, row: OutboxMessage, reason: str) -> None:
+    """Never sent: cancelled, its dedupe key and Message-ID freed as outbox.enqueue.cancel_pending does."""
+    row.status, row.last_error = OutboxStatus.CANCELLED, reason
+    row.dedupe_key = f"{row.dedupe_key}#cancelled:{row.id}"[:300]
+    row.message_id = row.message_id.replace("<docket.", f"<docket.cancelled-{row.id}.", 1)
+    session.flush()
+    log.info("outbox %s %s", row.id, reason)
 
 
 def deliver_due(

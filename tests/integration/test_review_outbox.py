@@ -1,0 +1,36 @@
+"""Review findings on the outbox path: what must never be mailed, and how long a held mail is retried."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from service.models import OutboxMessage
+from service.stages import OutboxStatus
+from tests.integration.cli_support import Office, seed_office
+
+KHTC_MAIL = "khtc@skhcn.binhminh.example.vn"
+
+
+@pytest.fixture
+def office_db(make_app, office: Path, database_url: str) -> Office:  # type: ignore[no-untyped-def]
+    return seed_office(make_app, office, database_url)
+
+
+def _rows(o: Office, task_id: int, kind: str) -> list[OutboxMessage]:
+    with o.app.sessions() as session:
+        return list(session.scalars(select(OutboxMessage).where(OutboxMessage.task_id == task_id,
+                                                                OutboxMessage.kind == kind).order_by(OutboxMessage.id)))
+
+
+def test_a_task_marked_done_by_the_admin_gets_no_reminder_queued_before_office_hours(office_db: Office) -> None:
+    o = office_db
+    task = o.task_ids[0]  # Phòng KH-TC, deadline Monday 30/11/2026: T-3 is Wednesday 25/11
+    # 06:00: the scheduler queues the T-3 reminder; the office is closed, so the relay holds it.
+    o.ok("run", "--once", "--now", "2026-11-25T06:00:00+07:00")
+    assert [r.status for r in _rows(o, task, "reminder")] == [OutboxStatus.PENDING]
+    # 07:00: the unit phoned in; the admin closes the task before the office opens.
+    o.ok("tasks", "done", f"NV-{task}", "--now", "2026-11-25T07:00:00+07:00")
+    o.ok("run", "--once", "--now", "2026-11-25T08:30:00+07:00")
+    assert [r.status for r in _rows(o, task, "reminder")] != [OutboxStatus.SENT], "a reminder went out for a task already done"
