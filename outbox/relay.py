@@ -140,8 +140,9 @@ def _record_failure(sessions: sessionmaker[Session], row_id: int, err: SendError
         row = session.get(OutboxMessage, row_id)
         assert row is not None
         row.last_error = str(err)
-        give_up = row.give_up_at or (row.created_at + GIVE_UP_AFTER)
-        if err.permanent or now >= give_up:
+        if row.give_up_at is None:  # counted from the first failed attempt: mail held over Tết keeps its days
+            row.give_up_at = max(now, row.created_at) + GIVE_UP_AFTER
+        if err.permanent or now >= row.give_up_at:
             row.status = OutboxStatus.DEAD
             log.error("outbox %s dead after %s attempts: %s", row.id, row.attempts, err)
         else:

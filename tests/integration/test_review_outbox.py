@@ -34,3 +34,32 @@ def test_a_task_marked_done_by_the_admin_gets_no_reminder_queued_before_office_h
     o.ok("tasks", "done", f"NV-{task}", "--now", "2026-11-25T07:00:00+07:00")
     o.ok("run", "--once", "--now", "2026-11-25T08:30:00+07:00")
     assert [r.status for r in _rows(o, task, "reminder")] != [OutboxStatus.SENT], "a reminder went out for a task already done"
+
+
+def test_mail_held_over_tet_is_still_retried_after_a_4xx_when_the_office_opens(make_app) -> None:  # type: ignore[no-untyped-def]
+    """Queued after hours on the Friday before Tết (16-20/2/2026 off), first tried on Monday 23/2: a 4xx is retried."""
+    from datetime import date
+
+    from service.clock import FixedClock
+    from service.runner import deliver
+    from tests.conftest import vn
+    from tests.integration.outbox_support import GoldTask, Sink, outbox_rows, register_notice
+
+    sink = Sink().start()
+    try:
+        queued_at = vn(2026, 2, 13, 17, 30)
+        app = make_app(now=queued_at, smtp=sink.url)
+        with app.sessions.begin() as session:
+            register_notice(app, session, text="Giao Phòng Kế hoạch - Tài chính rà soát dự toán năm 2026.",
+                            doc={"type": "Thông báo", "number": "7/TB-SKHCN", "issued_date": "2026-02-12"},
+                            tasks=[GoldTask("rà soát dự toán năm 2026", ("Phòng Kế hoạch - Tài chính",), (), date(2026, 3, 31))],
+                            now=queued_at)
+        assert deliver(app).held and {r.status for r in outbox_rows(app)} == {OutboxStatus.PENDING}
+        app.clock = FixedClock(vn(2026, 2, 23, 7, 30))  # ten days later: the office opens, the server is busy
+        sink.handler.failures = ["421 4.7.0 Busy, try again later"]
+        first = deliver(app)
+        assert first.dead == 0 and first.retried == 1, [r.last_error for r in outbox_rows(app)]
+        app.clock = FixedClock(vn(2026, 2, 23, 7, 45))
+        assert deliver(app).sent == 1 and len(sink.messages) == 1
+    finally:
+        sink.stop()
