@@ -109,11 +109,12 @@ def process_pending(app: App, *, limit: int | None = None, stop: threading.Event
 
 def process_one(app: App, row_id: int, *, now: datetime) -> Outcome:
     try:
+        parsed = _read(app, row_id)  # outside the write transaction: reading may take DOCKET_EXTRACT_TIMEOUT
         with app.sessions.begin() as session:
             row = session.get(InboundMessage, row_id)
             assert row is not None
             bind(message_id=row.message_id)
-            outcome = _attempt_cap(row) or dispose(app, session, row, now=now)
+            outcome = _attempt_cap(row) or dispose(app, session, row, now=now, parsed=parsed)
             _finish(row, outcome, now)
         log.info("inbound %s message-id %s: %s (%s)", row_id, row.message_id, outcome.stage.value, outcome.disposition,
                  extra={"notice_id": outcome.notice_id, "task_ids": list(outcome.task_ids) or None})
@@ -135,16 +136,43 @@ def _finish(row: InboundMessage, outcome: Outcome, now: datetime) -> None:
     row.processed_at, row.lease_owner, row.lease_until = now, None, None
 
 
-def dispose(app: App, session: Session, row: InboundMessage, *, now: datetime) -> Outcome:
-    """Decide what this message is and act on it; the caller commits everything at once."""
-    if row.size > app.settings.max_message_bytes:
-        raise ExtractionError(f"message of {row.size} bytes exceeds the {app.settings.max_message_bytes}-byte limit")
-    from service.extraction import read_and_analyse
-    from service.units import directory_from_db
+def _read(app: App, row_id: int) -> tuple[ExtractedMessage, list[Findings]] | None:
+    """Parse and analyse the stored message in the sandbox, holding no transaction (SQLite: no write lock) meanwhile.
 
-    directory = directory_from_db(session, app.directory)
-    message, findings = app.sandbox.run(read_and_analyse, row.raw, limits=app.limits, directory=directory,
-                                        calendar=app.calendar)
+    None when the message is past its attempt cap (it is not parsed again). The session is closed
+    before the sandbox runs; the caller's write transaction comes after.
+    """
+    with app.sessions() as session:
+        row = session.get(InboundMessage, row_id)
+        assert row is not None
+        if _attempt_cap(row) is not None:
+            return None
+        raw, size = row.raw, row.size
+        from service.units import directory_from_db
+
+        directory = directory_from_db(session, app.directory)
+    return _parse(app, raw, size, directory)
+
+
+def _parse(app: App, raw: bytes, size: int, directory: object) -> tuple[ExtractedMessage, list[Findings]]:
+    if size > app.settings.max_message_bytes:
+        raise ExtractionError(f"message of {size} bytes exceeds the {app.settings.max_message_bytes}-byte limit")
+    from service.extraction import read_and_analyse
+
+    return app.sandbox.run(read_and_analyse, raw, limits=app.limits, directory=directory, calendar=app.calendar)
+
+
+def dispose(app: App, session: Session, row: InboundMessage, *, now: datetime,
+            parsed: tuple[ExtractedMessage, list[Findings]] | None = None) -> Outcome:
+    """Decide what this message is and act on it; the caller commits everything at once.
+
+    `parsed`: the message already read by `_read` (outside this transaction); read here when None.
+    """
+    if parsed is None:
+        from service.units import directory_from_db
+
+        parsed = _parse(app, row.raw, row.size, directory_from_db(session, app.directory))
+    message, findings = parsed
     env = message.envelope
     if reason := loop_reason(env, own_domain=app.settings.message_id_domain, own_address=app.settings.from_address):
         return Outcome(Stage.IGNORED, reason)

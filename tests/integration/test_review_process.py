@@ -1,0 +1,69 @@
+"""Review findings on the processing path: locks held while reading a message, workers racing on one notice."""
+from __future__ import annotations
+
+import hashlib
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from sqlalchemy import create_engine, text
+
+from service.models import InboundMessage, Notice, OutboxMessage
+from service.process import process_pending
+from service.stages import Stage
+from service.units import import_directory
+
+D = "@skhcn.binhminh.example.vn"
+BODY = """UBND TỈNH BÌNH MINH
+SỞ KHOA HỌC VÀ CÔNG NGHỆ
+Số: 31/TB-SKHCN
+Bình Minh, ngày 03 tháng 11 năm 2026
+THÔNG BÁO
+Kết luận của Giám đốc Sở tại cuộc họp ngày 02/11/2026
+1. Giao Phòng Kế hoạch - Tài chính chủ trì rà soát dự toán ngân sách năm 2027, báo cáo trước ngày 30/11/2026.
+"""
+
+
+def _queue(app, n: int, sender: str = f"van.thu{D}") -> int:  # type: ignore[no-untyped-def]
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = sender, f"docket{D}", "Fwd: Thông báo 31/TB-SKHCN"
+    msg["Message-ID"] = f"<fwd-{n}@skhcn.binhminh.example.vn>"
+    msg["Date"] = format_datetime(app.clock.now())
+    msg.set_content(BODY)
+    raw = msg.as_bytes()
+    with app.sessions.begin() as session:
+        row = InboundMessage(mailbox="test", source_key=f"k{n}", content_hash=hashlib.sha256(raw).hexdigest(), raw=raw,
+                             size=len(raw), sender=sender, subject="Fwd", received_at=app.clock.now(), stage=Stage.RECEIVED,
+                             attempts=0)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def test_reading_a_message_does_not_hold_the_database_write_lock(make_app, database_url: str) -> None:  # type: ignore[no-untyped-def]
+    """Parsing may take DOCKET_EXTRACT_TIMEOUT (120 s); the admin CLI and other workers must write meanwhile."""
+    app = make_app()
+    with app.sessions.begin() as session:
+        import_directory(session, app.directory)
+    _queue(app, 1)
+    sandbox, outcomes = app.sandbox, []
+    real_run = sandbox.run
+    other = create_engine(database_url, connect_args={"timeout": 1} if database_url.startswith("sqlite") else {})
+
+    def parse_while_someone_writes(*args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            with other.begin() as conn:
+                conn.execute(text("INSERT INTO sync_state (mailbox) VALUES ('written-during-parse')"))
+            outcomes.append("written")
+        except Exception as err:  # noqa: BLE001 - the failure is what the test looks for
+            outcomes.append(f"{type(err).__name__}: {err}")
+        return real_run(*args, **kwargs)
+
+    sandbox.run = parse_while_someone_writes  # type: ignore[method-assign]
+    try:
+        assert process_pending(app) == 1
+    finally:
+        other.dispose()
+    assert outcomes == ["written"]
+    with app.sessions() as session:
+        row = session.get(InboundMessage, 1)
+        assert row is not None and (row.stage, row.disposition) == (Stage.PROCESSED, "registered")
