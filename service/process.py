@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from email.utils import parseaddr
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from extractors.base import ExtractedMessage, ExtractionError
@@ -110,12 +111,21 @@ def process_pending(app: App, *, limit: int | None = None, stop: threading.Event
 def process_one(app: App, row_id: int, *, now: datetime) -> Outcome:
     try:
         parsed = _read(app, row_id)  # outside the write transaction: reading may take DOCKET_EXTRACT_TIMEOUT
-        with app.sessions.begin() as session:
-            row = session.get(InboundMessage, row_id)
-            assert row is not None
-            bind(message_id=row.message_id)
-            outcome = _attempt_cap(row) or dispose(app, session, row, now=now, parsed=parsed)
-            _finish(row, outcome, now)
+        for attempt in (0, 1):
+            try:
+                with app.sessions.begin() as session:
+                    row = session.get(InboundMessage, row_id)
+                    assert row is not None
+                    bind(message_id=row.message_id)
+                    outcome = _attempt_cap(row) or dispose(app, session, row, now=now, parsed=parsed)
+                    _finish(row, outcome, now)
+                break
+            except IntegrityError:
+                if attempt:
+                    raise
+                # Another worker committed the same notice between our look-up and our insert (PostgreSQL):
+                # once more, in a fresh transaction that finds it and registers this message as a duplicate.
+                log.info("inbound %s: the same notice was registered meanwhile by another worker; again", row_id)
         log.info("inbound %s message-id %s: %s (%s)", row_id, row.message_id, outcome.stage.value, outcome.disposition,
                  extra={"notice_id": outcome.notice_id, "task_ids": list(outcome.task_ids) or None})
         return outcome

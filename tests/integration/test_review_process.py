@@ -67,3 +67,34 @@ def test_reading_a_message_does_not_hold_the_database_write_lock(make_app, datab
     with app.sessions() as session:
         row = session.get(InboundMessage, 1)
         assert row is not None and (row.stage, row.disposition) == (Stage.PROCESSED, "registered")
+
+
+def test_two_workers_registering_the_same_notice_at_once(make_app, database_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Two clerks forward one notice; two workers (PostgreSQL) register it at the same moment: one notice, no failure."""
+    import pytest
+
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite serialises writers (BEGIN IMMEDIATE): the race needs two concurrent transactions")
+    from service import register as register_module
+    from service.process import process_one
+
+    app = make_app()
+    with app.sessions.begin() as session:
+        import_directory(session, app.directory)
+    first, second = _queue(app, 1), _queue(app, 2, sender=f"chanh.van.phong{D}")
+    real_new_notice, raced, started = register_module._new_notice, [], []
+
+    def the_other_worker_gets_there_first(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if not started:  # between this worker's look-up and its insert, the other one commits the same notice
+            started.append(True)
+            raced.append(process_one(app, second, now=app.clock.now()))
+        return real_new_notice(*args, **kwargs)
+
+    monkeypatch.setattr(register_module, "_new_notice", the_other_worker_gets_there_first)
+    outcome = process_one(app, first, now=app.clock.now())
+    assert raced and raced[0].disposition == "registered"
+    assert (outcome.stage, outcome.disposition) == (Stage.PROCESSED, "duplicate"), outcome.error
+    with app.sessions() as session:
+        assert session.query(Notice).count() == 1
+        confirmations = session.query(OutboxMessage).filter(OutboxMessage.kind == "confirmation").count()
+        assert confirmations == 2
