@@ -274,6 +274,10 @@ def _raw_headers(raw: bytes) -> dict[str, str]:
     from email.policy import compat32
 
     try:
-        return {k: str(v) for k, v in BytesHeaderParser(policy=compat32).parsebytes(raw[:256 * 1024]).items()}
+        items = BytesHeaderParser(policy=compat32).parsebytes(raw[:256 * 1024]).items()
     except Exception:  # noqa: BLE001 - unreadable headers: no loop sign can be seen
         return {}
+    headers: dict[str, str] = {}
+    for key, value in items:  # every copy kept (as envelope_of does): a forged later copy must not hide ours
+        headers[key] = f"{headers[key]}\n{value}" if key in headers else str(value)
+    return headers

@@ -98,3 +98,23 @@ def test_two_workers_registering_the_same_notice_at_once(make_app, database_url:
         assert session.query(Notice).count() == 1
         confirmations = session.query(OutboxMessage).filter(OutboxMessage.kind == "confirmation").count()
         assert confirmations == 2
+
+
+def test_a_spoofed_sender_failing_dmarc_hears_nothing_about_an_unreadable_message(make_app) -> None:  # type: ignore[no-untyped-def]
+    """Our server's Authentication-Results (on top) says dmarc=fail; a forged one further down says pass."""
+    app = make_app(max_message_bytes=600)
+    with app.sessions.begin() as session:
+        import_directory(session, app.directory)
+    raw = (f"Authentication-Results: mx.skhcn.binhminh.example.vn; dmarc=fail header.from=skhcn.binhminh.example.vn\r\n"
+           f"Authentication-Results: mx.skhcn.binhminh.example.vn; dmarc=pass header.from=skhcn.binhminh.example.vn\r\n"
+           f"From: van.thu{D}\r\nTo: docket{D}\r\nSubject: Fwd: văn bản\r\nMessage-ID: <spoof-1@elsewhere.example>\r\n"
+           f"Content-Type: text/plain; charset=utf-8\r\n\r\n" + "x" * 800 + "\r\n").encode()
+    with app.sessions.begin() as session:
+        session.add(InboundMessage(mailbox="test", source_key="spoof", content_hash=hashlib.sha256(raw).hexdigest(), raw=raw,
+                                   size=len(raw), sender=f"van.thu{D}", subject="Fwd", received_at=app.clock.now(),
+                                   stage=Stage.RECEIVED, attempts=0))
+    assert process_pending(app) == 1
+    with app.sessions() as session:
+        row = session.query(InboundMessage).one()
+        assert row.stage is Stage.FAILED and "exceeds" in (row.error or "")
+        assert session.query(OutboxMessage).count() == 0, "backscatter: a forged sender was answered"
