@@ -96,6 +96,12 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             scopes = [s for s in scopes if s.level < level]
             if b.level <= 2:
                 section = level
+        if not heading and b.level is not None and b.level <= 5 and doc.clean[b.end - 1] not in ".;":
+            named = _name_only_scope(doc, b, level)
+            if named is not None:  # "3. Bảo hiểm xã hội các huyện, thị xã, thành phố": a per-addressee heading
+                scopes = [s for s in scopes if s.level < level]
+                scopes.append(named)
+                continue
         if heading:
             text = doc.folded[b.body_start:b.end]
             if pat.no_task_section.search(text):
@@ -137,7 +143,7 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope]) -> list[Draft]
         roles = classify(gs, doc.folded, a, z, doc.clean)
         anchors, support = roles.anchors, roles.support
         narration = bool(pat.narration_start.search(sent_f))
-        background = narration or bool(pat.citation_start.search(sent_f))
+        background = narration or bool(pat.citation_start.search(sent_f) and not pat.self_reference.search(sent_f))
         if narration:
             anchors = []
         elif background:
@@ -237,7 +243,10 @@ def _resolve(doc: Doc, g: Group) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def _back_reference(doc: Doc, men: Mention) -> list[str]:
     words = fold(men.written).split()
-    prefix = " ".join(words) if men.count == 1 else words[-1]
+    counts = patterns().anaphora_counts
+    at = next((i for i, w in enumerate(words) if w in counts), None)
+    # "hai Chi cục", "Trưởng hai khoa": the type words after the count ("chi cuc", "khoa")
+    prefix = " ".join(words[at + 1:] if at is not None else words)
     picked: list[str] = []
     for n in reversed(doc.history):
         if fold(n).startswith(prefix) and n not in picked:

@@ -151,11 +151,22 @@ def _subject(head: list[tuple[int, str]], title_idx: int, date_idx: int) -> tupl
             if parts:
                 break
             continue
-        if _BODY_START.match(line) or (parts and not _continues(parts[-1], line)):
+        if (_BODY_START.match(line) and (parts or not _titleish(line))) or (parts and not _continues(parts[-1], line)):
             break
         parts.append(line)
         end = i
     return (" ".join(parts) or None), end
+
+
+_NEVER_SUBJECT = re.compile(r"^\W*(?:Căn cứ|Kính gửi|Ngày \d|Năm \d|Sáng|Chiều|Hiện nay)\b")
+_CITES = re.compile(r"\d+\s*/\s*\d*[A-ZĐ]|ngày\s+\d{1,2}\s*[/.-]\s*\d")
+
+
+def _titleish(line: str) -> bool:
+    """The line right under a type title that starts like a body sentence ("Thực hiện công tác …", "Để …") is
+    still the trích yếu when it reads like one: no sentence end, no cited number or date, short."""
+    return (not _NEVER_SUBJECT.match(line) and line[-1:] not in ".:;," and not _CITES.search(line)
+            and len(line) <= 200)
 
 
 def _continues(prev: str, line: str) -> bool:

@@ -53,6 +53,7 @@ class Patterns:
     humble: re.Pattern[str]  # "kính" before a cue: the writer's own request upward ("kính đề nghị UBND tỉnh")
     narration_start: re.Pattern[str]
     citation_start: re.Pattern[str]
+    self_reference: re.Pattern[str]  # "Căn cứ Kế hoạch này, …": the order's basis is this very document
     not_order: re.Pattern[str]
     announce: re.Pattern[str]  # after a lead-in's subject: the writer speaks ("hướng dẫn … như sau:")
     no_task_section: re.Pattern[str]
@@ -86,6 +87,7 @@ def patterns() -> Patterns:
         humble=_compile(r"(?<![\w])" + alternation(d["humble_before_cue"]) + r"\s*$"),
         narration_start=_compile(r"^\W*" + alternation(d["narration_start"])),
         citation_start=_compile(r"^\W*" + alternation(d["citation_start"])),
+        self_reference=_compile(r"^\W*" + alternation(d["self_reference"])),
         not_order=_compile(r"^\s*(?:\([^)]{0,200}\)\s*)?" + alternation(d["not_order_after_subject"]) + r"(?![\w])"),
         announce=_compile(r"\s*" + alternation(d["announce_after_subject"]) + word_end),
         no_task_section=_compile(r"^\W*" + alternation(d["no_task_section"])),

@@ -35,6 +35,7 @@ class UnitMatcher:
     by_key: dict[str, str]  # folded alias key -> canonical name
     exact: dict[str, str]
     org_keys: tuple[str, ...]  # folded names of the issuing organisation (not a unit)
+    lower_keys: frozenset[str] = frozenset()  # aliases the directory itself writes in lower case ("các khoa")
 
 
 def _key(s: str) -> str:
@@ -65,6 +66,7 @@ def matcher_for(directory: Directory) -> UnitMatcher:
 def _build(directory: Directory) -> UnitMatcher:
     by_key: dict[str, str] = {}
     exact: dict[str, str] = {}
+    lower: set[str] = set()
     for unit in directory.units:
         for alias in (unit.name, *unit.aliases):
             alias = alias.strip()
@@ -74,6 +76,8 @@ def _build(directory: Directory) -> UnitMatcher:
                 exact[alias] = unit.name
             else:
                 by_key.setdefault(_key(alias), unit.name)
+                if not _UPPER.search(alias):
+                    lower.add(_key(alias))
     folded_rx = None
     if by_key:
         alts = sorted(by_key, key=len, reverse=True)
@@ -83,7 +87,7 @@ def _build(directory: Directory) -> UnitMatcher:
         alts = sorted(exact, key=len, reverse=True)
         exact_rx = re.compile(r"(?<![\w&/-])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w&/-])")
     org = tuple(_key(n) for n in (directory.organization, directory.short_name or "") if n)
-    return UnitMatcher(folded_rx, exact_rx, by_key, exact, org)
+    return UnitMatcher(folded_rx, exact_rx, by_key, exact, org, frozenset(lower))
 
 
 def _lookup(m: UnitMatcher, written: str) -> str | None:
@@ -109,8 +113,8 @@ def find_mentions(text: str, folded: str, directory: Directory, start: int = 0, 
     if um.folded_rx:
         for m in um.folded_rx.finditer(folded, start, end):
             written = text[m.start():m.end()]
-            if len(written.split()) < 3 and not _UPPER.search(written):
-                continue
+            if len(written.split()) < 3 and not _UPPER.search(written) and _key(written) not in um.lower_keys:
+                continue  # "thanh tra, kiểm tra" is no "Thanh tra Sở"; but the office's own "các khoa" is its unit
             name = _lookup(um, written)
             if name:
                 found.append(Mention(m.start(), m.end(), name, written, "unit"))
