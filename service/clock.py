@@ -28,6 +28,9 @@ class FixedClock:
 
 
 def parse_now(value: str, tz: ZoneInfo) -> datetime:
-    """An ISO datetime from `--now`; a naive one is read in the office's time zone."""
+    """An ISO datetime from `--now`, in the office's time zone (a naive one is read there; an aware one converted).
+
+    Converted because callers take `.date()` of now as the office's day.
+    """
     parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+    return parsed.astimezone(tz) if parsed.tzinfo else parsed.replace(tzinfo=tz)

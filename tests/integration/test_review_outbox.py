@@ -63,3 +63,15 @@ def test_mail_held_over_tet_is_still_retried_after_a_4xx_when_the_office_opens(m
         assert deliver(app).sent == 1 and len(sink.messages) == 1
     finally:
         sink.stop()
+
+
+def test_done_with_a_utc_now_is_judged_on_the_office_date(office_db: Office) -> None:
+    """--now 2026-11-30T17:30Z is 01/12/2026 00:30 in Hà Nội: past the 30/11 deadline, so done late."""
+    from service.models import Task
+    from service.stages import TaskStatus
+
+    o = office_db
+    task = o.task_ids[0]  # deadline 30/11/2026
+    o.ok("tasks", "done", f"NV-{task}", "--now", "2026-11-30T17:30:00+00:00")
+    with o.app.sessions() as session:
+        assert session.get(Task, task).status is TaskStatus.DONE_LATE
