@@ -118,3 +118,26 @@ def test_a_spoofed_sender_failing_dmarc_hears_nothing_about_an_unreadable_messag
         row = session.query(InboundMessage).one()
         assert row.stage is Stage.FAILED and "exceeds" in (row.error or "")
         assert session.query(OutboxMessage).count() == 0, "backscatter: a forged sender was answered"
+
+
+def test_overlong_header_and_file_name_do_not_fail_the_notice(make_app) -> None:  # type: ignore[no-untyped-def]
+    """A 1,200-character Message-ID and a 240-character attachment name: registered on PostgreSQL as on SQLite."""
+    app = make_app()
+    with app.sessions.begin() as session:
+        import_directory(session, app.directory)
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = f"van.thu{D}", f"docket{D}", "Fwd: Thông báo 31/TB-SKHCN"
+    msg["Message-ID"] = "<" + "a" * 1200 + "@skhcn.binhminh.example.vn>"
+    msg["Date"] = format_datetime(app.clock.now())
+    msg.set_content("Kính chuyển Văn phòng thông báo kết luận (tệp đính kèm).")
+    name = "Thong bao ket luan cua Giam doc So " * 7 + ".txt"
+    msg.add_attachment(BODY.encode(), maintype="text", subtype="plain", filename=name)
+    raw = msg.as_bytes()
+    with app.sessions.begin() as session:
+        session.add(InboundMessage(mailbox="test", source_key="long", content_hash=hashlib.sha256(raw).hexdigest(), raw=raw,
+                                   size=len(raw), sender=f"van.thu{D}", subject="Fwd", received_at=app.clock.now(),
+                                   stage=Stage.RECEIVED, attempts=0))
+    assert process_pending(app) == 1
+    with app.sessions() as session:
+        row = session.query(InboundMessage).one()
+        assert (row.stage, row.disposition) == (Stage.PROCESSED, "registered"), row.error
