@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rules.findings import DocumentInfo
-from rules.text import LOWER, UPPER
+from rules.text import LOWER, UPPER, fold
 
 TYPE_CODES = {
     "NQ": "Nghị quyết", "QĐ": "Quyết định", "CT": "Chỉ thị", "QC": "Quy chế", "QYĐ": "Quy định",
@@ -65,15 +65,22 @@ def _type_from_symbol(symbol: str) -> str | None:
     return "Công văn" if "-" in symbol else None
 
 
+_FOLDED_ALIASES = tuple((fold(t), n) for t, n in _TITLE_ALIASES.items())
+_FOLDED_TITLES = tuple((fold(t), n) for t, n in TYPE_TITLES)
+
+
 def _title_type(line: str) -> str | None:
+    """The type named by an all-caps title line, compared without diacritics, so that old tone placement
+    ("GIẤY UỶ QUYỀN", "BẢN THOẢ THUẬN") names the same type as the new ("GIẤY ỦY QUYỀN")."""
     s = " ".join(line.split()).strip(" :.")
     if not s or s != s.upper():
         return None
-    for title, name in _TITLE_ALIASES.items():
-        if s.startswith(title):
+    f = fold(s)
+    for title, name in _FOLDED_ALIASES:
+        if f.startswith(title):
             return name
-    for title, name in TYPE_TITLES:
-        if s == title or s.startswith(title + " "):
+    for title, name in _FOLDED_TITLES:
+        if f == title or f.startswith(title + " "):
             return name
     return None
 

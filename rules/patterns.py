@@ -65,6 +65,8 @@ class Patterns:
     collective: re.Pattern[str]
     related_suffix: re.Pattern[str]
     unit_types: tuple[str, ...]
+    name_stop: tuple[str, ...]  # lower-case words that end a unit-like name (plain words, not folded)
+    name_frame: tuple[str, ...]  # the role frames among them: strong evidence that the name ended
     anaphora: re.Pattern[str]
     anaphora_counts: dict[str, int]
     triggers: str
@@ -99,6 +101,8 @@ def patterns() -> Patterns:
         collective=_compile(r"(?<![\w])" + alternation(a["collective"]) + word_end),
         related_suffix=_compile(r"\s*" + alternation(a["related_suffix"]) + word_end),
         unit_types=tuple(sorted((str(x) for x in a["unit_types"]), key=len, reverse=True)),
+        name_stop=tuple(sorted((str(x) for x in a.get("name_stop") or ()), key=len, reverse=True)),
+        name_frame=tuple(sorted((str(x) for x in a.get("name_frame") or ()), key=len, reverse=True)),
         anaphora=_compile(
             r"(?<![\w])(?:(?P<count>" + count_alt + r")\s+|(?P<plural>cac)\s+)?(?P<type>"
             + alternation(a["anaphora_types"]) + r")" + word_end

@@ -76,7 +76,7 @@ def classify(gs: list[Group], folded: str, lo: int, hi: int, clean: str = "") ->
         if cue:
             cue_pos = max(lo, g.start - 50) + cue.start()
             phrase_start = max(clause, folded.rfind(",", clause, cue_pos) + 1)
-            purpose = bool(clean) and _PURPOSE.search(clean, phrase_start, cue_pos) is not None
+            purpose = bool(clean) and _in_purpose(clean, clause, phrase_start, cue_pos)
             if not (pat.past.search(folded[phrase_start:cue_pos]) or pat.humble.search(folded[lo:cue_pos]) or purpose):
                 anchors.append(Anchor(g, "cue", cue_pos))
             seen_in_clause[clause] = True
@@ -97,6 +97,17 @@ def classify(gs: list[Group], folded: str, lo: int, hi: int, clean: str = "") ->
         elif initial:
             anchors.append(Anchor(g, "initial", g.start))
     return Roles(anchors, support, statement)
+
+
+def _in_purpose(clean: str, clause: int, phrase_start: int, cue_pos: int) -> bool:
+    """Whether a cue stands inside a purpose clause ("…, để tổng hợp đề nghị Sở X xem xét"). A purpose clause that
+    opens the sentence is a fronted adverbial: its comma may be missing ("Để kịp tổng hợp đề nghị các đơn vị gửi
+    …"), and the cue after it is still the main clause's order."""
+    m = _PURPOSE.search(clean, phrase_start, cue_pos)
+    if m is None:
+        return False
+    fronted = phrase_start == clause and not clean[clause:m.start()].strip(" \t\n\"'“(")
+    return not fronted
 
 
 def support_names(gs: list[Group]) -> tuple[str, ...]:

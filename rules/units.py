@@ -152,6 +152,8 @@ _NAME_WORD = "[" + UPPER + r"][\w&.]*"
 
 @lru_cache(maxsize=1)
 def _unknown_rx() -> re.Pattern[str]:
+    """A type word and the capitalised words of a name; lower-case words only where they bridge to a next
+    capitalised word ("Sở Tài nguyên và Môi trường"). _extend() adds a name's trailing lower-case words."""
     types = "|".join(re.escape(t) for t in patterns().unit_types)
     sp = r"[ \t]+"
     first = rf"(?:{_NAME_WORD}|{_ADMIN}{sp}{_NAME_WORD})"
@@ -159,10 +161,76 @@ def _unknown_rx() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w])(?:{types}){sp}{first}{more}")
 
 
+def _phrases(words: tuple[str, ...]) -> re.Pattern[str]:
+    alts = "|".join(r"[ \t]+".join(re.escape(w) for w in p.split()) for p in words)
+    return re.compile(rf"[ \t]+(?:{alts})(?![\w])")
+
+
+@lru_cache(maxsize=1)
+def _tail_rx() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    pat = patterns()
+    return (re.compile(rf"[ \t]+[{LOWER}]+(?![\w&-])"), _phrases(pat.name_stop), _phrases(pat.name_frame),
+            re.compile(rf"[ \t]+(?:-[ \t]+|và[ \t]+|&[ \t]*)?{_NAME_WORD}"))
+
+
+_ADMIN_WORDS = frozenset({"tỉnh", "huyện", "xã", "phường", "quận", "thị trấn", "thị xã", "thành phố"})
+_MAX_LOWER = {"frame": 6, "name": 6, "stop": 4, "end": 3}
+
+
+def _extend(text: str, pos: int, end: int, single_cap: bool) -> int:
+    """Where a name ending at `pos` really ends. Vietnamese writes a body's function field with only its first
+    syllable capitalised ("Sở Nội vụ", "Ban Quản lý dự án Thủy lợi", "Chi cục An toàn vệ sinh thực phẩm"): after
+    one such capitalised word the name runs on over lower-case words up to a frame word, a stop word (a verb,
+    preposition or determiner), punctuation or the next capitalised word — never over more words than that
+    boundary allows. After a proper name of several capitalised words ("Sông Mây") the name has ended."""
+    word_rx, stop_rx, frame_rx, cap_rx = _tail_rx()
+    while single_cap:
+        run, cur = 0, pos
+        admin = False
+        while run <= 6 and not stop_rx.match(text, cur, end):
+            w = word_rx.match(text, cur, end)
+            if not w:
+                break
+            cur, run = w.end(), run + 1
+            if w.group(0).strip() in _ADMIN_WORDS and not cap_rx.match(text, cur, end):
+                admin = True  # "… Thủy lợi tỉnh": a place level closes the name
+                break
+        if run == 0 or run > 6:
+            return pos
+        if admin:
+            return cur
+        if frame_rx.match(text, cur, end):
+            kind = "frame"
+        elif cap_rx.match(text, cur, end):
+            kind = "name"
+        elif stop_rx.match(text, cur, end):
+            kind = "stop"
+        elif re.match(r"[ \t]*(?:[,;:.!?()|\"“”]|\n|$)|[ \t]+\d", text[cur:end] if cur < end else ""):
+            kind = "end"
+        else:
+            return pos
+        if run > _MAX_LOWER[kind]:
+            return pos
+        pos = cur
+        if kind != "name":
+            return pos
+        caps = 0
+        while True:  # the capitalised words after the run: "… dự án Thủy lợi", "… khu vực Quỳnh Lưu"
+            c = cap_rx.match(text, pos, end)
+            if not c:
+                break
+            pos, caps = c.end(), caps + 1
+        single_cap = caps == 1
+    return pos
+
+
 def _unknown_names(text: str, start: int, end: int, um: UnitMatcher) -> list[Mention]:
     out = []
     for m in _unknown_rx().finditer(text, start, end):
-        written = m.group(0).rstrip(" .")
+        words = m.group(0).split()
+        single = words[-1][:1].isupper() and (not words[-2][:1].isupper() or _starts_name(text, m))
+        stop_at = _extend(text, m.end(), end, single)
+        written = text[m.start():stop_at].rstrip(" .")
         key = _key(written)
         if any(k.startswith(key) or key.startswith(k) for k in um.org_keys):
             kind = "issuer"
@@ -170,6 +238,17 @@ def _unknown_names(text: str, start: int, end: int, um: UnitMatcher) -> list[Men
             kind = "unknown"
         out.append(Mention(m.start(), m.start() + len(written), None, written, kind))
     return out
+
+
+def _starts_name(text: str, m: re.Match[str]) -> bool:
+    """Whether the match holds exactly one capitalised word after its type word ("Sở Nội", "Chi cục An")."""
+    types = patterns().unit_types
+    s = m.group(0)
+    for t in types:
+        if s.startswith(t + " ") or s.startswith(t + "\t"):
+            rest = s[len(t):].split()
+            return len(rest) == 1 and rest[0][:1].isupper()
+    return False
 
 
 _SINGLE_BACKREF = {"chi cuc", "trung tam", "chi nhanh", "benh vien"}

@@ -3,7 +3,8 @@ SCHEMA.md. Text renderings (.txt, .docx, .pdf, .eml) are gated; scanned PDFs (OC
 
 The corpus is not part of the project: without it the test skips with the reason; under CI=true it fails.
 Our own notices under tests/fixtures/notices, and the notices of four other organisations written blind to the
-rules under tests/fixtures/notices_extra, are scored the same way (they are regression tests).
+rules under tests/fixtures/notices_extra and tests/fixtures/notices_blind1, are scored the same way (they are
+regression tests).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from tests.conftest import CORPUS, need
 pytestmark = pytest.mark.corpus
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notices"
 EXTRA = Path(__file__).resolve().parents[1] / "fixtures" / "notices_extra"
+BLIND1 = Path(__file__).resolve().parents[1] / "fixtures" / "notices_blind1"
 GATES = {"recall": 0.95, "precision": 0.90, "deadline": 0.95, "lead": 0.90}
 
 
@@ -106,4 +108,14 @@ def test_blind_written_notices_score_well() -> None:
     totals, _, lines = _run(EXTRA, ("txt",))
     _report("blind-written notices (tests/fixtures/notices_extra)", totals, lines)
     assert totals["all"].required >= 50, "notices_extra looks incomplete"
+    _gate(totals)
+
+
+def test_first_blind_set_scores_well() -> None:
+    """Six notices of four more organisations, first measured blind (Kế hoạch with a 6-column task table, Công văn
+    to "Trưởng các khoa", per-addressee headings with a)/b)/c) items, NFD, old tone placement, an upward Tờ trình)."""
+    assert any(BLIND1.glob("*.json")), "notices_blind1 missing"
+    totals, _, lines = _run(BLIND1, ("txt",))
+    _report("first blind set (tests/fixtures/notices_blind1)", totals, lines)
+    assert totals["all"].required >= 40, "notices_blind1 looks incomplete"
     _gate(totals)

@@ -83,3 +83,29 @@ def test_announced_planned_event_is_no_task_but_estimating_is(ctx: AnalysisConte
     tasks = run(body, ctx).tasks
     assert [(t.lead, t.deadline) for t in tasks] == [
         (("Văn phòng Sở",), date(2023, 6, 2)), (("*",), date(2023, 6, 20))]
+
+
+def test_names_missing_from_the_directory_keep_their_lower_case_words(ctx: AnalysisContext) -> None:
+    body = ("1. Giao Sở Nội vụ chủ trì, phối hợp với Văn phòng Sở rà soát vị trí việc làm.\n"
+            "2. Đề nghị Ban Quản lý dự án Thủy lợi tỉnh bàn giao hồ sơ công trình trước ngày 30/6/2023.\n"
+            "3. Đề nghị Công ty Thủy nông Sông Mây điều tiết nước tưới hợp lý.\n"
+            "4. Đề nghị Chi cục An toàn vệ sinh thực phẩm chủ trì kiểm tra các chợ đầu mối.\n")
+    tasks = run(body, ctx).tasks
+    assert [t.unknown_units for t in tasks] == [
+        ("Sở Nội vụ",), ("Ban Quản lý dự án Thủy lợi tỉnh",), ("Công ty Thủy nông Sông Mây",),
+        ("Chi cục An toàn vệ sinh thực phẩm",)]
+
+
+def test_type_title_in_old_tone_placement(ctx: AnalysisContext) -> None:
+    for title, kind in (("GIẤY UỶ QUYỀN", "Giấy ủy quyền"), ("BẢN THOẢ THUẬN", "Bản thỏa thuận"),
+                        ("KẾ HOẠCH", "Kế hoạch")):
+        text = HEADER.replace("Số: 41/TB-SNN", "Số: 41/SNN-VP").replace("THÔNG BÁO", title)
+        assert analyse(text + "1. Giao Chi cục Thủy lợi rà soát.\n" + FOOTER, ctx).document.type == kind
+
+
+def test_fronted_purpose_clause_without_its_comma_keeps_the_request(ctx: AnalysisContext) -> None:
+    for body in ("Để kịp tổng hợp báo cáo UBND tỉnh đề nghị Chi cục Thủy lợi gửi số liệu trước ngày 20/5/2023.\n",
+                 "Để kịp tổng hợp báo cáo UBND tỉnh, đề nghị Chi cục Thủy lợi gửi số liệu trước ngày 20/5/2023.\n"):
+        assert [(t.lead, t.deadline) for t in run(body, ctx).tasks] == [(("Chi cục Thủy lợi",), date(2023, 5, 20))]
+    trailing = "1. Giao Thanh tra Sở theo dõi việc thực hiện để tổng hợp đề nghị Chi cục Thủy lợi xử lý.\n"
+    assert [t.lead for t in run(trailing, ctx).tasks] == [("Thanh tra Sở",)]
