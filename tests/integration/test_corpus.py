@@ -24,6 +24,7 @@ pytestmark = pytest.mark.corpus
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notices"
 EXTRA = Path(__file__).resolve().parents[1] / "fixtures" / "notices_extra"
 BLIND1 = Path(__file__).resolve().parents[1] / "fixtures" / "notices_blind1"
+EXTRA2 = Path(__file__).resolve().parents[1] / "fixtures" / "notices_extra2"
 GATES = {"recall": 0.95, "precision": 0.90, "deadline": 0.95, "lead": 0.90}
 
 
@@ -119,3 +120,16 @@ def test_first_blind_set_scores_well() -> None:
     _report("first blind set (tests/fixtures/notices_blind1)", totals, lines)
     assert totals["all"].required >= 40, "notices_blind1 looks incomplete"
     _gate(totals)
+
+
+def test_second_blind_written_set_scores_well_in_every_rendering() -> None:
+    """Six notices of three more organisations, written blind, with .docx (Word tables) and forwarded .eml
+    renderings (attachment, plain-text body, HTML-only body): every rendering gives the .txt's tasks."""
+    assert any(EXTRA2.glob("*.json")), "notices_extra2 missing"
+    totals, tasks_by_doc, lines = _run(EXTRA2, ("txt", "docx", "eml"))
+    _report("second blind-written set (tests/fixtures/notices_extra2)", totals, lines)
+    assert totals["all"].required >= 80, "notices_extra2 looks incomplete"
+    _gate(totals)
+    for stem, by_kind in tasks_by_doc.items():
+        for kind, tasks in by_kind.items():
+            assert tasks == by_kind["txt"], f"{stem}: the {kind} rendering gives other tasks than the .txt"
