@@ -6,7 +6,9 @@ import signal
 import threading
 from collections.abc import Collection
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from service.errors import DocketError
 
 from service.runner import ROLES, PassReport, run_pass
 from service.schema import require_current
@@ -14,11 +16,16 @@ from service.units import import_directory
 from service.wiring import App
 
 log = logging.getLogger("docket.run")
+# What a pass may meet that is not the fault of one message (those are parked on their row by the runners):
+# the database restarting or locked, a mail server gone. The first pass (and --once) still fails loudly.
+PASS_FAILURES = (SQLAlchemyError, DocketError, OSError)
+PASS_BACKOFF_FIRST, PASS_BACKOFF_CAP = 5.0, 300.0
 
 
 def startup(app: App) -> None:
-    """Refuse to start on an outdated schema; load the directory into the units table."""
+    """Refuse to start on an outdated schema; load the directory; free what dead workers of this host held."""
     require_current(app.engine)
+    release_dead_leases(app)
     for attempt in range(3):  # workers starting together race to insert the same units: the loser retries
         try:
             with app.sessions.begin() as session:
@@ -27,6 +34,43 @@ def startup(app: App) -> None:
         except IntegrityError:
             if attempt == 2:
                 raise
+
+
+def release_dead_leases(app: App) -> int:
+    """Messages claimed by a worker of this host that no longer runs are free again at once, not after the lease."""
+    import os
+    import socket
+
+    from sqlalchemy import select
+
+    from service.models import InboundMessage
+    from service.stages import Stage
+
+    prefix = f"{socket.gethostname()}:"
+    freed = 0
+    with app.sessions.begin() as session:
+        held = session.scalars(select(InboundMessage).where(
+            InboundMessage.stage == Stage.RECEIVED, InboundMessage.lease_owner.startswith(prefix)))
+        for row in held:
+            pid = row.lease_owner.removeprefix(prefix)
+            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+                row.lease_owner, row.lease_until = None, None
+                freed += 1
+    if freed:
+        log.info("freed %s message(s) claimed by workers of this host that are gone", freed)
+    return freed
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def run_daemon(app: App, *, once: bool, stop: threading.Event | None = None,
@@ -46,10 +90,19 @@ def run_daemon(app: App, *, once: bool, stop: threading.Event | None = None,
     log.info("worker started with roles %s", ",".join(r for r in ROLES if r in roles))
     try:
         report = run_pass(app, mailbox, roles=roles, stop=stop)
+        failures = 0
         while not once and not stop.is_set():
             _wait_for_mail(app, mailbox, stop)
-            if not stop.is_set():
+            if stop.is_set():
+                break
+            try:
                 report = run_pass(app, mailbox, roles=roles, stop=stop)
+                failures = 0
+            except PASS_FAILURES as err:  # the database or a server went away: the daemon goes on
+                failures += 1
+                delay = min(PASS_BACKOFF_FIRST * 2 ** (failures - 1), PASS_BACKOFF_CAP)
+                log.exception("pass failed (%s in a row), next try in %.0f s: %s", failures, delay, err)
+                stop.wait(delay)
         log.info("worker stopping%s", " on signal" if stop.is_set() else "")
         return report
     finally:

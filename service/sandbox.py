@@ -151,7 +151,11 @@ class Sandbox:
         if self._proc is None or not self._proc.is_alive() or self._calls >= self.RECYCLE_AFTER:
             self._start()
         self._calls += 1
-        self._conn.send((fn, args, kwargs))
+        try:
+            self._conn.send((fn, args, kwargs))
+        except (BrokenPipeError, ConnectionResetError):  # the child died since the liveness check: one fresh try
+            self._start()
+            self._conn.send((fn, args, kwargs))
         if not self._conn.poll(self.timeout):
             self.close()
             raise ExtractionError(f"{what} took longer than {self.timeout:g} s (DOCKET_EXTRACT_TIMEOUT); stopped")

@@ -1,0 +1,79 @@
+"""The daemon goes on: a pass that fails on the database is logged and retried; dead workers' claims are freed."""
+from __future__ import annotations
+
+import mailbox
+import threading
+import time
+from pathlib import Path
+
+from sqlalchemy import select, text
+
+from service.daemon import release_dead_leases, run_daemon
+from service.demo.build import build_docx, build_email, sample_text
+from service.models import InboundMessage, OutboxMessage
+from service.stages import OutboxStatus, Stage
+
+from tests.conftest import vn
+
+
+def _inbox(office: Path) -> mailbox.Maildir:
+    (office / "mail").mkdir(exist_ok=True)
+    return mailbox.Maildir(str(office / "mail" / "inbox"), create=True)
+
+
+def _wait(predicate, seconds: float) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_a_failing_pass_does_not_stop_the_daemon(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(poll_interval=0.3)
+    stop = threading.Event()
+    worker = threading.Thread(target=run_daemon, args=(app,), kwargs={"once": False, "stop": stop}, daemon=True)
+    worker.start()
+    time.sleep(1.0)  # the first pass has run
+    with app.engine.begin() as conn:  # a table the intake writes disappears: every pass now fails
+        conn.execute(text("ALTER TABLE sync_state RENAME TO sync_hidden"))
+    box = _inbox(office)
+    box.add(build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn"))
+    time.sleep(1.5)
+    assert worker.is_alive(), "the daemon died on a failing pass"
+    with app.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE sync_hidden RENAME TO sync_state"))
+
+    def confirmed() -> bool:
+        with app.sessions() as session:
+            return session.scalar(select(OutboxMessage.status).where(OutboxMessage.kind == "confirmation")) is OutboxStatus.SENT
+
+    try:
+        assert _wait(confirmed, 30), "the notice was not confirmed after the database came back"
+    finally:
+        stop.set()
+        worker.join(30)
+    with app.sessions() as session:
+        assert session.scalar(select(InboundMessage.stage)) is Stage.PROCESSED
+
+
+def test_claims_of_dead_local_workers_are_freed_at_start(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
+    import socket
+    import subprocess
+
+    app = make_app()
+    box = _inbox(office)
+    box.add(build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn"))
+    from service.intake import intake_once
+    from service.mailbox import open_mailbox
+
+    intake_once(app, open_mailbox(app.settings.mailbox, settings=app.settings))
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a pid that no longer runs
+    with app.sessions.begin() as session:
+        row = session.scalars(select(InboundMessage)).one()
+        row.lease_owner, row.lease_until = f"{socket.gethostname()}:{gone.pid}", vn(2026, 11, 25, 9, 0)
+    assert release_dead_leases(app) == 1
+    with app.sessions() as session:
+        assert session.scalars(select(InboundMessage)).one().lease_owner is None
