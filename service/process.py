@@ -190,9 +190,21 @@ def dispose(app: App, session: Session, row: InboundMessage, *, now: datetime,
         return Outcome(Stage.QUARANTINED, "sender", reason)
     from service import replies
 
-    if replies.is_reply(session, env):
+    if replies.is_reply(session, env) and not _new_notice_in_reply(session, message):
         return replies.handle_reply(app, session, row, message, now=now)
     return register_message(app, session, row, message, findings, now=now)
+
+
+def _new_notice_in_reply(session: Session, message: ExtractedMessage) -> bool:
+    """A clerk answering our confirmation with a new notice attached is forwarding a notice, not replying.
+
+    Only attachments count (a quoted confirmation must never become a notice), and only in answer to
+    notice mail: a unit answering its reminder with its report attached is replying about its task.
+    """
+    from service import replies
+
+    attached = any(doc.part.startswith("attachment:") for doc in message.documents)
+    return attached and replies.answers_only_notice_mail(session, message.envelope)
 
 
 def register_message(app: App, session: Session, row: InboundMessage, message: ExtractedMessage,

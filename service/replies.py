@@ -75,6 +75,15 @@ def is_reply(session: Session, envelope: EmailEnvelope) -> bool:
     return bool(_TOKEN.search(envelope.subject or "")) and bool(_token_tasks(session, envelope, address_book(session)))
 
 
+CLERK_KINDS = frozenset({"confirmation", "unreadable"})  # mail to the forwarding clerk, not to a unit
+
+
+def answers_only_notice_mail(session: Session, envelope: EmailEnvelope) -> bool:
+    """The mails this one answers all went to the forwarding clerk (confirmations), none to a unit."""
+    ours = _ours(session, referenced_ids(envelope))
+    return bool(ours) and all(row.kind in CLERK_KINDS for row in ours)
+
+
 def find_task(session: Session, envelope: EmailEnvelope, body: str, book: AddressBook) -> Task | None:
     referenced = _referenced_tasks(session, envelope)
     if len(referenced) > 1:  # a mail about several tasks: the reply must name one
