@@ -99,3 +99,17 @@ def test_written_date_round_trips(day: date, pad: bool) -> None:
     written = f"{day.day:02d}/{day.month:02d}/{day.year}" if pad else f"{day.day}/{day.month}/{day.year}"
     found = find_deadline(f"hoàn thành trước ngày {written}.", issued=None, calendar=CAL)
     assert found is not None and found.due == day
+
+
+PHRASES = ["trong 07 ngày làm việc kể từ ngày ký", "trong vòng 05 ngày kể từ ngày ký", "trước ngày 15/12", "xong trước ngày 02/01",
+           "trong tháng 12", "6 tháng cuối năm", "cuối tháng 12", "hằng tháng trước ngày 25", "Quý IV", "trước ngày 31/4",
+           "29/2", "ngày 32 tháng 13 năm 2024", "trong 400 ngày làm việc kể từ ngày ký", ", ", " và "]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PHRASES), max_size=6).map(" ".join), st.dates(), st.booleans())
+def test_never_raises_whatever_the_issue_date(text: str, issued: date, trigger: bool) -> None:
+    """No exception is caught inside the parser, so this holds only if every path stays in range."""
+    found = find_deadline(text, issued=issued, calendar=CAL, require_trigger=trigger)
+    assert found is None or found.due is None or 1900 < found.due.year < 2200
+    find_recurrence(text)
