@@ -22,7 +22,8 @@ from service.metrics import IMAP_RECONNECTS
 log = logging.getLogger("docket.imap")
 T = TypeVar("T")
 BACKOFF = (1.0, 2.0, 5.0, 15.0, 60.0)
-FETCH_BATCH = 50
+FETCH_BATCH = 50  # UIDs per round of size look-ups
+FETCH_BYTES = 16 * 1024 * 1024  # message bytes per body fetch
 NET_ERRORS: tuple[type[BaseException], ...] = (imaplib.IMAP4.error, OSError, socket.timeout, ssl.SSLError, EOFError)
 
 
@@ -35,6 +36,7 @@ class ImapMailbox:
     """One folder on an IMAP server, opened lazily and reopened after any failure."""
 
     def __init__(self, parsed: MailboxUrl, *, settings: Any) -> None:
+        self.fetch_bytes = FETCH_BYTES
         self.parsed = parsed
         self.name = parsed.identity
         self.folder = parsed.folder
@@ -147,15 +149,34 @@ class ImapMailbox:
                 log.warning("IMAP %s: UIDVALIDITY changed to %s; %d listed keys dropped", self.name, validity, len(batch) - len(uids))
             if not uids:
                 continue
-            data = self._call("fetch", lambda c: c.fetch(uids, [b"BODY.PEEK[]"]))
-            if self._uidvalidity != validity:  # reconnected meanwhile into a renumbered folder
-                continue
-            for uid in uids:
-                item = data.get(uid)
-                if item is None:
-                    continue  # expunged or moved by another worker since it was listed
-                raw = item.get(b"BODY[]") or b""
-                yield RawMessage(key=f"{validity}:{uid}", raw=bytes(raw), uidvalidity=validity, uid=uid)
+            for group in self._groups_by_size(uids):
+                data = self._call("fetch", lambda c, group=group: c.fetch(group, [b"BODY.PEEK[]"]))
+                if self._uidvalidity != validity:  # reconnected meanwhile into a renumbered folder
+                    break
+                for uid in group:
+                    item = data.get(uid)
+                    if item is None:
+                        continue  # expunged or moved by another worker since it was listed
+                    raw = item.get(b"BODY[]") or b""
+                    yield RawMessage(key=f"{validity}:{uid}", raw=bytes(raw), uidvalidity=validity, uid=uid)
+
+    def _groups_by_size(self, uids: list[int]) -> list[list[int]]:
+        """Bodies are fetched FETCH_BYTES at a time (a larger message alone), so a backlog of big mail never
+        has to sit in memory at once."""
+        sizes = self._call("fetch", lambda c: c.fetch(uids, [b"RFC822.SIZE"]))
+        groups: list[list[int]] = []
+        current: list[int] = []
+        total = 0
+        for uid in uids:
+            size = int((sizes.get(uid) or {}).get(b"RFC822.SIZE", 0))
+            if current and total + size > self.fetch_bytes:
+                groups.append(current)
+                current, total = [], 0
+            current.append(uid)
+            total += size
+        if current:
+            groups.append(current)
+        return groups
 
     def mark_processed(self, key: str) -> None:
         validity, uid = split_key(key)

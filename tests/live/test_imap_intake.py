@@ -229,3 +229,21 @@ def test_server_down_costs_a_backoff_not_an_exception(imap_app, dovecot) -> None
         assert intake_once(app, box) == 1
     finally:
         box.close()
+
+
+def test_bodies_are_fetched_a_bounded_number_of_bytes_at_a_time(imap_app, dovecot) -> None:  # type: ignore[no-untyped-def]
+    app, user = imap_app()
+    mails = [notice_mail(i) for i in range(5)]
+    dovecot.append_many(user, mails)
+    box = open_mailbox(app.settings.mailbox, settings=app.settings)
+    try:
+        on_server = max(len(m.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")) for m in mails)  # RFC822.SIZE counts CRLF
+        box.fetch_bytes = 2 * on_server + 10  # room for two messages per body fetch
+        uids = [int(k.split(":")[1]) for k in box.new_keys(set())]
+        groups = box._groups_by_size(uids)
+        assert [len(g) for g in groups] == [2, 2, 1] and sum(groups, []) == uids
+        box.fetch_bytes = 1  # every message alone, each still fetched whole
+        fetched = list(box.fetch(box.new_keys(set())))
+    finally:
+        box.close()
+    assert [m.raw.replace(b"\r\n", b"\n") for m in fetched] == [m.replace(b"\r\n", b"\n") for m in mails]
