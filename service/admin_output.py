@@ -40,8 +40,11 @@ def task_table(rows: list[dict[str, Any]], total: int) -> None:
     from rich.table import Table
 
     table = Table(show_lines=False, pad_edge=False, expand=False)
-    for name in ("ID", "Hạn", "Trạng thái", "Chủ trì", "Nhiệm vụ", "TB"):
-        table.add_column(name, overflow="fold" if name == "Nhiệm vụ" else "ellipsis", no_wrap=name != "Nhiệm vụ")
+    # On a narrow terminal the task text keeps a readable width; the lead and status wrap instead.
+    for name, options in (("ID", {"no_wrap": True}), ("Hạn", {"no_wrap": True}), ("Trạng thái", {"max_width": 10}),
+                          ("Chủ trì", {"max_width": 18}), ("Nhiệm vụ", {"min_width": 16, "ratio": 1}),
+                          ("TB", {"no_wrap": True})):
+        table.add_column(name, overflow="fold", **options)
     for row in rows:
         state = row["status"]
         flag = " ⚑" if row["needs_review"] else ""
