@@ -61,6 +61,9 @@ class Patterns:
     closing: re.Pattern[str]
     addressee: re.Pattern[str]
     subject_prefix: re.Pattern[str]
+    subject_prefix_bare: re.Pattern[str]  # the whole prefix of a subject, no comma needed ("hằng năm")
+    subject_connector: re.Pattern[str]  # ends a prefix: a new clause opens on it ("…; trong đó", "riêng")
+    appositive: re.Pattern[str]  # ends the text before a group inside a subject (", đặc biệt là")
     head_titles: str
     collective: re.Pattern[str]
     related_suffix: re.Pattern[str]
@@ -96,6 +99,9 @@ def patterns() -> Patterns:
         meta_line=_compile(alternation(d["meta_line"])),
         closing=_compile(r"(?<![\w])" + alternation(d["closing_formula"]) + word_end),
         subject_prefix=_compile(r"^\W*" + alternation(d["subject_prefix"]) + word_end),
+        subject_prefix_bare=_compile(r"^\W*" + alternation(d["subject_prefix_bare"]) + r"\s*,?$"),
+        subject_connector=_compile(r"(?:^|[,;])\W*" + alternation(d["subject_connector"]) + r"$"),
+        appositive=_compile(r"[,(]\s*" + alternation(d["appositive_before"]) + r"\s*$"),
         addressee=_compile(r"(?<![\w])" + alternation(d["addressee"]) + word_end),
         head_titles=alternation(a["head_titles"]),
         collective=_compile(r"(?<![\w])" + alternation(a["collective"]) + word_end),

@@ -65,12 +65,17 @@ def classify(gs: list[Group], folded: str, lo: int, hi: int, clean: str = "") ->
     support: list[Group] = []
     statement = False
     seen_in_clause: dict[int, bool] = {}
+    last_support = False
     for g in gs:
         window = folded[max(lo, g.start - 50):g.start]
         after = folded[g.end:min(hi, g.end + 70)]
-        if pat.support_before.search(window):
+        if pat.support_before.search(window) or (last_support and pat.appositive.search(window)):
             support.append(g)
+            last_support = True
             continue
+        last_support = False
+        if pat.appositive.search(window):
+            continue  # "Thủ trưởng các đơn vị, đặc biệt là Chi cục X, phải …": part of the subject before it
         cue = pat.lead_before.search(window)
         clause = _clause_start(folded, lo, g.start)
         if cue:
@@ -81,15 +86,17 @@ def classify(gs: list[Group], folded: str, lo: int, hi: int, clean: str = "") ->
                 anchors.append(Anchor(g, "cue", cue_pos))
             seen_in_clause[clause] = True
             continue
-        if pat.object_before.search(window):
+        prefix = folded[clause:g.start].strip()
+        connector = bool(pat.subject_connector.search(prefix)) and not re.match(r"\s*[,)]", after)
+        if pat.object_before.search(window) and not connector:  # "trong đó" ends on "đó", not the object word "do"
             continue
         if pat.lead_after.match(after) and not re.match(r"^\s*(?:da|duoc\s+(?!giao))(?![\w])", after):
             anchors.append(Anchor(g, "frame", g.start))
             seen_in_clause[clause] = True
             continue
-        prefix = folded[clause:g.start].strip()
-        initial = not seen_in_clause.get(clause) and (
-            prefix == "" or (prefix.endswith(",") and bool(pat.subject_prefix.match(prefix))))
+        initial = connector or not seen_in_clause.get(clause) and (
+            prefix == "" or (prefix.endswith(",") and bool(pat.subject_prefix.match(prefix)))
+            or bool(pat.subject_prefix_bare.match(prefix)))
         seen_in_clause[clause] = True
         label = _LABEL.match(after) and not any(m.kind in ("unit", "collective") for m in g.mentions)
         if initial and (pat.not_order.match(after) or label):
