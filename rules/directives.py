@@ -142,7 +142,7 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope]) -> list[Draft]
         gs = groups(men, doc.folded)
         roles = classify(gs, doc.folded, a, z, doc.clean)
         anchors, support = roles.anchors, roles.support
-        narration = bool(pat.narration_start.search(sent_f))
+        narration = bool(pat.narration_start.search(sent_f)) and not _dated_plan(doc, sent_f)
         background = narration or bool(pat.citation_start.search(sent_f) and not pat.self_reference.search(sent_f))
         if narration:
             anchors = []
@@ -178,6 +178,24 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope]) -> list[Draft]
         elif re.match(r"^\W*(?:de\s+nghi|yeu\s+cau)\s", sent_f):
             out.append(_draft(doc, a, z, (), sup, (), 0.45, ("lead:none",)))
     return out
+
+
+_OPENING_DATE = re.compile(r"^\W*(?:(?:sang|chieu|toi)\s+)?(?:(?:tu|den(?:\s+het)?)\s+)?ngay\s+(\d{1,2})\s*[/.-]\s*"
+                           r"(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d/])")
+
+
+def _dated_plan(doc: Doc, sent_f: str) -> bool:
+    """A sentence that opens on a date after the day of signing and tells no past ("Từ ngày 01/7/2023, Văn phòng Sở
+    tiếp nhận …", "Đến hết ngày 30/6/2023, các đơn vị phải …") plans or orders; the same opening with an earlier
+    date ("Ngày 23/7/2020, đồng chí … đã chủ trì …") narrates. Without a known day of signing it narrates."""
+    m = _OPENING_DATE.match(sent_f)
+    if m is None or doc.issued is None or patterns().past.search(sent_f):
+        return False
+    try:
+        opened = date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        return False
+    return opened > doc.issued
 
 
 def _has_time(doc: Doc, a: int, z: int) -> bool:

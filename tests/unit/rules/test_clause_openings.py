@@ -79,3 +79,12 @@ def test_consequence_connectors_open_orders_and_hearing_narrates(ctx: AnalysisCo
             "4. Do đó, Thanh tra Sở đã kiểm tra 05 công trình.\n")
     got = [(t.lead, t.deadline) for t in run(body, ctx).tasks]
     assert got == [(("*",), None), (("Trung tâm Khuyến nông",), date(2023, 6, 30)), (("Chi cục Thủy lợi",), None)]
+
+
+def test_a_sentence_opening_on_a_later_date_plans_and_an_earlier_one_narrates(ctx: AnalysisContext) -> None:
+    body = ("Ngày 05/5/2023, Chi cục Thủy lợi tổ chức kiểm tra 12 hồ chứa.\n"  # before signing (12/5/2023): narration
+            "1. Đến hết ngày 30/6/2023, các phòng, đơn vị phải hoàn thành rà soát thủ tục hành chính.\n"
+            "2. Từ ngày 01/7/2023, Văn phòng Sở tiếp nhận hồ sơ trực tuyến.\n"
+            "3. Từ ngày 01/6/2023 đến ngày 15/6/2023, Thanh tra Sở đã kiểm tra 05 doanh nghiệp.\n")
+    got = [(t.lead, t.deadline) for t in run(body, ctx).tasks]
+    assert got == [(("*",), date(2023, 6, 30)), (("Văn phòng Sở",), None)]
