@@ -54,17 +54,31 @@ def open_app(now: str | None) -> Any:
         raise InputError(f"--now '{now}' is not an ISO datetime") from err
 
 
-def editor_for(application: Any, actor: str | None) -> Any:
+def with_app(fn: Callable[[Any], Any], now: str | None = None) -> Any:
+    """Build the App, run fn with it, always release it (database pool, sandbox child)."""
+    application = open_app(now)
+    try:
+        return fn(application)
+    finally:
+        application.dispose()
+
+
+def login_name(actor: str | None) -> str:
+    """--actor when given, otherwise the OS user (or 'admin' where a container has no login name)."""
     import getpass
 
+    if actor:
+        return actor
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return "admin"
+
+
+def editor_for(application: Any, actor: str | None) -> Any:
     from service.audit import Editor
 
-    if not actor:
-        try:
-            actor = getpass.getuser()
-        except Exception:  # noqa: BLE001 - no login name in some containers
-            actor = "admin"
-    return Editor(actor=actor, now=application.clock.now())
+    return Editor(actor=login_name(actor), now=application.clock.now())
 
 
 def change(now: str | None, actor: str | None, as_json: bool, action: Callable[..., Any]) -> None:

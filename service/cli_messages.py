@@ -7,24 +7,11 @@ from typing import Annotated, Optional
 
 import typer
 
+from service.cli_common import guarded, login_name, with_app
+
 messages_app = typer.Typer(help="Inbound mail as received: list by stage, show one, retry a failed one.",
                            no_args_is_help=True)
 STAGES = "received, processed, failed, quarantined, ignored, reply"
-
-
-def _run(fn):  # type: ignore[no-untyped-def]
-    from service.cli import load_app
-    from service.errors import DocketError
-
-    try:
-        application = load_app()
-        try:
-            return fn(application)
-        finally:
-            application.dispose()
-    except DocketError as err:
-        typer.echo(f"docket: {err}", err=True)
-        raise typer.Exit(1) from None
 
 
 def _stage(value: str | None):  # type: ignore[no-untyped-def]
@@ -40,6 +27,7 @@ def _stage(value: str | None):  # type: ignore[no-untyped-def]
 
 
 @messages_app.command("list")
+@guarded
 def list_command(
     stage: Annotated[Optional[str], typer.Option(help=f"Only this stage: {STAGES}.")] = None,
     limit: Annotated[Optional[int], typer.Option(help="At most this many, newest first (default: 50; all with --json).")] = None,
@@ -63,10 +51,11 @@ def list_command(
                           r["sender"] or "", r["subject"] or "", (r["error"] or "")[:80])
         Console().print(table if rows else "no messages")
 
-    _run(go)
+    with_app(go)
 
 
 @messages_app.command("show")
+@guarded
 def show_command(
     inbound_id: Annotated[int, typer.Argument(metavar="ID", help="The message's ID from `docket messages list`.")],
     raw: Annotated[Optional[Path], typer.Option("--save-raw", help="Write the original message (.eml) to this file.")] = None,
@@ -87,25 +76,24 @@ def show_command(
         for key, value in info.items():
             typer.echo(f"{key:>13}: {'' if value is None else value}")
 
-    _run(go)
+    with_app(go)
 
 
 @messages_app.command("retry")
+@guarded
 def retry_command(
     inbound_id: Annotated[int, typer.Argument(metavar="ID", help="A failed message's ID.")],
     actor: Annotated[Optional[str], typer.Option("--actor", help="Who retries it, for the audit log (default: the OS user).")] = None,
 ) -> None:
     """Queue a failed message again: the next `docket run` pass processes it with the current rules."""
-    import getpass
-
     from service.messages import retry
 
     def go(application):  # type: ignore[no-untyped-def]
         with application.sessions.begin() as session:
-            row = retry(session, inbound_id, actor=actor or getpass.getuser(), now=application.clock.now())
+            row = retry(session, inbound_id, actor=login_name(actor), now=application.clock.now())
             typer.echo(f"message {row.id} from {row.sender} will be processed on the next pass")
 
-    _run(go)
+    with_app(go)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,39 +6,16 @@ from typing import Annotated, Optional
 
 import typer
 
+from service.cli_common import guarded, login_name, with_app
+
 quarantine_app = typer.Typer(
     help="Mail from unknown or unauthenticated senders: kept, never answered, released or deleted by an admin.",
     no_args_is_help=True,
 )
 
 
-def _actor(actor: str | None) -> str:
-    import getpass
-
-    if actor:
-        return actor
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
-        return "admin"
-
-
-def _run(fn):  # type: ignore[no-untyped-def]
-    from service.cli import load_app
-    from service.errors import DocketError
-
-    try:
-        application = load_app()
-        try:
-            return fn(application)
-        finally:
-            application.dispose()
-    except DocketError as err:
-        typer.echo(f"docket: {err}", err=True)
-        raise typer.Exit(1) from None
-
-
 @quarantine_app.command("list")
+@guarded
 def list_command(as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False) -> None:
     """List quarantined messages: id, when, sender, subject and why."""
     from service.quarantine import list_quarantined
@@ -60,39 +37,41 @@ def list_command(as_json: Annotated[bool, typer.Option("--json", help="Print JSO
             table.add_row(str(it["id"]), (it["received_at"] or "")[:16], it["sender"] or "", it["subject"] or "", it["reason"] or "")
         Console().print(table)
 
-    _run(go)
+    with_app(go)
 
 
 @quarantine_app.command("release")
+@guarded
 def release_command(
     inbound_id: Annotated[int, typer.Argument(metavar="ID", help="The message's ID from `docket quarantine list`.")],
-    actor: Annotated[Optional[str], typer.Option("--as", help="Who releases it (default: the login name).")] = None,
+    actor: Annotated[Optional[str], typer.Option("--actor", "--as", help="Who releases it, for the audit log (default: the OS user).")] = None,
 ) -> None:
     """Let a quarantined message through: the next `docket run` pass processes it as if the sender were allowed."""
     from service.quarantine import release
 
     def go(application):  # type: ignore[no-untyped-def]
         with application.sessions.begin() as session:
-            row = release(session, inbound_id, actor=_actor(actor), now=application.clock.now())
+            row = release(session, inbound_id, actor=login_name(actor), now=application.clock.now())
             typer.echo(f"released message {row.id} from {row.sender}: it will be processed on the next pass")
 
-    _run(go)
+    with_app(go)
 
 
 @quarantine_app.command("delete")
+@guarded
 def delete_command(
     inbound_id: Annotated[int, typer.Argument(metavar="ID", help="The message's ID from `docket quarantine list`.")],
-    actor: Annotated[Optional[str], typer.Option("--as", help="Who deletes it (default: the login name).")] = None,
+    actor: Annotated[Optional[str], typer.Option("--actor", "--as", help="Who deletes it, for the audit log (default: the OS user).")] = None,
 ) -> None:
     """Delete a quarantined message for good."""
     from service.quarantine import delete
 
     def go(application):  # type: ignore[no-untyped-def]
         with application.sessions.begin() as session:
-            delete(session, inbound_id, actor=_actor(actor), now=application.clock.now())
+            delete(session, inbound_id, actor=login_name(actor), now=application.clock.now())
         typer.echo(f"deleted message {inbound_id}")
 
-    _run(go)
+    with_app(go)
 
 
 def register(app: typer.Typer) -> None:
