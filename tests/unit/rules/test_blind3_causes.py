@@ -1,0 +1,16 @@
+"""General language causes found when the third blind set was opened (our own invented texts, the invented
+Sở Nông nghiệp of conftest.py): collectives named by their parent body ("các phòng, đơn vị thuộc Ban")."""
+from __future__ import annotations
+
+from datetime import date
+
+from rules.findings import AnalysisContext
+from tests.unit.rules.test_analyse import run
+
+
+def test_collective_under_any_parent_body_is_every_unit(ctx: AnalysisContext) -> None:
+    body = ("1. Thủ trưởng các phòng, đơn vị thuộc Ban căn cứ chức năng được giao, chủ động cử người tham gia "
+            "tổ rà soát.\n"
+            "2. Các phòng, đơn vị thuộc UBND xã gửi danh sách cán bộ về Văn phòng Sở trước ngày 25/5/2023.\n")
+    tasks = run(body, ctx).tasks
+    assert [(t.lead, t.deadline) for t in tasks] == [(("*",), None), (("*",), date(2023, 5, 25))]
