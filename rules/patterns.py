@@ -62,6 +62,7 @@ class Patterns:
     addressee: re.Pattern[str]
     subject_prefix: re.Pattern[str]
     subject_prefix_bare: re.Pattern[str]  # the whole prefix of a subject, no comma needed ("hằng năm")
+    topic_addressee: re.Pattern[str]  # the whole prefix before a unit that a ':' closes ("Đối với X: …")
     subject_connector: re.Pattern[str]  # ends a prefix: a new clause opens on it ("…; trong đó", "riêng")
     appositive: re.Pattern[str]  # ends the text before a group inside a subject (", đặc biệt là")
     head_titles: str
@@ -100,6 +101,7 @@ def patterns() -> Patterns:
         closing=_compile(r"(?<![\w])" + alternation(d["closing_formula"]) + word_end),
         subject_prefix=_compile(r"^\W*" + alternation(d["subject_prefix"]) + word_end),
         subject_prefix_bare=_compile(r"^\W*" + alternation(d["subject_prefix_bare"]) + r"\s*,?$"),
+        topic_addressee=_compile(r"^\W*" + alternation(d["topic_addressee"]) + r"\s*$"),
         subject_connector=_compile(r"(?:^|[,;])\W*" + alternation(d["subject_connector"]) + r"$"),
         appositive=_compile(r"[,(]\s*" + alternation(d["appositive_before"]) + r"\s*$"),
         addressee=_compile(r"(?<![\w])" + alternation(d["addressee"]) + word_end),

@@ -87,6 +87,10 @@ def classify(gs: list[Group], folded: str, lo: int, hi: int, clean: str = "") ->
             seen_in_clause[clause] = True
             continue
         prefix = folded[clause:g.start].strip()
+        if pat.topic_addressee.match(prefix) and re.match(r"\s*(?:\([^)]{0,200}\)\s*)?:", after):
+            anchors.append(Anchor(g, "frame", g.start))  # "Đối với Trung tâm X: khẩn trương …"
+            seen_in_clause[clause] = True
+            continue
         connector = bool(pat.subject_connector.search(prefix)) and not re.match(r"\s*[,)]", after)
         if pat.object_before.search(window) and not connector:  # "trong đó" ends on "đó", not the object word "do"
             continue

@@ -1,5 +1,5 @@
 """General language causes found when the third blind set was opened (our own invented texts, the invented
-Sở Nông nghiệp of conftest.py): collectives named by their parent body ("các phòng, đơn vị thuộc Ban")."""
+Sở Nông nghiệp of conftest.py): collectives named by their parent body ("các phòng, đơn vị thuộc Ban"), a topic "Đối với X:" naming the addressee."""
 from __future__ import annotations
 
 from datetime import date
@@ -14,3 +14,11 @@ def test_collective_under_any_parent_body_is_every_unit(ctx: AnalysisContext) ->
             "2. Các phòng, đơn vị thuộc UBND xã gửi danh sách cán bộ về Văn phòng Sở trước ngày 25/5/2023.\n")
     tasks = run(body, ctx).tasks
     assert [(t.lead, t.deadline) for t in tasks] == [(("*",), None), (("*",), date(2023, 5, 25))]
+
+
+def test_topic_naming_the_addressee_before_a_colon_gives_the_lead(ctx: AnalysisContext) -> None:
+    body = ("1. Đối với Trung tâm Khuyến nông: khẩn trương in tài liệu hướng dẫn gieo sạ, xong trước ngày 26/5.\n"
+            "2. Văn phòng Sở tổng hợp các kiến nghị đối với Chi cục Thủy lợi.\n")
+    tasks = run(body, ctx).tasks
+    assert [(t.lead, t.deadline) for t in tasks] == [
+        (("Trung tâm Khuyến nông",), date(2023, 5, 26)), (("Văn phòng Sở",), None)]
