@@ -271,11 +271,29 @@ def _back_reference(doc: Doc, men: Mention) -> list[str]:
             picked.append(n)
         if len(picked) >= men.count:
             break
+    if not picked and men.count >= 2 and prefix in _GENERIC_TYPES:
+        return _units_named_before(doc, men)
     if not picked and men.count == 1:  # "Bệnh viện Sản Nhi … là tuyến cuối. Bệnh viện có trách nhiệm …"
         for m in reversed(doc.mentions):
             if m.end <= men.start and m.kind == "unit" and m.name and fold(m.name).startswith(prefix):
                 return [m.name]
     return list(reversed(picked))
+
+
+# Type words that fit every unit: "Hai đơn vị", "hai cơ quan" take the units named before them in the paragraph,
+# whatever their roles there ("Giao phòng X chủ trì, phối hợp với Trạm Y … Hai đơn vị báo cáo …").
+_GENERIC_TYPES = ("don vi", "co quan")
+
+
+def _units_named_before(doc: Doc, men: Mention) -> list[str]:
+    para = doc.clean.rfind("\n", 0, men.start) + 1
+    names: list[str] = []
+    for m in reversed(doc.mentions):
+        if para <= m.start and m.end <= men.start and m.kind == "unit" and m.name and m.name not in names:
+            names.append(m.name)
+            if len(names) == men.count:
+                return list(reversed(names))
+    return []
 
 
 def _draft(doc: Doc, s: int, e: int, lead: tuple[str, ...], support: tuple[str, ...], unknown: tuple[str, ...],

@@ -1,5 +1,5 @@
 """General language causes found when the third blind set was opened (our own invented texts, the invented
-Sở Nông nghiệp of conftest.py): collectives named by their parent body ("các phòng, đơn vị thuộc Ban"), a topic "Đối với X:" naming the addressee."""
+Sở Nông nghiệp of conftest.py): collectives named by their parent body ("các phòng, đơn vị thuộc Ban"), a topic "Đối với X:" naming the addressee, "Hai đơn vị" after two units."""
 from __future__ import annotations
 
 from datetime import date
@@ -22,3 +22,11 @@ def test_topic_naming_the_addressee_before_a_colon_gives_the_lead(ctx: AnalysisC
     tasks = run(body, ctx).tasks
     assert [(t.lead, t.deadline) for t in tasks] == [
         (("Trung tâm Khuyến nông",), date(2023, 5, 26)), (("Văn phòng Sở",), None)]
+
+
+def test_two_generic_units_take_the_units_named_before_in_the_paragraph(ctx: AnalysisContext) -> None:
+    body = ("1. Giao Chi cục Thủy lợi chủ trì, phối hợp với Trung tâm Khuyến nông khảo sát các trạm bơm. "
+            "Hai đơn vị gửi kết quả về Văn phòng Sở vào thứ Hai hằng tuần.\n")
+    tasks = run(body, ctx).tasks
+    assert [(set(t.lead), t.recurrence) for t in tasks] == [
+        ({"Chi cục Thủy lợi"}, None), ({"Chi cục Thủy lợi", "Trung tâm Khuyến nông"}, "weekly")]
