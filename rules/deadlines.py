@@ -51,6 +51,14 @@ _WORKDAYS = re.compile(
 _RANGE_END = re.compile(r"(?<![\w])tu\s+ngay\s+[\d/. thangm]{3,30}?\s+den\s+(?:het\s+)?(?:ngay\s+)?$")
 _DAY_ONLY = re.compile(r"(?<![\w])(?:truoc|cham\s+nhat|vao|trong)\s+ngay\s+(\d{1,2})(?!\s*[/.-]\s*\d|\s+thang\s+\d)")
 _DAY_MONTHLY = re.compile(r"(?<![\w])ngay\s+(\d{1,2})\s+(?:hang|hàng|moi)\s+thang")
+_EVERY_YEAR = re.compile(r"\s*,?\s*(?:hang|moi)\s+nam(?![\w])")  # "trước ngày 15/12 hằng năm": a day of the year
+
+
+def _yearly_day(folded: str, m: re.Match[str], year_group: int) -> bool:
+    """A day and month written without a year and followed by "hằng năm" recur each year: no single deadline."""
+    return not m.group(year_group) and _EVERY_YEAR.match(folded, m.end()) is not None
+
+
 _TIME = r"(?:\d{1,2}\s*(?:gio|h|:)\s*(?:\d{1,2}\s*(?:phut|')?)?\s*,?\s*)?"
 _WEEKDAY = r"(?:\(?\s*thu\s+(?:hai|ba|tu|nam|sau|bay)\s*\)?\s*,?\s*|\(?\s*chu\s+nhat\s*\)?\s*,?\s*)?"
 
@@ -110,13 +118,15 @@ def _candidates(text: str, folded: str, issued: date | None, calendar: Any) -> l
         add(due, m.start(), m.end(), "relative")
     for m in _TXT_DATE.finditer(folded):
         d, mo = int(m.group(1)), int(m.group(2))
+        if _yearly_day(folded, m, 3):
+            continue
         due = _valid(int(m.group(3)), mo, d) if m.group(3) else _resolve_year(d, mo, issued)
         if due and (_trigger_before(folded, m.start(), period=False) or _range_end(folded, m.start())):
             if not _cited_before(folded, m.start()):
                 add(due, m.start(), m.end(), "date")
     for m in _NUM_DATE.finditer(folded):
         d, mo = int(m.group(1)), int(m.group(3))
-        if m.group(2) != "/" and not m.group(4):
+        if (m.group(2) != "/" and not m.group(4)) or _yearly_day(folded, m, 4):
             continue
         due = _valid(int(m.group(4)), mo, d) if m.group(4) else _resolve_year(d, mo, issued)
         if not due or _cited_before(folded, m.start()):

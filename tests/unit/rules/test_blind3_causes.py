@@ -1,9 +1,13 @@
 """General language causes found when the third blind set was opened (our own invented texts, the invented
-Sở Nông nghiệp of conftest.py): collectives named by their parent body ("các phòng, đơn vị thuộc Ban"), a topic "Đối với X:" naming the addressee, "Hai đơn vị" after two units."""
+Sở Nông nghiệp of conftest.py): collectives named by their parent body ("các phòng, đơn vị thuộc Ban"), a
+topic "Đối với X:" naming the addressee, "Hai đơn vị" after two units, and a day of the year ("trước ngày
+15/11 hằng năm") that recurs instead of being a deadline."""
 from __future__ import annotations
 
 from datetime import date
 
+from rules.calendar import WorkCalendar
+from rules.deadlines import find_deadline, find_recurrence
 from rules.findings import AnalysisContext
 from tests.unit.rules.test_analyse import run
 
@@ -30,3 +34,15 @@ def test_two_generic_units_take_the_units_named_before_in_the_paragraph(ctx: Ana
     tasks = run(body, ctx).tasks
     assert [(set(t.lead), t.recurrence) for t in tasks] == [
         ({"Chi cục Thủy lợi"}, None), ({"Chi cục Thủy lợi", "Trung tâm Khuyến nông"}, "weekly")]
+
+
+def test_day_of_the_year_with_hang_nam_is_no_single_deadline(calendar: WorkCalendar) -> None:
+    issued = date(2023, 5, 12)
+    for text in ("gửi kế hoạch kiểm kê về Sở trước ngày 20/11 hằng năm",
+                 "trình phê duyệt trước ngày 05 tháng 12 hàng năm"):
+        assert find_deadline(text, issued=issued, calendar=calendar) is None
+        assert find_recurrence(text).kind == "yearly"  # type: ignore[union-attr]
+    once = find_deadline("gửi kế hoạch về Sở trước ngày 20/11/2023 và cập nhật hằng năm", issued=issued,
+                         calendar=calendar)
+    assert once is not None and once.due == date(2023, 11, 20)
+    assert find_deadline("nộp trước ngày 20/11", issued=issued, calendar=calendar).due == date(2023, 11, 20)  # type: ignore[union-attr]
