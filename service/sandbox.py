@@ -29,22 +29,34 @@ def _vm_size() -> int:
     return 0
 
 
-def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], extra_bytes: int) -> None:
+def _outcome(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[str, Any]:
+    """Run fn and say how it went: ok, memory, error (the input's fault) or bug (ours)."""
     try:
-        if extra_bytes > 0:
-            limit = _vm_size() + extra_bytes
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        result: tuple[str, Any] = ("ok", fn(*args, **kwargs))
+        return "ok", fn(*args, **kwargs)
     except MemoryError:
-        result = ("memory", None)
+        return "memory", None
     except ExtractionError as err:
-        result = ("error", str(err))
+        return "error", str(err)
     except BaseException as err:  # noqa: BLE001 - anything the parser raises is this message's problem
-        result = ("bug", f"{type(err).__name__}: {err}")
+        return "bug", f"{type(err).__name__}: {err}"
+
+
+def _reply(conn: Any, result: tuple[str, Any]) -> None:
     try:
         conn.send(result)
     except Exception as err:  # noqa: BLE001 - e.g. a result too large to pickle within the memory limit
         conn.send(("error", f"result could not be returned: {type(err).__name__}"))
+
+
+def _limit_memory(extra_bytes: int) -> None:
+    if extra_bytes > 0:
+        limit = _vm_size() + extra_bytes
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], extra_bytes: int) -> None:
+    _limit_memory(extra_bytes)
+    _reply(conn, _outcome(fn, args, kwargs))
     conn.close()
 
 
@@ -89,27 +101,16 @@ def _serve(conn: Any, parent_end: Any, extra_bytes: int) -> None:
     parent_end.close()  # fork copied it: keeping it open would hide the parent's death from recv()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, signal.SIG_DFL)  # the daemon's graceful-stop handlers were inherited by fork
-    if extra_bytes > 0:
-        limit = _vm_size() + extra_bytes
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    _limit_memory(extra_bytes)
     while True:
         try:
             fn, args, kwargs = conn.recv()
         except (EOFError, OSError):
             return  # the parent is gone (or closed us): nothing left to do
-        try:
-            result: tuple[str, Any] = ("ok", fn(*args, **kwargs))
-        except MemoryError:
-            conn.send(("memory", None))
+        result = _outcome(fn, args, kwargs)
+        _reply(conn, result)
+        if result[0] == "memory":
             return  # a child that ran out of memory is not trusted with another message
-        except ExtractionError as err:
-            result = ("error", str(err))
-        except BaseException as err:  # noqa: BLE001 - anything the parser raises is this message's problem
-            result = ("bug", f"{type(err).__name__}: {err}")
-        try:
-            conn.send(result)
-        except Exception as err:  # noqa: BLE001 - e.g. a result too large to pickle within the memory limit
-            conn.send(("error", f"result could not be returned: {type(err).__name__}"))
 
 
 class Sandbox:

@@ -125,32 +125,30 @@ def test_first_blind_set_scores_well() -> None:
     _gate(totals)
 
 
-def test_second_blind_written_set_scores_well_in_every_rendering() -> None:
-    """Six notices of three more organisations, written blind, with .docx (Word tables) and forwarded .eml
-    renderings (attachment, plain-text body, HTML-only body): every rendering gives the .txt's tasks."""
-    assert any(EXTRA2.glob("*.json")), "notices_extra2 missing"
-    totals, tasks_by_doc, lines = _run(EXTRA2, ("txt", "docx", "eml"))
-    _report("second blind-written set (tests/fixtures/notices_extra2)", totals, lines)
-    assert totals["all"].required >= 80, "notices_extra2 looks incomplete"
+def _gated_set(folder: Path, title: str, *, min_required: int, kinds: tuple[str, ...]) -> None:
+    """Score a fixture set, gate it, and require every rendering present to give the .txt's tasks."""
+    assert any(folder.glob("*.json")), f"{folder.name} missing"
+    totals, tasks_by_doc, lines = _run(folder, kinds)
+    _report(f"{title} (tests/fixtures/{folder.name})", totals, lines)
+    assert totals["all"].required >= min_required, f"{folder.name} looks incomplete"
+    assert set(kinds) <= set(totals), f"a rendering is missing: {sorted(totals)}"
     _gate(totals)
     for stem, by_kind in tasks_by_doc.items():
         for kind, tasks in by_kind.items():
             assert tasks == by_kind["txt"], f"{stem}: the {kind} rendering gives other tasks than the .txt"
+
+
+def test_second_blind_written_set_scores_well_in_every_rendering() -> None:
+    """Six notices of three more organisations, written blind, with .docx (Word tables) and forwarded .eml
+    renderings (attachment, plain-text body, HTML-only body): every rendering gives the .txt's tasks."""
+    _gated_set(EXTRA2, "second blind-written set", min_required=80, kinds=("txt", "docx", "eml"))
 
 
 def test_second_blind_set_scores_well_in_every_rendering() -> None:
     """Six notices of the same three organisations as notices_extra2, first measured blind (Kết luận with a second
     subject after "; trong đó", anaphora "Bộ phận này", working days across 30/4-1/5, a Giấy mời, Word tables,
     a forwarded .eml): gated like notices_blind1, and every rendering (.txt, .docx, .eml) gives the .txt's tasks."""
-    assert any(BLIND2.glob("*.json")), "notices_blind2 missing"
-    totals, tasks_by_doc, lines = _run(BLIND2, ("txt", "docx", "eml"))
-    _report("second blind set (tests/fixtures/notices_blind2)", totals, lines)
-    assert totals["all"].required >= 40, "notices_blind2 looks incomplete"
-    assert {"txt", "docx", "eml"} <= set(totals), f"a rendering is missing: {sorted(totals)}"
-    _gate(totals)
-    for stem, by_kind in tasks_by_doc.items():
-        for kind, tasks in by_kind.items():
-            assert tasks == by_kind["txt"], f"{stem}: the {kind} rendering gives other tasks than the .txt"
+    _gated_set(BLIND2, "second blind set", min_required=40, kinds=("txt", "docx", "eml"))
 
 
 def test_third_blind_set_scores_well_in_every_rendering() -> None:
@@ -158,12 +156,4 @@ def test_third_blind_set_scores_well_in_every_rendering() -> None:
     xã), first measured blind (a Kế hoạch table, a Quyết định across Quốc khánh, NFD, old tone placement, an upward
     Báo cáo, "Đối với X:" topics, "Hai đơn vị"): gated like notices_blind2, and every rendering (.txt, .docx, .eml)
     gives the .txt's tasks."""
-    assert any(BLIND3.glob("*.json")), "notices_blind3 missing"
-    totals, tasks_by_doc, lines = _run(BLIND3, ("txt", "docx", "eml"))
-    _report("third blind set (tests/fixtures/notices_blind3)", totals, lines)
-    assert totals["all"].required >= 55, "notices_blind3 looks incomplete"
-    assert {"txt", "docx", "eml"} <= set(totals), f"a rendering is missing: {sorted(totals)}"
-    _gate(totals)
-    for stem, by_kind in tasks_by_doc.items():
-        for kind, tasks in by_kind.items():
-            assert tasks == by_kind["txt"], f"{stem}: the {kind} rendering gives other tasks than the .txt"
+    _gated_set(BLIND3, "third blind set", min_required=55, kinds=("txt", "docx", "eml"))
