@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,12 +14,7 @@ from sqlalchemy import select
 
 from extractors.base import ExtractedText
 from rules.findings import DocumentInfo, Findings, Source, TaskFinding
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.servers import free_port
 
 
 @dataclass
@@ -100,16 +93,6 @@ class Sink:
     @property
     def messages(self) -> list[EmailMessage]:
         return self.handler.messages
-
-
-def make_cert(directory: Path) -> tuple[Path, Path]:
-    cert, key = directory / "cert.pem", directory / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
-         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
-    )
-    return cert, key
 
 
 def text_of(msg: EmailMessage) -> str:

@@ -16,7 +16,8 @@ from service.runner import deliver
 from service.scheduler import run_due
 from service.stages import OutboxStatus
 from tests.conftest import vn
-from tests.integration.outbox_support import GoldTask, Sink, html_of, make_cert, outbox_rows, register_notice, text_of
+from tests.integration.outbox_support import GoldTask, Sink, html_of, outbox_rows, register_notice, text_of
+from tests.servers import make_cert
 
 D = "@skhcn.binhminh.example.vn"
 NOTICE = ("Giao Phòng Kế hoạch - Tài chính chủ trì, phối hợp với Văn phòng Sở rà soát dự toán ngân sách năm 2027, "

@@ -1,10 +1,11 @@
 """Live-test helpers: an App pointed at a fresh Dovecot user, and a PostgreSQL schema URL of its own."""
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
+
+from tests.conftest import fresh_pg_schema
 
 
 @pytest.fixture
@@ -23,13 +24,5 @@ def imap_app(make_app, dovecot):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def pg_schema_url(pg_server_url: str) -> Iterator[str]:
     """A fresh schema on the test PostgreSQL database (for tests that run only on PostgreSQL)."""
-    from sqlalchemy import create_engine, text
-
-    schema = f"s_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(pg_server_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{pg_server_url}?options=-csearch_path%3D{schema}"
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
+    with fresh_pg_schema(pg_server_url) as url:
+        yield url

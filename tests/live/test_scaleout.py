@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TZ
+from tests.conftest import TZ, fresh_pg_database
 
 pytestmark = [pytest.mark.live, pytest.mark.pg, pytest.mark.slow]
 
@@ -84,18 +84,8 @@ def worker_env(**settings: str) -> dict[str, str]:
 @pytest.fixture
 def pg_database(pg_server_url: str):  # type: ignore[no-untyped-def]
     """A database of its own on the test server (the workers use its public schema), dropped after."""
-    import uuid
-
-    from sqlalchemy import create_engine, text
-
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(pg_server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield pg_server_url.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with fresh_pg_database(pg_server_url) as url:
+        yield url
 
 
 def wait_until(predicate, timeout: float, what: str, interval: float = 0.5):  # type: ignore[no-untyped-def]
