@@ -87,9 +87,9 @@ def _parts(part: Message, *, depth: int) -> Iterable[Message]:
 
 def own_text(body: str, *, html: bool) -> str:
     """A reply body (HTML or plain) reduced to the writer's own words."""
-    text = _html_own(body) if html else body
-    text = normalize_text(text[: MAX_CHARS * 5].replace("\r\n", "\n").replace("\r", "\n"), join_page_cuts=False)  # NFC, NBSP, legacy fonts
-    text = _cut_text(text)
+    text = _html_own(body[: MAX_CHARS * 50]) if html else body  # own words come first; a huge quote is cut
+    text = text[: MAX_CHARS * 5].replace("\r\n", "\n").replace("\r", "\n")
+    text = _cut_text(normalize_text(text, join_page_cuts=False))  # NFC, NBSP, legacy fonts
     lines = [line.rstrip() for line in text.split("\n") if not line.lstrip().startswith(">")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()[:MAX_CHARS]
 

@@ -94,16 +94,16 @@ def _cues(text: str, folded: str) -> list[Cue]:
     rules, found = _rules(), []
     for start, end in _sentences(folded):
         sentence = folded[start:end]
+        vetoed = bool(rules.done_veto.search(sentence))  # a deadline, a condition: no report of completion
         for label in PRECEDENCE:
             if label == "extension":
                 found += _extension_cues(text, folded, start, end)
                 continue
+            if label == "done" and vetoed:
+                continue
             for rule, pattern in rules.cues[label]:
-                for m in pattern.finditer(sentence.strip() if rule == "bare-at-start" else sentence):
-                    if label == "done" and rules.done_veto.search(sentence):
-                        continue
-                    offset = start + (len(sentence) - len(sentence.lstrip()) if rule == "bare-at-start" else 0)
-                    found.append(Cue(label, rule, offset + m.start(), offset + m.end(), text[offset + m.start():offset + m.end()]))
+                found += [Cue(label, rule, start + m.start(), start + m.end(), text[start + m.start():start + m.end()])
+                          for m in pattern.finditer(sentence)]
     return found
 
 

@@ -124,6 +124,7 @@ def handle_reply(app: Any, session: Session, row: InboundMessage, message: Extra
 
 
 NOT_CLOSED = "Nhiệm vụ chưa được ghi nhận hoàn thành."
+NOT_LEAD_NOTE = " (người gửi không phải đơn vị chủ trì: không thay đổi trạng thái)"
 HOW_TO = ('Khi hoàn thành, đề nghị trả lời thư này: "Đã hoàn thành"; nếu cần thêm thời gian: '
           '"Xin gia hạn đến ngày dd/mm/yyyy, lý do: …".')
 _ANSWERS = {  # what a unit hears back when its reply does not change the task
@@ -153,11 +154,11 @@ def _act(app: Any, session: Session, task: Task, intent: ReplyIntent, *, sender:
         _ack(app, session, task, "extension", detail, sender, envelope, book, now)
         return "reply-extension"
     detail = _unchanged_detail(task, intent, is_lead=is_lead)
-    why = "" if is_lead or intent.kind not in ("done", "extension") else " (người gửi không phải đơn vị chủ trì: không thay đổi trạng thái)"
+    why = "" if is_lead or intent.kind not in ("done", "extension") else NOT_LEAD_NOTE
     session.add(TaskEvent(task_id=task.id, actor=sender or "unknown", at=now, field="reply", before=None,
                           after=intent.kind, note=(intent.text[:NOTE_CHARS] + why) or None))
-    once = intent.kind == "out_of_office"  # an auto-responder hears from us once per task, never in a loop
-    _ack(app, session, task, "note", detail, sender, envelope, book, now, key=f"out-of-office:{sender}" if once else None)
+    once = f"out-of-office:{sender}" if intent.kind == "out_of_office" else None  # an auto-responder: once per task
+    _ack(app, session, task, "note", detail, sender, envelope, book, now, key=once)
     return "reply-note"
 
 
@@ -166,7 +167,8 @@ def _unchanged_detail(task: Task, intent: ReplyIntent, *, is_lead: bool) -> str:
     if task.status is not TaskStatus.OPEN:
         from service.admin_output import STATE_VI
 
-        return f"Nhiệm vụ đang ở trạng thái \"{STATE_VI.get(task.status.value, task.status.value)}\"; thư này không thay đổi nhiệm vụ."
+        state = STATE_VI.get(task.status.value, task.status.value)
+        return f"Nhiệm vụ đang ở trạng thái \"{state}\"; thư này không thay đổi nhiệm vụ."
     if not is_lead and intent.kind in ("done", "extension"):
         return ("Người gửi không phải đơn vị chủ trì nên trạng thái và thời hạn nhiệm vụ không thay đổi; "
                 f"đơn vị chủ trì trả lời để xác nhận. {NOT_CLOSED}")

@@ -143,3 +143,19 @@ def test_a_negated_request_records_no_extension(make_app, office: Path, text: st
     with app.sessions() as session:
         assert session.scalars(select(ExtensionRequest)).all() == []
         assert session.get(Task, task_id).status is TaskStatus.OPEN
+
+
+def test_our_mail_pasted_without_any_quote_structure_is_not_read(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
+    """A client that pastes the original as plain lines (no '>', no header block): our own text, known by
+    the Message-ID it answers, is dropped before the intent is read."""
+    app, task_id, assignment = _office(make_app)
+    ours = next(r for r in outbox_rows(app, kind="assignment") if r.message_id == assignment).body_text
+    assert "gia hạn" in ours  # the trap: our assignment explains how to ask for an extension
+    app.clock = FixedClock(vn(2026, 11, 27, 10, 0))
+    _deliver(office, _mail(5, in_reply_to=assignment, text="Đã hoàn thành.\n\n" + ours))
+    run_daemon(app, once=True)
+    with app.sessions() as session:
+        task = session.get(Task, task_id)
+        assert task.status is TaskStatus.DONE_ON_TIME
+        event = session.scalars(select(TaskEvent).where(TaskEvent.task_id == task_id, TaskEvent.field == "status")).one()
+        assert event.note == "Đã hoàn thành." and session.scalars(select(ExtensionRequest)).all() == []
