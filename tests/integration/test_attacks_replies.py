@@ -159,3 +159,16 @@ def test_our_mail_pasted_without_any_quote_structure_is_not_read(make_app, offic
         assert task.status is TaskStatus.DONE_ON_TIME
         event = session.scalars(select(TaskEvent).where(TaskEvent.task_id == task_id, TaskEvent.field == "status")).one()
         assert event.note == "Đã hoàn thành." and session.scalars(select(ExtensionRequest)).all() == []
+
+
+def test_an_absence_notice_is_answered_once_per_task_and_sender(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
+    """A text-only auto-responder (no Auto-Submitted header) must not ping-pong with our answers."""
+    app, task_id, assignment = _office(make_app)
+    away = "Thư trả lời tự động: Tôi đang nghỉ phép đến 30/11/2026."
+    _deliver(office, _mail(11, in_reply_to=assignment, text=away), _mail(12, in_reply_to=assignment, text=away))
+    run_daemon(app, once=True)
+    answers = _answers(app, "<attack-11@units.example.vn>") + _answers(app, "<attack-12@units.example.vn>")
+    assert len(answers) == 1
+    with app.sessions() as session:
+        kinds = [e.after for e in session.scalars(select(TaskEvent).where(TaskEvent.task_id == task_id, TaskEvent.field == "reply"))]
+        assert kinds == ["out_of_office", "out_of_office"] and session.get(Task, task_id).status is TaskStatus.OPEN

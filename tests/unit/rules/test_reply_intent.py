@@ -8,7 +8,9 @@ negated request ("không cần gia hạn") is never an extension.
 from __future__ import annotations
 
 import json
+import random
 import re
+import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -121,3 +123,14 @@ def test_the_verdict_carries_its_evidence() -> None:
     cue = done.evidence[0]
     assert (done.kind, cue.rule, cue.quote) == ("done", "da-hoan-thanh", "đã hoàn thành")
     assert done.text[cue.start:cue.end] == cue.quote
+
+
+def test_any_text_gets_an_intent_quickly() -> None:
+    rnd = random.Random(10)
+    alphabet = "ạăâđêôơưáàảã hoàn thành xin gia hạn không cần chưa đã ?.,;:\n0123456789/%"
+    for _ in range(500):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 300)))
+        assert classify_reply(text, today=TODAY).kind in LABELS
+    started = time.perf_counter()
+    classify_reply("xin " * 5000 + "gia hạn đến 1/2 " * 500, today=TODAY)
+    assert time.perf_counter() - started < 2.0
