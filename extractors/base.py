@@ -69,3 +69,4 @@ class ExtractedMessage:
     documents: tuple[ExtractedText, ...]  # attachments of supported types, or the forwarded body
     warnings: tuple[str, ...] = ()  # attachments that could not be read, and why
     forwarded_headers: dict[str, str] = field(default_factory=dict)  # From/Date/Subject/To of the forwarded mail
+    reply_text: str = ""  # the writer's own words when the message is a reply (extractors.reply_body)

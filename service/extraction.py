@@ -9,6 +9,7 @@ the notice was forwarded, not when it was signed.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from extractors.base import ExtractedMessage, ExtractedText, ExtractionError, Limits
@@ -67,8 +68,12 @@ def extract_path(path: Path, *, directory: Directory = EMPTY_DIRECTORY, calendar
 
 def read_and_analyse(raw: bytes, *, limits: Limits, directory: Directory,
                      calendar: WorkCalendar) -> tuple[ExtractedMessage, list[Findings]]:
-    """The daemon's untrusted work on one e-mail, in one call so it can run in the sandbox: parse, then rules."""
-    from extractors.email_message import read_message
+    """The daemon's untrusted work on one e-mail, in one call so it can run in the sandbox: parse, then rules.
 
-    message = read_message(raw, limits=limits)
+    The reply's own words (quotes and signature cut by structure) are read here too, so service.replies
+    never parses untrusted HTML or MIME outside the sandbox."""
+    from extractors.email_message import read_message
+    from extractors.reply_body import read_reply
+
+    message = replace(read_message(raw, limits=limits), reply_text=read_reply(raw))
     return message, [analyse_document(doc, directory=directory, calendar=calendar) for doc in message.documents]

@@ -4,20 +4,23 @@ Tie to a task, most trusted first (notes/what-users-ask.md §4): our Message-ID 
 References (an outbox row, or the pseudo id <docket.task-N@…> every task mail references); then a
 [NV-123] token in the subject, accepted only when the sender is a unit named on that task.
 
-What the reply says (rules.reply_intent):
-- "đã hoàn thành" / "hoàn thành" from the LEAD unit → the task is done (on time or late against the
-  original deadline) and the sender gets a confirmation;
+What the reply says: only the writer's own words count (extractors.reply_body, run in the sandbox,
+drops quotes and signatures by structure; our own mail pasted without structure is dropped here), read
+by rules.reply_intent:
+- clearly "done" from the LEAD unit → the task is done (on time or late against the original deadline)
+  and the sender gets a confirmation;
 - "xin gia hạn đến dd/mm/yyyy, lý do …" from the lead unit → an ExtensionRequest (pending) that an
   admin approves with `docket tasks extend` (service.extensions); the sender gets an acknowledgement;
-- anything else, or the same words from anyone else, → attached to the task's history (TaskEvent).
+- anything else (a question, a refusal, progress, "not done", an absence notice, a request without a
+  usable date), or the same words from anyone else → recorded in the task's history (TaskEvent, with
+  the intent) and answered in Vietnamese: the task is NOT closed. An absence notice is answered once
+  per task and sender (an auto-responder must not start a loop).
 A task whose lead is every unit ('*') is never closed by one unit's reply: the reply is recorded.
 """
 from __future__ import annotations
 
 import re
 from datetime import datetime
-from email import policy
-from email.parser import BytesParser
 from email.utils import parseaddr
 from typing import Any
 
@@ -25,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from extractors.base import EmailEnvelope, ExtractedMessage
+from extractors.reply_body import drop_known
 from outbox import compose
 from outbox.enqueue import enqueue
 from rules.reply_intent import ReplyIntent, classify_reply
@@ -95,31 +99,20 @@ def find_task(session: Session, envelope: EmailEnvelope, body: str, book: Addres
     return by_token[0] if len(by_token) == 1 else None
 
 
-def reply_body(raw: bytes) -> str:
-    """The text of a reply: its text/plain part, or its HTML with the tags dropped."""
-    msg = BytesParser(policy=policy.default).parsebytes(raw)
-    part = msg.get_body(preferencelist=("plain", "html"))
-    if part is None:
-        return ""
-    content = part.get_content()
-    if part.get_content_subtype() == "html":
-        content = re.sub(r"(?is)<(script|style).*?</\1>|<blockquote.*?</blockquote>", " ", content)
-        content = re.sub(r"(?i)<br\s*/?>|</p>|</div>", "\n", content)
-        content = re.sub(r"<[^>]+>", " ", content)
-    return str(content)
+def own_words(session: Session, envelope: EmailEnvelope, message: ExtractedMessage) -> str:
+    """The reply's own words, without any of our mails it answers pasted in as plain lines."""
+    ours = _ours(session, referenced_ids(envelope))
+    return drop_known(message.reply_text, [row.body_text for row in ours if row.body_text])
 
 
 def handle_reply(app: Any, session: Session, row: InboundMessage, message: ExtractedMessage, *, now: datetime):  # type: ignore[no-untyped-def]
     """Record the reply against its task (in the caller's transaction) and return the Outcome."""
-    return handle_envelope(app, session, row, message.envelope, now=now)
-
-
-def handle_envelope(app: Any, session: Session, row: InboundMessage, envelope: EmailEnvelope, *, now: datetime):  # type: ignore[no-untyped-def]
     from service.process import Outcome
     from service.stages import Stage
 
+    envelope = message.envelope
     book = address_book(session)
-    body = reply_body(row.raw)
+    body = own_words(session, envelope, message)
     task = find_task(session, envelope, body, book)
     if task is None:
         return Outcome(Stage.REPLY, "reply-unmatched")
@@ -130,10 +123,26 @@ def handle_envelope(app: Any, session: Session, row: InboundMessage, envelope: E
     return Outcome(Stage.REPLY, disposition)
 
 
+NOT_CLOSED = "Nhiệm vụ chưa được ghi nhận hoàn thành."
+NOT_LEAD_NOTE = " (người gửi không phải đơn vị chủ trì: không thay đổi trạng thái)"
+HOW_TO = ('Khi hoàn thành, đề nghị trả lời thư này: "Đã hoàn thành"; nếu cần thêm thời gian: '
+          '"Xin gia hạn đến ngày dd/mm/yyyy, lý do: …".')
+_ANSWERS = {  # what a unit hears back when its reply does not change the task
+    "question": f"Câu hỏi đã được chuyển Văn phòng; cán bộ theo dõi sẽ trả lời. {NOT_CLOSED}",
+    "refusal": ("Ý kiến không nhận nhiệm vụ đã được ghi lại và chuyển Văn phòng xem xét; trong khi chờ, đơn vị chủ trì "
+                f"và thời hạn giữ nguyên. {NOT_CLOSED}"),
+    "progress": f"Đã ghi nhận tiến độ thực hiện. {NOT_CLOSED} {HOW_TO}",
+    "not_done": f"Đã ghi nhận tình hình: nhiệm vụ chưa hoàn thành. {NOT_CLOSED} {HOW_TO}",
+    "out_of_office": f"Đã ghi nhận thư báo vắng mặt; Docket tiếp tục nhắc việc theo lịch. {NOT_CLOSED}",
+    "extension": f"Chưa ghi nhận đề nghị gia hạn: {{problem}}. {NOT_CLOSED} {HOW_TO}",
+    "other": f"{NOT_CLOSED} {HOW_TO}",
+}
+
+
 def _act(app: Any, session: Session, task: Task, intent: ReplyIntent, *, sender: str, envelope: EmailEnvelope,
          book: AddressBook, now: datetime) -> str:
     is_lead = book.is_assignee(sender, task, lead_only=True) and EVERY_UNIT not in task.unit_names(Role.LEAD)
-    if intent.kind == "done" and is_lead and task.status is TaskStatus.OPEN:
+    if intent.closes_task and is_lead and task.status is TaskStatus.OPEN:
         mark_done(app, session, task, actor=sender, note=intent.text, now=now)
         _ack(app, session, task, "done", _done_detail(task), sender, envelope, book, now)
         return "reply-done"
@@ -144,10 +153,26 @@ def _act(app: Any, session: Session, task: Task, intent: ReplyIntent, *, sender:
             detail += " (đề nghị gửi sau thời hạn: không làm thay đổi tình trạng quá hạn)"
         _ack(app, session, task, "extension", detail, sender, envelope, book, now)
         return "reply-extension"
-    why = "" if is_lead or intent.kind == "note" else " (người gửi không phải đơn vị chủ trì: không thay đổi trạng thái)"
+    detail = _unchanged_detail(task, intent, is_lead=is_lead)
+    why = "" if is_lead or intent.kind not in ("done", "extension") else NOT_LEAD_NOTE
     session.add(TaskEvent(task_id=task.id, actor=sender or "unknown", at=now, field="reply", before=None,
                           after=intent.kind, note=(intent.text[:NOTE_CHARS] + why) or None))
+    once = f"out-of-office:{sender}" if intent.kind == "out_of_office" else None  # an auto-responder: once per task
+    _ack(app, session, task, "note", detail, sender, envelope, book, now, key=once)
     return "reply-note"
+
+
+def _unchanged_detail(task: Task, intent: ReplyIntent, *, is_lead: bool) -> str:
+    """Why the reply changed nothing, and what to write instead, in Vietnamese."""
+    if task.status is not TaskStatus.OPEN:
+        from service.admin_output import STATE_VI
+
+        state = STATE_VI.get(task.status.value, task.status.value)
+        return f"Nhiệm vụ đang ở trạng thái \"{state}\"; thư này không thay đổi nhiệm vụ."
+    if not is_lead and intent.kind in ("done", "extension"):
+        return ("Người gửi không phải đơn vị chủ trì nên trạng thái và thời hạn nhiệm vụ không thay đổi; "
+                f"đơn vị chủ trì trả lời để xác nhận. {NOT_CLOSED}")
+    return _ANSWERS.get(intent.kind, _ANSWERS["other"]).format(problem=intent.problem or "chưa nêu đến ngày nào")
 
 
 def mark_done(app: Any, session: Session, task: Task, *, actor: str, note: str | None, now: datetime) -> TaskStatus:
@@ -179,11 +204,12 @@ def record_extension(session: Session, task: Task, intent: ReplyIntent, *, actor
 
 
 def _ack(app: Any, session: Session, task: Task, outcome: str, detail: str, sender: str, envelope: EmailEnvelope,
-         book: AddressBook, now: datetime) -> None:
+         book: AddressBook, now: datetime, *, key: str | None = None) -> None:
+    """Answer the sender (office in copy); `key` replaces the reply's Message-ID in the dedupe key when set."""
     domain = app.settings.message_id_domain
     office = book.addresses(["office"], task)
     refs = tuple(dict.fromkeys([*referenced_ids(envelope), *([envelope.message_id] if envelope.message_id else [])]))
     mail = compose.reply_ack(task=task_mail(task), outcome=outcome, detail=detail, to=(sender,),
                              cc=tuple(a for a in office if a != sender), in_reply_to=envelope.message_id, references=refs)
-    key = f"reply-ack:{task.id}:{outcome}:{envelope.message_id or now.isoformat()}"[:300]
+    key = f"reply-ack:{task.id}:{outcome}:{key or envelope.message_id or now.isoformat()}"[:300]
     enqueue(session, mail, dedupe_key=key, now=now, domain=domain, task_id=task.id, notice_id=task.notice_id)

@@ -77,7 +77,10 @@ def test_done_from_the_lead_closes_the_task_and_a_stranger_does_not(make_app) ->
         assert task.status is TaskStatus.DONE_ON_TIME and task.completed_at is not None
         row = session.query(InboundMessage).order_by(InboundMessage.id.desc()).first()
         assert row.task_id == kh
-    ack = outbox_rows(app, kind="reply-ack")
+    answers = outbox_rows(app, kind="reply-ack")  # every reply is answered; the two notes say nothing changed
+    assert [a.to_addrs for a in answers] == [[f"thanhtra{D}"], [f"khtc{D}"], [f"khtc{D}"]]
+    assert all("chưa được ghi nhận hoàn thành" in a.body_text for a in answers[:2])
+    ack = answers[2:]
     assert len(ack) == 1 and ack[0].to_addrs == [f"khtc{D}"] and ack[0].cc_addrs == [f"vanphong{D}"]
     assert ack[0].headers["In-Reply-To"] == "<reply-3@units.example.vn>" and thread in ack[0].headers["References"]
     assert "hoàn thành đúng hạn" in ack[0].body_text

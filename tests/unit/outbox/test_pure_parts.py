@@ -49,8 +49,8 @@ def test_recurrence_keeps_the_day() -> None:
 
 @pytest.mark.parametrize(("body", "kind"), [
     ("Đã hoàn thành.", "done"), ("Hoàn thành", "done"), ("Phòng đã hoàn thành nhiệm vụ được giao.", "done"),
-    ("Chưa hoàn thành do thiếu số liệu.", "note"), ("Sẽ hoàn thành trong tuần.", "note"),
-    ("Đang triển khai, dự kiến hoàn thành tuần sau", "note"), ("Đã nhận.\n> Thời hạn hoàn thành: 30/11/2026", "note"),
+    ("Chưa hoàn thành do thiếu số liệu.", "not_done"), ("Sẽ hoàn thành trong tuần.", "progress"),
+    ("Đang triển khai, dự kiến hoàn thành tuần sau", "progress"), ("Đã nhận.\nThời hạn hoàn thành: 30/11/2026", "other"),
     ("XIN GIA HẠN đến 15/07, lý do thiếu người", "extension"), ("Đề nghị cho phép gia hạn đến ngày 10/12/2026 vì chờ ý kiến Sở Tài chính", "extension"),
 ])
 def test_reply_intent(body: str, kind: str) -> None:
@@ -61,7 +61,7 @@ def test_extension_dates_and_reason() -> None:
     intent = classify_reply("Xin gia hạn đến 15/07, lý do: thiếu người", today=date(2026, 11, 25))
     assert (intent.requested_to, intent.reason) == (date(2027, 7, 15), "thiếu người")
     bad = classify_reply("xin gia hạn đến 31/02/2027", today=date(2026, 11, 25))
-    assert bad.kind == "note" and "không hợp lệ" in bad.problem
+    assert bad.kind == "extension" and bad.requested_to is None and "không hợp lệ" in bad.problem
 
 
 @dataclass
