@@ -132,3 +132,34 @@ def cp1258_bytes(text: str) -> bytes:
         base = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in tones))
         out += (base + tones).encode("cp1258")
     return bytes(out)
+
+
+def make_scan_with_layer(image_lines: list[str], layer_lines: list[str]) -> bytes:
+    """A 'scanned' page: an image of `image_lines` under an invisible text layer saying `layer_lines`, as a
+    scanner's own OCR leaves it (render mode 3: the text is there for search, never drawn)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    face = ImageFont.truetype(str(FONT), 36) if FONT.exists() else ImageFont.load_default()
+    img = Image.new("L", (1700, 120 + 60 * len(image_lines)), 255)
+    draw = ImageDraw.Draw(img)
+    for k, line in enumerate(image_lines):
+        draw.text((60, 60 + 60 * k), line, font=face, fill=0)
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(595, 842)
+    image = pdfium.PdfImage.new(pdf)
+    image.set_bitmap(pdfium.PdfBitmap.from_pil(img))
+    height = 560 * img.height / img.width
+    image.set_matrix(pdfium.PdfMatrix().scale(560, height).translate(18, 800 - height))
+    page.insert_obj(image)
+    font = pdfium_c.FPDFText_LoadStandardFont(pdf, b"Helvetica")
+    for k, line in enumerate(layer_lines):
+        obj = pdfium_c.FPDFPageObj_CreateTextObj(pdf, font, 10)
+        wide = (line + "\x00").encode("utf-16-le")
+        pdfium_c.FPDFText_SetText(obj, (ctypes.c_ushort * (len(wide) // 2)).from_buffer_copy(wide))
+        pdfium_c.FPDFTextObj_SetTextRenderMode(obj, pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE)
+        pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, 30, 780 - 14 * k)
+        pdfium_c.FPDFPage_InsertObject(page, obj)
+    page.gen_content()
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
