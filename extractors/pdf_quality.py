@@ -8,8 +8,10 @@ them has almost none). Abbreviations (UBND, TTr, QĐ) and one-letter words count
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -56,20 +58,29 @@ class TextQuality:
 
 
 def score_text(text: str) -> TextQuality:
-    """Count the page's words; cheap (cached per distinct word), run on every page with a text layer."""
+    """Count the page's words; cheap (each distinct word classified once, cached), run on every text page."""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     words = valid = marked = 0
-    for word in _WORD.findall(text):
-        if len(word) < 2:
-            continue
-        if is_syllable(word):
-            words += 1
-            valid += 1
-            marked += is_marked_syllable(word)
-        elif not _ABBREVIATION.fullmatch(word):
-            words += 1
+    for word, n in Counter(_WORD.findall(text)).items():
+        kind = _word_kind(word)
+        if kind:
+            words += n
+            valid += n if kind >= _VALID else 0
+            marked += n if kind == _MARKED else 0
     return TextQuality(words, valid, marked)
+
+
+_NEUTRAL, _INVALID, _VALID, _MARKED = range(4)
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_kind(word: str) -> int:
+    if len(word) < 2:
+        return _NEUTRAL
+    if is_syllable(word):
+        return _MARKED if is_marked_syllable(word) else _VALID
+    return _NEUTRAL if _ABBREVIATION.fullmatch(word) else _INVALID
 
 
 @dataclass(frozen=True, slots=True)
