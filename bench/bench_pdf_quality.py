@@ -90,12 +90,17 @@ def verdicts(dirs: list[Path]) -> None:
             for n, layer in enumerate(_layers(path), 1):
                 q = score_text(layer)
                 if q.judged:
-                    rows.append((q.trusted, q.valid_share, q.marked_share, q.words, f"{d.name}/{path.name} p{n}"))
+                    rows.append((q.trusted, q.valid_share, q.marked_share, q.words, f"{d.name}/{path.name} p{n}",
+                                 q.abbreviation_share))
     rows.sort(key=lambda r: (not r[0], r[1]))
     trusted = [r for r in rows if r[0]]
     print(f"\nverdicts: {len(rows)} judged pages, {len(trusted)} trusted, {len(rows) - len(trusted)} not")
+    if trusted:
+        print(f"  trusted pages: valid ≥ {min(r[1] for r in trusted):.0%}, marked ≥ {min(r[2] for r in trusted):.0%}, "
+              f"abbreviations ≤ {max(r[5] for r in trusted):.0%} (thresholds 75%, 25%, 50%)")
     for r in trusted[:5] + [r for r in rows if not r[0]]:
-        print(f"  {'trusted' if r[0] else 'NOT trusted':<12} valid {r[1]:4.0%}  marked {r[2]:4.0%}  {r[3]:>4} words  {r[4]}")
+        print(f"  {'trusted' if r[0] else 'NOT trusted':<12} valid {r[1]:4.0%}  marked {r[2]:4.0%}  "
+              f"abbreviations {r[5]:4.0%}  {r[3]:>4} words  {r[4]}")
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from extractors.base import ExtractedText, ExtractionError, Limits
 from extractors.builder import TextBuilder
 from extractors.legacy import decode_legacy
 from extractors.ocr import OcrUnavailable, ocr_available, ocr_png
+from extractors.pdf_fonts import decode_page_fonts
 from extractors.pdf_quality import PageText, choose_page_text
 from extractors.pdf_reflow import drop_page_number, reflow
 
@@ -84,9 +85,10 @@ def _ocr_page(page: pdfium.PdfPage, n: int, builder: TextBuilder) -> str:
 
 
 def _checked_layer(page: pdfium.PdfPage, raw: str, n: int, use_ocr: bool) -> PageText:
-    """The text layer unless it does not read as Vietnamese: then its legacy decoding, else OCR of the page."""
+    """The text layer unless it does not read as Vietnamese: then its legacy or font decoding, else OCR."""
     return choose_page_text(
-        raw, n, decoders=(("legacy 8-bit Vietnamese encoding", lambda: decode_legacy(raw)),),
+        raw, n, decoders=(("legacy 8-bit Vietnamese encoding", lambda: decode_legacy(raw)),
+                          ("through the embedded fonts' own maps", lambda: decode_page_fonts(page))),
         ocr=(lambda: ocr_png(_render_png(page), timeout=OCR_TIMEOUT_S)) if use_ocr else None)
 
 

@@ -9,7 +9,7 @@ from extractors.ocr import OcrUnavailable, ocr_available
 from extractors.pdf import read_pdf
 from extractors.pdf_quality import choose_page_text, score_text
 from extractors.syllables import is_marked_syllable, is_syllable
-from tests.unit.extractors.builders import FONT, make_pdf, make_scan_with_layer
+from tests.unit.extractors.builders import FONT, make_glyph_id_pdf, make_pdf, make_scan_with_layer
 
 NOTICE = ("UBND TỈNH LÀO CAI, VĂN PHÒNG. Ngày 11/5/2026, Ủy ban nhân dân tỉnh nhận được Công văn số 01/TTr-CT05 "
           "của Công ty về việc đề nghị phê duyệt phương án. Văn phòng UBND tỉnh chuyển văn bản nêu trên đến Sở Công "
@@ -109,3 +109,28 @@ def test_scan_with_an_ocr_layer_made_without_vietnamese_is_read_again_by_ocr() -
     out = read_pdf(data, part="x")
     assert "CQNG" not in out.text and "Công Thương" in out.text
     assert out.warnings[0].startswith("page 1 read by OCR (tesseract vie): its text layer does not read as Vietnamese")
+
+
+LINES = ["Ủy ban nhân dân tỉnh đề nghị các sở, ban, ngành rà soát hồ sơ,",
+         "báo cáo kết quả trước ngày 15 tháng 3 năm 2024 để tổng hợp.",
+         "Giao Sở Nội vụ chủ trì, phối hợp với Sở Tài chính thực hiện."]
+
+
+@pytest.mark.skipif(not FONT.exists(), reason="DejaVu Serif font not installed")
+def test_pdf_layer_of_glyph_ids_is_decoded_through_the_embedded_font() -> None:
+    data = make_glyph_id_pdf(LINES)
+    import pypdfium2 as pdfium
+    layer = pdfium.PdfDocument(data)[0].get_textpage().get_text_range()
+    assert "Sở" not in layer and not score_text(layer).trusted  # the layer lies, as rw-31's does
+    out = read_pdf(data, part="x", limits=Limits(ocr=False))
+    assert out.text == f"{LINES[0]} {LINES[1]}\n\n{LINES[2]}"  # reflowed: the sentence ends with '.'
+    assert out.warnings == ("page 1: text layer decoded (through the embedded fonts' own maps); as it stood it "
+                            f"read {score_text(layer).describe()}",)
+
+
+def test_a_page_of_capitals_that_are_no_abbreviations_is_not_trusted() -> None:
+    # glyph ids of small letters read as text ('ban' → 'EDQ', glyph id = code - 29): a page of 'abbreviations'
+    shifted = "".join(chr(ord(c) - 29) if c.islower() else c for c in UNACCENTED.lower())
+    q = score_text(shifted)
+    assert q.abbreviation_share > 0.5 and not q.trusted and "look like abbreviations" in q.describe()
+    assert score_text("Số: 12/TB-UBND. " + NOTICE).abbreviation_share < 0.2
