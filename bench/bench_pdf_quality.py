@@ -18,11 +18,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import pypdfium2 as pdfium  # noqa: E402
+from collections import Counter  # noqa: E402
 
 from extractors.base import Limits  # noqa: E402
 import extractors.pdf as pdf_module  # noqa: E402
-from extractors.pdf import read_pdf  # noqa: E402
-from extractors.pdf_quality import PageText, _word_kind, score_text  # noqa: E402
+from extractors.ocr import ocr_available, ocr_png  # noqa: E402
+from extractors.pdf import _render_png, read_pdf  # noqa: E402
+from extractors.pdf_quality import _WORD as WORD, PageText, _word_kind, score_text  # noqa: E402
 from extractors.syllables import is_marked_syllable, is_syllable  # noqa: E402
 
 
@@ -103,17 +105,58 @@ def verdicts(dirs: list[Path]) -> None:
               f"abbreviations {r[5]:4.0%}  {r[3]:>4} words  {r[4]}")
 
 
+def _agreement(layer: str, other: str) -> float:
+    """Share of the layer's words (lower-cased, with their marks) that the other reading also has."""
+    mine = Counter(w.lower() for w in WORD.findall(layer) if len(w) > 1)
+    theirs = Counter(w.lower() for w in WORD.findall(other) if len(w) > 1)
+    return sum((mine & theirs).values()) / max(sum(mine.values()), 1)
+
+
+def second_opinion(dirs: list[Path], limit: int) -> None:
+    """OCR every page (up to `limit` per directory) and compare: a trusted layer should agree with OCR, a
+    layer judged lying should not, and the text then chosen should."""
+    if not ocr_available():
+        print("\nsecond opinion: tesseract with 'vie' is not installed")
+        return
+    print("\nsecond opinion: share of the page's words that OCR of the same page also reads")
+    for d in dirs:
+        for path in sorted(d.glob("*.pdf"))[:limit]:
+            doc = pdfium.PdfDocument(path.read_bytes())
+            chosen = read_pdf(path.read_bytes(), part="x").text
+            for n in range(len(doc)):
+                page = doc[n]
+                textpage = page.get_textpage()
+                layer = textpage.get_text_range()
+                textpage.close()
+                q = score_text(layer)
+                if q.judged:
+                    ocr = ocr_png(_render_png(page), timeout=120)
+                    print(f"  {d.name}/{path.name} p{n + 1}: {'trusted' if q.trusted else 'NOT trusted':<12} "
+                          f"layer agrees with OCR {_agreement(layer, ocr):4.0%}; "
+                          f"OCR reads {score_text(ocr).describe()}")
+                page.close()
+            if any(not score_text(t).trusted for t in _layers(path)):
+                print(f"  {d.name}/{path.name}: the text Docket chose agrees with OCR "
+                      f"{_agreement(chosen, ' '.join(ocr_png(_render_png(doc[k]), timeout=120) for k in range(len(doc)))):4.0%}")
+            doc.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=30)
     ap.add_argument("--shared", type=Path, default=REPO / ".." / "shared")
+    ap.add_argument("--second-opinion", type=int, default=0, metavar="N",
+                    help="also OCR the pages of the first N PDFs of each directory and compare (slow: ~1 s/page)")
     args = ap.parse_args()
     corpus = args.shared / "corpus"
     if not corpus.is_dir():
         sys.exit(f"corpus not found: {corpus}")
     two_page = [p for p in sorted(corpus.glob("dev-*.pdf")) if not p.name.endswith(".scan.pdf")][:4]
     cost(two_page + sorted((args.shared / "corpus-real").glob("*.pdf"))[:2], args.rounds)
-    verdicts([d for d in (corpus, args.shared / "corpus-real", args.shared / "realworld") if d.is_dir()])
+    dirs = [d for d in (corpus, args.shared / "corpus-real", args.shared / "realworld") if d.is_dir()]
+    verdicts(dirs)
+    if args.second_opinion:
+        second_opinion(dirs, args.second_opinion)
 
 
 if __name__ == "__main__":
