@@ -212,3 +212,26 @@ def test_docx_our_reader_refuses_is_read_by_python_docx_as_second_opinion():
 def test_docx_both_readers_refuse_is_corrupt_with_both_reasons():
     with pytest.raises(ExtractionError, match="well-formed.*python-docx"):
         read_docx(make_docx("<w:p><w:r><w:t>unclosed"), part="x")
+
+
+def test_main_part_under_another_name_is_found_through_the_relationships():
+    # some producers write word/document2.xml; Word (and python-docx) follow _rels/.rels to it
+    d = python_docx.Document()
+    d.add_paragraph("Đề nghị Phòng Tài chính báo cáo trước ngày 10/7/2025.")
+    buf = io.BytesIO()
+    d.save(buf)
+    out_buf = io.BytesIO()
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out_buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            name = info.filename
+            if name in ("_rels/.rels", "[Content_Types].xml"):
+                data = data.replace(b"word/document.xml", b"word/document2.xml")
+            elif name == "word/document.xml":
+                name = "word/document2.xml"
+            elif name == "word/_rels/document.xml.rels":
+                name = "word/_rels/document2.xml.rels"
+            dst.writestr(name, data)
+    out = read_docx(out_buf.getvalue(), part="x")
+    assert out.text == "Đề nghị Phòng Tài chính báo cáo trước ngày 10/7/2025."
+    assert any("no word/document.xml" in w for w in out.warnings)
