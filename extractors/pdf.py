@@ -124,6 +124,7 @@ def read_pdf(data: bytes, *, part: str, limits: Limits = Limits()) -> ExtractedT
                     chosen = _checked_layer(page, raw, i + 1, use_ocr)
                     if chosen.how:
                         builder.warn(chosen.how)
+                    if chosen.text is not raw:
                         lines, rights = chosen.text.replace("\r", "").split("\n"), None
             finally:
                 page.close()
