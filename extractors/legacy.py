@@ -3,7 +3,8 @@
 Text typed in these fonts reaches us as Latin-1 look-alikes ('Céng hoµ', 'Coäng hoøa'). The tables
 below were written in-house from the TCVN 5712:1993 (VN3) and VNI-Windows layouts. Detection follows
 domain-vi.md §3.2: font names first (see `encoding_for_font`), then content: a paragraph is converted
-only when the converted text reads as Vietnamese syllables clearly better than the original.
+only when the converted text reads as Vietnamese syllables (extractors.syllables) clearly better than the
+original. `decode_legacy` converts a whole PDF page whose text layer does not read as Vietnamese.
 """
 from __future__ import annotations
 

@@ -28,7 +28,7 @@ _RHYMES_BY_NUCLEUS = {
     "o": ("", "c", "m", "n", "ng", "p", "t", "i", "ong", "oc"),  # 'oong', 'ooc': xoong, boong, quần soóc
     "ô": ("", "c", "m", "n", "ng", "p", "t", "i"),
     "ơ": ("", "m", "n", "p", "t", "i"),
-    "u": ("", "c", "m", "n", "ng", "p", "t", "i", "a", "ơ"),
+    "u": ("", "c", "m", "n", "ng", "p", "t", "i", "a"),
     "ư": ("", "c", "m", "n", "ng", "t", "i", "u", "a"),
     "iê": ("c", "m", "n", "ng", "p", "t", "u"),
     "yê": ("m", "n", "t", "u"),  # the spelling of iê after no onset or after the glide u: yên, yêu, uyên
