@@ -80,7 +80,7 @@ def _split(bare: str) -> list[tuple[str, str]]:
     for onset in ONSETS:
         if bare.startswith(onset):
             rest = bare[len(onset):]
-            if rest in RHYMES:
+            if rest in RHYMES or (onset == "qu" and "u" + rest in RHYMES):  # 'quỳnh' as 'huỳnh'
                 out.append((onset, rest))
             elif onset == "gi" and ("i" + rest) in RHYMES:  # 'gì', 'gìn', 'giếng' keep the i of gi
                 out.append((onset, "i" + rest))

@@ -25,7 +25,7 @@ UNACCENTED = ("CQNG HOA XA HQI CHU NGHIA VIET NAM. Tren co so de nghi cua Cong t
 
 
 @pytest.mark.parametrize("word", ["Cộng", "hòa", "hoà", "NGHĨA", "Việt", "quyết", "quốc", "khuya", "giường", "gì",
-                                  "nghiêng", "kiểm", "uyên", "yêu", "oanh", "xoong", "thuỷ", "người", "được",
+                                  "nghiêng", "kiểm", "uyên", "yêu", "oanh", "xoong", "thuỷ", "người", "được", "Quỳnh",
                                   "huơ", "khuỷu", "ngoằn", "Đồng", "pin"])
 def test_valid_syllables(word: str) -> None:
     assert is_syllable(word)
