@@ -13,7 +13,8 @@ from lxml import etree
 from extractors.base import ExtractedText, Limits
 from extractors.builder import TextBuilder
 from extractors.docx_numbering import Numbering
-from extractors.docx_package import W, DocxPackage, Styles
+from extractors.docx_fallback import read_with_python_docx
+from extractors.docx_package import W, CorruptDocx, DocxPackage, Styles
 from extractors.legacy import CONVERTERS, encoding_for_font
 from extractors.normalize import normalize_text
 
@@ -194,7 +195,14 @@ def _body_blocks(reader: _Reader, container: etree._Element, builder: TextBuilde
 
 
 def read_docx(data: bytes, *, part: str, limits: Limits = Limits()) -> ExtractedText:
-    """Text of a .docx; raises ExtractionError when corrupt, encrypted or a zip bomb."""
+    """Text of a .docx; raises ExtractionError when corrupt (for both readers), encrypted or a zip bomb."""
+    try:
+        return _read(data, part=part, limits=limits)
+    except CorruptDocx as err:
+        return read_with_python_docx(data, part=part, first_reason=str(err))
+
+
+def _read(data: bytes, *, part: str, limits: Limits) -> ExtractedText:
     pkg = DocxPackage(data, limits)
     document_raw = pkg.read("word/document.xml") or b""
     reader = _Reader(pkg, document_raw)

@@ -18,6 +18,10 @@ _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 
 
+class CorruptDocx(ExtractionError):
+    """Our reader could not read the package; the second reader (python-docx) is asked before it is refused."""
+
+
 def is_encrypted_office(data: bytes) -> bool:
     """An OOXML file saved with a password is an OLE container holding an 'EncryptedPackage' stream."""
     return data[:8] == OLE_MAGIC and _ENCRYPTED_MARK in data
@@ -33,7 +37,7 @@ class DocxPackage:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self._zip.infolist()
         except (zipfile.BadZipFile, OSError, ValueError) as err:
-            raise ExtractionError(f"corrupt .docx: not a readable zip package ({err})") from err
+            raise CorruptDocx(f"corrupt .docx: not a readable zip package ({err})") from err
         declared = sum(i.file_size for i in infos)
         if declared > limits.max_unzipped_bytes:
             raise ExtractionError(
@@ -41,7 +45,7 @@ class DocxPackage:
         self._budget = limits.max_unzipped_bytes
         self._names = {i.filename for i in infos}
         if "word/document.xml" not in self._names:
-            raise ExtractionError("corrupt .docx: no word/document.xml")
+            raise CorruptDocx("corrupt .docx: no word/document.xml")
 
     def read(self, name: str) -> bytes | None:
         """The inflated bytes of one part, counted against the unpacked-size budget."""
@@ -56,7 +60,7 @@ class DocxPackage:
                         raise ExtractionError("zip bomb refused: .docx inflates past the unpacked-size limit")
                     chunks.append(chunk)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as err:
-            raise ExtractionError(f"corrupt .docx: cannot inflate {name} ({err})") from err
+            raise CorruptDocx(f"corrupt .docx: cannot inflate {name} ({err})") from err
         return b"".join(chunks)
 
     def xml(self, name: str) -> etree._Element | None:
@@ -70,7 +74,7 @@ class DocxPackage:
         try:
             return etree.fromstring(raw, _PARSER)
         except etree.XMLSyntaxError as err:
-            raise ExtractionError(f"corrupt .docx: {name} is not well-formed XML ({err})") from err
+            raise CorruptDocx(f"corrupt .docx: {name} is not well-formed XML ({err})") from err
 
     def related(self, rel_type_suffix: str) -> list[str]:
         """Targets of word/document.xml relationships whose type ends with `rel_type_suffix` ('/header')."""
@@ -83,6 +87,27 @@ class DocxPackage:
                 target = rel.get("Target", "").lstrip("/")
                 out.append(target if target.startswith("word/") else "word/" + target)
         return out
+
+
+def _style_snippets(raw: bytes, wanted: set[str]) -> list[bytes]:
+    """docDefaults and the <w:style> blocks of `wanted` and of the styles they are based on, as raw bytes."""
+    snippets = []
+    m = re.search(rb"<w:docDefaults>.*?</w:docDefaults>", raw, re.S)
+    if m:
+        snippets.append(m.group(0))
+    todo, done = list(wanted), set()
+    while todo:
+        sid = todo.pop()
+        if sid in done:
+            continue
+        done.add(sid)
+        block = re.search(rb'<w:style\b[^>]*w:styleId="' + re.escape(sid.encode()) + rb'".*?</w:style>', raw, re.S)
+        if block:
+            snippets.append(block.group(0))
+            base = re.search(rb'<w:basedOn w:val="([^"]+)"', block.group(0))
+            if base:
+                todo.append(base.group(1).decode())
+    return snippets
 
 
 def _fonts(rpr: etree._Element | None) -> str | None:
@@ -138,33 +163,23 @@ class Styles:
         """Read only docDefaults and the styles `wanted` (with their basedOn chains) out of styles.xml.
 
         styles.xml is often 300+ KB of latent styles; cutting out the few referenced blocks is ~20× faster
-        than parsing it. Files not using the usual 'w:' prefix are parsed whole.
+        than parsing it. The cut-out blocks are wrapped in the file's own root tag, so the prefixes it declares
+        (w14, mc …) stay bound. A shortcut must never refuse what the full parse reads: when the cut-out text
+        is not well-formed, or the file does not use the usual 'w:' prefix, the whole file is parsed.
         """
         if not raw:
             return cls()
-        if b"<w:styles" not in raw[:4096]:
+        root_tag = re.search(rb"<w:styles\b[^>]*>", raw[:8192])
+        if root_tag is None:
             return cls.parse(DocxPackage.parse("word/styles.xml", raw))
-        snippets = []
         default = re.search(rb'<w:style w:type="paragraph" w:default="1" w:styleId="([^"]+)"', raw)
         if default:
             wanted = wanted | {default.group(1).decode()}
-        m = re.search(rb"<w:docDefaults>.*?</w:docDefaults>", raw, re.S)
-        if m:
-            snippets.append(m.group(0))
-        todo, done = list(wanted), set()
-        while todo:
-            sid = todo.pop()
-            if sid in done:
-                continue
-            done.add(sid)
-            block = re.search(rb'<w:style\b[^>]*w:styleId="' + re.escape(sid.encode()) + rb'".*?</w:style>', raw, re.S)
-            if block:
-                snippets.append(block.group(0))
-                base = re.search(rb'<w:basedOn w:val="([^"]+)"', block.group(0))
-                if base:
-                    todo.append(base.group(1).decode())
-        xml = b'<w:styles xmlns:w="' + W[1:-1].encode() + b'">' + b"".join(snippets) + b"</w:styles>"
-        styles = cls.parse(DocxPackage.parse("word/styles.xml", xml))
+        xml = root_tag.group(0) + b"".join(_style_snippets(raw, wanted)) + b"</w:styles>"
+        try:
+            styles = cls.parse(etree.fromstring(xml, _PARSER))
+        except etree.XMLSyntaxError:
+            styles = cls.parse(DocxPackage.parse("word/styles.xml", raw))
         styles.default_para = default.group(1).decode() if default else None
         return styles
 

@@ -3,12 +3,15 @@
 Text typed in these fonts reaches us as Latin-1 look-alikes ('Céng hoµ', 'Coäng hoøa'). The tables
 below were written in-house from the TCVN 5712:1993 (VN3) and VNI-Windows layouts. Detection follows
 domain-vi.md §3.2: font names first (see `encoding_for_font`), then content: a paragraph is converted
-only when the converted text reads as Vietnamese syllables clearly better than the original.
+only when the converted text reads as Vietnamese syllables (extractors.syllables) clearly better than the
+original. `decode_legacy` converts a whole PDF page whose text layer does not read as Vietnamese.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+
+from extractors.syllables import is_syllable
 
 # --- TCVN3 (ABC): one byte per letter; no upper-case letters with tone marks. -------------------------
 _TCVN3_PAIRS = (
@@ -122,32 +125,6 @@ def encoding_for_font(font: str | None) -> str | None:
 
 
 # --- content detection ----------------------------------------------------------------------------------
-_V = "aăâeêioôơuưy"
-_TONED = {_nfc(b + t) for b in _V for t in ("", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323")}
-_VOWELS = "".join(sorted(_TONED))
-_SYLLABLE = re.compile(
-    rf"(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?([{_VOWELS}]{{1,3}})(ch|ng|nh|[cmnpt])?"
-)
-_NUCLEI = frozenset(
-    "a ă â e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iê iu oa oă oe oi ôi ơi oo ua uâ uê ui uô uơ ưa ưi ươ "
-    "ưu uy uya uyê yê oai oay oeo uây uôi ươi ươu iêu yêu uyu".split()
-)
-_TONE_MARKS = {"\u0301", "\u0300", "\u0309", "\u0303", "\u0323"}
-
-
-def _is_syllable(word: str) -> bool:
-    m = _SYLLABLE.fullmatch(word)
-    if not m:
-        return False
-    decomposed = unicodedata.normalize("NFD", m.group(2))
-    if sum(ch in _TONE_MARKS for ch in decomposed) > 1:
-        return False
-    bare = _nfc("".join(ch for ch in decomposed if ch not in _TONE_MARKS))
-    if m.group(1) in ("gi", "qu") and bare not in _NUCLEI:
-        return bare[1:] in _NUCLEI if len(bare) > 1 else True
-    return bare in _NUCLEI
-
-
 # Latin-1 letters that Unicode Vietnamese also uses: their presence says nothing
 _PLAIN_VI = set("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý")
 SUSPECT = re.compile("[" + "".join(chr(c) for c in range(0xA1, 0x100) if chr(c) not in _PLAIN_VI) + "]")
@@ -162,7 +139,7 @@ def _syllable_score(text: str) -> tuple[int, int]:
         if not word or word.isascii():
             continue
         total += 1
-        if _is_syllable(word.lower()):
+        if is_syllable(word):
             valid += 1
     return valid, total
 
@@ -179,6 +156,12 @@ def detect_encoding(text: str) -> str | None:
         if total and valid >= 0.75 * total and valid > best_score:
             best, best_score = name, valid
     return best
+
+
+def decode_legacy(text: str) -> str | None:
+    """The whole of `text` (a page) converted from the legacy encoding it is detected in, else None."""
+    enc = detect_encoding(text)
+    return CONVERTERS[enc](text) if enc else None
 
 
 def fix_legacy(text: str) -> tuple[str, str | None]:

@@ -2,7 +2,9 @@
 
 pypdfium2 is the hot path (37–74× faster than pdfplumber, notes/libraries.md). A page with no text layer
 is rendered and read by tesseract ('vie') when it is installed and Limits.ocr is on; otherwise the result
-carries the warning "scanned page N, no text layer".
+carries the warning "scanned page N, no text layer". A text layer that does not read as Vietnamese
+(extractors.pdf_quality) is decoded where the file allows, else read by OCR; the warnings say which page
+was read how.
 """
 from __future__ import annotations
 
@@ -13,7 +15,10 @@ import pypdfium2.raw as pdfium_c
 
 from extractors.base import ExtractedText, ExtractionError, Limits
 from extractors.builder import TextBuilder
+from extractors.legacy import decode_legacy
 from extractors.ocr import OcrUnavailable, ocr_available, ocr_png
+from extractors.pdf_fonts import decode_page_fonts
+from extractors.pdf_quality import PageText, choose_page_text
 from extractors.pdf_reflow import drop_page_number, reflow
 
 MIN_TEXT_CHARS = 16  # fewer visible characters than this on a page with an image: treat it as scanned
@@ -79,6 +84,14 @@ def _ocr_page(page: pdfium.PdfPage, n: int, builder: TextBuilder) -> str:
     return text
 
 
+def _checked_layer(page: pdfium.PdfPage, raw: str, n: int, use_ocr: bool) -> PageText:
+    """The text layer unless it does not read as Vietnamese: then its legacy or font decoding, else OCR."""
+    return choose_page_text(
+        raw, n, decoders=(("legacy 8-bit Vietnamese encoding", lambda: decode_legacy(raw)),
+                          ("through the embedded fonts' own maps", lambda: decode_page_fonts(page))),
+        ocr=(lambda: ocr_png(_render_png(page), timeout=OCR_TIMEOUT_S)) if use_ocr else None)
+
+
 def _drop_first_number(rights: list[float], lines: list[str], kept: list[str]) -> list[float]:
     for j, (a, b) in enumerate(zip(lines, kept)):
         if a != b:
@@ -107,6 +120,12 @@ def read_pdf(data: bytes, *, part: str, limits: Limits = Limits()) -> ExtractedT
                         lines, rights = raw.replace("\r", "").split("\n"), None
                     else:
                         builder.warn(f"scanned page {i + 1}, no text layer")
+                else:
+                    chosen = _checked_layer(page, raw, i + 1, use_ocr)
+                    if chosen.how:
+                        builder.warn(chosen.how)
+                    if chosen.text is not raw:
+                        lines, rights = chosen.text.replace("\r", "").split("\n"), None
             finally:
                 page.close()
             kept = drop_page_number(lines, i + 1)

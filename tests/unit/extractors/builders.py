@@ -132,3 +132,73 @@ def cp1258_bytes(text: str) -> bytes:
         base = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in tones))
         out += (base + tones).encode("cp1258")
     return bytes(out)
+
+
+def make_scan_with_layer(image_lines: list[str], layer_lines: list[str]) -> bytes:
+    """A 'scanned' page: an image of `image_lines` under an invisible text layer saying `layer_lines`, as a
+    scanner's own OCR leaves it (render mode 3: the text is there for search, never drawn)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    face = ImageFont.truetype(str(FONT), 36) if FONT.exists() else ImageFont.load_default()
+    img = Image.new("L", (1700, 120 + 60 * len(image_lines)), 255)
+    draw = ImageDraw.Draw(img)
+    for k, line in enumerate(image_lines):
+        draw.text((60, 60 + 60 * k), line, font=face, fill=0)
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(595, 842)
+    image = pdfium.PdfImage.new(pdf)
+    image.set_bitmap(pdfium.PdfBitmap.from_pil(img))
+    height = 560 * img.height / img.width
+    image.set_matrix(pdfium.PdfMatrix().scale(560, height).translate(18, 800 - height))
+    page.insert_obj(image)
+    font = pdfium_c.FPDFText_LoadStandardFont(pdf, b"Helvetica")
+    for k, line in enumerate(layer_lines):
+        obj = pdfium_c.FPDFPageObj_CreateTextObj(pdf, font, 10)
+        wide = (line + "\x00").encode("utf-16-le")
+        pdfium_c.FPDFText_SetText(obj, (ctypes.c_ushort * (len(wide) // 2)).from_buffer_copy(wide))
+        pdfium_c.FPDFTextObj_SetTextRenderMode(obj, pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE)
+        pdfium_c.FPDFPageObj_Transform(obj, 1, 0, 0, 1, 30, 780 - 14 * k)
+        pdfium_c.FPDFPage_InsertObject(page, obj)
+    page.gen_content()
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def make_glyph_id_pdf(lines: list[str]) -> bytes:
+    """A PDF whose text is drawn with an embedded Identity-H CID font and no ToUnicode map, as the signing tools
+    of some offices write it: the glyphs are right on paper, the text layer holds glyph ids (issue 12, rw-31)."""
+    import zlib
+
+    from extractors.sfnt_cmap import cmaps
+
+    program = FONT.read_bytes()
+    gid = cmaps(program)[(3, 1)]
+    shown = " ".join("<" + "".join(f"{gid[ord(c)]:04X}" for c in line) + "> Tj T*" for line in lines)
+    content = f"BT /F1 12 Tf 14 TL 50 780 Td {shown} ET".encode()
+    packed = zlib.compress(program)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
+        b"/Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+DejaVuSerif /Encoding /Identity-H "
+        b"/DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+DejaVuSerif /CIDSystemInfo << /Registry (Adobe) "
+        b"/Ordering (Identity) /Supplement 0 >> /FontDescriptor 7 0 R /CIDToGIDMap /Identity /DW 600 >>",
+        b"<< /Type /FontDescriptor /FontName /ABCDEF+DejaVuSerif /Flags 32 /FontBBox [-500 -300 2000 1000] "
+        b"/ItalicAngle 0 /Ascent 900 /Descent -250 /CapHeight 700 /StemV 80 /FontFile2 8 0 R >>",
+        b"<< /Length %d /Length1 %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (
+            len(packed), len(program), packed),
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for k, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (k, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import docx as python_docx
@@ -9,8 +10,9 @@ import pytest
 
 from extractors.base import ExtractionError, Limits
 from extractors.docx import read_docx
+from extractors.docx_package import Styles
 from extractors.legacy import unicode_to_tcvn3, unicode_to_vni
-from tests.unit.extractors.builders import make_docx, p, tbl, wrap_part
+from tests.unit.extractors.builders import W_NS, make_docx, p, tbl, wrap_part
 
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
@@ -151,3 +153,85 @@ def test_legacy_font_inherited_from_default_paragraph_style():
     data = make_docx(p(unicode_to_vni("Ủy ban nhân dân tỉnh yêu cầu")), parts={"word/styles.xml": styles})
     out = read_docx(data, part="x")
     assert out.text == "Ủy ban nhân dân tỉnh yêu cầu"
+
+
+# styles.xml as Word 2019+ writes it: every prefix (w14, mc …) declared on the root element only
+_W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+_ROOT_ONLY_NS_STYLES = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles xmlns:w="{W_NS}" xmlns:w14="{_W14}" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="w14">'
+    '<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman"/>'
+    '<w14:ligatures w14:val="standardContextual"/></w:rPr></w:rPrDefault></w:docDefaults>'
+    '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:rPr><w14:ligatures w14:val="none"/>'
+    '</w:rPr></w:style>'
+    '<w:style w:type="paragraph" w:styleId="Legacy"><w:basedOn w:val="Normal"/><w:rPr>'
+    '<w:rFonts w:ascii=".VnTime" w:hAnsi=".VnTime"/><w14:ligatures w14:val="none"/></w:rPr></w:style>'
+    "</w:styles>")
+
+
+def test_styles_with_namespaces_declared_on_the_root_only_are_read():
+    body = p("Kính gửi: Ủy ban nhân dân tỉnh") + p(unicode_to_tcvn3("đề nghị phòng Tư pháp chủ trì"), style="Legacy")
+    out = read_docx(make_docx(body, parts={"word/styles.xml": _ROOT_ONLY_NS_STYLES}), part="x")
+    assert out.text == "Kính gửi: Ủy ban nhân dân tỉnh\n\nđề nghị phòng Tư pháp chủ trì"
+
+
+def test_styles_shortcut_falls_back_to_the_full_parse():
+    # a comment holding '</w:style>' inside a style block: the snippet cutter stops there and cuts malformed XML
+    styles = _ROOT_ONLY_NS_STYLES.replace(
+        '<w:basedOn w:val="Normal"/>', '<w:basedOn w:val="Normal"/><!-- was </w:style> in a draft -->')
+    assert Styles.from_raw(styles.encode(), {"Legacy"}).run_font(None, "Legacy") == ".VnTime"
+
+
+def _package_python_docx_reads(text: str, *, styles: bytes) -> bytes:
+    """A Word package (python-docx's own template) whose styles.xml is junk and not referenced by any relationship:
+    python-docx never looks at it, our reader reads styles.xml by name."""
+    d = python_docx.Document()
+    d.add_paragraph(text)
+    buf = io.BytesIO()
+    d.save(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/styles.xml":
+                data = styles
+            elif info.filename == "word/_rels/document.xml.rels":
+                data = re.sub(rb'<Relationship [^>]*Target="styles.xml"/>', b"", data)
+            dst.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def test_docx_our_reader_refuses_is_read_by_python_docx_as_second_opinion():
+    sentence = "Giao Sở Tư pháp chủ trì, báo cáo trước ngày 30/6/2025."
+    data = _package_python_docx_reads(sentence, styles=b"<w:styles><unclosed")
+    out = read_docx(data, part="x")
+    assert out.text == sentence
+    assert any("python-docx" in w and "styles.xml" in w for w in out.warnings)
+
+
+def test_docx_both_readers_refuse_is_corrupt_with_both_reasons():
+    with pytest.raises(ExtractionError, match="well-formed.*python-docx"):
+        read_docx(make_docx("<w:p><w:r><w:t>unclosed"), part="x")
+
+
+def test_main_part_under_another_name_is_found_through_the_relationships():
+    # some producers write word/document2.xml; Word (and python-docx) follow _rels/.rels to it
+    d = python_docx.Document()
+    d.add_paragraph("Đề nghị Phòng Tài chính báo cáo trước ngày 10/7/2025.")
+    buf = io.BytesIO()
+    d.save(buf)
+    out_buf = io.BytesIO()
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out_buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            name = info.filename
+            if name in ("_rels/.rels", "[Content_Types].xml"):
+                data = data.replace(b"word/document.xml", b"word/document2.xml")
+            elif name == "word/document.xml":
+                name = "word/document2.xml"
+            elif name == "word/_rels/document.xml.rels":
+                name = "word/_rels/document2.xml.rels"
+            dst.writestr(name, data)
+    out = read_docx(out_buf.getvalue(), part="x")
+    assert out.text == "Đề nghị Phòng Tài chính báo cáo trước ngày 10/7/2025."
+    assert any("no word/document.xml" in w for w in out.warnings)
