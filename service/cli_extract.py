@@ -87,6 +87,7 @@ def path_json(path: Path, results: list[Any]) -> dict[str, Any]:
         "document": first["document"],
         "tasks": [task for obj in per_doc for task in obj["tasks"]],
         "warnings": [w for obj in per_doc for w in obj["warnings"]],
+        "candidates": [c for obj in per_doc for c in obj["candidates"]],
         "documents": per_doc if len(per_doc) > 1 else [],
     }
 

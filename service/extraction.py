@@ -8,8 +8,10 @@ the notice was forwarded, not when it was signed.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
+from typing import Any, Literal
 
 from extractors.base import ExtractedMessage, ExtractedText, ExtractionError, Limits
 from rules.analyse import analyse
@@ -18,15 +20,23 @@ from rules.directory import EMPTY_DIRECTORY, Directory
 from rules.findings import AnalysisContext, Findings
 
 Result = tuple[ExtractedText, Findings]
+JudgeChoice = Any | None | Literal["shipped"]  # a rules.candidates.Judge, None (keep every piece), or the shipped model
 
 
-def analyse_document(doc: ExtractedText, *, directory: Directory, calendar: WorkCalendar) -> Findings:
-    """Rules over one extracted document, with its part and segments as evidence."""
+def analyse_document(doc: ExtractedText, *, directory: Directory, calendar: WorkCalendar,
+                     judge: JudgeChoice = "shipped") -> Findings:
+    """Rules over one extracted document, with its part and segments as evidence; then the safety net's candidates."""
+    from rules.candidate_model import shipped_judge
+    from rules.candidates import find_candidates
+
     ctx = AnalysisContext(directory=directory, calendar=calendar, part=doc.part, extra={"segments": doc.segments})
     findings = analyse(doc.text, ctx)
     if doc.warnings:
-        findings = Findings(findings.document, findings.tasks, tuple(doc.warnings) + findings.warnings)
-    return findings
+        findings = dataclasses.replace(findings, warnings=tuple(doc.warnings) + findings.warnings)
+    chosen = shipped_judge() if judge == "shipped" else judge
+    candidates = find_candidates(doc.text, findings, directory=directory, calendar=calendar, part=doc.part,
+                                 segments=doc.segments, judge=chosen)
+    return dataclasses.replace(findings, candidates=candidates)
 
 
 def read_documents(data: bytes, filename: str, *, limits: Limits) -> list[ExtractedText]:
@@ -50,19 +60,20 @@ def read_documents(data: bytes, filename: str, *, limits: Limits) -> list[Extrac
 
 
 def extract_bytes(data: bytes, filename: str, *, directory: Directory = EMPTY_DIRECTORY,
-                  calendar: WorkCalendar | None = None, limits: Limits = Limits()) -> list[Result]:
+                  calendar: WorkCalendar | None = None, limits: Limits = Limits(),
+                  judge: JudgeChoice = "shipped") -> list[Result]:
     calendar = calendar or WorkCalendar()
-    return [(doc, analyse_document(doc, directory=directory, calendar=calendar))
+    return [(doc, analyse_document(doc, directory=directory, calendar=calendar, judge=judge))
             for doc in read_documents(data, os.path.basename(filename), limits=limits)]
 
 
 def extract_path(path: Path, *, directory: Directory = EMPTY_DIRECTORY, calendar: WorkCalendar | None = None,
-                 limits: Limits = Limits()) -> list[Result]:
+                 limits: Limits = Limits(), judge: JudgeChoice = "shipped") -> list[Result]:
     try:
         data = Path(path).read_bytes()
     except OSError as err:
         raise ExtractionError(f"cannot read {path}: {err.strerror or err}") from err
-    return extract_bytes(data, str(path), directory=directory, calendar=calendar, limits=limits)
+    return extract_bytes(data, str(path), directory=directory, calendar=calendar, limits=limits, judge=judge)
 
 
 def read_and_analyse(raw: bytes, *, limits: Limits, directory: Directory,
