@@ -62,7 +62,7 @@ def load_judge(path: Path = MODEL_PATH, *, threshold: float = THRESHOLD) -> Spac
         raise ModelError(f"cannot read the candidate model {path}: {err.strerror or err}") from err
     nlp = blank_pipeline()
     try:
-        nlp.from_bytes(data)
+        nlp.from_bytes(data, exclude=["vocab"])
     except Exception as err:  # noqa: BLE001 - spaCy/thinc/srsly raise many types for a foreign file
         raise ModelError(f"{path} is not a candidate model for this pipeline: {type(err).__name__}") from err
     return SpacyJudge(nlp, threshold)

@@ -92,6 +92,11 @@ def signals(folded: str, *, row: bool, item: bool, has_unit: bool) -> tuple[str,
     return tuple(out)
 
 
+def judge_text(p: Piece) -> str:
+    """What the judge reads: the signals as words of their own, then the text (training uses the same)."""
+    return " ".join(f"sig_{s}" for s in p.signals) + " " + p.text
+
+
 def reads_like_order(sig: Sequence[str]) -> bool:
     """An order word and something the order is about; never background or past narration without a date."""
     if "not-order" in sig or ("past" in sig and "when" not in sig):
@@ -188,7 +193,7 @@ def find_candidates(text: str, findings: Findings, *, directory: Any, calendar: 
             continue  # the rules already made a task of it, or the prose repeats a row
         seen.add(p.text.casefold())
         fresh.append(p)
-    scores: list[float | None] = list(judge.scores([p.text for p in fresh])) if judge and fresh else [None] * len(fresh)
+    scores: list[float | None] = list(judge.scores([judge_text(p) for p in fresh])) if judge and fresh else [None] * len(fresh)
     kept = [(p, sc) for p, sc in zip(fresh, scores, strict=True)
             if judge is None or sc is None or sc >= judge.threshold]
     addressees = addressee_units(v.layout.addressees, directory)

@@ -119,11 +119,14 @@ def _print_table(path: Path, part: str, findings: Any) -> None:
 def eval_command(
     folder: Annotated[Path, typer.Argument(help="Folder of gold NAME.json files, renderings and directory-ORG.yaml.")],
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable scores.")] = False,
+    candidate_model: Annotated[Optional[str], typer.Option(
+        "--candidate-model", help="The safety net's classifier: a model file, or 'none' to keep every candidate. "
+                                  "Default: the shipped model.")] = None,
 ) -> None:
-    """Score extraction against gold annotations: one line per rendering, then totals."""
-    from service.evaluate import evaluate_folder, format_line
+    """Score extraction against gold annotations: one line per rendering, then totals and the safety net's figures."""
+    from service.evaluate import evaluate_folder, format_line, format_net
 
-    report = evaluate_folder(folder, calendar=_calendar())
+    report = evaluate_folder(folder, calendar=_calendar(), judge=_judge(candidate_model))
     if as_json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
         return
@@ -131,6 +134,22 @@ def eval_command(
         typer.echo(format_line(row))
     for row in report["totals"]:
         typer.echo(format_line(row))
+    for row in report["totals"]:
+        typer.echo(format_net(row))
+
+
+def _judge(choice: str | None) -> Any:
+    if choice is None:
+        return "shipped"
+    if choice.lower() == "none":
+        return None
+    from rules.candidate_model import ModelError, load_judge
+
+    try:
+        return load_judge(Path(choice))
+    except ModelError as err:
+        typer.echo(f"docket: {err}", err=True)
+        raise typer.Exit(1) from err
 
 
 def register(app: typer.Typer) -> None:
