@@ -65,13 +65,14 @@ def _cues() -> _Cues:
         action=_compile(r"^[\W\d]*" + alternation(d["action_start"]) + word[1]),
         when=_compile(word[0] + alternation(d["when"]) + word[1]),
         not_order=_compile(r"^[\W\d]*" + alternation(d["not_order_start"]) + word[1]),
-        past=_compile(r"(?<![\w])(?:đa|da|vua qua)(?![\w])"),
+        past=_compile(r"(?<![\w])(?:đã|vừa qua|(?:tháng|năm|tuần|quý) qua)(?![\w])", re.IGNORECASE),
     )
 
 
-def signals(folded: str, *, row: bool, item: bool, has_unit: bool) -> tuple[str, ...]:
-    """Why a piece (folded text) reads like an order; 'not-order' and 'past' speak against it."""
+def signals(text: str, *, row: bool, item: bool, has_unit: bool) -> tuple[str, ...]:
+    """Why a piece reads like an order; 'not-order' and 'past' (narration before the first order word) speak against it."""
     c = _cues()
+    folded = fold(text)
     cells = [x for x in folded.split("|") if x.strip()] if row else [folded]
     out = []
     if any(c.action.match(cell) for cell in cells):
@@ -87,7 +88,9 @@ def signals(folded: str, *, row: bool, item: bool, has_unit: bool) -> tuple[str,
     out += ["row"] if row else (["item"] if item else [])
     if c.not_order.match(cells[0] if cells else folded):
         out.append("not-order")
-    if c.past.search(folded[: max(40, len(folded) // 2)]):
+    first_order = min((m.start() for rx in (c.cue, c.modal) if (m := rx.search(folded))), default=len(folded))
+    past = c.past.search(text)  # on the written text: folded "đã" is also "đa" (đa dạng)
+    if past and past.start() < first_order:
         out.append("past")
     return tuple(out)
 
@@ -102,7 +105,8 @@ def reads_like_order(sig: Sequence[str]) -> bool:
     if "not-order" in sig or ("past" in sig and "when" not in sig):
         return False
     order = any(s in sig for s in ("action", "cue", "modal"))
-    about = any(s in sig for s in ("unit", "when", "item", "row"))
+    # a row is about something when a cell opens with a verb: a header row ("Cơ quan chủ trì | Thời gian") is not
+    about = any(s in sig for s in ("unit", "when", "item")) or ("row" in sig and "action" in sig)
     return order and about
 
 
@@ -172,7 +176,7 @@ def _pieces(v: _View) -> list[Piece]:
         if not MIN_CHARS <= len(body) <= MAX_CHARS or (body == body.upper() and kind != "row"):
             continue  # a heading in capitals, a label, or a runaway
         has_unit = any(s <= m.start < e for m in v.mentions)
-        sig = signals(v.folded[s:e], row=kind == "row", item=kind == "item", has_unit=has_unit)
+        sig = signals(v.clean[s:e], row=kind == "row", item=kind == "item", has_unit=has_unit)
         if reads_like_order(sig):
             out.append(Piece(s, e, body, sig))
     return out
@@ -205,12 +209,22 @@ def find_candidates(text: str, findings: Findings, *, directory: Any, calendar: 
 def _candidate(p: Piece, score: float | None, v: _View, *, directory: Any, calendar: Any, issued: date | None,
                part: str, segments: Sequence[Any], addressees: tuple[str, ...]) -> Candidate:
     lead, support = _units(v, p, directory)
-    deadline = find_deadline(v.clean[p.start:p.end], issued=issued, calendar=calendar,
-                             require_trigger="row" not in p.signals)  # a row's time column has no "trước ngày"
+    deadline = _deadline(v.clean[p.start:p.end], row="row" in p.signals, issued=issued, calendar=calendar)
     where = next((str(seg.where) for seg in segments if seg.start <= p.start < seg.end), None)
     return Candidate(text=p.text, source=Source(part=part, start=p.start, end=p.end, where=where), signals=p.signals,
                      lead=lead or addressees, support=support, deadline=deadline.due if deadline else None,
                      deadline_text=deadline.text if deadline else None, score=score)
+
+
+def _deadline(text: str, *, row: bool, issued: date | None, calendar: Any) -> Any:
+    """The stated deadline; in a row, the last cell that is a time ("Quý I/2027" needs no "trước ngày" there)."""
+    if not row:
+        return find_deadline(text, issued=issued, calendar=calendar)
+    for cell in reversed(text.split("|")):
+        found = find_deadline(cell.strip(), issued=issued, calendar=calendar, require_trigger=False)
+        if found:
+            return found
+    return None
 
 
 _SUPPORT = re.compile(r"(?<![\w])phoi hop(?![\w])")
