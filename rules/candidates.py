@@ -50,6 +50,7 @@ class _Cues:
     cue: re.Pattern[str]
     modal: re.Pattern[str]
     action: re.Pattern[str]
+    action_here: re.Pattern[str]  # the same verbs, matched at a position (after a unit's name)
     when: re.Pattern[str]
     not_order: re.Pattern[str]
     past: re.Pattern[str]
@@ -63,19 +64,20 @@ def _cues() -> _Cues:
         cue=_compile(word[0] + alternation(d["cue"]) + word[1]),
         modal=_compile(word[0] + alternation(d["modal"]) + word[1]),
         action=_compile(r"^[\W\d]*" + alternation(d["action_start"]) + word[1]),
+        action_here=_compile(r"[\s,]*" + alternation(d["action_start"]) + word[1]),
         when=_compile(word[0] + alternation(d["when"]) + word[1]),
         not_order=_compile(r"^[\W\d]*" + alternation(d["not_order_start"]) + word[1]),
         past=_compile(r"(?<![\w])(?:đã|vừa qua|(?:tháng|năm|tuần|quý) qua)(?![\w])", re.IGNORECASE),
     )
 
 
-def signals(text: str, *, row: bool, item: bool, has_unit: bool) -> tuple[str, ...]:
+def signals(text: str, *, row: bool, item: bool, has_unit: bool, acting_unit: bool = False) -> tuple[str, ...]:
     """Why a piece reads like an order; 'not-order' and 'past' (narration before the first order word) speak against it."""
     c = _cues()
     folded = fold(text)
     cells = [x for x in folded.split("|") if x.strip()] if row else [folded]
     out = []
-    if any(c.action.match(cell) for cell in cells):
+    if acting_unit or any(c.action.match(cell) for cell in cells):
         out.append("action")
     if c.cue.search(folded):
         out.append("cue")
@@ -88,7 +90,8 @@ def signals(text: str, *, row: bool, item: bool, has_unit: bool) -> tuple[str, .
     out += ["row"] if row else (["item"] if item else [])
     if c.not_order.match(cells[0] if cells else folded):
         out.append("not-order")
-    first_order = min((m.start() for rx in (c.cue, c.modal) if (m := rx.search(folded))), default=len(folded))
+    first_order = 0 if out and out[0] == "action" else min(
+        (m.start() for rx in (c.cue, c.modal) if (m := rx.search(folded))), default=len(folded))
     past = c.past.search(text)  # on the written text: folded "đã" is also "đa" (đa dạng)
     if past and past.start() < first_order:
         out.append("past")
@@ -175,8 +178,9 @@ def _pieces(v: _View) -> list[Piece]:
         body = fold_ws(v.clean[s:e])
         if not MIN_CHARS <= len(body) <= MAX_CHARS or (body == body.upper() and kind != "row"):
             continue  # a heading in capitals, a label, or a runaway
-        has_unit = any(s <= m.start < e for m in v.mentions)
-        sig = signals(v.clean[s:e], row=kind == "row", item=kind == "item", has_unit=has_unit)
+        named = [m for m in v.mentions if s <= m.start < e]
+        acting = any(_cues().action_here.match(v.folded, m.end, e) for m in named)  # "Chi cục X kiểm tra …"
+        sig = signals(v.clean[s:e], row=kind == "row", item=kind == "item", has_unit=bool(named), acting_unit=acting)
         if reads_like_order(sig):
             out.append(Piece(s, e, body, sig))
     return out
