@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -71,10 +72,13 @@ def _cues() -> _Cues:
     )
 
 
-def signals(text: str, *, row: bool, item: bool, has_unit: bool, acting_unit: bool = False) -> tuple[str, ...]:
-    """Why a piece reads like an order; 'not-order' and 'past' (narration before the first order word) speak against it."""
+def signals(text: str, *, row: bool, item: bool, has_unit: bool, acting_unit: bool = False,
+            folded: str | None = None) -> tuple[str, ...]:
+    """Why a piece reads like an order; 'not-order' and 'past' (narration before the first order word) speak against it.
+
+    `folded`: fold(text) when the caller has it already."""
     c = _cues()
-    folded = fold(text)
+    folded = fold(text) if folded is None else folded
     cells = [x for x in folded.split("|") if x.strip()] if row else [folded]
     out = []
     if acting_unit or any(c.action.match(cell) for cell in cells):
@@ -173,14 +177,16 @@ def _ranges(v: _View) -> list[tuple[int, int]]:
 
 def _pieces(v: _View) -> list[Piece]:
     out = []
+    starts = [m.start for m in v.mentions]  # in text order (find_mentions sorts them)
     spans = [sp for start, end in _ranges(v) for sp in _spans(v.clean, start, end, v.layout.excluded)]
     for s, e, kind in spans:
         body = fold_ws(v.clean[s:e])
         if not MIN_CHARS <= len(body) <= MAX_CHARS or (body == body.upper() and kind != "row"):
             continue  # a heading in capitals, a label, or a runaway
-        named = [m for m in v.mentions if s <= m.start < e]
+        named = v.mentions[bisect_left(starts, s):bisect_left(starts, e)]
         acting = any(_cues().action_here.match(v.folded, m.end, e) for m in named)  # "Chi cục X kiểm tra …"
-        sig = signals(v.clean[s:e], row=kind == "row", item=kind == "item", has_unit=bool(named), acting_unit=acting)
+        sig = signals(v.clean[s:e], row=kind == "row", item=kind == "item", has_unit=bool(named), acting_unit=acting,
+                      folded=v.folded[s:e])
         if reads_like_order(sig):
             out.append(Piece(s, e, body, sig))
     return out
