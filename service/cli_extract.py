@@ -112,6 +112,8 @@ def _print_table(path: Path, part: str, findings: Any) -> None:
         table.add_row(str(i), t.text, lead, ", ".join(t.support), str(t.deadline or t.deadline_text or ""),
                       t.recurrence or "", f"{t.confidence:.2f}{flag}")
     console.print(table if findings.tasks else "  (no directive found)")
+    for i, c in enumerate(findings.candidates, 1):
+        console.print(f"  possible task {i}: {c.text}", markup=False, highlight=False)
     for w in findings.warnings:
         console.print(f"  [yellow]warning:[/yellow] {w}")
 
