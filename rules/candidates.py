@@ -180,7 +180,7 @@ def _pieces(v: _View) -> list[Piece]:
     starts = [m.start for m in v.mentions]  # in text order (find_mentions sorts them)
     spans = [sp for start, end in _ranges(v) for sp in _spans(v.clean, start, end, v.layout.excluded)]
     for s, e, kind in spans:
-        body = fold_ws(v.clean[s:e])
+        body = fold_ws(v.clean[s:e]).strip(" |")  # a row's empty number cell says nothing
         if not MIN_CHARS <= len(body) <= MAX_CHARS or (body == body.upper() and kind != "row"):
             continue  # a heading in capitals, a label, or a runaway
         named = v.mentions[bisect_left(starts, s):bisect_left(starts, e)]
