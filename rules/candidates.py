@@ -212,13 +212,13 @@ def find_candidates(text: str, findings: Findings, *, directory: Any, calendar: 
             if judge is None or sc is None or sc >= judge.threshold]
     addressees = addressee_units(v.layout.addressees, directory)
     issued = findings.document.issued_date
-    return tuple(_candidate(p, sc, v, directory=directory, calendar=calendar, issued=issued, part=part,
-                            segments=segments, addressees=addressees) for p, sc in kept)
+    return tuple(_candidate(p, sc, v, calendar=calendar, issued=issued, part=part, segments=segments,
+                            addressees=addressees) for p, sc in kept)
 
 
-def _candidate(p: Piece, score: float | None, v: _View, *, directory: Any, calendar: Any, issued: date | None,
-               part: str, segments: Sequence[Any], addressees: tuple[str, ...]) -> Candidate:
-    lead, support = _units(v, p, directory)
+def _candidate(p: Piece, score: float | None, v: _View, *, calendar: Any, issued: date | None, part: str,
+               segments: Sequence[Any], addressees: tuple[str, ...]) -> Candidate:
+    lead, support = _units(v, p)
     deadline = _deadline(v.clean[p.start:p.end], row="row" in p.signals, issued=issued, calendar=calendar)
     where = next((str(seg.where) for seg in segments if seg.start <= p.start < seg.end), None)
     return Candidate(text=p.text, source=Source(part=part, start=p.start, end=p.end, where=where), signals=p.signals,
@@ -240,7 +240,7 @@ def _deadline(text: str, *, row: bool, issued: date | None, calendar: Any) -> An
 _SUPPORT = re.compile(r"(?<![\w])phoi hop(?![\w])")
 
 
-def _units(v: _View, p: Piece, directory: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _units(v: _View, p: Piece) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Named units before 'phối hợp' lead, after it support: a guess the clerk confirms or corrects."""
     cut = _SUPPORT.search(v.folded, p.start, p.end)
     split = cut.start() if cut else p.end
