@@ -116,3 +116,28 @@ def test_forwarding_the_notice_again_adds_no_candidate_twice(make_app, office: P
     with app.sessions() as session:
         texts = [c.text for c in session.scalars(select(CandidateTask))]
     assert len(texts) == len(set(texts)) and any("danh mục nhiệm vụ khoa học" in t for t in texts)
+
+
+def _judge_in_child() -> tuple[int, int, float]:
+    import os
+    import time
+
+    from rules.candidate_model import shipped_judge
+
+    started = time.perf_counter()
+    judge = shipped_judge()
+    return os.getpid(), id(judge), time.perf_counter() - started
+
+
+def test_the_sandbox_child_loads_the_judge_once() -> None:
+    import os
+
+    from service.sandbox import Sandbox
+
+    box = Sandbox(timeout=60, memory_mb=1024)
+    try:
+        first, second = box.run(_judge_in_child), box.run(_judge_in_child)
+    finally:
+        box.close()
+    assert first[0] == second[0] != os.getpid()  # the same child, not this process
+    assert first[1] == second[1] and second[2] < 0.01  # the second message finds the model loaded
