@@ -26,17 +26,25 @@ JudgeChoice = Any | None | Literal["shipped"]  # a rules.candidates.Judge, None 
 def analyse_document(doc: ExtractedText, *, directory: Directory, calendar: WorkCalendar,
                      judge: JudgeChoice = "shipped") -> Findings:
     """Rules over one extracted document, with its part and segments as evidence; then the safety net's candidates."""
-    from rules.candidate_model import shipped_judge
     from rules.candidates import find_candidates
 
     ctx = AnalysisContext(directory=directory, calendar=calendar, part=doc.part, extra={"segments": doc.segments})
     findings = analyse(doc.text, ctx)
-    if doc.warnings:
-        findings = dataclasses.replace(findings, warnings=tuple(doc.warnings) + findings.warnings)
-    chosen = shipped_judge() if judge == "shipped" else judge
+    chosen, problem = shipped_judge_or_problem() if judge == "shipped" else (judge, None)
+    warnings = (*doc.warnings, *findings.warnings, *([problem] if problem else []))
     candidates = find_candidates(doc.text, findings, directory=directory, calendar=calendar, part=doc.part,
                                  segments=doc.segments, judge=chosen)
-    return dataclasses.replace(findings, candidates=candidates)
+    return dataclasses.replace(findings, warnings=tuple(warnings), candidates=candidates)
+
+
+def shipped_judge_or_problem(path: Path | None = None) -> tuple[Any, str | None]:
+    """The shipped classifier, or None and why: a broken model must not stop the tasks, only the net's filter."""
+    from rules.candidate_model import MODEL_PATH, ModelError, shipped_judge
+
+    try:
+        return shipped_judge(path or MODEL_PATH), None
+    except (ModelError, ImportError) as err:
+        return None, f"possible tasks are listed unfiltered: {err}"
 
 
 def read_documents(data: bytes, filename: str, *, limits: Limits) -> list[ExtractedText]:

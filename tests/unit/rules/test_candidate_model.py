@@ -77,3 +77,13 @@ def test_a_file_that_is_no_model_is_refused_in_one_line(tmp_path: Path) -> None:
         load_judge(bad)
     with pytest.raises(ModelError, match="cannot read"):
         load_judge(tmp_path / "missing.bin")
+
+
+def test_a_broken_model_leaves_the_tasks_and_lists_candidates_unfiltered(tmp_path: Path) -> None:
+    from service.extraction import shipped_judge_or_problem
+
+    bad = tmp_path / "broken.bin"
+    bad.write_bytes(b"\x00" * 64)
+    judge, problem = shipped_judge_or_problem(bad)
+    assert judge is None and problem is not None and "possible tasks are listed unfiltered" in problem
+    assert shipped_judge_or_problem()[1] is None

@@ -9,6 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from rules.candidates import find_candidates, pieces, reads_like_order, signals
 from rules.findings import AnalysisContext, DocumentInfo, Findings, Source, TaskFinding
 
@@ -132,3 +135,19 @@ def test_pieces_are_the_training_view_too(ctx: AnalysisContext) -> None:
     [piece] = pieces(text, ctx.directory)
     assert piece.text == "Rà soát quy trình vận hành hồ chứa, hoàn thành trong Quý I/2027."
     assert "action" in piece.signals and "item" in piece.signals
+
+
+_WORDS = ["Giao", "Chi cục Thủy lợi", "rà soát", "trước ngày 15/12/2026", "|", "\n", "- ", "1. ", "Nơi nhận:", "đã",
+          "Căn cứ", "PHỤ LỤC", "Quý I/2027", ".", ";", ":", "phối hợp", "Kính gửi:", "hằng tháng", " "]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_WORDS), st.text(max_size=12)), max_size=60))
+def test_any_text_gives_candidates_inside_it_and_never_raises(parts: list[str]) -> None:
+    from rules.calendar import WorkCalendar
+    from rules.directory import parse_directory
+
+    text = " ".join(parts)
+    directory = parse_directory({"organization": "Sở", "units": [{"name": "Chi cục Thủy lợi"}]})
+    for c in find_candidates(text, _findings(), directory=directory, calendar=WorkCalendar(), part="body"):
+        assert 0 <= c.source.start < c.source.end <= len(text) and c.text
