@@ -22,7 +22,7 @@ from service.register import fit, task_fingerprint
 def store_candidates(session: Session, notice: Notice, candidates: Sequence[Candidate], *, now: datetime) -> list[CandidateTask]:
     """Add the candidates the notice does not have yet (a re-forwarded notice adds none); numbered from 1."""
     existing = list(session.query(CandidateTask).filter(CandidateTask.notice_id == notice.id).order_by(CandidateTask.seq))
-    known = {c.fingerprint for c in existing} | {t.fingerprint for t in notice.tasks if t.fingerprint}
+    known = {c.fingerprint for c in existing}
     added: list[CandidateTask] = []
     for cand in candidates:
         fingerprint = task_fingerprint(cand.text)

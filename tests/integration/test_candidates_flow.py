@@ -141,3 +141,28 @@ def test_the_sandbox_child_loads_the_judge_once() -> None:
         box.close()
     assert first[0] == second[0] != os.getpid()  # the same child, not this process
     assert first[1] == second[1] and second[2] < 0.01  # the second message finds the model loaded
+
+
+def test_reprocess_apply_stores_the_new_candidates_once(make_app, office: Path, database_url: str) -> None:  # type: ignore[no-untyped-def]
+    """A notice registered before the net existed gets its possible tasks when an admin reprocesses it."""
+    from dataclasses import replace
+
+    from rules.findings import Candidate, Source
+    from service.audit import Editor
+    from service.reprocess import Plan, apply, diff_tasks
+    from service.models import Notice
+    from tests.integration.cli_support import NOTICE_TEXT, sample_findings, seed_office
+
+    o = seed_office(make_app, office, database_url)
+    start = NOTICE_TEXT.index("Thanh tra Sở")
+    cand = Candidate(text="Thanh tra Sở tổng hợp kết quả thanh tra chuyên ngành", source=Source("body", start, start + 52),
+                     signals=("unit", "action"), lead=("Thanh tra Sở",), score=0.8)
+    findings = replace(sample_findings(), candidates=(cand,))
+    for _ in range(2):  # applying twice stores it once
+        with o.app.sessions.begin() as session:
+            notice = session.get(Notice, o.notice_id)
+            plan = Plan(o.notice_id, 0, NOTICE_TEXT, "body", findings, tuple(diff_tasks(notice, findings)))
+            apply(o.app, session, plan, Editor("admin", o.app.clock.now()))
+    with o.app.sessions() as session:
+        [row] = session.scalars(select(CandidateTask).where(CandidateTask.notice_id == o.notice_id)).all()
+        assert (row.seq, row.lead, row.score, row.status) == (1, ["Thanh tra Sở"], 0.8, CandidateStatus.OPEN)
