@@ -5,7 +5,7 @@ reaches a header through clean_header, and HTML is autoescaped by Jinja2.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from dataclasses import dataclass
 from datetime import date
@@ -121,13 +121,14 @@ def _short(text: str) -> str:
 
 def confirmation(
     *, notice: Any, tasks: list[Any], forwarder: str, in_reply_to: str | None, warnings: list[str], duplicate: bool,
-    review_threshold: float,
+    review_threshold: float, candidates: Sequence[Any] = (),
 ) -> OutgoingMail:
-    """The reply to the forwarder: what was registered, what needs review, what could not be read."""
+    """The reply to the forwarder: what was registered, what needs review, what could not be read, and the
+    possible tasks (the safety net) the clerk may accept."""
     review = [t for t in tasks if t.needs_review]
     context = dict(
         notice=notice, label=notice_label(notice), tasks=tasks, review=review, warnings=warnings,
-        duplicate=duplicate, token=notice_token(notice.id), review_threshold=review_threshold,
+        duplicate=duplicate, token=notice_token(notice.id), review_threshold=review_threshold, candidates=list(candidates),
     )
     text, html = render("confirmation", **context)
     prefix = "Đã đăng ký trước đó" if duplicate else "Đã tiếp nhận"

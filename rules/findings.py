@@ -45,10 +45,25 @@ class TaskFinding:
 
 
 @dataclass(frozen=True, slots=True)
+class Candidate:
+    """A POSSIBLE task: a sentence or table row that reads like an order but gave no task (the safety net)."""
+
+    text: str
+    source: Source
+    signals: tuple[str, ...]  # why it reads like an order: cue, modal, action, unit, when, item, row
+    lead: tuple[str, ...] = ()  # the units it names (or the notice's addressees): a guess for `tasks add`
+    support: tuple[str, ...] = ()
+    deadline: date | None = None
+    deadline_text: str | None = None
+    score: float | None = None  # the classifier's probability that it is a task; None without a classifier
+
+
+@dataclass(frozen=True, slots=True)
 class Findings:
     document: DocumentInfo
     tasks: tuple[TaskFinding, ...]
     warnings: tuple[str, ...] = ()
+    candidates: tuple[Candidate, ...] = ()  # possible tasks for a human to confirm
 
     def to_json(self) -> dict[str, Any]:
         """The stable `docket extract --json` shape."""
@@ -65,6 +80,7 @@ class Findings:
             },
             "tasks": [_task_json(t) for t in self.tasks],
             "warnings": list(self.warnings),
+            "candidates": [candidate_json(c) for c in self.candidates],
         }
 
 
@@ -80,6 +96,19 @@ def _task_json(task: TaskFinding) -> dict[str, Any]:
         "needs_review": task.needs_review,
         "unknown_units": list(task.unknown_units),
         "source": {k: v for k, v in asdict(task.source).items()},
+    }
+
+
+def candidate_json(c: Candidate) -> dict[str, Any]:
+    return {
+        "text": c.text,
+        "signals": list(c.signals),
+        "lead": list(c.lead),
+        "support": list(c.support),
+        "deadline": c.deadline.isoformat() if c.deadline else None,
+        "deadline_text": c.deadline_text,
+        "score": None if c.score is None else round(c.score, 3),
+        "source": {k: v for k, v in asdict(c.source).items()},
     }
 
 

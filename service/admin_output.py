@@ -119,6 +119,23 @@ def notice_panel(detail: dict[str, Any]) -> None:
     task_table(detail["tasks"], len(detail["tasks"]))
 
 
+def candidate_table(rows: list[dict[str, Any]]) -> None:
+    """The safety net's possible tasks of a notice; `docket tasks add --from-candidate ID` accepts one."""
+    from rich.markup import escape
+
+    if not rows:
+        return
+    console = _console()
+    console.print(f"[bold]Nội dung có thể là nhiệm vụ (cần rà soát)[/] ({len(rows)}): docket tasks add --from-candidate ID")
+    for row in rows:
+        done = f" → {row['task']}" if row["task"] else ""
+        lead = ", ".join(row["lead"]) or "?"
+        deadline = f"; hạn {row['deadline']}" if row["deadline"] else ""
+        token = escape("[" + row["id"] + "]")
+        console.print(f"{row['number']}. {token}{done} {escape(row['text'])}  [dim]({escape(lead + deadline)})[/]",
+                      highlight=False)
+
+
 def unit_table(rows: list[dict[str, Any]]) -> None:
     from rich.table import Table
 

@@ -172,18 +172,43 @@ def tasks_merge(keep: Annotated[str, typer.Argument(help="The task that stays (N
 @tasks_app.command("add")
 @guarded
 def tasks_add(
-    notice: Annotated[str, typer.Option(help="The notice it comes from (TB-45).")],
-    text: Annotated[str, typer.Option(help="The directive's text.")],
-    lead: Annotated[list[str], typer.Option(help="Lead unit (chủ trì); repeat for several.")],
+    notice: Annotated[Optional[str], typer.Option(help="The notice it comes from (TB-45).")] = None,
+    text: Annotated[Optional[str], typer.Option(help="The directive's text.")] = None,
+    lead: Annotated[Optional[list[str]], typer.Option(help="Lead unit (chủ trì); repeat for several.")] = None,
     support: Annotated[Optional[list[str]], typer.Option(help="Support unit (phối hợp); repeat.")] = None,
     deadline: Annotated[Optional[str], typer.Option(help="Deadline (dd/mm/yyyy or ISO).")] = None,
     recurrence: Annotated[Optional[str], typer.Option(help="weekly, monthly, quarterly, yearly.")] = None,
+    from_candidate: Annotated[Optional[str], typer.Option(
+        "--from-candidate", help="Accept a possible task (KN-7) of `docket notices show`: its notice, text, units and "
+                                 "deadline, unless given here.")] = None,
     force: Force = False, actor: Actor = None, as_json: Json = False, now: Now = None,
 ) -> None:
-    """Add a task the extractor missed."""
+    """Add a task the extractor missed (or accept one of its possible tasks with --from-candidate)."""
     from service.corrections import TaskEdit, add_task
+    from service.errors import InputError
     from service.ids import parse_notice_id
 
+    if from_candidate is not None:
+        _accept_candidate(from_candidate, notice=notice, text=text, lead=lead, support=support, deadline=deadline,
+                          recurrence=recurrence, force=force, actor=actor, as_json=as_json, now=now)
+        return
+    if notice is None or text is None or not lead:
+        raise InputError("a new task needs --notice, --text and --lead (or --from-candidate KN-…)")
     number = parse_notice_id(notice)
     edit = TaskEdit(text=text, lead=tuple(lead), support=tuple(support or ()), deadline=date_arg(deadline), recurrence=recurrence)
     change(now, actor, as_json, lambda s, e, n: add_task(s, number, edit, e, force=force, notify=n))
+
+
+def _accept_candidate(value: str, *, notice: str | None, text: str | None, lead: list[str] | None, support: list[str] | None,
+                      deadline: str | None, recurrence: str | None, force: bool, actor: str | None, as_json: bool,
+                      now: str | None) -> None:
+    from service.candidates import Overrides, accept
+    from service.errors import InputError
+    from service.ids import parse_candidate_id
+
+    if notice is not None:
+        raise InputError("--from-candidate takes the notice from the possible task: leave out --notice")
+    number = parse_candidate_id(value)
+    overrides = Overrides(text=text, lead=tuple(lead) if lead else None, support=tuple(support) if support is not None else None,
+                          deadline=date_arg(deadline), recurrence=recurrence)
+    change(now, actor, as_json, lambda s, e, n: accept(s, number, e, overrides, force=force, notify=n))

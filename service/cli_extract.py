@@ -87,6 +87,7 @@ def path_json(path: Path, results: list[Any]) -> dict[str, Any]:
         "document": first["document"],
         "tasks": [task for obj in per_doc for task in obj["tasks"]],
         "warnings": [w for obj in per_doc for w in obj["warnings"]],
+        "candidates": [c for obj in per_doc for c in obj["candidates"]],
         "documents": per_doc if len(per_doc) > 1 else [],
     }
 
@@ -111,6 +112,8 @@ def _print_table(path: Path, part: str, findings: Any) -> None:
         table.add_row(str(i), t.text, lead, ", ".join(t.support), str(t.deadline or t.deadline_text or ""),
                       t.recurrence or "", f"{t.confidence:.2f}{flag}")
     console.print(table if findings.tasks else "  (no directive found)")
+    for i, c in enumerate(findings.candidates, 1):
+        console.print(f"  possible task {i}: {c.text}", markup=False, highlight=False)
     for w in findings.warnings:
         console.print(f"  [yellow]warning:[/yellow] {w}")
 
@@ -118,11 +121,14 @@ def _print_table(path: Path, part: str, findings: Any) -> None:
 def eval_command(
     folder: Annotated[Path, typer.Argument(help="Folder of gold NAME.json files, renderings and directory-ORG.yaml.")],
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable scores.")] = False,
+    candidate_model: Annotated[Optional[str], typer.Option(
+        "--candidate-model", help="The safety net's classifier: a model file, or 'none' to keep every candidate. "
+                                  "Default: the shipped model.")] = None,
 ) -> None:
-    """Score extraction against gold annotations: one line per rendering, then totals."""
-    from service.evaluate import evaluate_folder, format_line
+    """Score extraction against gold annotations: one line per rendering, then totals and the safety net's figures."""
+    from service.evaluate import evaluate_folder, format_line, format_net
 
-    report = evaluate_folder(folder, calendar=_calendar())
+    report = evaluate_folder(folder, calendar=_calendar(), judge=_judge(candidate_model))
     if as_json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
         return
@@ -130,6 +136,22 @@ def eval_command(
         typer.echo(format_line(row))
     for row in report["totals"]:
         typer.echo(format_line(row))
+    for row in report["totals"]:
+        typer.echo(format_net(row))
+
+
+def _judge(choice: str | None) -> Any:
+    if choice is None:
+        return "shipped"
+    if choice.lower() == "none":
+        return None
+    from rules.candidate_model import ModelError, load_judge
+
+    try:
+        return load_judge(Path(choice))
+    except ModelError as err:
+        typer.echo(f"docket: {err}", err=True)
+        raise typer.Exit(1) from err
 
 
 def register(app: typer.Typer) -> None:

@@ -28,8 +28,9 @@ def notices_list(limit: Limit = None, as_json: Json = False, now: Now = None) ->
 @notices_app.command("show")
 @guarded
 def notices_show(notice_id: NoticeId, as_json: Json = False, now: Now = None) -> None:
-    """One notice: its details, the messages it came in, its tasks."""
+    """One notice: its details, the messages it came in, its tasks, its possible tasks (the safety net)."""
     from service import admin_output as out
+    from service.candidates import candidate_rows
     from service.corrections import get_notice
     from service.ids import parse_notice_id
     from service.listing import notice_detail
@@ -38,7 +39,12 @@ def notices_show(notice_id: NoticeId, as_json: Json = False, now: Now = None) ->
     application = open_app(now)
     with application.sessions() as session:
         detail = notice_detail(session, get_notice(session, number), application.clock.now().date())
-    out.print_json(detail) if as_json else out.notice_panel(detail)
+        detail["candidates"] = candidate_rows(session, number)
+    if as_json:
+        out.print_json(detail)
+        return
+    out.notice_panel(detail)
+    out.candidate_table(detail["candidates"])
 
 
 @notices_app.command("reprocess")

@@ -36,6 +36,10 @@ class Score:
     recurrence_ok: int = 0
     doc_ok: int = 0
     doc_total: int = 0
+    caught: int = 0  # missed required tasks a candidate covers (the safety net)
+    candidates: int = 0
+    false_candidates: int = 0  # candidates that overlap no gold task, required or optional
+    documents: int = 0
     misses: list[str] = field(default_factory=list)
     extras: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
@@ -65,12 +69,22 @@ class Score:
         return self._acc(self.recurrence_ok)
 
     @property
+    def catch_rate(self) -> float:
+        """Share of the missed required tasks that the safety net lists as possible tasks."""
+        missed = self.required - self.matched_required
+        return self.caught / missed if missed else 1.0
+
+    @property
+    def false_per_doc(self) -> float:
+        return self.false_candidates / self.documents if self.documents else 0.0
+
+    @property
     def doc(self) -> float:
         return self.doc_ok / self.doc_total if self.doc_total else 1.0
 
     def add(self, other: Score) -> None:
         for name in ("required", "matched_required", "predictions", "matched_optional", "deadline_ok", "lead_ok",
-                     "recurrence_ok", "doc_ok", "doc_total"):
+                     "recurrence_ok", "doc_ok", "doc_total", "caught", "candidates", "false_candidates", "documents"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict[str, Any]:
@@ -78,6 +92,10 @@ class Score:
                 "deadline": round(self.deadline, 4), "lead": round(self.lead, 4),
                 "recurrence": round(self.recurrence, 4), "doc": round(self.doc, 4), "required": self.required,
                 "matched": self.matched_required, "predictions": self.predictions,
+                "net_catch": round(self.catch_rate, 4), "net_caught": self.caught,
+                "net_missed": self.required - self.matched_required, "candidates": self.candidates,
+                "false_candidates": self.false_candidates, "false_per_doc": round(self.false_per_doc, 3),
+                "documents": self.documents,
                 "misses": self.misses, "extras": self.extras, "wrong": self.wrong}
 
 
@@ -114,6 +132,7 @@ def score(name: str, gold: dict[str, Any], output: dict[str, Any]) -> Score:
                            f"lead {task.get('lead')} vs {g.get('lead')}, "
                            f"recurrence {task.get('recurrence')} vs {g.get('recurrence')}")
     s.extras = [preds[i][:100] for i in range(len(preds)) if i not in used]
+    _score_net(s, gold, output)
     doc_out = output.get("document", {})
     for key in DOC_FIELDS:
         s.doc_total += 1
@@ -123,6 +142,24 @@ def score(name: str, gold: dict[str, Any], output: dict[str, Any]) -> Score:
         else:
             s.wrong.append(f"doc.{key}: {got!r} vs {want!r}")
     return s
+
+
+def overlaps(quote: str, candidate: str) -> bool:
+    """The candidate's text covers the quote, or the two overlap by half the quote (a quote across a line break)."""
+    if quote in candidate or (candidate and candidate in quote):
+        return True
+    need = max(12, len(quote) // 2)
+    return any(candidate.endswith(quote[:k]) or candidate.startswith(quote[-k:]) for k in range(len(quote) - 1, need - 1, -1))
+
+
+def _score_net(s: Score, gold: dict[str, Any], output: dict[str, Any]) -> None:
+    """The safety net's two figures: missed required tasks it catches, and candidates that are no task at all."""
+    cands = [norm(c.get("text")) for c in output.get("candidates", [])]
+    missed = {norm(m) for m in s.misses}
+    quotes = [norm(g["quote"]) for g in gold.get("tasks", [])]
+    s.documents, s.candidates = 1, len(cands)
+    s.caught = sum(1 for q in missed if any(overlaps(q, c) for c in cands))
+    s.false_candidates = sum(1 for c in cands if not any(overlaps(q, c) for q in quotes))
 
 
 RENDERINGS = (".txt", ".docx", ".pdf", ".eml", ".scan.pdf")
@@ -151,10 +188,11 @@ def merge_outputs(outputs: list[dict[str, Any]]) -> dict[str, Any]:
         return {"document": {}, "tasks": [], "warnings": []}
     main = next((o for o in outputs if o["document"].get("number") or o["document"].get("type")), outputs[0])
     tasks = [t for o in outputs for t in o.get("tasks", [])]
-    return {"document": main["document"], "tasks": tasks, "warnings": [w for o in outputs for w in o.get("warnings", [])]}
+    return {"document": main["document"], "tasks": tasks, "warnings": [w for o in outputs for w in o.get("warnings", [])],
+            "candidates": [c for o in outputs for c in o.get("candidates", [])]}
 
 
-def evaluate_folder(folder: Path, *, calendar: Any) -> dict[str, Any]:
+def evaluate_folder(folder: Path, *, calendar: Any, judge: Any = "shipped") -> dict[str, Any]:
     """Extract and score every rendering of every gold document in `folder`; scans are totalled apart."""
     from extractors.base import ExtractionError
     from rules.directory import DirectoryError, load_directory
@@ -174,7 +212,8 @@ def evaluate_folder(folder: Path, *, calendar: Any) -> dict[str, Any]:
 
                 directories[org] = EMPTY_DIRECTORY
         try:
-            outputs = [f.to_json() for _, f in extract_path(path, directory=directories[org], calendar=calendar)]
+            outputs = [f.to_json() for _, f in extract_path(path, directory=directories[org], calendar=calendar,
+                                                             judge=judge)]
             error = None
         except ExtractionError as err:
             outputs, error = [], " ".join(str(err).split())
@@ -196,3 +235,10 @@ def format_line(row: dict[str, Any]) -> str:
     if row.get("error"):
         line += f"  ERROR: {row['error']}"
     return line
+
+
+def format_net(row: dict[str, Any]) -> str:
+    """The safety net's two figures for a total."""
+    return (f"{row['name']:<28} safety net: catches {row['net_catch']:.3f} of missed required tasks "
+            f"({row['net_caught']}/{row['net_missed']}), false candidates per document {row['false_per_doc']:.2f} "
+            f"({row['false_candidates']} of {row['candidates']} candidates, {row['documents']} documents)")

@@ -8,9 +8,11 @@ the notice was forwarded, not when it was signed.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, Literal
 
 from extractors.base import ExtractedMessage, ExtractedText, ExtractionError, Limits
 from rules.analyse import analyse
@@ -19,15 +21,31 @@ from rules.directory import EMPTY_DIRECTORY, Directory
 from rules.findings import AnalysisContext, Findings
 
 Result = tuple[ExtractedText, Findings]
+JudgeChoice = Any | None | Literal["shipped"]  # a rules.candidates.Judge, None (keep every piece), or the shipped model
 
 
-def analyse_document(doc: ExtractedText, *, directory: Directory, calendar: WorkCalendar) -> Findings:
-    """Rules over one extracted document, with its part and segments as evidence."""
+def analyse_document(doc: ExtractedText, *, directory: Directory, calendar: WorkCalendar,
+                     judge: JudgeChoice = "shipped") -> Findings:
+    """Rules over one extracted document, with its part and segments as evidence; then the safety net's candidates."""
+    from rules.candidates import find_candidates
+
     ctx = AnalysisContext(directory=directory, calendar=calendar, part=doc.part, extra={"segments": doc.segments})
     findings = analyse(doc.text, ctx)
-    if doc.warnings:
-        findings = Findings(findings.document, findings.tasks, tuple(doc.warnings) + findings.warnings)
-    return findings
+    chosen, problem = shipped_judge_or_problem() if judge == "shipped" else (judge, None)
+    warnings = (*doc.warnings, *findings.warnings, *([problem] if problem else []))
+    candidates = find_candidates(doc.text, findings, directory=directory, calendar=calendar, part=doc.part,
+                                 segments=doc.segments, judge=chosen)
+    return dataclasses.replace(findings, warnings=tuple(warnings), candidates=candidates)
+
+
+def shipped_judge_or_problem(path: Path | None = None) -> tuple[Any, str | None]:
+    """The shipped classifier, or None and why: a broken model must not stop the tasks, only the net's filter."""
+    from rules.candidate_model import MODEL_PATH, ModelError, shipped_judge
+
+    try:
+        return shipped_judge(path or MODEL_PATH), None
+    except (ModelError, ImportError) as err:
+        return None, f"possible tasks are listed unfiltered: {err}"
 
 
 def read_documents(data: bytes, filename: str, *, limits: Limits) -> list[ExtractedText]:
@@ -51,19 +69,20 @@ def read_documents(data: bytes, filename: str, *, limits: Limits) -> list[Extrac
 
 
 def extract_bytes(data: bytes, filename: str, *, directory: Directory = EMPTY_DIRECTORY,
-                  calendar: WorkCalendar | None = None, limits: Limits = Limits()) -> list[Result]:
+                  calendar: WorkCalendar | None = None, limits: Limits = Limits(),
+                  judge: JudgeChoice = "shipped") -> list[Result]:
     calendar = calendar or WorkCalendar()
-    return [(doc, analyse_document(doc, directory=directory, calendar=calendar))
+    return [(doc, analyse_document(doc, directory=directory, calendar=calendar, judge=judge))
             for doc in read_documents(data, os.path.basename(filename), limits=limits)]
 
 
 def extract_path(path: Path, *, directory: Directory = EMPTY_DIRECTORY, calendar: WorkCalendar | None = None,
-                 limits: Limits = Limits()) -> list[Result]:
+                 limits: Limits = Limits(), judge: JudgeChoice = "shipped") -> list[Result]:
     try:
         data = Path(path).read_bytes()
     except OSError as err:
         raise ExtractionError(f"cannot read {path}: {err.strerror or err}") from err
-    return extract_bytes(data, str(path), directory=directory, calendar=calendar, limits=limits)
+    return extract_bytes(data, str(path), directory=directory, calendar=calendar, limits=limits, judge=judge)
 
 
 def read_and_analyse(raw: bytes, *, limits: Limits, directory: Directory,

@@ -39,3 +39,15 @@ def parse_task_id(value: str) -> int:
 def parse_notice_id(value: str) -> int:
     """'TB-45', 'tb45' or '45' → 45; anything else is an InputError."""
     return _parse(value, NOTICE_PREFIX, "notice")
+
+
+CANDIDATE_PREFIX = "KN"  # khả năng là nhiệm vụ: a possible task of the safety net
+
+
+def candidate_token(candidate_id: int) -> str:
+    return f"{CANDIDATE_PREFIX}-{candidate_id}"
+
+
+def parse_candidate_id(value: str) -> int:
+    """'KN-7', 'kn7' or '7' → 7; anything else is an InputError."""
+    return _parse(value, CANDIDATE_PREFIX, "possible task")

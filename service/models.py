@@ -1,6 +1,7 @@
 """The tables: inbound messages, notices, tasks and their units, audit events, outbox, units."""
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from typing import Any
 
@@ -151,6 +152,38 @@ class Task(Base):
 
     def unit_names(self, role: Role) -> list[str]:
         return [link.name for link in self.units if link.role is role]
+
+
+class CandidateStatus(str, enum.Enum):
+    OPEN = "open"  # listed for the clerk, not decided yet
+    ACCEPTED = "accepted"  # turned into a task (task_id)
+
+
+class CandidateTask(Base):
+    """A POSSIBLE task (the safety net): a sentence or row that reads like an order but gave no task."""
+
+    __tablename__ = "candidate_tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)  # its number in the confirmation mail, from 1
+    text: Mapped[str] = mapped_column(Text)
+    source_part: Mapped[str | None] = mapped_column(String(200))
+    source_start: Mapped[int | None] = mapped_column(Integer)
+    source_end: Mapped[int | None] = mapped_column(Integer)
+    source_where: Mapped[str | None] = mapped_column(String(200))
+    signals: Mapped[list[str]] = mapped_column(default=list)
+    lead: Mapped[list[str]] = mapped_column(default=list)  # the units it names: a guess for `tasks add`
+    support: Mapped[list[str]] = mapped_column(default=list)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    deadline_text: Mapped[str | None] = mapped_column(Text)
+    score: Mapped[float | None] = mapped_column(Float)  # the classifier's probability, when one judged it
+    fingerprint: Mapped[str] = mapped_column(String(64))  # the same piece when the notice comes again
+    status: Mapped[CandidateStatus] = mapped_column(_enum(CandidateStatus, "candidate_status"), default=CandidateStatus.OPEN)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))  # the task it became
+    decided_by: Mapped[str | None] = mapped_column(String(320))
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
 
 
 class TaskUnit(Base):

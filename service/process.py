@@ -229,11 +229,19 @@ def register_message(app: App, session: Session, row: InboundMessage, message: E
             notice=result.notice, tasks=[task_view(t) for t in tasks], forwarder=forwarder,
             in_reply_to=message.envelope.message_id, warnings=[*message.warnings, *doc.warnings, *findings.warnings],
             duplicate=result.duplicate, review_threshold=app.settings.review_threshold,
+            candidates=_candidate_views(session, result.notice.id),
         )
         enqueue(session, mail, dedupe_key=f"confirmation:{row.id}:{result.notice.id}", now=now,
                 domain=app.settings.message_id_domain, notice_id=result.notice.id)
         _queue_assignments(app, session, result, now=now)
     return Outcome(Stage.PROCESSED, "duplicate" if duplicate_all else "registered", notice_id=notice_id, task_ids=tuple(task_ids))
+
+
+def _candidate_views(session: Session, notice_id: int) -> list[object]:
+    """The notice's possible tasks nobody accepted yet, numbered as the clerk will answer them."""
+    from service.candidates import candidate_view, open_candidates
+
+    return [candidate_view(c) for c in open_candidates(session, notice_id)]
 
 
 def _queue_assignments(app: App, session: Session, result: object, *, now: datetime) -> None:

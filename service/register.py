@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -52,6 +52,7 @@ class Registered:
     notice: Notice
     new_tasks: list[Task]
     duplicate: bool
+    new_candidates: list[object] = field(default_factory=list)  # service.models.CandidateTask rows (the safety net)
 
 
 def register(
@@ -77,7 +78,10 @@ def register(
         known.add(fingerprint)
         new_tasks.append(add_task(session, notice, finding, fingerprint=fingerprint, now=now, review_threshold=review_threshold))
     session.flush()
-    return Registered(notice=notice, new_tasks=new_tasks, duplicate=duplicate)
+    from service.candidates import store_candidates  # here: service.candidates builds on this module
+
+    new_candidates = store_candidates(session, notice, findings.candidates, now=now)
+    return Registered(notice=notice, new_tasks=new_tasks, duplicate=duplicate, new_candidates=list(new_candidates))
 
 
 def _new_notice(findings: Findings, doc: ExtractedText, *, key: str, forwarder: str | None, message_id: str | None, now: datetime) -> Notice:

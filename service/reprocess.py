@@ -177,6 +177,9 @@ def apply(app: Any, session: Session, planned: Plan, editor: Editor, *, notify: 
                                                                         diff.finding.source.end)
     notice.text, notice.updated_at = planned.text, editor.now
     notice.warnings = list(planned.findings.warnings)
+    from service.candidates import store_candidates  # the safety net's new possible tasks (issue 12)
+
+    store_candidates(session, notice, planned.findings.candidates, now=editor.now)
     session.flush()
     return applied
 
