@@ -60,9 +60,14 @@ def db_upgrade() -> None:
     """Apply every pending migration to DOCKET_DATABASE_URL."""
     from service.schema import upgrade
 
+    from service.daemon import load_units
+
     application = load_app()
     revision = upgrade(application.engine)
     typer.echo(f"database at revision {revision}")
+    if application.settings.directory is not None:  # `units list` is complete before the first run
+        load_units(application)
+        typer.echo(f"units loaded from {application.settings.directory}")
 
 
 @db_app.command("current")
@@ -76,12 +81,29 @@ def db_current() -> None:
 
 
 @app.command("config")
-def config_command() -> None:
-    """List every setting: its environment variable, default and meaning (also readable from docket.toml)."""
-    from service.config import describe_settings
+@guarded
+def config_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Every setting in effect: its value (passwords masked), where it came from (environment, file, default) and meaning."""
+    import os
 
-    for env, default, description in describe_settings():
-        typer.echo(f"{env}\n    default: {default}\n    {description}\n")
+    from service.config import load_settings
+    from service.config_sources import effective_rows, read_toml, toml_path
+
+    settings = load_settings()
+    path = toml_path()
+    rows = effective_rows(settings, os.environ, read_toml(path))
+    if as_json:
+        import json
+        from dataclasses import asdict
+
+        typer.echo(json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=1))
+        return
+    typer.echo(f"settings file: {path.resolve()}{'' if path.exists() else ' (none)'}; the environment wins over the file\n")
+    for row in rows:
+        default = "" if row.source == "default" else f"; default {row.default}"
+        typer.echo(f"{row.env} = {row.value}\n    from {row.source}{default}; docket.toml key: {row.name}\n    {row.description}\n")
 
 
 @app.command("run")

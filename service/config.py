@@ -7,14 +7,15 @@ from __future__ import annotations
 from datetime import time
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from service.errors import ConfigError
 
 TOML_PATH_ENV = "DOCKET_CONFIG"
+CHOICES = {"log_format": ("text", "json"), "processed_action": ("keyword", "move")}  # settings with a fixed set of values
 
 
 class Settings(BaseSettings):
@@ -91,6 +92,23 @@ class Settings(BaseSettings):
     def _hour(cls, value: Any) -> Any:
         return time(value) if isinstance(value, int) else value
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("unknown time zone (use an IANA name such as Asia/Ho_Chi_Minh)") from None
+        return value
+
+    @field_validator("log_format", "processed_action")
+    @classmethod
+    def _one_of(cls, value: str, info: ValidationInfo) -> str:
+        allowed = CHOICES[info.field_name or ""]
+        if value not in allowed:
+            raise ValueError(f"use {' or '.join(allowed)}")
+        return value
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -101,19 +119,29 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Read the settings once; a malformed value becomes a ConfigError naming the setting."""
+    """Read the settings once; an unknown name or a malformed value becomes a one-line ConfigError naming the setting."""
+    import os
+
     from pydantic import ValidationError
 
+    from service.config_sources import read_toml, refuse_unknown, toml_path
+
+    path = toml_path()
+    refuse_unknown(Settings.model_fields, os.environ, read_toml(path), path)
     try:
         return Settings(**overrides)
     except ValidationError as err:
-        raise ConfigError(f"invalid setting: {err}") from err
+        raise ConfigError(invalid_setting_message(err)) from err
 
 
-def describe_settings() -> list[tuple[str, str, str]]:
-    """(environment variable, default, description) for every setting, for `docket config`."""
-    rows = []
-    for name, field in Settings.model_fields.items():
-        env = field.alias or f"DOCKET_{name.upper()}"
-        rows.append((env, repr(field.default), field.description or ""))
-    return rows
+def invalid_setting_message(err: Any) -> str:
+    """The first problem of a ValidationError on one line: `invalid setting DOCKET_TIMEZONE='Mars/Olympus': why`."""
+    from service.config_sources import env_names, mask_url
+
+    problem = err.errors()[0]
+    name = str(problem["loc"][0]) if problem["loc"] else ""
+    env = env_names(Settings.model_fields).get(name, name)
+    why = str(problem["msg"]).removeprefix("Value error, ")
+    value = mask_url(str(problem.get("input", "")))
+    more = f" (and {err.error_count() - 1} more)" if err.error_count() > 1 else ""
+    return f"invalid setting {env}={value!r}: {why}{more}"

@@ -26,6 +26,11 @@ def startup(app: App) -> None:
     """Refuse to start on an outdated schema; load the directory; free what dead workers of this host held."""
     require_current(app.engine)
     release_dead_leases(app)
+    load_units(app)
+
+
+def load_units(app: App) -> None:
+    """Bring the units table in line with DOCKET_DIRECTORY (at start and after `docket db upgrade`)."""
     for attempt in range(3):  # workers starting together race to insert the same units: the loser retries
         try:
             with app.sessions.begin() as session:
