@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import mailbox as stdlib_mailbox
 import os
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from service.dirwatch import DirectoryWatch
 from service.errors import ConfigError, MailboxError
 
 
@@ -87,6 +89,12 @@ class MaildirMailbox:
             self._done = self._box.add_folder("Processed") if "Processed" not in self._box.list_folders() else self._box.get_folder("Processed")
         except OSError as err:
             raise MailboxError(f"cannot open Maildir {path}: {err}") from err
+        # Armed at once so that a file landing during a pass wakes the wait that follows it.
+        self._watch = DirectoryWatch([path / "new", path / "cur"])
+
+    def wait_for_mail(self, timeout: float, stop: threading.Event | None = None) -> bool:
+        """Return as soon as a file lands in new/ or cur/ (inotify; polling where it is unavailable), or after timeout."""
+        return self._watch.wait(timeout, stop)
 
     def new_keys(self, known: set[str]) -> list[str]:
         try:
@@ -119,6 +127,7 @@ class MaildirMailbox:
             raise MailboxError(f"cannot move {key} to {target.parent}: {err}") from err
 
     def close(self) -> None:
+        self._watch.close()
         self._box.close()
 
 
