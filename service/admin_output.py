@@ -1,15 +1,23 @@
-"""How the admin CLI prints: JSON for scripts, Rich tables and panels for people (dates dd/mm/yyyy)."""
+"""How the admin CLI prints: JSON for scripts, Rich tables and panels for people (dates dd/mm/yyyy).
+
+Tables fill the terminal's width (COLUMNS, else the terminal, else 80 columns when piped) and cut long text
+with "…"; labels, headers and statuses are Vietnamese, times are in the office's time zone.
+"""
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from datetime import date
 from typing import Any
 
-STATE_VI = {
-    "open": "đang thực hiện", "overdue": "quá hạn", "done_on_time": "hoàn thành đúng hạn",
-    "done_late": "hoàn thành quá hạn", "cancelled": "đã hủy", "rejected": "không phải nhiệm vụ", "merged": "đã gộp",
-}
+from service.history_vi import FIELD_VI, STATE_VI, describe, value_vi
+
+EXTENSION_VI = {"pending": "chờ duyệt", "approved": "đã duyệt", "refused": "từ chối"}
+MAIL_KIND_VI = {"confirmation": "xác nhận", "unreadable": "không đọc được", "assignment": "giao việc", "change": "thay đổi",
+                "reply-ack": "trả lời đơn vị", "digest": "tổng hợp", "reminder": "nhắc hạn", "escalation": "báo quá hạn"}
+OUTBOX_STATUS_VI = {"pending": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "retry": "chờ gửi lại", "dead": "gửi hỏng",
+                    "cancelled": "đã hủy"}
 STATE_STYLE = {"overdue": "bold red", "done_on_time": "green", "done_late": "yellow", "cancelled": "dim", "rejected": "dim",
                "merged": "dim"}
 
@@ -21,44 +29,69 @@ def print_json(value: Any) -> None:
     sys.stdout.write("\n")
 
 
+def terminal_width() -> int:
+    """COLUMNS when set, else the terminal's width, else 80 (output piped to a file)."""
+    return shutil.get_terminal_size((80, 24)).columns
+
+
 def _console() -> Any:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=False, width=terminal_width())
+
+
+def cut_column(table: Any, name: str, *, ratio: int = 1, min_width: int | None = None) -> None:
+    """A column of free text: one line per row, cut with "…", sharing the width left with the other such columns."""
+    table.add_column(name, overflow="ellipsis", no_wrap=True, ratio=ratio, min_width=min_width)
+
+
+def fixed_column(table: Any, name: str, **options: Any) -> None:
+    """A short column (ID, date, status, count) that is never cut."""
+    table.add_column(name, no_wrap=True, **options)
 
 
 def dmy(iso: str | None) -> str:
     return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else "—"
 
 
-def _short(text: str | None, width: int) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+def one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
 
 
 def task_table(rows: list[dict[str, Any]], total: int) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(show_lines=False, pad_edge=False, expand=False)
-    # On a narrow terminal the task text keeps a readable width; the lead and status wrap instead.
-    for name, options in (("ID", {"no_wrap": True}), ("Hạn", {"no_wrap": True}), ("Trạng thái", {"max_width": 10}),
-                          ("Chủ trì", {"max_width": 18}), ("Nhiệm vụ", {"min_width": 16, "ratio": 1}),
-                          ("TB", {"no_wrap": True})):
-        table.add_column(name, overflow="fold", **options)
+    table = Table(show_lines=False, pad_edge=False, expand=True)
+    fixed_column(table, "Mã")
+    fixed_column(table, "Hạn")
+    fixed_column(table, "Trạng thái")
+    cut_column(table, "Chủ trì", ratio=1, min_width=8)
+    cut_column(table, "Nhiệm vụ", ratio=3, min_width=16)
+    fixed_column(table, "Văn bản")
     for row in rows:
         state = row["status"]
-        flag = " ⚑" if row["needs_review"] else ""
-        table.add_row(row["id"] + flag, dmy(row["deadline"]), f"[{STATE_STYLE.get(state, '')}]{STATE_VI.get(state, state)}[/]"
-                      if STATE_STYLE.get(state) else STATE_VI.get(state, state),
-                      _short(", ".join(row["lead"]) or "—", 30), _short(row["text"], 70), row["notice"])
+        label = STATE_VI.get(state, state)
+        table.add_row(row["id"] + (" ⚑" if row["needs_review"] else ""), dmy(row["deadline"]),
+                      f"[{STATE_STYLE[state]}]{label}[/]" if state in STATE_STYLE else label,
+                      escape(one_line(", ".join(row["lead"])) or "—"), escape(one_line(row["text"])), row["notice"])
     console = _console()
     console.print(table)
     more = total - len(rows)
-    tail = f" — {more} more not shown (use --limit 0 for all, or --json)" if more > 0 else ""
-    console.print(f"{len(rows)} of {total} task(s){tail}; ⚑ = needs review")
+    tail = f" — còn {more} nhiệm vụ không hiện (--limit 0 để xem hết, hoặc --json)" if more > 0 else ""
+    console.print(f"{len(rows)}/{total} nhiệm vụ{tail}; ⚑ = cần rà soát")
 
 
-def task_panel(detail: dict[str, Any]) -> None:
+def local_minute(iso: str) -> str:
+    """'2026-11-25T08:30:00+07:00' (already in the office's zone) → '25/11/2026 08:30'."""
+    from datetime import datetime
+
+    return datetime.fromisoformat(iso).strftime("%d/%m/%Y %H:%M")
+
+
+def task_panel(detail: dict[str, Any], zone: str = "") -> None:
+    from rich.markup import escape
+
     console = _console()
     out = console.print
     out(f"[bold]{detail['id']}[/] — {STATE_VI.get(detail['status'], detail['status'])}"
@@ -71,38 +104,43 @@ def task_panel(detail: dict[str, Any]) -> None:
     if detail["original_deadline"] and detail["original_deadline"] != detail["deadline"]:
         deadline += f" (hạn ban đầu {dmy(detail['original_deadline'])})"
     out(f"Thời hạn: {deadline}{'  — ' + detail['deadline_text'] if detail['deadline_text'] else ''}")
-    out(f"Định kỳ: {detail['recurrence'] or '—'}   Độ tin cậy: {detail['confidence']:.2f}")
+    recurrence = value_vi(detail["recurrence"]) if detail["recurrence"] else "—"
+    out(f"Định kỳ: {recurrence}   Độ tin cậy: {detail['confidence']:.0%}")
     if detail["closed_reason"]:
         out(f"Lý do: {detail['closed_reason']}")
     evidence = detail["evidence"]
     where = f"{evidence['part'] or '?'} [{evidence['start']}:{evidence['end']}]" if evidence["start"] is not None else "—"
     out(f"\n[bold]Trích dẫn[/] ({where}):\n  “{evidence['quote']}”")
-    out("\n[bold]Lịch sử[/]:")
+    out(f"\n[bold]Lịch sử[/]{f' (giờ {zone})' if zone else ''}:")
     for event in detail["history"]:
-        change = f"{event['before'] or '∅'} → {event['after'] or '∅'}"
-        note = f"  ({event['note']})" if event["note"] else ""
-        out(f"  {event['at'][:16].replace('T', ' ')}  {event['actor']}  {event['field']}: {change}{note}")
+        out(f"  {local_minute(event['at'])}  {escape(event['actor'])}: {escape(describe(event))}")
     for request in detail["extension_requests"]:
-        out(f"Xin gia hạn #{request['id']} đến {dmy(request['to'])}: {request['status']} — {request['reason'] or ''}")
+        status = EXTENSION_VI.get(request["status"], request["status"])
+        out(f"Xin gia hạn #{request['id']} đến {dmy(request['to'])}: {status} — {escape(request['reason'] or '')}")
     if detail["mails"]:
         out("\n[bold]Thư[/]:")
         for mail in detail["mails"]:
-            out(f"  #{mail['id']} {mail['kind']} {mail['status']}: {mail['subject']}")
+            out(f"  #{mail['id']} {MAIL_KIND_VI.get(mail['kind'], mail['kind'])}, "
+                f"{OUTBOX_STATUS_VI.get(mail['status'], mail['status'])}: {escape(mail['subject'])}")
 
 
 def notice_table(rows: list[dict[str, Any]], total: int) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(pad_edge=False)
-    for name in ("ID", "Số", "Loại", "Ngày", "Trích yếu", "Nhiệm vụ", "Rà soát"):
-        table.add_column(name, no_wrap=name != "Trích yếu", overflow="fold")
+    table = Table(pad_edge=False, expand=True)
+    for name in ("Mã", "Số", "Loại", "Ngày"):
+        fixed_column(table, name)
+    cut_column(table, "Trích yếu", min_width=16)
+    fixed_column(table, "Nhiệm vụ", justify="right")
+    fixed_column(table, "Cần rà soát", justify="right")
     for row in rows:
-        table.add_row(row["id"], row["number"] or "—", row["type"] or "—", dmy(row["issued_date"]), _short(row["subject"], 60),
-                      str(row["tasks"]), str(row["needs_review"]))
+        table.add_row(row["id"], escape(row["number"] or "—"), escape(row["type"] or "—"), dmy(row["issued_date"]),
+                      escape(one_line(row["subject"])), str(row["tasks"]), str(row["needs_review"]))
     console = _console()
     console.print(table)
     more = total - len(rows)
-    console.print(f"{len(rows)} of {total} notice(s)" + (f" — {more} more (use --limit 0 or --json)" if more > 0 else ""))
+    console.print(f"{len(rows)}/{total} văn bản" + (f" — còn {more} văn bản không hiện (--limit 0 hoặc --json)" if more > 0 else ""))
 
 
 def notice_panel(detail: dict[str, Any]) -> None:
@@ -137,14 +175,19 @@ def candidate_table(rows: list[dict[str, Any]]) -> None:
 
 
 def unit_table(rows: list[dict[str, Any]]) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(pad_edge=False)
-    for name in ("Đơn vị", "Tên gọi khác", "Email", "Thủ trưởng", "NV chủ trì đang mở"):
-        table.add_column(name, overflow="fold")
+    table = Table(pad_edge=False, expand=True)
+    cut_column(table, "Đơn vị", ratio=2, min_width=12)
+    cut_column(table, "Tên gọi khác", ratio=2)
+    cut_column(table, "Email", ratio=2)
+    cut_column(table, "Thủ trưởng", ratio=1)
+    fixed_column(table, "NV chủ trì đang mở", justify="right")
     for row in rows:
-        name = row["name"] + (" (VP)" if row["office"] else "") + ("" if row["active"] else " [dim](ngừng)[/]")
-        table.add_row(name, ", ".join(row["aliases"]), row["email"] or "—", row["head"] or "—", str(row["open_tasks_as_lead"]))
+        name = escape(row["name"]) + (" (VP)" if row["office"] else "") + ("" if row["active"] else " [dim](ngừng)[/]")
+        table.add_row(name, escape(", ".join(row["aliases"])), row["email"] or "—", escape(row["head"] or "—"),
+                      str(row["open_tasks_as_lead"]))
     _console().print(table)
 
 
@@ -162,13 +205,14 @@ def grid_table(grid: Any) -> None:
 
 
 def changes(outcome: Any) -> None:
-    """One line per changed field, then warnings and whether the units were told."""
+    """One line per changed field (in Vietnamese), then warnings."""
     from service.ids import task_token
 
     for change in outcome.changes:
         if change.field in ("manual", "needs_review", "completed_at"):
             continue
-        print(f"{task_token(outcome.task_id)}: {change.field}: {change.before or '∅'} → {change.after or '∅'}")
+        label = FIELD_VI.get(change.field, change.field)
+        print(f"{task_token(outcome.task_id)}: {label}: {value_vi(change.before)} → {value_vi(change.after)}")
     for warning in outcome.warnings:
         print(f"warning: {warning}", file=sys.stderr)
 

@@ -28,7 +28,7 @@ def register(app: typer.Typer) -> None:
 @tasks_app.command("list")
 @guarded
 def tasks_list(
-    status: Annotated[Optional[str], typer.Option(help="open, overdue, done, done_on_time, done_late, cancelled, rejected, closed, all.")] = None,
+    status: Annotated[Optional[str], typer.Option(help="open, overdue, done, done_on_time, done_late, cancelled, rejected, merged, closed, all.")] = None,
     unit: Annotated[Optional[str], typer.Option(help="Only tasks of this unit (lead or support; name or alias).")] = None,
     notice: Annotated[Optional[str], typer.Option(help="Only tasks of this notice (TB-45).")] = None,
     due_before: Annotated[Optional[str], typer.Option(help="Deadline on or before this date (dd/mm/yyyy or ISO).")] = None,
@@ -70,7 +70,7 @@ def tasks_show(task_id: TaskId, as_json: Json = False, now: Now = None) -> None:
     application = open_app(now)
     with application.sessions() as session:
         detail = task_detail(session, get_task(session, number), application.clock.now().date(), application.settings.tz)
-    out.print_json(detail) if as_json else out.task_panel(detail)
+    out.print_json(detail) if as_json else out.task_panel(detail, zone=application.settings.timezone)
 
 
 @tasks_app.command("edit")

@@ -95,11 +95,12 @@ def change(now: str | None, actor: str | None, as_json: bool, action: Callable[.
     if as_json:
         out.print_json([out.outcome_json(o, notify is not None) for o in outcomes])
         return
+    from service.history_vi import notified_vi
+
     for outcome in outcomes:
         out.changes(outcome)
         if outcome.notice is not None:
-            told = "units notified" if notify is not None else "notification module not installed: units NOT notified"
-            typer.echo(f"{', '.join(outcome.notice.kinds)}: {told}")
+            typer.echo(notified_vi(outcome.notice.kinds, notify is not None))
 
 
 def page_limit(limit: int | None, as_json: bool) -> int | None:

@@ -15,7 +15,7 @@ from service.ids import notice_token, task_token
 from service.models import ExtensionRequest, InboundMessage, Notice, OutboxMessage, Task, TaskEvent, TaskUnit, Unit
 from service.stages import Role, TaskStatus
 
-STATES = ("open", "overdue", "done", "done_on_time", "done_late", "cancelled", "rejected", "closed", "all")
+STATES = ("open", "overdue", "done", "done_on_time", "done_late", "cancelled", "rejected", "merged", "closed", "all")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,10 @@ def _status_clause(state: str, today: date) -> Any:
     }
     if state == "overdue":
         return and_(Task.status == TaskStatus.OPEN, Task.deadline < today)
+    if state == "merged":  # stored as cancelled, shown as merged: each task is listed under the status it shows
+        return Task.merged_into_id.is_not(None)
+    if state == "cancelled":
+        return and_(Task.status == TaskStatus.CANCELLED, Task.merged_into_id.is_(None))
     return Task.status.in_(statuses[state])
 
 

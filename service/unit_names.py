@@ -1,4 +1,4 @@
-"""Resolve a unit name typed by an admin (canonical name or alias) to its canonical name, suggesting close names."""
+"""Resolve a unit name typed by an admin (name or alias, with or without case and diacritics) to its canonical name."""
 from __future__ import annotations
 
 import re
@@ -30,24 +30,43 @@ def suggestions(typed: str, choices: dict[str, str], limit: int = 3) -> list[str
     """The canonical names closest to what was typed (rapidfuzz over names and aliases)."""
     from rapidfuzz import fuzz, process
 
-    found = process.extract(fold(typed), list(choices), scorer=fuzz.WRatio, limit=limit * 3)
-    return list(dict.fromkeys(choices[match] for match, score, _ in found if score >= 50))[:limit]
+    spelled = {loose(spelling): name for spelling, name in choices.items()}  # 'phong ke toan' is close to 'Phòng Kế hoạch'
+    found = process.extract(loose(typed), list(spelled), scorer=fuzz.WRatio, limit=limit * 3)
+    return list(dict.fromkeys(spelled[match] for match, score, _ in found if score >= 50))[:limit]
+
+
+def loose(text: str) -> str:
+    """Without case, diacritics (đ → d) or punctuation: 'Phòng KH-TC' → 'phong kh tc', as an admin may type it."""
+    decomposed = unicodedata.normalize("NFD", fold(text).replace("đ", "d"))
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[^\w]+", " ", bare).split())
+
+
+def match_unit(typed: str, choices: dict[str, str]) -> str:
+    """The canonical name for what was typed: exact spelling first, then without diacritics, then as whole words of
+    one unit's name or alias ('ke hoach', 'KH-TC'). Several units matching, or none, is an InputError naming them."""
+    if (canonical := choices.get(fold(typed))) is not None:
+        return canonical
+    key = loose(typed)
+    spelled = {loose(spelling): name for spelling, name in choices.items()}
+    if key and key in spelled:
+        return spelled[key]
+    found = list(dict.fromkeys(name for spelling, name in spelled.items() if key and f" {key} " in f" {spelling} "))
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise InputError(f"unit '{typed}' is ambiguous: it could be {', '.join(found)}; type more of the name")
+    raise InputError(unknown_unit_message(typed, choices))
 
 
 def resolve_units(session: Session, names: list[str] | tuple[str, ...]) -> list[str]:
-    """Canonical names in the order given; an unknown name is an InputError naming the closest units."""
+    """Canonical names in the order given; an unknown or ambiguous name is an InputError naming the closest units."""
     if not names:
         return []
     choices = unit_choices(session)
     resolved = []
     for name in names:
-        if name.strip() == EVERY_UNIT:
-            resolved.append(EVERY_UNIT)
-            continue
-        canonical = choices.get(fold(name))
-        if canonical is None:
-            raise InputError(unknown_unit_message(name, choices))
-        resolved.append(canonical)
+        resolved.append(EVERY_UNIT if name.strip() == EVERY_UNIT else match_unit(name, choices))
     return list(dict.fromkeys(resolved))
 
 

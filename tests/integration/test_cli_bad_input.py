@@ -23,8 +23,10 @@ def _cases(o: Office) -> list[tuple[tuple[str, ...], str]]:
         (("notices", "show", "TB-77"), "no notice TB-77"),
         (("tasks", "add", "--notice", "TB-77", "--text", "x", "--lead", "Thanh tra Sở"), "no notice TB-77"),
         (("tasks", "edit", first, "--lead", "Phòng Kế hoạch Tài chánh"), "did you mean: Phòng Kế hoạch - Tài chính"),
-        (("tasks", "edit", first, "--lead", "Thanh tra Sở", "--support", "Trung tâm Chuyển đổi sô"), "did you mean: Trung tâm Chuyển đổi số"),
-        (("tasks", "list", "--unit", "Phong QLCN"), "did you mean: Phòng Quản lý công nghệ"),
+        (("tasks", "edit", first, "--lead", "Thanh tra Sở", "--support", "Trung tâm Chuyển giao số"), "did you mean: Trung tâm Chuyển đổi số"),
+        (("tasks", "list", "--unit", "Phong QLCNN"), "did you mean: Phòng Quản lý công nghệ"),
+        (("tasks", "list", "--unit", "phong"), "unit 'phong' is ambiguous: it could be Văn phòng Sở, Phòng Kế hoạch - Tài chính, "
+                                               "Phòng Quản lý công nghệ; type more of the name"),
         (("tasks", "edit", first, "--deadline", "31/02/2027"), "02/2027 has 28 days"),
         (("tasks", "edit", first, "--deadline", "next friday"), "is not a date"),
         (("tasks", "extend", first, "--to", "2026-13-01", "--reason", "x"), "no month 13"),

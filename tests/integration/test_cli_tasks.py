@@ -49,7 +49,7 @@ def test_list_sorted_by_deadline_with_short_ids_and_filters(office_db: Office) -
     assert [r["deadline"] for r in due] == ["2026-11-25", "2026-11-30"]
     assert len(o.json("tasks", "list", "--notice", f"TB-{o.notice_id}", "--limit", "2")) == 2
     table = o.ok("tasks", "list", "--now", NOW).stdout
-    assert f"NV-{o.task_ids[3]}" in table and "20/11/2026" in table and "4 of 4 task(s)" in table
+    assert f"NV-{o.task_ids[3]}" in table and "20/11/2026" in table and "4/4 nhiệm vụ" in table
 
 
 def test_show_has_quote_source_and_history(office_db: Office) -> None:
@@ -60,7 +60,8 @@ def test_show_has_quote_source_and_history(office_db: Office) -> None:
     assert detail["evidence"]["part"] == "body" and detail["evidence"]["start"] > 0
     assert detail["history"][0]["field"] == "created"
     shown = o.ok("tasks", "show", str(first), "--now", NOW).stdout
-    assert "Trích dẫn" in shown and "30/11/2026" in shown and "Lịch sử" in shown
+    assert "Trích dẫn" in shown and "30/11/2026" in shown and "Lịch sử (giờ Asia/Ho_Chi_Minh)" in shown
+    assert "Ghi nhận nhiệm vụ từ văn bản, độ tin cậy 90%" in shown and "confidence=" not in shown
 
 
 def test_edit_lead_deadline_text_is_audited_and_notifies(office_db: Office) -> None:
@@ -68,7 +69,7 @@ def test_edit_lead_deadline_text_is_audited_and_notifies(office_db: Office) -> N
     number = o.task_ids[1]
     out = o.ok("tasks", "edit", f"NV-{number}", "--lead", "Phòng KH-TC", "--support", "Thanh tra", "--deadline", "15/12/2026",
                "--text", "Xây dựng kế hoạch kiểm tra công nghệ năm 2027.", "--actor", "chanh.vp", "--now", NOW).stdout
-    assert f"NV-{number}: lead: {QLCN} → {KHTC}" in out
+    assert f"NV-{number}: Đơn vị chủ trì: {QLCN} → {KHTC}" in out
     task = _task(o, number)
     assert task.unit_names(Role.LEAD) == [KHTC] and task.unit_names(Role.SUPPORT) == [TT]
     assert task.deadline == task.original_deadline == date(2026, 12, 15) and task.manual and not task.needs_review
@@ -119,7 +120,7 @@ def test_extend_keeps_original_deadline_and_approves_pending_request(office_db: 
         session.add(ExtensionRequest(task_id=number, requested_to=date(2026, 12, 20), reason="chờ số liệu", requested_by="khtc",
                                      status=ExtensionStatus.PENDING, created_at=o.app.clock.now()))
     out = o.ok("tasks", "extend", f"NV-{number}", "--to", "15/12/2026", "--reason", "chờ số liệu quyết toán", "--now", NOW)
-    assert "deadline: 30/11/2026 → 15/12/2026" in out.stdout
+    assert "Thời hạn: 30/11/2026 → 15/12/2026" in out.stdout
     task = _task(o, number)
     assert task.deadline == date(2026, 12, 15) and task.original_deadline == date(2026, 11, 30)
     with o.app.sessions() as session:
