@@ -62,10 +62,11 @@ def task_table(rows: list[dict[str, Any]], total: int) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    width = terminal_width()
     table = Table(show_lines=False, pad_edge=False, expand=True)
     fixed_column(table, "Mã")
     fixed_column(table, "Hạn")
-    fixed_column(table, "Trạng thái")
+    table.add_column("Trạng thái", overflow="ellipsis", no_wrap=True, max_width=max(width // 6, 10))  # cut before the text
     cut_column(table, "Chủ trì", ratio=1, min_width=8)
     cut_column(table, "Nhiệm vụ", ratio=3, min_width=16)
     fixed_column(table, "Văn bản")

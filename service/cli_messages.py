@@ -42,16 +42,40 @@ def list_command(
         if as_json:
             typer.echo(json.dumps(rows, ensure_ascii=False))
             return
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table("ID", "received", "stage", "sender", "subject", "error")
-        for r in rows:
-            table.add_row(str(r["id"]), (r["received_at"] or "")[:16], f"{r['stage']} ({r['disposition'] or ''})",
-                          r["sender"] or "", r["subject"] or "", (r["error"] or "")[:80])
-        Console().print(table if rows else "no messages")
+        _print_table(rows, application.settings.tz, application.settings.timezone)
 
     with_app(go)
+
+
+STAGE_VI = {"received": "đã nhận", "processed": "đã xử lý", "failed": "lỗi", "quarantined": "cách ly", "ignored": "bỏ qua",
+            "reply": "thư trả lời"}
+
+
+def _print_table(rows: list[dict], tz, zone: str) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """Received times in the office's zone (said once, in the header); long text cut with "…"."""
+    from datetime import datetime
+
+    from rich.markup import escape
+    from rich.table import Table
+
+    from service import admin_output as out
+
+    if not rows:
+        out._console().print("chưa có thư nào")
+        return
+    table = Table(pad_edge=False, expand=True)
+    out.fixed_column(table, "Mã")
+    out.fixed_column(table, f"Nhận lúc ({zone})")
+    out.fixed_column(table, "Tình trạng")
+    out.cut_column(table, "Người gửi", ratio=1, min_width=10)
+    out.cut_column(table, "Tiêu đề", ratio=2, min_width=12)
+    out.cut_column(table, "Lỗi", ratio=1, min_width=5)
+    for r in rows:
+        received = datetime.fromisoformat(r["received_at"]).astimezone(tz).strftime("%d/%m/%Y %H:%M") if r["received_at"] else "—"
+        stage = STAGE_VI.get(r["stage"], r["stage"]) + (f" ({r['disposition']})" if r["disposition"] else "")
+        table.add_row(str(r["id"]), received, escape(stage), escape(r["sender"] or ""), escape(out.one_line(r["subject"])),
+                      escape(out.one_line(r["error"])))
+    out._console().print(table)
 
 
 @messages_app.command("show")

@@ -29,7 +29,7 @@ def status_command(
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
-        _print(report)
+        _print(report, application.settings.timezone)
     application.dispose()
     if not report.healthy:
         for problem in report.problems:
@@ -37,29 +37,42 @@ def status_command(
         raise typer.Exit(1)
 
 
-def _print(report) -> None:  # type: ignore[no-untyped-def]
+def _print(report, zone: str) -> None:  # type: ignore[no-untyped-def]
+    """Labels in Vietnamese, times in the office's zone (said once); the problems stay one line each on stderr."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    reachable = {True: "reachable", False: f"UNREACHABLE ({report.mailbox_error})", None: "not probed"}[report.mailbox_reachable]
+    reachable = {True: "kết nối được", False: f"KHÔNG KẾT NỐI ĐƯỢC ({report.mailbox_error})",
+                 None: "không kiểm tra"}[report.mailbox_reachable]
+    last_sync = _local(report.last_sync_at) or "chưa lần nào"
+    oldest = f" (cũ nhất {_local(report.oldest_backlog_at)})" if report.oldest_backlog_at else ""
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
     table.add_column()
     rows = [
-        ("status", "healthy" if report.healthy else "UNHEALTHY"),
-        ("database", f"{report.database} (schema {report.schema or 'none'})"),
-        ("mailbox", f"{report.mailbox}: {reachable}"),
-        ("last sync", (report.last_sync_at or "never") + (f" — error: {report.last_sync_error}" if report.last_sync_error else "")),
-        ("backlog", f"{report.backlog} received, not yet processed" + (f" (oldest {report.oldest_backlog_at})" if report.oldest_backlog_at else "")),
-        ("failed", f"{report.failed_messages} inbound messages"),
-        ("outbox", f"{report.outbox_pending} pending, {report.outbox_dead} dead"),
-        ("overdue", f"{report.overdue_tasks} open tasks past their deadline"),
+        ("tình trạng", "ổn" if report.healthy else "CÓ VẤN ĐỀ"),
+        ("cơ sở dữ liệu", f"{report.database} (phiên bản {report.schema or 'chưa có'})"),
+        ("hộp thư", f"{report.mailbox}: {reachable}"),
+        ("đồng bộ lần cuối", last_sync + (f" — lỗi: {report.last_sync_error}" if report.last_sync_error else "")),
+        ("chờ xử lý", f"{report.backlog} thư đã nhận, chưa xử lý{oldest}"),
+        ("lỗi", f"{report.failed_messages} thư đến bị lỗi"),
+        ("thư đi", f"{report.outbox_pending} chờ gửi, {report.outbox_dead} gửi hỏng"),
+        ("quá hạn", f"{report.overdue_tasks} nhiệm vụ đang mở đã quá hạn"),
+        ("múi giờ", zone),
     ]
     for key, value in rows:
-        table.add_row(key, value)
+        table.add_row(key, escape(value))
     console = Console(highlight=False, soft_wrap=True)
     console.print(table)
     for warning in report.warnings:
-        console.print(f"warning: {warning}")
+        console.print(f"warning: {escape(warning)}")
     for problem in report.problems:
-        console.print(f"problem: {problem}")
+        console.print(f"problem: {escape(problem)}")
+
+
+def _local(iso: str | None) -> str | None:
+    """An ISO time already in the office's zone → dd/mm/yyyy HH:MM."""
+    from datetime import datetime
+
+    return datetime.fromisoformat(iso).strftime("%d/%m/%Y %H:%M") if iso else None

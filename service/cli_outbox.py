@@ -70,6 +70,8 @@ def list_command(
                 fail(f"unknown status '{status}' (use {', '.join(s.value for s in OutboxStatus)})")
             stmt, count = stmt.where(OutboxMessage.status == wanted), count.where(OutboxMessage.status == wanted)
         if kind:
+            with application.sessions() as session:
+                _check_kind(session, kind)
             stmt, count = stmt.where(OutboxMessage.kind == kind), count.where(OutboxMessage.kind == kind)
         cut = limit if limit is not None else (None if as_json else TABLE_LIMIT)
         if cut is not None:
@@ -87,20 +89,40 @@ def list_command(
     _print_table(rows, total)
 
 
+def _check_kind(session: Any, kind: str) -> None:
+    """--kind takes a kind Docket writes (or one already in the table): a typo is an error, not an empty list."""
+    from sqlalchemy import select
+
+    from service.admin_output import MAIL_KIND_VI
+    from service.errors import InputError
+    from service.models import OutboxMessage
+
+    known = set(MAIL_KIND_VI) | set(session.scalars(select(OutboxMessage.kind).distinct()))
+    if kind not in known:
+        raise InputError(f"unknown kind '{kind}': use one of {', '.join(sorted(known))}")
+
+
 def _print_table(rows: list[dict[str, Any]], total: int) -> None:
-    from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(show_lines=False)
-    for column in ("ID", "Status", "Kind", "To", "Subject", "Tries", "Error"):
-        table.add_column(column, overflow="fold")
+    from service import admin_output as out
+
+    table = Table(show_lines=False, pad_edge=False, expand=True)
+    for name in ("Mã", "Trạng thái", "Loại"):
+        out.fixed_column(table, name)
+    out.cut_column(table, "Gửi đến", ratio=1, min_width=10)
+    out.cut_column(table, "Tiêu đề", ratio=2, min_width=12)
+    out.fixed_column(table, "Lần gửi", justify="right")
+    out.cut_column(table, "Lỗi", ratio=1, min_width=5)
     for r in rows:
-        table.add_row(str(r["id"]), r["status"], r["kind"], ", ".join(r["to"]), r["subject"][:70], str(r["attempts"]),
-                      (r["last_error"] or "")[:60])
-    console = Console()
+        table.add_row(str(r["id"]), out.OUTBOX_STATUS_VI.get(r["status"], r["status"]), out.MAIL_KIND_VI.get(r["kind"], r["kind"]),
+                      escape(", ".join(r["to"])), escape(out.one_line(r["subject"])), str(r["attempts"]),
+                      escape(out.one_line(r["last_error"])))
+    console = out._console()
     console.print(table)
     if total > len(rows):
-        console.print(f"{len(rows)} of {total} rows shown; use --limit N or --json for all.")
+        console.print(f"{len(rows)}/{total} thư; --limit N hoặc --json để xem hết")
 
 
 @outbox_app.command("show")

@@ -27,10 +27,16 @@ class StartupError(DocketError):
 # --------------------------------------------------------------------------- probes
 
 
-def probe_mailbox(app: App) -> str | None:
-    """Log in to the mailbox (or open the Maildir) and close it again; None when fine, else the reason."""
-    from service.mailbox import open_mailbox
+def probe_mailbox(app: App, *, create: bool = True) -> str | None:
+    """Log in to the mailbox (or open the Maildir) and close it again; None when fine, else the reason.
 
+    With create=False (`docket status`) a Maildir that does not exist yet is reported, not created.
+    """
+    from service.mailbox import open_mailbox, parse_mailbox_url
+
+    parsed = parse_mailbox_url(app.settings.mailbox)
+    if not create and parsed.path is not None and not (parsed.path / "new").is_dir():
+        return f"the Maildir {parsed.path} does not exist yet (`docket run` creates it)"
     try:
         box = open_mailbox(app.settings.mailbox, settings=app.settings)
         try:
@@ -167,12 +173,15 @@ def gather(app: App, *, probe: bool = True, now: datetime | None = None) -> Heal
         mailbox_name, problems = app.settings.mailbox, [str(err)]
     reachable, mailbox_error = None, None
     if probe and not problems:
-        mailbox_error = probe_mailbox(app)
+        mailbox_error = probe_mailbox(app, create=False)
         reachable = mailbox_error is None
         if mailbox_error:
             problems.append(f"mailbox unreachable: {mailbox_error}")
     try:
-        counts = _counts(app, mailbox_name, now)
+        missing = missing_sqlite_file(app.settings.database_url)
+        if missing is not None:  # connecting would create an empty database file in this folder
+            problems.insert(0, f"the database file {missing} does not exist: run `docket db upgrade`")
+        counts = _counts(app, mailbox_name, now) if missing is None else {}
     except SQLAlchemyError as err:
         problems.insert(0, f"database unreachable: {_first_line(err)}")
         counts = {}
@@ -211,6 +220,17 @@ def gather(app: App, *, probe: bool = True, now: datetime | None = None) -> Heal
         problems=problems,
         warnings=warnings,
     )
+
+
+def missing_sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL when it does not exist (None for other databases, in-memory ones, or a file present)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(parsed.database)
+    return None if path.exists() else path.resolve()
 
 
 def _counts(app: App, mailbox_name: str, now: datetime) -> dict[str, object]:

@@ -145,7 +145,7 @@ def test_5xx_is_dead_and_listed_but_552_is_retried(make_app, sink, monkeypatch) 
     assert len(rows) == 3 and [r["status"] for r in rows if r["id"] == dead[0].id] == ["dead"]
     assert "550" in next(r for r in rows if r["id"] == dead[0].id)["last_error"]
     table = CliRunner().invoke(cli, ["outbox", "list", "--status", "dead"])
-    assert table.exit_code == 0 and "dead" in table.output and "550" in table.output
+    assert table.exit_code == 0 and "gửi hỏng" in table.output and "550" in table.output
     shown = CliRunner().invoke(cli, ["outbox", "show", str(dead[0].id)])
     assert shown.exit_code == 0 and "Auto-Submitted" not in shown.output and "Kính gửi" in shown.output
     assert CliRunner().invoke(cli, ["outbox", "show", "999"]).exit_code == 1
