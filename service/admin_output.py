@@ -13,6 +13,8 @@ from typing import Any
 
 from service.history_vi import FIELD_VI, STATE_VI, describe, value_vi
 
+STAGE_VI = {"received": "đã nhận", "processed": "đã xử lý", "failed": "lỗi", "quarantined": "cách ly", "ignored": "bỏ qua",
+            "reply": "thư trả lời"}
 EXTENSION_VI = {"pending": "chờ duyệt", "approved": "đã duyệt", "refused": "từ chối"}
 MAIL_KIND_VI = {"confirmation": "xác nhận", "unreadable": "không đọc được", "assignment": "giao việc", "change": "thay đổi",
                 "reply-ack": "trả lời đơn vị", "digest": "tổng hợp", "reminder": "nhắc hạn", "escalation": "báo quá hạn"}
@@ -81,6 +83,13 @@ def task_table(rows: list[dict[str, Any]], total: int) -> None:
     more = total - len(rows)
     tail = f" — còn {more} nhiệm vụ không hiện (--limit 0 để xem hết, hoặc --json)" if more > 0 else ""
     console.print(f"{len(rows)}/{total} nhiệm vụ{tail}; ⚑ = cần rà soát")
+
+
+def local_time(iso: str | None, tz: Any) -> str:
+    """A stored (UTC) ISO time as dd/mm/yyyy HH:MM in the office's zone; the caller names the zone once."""
+    from datetime import datetime
+
+    return datetime.fromisoformat(iso).astimezone(tz).strftime("%d/%m/%Y %H:%M") if iso else "—"
 
 
 def local_minute(iso: str) -> str:
@@ -154,7 +163,8 @@ def notice_panel(detail: dict[str, Any]) -> None:
     for warning in detail["warnings"]:
         console.print(f"[yellow]Cảnh báo:[/] {warning}")
     for message in detail["messages"]:
-        console.print(f"Thư #{message['id']} {message['message_id'] or ''} từ {message['sender'] or '?'}: {message['stage']}")
+        stage = STAGE_VI.get(message["stage"], message["stage"])
+        console.print(f"Thư #{message['id']} {message['message_id'] or ''} từ {message['sender'] or '?'}: {stage}")
     task_table(detail["tasks"], len(detail["tasks"]))
 
 

@@ -47,14 +47,8 @@ def list_command(
     with_app(go)
 
 
-STAGE_VI = {"received": "đã nhận", "processed": "đã xử lý", "failed": "lỗi", "quarantined": "cách ly", "ignored": "bỏ qua",
-            "reply": "thư trả lời"}
-
-
 def _print_table(rows: list[dict], tz, zone: str) -> None:  # type: ignore[no-untyped-def,type-arg]
     """Received times in the office's zone (said once, in the header); long text cut with "…"."""
-    from datetime import datetime
-
     from rich.markup import escape
     from rich.table import Table
 
@@ -71,8 +65,8 @@ def _print_table(rows: list[dict], tz, zone: str) -> None:  # type: ignore[no-un
     out.cut_column(table, "Tiêu đề", ratio=2, min_width=12)
     out.cut_column(table, "Lỗi", ratio=1, min_width=5)
     for r in rows:
-        received = datetime.fromisoformat(r["received_at"]).astimezone(tz).strftime("%d/%m/%Y %H:%M") if r["received_at"] else "—"
-        stage = STAGE_VI.get(r["stage"], r["stage"]) + (f" ({r['disposition']})" if r["disposition"] else "")
+        received = out.local_time(r["received_at"], tz)
+        stage = out.STAGE_VI.get(r["stage"], r["stage"]) + (f" ({r['disposition']})" if r["disposition"] else "")
         table.add_row(str(r["id"]), received, escape(stage), escape(r["sender"] or ""), escape(out.one_line(r["subject"])),
                       escape(out.one_line(r["error"])))
     out._console().print(table)

@@ -27,17 +27,30 @@ def list_command(as_json: Annotated[bool, typer.Option("--json", help="Print JSO
             typer.echo(json.dumps(items, ensure_ascii=False, indent=2))
             return
         if not items:
-            typer.echo("quarantine is empty")
+            typer.echo("không có thư nào bị cách ly")
             return
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table("ID", "received", "sender", "subject", "reason")
-        for it in items:
-            table.add_row(str(it["id"]), (it["received_at"] or "")[:16], it["sender"] or "", it["subject"] or "", it["reason"] or "")
-        Console().print(table)
+        _print_table(items, application.settings)
 
     with_app(go)
+
+
+def _print_table(items: list[dict], settings) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """Received times in the office's zone (named once, in the header); long text cut with "…"."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from service import admin_output as out
+
+    table = Table(pad_edge=False, expand=True)
+    out.fixed_column(table, "Mã")
+    out.fixed_column(table, f"Nhận lúc ({settings.timezone})")
+    out.cut_column(table, "Người gửi", ratio=1, min_width=10)
+    out.cut_column(table, "Tiêu đề", ratio=2, min_width=12)
+    out.cut_column(table, "Lý do", ratio=1, min_width=8)
+    for it in items:
+        table.add_row(str(it["id"]), out.local_time(it["received_at"], settings.tz), escape(it["sender"] or ""),
+                      escape(out.one_line(it["subject"])), escape(out.one_line(it["reason"])))
+    out._console().print(table)
 
 
 @quarantine_app.command("release")
