@@ -114,7 +114,7 @@ def _print_table(rows: list[dict[str, Any]], total: int) -> None:
     out.cut_column(table, "Gửi đến", ratio=1, min_width=10)
     out.cut_column(table, "Tiêu đề", ratio=2, min_width=12)
     out.fixed_column(table, "Lần gửi", justify="right")
-    out.cut_column(table, "Lỗi", ratio=1, min_width=5)
+    out.cut_column(table, "Lỗi", ratio=2, min_width=12)  # why a row is dead: worth the room
     for r in rows:
         table.add_row(str(r["id"]), out.OUTBOX_STATUS_VI.get(r["status"], r["status"]), out.MAIL_KIND_VI.get(r["kind"], r["kind"]),
                       escape(", ".join(r["to"])), escape(out.one_line(r["subject"])), str(r["attempts"]),
