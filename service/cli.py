@@ -84,6 +84,7 @@ def db_current() -> None:
 @guarded
 def config_command(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="The README's settings table: variable, key, default, meaning.")] = False,
 ) -> None:
     """Every setting in effect: its value (passwords masked), where it came from (environment, file, default) and meaning."""
     import os
@@ -94,6 +95,11 @@ def config_command(
     settings = load_settings()
     path = toml_path()
     rows = effective_rows(settings, os.environ, read_toml(path))
+    if markdown:
+        typer.echo("| environment variable | docket.toml key | default | meaning |\n|---|---|---|---|")
+        for row in rows:
+            typer.echo(f"| `{row.env}` | `{row.name}` | `{row.default}` | {row.description.replace('|', '/')} |")
+        return
     if as_json:
         import json
         from dataclasses import asdict

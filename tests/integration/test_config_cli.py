@@ -90,3 +90,13 @@ def test_db_upgrade_loads_the_units_directory(tmp_path: Path, office: Path) -> N
     assert upgraded.exit_code == 0, upgraded.output
     units = json.loads(_docket(tmp_path, "units", "list", "--json", **env).stdout)
     assert "Phòng Kế hoạch - Tài chính" in {unit["name"] for unit in units}
+
+
+def test_the_readme_documents_every_setting_with_its_toml_key() -> None:
+    from service.config import Settings
+    from service.config_sources import env_names
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    missing = [f"| `{env}` | `{name}` |" for name, env in env_names(Settings.model_fields).items()
+               if f"| `{env}` | `{name}` |" not in readme]
+    assert not missing, f"README's settings table lacks {missing}: `docket config --markdown` prints the rows"
