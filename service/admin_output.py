@@ -228,6 +228,26 @@ def changes(outcome: Any) -> None:
         print(f"warning: {warning}", file=sys.stderr)
 
 
+DIFF_VI = {"same": "giữ nguyên", "changed": "thay đổi", "added": "thêm mới", "removed": "không còn thấy", "kept": "giữ lại"}
+WHY_VI = {"corrected by an admin": "đã được sửa tay", "no longer found by the rules": "quy tắc hiện tại không còn tìm thấy"}
+
+
+def reprocess_diffs(diffs: Any) -> None:
+    """What re-reading a notice would change, task by task, in Vietnamese; cut to the terminal's width."""
+    width = terminal_width()
+    for diff in diffs:
+        label = f"NV-{diff.task_id}" if diff.task_id else "mới"
+        why = WHY_VI.get(diff.why or "", diff.why or "")
+        if why.startswith("already "):
+            why = "đã " + STATE_VI.get(why.removeprefix("already "), why.removeprefix("already "))
+        line = f"{DIFF_VI.get(diff.kind, diff.kind):15} {label:7} {one_line(diff.text)}"
+        tail = f"  ({why})" if why else ""
+        room = max(width - len(tail), 20)
+        print((line if len(line) <= room else line[: room - 1] + "…") + tail)
+        for change in diff.changes:
+            print(f"{'':24}{FIELD_VI.get(change.field, change.field)}: {value_vi(change.before)} → {value_vi(change.after)}")
+
+
 def outcome_json(outcome: Any, notified: bool) -> dict[str, Any]:
     from service.ids import task_token
 

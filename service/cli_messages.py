@@ -72,6 +72,25 @@ def _print_table(rows: list[dict], tz, zone: str) -> None:  # type: ignore[no-un
     out._console().print(table)
 
 
+MESSAGE_LABELS = {"id": "Mã", "stage": "Tình trạng", "disposition": "Kết quả", "error": "Lỗi", "received_at": "Nhận lúc",
+                  "processed_at": "Xử lý lúc", "sender": "Người gửi", "subject": "Tiêu đề", "message_id": "Message-ID",
+                  "size": "Kích thước (byte)", "attempts": "Số lần xử lý", "notice_id": "Văn bản", "mailbox": "Hộp thư",
+                  "source_key": "Khóa trong hộp thư"}
+
+
+def _print_one(info: dict, settings) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """One message with Vietnamese labels; times in the office's zone, named once."""
+    from service import admin_output as out
+
+    shown = {**info, "stage": out.STAGE_VI.get(info["stage"], info["stage"]),
+             "received_at": out.local_time(info["received_at"], settings.tz),
+             "processed_at": out.local_time(info["processed_at"], settings.tz),
+             "notice_id": f"TB-{info['notice_id']}" if info["notice_id"] else None}
+    for key, value in shown.items():
+        typer.echo(f"{MESSAGE_LABELS.get(key, key):>18}: {'' if value is None else value}")
+    typer.echo(f"{'':>18}  (giờ {settings.timezone})")
+
+
 @messages_app.command("show")
 @guarded
 def show_command(
@@ -91,8 +110,7 @@ def show_command(
         if as_json:
             typer.echo(json.dumps(info, ensure_ascii=False))
             return
-        for key, value in info.items():
-            typer.echo(f"{key:>13}: {'' if value is None else value}")
+        _print_one(info, application.settings)
 
     with_app(go)
 

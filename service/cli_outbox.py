@@ -150,14 +150,31 @@ def show_command(
 
         typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
-    for name in ("id", "status", "kind", "to", "cc", "subject", "message_id", "task", "notice", "attempts",
-                 "created_at", "next_attempt_at", "sent_at", "give_up_at", "last_error", "dedupe_key"):
-        value = data[name]
-        typer.echo(f"{name}: {', '.join(value) if isinstance(value, list) else value}")
-    for header, value in (data["headers"] or {}).items():
-        typer.echo(f"header {header}: {value}")
+    _print_row(data, application.settings)
     typer.echo("")
     typer.echo(data["body_text"])
+
+
+SHOW_LABELS = (("id", "Mã"), ("status", "Trạng thái"), ("kind", "Loại"), ("to", "Gửi đến"), ("cc", "Đồng gửi"),
+               ("subject", "Tiêu đề"), ("message_id", "Message-ID"), ("task", "Nhiệm vụ"), ("notice", "Văn bản"),
+               ("attempts", "Số lần gửi"), ("created_at", "Tạo lúc"), ("next_attempt_at", "Gửi tiếp lúc"),
+               ("sent_at", "Đã gửi lúc"), ("give_up_at", "Bỏ cuộc lúc"), ("last_error", "Lỗi gần nhất"),
+               ("dedupe_key", "Khóa chống trùng"))
+TIMES = ("created_at", "next_attempt_at", "sent_at", "give_up_at")
+
+
+def _print_row(data: dict[str, Any], settings: Any) -> None:
+    """One mail's fields with Vietnamese labels; times in the office's zone, named once."""
+    from service import admin_output as out
+
+    shown = {"status": out.OUTBOX_STATUS_VI.get(data["status"], data["status"]), "kind": out.MAIL_KIND_VI.get(data["kind"], data["kind"]),
+             **{name: out.local_time(data[name], settings.tz) if data[name] else None for name in TIMES}}
+    for name, label in SHOW_LABELS:
+        value = shown.get(name, data[name])
+        typer.echo(f"{label}: {', '.join(value) if isinstance(value, list) else ('—' if value is None else value)}")
+    typer.echo(f"(giờ {settings.timezone})")
+    for header, value in (data["headers"] or {}).items():
+        typer.echo(f"Đầu thư {header}: {value}")
 
 
 @outbox_app.command("retry")

@@ -65,11 +65,7 @@ def notices_reprocess(notice_id: NoticeId, apply: Annotated[bool, typer.Option("
     if as_json:
         out.print_json({**planned.to_json(), "applied": applied})
         return
-    for diff in planned.diffs:
-        label = f"NV-{diff.task_id}" if diff.task_id else "new"
-        typer.echo(f"{diff.kind:8} {label:8} {' '.join(diff.text.split())[:90]}" + (f"  ({diff.why})" if diff.why else ""))
-        for change in diff.changes:
-            typer.echo(f"           {change.field}: {change.before or '∅'} → {change.after or '∅'}")
+    out.reprocess_diffs(planned.diffs)
     pending = len(planned.pending)
     typer.echo(f"applied {applied} change(s)" if apply else f"{pending} change(s) pending; run again with --apply to apply them")
 

@@ -99,3 +99,24 @@ def test_status_in_an_empty_folder_creates_nothing(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "does not exist: run `docket db upgrade`" in result.stderr and "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_messages_show_times_in_the_office_zone(office_db: Office) -> None:
+    from datetime import datetime, timezone
+
+    from service.models import InboundMessage
+    from service.stages import Stage
+
+    o = office_db
+    with o.app.sessions.begin() as session:
+        row = InboundMessage(mailbox="maildir:/x", source_key="k1", content_hash="0" * 64, raw=b"x", size=1,
+                             sender="van.thu@skhcn.binhminh.example.vn", subject="Thông báo", stage=Stage.FAILED,
+                             received_at=datetime(2026, 11, 25, 13, 5, tzinfo=timezone.utc), error="không đọc được")
+        session.add(row)
+        session.flush()
+        number = row.id
+    listed = o.ok("messages", "list").stdout
+    assert "25/11/2026 20:05" in listed and "13:05" not in listed and "Nhận lúc (Asia/Ho_Chi_Minh)" in listed
+    assert "lỗi" in listed  # the stage, in Vietnamese
+    shown = o.ok("messages", "show", str(number)).stdout
+    assert "Nhận lúc: 25/11/2026 20:05" in shown and shown.count("Asia/Ho_Chi_Minh") == 1
