@@ -124,7 +124,7 @@ def run_command(
     from service.runner import ROLES
 
     if unknown := sorted(set(role or ()) - set(ROLES)):
-        fail(f"unknown role {', '.join(unknown)}: use {', '.join(ROLES)}", code=2)
+        fail(f"unknown role {', '.join(unknown)}: use {', '.join(ROLES)}")  # exit 1, like every option value
     application = load_app(now)
     run_daemon(application, once=once, roles=tuple(role) if role else ROLES)
 

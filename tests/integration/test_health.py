@@ -181,7 +181,7 @@ def test_run_refuses_to_start_with_a_clear_line(office: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("docket: start-up check 'SMTP reachable' failed: 127.0.0.1:")
     assert "Traceback" not in result.stderr
-    assert _cli(office, "run", "--role", "nonsense").returncode == 2
+    assert _cli(office, "run", "--role", "nonsense").returncode == 1
 
 
 # --------------------------------------------------------------------------- logs and metrics
