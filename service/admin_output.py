@@ -190,11 +190,11 @@ def unit_table(rows: list[dict[str, Any]]) -> None:
     from rich.table import Table
 
     table = Table(pad_edge=False, expand=True)
-    cut_column(table, "Đơn vị", ratio=2, min_width=12)
+    fixed_column(table, "Đơn vị")  # the name an admin types: shown whole
     cut_column(table, "Tên gọi khác", ratio=2)
     cut_column(table, "Email", ratio=2)
     cut_column(table, "Thủ trưởng", ratio=1)
-    fixed_column(table, "NV chủ trì đang mở", justify="right")
+    fixed_column(table, "NV đang chủ trì", justify="right")
     for row in rows:
         name = escape(row["name"]) + (" (VP)" if row["office"] else "") + ("" if row["active"] else " [dim](ngừng)[/]")
         table.add_row(name, escape(", ".join(row["aliases"])), row["email"] or "—", escape(row["head"] or "—"),
