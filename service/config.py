@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from service.errors import ConfigError
@@ -87,10 +87,22 @@ class Settings(BaseSettings):
         toml_path = os.environ.get(TOML_PATH_ENV, "docket.toml")
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
 
-    @field_validator("office_hours_end", mode="before")
+    @field_validator("office_hours_start", "office_hours_end", mode="before")
     @classmethod
     def _hour(cls, value: Any) -> Any:
-        return time(value) if isinstance(value, int) else value
+        """HH:MM or H:MM; a whole hour may be written alone: 17 (docket.toml) or "17" (environment)."""
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        elif isinstance(value, str) and (hm := value.strip().split(":")) and len(hm) == 2 and all(p.isdigit() for p in hm):
+            try:
+                return time(int(hm[0]), int(hm[1]))  # 7:30 as well as 07:30
+            except ValueError:
+                raise ValueError("use HH:MM, e.g. 17:00") from None
+        if isinstance(value, int):
+            if not 0 <= value <= 23:
+                raise ValueError("use HH:MM, e.g. 17:00")
+            return time(value)
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -108,6 +120,35 @@ class Settings(BaseSettings):
         if value not in allowed:
             raise ValueError(f"use {' or '.join(allowed)}")
         return value
+
+    @field_validator("poll_interval", "idle_timeout", "imap_timeout", "max_message_bytes", "max_attachment_bytes",
+                     "max_pdf_pages", "max_unzipped_bytes", "extract_memory_mb")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be more than 0")
+        return value
+
+    @field_validator("review_threshold")
+    @classmethod
+    def _share(cls, value: float) -> float:
+        if not 0 <= value <= 1:
+            raise ValueError("must be between 0 and 1")
+        return value
+
+    @field_validator("metrics_port")
+    @classmethod
+    def _port(cls, value: int | None) -> int | None:
+        if value is not None and not 1 <= value <= 65535:
+            raise ValueError("must be a port number, 1 to 65535")
+        return value
+
+    @model_validator(mode="after")
+    def _office_day(self) -> "Settings":
+        if self.office_hours_start.replace(tzinfo=None) >= self.office_hours_end.replace(tzinfo=None):
+            raise ValueError(f"office_hours_start {self.office_hours_start:%H:%M} must come before office_hours_end "
+                             f"{self.office_hours_end:%H:%M}")
+        return self
 
     @property
     def tz(self) -> ZoneInfo:
@@ -139,9 +180,11 @@ def invalid_setting_message(err: Any) -> str:
     from service.config_sources import env_names, mask_url
 
     problem = err.errors()[0]
-    name = str(problem["loc"][0]) if problem["loc"] else ""
-    env = env_names(Settings.model_fields).get(name, name)
     why = str(problem["msg"]).removeprefix("Value error, ")
-    value = mask_url(str(problem.get("input", "")))
     more = f" (and {err.error_count() - 1} more)" if err.error_count() > 1 else ""
+    if not problem["loc"]:  # a rule between two settings (office hours)
+        return f"invalid settings: {why}{more}"
+    name = str(problem["loc"][0])
+    env = env_names(Settings.model_fields).get(name, name)
+    value = mask_url(str(problem.get("input", "")))
     return f"invalid setting {env}={value!r}: {why}{more}"

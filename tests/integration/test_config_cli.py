@@ -72,6 +72,9 @@ def test_a_malformed_docket_toml_is_one_line(tmp_path: Path) -> None:
     ("DOCKET_LOG_FORMAT", "xml", "use text or json"),
     ("DOCKET_PROCESSED_ACTION", "delete", "use keyword or move"),
     ("DOCKET_POLL_INTERVAL", "soon", "Input should be a valid number, unable to parse string as a number"),
+    ("DOCKET_POLL_INTERVAL", "0", "must be more than 0"),
+    ("DOCKET_REVIEW_THRESHOLD", "1.5", "must be between 0 and 1"),
+    ("DOCKET_OFFICE_HOURS_END", "25", "use HH:MM, e.g. 17:00"),
 ])
 def test_a_bad_value_stops_every_command_in_one_line(tmp_path: Path, variable: str, value: str, why: str) -> None:
     for command in (("config",), ("run", "--once"), ("tasks", "list")):
@@ -100,3 +103,11 @@ def test_the_readme_documents_every_setting_with_its_toml_key() -> None:
     missing = [f"| `{env}` | `{name}` |" for name, env in env_names(Settings.model_fields).items()
                if f"| `{env}` | `{name}` |" not in readme]
     assert not missing, f"README's settings table lacks {missing}: `docket config --markdown` prints the rows"
+
+
+def test_office_hours_accept_short_forms_and_must_make_a_day(tmp_path: Path) -> None:
+    rows = {row["env"]: row for row in json.loads(_docket(tmp_path, "config", "--json", DOCKET_OFFICE_HOURS_START="7:00",
+                                                          DOCKET_OFFICE_HOURS_END="16").stdout)}
+    assert (rows["DOCKET_OFFICE_HOURS_START"]["value"], rows["DOCKET_OFFICE_HOURS_END"]["value"]) == ("07:00", "16:00")
+    line = _one_line_error(_docket(tmp_path, "config", toml='office_hours_start = "18:00"\n'))
+    assert line == "docket: invalid settings: office_hours_start 18:00 must come before office_hours_end 17:00"
