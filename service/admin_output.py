@@ -119,7 +119,8 @@ def task_panel(detail: dict[str, Any], zone: str = "") -> None:
     if detail["closed_reason"]:
         out(f"Lý do: {detail['closed_reason']}")
     evidence = detail["evidence"]
-    where = f"{evidence['part'] or '?'} [{evidence['start']}:{evidence['end']}]" if evidence["start"] is not None else "—"
+    part = "thân thư" if evidence["part"] in (None, "body") else evidence["part"]
+    where = f"{escape(part)}, ký tự {evidence['start']}–{evidence['end']}" if evidence["start"] is not None else "—"
     out(f"\n[bold]Trích dẫn[/] ({where}):\n  “{evidence['quote']}”")
     out(f"\n[bold]Lịch sử[/]{f' (giờ {zone})' if zone else ''}:")
     for event in detail["history"]:
