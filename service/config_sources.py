@@ -47,9 +47,12 @@ def read_toml(path: Path) -> dict[str, Any]:
 def closest(typed: str, valid: list[str]) -> str | None:
     """The valid name nearest to a mistyped one: a name that starts with it ('from' → 'from_address'), else difflib."""
     folded = typed.lower()
-    starts = [name for name in valid if name.lower().startswith(folded) or folded.startswith(name.lower())]
-    if starts:
-        return min(starts, key=len)
+    longer = [name for name in valid if name.lower().startswith(folded)]  # 'from' → 'from_address'
+    if longer:
+        return min(longer, key=len)
+    shorter = [name for name in valid if folded.startswith(name.lower())]  # 'smtp_url' → 'smtp'
+    if shorter:
+        return max(shorter, key=len)
     close = difflib.get_close_matches(folded, [name.lower() for name in valid], n=1, cutoff=0.5)
     return next((name for name in valid if close and name.lower() == close[0]), None)
 

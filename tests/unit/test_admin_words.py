@@ -58,6 +58,7 @@ def test_setting_hints_masking_and_times() -> None:
     valid = ["from_address", "timezone", "office_hours_start", "smtp", "smtp_cafile"]
     assert (closest("from", valid), closest("timezon", valid), closest("smpt", valid)) == ("from_address", "timezone", "smtp")
     assert closest("colour", valid) is None
+    assert (closest("smtp_ca", valid), closest("smtp_url", valid)) == ("smtp_cafile", "smtp")
     assert mask_url("smtps://docket%40so.vn:p%40ss@mail.so.vn:465") == "smtps://docket%40so.vn:***@mail.so.vn:465"
     assert mask_url("maildir:./mail/sent") == "maildir:./mail/sent" and mask_url("imaps://u@h/INBOX") == "imaps://u@h/INBOX"
     assert (shown(time(7, 30)), shown(None)) == ("07:30", "(not set)")
