@@ -12,6 +12,7 @@ import os
 import select
 import threading
 import time
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -48,6 +49,8 @@ class DirectoryWatch:
     def __init__(self, paths: Sequence[Path], *, use_inotify: bool = True) -> None:
         self.paths = tuple(paths)
         self._fd = _inotify_fd(self.paths) if use_inotify else None
+        # A mailbox dropped without close() still gives its descriptor back (inotify instances are few per user).
+        self._release = weakref.finalize(self, os.close, self._fd) if self._fd is not None else None
         self._seen = self._stamps()
 
     @property
@@ -88,6 +91,6 @@ class DirectoryWatch:
         return tuple(stamps)
 
     def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        if self._release is not None:
+            self._release()  # closes the descriptor once, however often close() is called
+        self._fd = None

@@ -77,3 +77,19 @@ def test_the_daemon_reads_a_new_file_within_a_second_despite_a_long_poll_interva
     assert received() == 1
     print(f"pickup latency {latency:.3f} s")  # shown with -s: the figure for the notes
     assert latency < 1.0, f"picked up after {latency:.2f} s"
+
+
+def test_a_dropped_watch_gives_its_descriptor_back(tmp_path: Path) -> None:
+    import gc
+    import os
+
+    (tmp_path / "new").mkdir()
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(200):  # more than the 128 inotify instances a user may hold by default
+        DirectoryWatch([tmp_path / "new"])
+    gc.collect()
+    assert len(os.listdir("/proc/self/fd")) <= before + 1
+    watch = DirectoryWatch([tmp_path / "new"])
+    assert watch.mode == "inotify"
+    watch.close()
+    watch.close()  # twice is harmless
