@@ -7,7 +7,6 @@ from __future__ import annotations
 import email
 import email.parser
 import email.policy
-import email.utils
 import re
 from dataclasses import dataclass, field
 from email.message import Message
@@ -15,7 +14,8 @@ from email.message import Message
 from extractors.base import EmailEnvelope, ExtractedMessage, ExtractedText, ExtractionError, Limits
 from extractors.builder import TextBuilder
 from extractors.email_forward import split_forward
-from extractors.email_mime import decode_header, is_attachment, part_bytes, part_filename, part_text
+from extractors.email_mime import (decode_header, header_line, is_attachment, part_bytes, part_filename, part_text,
+                                   sender_of)
 from extractors.html_text import html_to_text
 from extractors.normalize import normalize_text
 
@@ -41,20 +41,19 @@ class _State:
 
 
 def envelope_of(msg: Message) -> EmailEnvelope:
-    from_raw = decode_header(msg.get("From"))
-    name, addr = email.utils.parseaddr(from_raw)
-    refs = tuple(re.findall(r"<[^<>\s]+>", str(msg.get("References") or "")))
+    sender = sender_of(msg)
+    refs = tuple(re.findall(r"<[^<>\s]+>", header_line(msg.get("References"))))
     headers = {}
     for key in SELECTED_HEADERS:
         values = msg.get_all(key)
         if values is not None:
-            headers[key] = "\n".join(" ".join(str(v).split()) for v in values)
+            headers[key] = "\n".join(header_line(v) for v in values)
     return EmailEnvelope(
-        sender=addr.lower() or None, sender_name=name or None,
+        sender=sender.address, sender_name=sender.name, sender_problem=sender.problem,
         subject=decode_header(msg.get("Subject")) or None,
-        message_id=(str(msg.get("Message-ID") or "").strip() or None),
-        in_reply_to=(str(msg.get("In-Reply-To") or "").strip() or None),
-        references=refs, date=(str(msg.get("Date") or "").strip() or None), headers=headers,
+        message_id=header_line(msg.get("Message-ID")) or None,
+        in_reply_to=header_line(msg.get("In-Reply-To")) or None,
+        references=refs, date=header_line(msg.get("Date")) or None, headers=headers,
     )
 
 

@@ -37,16 +37,6 @@ def task_fingerprint(text: str) -> str:
     return hashlib.sha256(_fold(text)[:400].encode()).hexdigest()
 
 
-def fit(model: type, **values: object) -> dict[str, object]:
-    """Strings cut to their column's length: PostgreSQL refuses longer ones, and mail can carry any length."""
-    columns = model.__table__.c  # type: ignore[attr-defined]
-    out = {}
-    for name, value in values.items():
-        length = getattr(columns[name].type, "length", None) if name in columns else None
-        out[name] = value[:length] if type(value) is str and length else value  # not str enums (their columns have lengths too)
-    return out
-
-
 @dataclass(frozen=True, slots=True)
 class Registered:
     notice: Notice
@@ -82,24 +72,24 @@ def register(
 
 def _new_notice(findings: Findings, doc: ExtractedText, *, key: str, forwarder: str | None, message_id: str | None, now: datetime) -> Notice:
     info = findings.document
-    return Notice(**fit(
-        Notice, identity_key=key, number=info.number, doc_type=info.type, issuer=info.issuer, issued_date=info.issued_date,
+    return Notice(
+        identity_key=key, number=info.number, doc_type=info.type, issuer=info.issuer, issued_date=info.issued_date,
         place=info.place, subject=info.subject, signer=info.signer, signing_authority=info.signing_authority,
         urgency=info.urgency, recipients=list(info.recipients), text=doc.text, source_name=doc.part,
         warnings=[*doc.warnings, *findings.warnings], forwarder=forwarder, message_id=message_id,
         created_at=now, updated_at=now,
-    ))
+    )
 
 
 def add_task(session: Session, notice: Notice, finding: TaskFinding, *, fingerprint: str, now: datetime, review_threshold: float) -> Task:
-    task = Task(**fit(
-        Task, notice=notice, seq=len(notice.tasks), text=finding.text, source_part=finding.source.part,
+    task = Task(
+        notice=notice, seq=len(notice.tasks), text=finding.text, source_part=finding.source.part,
         source_start=finding.source.start, source_end=finding.source.end, original_deadline=finding.deadline,
         deadline=finding.deadline, deadline_text=finding.deadline_text, recurrence=finding.recurrence,
         recurrence_day=finding.recurrence_day, status=TaskStatus.OPEN, confidence=finding.confidence,
         needs_review=finding.needs_review or finding.confidence < review_threshold, fingerprint=fingerprint,
         created_at=now, updated_at=now,
-    ))
+    )
     session.add(task)  # before set_units: its unit lookup autoflushes, and the task must be in the session
     set_units(session, task, lead=finding.lead, support=finding.support)
     session.flush()
