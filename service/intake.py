@@ -174,9 +174,8 @@ def _store_quarantined(app: App, mailbox: Mailbox, msg: RawMessage, err: Excepti
     """The safe form of a message whose headers the database refused: raw bytes only, for an admin."""
     now = app.clock.now()
     with app.sessions.begin() as session:
-        session.add(InboundMessage(
-            mailbox=mailbox.name, source_key=msg.key, uidvalidity=msg.uidvalidity, uid=msg.uid,
-            content_hash=hashlib.sha256(msg.raw).hexdigest(), raw=msg.raw, size=len(msg.raw),
+        session.add(InboundMessage(  # no UID columns either: a UID over 2^31 is one of the values refused
+            mailbox=mailbox.name, source_key=msg.key, content_hash=hashlib.sha256(msg.raw).hexdigest(), raw=msg.raw, size=len(msg.raw),
             received_at=now, processed_at=now, stage=Stage.QUARANTINED, disposition="unstorable", attempts=0,
             error=f"its headers could not be stored ({type(err).__name__}); release it to process the raw message",
         ))

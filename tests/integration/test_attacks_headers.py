@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from service.daemon import run_daemon
+from service.intake import intake_once
+from service.mailbox import RawMessage
 from service.models import InboundMessage, Notice, Task, TaskEvent
 from service.stages import Stage, TaskStatus
 from tests.integration.attackmail import (CLERK, EVIL_AUTH, KHTC, SPOOFED_KHTC, assignment_id, deliver_to_maildir, office_with_tasks,
@@ -122,3 +124,43 @@ def test_an_ambiguous_sender_is_never_acted_on(make_app, office, case) -> None: 
     rows = _rows(app)
     assert [(r.stage, r.sender) for r in rows] == [(Stage.QUARANTINED, None)] * 3, [(r.stage, r.error) for r in rows]
     assert state(app) == before
+
+
+# --------------------------------------------------------------------------- a row the database refuses
+
+
+class ListedMailbox:
+    """A listing mailbox (as Maildir) holding the given messages; records what was marked."""
+
+    name = "listed"
+
+    def __init__(self, messages: list[RawMessage]) -> None:
+        self.messages, self.marked = {m.key: m for m in messages}, []  # type: ignore[var-annotated]
+
+    def new_keys(self, known: set[str]) -> list[str]:
+        return [k for k in self.messages if k not in known]
+
+    def fetch(self, keys):  # type: ignore[no-untyped-def]
+        return (self.messages[k] for k in keys)
+
+    def mark_processed(self, key: str) -> None:
+        self.marked.append(key)
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_mail_the_database_refuses_is_quarantined_with_its_raw_bytes_and_the_next_is_stored(make_app, database_url) -> None:  # type: ignore[no-untyped-def]
+    """An IMAP UID above 2^31 (UIDs are unsigned 32-bit) does not fit PostgreSQL's integer column."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite stores any integer: nothing is refused")
+    app = make_app()
+    poisoned = raw_mail(message_id=b"<big-uid@clerk.example.vn>", n=1)
+    box = ListedMailbox([RawMessage("1:2147483700", poisoned, uidvalidity=1, uid=2**31 + 52),
+                         RawMessage("1:5", raw_mail(message_id=b"<next@clerk.example.vn>", n=2), uidvalidity=1, uid=5)])
+    assert intake_once(app, box) == 2
+    refused, following = _rows(app)
+    assert (refused.stage, refused.disposition, refused.raw) == (Stage.QUARANTINED, "unstorable", poisoned)
+    assert "DataError" in (refused.error or "")
+    assert (following.stage, following.message_id) == (Stage.RECEIVED, "<next@clerk.example.vn>")
+    assert box.marked == ["1:2147483700", "1:5"]
