@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event, inspect
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -84,6 +85,17 @@ def enum_column_values(enum_cls: type[enum.Enum]) -> list[str]:
 
 def make_engine(url: str) -> Engine:
     """An engine with the settings each backend needs for concurrent, crash-safe use."""
+    try:
+        return _engine(url)
+    except (ArgumentError, NoSuchModuleError, ValueError) as err:  # one line, never the password
+        from service.config import mask_url
+        from service.errors import ConfigError
+
+        raise ConfigError(f"DOCKET_DATABASE_URL {mask_url(url)!r}: {type(err).__name__}; use sqlite:///PATH or "
+                          "postgresql+psycopg://user:pass@host/db (a '/', '#' or '@' in the password as %2F, %23, %40)") from None
+
+
+def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
