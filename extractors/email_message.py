@@ -23,6 +23,10 @@ SELECTED_HEADERS = ("Auto-Submitted", "X-Autoreply", "X-Autorespond", "Precedenc
                     "Content-Type", "Authentication-Results", "X-Auto-Response-Suppress",
                     "X-Failed-Recipients", "List-Id", "X-Loop")
 _NOTICE_CUES = re.compile(r"(?im)^\s*(?:Số\s*:|CỘNG HÒA XÃ HỘI|CỘNG HOÀ XÃ HỘI|Kính gửi|Nơi nhận|V/v\s)")
+NO_NOTICE = "no notice found: no attachment of a supported type and no forwarded notice"
+NO_TEXT = "no text body and no readable attachment"
+NOTHING_FOUND = frozenset({NO_NOTICE, NO_TEXT})  # notes, not failures: the mail simply carries no notice
+MAX_NESTING = 20  # MIME levels read; deeper parts are skipped with a warning
 MIN_NOTICE_CHARS = 400  # a forwarded body shorter than this, with no notice cue, is a cover note
 
 
@@ -58,8 +62,8 @@ def envelope_of(msg: Message) -> EmailEnvelope:
 
 
 def _walk(part: Message, state: _State, *, inner: bool, depth: int = 0) -> None:
-    if depth > 20:
-        state.warn("MIME nesting deeper than 20 levels: inner parts skipped")
+    if depth > MAX_NESTING:
+        state.warn(f"MIME nesting deeper than {MAX_NESTING} levels: inner parts skipped")
         return
     ctype = part.get_content_type()
     if ctype == "message/rfc822" or (ctype.startswith("message/") and part.is_multipart()):
@@ -151,7 +155,10 @@ def read_message(raw: bytes, *, limits: Limits = Limits()) -> ExtractedMessage:
             raise ExtractionError("not an e-mail message: no headers")
         return ExtractedMessage(envelope=envelope_of(msg), note="", documents=(),
                                 warnings=(f"message too big: {len(raw)} bytes (limit {cap}), not read",))
-    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    try:
+        msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    except RecursionError:  # the stdlib parser recurses once per nested part: thousands of levels are bad input
+        raise ExtractionError(f"MIME parts nested too deep to read (more than {MAX_NESTING} levels are not read)") from None
     if not msg.keys():
         raise ExtractionError("not an e-mail message: no headers")
     state = _State(limits=limits)
@@ -184,8 +191,8 @@ def _assemble(msg: Message, state: _State) -> ExtractedMessage:
     else:
         documents = ()
         if not any(t.strip() for t, _ in state.bodies) and not any(t.strip() for t in state.inner_bodies):
-            state.warn("no text body and no readable attachment")
+            state.warn(NO_TEXT)
         else:
-            state.warn("no notice found: no attachment of a supported type and no forwarded notice")
+            state.warn(NO_NOTICE)
     return ExtractedMessage(envelope=envelope_of(msg), note=note, documents=documents,
                             warnings=tuple(state.warnings), forwarded_headers=headers)

@@ -15,6 +15,7 @@ A task whose lead is every unit ('*') is never closed by one unit's reply: the r
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 from email import policy
 from email.parser import BytesParser
@@ -25,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from extractors.base import EmailEnvelope, ExtractedMessage
+from extractors.email_mime import part_text
 from outbox import compose
 from outbox.enqueue import enqueue
 from rules.reply_intent import ReplyIntent, classify_reply
@@ -34,8 +36,9 @@ from service.recipients import EVERY_UNIT, AddressBook, address_book
 from service.stages import ExtensionStatus, Role, TaskStatus
 from service.status import done_status
 
-_PSEUDO_TASK = re.compile(r"<docket\.task-(\d+)@", re.IGNORECASE)
-_TOKEN = re.compile(r"\bNV-(\d{1,9})\b", re.IGNORECASE)
+# ASCII digits, at most 9 (a task id fits the database's integer): longer ones are not ours, not a crash.
+_PSEUDO_TASK = re.compile(r"<docket\.task-([0-9]{1,9})@", re.IGNORECASE)
+_TOKEN = re.compile(r"\bNV-([0-9]{1,9})\b", re.IGNORECASE)
 NOTE_CHARS = 2000
 
 
@@ -75,7 +78,7 @@ def is_reply(session: Session, envelope: EmailEnvelope) -> bool:
     return bool(_TOKEN.search(envelope.subject or "")) and bool(_token_tasks(session, envelope, address_book(session)))
 
 
-CLERK_KINDS = frozenset({"confirmation", "unreadable"})  # mail to the forwarding clerk, not to a unit
+CLERK_KINDS = frozenset({"confirmation", "unreadable", "no-notice"})  # mail to the forwarding clerk, not to a unit
 
 
 def answers_only_notice_mail(session: Session, envelope: EmailEnvelope) -> bool:
@@ -101,7 +104,7 @@ def reply_body(raw: bytes) -> str:
     part = msg.get_body(preferencelist=("plain", "html"))
     if part is None:
         return ""
-    content = part.get_content()
+    content = unicodedata.normalize("NFC", part_text(part)[0])  # the extractor's charset aliases (x-cp1258, VN ...)
     if part.get_content_subtype() == "html":
         content = re.sub(r"(?is)<(script|style).*?</\1>|<blockquote.*?</blockquote>", " ", content)
         content = re.sub(r"(?i)<br\s*/?>|</p>|</div>", "\n", content)
