@@ -24,7 +24,7 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from sqlalchemy.exc import SQLAlchemyError
+        from sqlalchemy.exc import DataError, SQLAlchemyError
 
         from service.errors import DocketError
 
@@ -32,6 +32,10 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except DocketError as err:
             typer.echo(f"docket: {err}", err=True)
+            raise typer.Exit(1) from None
+        except DataError as err:  # a value the database refuses (out of range, too long): not a schema problem
+            detail = str(err.orig or err).strip().splitlines()[0] if str(err.orig or err).strip() else ""
+            typer.echo(f"docket: the database refused a value ({type(err).__name__}: {detail})", err=True)
             raise typer.Exit(1) from None
         except SQLAlchemyError as err:
             typer.echo(f"docket: database error ({type(err).__name__}); is the schema current? try `docket db upgrade`", err=True)
