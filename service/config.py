@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import SplitResult, urlsplit
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator
@@ -108,6 +109,39 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**overrides)
     except ValidationError as err:
         raise ConfigError(f"invalid setting: {err}") from err
+
+
+def mask_url(url: str) -> str:
+    """The URL with its password hidden, for every message about it: imaps://docket:***@host/INBOX.
+
+    Everything up to the last '@' is userinfo, so a password with an unencoded '/', '#' or '@' is
+    hidden too; the user name is kept when it is plainly one.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
+    userinfo, at, host = rest.rpartition("@")
+    if not at:
+        return url
+    user = userinfo.split(":", 1)[0]
+    shown = f"{user}:***" if user and not any(c in user for c in "/?#") else "***"
+    return f"{scheme}{sep}{shown}@{host}"
+
+
+def split_url(url: str, *, setting: str, schemes: tuple[str, ...], forms: str) -> SplitResult:
+    """A mail server URL split, or a one-line ConfigError naming the setting, its masked value and the accepted forms."""
+    problem = f"{setting} {mask_url(url)!r}: use {forms}"
+    try:
+        parts = urlsplit(url)
+        ok = parts.scheme in schemes and bool(parts.hostname)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number (e.g. a password with '/')
+    except ValueError:
+        raise ConfigError(f"{problem} (a '/', '#' or '@' in the password must be written %2F, %23, %40)") from None
+    if not ok:
+        raise ConfigError(problem)
+    if "@" not in parts.netloc and "@" in url.partition("://")[2]:  # user:12/34@host read as host 'user', port 12
+        raise ConfigError(f"{problem} (a '/', '#' or '@' in the password must be written %2F, %23, %40)")
+    return parts
 
 
 def describe_settings() -> list[tuple[str, str, str]]:
