@@ -58,6 +58,7 @@ class EmailEnvelope:
     references: tuple[str, ...]
     date: str | None  # the Date: header as written
     headers: dict[str, str] = field(default_factory=dict)  # selected headers (Auto-Submitted, Precedence ...)
+    sender_problem: str | None = None  # why From gives no address to act on (two, unparseable): quarantine
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import email
 import email.parser
 import email.policy
-import email.utils
 import re
 from dataclasses import dataclass, field
 from email.message import Message
@@ -15,7 +14,8 @@ from email.message import Message
 from extractors.base import EmailEnvelope, ExtractedMessage, ExtractedText, ExtractionError, Limits
 from extractors.builder import TextBuilder
 from extractors.email_forward import split_forward
-from extractors.email_mime import decode_header, is_attachment, part_bytes, part_filename, part_text
+from extractors.email_mime import (decode_header, header_line, is_attachment, part_bytes, part_filename, part_text,
+                                   sender_of)
 from extractors.html_text import html_to_text
 from extractors.normalize import normalize_text
 
@@ -23,6 +23,10 @@ SELECTED_HEADERS = ("Auto-Submitted", "X-Autoreply", "X-Autorespond", "Precedenc
                     "Content-Type", "Authentication-Results", "X-Auto-Response-Suppress",
                     "X-Failed-Recipients", "List-Id", "X-Loop")
 _NOTICE_CUES = re.compile(r"(?im)^\s*(?:Số\s*:|CỘNG HÒA XÃ HỘI|CỘNG HOÀ XÃ HỘI|Kính gửi|Nơi nhận|V/v\s)")
+NO_NOTICE = "no notice found: no attachment of a supported type and no forwarded notice"
+NO_TEXT = "no text body and no readable attachment"
+NOTHING_FOUND = frozenset({NO_NOTICE, NO_TEXT})  # notes, not failures: the mail simply carries no notice
+MAX_NESTING = 20  # MIME levels read; deeper parts are skipped with a warning
 MIN_NOTICE_CHARS = 400  # a forwarded body shorter than this, with no notice cue, is a cover note
 
 
@@ -41,26 +45,25 @@ class _State:
 
 
 def envelope_of(msg: Message) -> EmailEnvelope:
-    from_raw = decode_header(msg.get("From"))
-    name, addr = email.utils.parseaddr(from_raw)
-    refs = tuple(re.findall(r"<[^<>\s]+>", str(msg.get("References") or "")))
+    sender = sender_of(msg)
+    refs = tuple(re.findall(r"<[^<>\s]+>", header_line(msg.get("References"))))
     headers = {}
     for key in SELECTED_HEADERS:
         values = msg.get_all(key)
         if values is not None:
-            headers[key] = "\n".join(" ".join(str(v).split()) for v in values)
+            headers[key] = "\n".join(header_line(v) for v in values)
     return EmailEnvelope(
-        sender=addr.lower() or None, sender_name=name or None,
+        sender=sender.address, sender_name=sender.name, sender_problem=sender.problem,
         subject=decode_header(msg.get("Subject")) or None,
-        message_id=(str(msg.get("Message-ID") or "").strip() or None),
-        in_reply_to=(str(msg.get("In-Reply-To") or "").strip() or None),
-        references=refs, date=(str(msg.get("Date") or "").strip() or None), headers=headers,
+        message_id=header_line(msg.get("Message-ID")) or None,
+        in_reply_to=header_line(msg.get("In-Reply-To")) or None,
+        references=refs, date=header_line(msg.get("Date")) or None, headers=headers,
     )
 
 
 def _walk(part: Message, state: _State, *, inner: bool, depth: int = 0) -> None:
-    if depth > 20:
-        state.warn("MIME nesting deeper than 20 levels: inner parts skipped")
+    if depth > MAX_NESTING:
+        state.warn(f"MIME nesting deeper than {MAX_NESTING} levels: inner parts skipped")
         return
     ctype = part.get_content_type()
     if ctype == "message/rfc822" or (ctype.startswith("message/") and part.is_multipart()):
@@ -152,7 +155,10 @@ def read_message(raw: bytes, *, limits: Limits = Limits()) -> ExtractedMessage:
             raise ExtractionError("not an e-mail message: no headers")
         return ExtractedMessage(envelope=envelope_of(msg), note="", documents=(),
                                 warnings=(f"message too big: {len(raw)} bytes (limit {cap}), not read",))
-    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    try:
+        msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    except RecursionError:  # the stdlib parser recurses once per nested part: thousands of levels are bad input
+        raise ExtractionError(f"MIME parts nested too deep to read (more than {MAX_NESTING} levels are not read)") from None
     if not msg.keys():
         raise ExtractionError("not an e-mail message: no headers")
     state = _State(limits=limits)
@@ -185,8 +191,8 @@ def _assemble(msg: Message, state: _State) -> ExtractedMessage:
     else:
         documents = ()
         if not any(t.strip() for t, _ in state.bodies) and not any(t.strip() for t in state.inner_bodies):
-            state.warn("no text body and no readable attachment")
+            state.warn(NO_TEXT)
         else:
-            state.warn("no notice found: no attachment of a supported type and no forwarded notice")
+            state.warn(NO_NOTICE)
     return ExtractedMessage(envelope=envelope_of(msg), note=note, documents=documents,
                             warnings=tuple(state.warnings), forwarded_headers=headers)

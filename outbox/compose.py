@@ -145,6 +145,15 @@ def unreadable(*, forwarder: str, subject: str | None, in_reply_to: str | None, 
     )
 
 
+def no_notice(*, forwarder: str, subject: str | None, in_reply_to: str | None) -> OutgoingMail:
+    """Tell a clerk, politely, that the mail carried no notice (a thank-you, a question): nothing was registered."""
+    text, html = render("no_notice", subject=subject)
+    return OutgoingMail(
+        kind="no-notice", to=(forwarder,), subject=f"Không có văn bản cần theo dõi: {clean_header(subject or '', limit=100)}",
+        text=text, html=html, in_reply_to=in_reply_to,
+    )
+
+
 def _task_refs(tasks: list[TaskMail], domain: str) -> tuple[str, ...]:
     notices = dict.fromkeys(notice_thread_id(t.notice_id, domain) for t in tasks)
     return (*notices, *(task_thread_id(t.id, domain) for t in tasks))

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote
 
+from service.config import split_url
 from service.errors import ConfigError, SendError
 
 
@@ -65,9 +66,8 @@ class SmtpUrl:
 
 
 def parse_smtp_url(url: str) -> SmtpUrl:
-    parts = urlsplit(url)
-    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise ConfigError(f"DOCKET_SMTP {url!r}: use smtps://[user:pass@]host[:port], smtp://[user:pass@]host:port or maildir:PATH")
+    parts = split_url(url, setting="DOCKET_SMTP", schemes=("smtp", "smtps"),
+                      forms="smtps://[user:pass@]host[:port], smtp://[user:pass@]host:port or maildir:PATH")
     tls_off = parse_qs(parts.query).get("tls", [""])[0] == "off"
     if tls_off and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
         raise ConfigError("DOCKET_SMTP: ?tls=off is allowed on loopback only")

@@ -16,7 +16,7 @@ from service.history_vi import FIELD_VI, STATE_VI, describe, value_vi
 STAGE_VI = {"received": "đã nhận", "processed": "đã xử lý", "failed": "lỗi", "quarantined": "cách ly", "ignored": "bỏ qua",
             "reply": "thư trả lời"}
 EXTENSION_VI = {"pending": "chờ duyệt", "approved": "đã duyệt", "refused": "từ chối"}
-MAIL_KIND_VI = {"confirmation": "xác nhận", "unreadable": "không đọc được", "assignment": "giao việc", "change": "thay đổi",
+MAIL_KIND_VI = {"confirmation": "xác nhận", "unreadable": "không đọc được", "no-notice": "không có văn bản", "assignment": "giao việc", "change": "thay đổi",
                 "reply-ack": "trả lời đơn vị", "digest": "tổng hợp", "reminder": "nhắc hạn", "escalation": "báo quá hạn"}
 OUTBOX_STATUS_VI = {"pending": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "retry": "chờ gửi lại", "dead": "gửi hỏng",
                     "cancelled": "đã hủy"}
@@ -57,7 +57,10 @@ def dmy(iso: str | None) -> str:
 
 
 def one_line(text: str | None) -> str:
-    return " ".join((text or "").split())
+    """Text from mail on one line, terminal controls replaced (extractors.safe_text): safe to print."""
+    from extractors.safe_text import safe_line
+
+    return " ".join(safe_line(text or "").split())
 
 
 def task_table(rows: list[dict[str, Any]], total: int) -> None:

@@ -16,7 +16,7 @@ from service.audit import Editor, Notify, Outcome, Recorder
 from service.errors import InputError, NotFoundError
 from service.ids import candidate_token, task_token
 from service.models import CandidateStatus, CandidateTask, Notice, Task
-from service.register import fit, task_fingerprint
+from service.register import task_fingerprint
 
 
 def store_candidates(session: Session, notice: Notice, candidates: Sequence[Candidate], *, now: datetime) -> list[CandidateTask]:
@@ -29,13 +29,13 @@ def store_candidates(session: Session, notice: Notice, candidates: Sequence[Cand
         if fingerprint in known:
             continue
         known.add(fingerprint)
-        row = CandidateTask(**fit(
-            CandidateTask, notice_id=notice.id, seq=len(existing) + len(added) + 1, text=cand.text,
+        row = CandidateTask(
+            notice_id=notice.id, seq=len(existing) + len(added) + 1, text=cand.text,
             source_part=cand.source.part, source_start=cand.source.start, source_end=cand.source.end,
             source_where=cand.source.where, signals=list(cand.signals), lead=list(cand.lead), support=list(cand.support),
             deadline=cand.deadline, deadline_text=cand.deadline_text, score=cand.score, fingerprint=fingerprint,
             status=CandidateStatus.OPEN, created_at=now,
-        ))
+        )  # strings are cleaned and cut to their columns by service.db on insert
         session.add(row)
         added.append(row)
     session.flush()

@@ -12,10 +12,11 @@ import typer
 Json = Annotated[bool, typer.Option("--json", help="Machine-readable output; listings are complete.")]
 Now = Annotated[Optional[str], typer.Option("--now", hidden=True, help="Act as if it were this ISO datetime (tests, checks).")]
 Actor = Annotated[Optional[str], typer.Option("--actor", help="Who makes the change, for the audit trail (default: the OS user).")]
-Limit = Annotated[Optional[int], typer.Option("--limit", help="Show at most this many (0 = all). Default: 50, or all with --json.")]
+Limit = Annotated[Optional[str], typer.Option("--limit", metavar="N", help="Show at most this many (0 = all). Default: 50, or all with --json.")]
 Force = Annotated[bool, typer.Option("--force", help="Accept a deadline before the notice's own date.")]
 TaskId = Annotated[str, typer.Argument(help="Task ID: NV-123 or 123.")]
 NoticeId = Annotated[str, typer.Argument(help="Notice ID: TB-45 or 45.")]
+RowId = Annotated[str, typer.Argument(metavar="ID", help="The message's ID, as listed.")]
 PAGE = 50
 
 def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -23,7 +24,7 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from sqlalchemy.exc import SQLAlchemyError
+        from sqlalchemy.exc import DataError, SQLAlchemyError
 
         from service.errors import DocketError
 
@@ -31,6 +32,10 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except DocketError as err:
             typer.echo(f"docket: {err}", err=True)
+            raise typer.Exit(1) from None
+        except DataError as err:  # a value the database refuses (out of range, too long): not a schema problem
+            detail = str(err.orig or err).strip().splitlines()[0] if str(err.orig or err).strip() else ""
+            typer.echo(f"docket: the database refused a value ({type(err).__name__}: {detail})", err=True)
             raise typer.Exit(1) from None
         except SQLAlchemyError as err:
             typer.echo(f"docket: database error ({type(err).__name__}); is the schema current? try `docket db upgrade`", err=True)
@@ -103,13 +108,34 @@ def change(now: str | None, actor: str | None, as_json: bool, action: Callable[.
             typer.echo(notified_vi(outcome.notice.kinds, notify is not None))
 
 
-def page_limit(limit: int | None, as_json: bool) -> int | None:
+def page_limit(value: str | None, as_json: bool) -> int | None:
+    """--limit as given (ASCII digits, 0 = all), else a page, or everything with --json."""
+    from service.ids import parse_limit
+
+    limit = parse_limit(value)
     if limit == 0 or (limit is None and as_json):
         return None
     return limit if limit is not None else PAGE
+
+
+def shown(value: object) -> Any:
+    """A stored value as a table cell: control characters (terminal escapes) replaced, no Rich markup read."""
+    from rich.text import Text
+
+    from extractors.safe_text import safe_line
+
+    return Text(safe_line("" if value is None else str(value)))
 
 
 def date_arg(value: str | None) -> Any:
     from service.dates import parse_date
 
     return parse_date(value) if value else None
+
+
+def safe_json(value: Any, *, indent: int | None = None) -> str:
+    """JSON for the terminal: Vietnamese as written, but DEL and C1 controls escaped (json leaves them raw)."""
+    import json
+    import re
+
+    return re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False, indent=indent))

@@ -1,13 +1,12 @@
 """`docket messages list|show|retry`: what arrived, what became of it, and a second chance for failed mail."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from service.cli_common import guarded, login_name, with_app
+from service.cli_common import Limit, RowId, guarded, login_name, page_limit, safe_json, shown, with_app
 
 messages_app = typer.Typer(help="Inbound mail as received: list by stage, show one, retry a failed one.",
                            no_args_is_help=True)
@@ -30,7 +29,7 @@ def _stage(value: str | None):  # type: ignore[no-untyped-def]
 @guarded
 def list_command(
     stage: Annotated[Optional[str], typer.Option(help=f"Only this stage: {STAGES}.")] = None,
-    limit: Annotated[Optional[int], typer.Option(help="At most this many, newest first (default: 50; all with --json).")] = None,
+    limit: Limit = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output; complete unless --limit is given.")] = False,
 ) -> None:
     """List inbound messages, newest first, with their stage and error."""
@@ -38,9 +37,9 @@ def list_command(
 
     def go(application):  # type: ignore[no-untyped-def]
         with application.sessions() as session:
-            rows = list_messages(session, stage=_stage(stage), limit=limit if (limit or as_json) else 50)
+            rows = list_messages(session, stage=_stage(stage), limit=page_limit(limit, as_json))
         if as_json:
-            typer.echo(json.dumps(rows, ensure_ascii=False))
+            typer.echo(safe_json(rows))
             return
         _print_table(rows, application.settings.tz, application.settings.timezone)
 
@@ -49,7 +48,6 @@ def list_command(
 
 def _print_table(rows: list[dict], tz, zone: str) -> None:  # type: ignore[no-untyped-def,type-arg]
     """Received times in the office's zone (said once, in the header); long text cut with "…"."""
-    from rich.markup import escape
     from rich.table import Table
 
     from service import admin_output as out
@@ -67,8 +65,8 @@ def _print_table(rows: list[dict], tz, zone: str) -> None:  # type: ignore[no-un
     for r in rows:
         received = out.local_time(r["received_at"], tz)
         stage = out.STAGE_VI.get(r["stage"], r["stage"]) + (f" ({r['disposition']})" if r["disposition"] else "")
-        table.add_row(str(r["id"]), received, escape(stage), escape(r["sender"] or ""), escape(out.one_line(r["subject"])),
-                      escape(out.one_line(r["error"])))
+        table.add_row(str(r["id"]), received, shown(stage), shown(r["sender"]), shown(out.one_line(r["subject"])),
+                      shown(out.one_line(r["error"])))  # text from mail: no terminal controls, no Rich markup
     out._console().print(table)
 
 
@@ -82,33 +80,34 @@ def _print_one(info: dict, settings) -> None:  # type: ignore[no-untyped-def,typ
     """One message with Vietnamese labels; times in the office's zone, named once."""
     from service import admin_output as out
 
-    shown = {**info, "stage": out.STAGE_VI.get(info["stage"], info["stage"]),
+    values = {**info, "stage": out.STAGE_VI.get(info["stage"], info["stage"]),
              "received_at": out.local_time(info["received_at"], settings.tz),
              "processed_at": out.local_time(info["processed_at"], settings.tz),
              "notice_id": f"TB-{info['notice_id']}" if info["notice_id"] else None}
-    for key, value in shown.items():
-        typer.echo(f"{MESSAGE_LABELS.get(key, key):>18}: {'' if value is None else value}")
+    for key, value in values.items():
+        typer.echo(f"{MESSAGE_LABELS.get(key, key):>18}: {shown(value).plain}")
     typer.echo(f"{'':>18}  (giờ {settings.timezone})")
 
 
 @messages_app.command("show")
 @guarded
 def show_command(
-    inbound_id: Annotated[int, typer.Argument(metavar="ID", help="The message's ID from `docket messages list`.")],
+    inbound_id: RowId,
     raw: Annotated[Optional[Path], typer.Option("--save-raw", help="Write the original message (.eml) to this file.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """One message: where it came from, what became of it, and its error."""
+    from service.ids import parse_row_id
     from service.messages import get_message, summary
 
     def go(application):  # type: ignore[no-untyped-def]
         with application.sessions() as session:
-            row = get_message(session, inbound_id)
+            row = get_message(session, parse_row_id(inbound_id, "a message"))
             info = summary(row)
             if raw is not None:
                 raw.write_bytes(row.raw)
         if as_json:
-            typer.echo(json.dumps(info, ensure_ascii=False))
+            typer.echo(safe_json(info))
             return
         _print_one(info, application.settings)
 
@@ -118,16 +117,17 @@ def show_command(
 @messages_app.command("retry")
 @guarded
 def retry_command(
-    inbound_id: Annotated[int, typer.Argument(metavar="ID", help="A failed message's ID.")],
+    inbound_id: RowId,
     actor: Annotated[Optional[str], typer.Option("--actor", help="Who retries it, for the audit log (default: the OS user).")] = None,
 ) -> None:
     """Queue a failed message again: the next `docket run` pass processes it with the current rules."""
+    from service.ids import parse_row_id
     from service.messages import retry
 
     def go(application):  # type: ignore[no-untyped-def]
         with application.sessions.begin() as session:
-            row = retry(session, inbound_id, actor=login_name(actor), now=application.clock.now())
-            typer.echo(f"message {row.id} from {row.sender} will be processed on the next pass")
+            row = retry(session, parse_row_id(inbound_id, "a message"), actor=login_name(actor), now=application.clock.now())
+            typer.echo(f"message {row.id} from {shown(row.sender).plain} will be processed on the next pass")
 
     with_app(go)
 

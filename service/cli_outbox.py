@@ -35,12 +35,9 @@ def _iso(value: Any) -> str | None:
 
 
 def _parse_id(value: str) -> int:
-    from service.errors import InputError
+    from service.ids import parse_row_id
 
-    digits = value.strip().lstrip("#")
-    if not digits.isdigit() or int(digits) <= 0:
-        raise InputError(f"'{value}' is not an outbox ID (a positive number, as shown by `docket outbox list`)")
-    return int(digits)
+    return parse_row_id(value, "an outbox")
 
 
 @outbox_app.command("list")
@@ -48,7 +45,7 @@ def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print every row as JSON (complete, no page limit).")] = False,
     status: Annotated[Optional[str], typer.Option(help="Only rows in this status: pending, sending, sent, retry, dead, cancelled.")] = None,
     kind: Annotated[Optional[str], typer.Option(help="Only this kind: confirmation, assignment, reminder, escalation, digest, change ...")] = None,
-    limit: Annotated[Optional[int], typer.Option(help="At most this many rows (newest first).")] = None,
+    limit: Annotated[Optional[str], typer.Option(metavar="N", help="At most this many rows (newest first).")] = None,
 ) -> None:
     """List outgoing mail, newest first; dead rows show their last error."""
     from service.cli import fail, load_app
@@ -59,7 +56,10 @@ def list_command(
     from service.models import OutboxMessage
     from service.stages import OutboxStatus
 
+    from service.ids import parse_limit
+
     try:
+        count_limit = parse_limit(limit)
         application = load_app()
         stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc())
         count = select(func.count(OutboxMessage.id))
@@ -73,7 +73,7 @@ def list_command(
             with application.sessions() as session:
                 _check_kind(session, kind)
             stmt, count = stmt.where(OutboxMessage.kind == kind), count.where(OutboxMessage.kind == kind)
-        cut = limit if limit is not None else (None if as_json else TABLE_LIMIT)
+        cut = count_limit if count_limit is not None else (None if as_json else TABLE_LIMIT)
         if cut is not None:
             stmt = stmt.limit(cut)
         with application.sessions() as session:

@@ -1,12 +1,11 @@
 """`docket quarantine list|release|delete`: mail from senders that may not create tasks, kept for an admin."""
 from __future__ import annotations
 
-import json
 from typing import Annotated, Optional
 
 import typer
 
-from service.cli_common import guarded, login_name, with_app
+from service.cli_common import RowId, guarded, login_name, safe_json, shown, with_app
 
 quarantine_app = typer.Typer(
     help="Mail from unknown or unauthenticated senders: kept, never answered, released or deleted by an admin.",
@@ -24,7 +23,7 @@ def list_command(as_json: Annotated[bool, typer.Option("--json", help="Print JSO
         with application.sessions() as session:
             items = list_quarantined(session)
         if as_json:
-            typer.echo(json.dumps(items, ensure_ascii=False, indent=2))
+            typer.echo(safe_json(items, indent=2))
             return
         if not items:
             typer.echo("không có thư nào bị cách ly")
@@ -36,7 +35,6 @@ def list_command(as_json: Annotated[bool, typer.Option("--json", help="Print JSO
 
 def _print_table(items: list[dict], settings) -> None:  # type: ignore[no-untyped-def,type-arg]
     """Received times in the office's zone (named once, in the header); long text cut with "…"."""
-    from rich.markup import escape
     from rich.table import Table
 
     from service import admin_output as out
@@ -48,24 +46,25 @@ def _print_table(items: list[dict], settings) -> None:  # type: ignore[no-untype
     out.cut_column(table, "Tiêu đề", ratio=2, min_width=12)
     out.cut_column(table, "Lý do", ratio=1, min_width=8)
     for it in items:
-        table.add_row(str(it["id"]), out.local_time(it["received_at"], settings.tz), escape(it["sender"] or ""),
-                      escape(out.one_line(it["subject"])), escape(out.one_line(it["reason"])))
+        table.add_row(str(it["id"]), out.local_time(it["received_at"], settings.tz), shown(it["sender"]),
+                      shown(out.one_line(it["subject"])), shown(out.one_line(it["reason"])))  # from mail: shown() makes it safe
     out._console().print(table)
 
 
 @quarantine_app.command("release")
 @guarded
 def release_command(
-    inbound_id: Annotated[int, typer.Argument(metavar="ID", help="The message's ID from `docket quarantine list`.")],
+    inbound_id: RowId,
     actor: Annotated[Optional[str], typer.Option("--actor", "--as", help="Who releases it, for the audit log (default: the OS user).")] = None,
 ) -> None:
     """Let a quarantined message through: the next `docket run` pass processes it as if the sender were allowed."""
+    from service.ids import parse_row_id
     from service.quarantine import release
 
     def go(application):  # type: ignore[no-untyped-def]
         with application.sessions.begin() as session:
-            row = release(session, inbound_id, actor=login_name(actor), now=application.clock.now())
-            typer.echo(f"released message {row.id} from {row.sender}: it will be processed on the next pass")
+            row = release(session, parse_row_id(inbound_id, "a message"), actor=login_name(actor), now=application.clock.now())
+            typer.echo(f"released message {row.id} from {shown(row.sender).plain}: it will be processed on the next pass")
 
     with_app(go)
 
@@ -73,15 +72,16 @@ def release_command(
 @quarantine_app.command("delete")
 @guarded
 def delete_command(
-    inbound_id: Annotated[int, typer.Argument(metavar="ID", help="The message's ID from `docket quarantine list`.")],
+    inbound_id: RowId,
     actor: Annotated[Optional[str], typer.Option("--actor", "--as", help="Who deletes it, for the audit log (default: the OS user).")] = None,
 ) -> None:
     """Delete a quarantined message for good."""
+    from service.ids import parse_row_id
     from service.quarantine import delete
 
     def go(application):  # type: ignore[no-untyped-def]
         with application.sessions.begin() as session:
-            delete(session, inbound_id, actor=login_name(actor), now=application.clock.now())
+            delete(session, parse_row_id(inbound_id, "a message"), actor=login_name(actor), now=application.clock.now())
         typer.echo(f"deleted message {inbound_id}")
 
     with_app(go)

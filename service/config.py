@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import SplitResult, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
@@ -177,7 +178,7 @@ def load_settings(**overrides: Any) -> Settings:
 
 def invalid_setting_message(err: Any) -> str:
     """The first problem of a ValidationError on one line: `invalid setting DOCKET_TIMEZONE='Mars/Olympus': why`."""
-    from service.config_sources import env_names, mask_url
+    from service.config_sources import env_names, masked
 
     problem = err.errors()[0]
     why = str(problem["msg"]).removeprefix("Value error, ")
@@ -186,5 +187,38 @@ def invalid_setting_message(err: Any) -> str:
         return f"invalid settings: {why}{more}"
     name = str(problem["loc"][0])
     env = env_names(Settings.model_fields).get(name, name)
-    value = mask_url(str(problem.get("input", "")))
+    value = masked(str(problem.get("input", "")))
     return f"invalid setting {env}={value!r}: {why}{more}"
+
+
+def mask_url(url: str) -> str:
+    """The URL with its password hidden, for every message about it: imaps://docket:***@host/INBOX.
+
+    Everything up to the last '@' is userinfo, so a password with an unencoded '/', '#' or '@' is
+    hidden too; the user name is kept when it is plainly one.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
+    userinfo, at, host = rest.rpartition("@")
+    if not at:
+        return url
+    user = userinfo.split(":", 1)[0]
+    shown = f"{user}:***" if user and not any(c in user for c in "/?#") else "***"
+    return f"{scheme}{sep}{shown}@{host}"
+
+
+def split_url(url: str, *, setting: str, schemes: tuple[str, ...], forms: str) -> SplitResult:
+    """A mail server URL split, or a one-line ConfigError naming the setting, its masked value and the accepted forms."""
+    problem = f"{setting} {mask_url(url)!r}: use {forms}"
+    try:
+        parts = urlsplit(url)
+        ok = parts.scheme in schemes and bool(parts.hostname)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number (e.g. a password with '/')
+    except ValueError:
+        raise ConfigError(f"{problem} (a '/', '#' or '@' in the password must be written %2F, %23, %40)") from None
+    if not ok:
+        raise ConfigError(problem)
+    if "@" not in parts.netloc and "@" in url.partition("://")[2]:  # user:12/34@host read as host 'user', port 12
+        raise ConfigError(f"{problem} (a '/', '#' or '@' in the password must be written %2F, %23, %40)")
+    return parts

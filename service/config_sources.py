@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from service.errors import ConfigError
 
@@ -89,25 +88,20 @@ def source_of(name: str, env_name: str, environ: Mapping[str, str], toml: Mappin
     return DEFAULT
 
 
-def mask_url(value: str) -> str:
-    """A URL with its password replaced by ***: postgresql://docket:***@db/docket. Other text is returned as is."""
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return value
-    if not parts.password:
-        return value
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
-
-
 def shown(value: Any) -> str:
     """How `docket config` prints a value: 07:30 for a time, (not set) for None, URLs without their password."""
     if value is None:
         return "(not set)"
     if isinstance(value, time):
         return value.strftime("%H:%M")
-    return mask_url(str(value))
+    return masked(str(value))
+
+
+def masked(value: str) -> str:
+    """A URL's password hidden (service.config.mask_url, the one masking rule); other values, e.g. an address, as they are."""
+    from service.config import mask_url
+
+    return mask_url(value) if "://" in value else value
 
 
 @dataclass(frozen=True, slots=True)

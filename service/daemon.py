@@ -17,7 +17,7 @@ from service.wiring import App
 
 log = logging.getLogger("docket.run")
 # What a pass may meet that is not the fault of one message (those are parked on their row by the runners):
-# the database restarting or locked, a mail server gone. The first pass (and --once) still fails loudly.
+# the database restarting or locked, a mail server gone. --once still fails loudly.
 PASS_FAILURES = (SQLAlchemyError, DocketError, OSError)
 PASS_BACKOFF_FIRST, PASS_BACKOFF_CAP = 5.0, 300.0
 
@@ -94,20 +94,22 @@ def run_daemon(app: App, *, once: bool, stop: threading.Event | None = None,
     mailbox = open_mailbox(app.settings.mailbox, settings=app.settings) if "intake" in roles else None
     log.info("worker started with roles %s", ",".join(r for r in ROLES if r in roles))
     try:
-        report = run_pass(app, mailbox, roles=roles, stop=stop)
-        failures = 0
-        while not once and not stop.is_set():
-            _wait_for_mail(app, mailbox, stop)
-            if stop.is_set():
-                break
+        report, failures = None, 0
+        while not stop.is_set():
             try:
                 report = run_pass(app, mailbox, roles=roles, stop=stop)
                 failures = 0
-            except PASS_FAILURES as err:  # the database or a server went away: the daemon goes on
+            except PASS_FAILURES as err:  # the database or a server went away: the daemon goes on (--once: fails)
+                if once:
+                    raise
                 failures += 1
                 delay = min(PASS_BACKOFF_FIRST * 2 ** (failures - 1), PASS_BACKOFF_CAP)
                 log.exception("pass failed (%s in a row), next try in %.0f s: %s", failures, delay, err)
                 stop.wait(delay)
+                continue
+            if once:
+                break
+            _wait_for_mail(app, mailbox, stop)
         log.info("worker stopping%s", " on signal" if stop.is_set() else "")
         return report
     finally:

@@ -7,9 +7,12 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event, inspect
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from extractors.safe_text import safe_text
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -45,6 +48,36 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UtcDateTime(), dict[str, Any]: JSON(), list[str]: JSON(), list[Any]: JSON()}
 
 
+def fit(value: Any, column_type: Any) -> Any:
+    """A value made storable: text without NUL or lone surrogates (PostgreSQL refuses them), cut to its column.
+
+    The one place where mail's strings meet the database: every row passes here on insert and update.
+    Str enums are left alone (their columns have lengths too); JSON lists and dicts are cleaned inside.
+    """
+    if type(value) is str:
+        length = getattr(column_type, "length", None)
+        cleaned = safe_text(value)
+        return cleaned[:length] if length else cleaned
+    if isinstance(value, list):
+        return [fit(v, None) for v in value]
+    if isinstance(value, dict):
+        return {fit(k, None): fit(v, None) for k, v in value.items()}
+    return value
+
+
+@event.listens_for(Base, "before_insert", propagate=True)
+@event.listens_for(Base, "before_update", propagate=True)
+def _fit_row(mapper: Any, _connection: Any, target: Any) -> None:
+    loaded = inspect(target).dict  # only what is loaded: reading an expired attribute would query mid-flush
+    for attr in mapper.column_attrs:
+        value = loaded.get(attr.key)
+        if value is None or isinstance(value, bytes | int | float | datetime):
+            continue
+        fitted = fit(value, attr.columns[0].type)
+        if fitted != value:
+            setattr(target, attr.key, fitted)
+
+
 def enum_column_values(enum_cls: type[enum.Enum]) -> list[str]:
     """Enums are stored by value, so the database reads like the CLI."""
     return [member.value for member in enum_cls]
@@ -52,6 +85,17 @@ def enum_column_values(enum_cls: type[enum.Enum]) -> list[str]:
 
 def make_engine(url: str) -> Engine:
     """An engine with the settings each backend needs for concurrent, crash-safe use."""
+    try:
+        return _engine(url)
+    except (ArgumentError, NoSuchModuleError, ValueError) as err:  # one line, never the password
+        from service.config import mask_url
+        from service.errors import ConfigError
+
+        raise ConfigError(f"DOCKET_DATABASE_URL {mask_url(url)!r}: {type(err).__name__}; use sqlite:///PATH or "
+                          "postgresql+psycopg://user:pass@host/db (a '/', '#' or '@' in the password as %2F, %23, %40)") from None
+
+
+def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -162,6 +162,7 @@ def stale_after(app: App) -> timedelta:
 
 def gather(app: App, *, probe: bool = True, now: datetime | None = None) -> Health:
     """Read the counts from the database and (with probe) log in to the mailbox."""
+    from service.config import mask_url
     from service.mailbox import parse_mailbox_url
 
     now = now or app.clock.now()
@@ -170,7 +171,7 @@ def gather(app: App, *, probe: bool = True, now: datetime | None = None) -> Heal
     try:
         mailbox_name = parse_mailbox_url(app.settings.mailbox).identity
     except ConfigError as err:
-        mailbox_name, problems = app.settings.mailbox, [str(err)]
+        mailbox_name, problems = mask_url(app.settings.mailbox), [str(err)]
     reachable, mailbox_error = None, None
     if probe and not problems:
         mailbox_error = probe_mailbox(app, create=False)

@@ -12,14 +12,15 @@ import hashlib
 import logging
 from collections.abc import Iterable
 from datetime import datetime
+from email.message import Message
 from email.parser import BytesHeaderParser
 from email.policy import compat32
-from email.utils import parseaddr
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
+from extractors.email_mime import decode_header, header_line, sender_of
 from service.errors import MailboxError
 from service.mailbox import Mailbox, RawMessage
 from service.models import InboundMessage, SyncState
@@ -31,50 +32,25 @@ CHUNK = 500  # keys per IN (...) query
 CURSOR_EVERY = 50  # advance the stored UID cursor after this many messages of a backlog
 
 
-def _header_text(value: object) -> str | None:
-    if value is None:
-        return None
-    from email.header import decode_header, make_header
-
-    try:
-        return str(make_header(decode_header(str(value))))
-    except Exception:  # noqa: BLE001 - CharsetError, UnicodeError, LookupError ...: fall back below
-        pass
-    try:  # unknown or lying charset: decode each word leniently rather than keep the encoded form
-        parts = decode_header(str(value))
-    except Exception:  # noqa: BLE001 - keep the header as written
-        return str(value)
-    out = []
-    for chunk, charset in parts:
-        if isinstance(chunk, str):
-            out.append(chunk)
-            continue
-        try:
-            out.append(chunk.decode(charset or "ascii"))
-        except Exception:  # noqa: BLE001 - LookupError, UnicodeError, a charset name that is not text
-            out.append(chunk.decode("utf-8", errors="replace"))
-    return "".join(out)
-
-
 def inbound_row(mailbox: Mailbox, msg: RawMessage, now: datetime) -> InboundMessage:
-    """The durable record of one message, whatever it contains (headers read leniently)."""
+    """The durable record of one message, whatever it contains (headers read leniently, made safe to store)."""
     try:
         headers = BytesHeaderParser(policy=compat32).parsebytes(msg.raw)
     except Exception:  # noqa: BLE001 - a message whose headers cannot be parsed is still recorded
-        headers = {}  # type: ignore[assignment]
+        headers = Message()
     return InboundMessage(
         mailbox=mailbox.name, source_key=msg.key, uidvalidity=msg.uidvalidity, uid=msg.uid,
         message_id=message_id_of(msg.raw, headers),
         content_hash=hashlib.sha256(msg.raw).hexdigest(), raw=msg.raw, size=len(msg.raw),
-        sender=parseaddr(_header_text(headers.get("From")) or "")[1][:320] or None,
-        subject=_header_text(headers.get("Subject")), received_at=now, stage=Stage.RECEIVED, attempts=0,
+        sender=sender_of(headers).address,  # None when ambiguous: never answered, quarantined by triage
+        subject=decode_header(headers.get("Subject")) or None, received_at=now, stage=Stage.RECEIVED, attempts=0,
     )
 
 
-def message_id_of(raw: bytes, headers: object = None) -> str | None:
+def message_id_of(raw: bytes, headers: Message | None = None) -> str | None:
     if headers is None:
         headers = BytesHeaderParser(policy=compat32).parsebytes(raw)
-    return (_header_text(headers.get("Message-ID")) or "").strip()[:998] or None  # type: ignore[attr-defined]
+    return header_line(headers.get("Message-ID"))[:998] or None
 
 
 def known_keys(session: Session, mailbox_name: str, among: Iterable[str] | None = None) -> set[str]:
@@ -185,7 +161,24 @@ def _store(app: App, mailbox: Mailbox, msg: RawMessage) -> int:
     except IntegrityError:
         log.info("message %s of %s already recorded by another worker", msg.key, mailbox.name)
         return 0
+    except (OperationalError, InterfaceError):
+        raise  # the database itself is gone: the pass fails and is retried, nothing is marked
+    except Exception as err:  # noqa: BLE001 - one mail must never stop intake: keep its bytes, quarantined
+        log.warning("message %s of %s could not be stored as read (%s); kept quarantined with its raw bytes",
+                    msg.key, mailbox.name, type(err).__name__)
+        _store_quarantined(app, mailbox, msg, err)
     return 1
+
+
+def _store_quarantined(app: App, mailbox: Mailbox, msg: RawMessage, err: Exception) -> None:
+    """The safe form of a message whose headers the database refused: raw bytes only, for an admin."""
+    now = app.clock.now()
+    with app.sessions.begin() as session:
+        session.add(InboundMessage(  # no UID columns either: a UID over 2^31 is one of the values refused
+            mailbox=mailbox.name, source_key=msg.key, content_hash=hashlib.sha256(msg.raw).hexdigest(), raw=msg.raw, size=len(msg.raw),
+            received_at=now, processed_at=now, stage=Stage.QUARANTINED, disposition="unstorable", attempts=0,
+            error=f"its headers could not be stored ({type(err).__name__}); release it to process the raw message",
+        ))
 
 
 def _mark(app: App, mailbox: Mailbox, key: str) -> None:

@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote
 
+from service.config import split_url
 from service.dirwatch import DirectoryWatch
 from service.errors import ConfigError, MailboxError
 
@@ -59,11 +60,8 @@ def parse_mailbox_url(url: str) -> MailboxUrl:
     """Parse DOCKET_MAILBOX; a malformed value is a ConfigError that quotes the accepted forms."""
     if url.startswith("maildir:"):
         return MailboxUrl(scheme="maildir", path=Path(url.removeprefix("maildir:")).expanduser().resolve())
-    parts = urlsplit(url)
-    if parts.scheme not in ("imap", "imaps") or not parts.hostname:
-        raise ConfigError(
-            f"DOCKET_MAILBOX {url!r}: use imaps://user:pass@host[:port]/FOLDER, imap://user:pass@host:port/FOLDER or maildir:PATH"
-        )
+    parts = split_url(url, setting="DOCKET_MAILBOX", schemes=("imap", "imaps"),
+                      forms="imaps://user:pass@host[:port]/FOLDER, imap://user:pass@host:port/FOLDER or maildir:PATH")
     tls_off = parse_qs(parts.query).get("tls", [""])[0] == "off"
     if tls_off and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
         raise ConfigError("DOCKET_MAILBOX: ?tls=off is allowed on loopback only")

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from extractors.base import ExtractedMessage, ExtractionError
+from extractors.email_message import NOTHING_FOUND
 from rules.findings import Findings
 from outbox import compose
 from outbox.enqueue import enqueue
@@ -211,12 +212,12 @@ def register_message(app: App, session: Session, row: InboundMessage, message: E
                      findings_per_doc: list[Findings], *, now: datetime) -> Outcome:
     forwarder = parseaddr(message.envelope.sender or "")[1]
     if not message.documents:
-        if message.warnings:  # attachments that could not be read: FAILED, so `docket messages retry` can try again
-            _queue_unreadable(app, session, row, message, list(message.warnings), now=now)
-            return Outcome(Stage.FAILED, "unreadable", "; ".join(message.warnings))
-        problems = ["không tìm thấy văn bản nào trong thư (không có tệp .docx/.pdf hay nội dung văn bản)"]
-        _queue_unreadable(app, session, row, message, problems, now=now)
-        return Outcome(Stage.PROCESSED, "no-notice", problems[0])
+        problems = [w for w in message.warnings if w not in NOTHING_FOUND]
+        if problems:  # attachments that could not be read: FAILED, so `docket messages retry` can try again
+            _queue_unreadable(app, session, row, message, problems, now=now)
+            return Outcome(Stage.FAILED, "unreadable", "; ".join(problems))
+        _queue_no_notice(app, session, row, forwarder, now=now)  # a thank-you or a question: answered politely
+        return Outcome(Stage.PROCESSED, "no-notice", "; ".join(message.warnings) or None)
     notice_id, duplicate_all, task_ids = None, True, []
     for doc, findings in zip(message.documents, findings_per_doc, strict=True):
         result = register(session, doc=doc, findings=findings, forwarder=forwarder, message_id=message.envelope.message_id,
@@ -259,6 +260,12 @@ def _queue_unreadable(app: App, session: Session, row: InboundMessage, message: 
         return
     mail = compose.unreadable(forwarder=forwarder, subject=row.subject, in_reply_to=row.message_id, problems=problems)
     enqueue(session, mail, dedupe_key=f"unreadable:{row.id}", now=now, domain=app.settings.message_id_domain)
+
+
+def _queue_no_notice(app: App, session: Session, row: InboundMessage, forwarder: str, *, now: datetime) -> None:
+    if forwarder:
+        mail = compose.no_notice(forwarder=forwarder, subject=row.subject, in_reply_to=row.message_id)
+        enqueue(session, mail, dedupe_key=f"no-notice:{row.id}", now=now, domain=app.settings.message_id_domain)
 
 
 def park_failed(app: App, row_id: int, err: BaseException, *, now: datetime) -> Outcome:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from extractors.base import ExtractedText
 from rules.findings import Findings, TaskFinding
-from service.models import Notice, Task, TaskEvent, TaskUnit
+from service.models import Notice, Task, TaskEvent, TaskUnit, Unit
 from service.stages import Role, TaskStatus
 from service.units import units_by_name
 
@@ -35,16 +35,6 @@ def notice_identity(findings: Findings, text: str) -> str:
 def task_fingerprint(text: str) -> str:
     """Recognises the same directive across reprocessing and re-forwarding."""
     return hashlib.sha256(_fold(text)[:400].encode()).hexdigest()
-
-
-def fit(model: type, **values: object) -> dict[str, object]:
-    """Strings cut to their column's length: PostgreSQL refuses longer ones, and mail can carry any length."""
-    columns = model.__table__.c  # type: ignore[attr-defined]
-    out = {}
-    for name, value in values.items():
-        length = getattr(columns[name].type, "length", None) if name in columns else None
-        out[name] = value[:length] if type(value) is str and length else value  # not str enums (their columns have lengths too)
-    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,46 +60,65 @@ def register(
     else:
         notice.updated_at = now
     known = {t.fingerprint for t in notice.tasks}
-    new_tasks = []
+    units = units_by_name(session)
+    fresh: list[tuple[Task, TaskFinding]] = []
     for finding in findings.tasks:
         fingerprint = task_fingerprint(finding.text + "|" + ",".join(finding.lead))
         if fingerprint in known:
             continue
         known.add(fingerprint)
-        new_tasks.append(add_task(session, notice, finding, fingerprint=fingerprint, now=now, review_threshold=review_threshold))
+        fresh.append((new_task(notice, finding, fingerprint=fingerprint, now=now, review_threshold=review_threshold, units=units),
+                      finding))
+    # One flush for all the new tasks: a flush per task re-read the notice's whole task list each time (quadratic).
+    session.add_all(task for task, _ in fresh)
+    session.flush()
+    session.add_all(_created(task, finding, now) for task, finding in fresh)
     session.flush()
     from service.candidates import store_candidates  # here: service.candidates builds on this module
 
     new_candidates = store_candidates(session, notice, findings.candidates, now=now)
-    return Registered(notice=notice, new_tasks=new_tasks, duplicate=duplicate, new_candidates=list(new_candidates))
+    return Registered(notice=notice, new_tasks=[task for task, _ in fresh], duplicate=duplicate,
+                      new_candidates=list(new_candidates))
 
 
 def _new_notice(findings: Findings, doc: ExtractedText, *, key: str, forwarder: str | None, message_id: str | None, now: datetime) -> Notice:
     info = findings.document
-    return Notice(**fit(
-        Notice, identity_key=key, number=info.number, doc_type=info.type, issuer=info.issuer, issued_date=info.issued_date,
+    return Notice(
+        identity_key=key, number=info.number, doc_type=info.type, issuer=info.issuer, issued_date=info.issued_date,
         place=info.place, subject=info.subject, signer=info.signer, signing_authority=info.signing_authority,
         urgency=info.urgency, recipients=list(info.recipients), text=doc.text, source_name=doc.part,
         warnings=[*doc.warnings, *findings.warnings], forwarder=forwarder, message_id=message_id,
         created_at=now, updated_at=now,
-    ))
+    )
 
 
 def add_task(session: Session, notice: Notice, finding: TaskFinding, *, fingerprint: str, now: datetime, review_threshold: float) -> Task:
-    task = Task(**fit(
-        Task, notice=notice, seq=len(notice.tasks), text=finding.text, source_part=finding.source.part,
+    """One new task on the notice, flushed (it has its id), with its 'created' event."""
+    task = new_task(notice, finding, fingerprint=fingerprint, now=now, review_threshold=review_threshold, units=units_by_name(session))
+    session.add(task)
+    session.flush()
+    session.add(_created(task, finding, now))
+    return task
+
+
+def new_task(notice: Notice, finding: TaskFinding, *, fingerprint: str, now: datetime, review_threshold: float,
+             units: dict[str, Unit]) -> Task:
+    """The task and its unit links, not yet in the session."""
+    task = Task(
+        notice=notice, seq=len(notice.tasks), text=finding.text, source_part=finding.source.part,
         source_start=finding.source.start, source_end=finding.source.end, original_deadline=finding.deadline,
         deadline=finding.deadline, deadline_text=finding.deadline_text, recurrence=finding.recurrence,
         recurrence_day=finding.recurrence_day, status=TaskStatus.OPEN, confidence=finding.confidence,
         needs_review=finding.needs_review or finding.confidence < review_threshold, fingerprint=fingerprint,
         created_at=now, updated_at=now,
-    ))
-    session.add(task)  # before set_units: its unit lookup autoflushes, and the task must be in the session
-    set_units(session, task, lead=finding.lead, support=finding.support)
-    session.flush()
-    session.add(TaskEvent(task_id=task.id, actor=SYSTEM_ACTOR, at=now, field="created", before=None,
-                          after=f"confidence={finding.confidence:.2f}", note="; ".join(finding.reasons) or None))
+    )
+    _link_units(task, lead=finding.lead, support=finding.support, units=units)
     return task
+
+
+def _created(task: Task, finding: TaskFinding, now: datetime) -> TaskEvent:
+    return TaskEvent(task_id=task.id, actor=SYSTEM_ACTOR, at=now, field="created", before=None,
+                     after=f"confidence={finding.confidence:.2f}", note="; ".join(finding.reasons) or None)
 
 
 def set_units(session: Session, task: Task, *, lead: tuple[str, ...] | list[str], support: tuple[str, ...] | list[str]) -> None:
@@ -117,7 +126,11 @@ def set_units(session: Session, task: Task, *, lead: tuple[str, ...] | list[str]
     units = units_by_name(session)
     task.units.clear()
     session.flush()
-    width = TaskUnit.__table__.c["name"].type.length
+    _link_units(task, lead=lead, support=support, units=units)
+
+
+def _link_units(task: Task, *, lead: tuple[str, ...] | list[str], support: tuple[str, ...] | list[str], units: dict[str, Unit]) -> None:
+    width = TaskUnit.__table__.c["name"].type.length  # cut before de-duplicating: two long names may share a prefix
     for role, names in ((Role.LEAD, lead), (Role.SUPPORT, support)):
         for name in dict.fromkeys(n[:width] for n in names):
             unit = units.get(name)

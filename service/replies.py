@@ -38,8 +38,9 @@ from service.recipients import EVERY_UNIT, AddressBook, address_book
 from service.stages import ExtensionStatus, Role, TaskStatus
 from service.status import done_status
 
-_PSEUDO_TASK = re.compile(r"<docket\.task-(\d+)@", re.IGNORECASE)
-_TOKEN = re.compile(r"\bNV-(\d{1,9})\b", re.IGNORECASE)
+# ASCII digits, at most 9 (a task id fits the database's integer): longer ones are not ours, not a crash.
+_PSEUDO_TASK = re.compile(r"<docket\.task-([0-9]{1,9})@", re.IGNORECASE)
+_TOKEN = re.compile(r"\bNV-([0-9]{1,9})\b", re.IGNORECASE)
 NOTE_CHARS = 2000
 
 
@@ -79,7 +80,7 @@ def is_reply(session: Session, envelope: EmailEnvelope) -> bool:
     return bool(_TOKEN.search(envelope.subject or "")) and bool(_token_tasks(session, envelope, address_book(session)))
 
 
-CLERK_KINDS = frozenset({"confirmation", "unreadable"})  # mail to the forwarding clerk, not to a unit
+CLERK_KINDS = frozenset({"confirmation", "unreadable", "no-notice"})  # mail to the forwarding clerk, not to a unit
 
 
 def answers_only_notice_mail(session: Session, envelope: EmailEnvelope) -> bool:

@@ -35,7 +35,7 @@ def sender_reason(envelope: EmailEnvelope, *, allowed: tuple[str, ...]) -> str |
     """Why this sender may not create tasks, or None when allowed."""
     address = parseaddr(envelope.sender or "")[1].lower()
     if not address:
-        return "no sender address"
+        return envelope.sender_problem or "no sender address"
     if not any(address == a or (a.startswith("@") and address.endswith(a)) for a in allowed):
         return f"sender {address} is not in DOCKET_ALLOWED_SENDERS"
     auth = envelope.headers.get("Authentication-Results") or envelope.headers.get("authentication-results")

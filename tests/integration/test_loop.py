@@ -95,7 +95,7 @@ def test_mail_without_a_notice_is_kept_and_answered(make_app, office: Path) -> N
         assert row.raw and row.error
         assert session.scalar(select(func.count(Task.id))) == 0
         kinds = list(session.scalars(select(OutboxMessage.kind)))
-    assert kinds == ["unreadable"]
+    assert kinds == ["no-notice"]  # answered politely: no notice found (issue 10), not "unreadable"
 
 
 def test_stranger_is_quarantined_without_any_reply(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.config_sources import closest, mask_url, shown
+from service.config_sources import closest, masked, shown
 from service.errors import InputError
 from service.history_vi import describe, notified_vi
 from service.unit_names import fold, loose, match_unit
@@ -59,6 +59,6 @@ def test_setting_hints_masking_and_times() -> None:
     assert (closest("from", valid), closest("timezon", valid), closest("smpt", valid)) == ("from_address", "timezone", "smtp")
     assert closest("colour", valid) is None
     assert (closest("smtp_ca", valid), closest("smtp_url", valid)) == ("smtp_cafile", "smtp")
-    assert mask_url("smtps://docket%40so.vn:p%40ss@mail.so.vn:465") == "smtps://docket%40so.vn:***@mail.so.vn:465"
-    assert mask_url("maildir:./mail/sent") == "maildir:./mail/sent" and mask_url("imaps://u@h/INBOX") == "imaps://u@h/INBOX"
+    assert masked("smtps://docket%40so.vn:p%40ss@mail.so.vn:465") == "smtps://docket%40so.vn:***@mail.so.vn:465"
+    assert masked("maildir:./mail/sent") == "maildir:./mail/sent" and masked("docket@so.vn") == "docket@so.vn"  # an address
     assert (shown(time(7, 30)), shown(None)) == ("07:30", "(not set)")
