@@ -32,7 +32,7 @@ from extractors.reply_body import drop_known
 from outbox import compose
 from outbox.enqueue import enqueue
 from rules.reply_intent import ReplyIntent, classify_reply
-from service.models import ExtensionRequest, InboundMessage, OutboxMessage, Task, TaskEvent
+from service.models import ExtensionRequest, InboundMessage, Notice, OutboxMessage, Task, TaskEvent
 from service.notify import drop_stale_reminders, task_mail
 from service.recipients import EVERY_UNIT, AddressBook, address_book
 from service.stages import ExtensionStatus, Role, TaskStatus
@@ -72,11 +72,16 @@ def _token_tasks(session: Session, envelope: EmailEnvelope, book: AddressBook) -
 
 
 def is_reply(session: Session, envelope: EmailEnvelope) -> bool:
-    """A reply names one of our Message-IDs, or carries a task token and comes from that task's unit."""
+    """A reply names one of our Message-IDs, or carries the token of an existing task in its subject.
+
+    A token from someone who is not on that task still makes it a reply: it waits in the admin queue
+    (service.reply_answers) instead of being read as a new notice.
+    """
     ids = referenced_ids(envelope)
     if any(_PSEUDO_TASK.search(i) for i in ids) or _ours(session, ids):
         return True
-    return bool(_TOKEN.search(envelope.subject or "")) and bool(_token_tasks(session, envelope, address_book(session)))
+    tokens = {int(m) for m in _TOKEN.findall(envelope.subject or "")}
+    return any(session.get(Task, i) is not None for i in sorted(tokens)[:20])
 
 
 CLERK_KINDS = frozenset({"confirmation", "unreadable"})  # mail to the forwarding clerk, not to a unit
@@ -106,21 +111,79 @@ def own_words(session: Session, envelope: EmailEnvelope, message: ExtractedMessa
 
 
 def handle_reply(app: Any, session: Session, row: InboundMessage, message: ExtractedMessage, *, now: datetime):  # type: ignore[no-untyped-def]
-    """Record the reply against its task (in the caller's transaction) and return the Outcome."""
+    """Act on the reply (in the caller's transaction) and return the Outcome; nothing is dropped unanswered."""
     from service.process import Outcome
     from service.stages import Stage
 
     envelope = message.envelope
     book = address_book(session)
     body = own_words(session, envelope, message)
-    task = find_task(session, envelope, body, book)
-    if task is None:
-        return Outcome(Stage.REPLY, "reply-unmatched")
-    row.task_id = task.id
     sender = parseaddr(envelope.sender or "")[1].lower()
-    intent = classify_reply(body, today=now.astimezone(app.settings.tz).date())
-    disposition = _act(app, session, task, intent, sender=sender, envelope=envelope, book=book, now=now)
-    return Outcome(Stage.REPLY, disposition)
+    return Outcome(Stage.REPLY, _route(app, session, row, envelope, body, sender=sender, book=book, now=now))
+
+
+def _route(app: Any, session: Session, row: InboundMessage, envelope: EmailEnvelope, body: str, *, sender: str,
+           book: AddressBook, now: datetime) -> str:
+    """Leader's decision, clerk's correction, a unit's report (one task, or one line per task), else the queue."""
+    from service import reply_answers, reply_extensions
+
+    ours = _ours(session, referenced_ids(envelope))
+    if (request := reply_extensions.request_answered(session, ours)) is not None:
+        return reply_answers.decision(app, session, row, request, body, sender=sender, envelope=envelope, book=book, now=now)
+    if ours and all(r.kind in CLERK_KINDS for r in ours) and (notice := _notice_of(session, ours)) is not None:
+        row.notice_id = notice.id
+        return reply_answers.correction(app, session, row, notice, body, sender=sender, envelope=envelope, book=book, now=now)
+    lines = task_lines(session, envelope, body, book)
+    if not lines and (task := find_task(session, envelope, body, book)) is not None:
+        lines = [(task, body)]
+    if not lines:
+        return reply_answers.queue_and_answer(app, session, row, "unmatched", sender=sender, envelope=envelope, book=book, now=now)
+    row.task_id = lines[0][0].id
+    today = now.astimezone(app.settings.tz).date()
+    done = [_act(app, session, task, classify_reply(text, today=today), sender=sender, envelope=envelope, book=book, now=now)
+            for task, text in lines]
+    return done[0] if len(set(done)) == 1 else "reply-lines"
+
+
+def _notice_of(session: Session, ours: list[OutboxMessage]) -> Notice | None:
+    ids = {r.notice_id for r in ours if r.notice_id}
+    return session.get(Notice, ids.pop()) if len(ids) == 1 else None
+
+
+_TOKEN_LINE = re.compile(r"^\W*\[?NV-(\d{1,9})\]?\s*[:.\-–]?\s*", re.IGNORECASE)
+
+
+def task_lines(session: Session, envelope: EmailEnvelope, body: str, book: AddressBook) -> list[tuple[Task, str]]:
+    """'NV-15: đã hoàn thành' one line per task: each line (and the lines after it, up to the next token) is
+    that task's answer; a task counts when the mail answers ours about it or the sender is on it."""
+    referenced = _referenced_tasks(session, envelope)
+    sender = envelope.sender or ""
+    parts: list[tuple[int, list[str]]] = []
+    for line in body.splitlines():
+        if match := _TOKEN_LINE.match(line):
+            parts.append((int(match.group(1)), [line[match.end():]]))
+        elif parts:
+            parts[-1][1].append(line)
+    found: list[tuple[Task, str]] = []
+    for task_id, text in parts:
+        task = session.get(Task, task_id)
+        if task is not None and (task.id in referenced or book.is_assignee(sender, task)):
+            found.append((task, "\n".join(text).strip()))
+    return found
+
+
+def act_on_reply(app: Any, session: Session, row: InboundMessage, task: Task, *, now: datetime) -> str:
+    """A stored reply acted on against `task` (an admin attached it from the queue)."""
+    import email
+    import email.policy
+
+    from extractors.email_message import envelope_of
+    from extractors.reply_body import read_reply
+
+    envelope = envelope_of(email.message_from_bytes(row.raw, policy=email.policy.compat32))
+    sender = parseaddr(envelope.sender or "")[1].lower()
+    intent = classify_reply(read_reply(row.raw), today=now.astimezone(app.settings.tz).date())
+    return _act(app, session, task, intent, sender=sender, envelope=envelope, book=address_book(session), now=now)
 
 
 NOT_CLOSED = "Nhiệm vụ chưa được ghi nhận hoàn thành."
@@ -147,12 +210,17 @@ def _act(app: Any, session: Session, task: Task, intent: ReplyIntent, *, sender:
         _ack(app, session, task, "done", _done_detail(task), sender, envelope, book, now)
         return "reply-done"
     if intent.kind == "extension" and is_lead and task.status is TaskStatus.OPEN and intent.requested_to:
-        request = record_extension(session, task, intent, actor=sender, now=now)
-        detail = f"đến ngày {compose.vn_date(request.requested_to)}" + (f", lý do: {request.reason}" if request.reason else "")
-        if task.deadline and now.astimezone(app.settings.tz).date() > task.deadline:
-            detail += " (đề nghị gửi sau thời hạn: không làm thay đổi tình trạng quá hạn)"
-        _ack(app, session, task, "extension", detail, sender, envelope, book, now)
+        _ack(app, session, task, "extension", _extension_detail(app, session, task, intent, sender, book, now),
+             sender, envelope, book, now)
         return "reply-extension"
+    if intent.closes_task and task.status is TaskStatus.OPEN and (unit := _support_unit(book, sender, task)) is not None:
+        session.add(TaskEvent(task_id=task.id, actor=sender, at=now, field="support_done", before=None, after=unit,
+                              note=intent.text[:NOTE_CHARS] or None))
+        leads = ", ".join(task.unit_names(Role.LEAD)) or "đơn vị chủ trì"
+        detail = (f"Đã ghi nhận {unit} hoàn thành phần việc phối hợp. Nhiệm vụ do {leads} chủ trì vẫn đang thực hiện "
+                  "cho đến khi đơn vị chủ trì báo hoàn thành.")
+        _ack(app, session, task, "note", detail, sender, envelope, book, now)
+        return "reply-support-done"
     detail = _unchanged_detail(task, intent, is_lead=is_lead)
     why = "" if is_lead or intent.kind not in ("done", "extension") else NOT_LEAD_NOTE
     session.add(TaskEvent(task_id=task.id, actor=sender or "unknown", at=now, field="reply", before=None,
@@ -160,6 +228,31 @@ def _act(app: Any, session: Session, task: Task, intent: ReplyIntent, *, sender:
     once = f"out-of-office:{sender}" if intent.kind == "out_of_office" else None  # an auto-responder: once per task
     _ack(app, session, task, "note", detail, sender, envelope, book, now, key=once)
     return "reply-note"
+
+
+def _support_unit(book: AddressBook, sender: str, task: Task) -> str | None:
+    """The name of the sender's unit when it supports (phối hợp) the task and does not lead it."""
+    unit = book.unit_of(sender)
+    if unit is None or book.is_assignee(sender, task, lead_only=True) or not book.is_assignee(sender, task):
+        return None
+    return unit.name
+
+
+def _extension_detail(app: Any, session: Session, task: Task, intent: ReplyIntent, sender: str, book: AddressBook,
+                      now: datetime) -> str:
+    """Record the request, forward it to the unit's leader, and say so (and what to note about the date)."""
+    from service import reply_extensions
+
+    request = record_extension(session, task, intent, actor=sender, now=now)
+    leader = reply_extensions.forward(app, session, task, request, book, now=now)
+    detail = f"đến ngày {compose.vn_date(request.requested_to)}" + (f", lý do: {request.reason}" if request.reason else "")
+    if task.deadline and now.astimezone(app.settings.tz).date() > task.deadline:
+        detail += " (đề nghị gửi sau thời hạn: không làm thay đổi tình trạng quá hạn)"
+    if note := reply_extensions.day_note(app, request.requested_to):
+        detail += f". {note}"
+    if leader:
+        detail += f". Đề nghị đã được chuyển lãnh đạo ({leader}) quyết định"
+    return detail
 
 
 def _unchanged_detail(task: Task, intent: ReplyIntent, *, is_lead: bool) -> str:
