@@ -28,7 +28,7 @@ from service.models import Notice, Task
 from service.stages import TaskStatus
 from rules.text import fold
 
-_TASK_LINE = re.compile(r"\bnv\s*-\s*(\d{1,9})\b\s*[:.\-–]?\s*(.*)$")
+_TASK_LINE = re.compile(r"\bnv\s*-\s*(\d{1,9})\b\]?\s*[:.\-–]?\s*(.*)$")
 _ADD_LINE = re.compile(r"^\W*them\s*[:\-–]\s*(.+)$")
 _ACCEPT_LINE = re.compile(r"^\W*nhan\s+(?:nhiem vu\s+)?(?:so\s+)?(\d{1,3})\W*$")
 _COURTESY = re.compile(r"^\W*(?:kinh gui|kinh thua|tran trong|xin cam on|cam on|chao|thay mat)\b|:\s*$")
