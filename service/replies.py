@@ -74,14 +74,21 @@ def _token_tasks(session: Session, envelope: EmailEnvelope, book: AddressBook) -
 def is_reply(session: Session, envelope: EmailEnvelope) -> bool:
     """A reply names one of our Message-IDs, or carries the token of an existing task in its subject.
 
-    A token from someone who is not on that task still makes it a reply: it waits in the admin queue
-    (service.reply_answers) instead of being read as a new notice.
+    A token from someone who is not on that task still makes it a reply (unless the subject says it is a
+    forward): it waits in the admin queue (service.reply_answers) instead of being read as a new notice.
     """
     ids = referenced_ids(envelope)
     if any(_PSEUDO_TASK.search(i) for i in ids) or _ours(session, ids):
         return True
-    tokens = {int(m) for m in _TOKEN.findall(envelope.subject or "")}
+    subject = envelope.subject or ""
+    if _token_tasks(session, envelope, address_book(session)):
+        return True
+    tokens = set() if _FORWARD_SUBJECT.match(subject) else {int(m) for m in _TOKEN.findall(subject)}
     return any(session.get(Task, i) is not None for i in sorted(tokens)[:20])
+
+
+# A notice forwarded with a token in its subject ("Fwd: [NV-3] …") is a notice, not an answer about NV-3.
+_FORWARD_SUBJECT = re.compile(r"^\s*(?:fwd?|tv|wg|chuyển tiếp|chuyen tiep)\s*:", re.IGNORECASE)
 
 
 CLERK_KINDS = frozenset({"confirmation", "unreadable"})  # mail to the forwarding clerk, not to a unit

@@ -165,6 +165,9 @@ def test_a_month_of_replies(imap_app, dovecot, smtp_server) -> None:  # type: ig
     day = talk.day(date(2020, 7, 23))
     assert talk.states()[5] == "done_on_time" and talk.states()[2] == "open"
     assert len(talk.sent(day, TT, "Đã ghi nhận hoàn thành")) == 1 and len(talk.sent(day, TT, "Đã ghi nhận tiến độ")) == 1
+    with app.sessions() as s:  # only the writer's own words are stored: no quote, no signature
+        notes = {e.task_id: e.note for e in s.scalars(select(TaskEvent).where(TaskEvent.actor == TT))}
+    assert notes == {5: "đã hoàn thành", 2: "đang xây dựng dự thảo kế hoạch, dự kiến xong trước 10/8."}
     [to_ql] = talk.sent(day, QL)
     assert "chuyển cán bộ Văn phòng xem xét" in to_ql[2] and talk.states()[1] == "open"
 
@@ -225,6 +228,7 @@ def test_a_month_of_replies(imap_app, dovecot, smtp_server) -> None:  # type: ig
     assert attached.returncode == 0 and "reply-note" in attached.stdout  # not the lead: recorded, NV-1 stays open
     again = _docket(app, "inbox", "dismiss", str(first))
     assert again.returncode == 1 and "already handled" in again.stderr
+    assert "0 replies queued, 0 extension requests pending, 1 quarantined" in _docket(app, "status", "--no-probe").stdout
     status = _docket(app, "status", "--no-probe", "--json")
     assert json.loads(status.stdout)["queue"] == {"queued_replies": 0, "pending_extensions": 0, "quarantined": 1}
     with app.sessions() as s:

@@ -43,3 +43,10 @@ def test_a_leader_s_decision() -> None:
     assert read_decision("Không đồng ý, lý do: hạn đã báo cáo UBND tỉnh.") == ("refuse", "hạn đã báo cáo UBND tỉnh.")
     assert read_decision("Để tôi xem lại đã") == (None, None)
     assert read_decision("Tôi không đồng ý")[0] is None  # the first words decide; anything else waits for a person
+
+
+def test_a_forwarded_notice_with_a_token_in_its_subject_is_no_answer() -> None:
+    from service.replies import _FORWARD_SUBJECT
+
+    assert all(_FORWARD_SUBJECT.match(s) for s in ("Fwd: [NV-3] văn bản mới", "FW: NV-3", "Chuyển tiếp: NV-3"))
+    assert not any(_FORWARD_SUBJECT.match(s) for s in ("Re: [NV-3] Giao nhiệm vụ", "TL: NV-3", "[NV-3] báo cáo"))
