@@ -22,6 +22,7 @@ audit = logging.getLogger("docket.audit")
 
 REASONS_VI = {  # why a mail waits for a person, as the answer to its sender says it
     "unmatched": "không xác định được thư trả lời cho nhiệm vụ nào",
+    "not-assignee": "người gửi không thuộc đơn vị được giao nhiệm vụ nêu trong thư",
     "unauthorised": "người gửi không có quyền điều chỉnh nhiệm vụ của văn bản này",
     "undecided": "chưa rõ ý kiến đồng ý hay không đồng ý",
 }

@@ -144,12 +144,19 @@ def _route(app: Any, session: Session, row: InboundMessage, envelope: EmailEnvel
     if not lines and (task := find_task(session, envelope, body, book)) is not None:
         lines = [(task, body)]
     if not lines:
-        return reply_answers.queue_and_answer(app, session, row, "unmatched", sender=sender, envelope=envelope, book=book, now=now)
+        reason = "not-assignee" if _named_tasks(session, envelope, body) else "unmatched"
+        return reply_answers.queue_and_answer(app, session, row, reason, sender=sender, envelope=envelope, book=book, now=now)
     row.task_id = lines[0][0].id
     today = now.astimezone(app.settings.tz).date()
     done = [_act(app, session, task, classify_reply(text, today=today), sender=sender, envelope=envelope, book=book, now=now)
             for task, text in lines]
     return done[0] if len(set(done)) == 1 else "reply-lines"
+
+
+def _named_tasks(session: Session, envelope: EmailEnvelope, body: str) -> list[int]:
+    """Existing tasks named by a token in the subject or the body."""
+    ids = sorted({int(m) for m in _TOKEN.findall(f"{envelope.subject or ''}\n{body}")})[:20]
+    return [i for i in ids if session.get(Task, i) is not None]
 
 
 def _notice_of(session: Session, ours: list[OutboxMessage]) -> Notice | None:

@@ -157,7 +157,7 @@ def test_a_month_of_replies(imap_app, dovecot, smtp_server) -> None:  # type: ig
         assert CLERK in actors  # audited, the clerk as the actor
         stages = [(r.sender, r.stage.value, r.queue) for r in s.scalars(select(InboundMessage).order_by(InboundMessage.id))][1:]
     assert stages == [(CLERK, "reply", None), (KH, "ignored", None), ("stranger@gmail.example", "quarantined", None),
-                      (f"nguoi.la{D}", "reply", "unmatched")]
+                      (f"nguoi.la{D}", "reply", "not-assignee")]
 
     # 23/7: Thanh tra answers its two-task mail one line per task; a non-assignee uses a subject token
     talk.send(TT, "NV-5: đã hoàn thành\nNV-2: đang xây dựng dự thảo kế hoạch, dự kiến xong trước 10/8.", answering=tt_assignment)
@@ -169,7 +169,8 @@ def test_a_month_of_replies(imap_app, dovecot, smtp_server) -> None:  # type: ig
         notes = {e.task_id: e.note for e in s.scalars(select(TaskEvent).where(TaskEvent.actor == TT))}
     assert notes == {5: "đã hoàn thành", 2: "đang xây dựng dự thảo kế hoạch, dự kiến xong trước 10/8."}
     [to_ql] = talk.sent(day, QL)
-    assert "chuyển cán bộ Văn phòng xem xét" in to_ql[2] and talk.states()[1] == "open"
+    assert "chuyển cán bộ Văn phòng xem xét" in to_ql[2] and "không thuộc đơn vị được giao" in to_ql[2]
+    assert talk.states()[1] == "open"
 
     # 24/7: the supporting unit finished its part; the lead's task stays open
     talk.send(OFFICE, "Văn phòng Sở đã hoàn thành phần việc phối hợp.", answering=talk.mail_to(OFFICE, "[NV-1]"))
