@@ -91,7 +91,7 @@ def is_reply(session: Session, envelope: EmailEnvelope) -> bool:
 _FORWARD_SUBJECT = re.compile(r"^\s*(?:fwd?|tv|wg|chuyển tiếp|chuyen tiep)\s*:", re.IGNORECASE)
 
 
-CLERK_KINDS = frozenset({"confirmation", "unreadable"})  # mail to the forwarding clerk, not to a unit
+CLERK_KINDS = frozenset({"confirmation", "unreadable", "correction"})  # mail to the forwarding clerk, not to a unit
 
 
 def answers_only_notice_mail(session: Session, envelope: EmailEnvelope) -> bool:
@@ -316,7 +316,12 @@ def _ack(app: Any, session: Session, task: Task, outcome: str, detail: str, send
     domain = app.settings.message_id_domain
     office = book.addresses(["office"], task)
     refs = tuple(dict.fromkeys([*referenced_ids(envelope), *([envelope.message_id] if envelope.message_id else [])]))
-    mail = compose.reply_ack(task=task_mail(task), outcome=outcome, detail=detail, to=(sender,),
-                             cc=tuple(a for a in office if a != sender), in_reply_to=envelope.message_id, references=refs)
+    from service.reply_answers import may_answer
+
+    to = (sender,) if may_answer(app, session, book, sender) else tuple(office[:1])  # never outside the directory
+    if not to:
+        return
+    mail = compose.reply_ack(task=task_mail(task), outcome=outcome, detail=detail, to=to,
+                             cc=tuple(a for a in office if a not in to), in_reply_to=envelope.message_id, references=refs)
     key = f"reply-ack:{task.id}:{outcome}:{key or envelope.message_id or now.isoformat()}"[:300]
     enqueue(session, mail, dedupe_key=key, now=now, domain=domain, task_id=task.id, notice_id=task.notice_id)

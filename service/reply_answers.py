@@ -14,6 +14,7 @@ from extractors.base import EmailEnvelope
 from outbox import compose
 from outbox.enqueue import enqueue
 from service import inbox_queue, reply_corrections, reply_extensions
+from service.errors import DocketError
 from service.models import ExtensionRequest, InboundMessage, Leader, Notice, Task
 from service.notify import task_mail
 from service.recipients import AddressBook
@@ -39,27 +40,40 @@ def office_addresses(book: AddressBook) -> tuple[str, ...]:
 
 def send(app: Any, session: Session, envelope: EmailEnvelope, *, to: str, key: str, now: datetime, title: str,
          paragraphs: list[str], tasks: list[Task] | None = None, quoted: list[tuple[str, str]] | None = None,
-         help: str | None = None, token: str | None = None, task: Task | None = None) -> None:
+         help: str | None = None, token: str | None = None, task: Task | None = None, kind: str = "reply-answer",
+         notice_id: int | None = None) -> None:
+    """One answer; `key` is its whole dedupe key (the same key twice sends once)."""
     from service.replies import referenced_ids
 
     refs = tuple(dict.fromkeys([*referenced_ids(envelope), *([envelope.message_id] if envelope.message_id else [])]))
-    mail = compose.answer(kind="reply-answer", title=title, paragraphs=paragraphs, to=(to,),
+    mail = compose.answer(kind=kind, title=title, paragraphs=paragraphs, to=(to,),
                           tasks=[task_mail(t) for t in tasks or []], quoted=quoted, help=help, token=token,
                           in_reply_to=envelope.message_id, references=refs)
-    enqueue(session, mail, dedupe_key=f"reply-answer:{key}:{envelope.message_id or now.isoformat()}"[:300], now=now,
-            domain=app.settings.message_id_domain, task_id=task.id if task else None,
-            notice_id=task.notice_id if task else None)
+    enqueue(session, mail, dedupe_key=f"{kind}:{key}"[:300], now=now, domain=app.settings.message_id_domain,
+            task_id=task.id if task else None, notice_id=notice_id or (task.notice_id if task else None))
+
+
+def _per_message(envelope: EmailEnvelope, now: datetime) -> str:
+    return envelope.message_id or now.isoformat()
 
 
 def queue_and_answer(app: Any, session: Session, row: InboundMessage, reason: str, *, sender: str, envelope: EmailEnvelope,
                      book: AddressBook, now: datetime) -> str:
     """Park the mail for a person and, when the sender may hear from us, say so."""
     inbox_queue.park(row, reason)
-    if may_answer(app, session, book, sender):
-        send(app, session, envelope, to=sender, key=f"queued:{row.id}", now=now, title="Đã chuyển cán bộ Văn phòng xem xét",
+    if may_answer(app, session, book, sender) and not _answers_an_answer(session, envelope):
+        day = now.astimezone(app.settings.tz).date().isoformat()  # one such answer a day per sender: no ping-pong
+        send(app, session, envelope, to=sender, key=f"queued:{sender}:{day}", now=now, title="Đã chuyển cán bộ Văn phòng xem xét",
              paragraphs=[f"Docket chưa xử lý được thư này ({inbox_queue.REASONS_VI.get(reason, reason)}).",
                          "Thư đã được lưu và chuyển cán bộ Văn phòng xem xét; không có thay đổi nào đối với nhiệm vụ."])
     return f"queued-{reason}"
+
+
+def _answers_an_answer(session: Session, envelope: EmailEnvelope) -> bool:
+    """Mail in answer to one of our answers is queued silently: an unmarked auto-responder must not start a loop."""
+    from service.replies import _ours, referenced_ids
+
+    return any(r.kind in ("reply-answer", "reply-ack") for r in _ours(session, referenced_ids(envelope)))
 
 
 CORRECTION_HELP = ('Điều chỉnh bằng cách trả lời thư này, mỗi dòng một việc: "NV-3: chủ trì …; phối hợp …; hạn dd/mm/yyyy", '
@@ -74,9 +88,9 @@ def correction(app: Any, session: Session, row: InboundMessage, notice: Notice, 
     result = reply_corrections.apply_lines(app, session, notice, body, actor=sender, now=now)
     session.refresh(notice)
     done = f"Đã áp dụng {len(result.applied)} điều chỉnh." if result.applied else "Chưa áp dụng điều chỉnh nào."
-    send(app, session, envelope, to=sender, key=f"correction:{notice.id}", now=now,
+    send(app, session, envelope, to=sender, key=f"{notice.id}:{_per_message(envelope, now)}", now=now, kind="correction",
          title=f"Điều chỉnh {compose.notice_label(notice)}", token=compose.notice_token(notice.id), paragraphs=[done],
-         tasks=reply_corrections.standing(notice), quoted=result.quoted, help=CORRECTION_HELP)
+         tasks=reply_corrections.standing(notice), quoted=result.quoted, help=CORRECTION_HELP, notice_id=notice.id)
     if result.applied and not result.quoted:
         return "reply-correction"
     return "reply-correction-partly" if result.applied else "reply-correction-none"
@@ -92,14 +106,21 @@ def decision(app: Any, session: Session, row: InboundMessage, request: Extension
     if sender != (request.approver or "") and sender not in office_addresses(book):
         return queue_and_answer(app, session, row, "unauthorised", sender=sender, envelope=envelope, book=book, now=now)
     if request.status is not ExtensionStatus.PENDING:
-        send(app, session, envelope, to=sender, key=f"decided:{request.id}", now=now, title="Đề nghị gia hạn đã được quyết định",
+        send(app, session, envelope, to=sender, key=f"decided:{request.id}:{_per_message(envelope, now)}", now=now, title="Đề nghị gia hạn đã được quyết định",
              token=token, task=task, paragraphs=[f"Đề nghị gia hạn {token} đã được quyết định trước đó "
                                                  f"({request.status.value}, {request.decided_by}); thư này không thay đổi gì."])
         return "extension-already-decided"
     verdict, reason = reply_extensions.read_decision(body)
     if verdict is None:
         return queue_and_answer(app, session, row, "undecided", sender=sender, envelope=envelope, book=book, now=now)
-    reply_extensions.decide(app, session, request, verdict, actor=sender, note=body, reason=reason, now=now)
+    try:
+        with session.begin_nested():
+            reply_extensions.decide(app, session, request, verdict, actor=sender, note=body, reason=reason, now=now)
+    except DocketError as err:  # the task was closed meanwhile, or the date no longer fits: nothing changed
+        send(app, session, envelope, to=sender, key=f"not-applied:{request.id}:{_per_message(envelope, now)}", now=now,
+             title="Chưa thực hiện được quyết định gia hạn", token=token, task=task,
+             paragraphs=[f"Chưa thực hiện được quyết định về đề nghị gia hạn {token}: {err}. Không có thay đổi nào."])
+        return "extension-not-applied"
     paragraphs = reply_extensions.outcome_paragraphs(app, task, request)
     for to in dict.fromkeys(a for a in (request.requested_by, sender) if a):
         send(app, session, envelope, to=to, key=f"decision:{request.id}:{to}", now=now, title="Kết quả đề nghị gia hạn",

@@ -43,7 +43,7 @@ def test_drop_and_add_by_reply_and_an_unauthorised_correction(make_app) -> None:
         assert (added.text, added.unit_names(added.units[0].role), added.deadline) == (
             "tổng hợp báo cáo quý IV", ["Thanh tra Sở"], date(2026, 12, 20))
         assert {e.actor for e in s.query(TaskEvent).filter(TaskEvent.task_id == tt, TaskEvent.field == "status")} == {f"van.thu{D}"}
-    [answer] = [r for r in outbox_rows(app, kind="reply-answer") if f"van.thu{D}" in r.to_addrs]
+    [answer] = [r for r in outbox_rows(app, kind="correction") if f"van.thu{D}" in r.to_addrs]
     assert "Đã áp dụng 2 điều chỉnh" in answer.body_text and "> nhận 2" in answer.body_text
     assert f"[NV-{tt}]" not in answer.body_text and "tổng hợp báo cáo quý IV" in answer.body_text  # as they now stand
     unauthorised = [r for r in outbox_rows(app, kind="reply-answer") if f"khtc{D}" in r.to_addrs]
@@ -72,3 +72,47 @@ def test_an_extension_refused_by_the_unit_s_head_keeps_the_deadline(make_app) ->
     assert "Thời hạn giữ nguyên: 30/11/2026" in told[0].body_text
     _, outcome = _reply(app, sender=f"phuc.lv{D}", body="Đồng ý", in_reply_to=forward.message_id, n=5)
     assert outcome.disposition == "extension-already-decided"
+
+
+def test_a_correction_in_answer_to_the_correction_answer(make_app) -> None:  # type: ignore[no-untyped-def]
+    app, (kh, tt) = _office(make_app)
+    _reply(app, sender=f"van.thu{D}", body=f"NV-{kh}: hạn 5/12/2026", in_reply_to=_confirmation_id(app), n=1)
+    [first] = outbox_rows(app, kind="correction")
+    _, outcome = _reply(app, sender=f"VAN.THU{D}", body=f"NV-{kh}: phối hợp thanh tra sở", in_reply_to=first.message_id, n=2)
+    assert outcome.disposition == "reply-correction"
+    with app.sessions() as s:
+        task = s.get(Task, kh)
+        assert (task.deadline, task.unit_names(task.units[-1].role)) == (date(2026, 12, 5), ["Thanh tra Sở"])
+
+
+def test_loop_guards_of_the_queue(make_app) -> None:  # type: ignore[no-untyped-def]
+    app, (kh, tt) = _office(make_app)
+    _, outcome = _reply(app, sender=f"qlcn{D}", body="Gửi lại báo cáo", subject=f"Re: [NV-{kh}] báo cáo", n=1)
+    assert outcome.disposition == "queued-not-assignee"
+    [answer] = outbox_rows(app, kind="reply-answer")
+    # an unmarked auto-responder answers our answer: queued, never answered; nor twice the same day
+    _, outcome = _reply(app, sender=f"qlcn{D}", body="Cảm ơn", in_reply_to=answer.message_id, n=2)
+    assert outcome.disposition == "queued-unmatched"
+    _, outcome = _reply(app, sender=f"qlcn{D}", body="Một thư khác", subject=f"Re: [NV-{tt}] việc khác", n=3)
+    assert outcome.disposition == "queued-not-assignee" and len(outbox_rows(app, kind="reply-answer")) == 1
+    with app.sessions() as s:
+        assert s.query(InboundMessage).filter(InboundMessage.queue.is_not(None)).count() == 3
+
+
+def test_no_answer_outside_the_directory_and_a_decision_that_can_no_longer_apply(make_app) -> None:  # type: ignore[no-untyped-def]
+    app, (kh, tt) = _office(make_app)
+    thread = _assignment_id(app, kh)
+    _reply(app, sender=f"nguoi.la{D}", body="Đã hoàn thành", in_reply_to=thread, n=1)  # allowed domain, not in the directory
+    acks = outbox_rows(app, kind="reply-ack")
+    assert acks and all(f"nguoi.la{D}" not in r.to_addrs + r.cc_addrs for r in acks)
+    _reply(app, sender=f"khtc{D}", body="Xin gia hạn đến 10/12/2026, lý do: chờ số liệu.", in_reply_to=thread, n=2)
+    [forward] = outbox_rows(app, kind="extension-request")
+    _reply(app, sender=f"khtc{D}", body="Đã hoàn thành.", in_reply_to=thread, n=3)  # done before the head decides
+    _, outcome = _reply(app, sender=f"phuc.lv{D}", body="Đồng ý", in_reply_to=forward.message_id, n=4)
+    assert outcome.disposition == "extension-not-applied"
+    with app.sessions() as s:
+        task = s.get(Task, kh)
+        assert (task.status, task.deadline) == (TaskStatus.DONE_ON_TIME, date(2026, 11, 30))
+        assert s.query(ExtensionRequest).one().status.value == "pending"
+    told = [r for r in outbox_rows(app, kind="reply-answer") if f"phuc.lv{D}" in r.to_addrs]
+    assert len(told) == 1 and "Chưa thực hiện được" in told[0].body_text
