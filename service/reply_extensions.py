@@ -30,12 +30,11 @@ _REASON = re.compile(r"(?:ly do|vi)\s*[:,\-]?\s*(.+)", re.DOTALL)
 DAY_NAMES = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 
 
-def approver_of(book: AddressBook, task: Task) -> str | None:
-    """The head of the task's (first) lead unit, else the head of the office."""
-    heads = [u.head_email for u in book.role_units(task, Role.LEAD) if u.head_email]
-    if heads:
-        return heads[0].lower()
-    return book.office.head_email.lower() if book.office and book.office.head_email else None
+def approver_of(book: AddressBook, task: Task, requester: str | None) -> str | None:
+    """The head of the task's (first) lead unit; the head of the office when there is none or it is the requester."""
+    office = book.office.head_email if book.office else None
+    heads = [u.head_email for u in book.role_units(task, Role.LEAD) if u.head_email] + ([office] if office else [])
+    return next((h.lower() for h in heads if h.lower() != (requester or "").lower()), None)
 
 
 def day_note(app: Any, day: date) -> str | None:
@@ -48,7 +47,7 @@ def day_note(app: Any, day: date) -> str | None:
 
 def forward(app: Any, session: Session, task: Task, request: ExtensionRequest, book: AddressBook, *, now: datetime) -> str | None:
     """Mail the request to the unit's leader; returns the leader's address (None: no leader in the directory)."""
-    leader = approver_of(book, task)
+    leader = approver_of(book, task, request.requested_by)
     if leader is None:
         return None
     request.approver = leader

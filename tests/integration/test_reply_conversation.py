@@ -116,3 +116,12 @@ def test_no_answer_outside_the_directory_and_a_decision_that_can_no_longer_apply
         assert s.query(ExtensionRequest).one().status.value == "pending"
     told = [r for r in outbox_rows(app, kind="reply-answer") if f"phuc.lv{D}" in r.to_addrs]
     assert len(told) == 1 and "Chưa thực hiện được" in told[0].body_text
+
+
+def test_a_head_asking_for_time_does_not_decide_it_himself(make_app) -> None:  # type: ignore[no-untyped-def]
+    app, (kh, tt) = _office(make_app)
+    _reply(app, sender=f"phuc.lv{D}", body="Xin gia hạn đến 10/12/2026, lý do: chờ số liệu.", in_reply_to=_assignment_id(app, kh), n=1)
+    [forward] = outbox_rows(app, kind="extension-request")
+    assert forward.to_addrs == [f"nhung.tth{D}"]  # the head of the office
+    _, outcome = _reply(app, sender=f"phuc.lv{D}", body="Đồng ý", in_reply_to=forward.message_id, n=2)
+    assert outcome.disposition == "queued-unauthorised"
