@@ -1,20 +1,21 @@
-"""Replies to Docket's mails: find their task, then act on what the unit says.
+"""Replies to Docket's mails: find their task(s), then act on what the unit says; nothing is dropped.
 
-Tie to a task, most trusted first (notes/what-users-ask.md §4): our Message-ID in In-Reply-To /
-References (an outbox row, or the pseudo id <docket.task-N@…> every task mail references); then a
-[NV-123] token in the subject, accepted only when the sender is a unit named on that task.
+Routing (`_route`), most specific first: the leader's answer to a forwarded extension request
+(service.reply_answers.decision); the clerk's answer to a confirmation, read as correction lines
+(reply_answers.correction); a unit's report — one line per task token ("NV-15: đã hoàn thành") or the
+one task the mail is tied to (our Message-ID in In-Reply-To / References, or a [NV-123] subject token
+from a unit on that task); anything else waits in the admin queue (service.inbox_queue), answered.
 
-What the reply says: only the writer's own words count (extractors.reply_body, run in the sandbox,
-drops quotes and signatures by structure; our own mail pasted without structure is dropped here), read
-by rules.reply_intent:
-- clearly "done" from the LEAD unit → the task is done (on time or late against the original deadline)
-  and the sender gets a confirmation;
-- "xin gia hạn đến dd/mm/yyyy, lý do …" from the lead unit → an ExtensionRequest (pending) that an
-  admin approves with `docket tasks extend` (service.extensions); the sender gets an acknowledgement;
-- anything else (a question, a refusal, progress, "not done", an absence notice, a request without a
-  usable date), or the same words from anyone else → recorded in the task's history (TaskEvent, with
-  the intent) and answered in Vietnamese: the task is NOT closed. An absence notice is answered once
-  per task and sender (an auto-responder must not start a loop).
+What the reply says: only the writer's own words count (extractors.reply_body drops quotes and
+signatures by structure; our own mail pasted without structure is dropped here), read by
+rules.reply_intent:
+- clearly "done" from the LEAD unit → the task is done (on time or late against the original deadline);
+  from a SUPPORTING unit → its part is recorded, the task stays open;
+- "xin gia hạn đến dd/mm/yyyy, lý do …" from the lead unit → a pending ExtensionRequest forwarded to the
+  unit's head (service.reply_extensions), who decides by answering;
+- anything else (a question, a refusal, progress, "not done", an absence notice, an impossible date),
+  or the same words from anyone else → recorded in the task's history with its intent and answered in
+  Vietnamese: the task is NOT closed. An absence notice is answered once per task and sender.
 A task whose lead is every unit ('*') is never closed by one unit's reply: the reply is recorded.
 """
 from __future__ import annotations
@@ -32,10 +33,10 @@ from extractors.reply_body import drop_known
 from outbox import compose
 from outbox.enqueue import enqueue
 from rules.reply_intent import ReplyIntent, classify_reply
-from service.models import ExtensionRequest, InboundMessage, Notice, OutboxMessage, Task, TaskEvent
+from service.models import InboundMessage, Notice, OutboxMessage, Task, TaskEvent
 from service.notify import drop_stale_reminders, task_mail
 from service.recipients import EVERY_UNIT, AddressBook, address_book
-from service.stages import ExtensionStatus, Role, TaskStatus
+from service.stages import Role, TaskStatus
 from service.status import done_status
 
 _PSEUDO_TASK = re.compile(r"<docket\.task-(\d+)@", re.IGNORECASE)
@@ -224,7 +225,9 @@ def _act(app: Any, session: Session, task: Task, intent: ReplyIntent, *, sender:
         _ack(app, session, task, "done", _done_detail(task), sender, envelope, book, now)
         return "reply-done"
     if intent.kind == "extension" and is_lead and task.status is TaskStatus.OPEN and intent.requested_to:
-        _ack(app, session, task, "extension", _extension_detail(app, session, task, intent, sender, book, now),
+        from service.reply_extensions import request_by_mail
+
+        _ack(app, session, task, "extension", request_by_mail(app, session, task, intent, sender, book, now),
              sender, envelope, book, now)
         return "reply-extension"
     if intent.closes_task and task.status is TaskStatus.OPEN and (unit := _support_unit(book, sender, task)) is not None:
@@ -250,23 +253,6 @@ def _support_unit(book: AddressBook, sender: str, task: Task) -> str | None:
     if unit is None or book.is_assignee(sender, task, lead_only=True) or not book.is_assignee(sender, task):
         return None
     return unit.name
-
-
-def _extension_detail(app: Any, session: Session, task: Task, intent: ReplyIntent, sender: str, book: AddressBook,
-                      now: datetime) -> str:
-    """Record the request, forward it to the unit's leader, and say so (and what to note about the date)."""
-    from service import reply_extensions
-
-    request = record_extension(session, task, intent, actor=sender, now=now)
-    leader = reply_extensions.forward(app, session, task, request, book, now=now)
-    detail = f"đến ngày {compose.vn_date(request.requested_to)}" + (f", lý do: {request.reason}" if request.reason else "")
-    if task.deadline and now.astimezone(app.settings.tz).date() > task.deadline:
-        detail += " (đề nghị gửi sau thời hạn: không làm thay đổi tình trạng quá hạn)"
-    if note := reply_extensions.day_note(app, request.requested_to):
-        detail += f". {note}"
-    if leader:
-        detail += f". Đề nghị đã được chuyển lãnh đạo ({leader}) quyết định"
-    return detail
 
 
 def _unchanged_detail(task: Task, intent: ReplyIntent, *, is_lead: bool) -> str:
@@ -297,17 +283,6 @@ def _done_detail(task: Task) -> str:
     if task.status is TaskStatus.DONE_ON_TIME:
         return "Tình trạng: hoàn thành đúng hạn."
     return f"Tình trạng: hoàn thành quá hạn (hạn ban đầu {compose.vn_date(task.original_deadline or task.deadline)})."
-
-
-def record_extension(session: Session, task: Task, intent: ReplyIntent, *, actor: str, now: datetime) -> ExtensionRequest:
-    assert intent.requested_to is not None
-    request = ExtensionRequest(task_id=task.id, requested_to=intent.requested_to, reason=intent.reason, requested_by=actor,
-                               status=ExtensionStatus.PENDING, created_at=now)
-    session.add(request)
-    session.flush()
-    session.add(TaskEvent(task_id=task.id, actor=actor, at=now, field="extension_request", before=str(task.deadline),
-                          after=intent.requested_to.isoformat(), note=f"yêu cầu #{request.id}; lý do: {intent.reason or '—'}"))
-    return request
 
 
 def _ack(app: Any, session: Session, task: Task, outcome: str, detail: str, sender: str, envelope: EmailEnvelope,

@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 
 from outbox import compose
 from outbox.enqueue import enqueue
+from rules.reply_intent import ReplyIntent
 from rules.text import fold
 from service.extensions import approve_extension, refuse_extension
-from service.models import ExtensionRequest, OutboxMessage, Task
+from service.models import ExtensionRequest, OutboxMessage, Task, TaskEvent
 from service.notify import task_mail
 from service.recipients import AddressBook
 from service.stages import ExtensionStatus, Role
@@ -28,6 +29,32 @@ _REFUSE = re.compile(r"^\W*(?:khong (?:dong y|nhat tri|chap thuan|duyet)|tu choi
 _APPROVE = re.compile(r"^\W*(?:dong y|nhat tri|chap thuan|duyet)\b")
 _REASON = re.compile(r"(?:ly do|vi)\s*[:,\-]?\s*(.+)", re.DOTALL)
 DAY_NAMES = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+
+
+def record_extension(session: Session, task: Task, intent: ReplyIntent, *, actor: str, now: datetime) -> ExtensionRequest:
+    assert intent.requested_to is not None
+    request = ExtensionRequest(task_id=task.id, requested_to=intent.requested_to, reason=intent.reason, requested_by=actor,
+                               status=ExtensionStatus.PENDING, created_at=now)
+    session.add(request)
+    session.flush()
+    session.add(TaskEvent(task_id=task.id, actor=actor, at=now, field="extension_request", before=str(task.deadline),
+                          after=intent.requested_to.isoformat(), note=f"yêu cầu #{request.id}; lý do: {intent.reason or '—'}"))
+    return request
+
+
+def request_by_mail(app: Any, session: Session, task: Task, intent: ReplyIntent, sender: str, book: AddressBook,
+                    now: datetime) -> str:
+    """Record the request, forward it to the unit's leader, and say so (and what to note about the date)."""
+    request = record_extension(session, task, intent, actor=sender, now=now)
+    leader = forward(app, session, task, request, book, now=now)
+    detail = f"đến ngày {compose.vn_date(request.requested_to)}" + (f", lý do: {request.reason}" if request.reason else "")
+    if task.deadline and now.astimezone(app.settings.tz).date() > task.deadline:
+        detail += " (đề nghị gửi sau thời hạn: không làm thay đổi tình trạng quá hạn)"
+    if note := day_note(app, request.requested_to):
+        detail += f". {note}"
+    if leader:
+        detail += f". Đề nghị đã được chuyển lãnh đạo ({leader}) quyết định"
+    return detail
 
 
 def approver_of(book: AddressBook, task: Task, requester: str | None) -> str | None:
