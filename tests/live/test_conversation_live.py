@@ -78,11 +78,19 @@ class Conversation:
         run_daemon(self.app, once=True)
         new = self.smtp.messages[self.seen:]
         self.seen = len(self.smtp.messages)
+        strangers = {r for m in new for r in m.rcpt_tos} - self.known()
+        assert not strangers, f"mail outside the directory on {when}: {strangers}"  # never, whatever the day
         out = []
         for m in new:
             msg = m.message()
             out.append((frozenset(m.rcpt_tos), str(msg["Subject"]), msg.get_body(("plain",)).get_content()))
         return out
+
+    def known(self) -> set[str]:
+        """The directory's addresses (units, heads, leaders) and the forwarding clerk."""
+        directory = self.app.directory
+        people = [u.head for u in directory.units if u.head] + list(directory.leaders)
+        return {a for a in [*(u.email for u in directory.units), *(p.email for p in people), CLERK] if a}
 
     def sent(self, day_mails, to: str, contains: str = ""):  # type: ignore[no-untyped-def]
         return [m for m in day_mails if to in m[0] and contains in m[1] + m[2]]
@@ -129,6 +137,8 @@ def test_a_month_of_replies(imap_app, dovecot, smtp_server) -> None:  # type: ig
     dovecot.append(user, _notice_mail())
     day = talk.day(date(2020, 7, 21))
     assert talk.states() == dict.fromkeys(range(1, 6), "open")
+    [confirmation] = talk.sent(day, CLERK)
+    assert all(f"[NV-{n}]" in confirmation[2] for n in range(1, 6)) and "trừ khi cần điều chỉnh" in confirmation[2]
     tt_assignment = talk.mail_to(TT, "Giao nhiệm vụ")
     assert "[NV-2]" in tt_assignment["Subject"] and "[NV-5]" in tt_assignment["Subject"]  # one mail, two tasks
 
@@ -164,6 +174,8 @@ def test_a_month_of_replies(imap_app, dovecot, smtp_server) -> None:  # type: ig
     talk.send(QL, "Đã hoàn thành", subject="Re: [NV-1] Giao nhiệm vụ")
     day = talk.day(date(2020, 7, 23))
     assert talk.states()[5] == "done_on_time" and talk.states()[2] == "open"
+    acks = sorted((m[1].split("]")[0], m[0]) for m in talk.sent(day, TT))
+    assert acks == [("[NV-2", frozenset({TT, OFFICE})), ("[NV-5", frozenset({TT, OFFICE}))]  # one answer per task, office in copy
     assert len(talk.sent(day, TT, "Đã ghi nhận hoàn thành")) == 1 and len(talk.sent(day, TT, "Đã ghi nhận tiến độ")) == 1
     with app.sessions() as s:  # only the writer's own words are stored: no quote, no signature
         notes = {e.task_id: e.note for e in s.scalars(select(TaskEvent).where(TaskEvent.actor == TT))}
@@ -191,6 +203,7 @@ def test_a_month_of_replies(imap_app, dovecot, smtp_server) -> None:  # type: ig
     talk.send(KH, "Xin gia hạn đến 08/8/2020, lý do: chờ số liệu của Sở Tài chính.", answering=kh_assignment)
     day = talk.day(date(2020, 7, 28))
     [forward] = talk.sent(day, KH_HEAD, "Đề nghị gia hạn")
+    assert forward[0] == frozenset({KH_HEAD, OFFICE}) and '"Đồng ý" hoặc "Không đồng ý, lý do: …"' in forward[2]
     assert "thứ Bảy, ngày nghỉ" in forward[2] and "chờ số liệu của Sở Tài chính" in forward[2]
     assert "phuc.lv" in talk.sent(day, KH, "gia hạn")[0][2]
     talk.send(KH_HEAD, "Đồng ý.", answering=talk.mail_to(KH_HEAD, "Đề nghị gia hạn"))
