@@ -88,9 +88,11 @@ def correction(app: Any, session: Session, row: InboundMessage, notice: Notice, 
     result = reply_corrections.apply_lines(app, session, notice, body, actor=sender, now=now)
     session.refresh(notice)
     done = f"Đã áp dụng {len(result.applied)} điều chỉnh." if result.applied else "Chưa áp dụng điều chỉnh nào."
+    changed = bool(result.applied or result.quoted)  # a plain "cảm ơn" gets a short answer, without the task list
     send(app, session, envelope, to=sender, key=f"{notice.id}:{_per_message(envelope, now)}", now=now, kind="correction",
          title=f"Điều chỉnh {compose.notice_label(notice)}", token=compose.notice_token(notice.id), paragraphs=[done],
-         tasks=reply_corrections.standing(notice), quoted=result.quoted, help=CORRECTION_HELP, notice_id=notice.id)
+         tasks=reply_corrections.standing(notice) if changed else [], quoted=result.quoted, help=CORRECTION_HELP,
+         notice_id=notice.id)
     if result.applied and not result.quoted:
         return "reply-correction"
     return "reply-correction-partly" if result.applied else "reply-correction-none"

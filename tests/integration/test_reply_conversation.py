@@ -125,3 +125,11 @@ def test_a_head_asking_for_time_does_not_decide_it_himself(make_app) -> None:  #
     assert forward.to_addrs == [f"nhung.tth{D}"]  # the head of the office
     _, outcome = _reply(app, sender=f"phuc.lv{D}", body="Đồng ý", in_reply_to=forward.message_id, n=2)
     assert outcome.disposition == "queued-unauthorised"
+
+
+def test_a_thank_you_to_the_confirmation_gets_a_short_answer(make_app) -> None:  # type: ignore[no-untyped-def]
+    app, (kh, tt) = _office(make_app)
+    _, outcome = _reply(app, sender=f"van.thu{D}", body="Cảm ơn.\nTrân trọng.", in_reply_to=_confirmation_id(app), n=1)
+    assert outcome.disposition == "reply-correction-none"
+    [answer] = outbox_rows(app, kind="correction")
+    assert "Chưa áp dụng điều chỉnh nào" in answer.body_text and f"[NV-{kh}]" not in answer.body_text
