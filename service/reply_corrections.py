@@ -13,7 +13,7 @@ schema does not have yet: such a line is answered as not understood.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ from service.errors import DocketError, InputError
 from service.ids import notice_token, task_token
 from service.models import Notice, Task
 from service.stages import TaskStatus
+from service.unit_names import fold as fold_name, suggestions, unit_choices
 from rules.text import fold
 
 _TASK_LINE = re.compile(r"\bnv\s*-\s*(\d{1,9})\b\]?\s*[:.\-–]?\s*(.*)$")
@@ -146,7 +147,36 @@ def apply_lines(app: Any, session: Session, notice: Notice, text: str, *, actor:
     return result
 
 
+def _canonical(session: Session, names: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """Unit names as written → canonical names: case, spacing, aliases (as the CLI), and also without diacritics."""
+    if names is None:
+        return None
+    choices = unit_choices(session)
+    plain: dict[str, set[str]] = {}
+    for spelling, canonical in choices.items():
+        plain.setdefault(" ".join(fold(spelling).split()), set()).add(canonical)
+    out = []
+    for name in names:
+        found = choices.get(fold_name(name))
+        if found is None:  # "phong quan ly cong nghe": the same letters without their marks, if that names one unit
+            matches = plain.get(" ".join(fold(name).split()), set())
+            found = next(iter(matches)) if len(matches) == 1 else None
+        if found is None:
+            close = suggestions(name, choices)
+            raise InputError(f"không có đơn vị \"{name}\" trong danh bạ" + (f"; có phải: {', '.join(close)}?" if close else ""))
+        out.append(found)
+    return tuple(dict.fromkeys(out))
+
+
+def _with_units(session: Session, notice: Notice, edit: corrections.TaskEdit) -> corrections.TaskEdit:
+    """The edit with canonical unit names, its deadline checked against the notice's date (in Vietnamese)."""
+    if edit.deadline and notice.issued_date and edit.deadline < notice.issued_date:
+        raise InputError(f"hạn {edit.deadline:%d/%m/%Y} trước ngày của văn bản ({notice.issued_date:%d/%m/%Y})")
+    return replace(edit, lead=_canonical(session, edit.lead), support=_canonical(session, edit.support))
+
+
 def _apply(session: Session, notice: Notice, line: Line, editor: Editor, notify: Any, *, actor: str) -> None:
+    line = replace(line, edit=_with_units(session, notice, line.edit))
     if line.action == "add":
         corrections.add_task(session, notice.id, line.edit, editor, notify=notify)
         return

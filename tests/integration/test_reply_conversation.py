@@ -133,3 +133,17 @@ def test_a_thank_you_to_the_confirmation_gets_a_short_answer(make_app) -> None: 
     assert outcome.disposition == "reply-correction-none"
     [answer] = outbox_rows(app, kind="correction")
     assert "Chưa áp dụng điều chỉnh nào" in answer.body_text and f"[NV-{kh}]" not in answer.body_text
+
+
+def test_units_without_diacritics_and_what_was_wrong_in_vietnamese(make_app) -> None:  # type: ignore[no-untyped-def]
+    app, (kh, tt) = _office(make_app)
+    body = (f"NV-{kh}: chu tri phong quan ly cong nghe; phoi hop VP Sở\n"
+            f"NV-{tt}: chủ trì Phòng Tổ chức; hạn 1/1/2020")
+    _, outcome = _reply(app, sender=f"van.thu{D}", body=body, in_reply_to=_confirmation_id(app), n=1)
+    assert outcome.disposition == "reply-correction-partly"
+    with app.sessions() as s:
+        task = s.get(Task, kh)
+        assert [u.name for u in task.units] == ["Phòng Quản lý công nghệ", "Văn phòng Sở"]
+        assert s.get(Task, tt).deadline == date(2026, 12, 15)
+    [answer] = outbox_rows(app, kind="correction")
+    assert 'không có đơn vị "Phòng Tổ chức" trong danh bạ' in answer.body_text

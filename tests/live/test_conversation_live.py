@@ -153,7 +153,7 @@ def test_a_month_of_replies(imap_app, dovecot, smtp_server) -> None:  # type: ig
     day = talk.day(date(2020, 7, 22))
     [answer] = talk.sent(day, CLERK)
     assert "Đã áp dụng 1 điều chỉnh" in answer[2] and "> NV-2: chủ trì Phòng Tổ chức cán bộ; hạn 15/8/2020" in answer[2]
-    assert "unknown unit" in answer[2] or "Phòng Tổ chức cán bộ" in answer[2]
+    assert 'không có đơn vị "Phòng Tổ chức cán bộ" trong danh bạ' in answer[2]  # what was wrong, in Vietnamese
     assert "[NV-4]" in answer[2] and "Chủ trì: Phòng Quản lý công nghệ" in answer[2]
     assert talk.sent(day, QL, "Điều chỉnh nhiệm vụ")  # the new lead is told, through the CLI's own path
     everyone = {a for m in day for a in m[0]}
