@@ -54,6 +54,9 @@ def _print(report) -> None:  # type: ignore[no-untyped-def]
         ("failed", f"{report.failed_messages} inbound messages"),
         ("outbox", f"{report.outbox_pending} pending, {report.outbox_dead} dead"),
         ("overdue", f"{report.overdue_tasks} open tasks past their deadline"),
+        ("inbox", "{queued_replies} replies queued, {pending_extensions} extension requests pending, "
+                  "{quarantined} quarantined (`docket inbox list`)".format(**{"queued_replies": 0, "pending_extensions": 0,
+                                                                              "quarantined": 0, **report.queue})),
     ]
     for key, value in rows:
         table.add_row(key, value)
