@@ -65,11 +65,17 @@ def normalize_text(text: str, *, join_page_cuts: bool = True) -> str:
     return text
 
 
+_PAGE_NUMBER_LINE = re.compile(r"\n(?:- ?)?\d{1,3}(?: ?-)?$")
+
+
 def _join_cuts(text: str) -> str:
     paras = text.split("\n\n")
     out = [paras[0]]
     for para in paras[1:]:
-        if join_page_cut(out[-1], para):
+        page = _PAGE_NUMBER_LINE.search(out[-1])
+        if page and join_page_cut(out[-1][:page.start()], para):
+            out[-1] = out[-1] + "\n" + para  # the page number stays a line of its own: the rules blank it
+        elif not page and join_page_cut(out[-1], para):
             out[-1] = out[-1] + " " + para
         else:
             out.append(para)

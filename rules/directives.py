@@ -81,8 +81,13 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
     scopes: list[Scope] = []
     skip_level: int | None = None
     section = -1.0  # level of the last numbered heading or item: a lead-in paragraph below it belongs to it
-    for b in body:
+    pending: list[Block] = []  # items without a lead since the last heading: a closing line may name their leads
+    for idx, b in enumerate(body):
         level = b.level if b.level is not None else -1
+        if pat.trailing_lead.match(doc.folded, b.body_start, b.end):
+            drafts.extend(_later(doc, pending, _trailing_leads(doc, b)))
+            pending = []
+            continue
         heading = _is_heading(doc, b)
         if not heading and b.level in (0, 1, 2) and doc.clean[b.end - 1] == ":" \
                 and pat.no_task_section.search(doc.folded[b.body_start:b.end]):
@@ -102,6 +107,8 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
                 scopes = [s for s in scopes if s.level < level]
                 scopes.append(named)
                 continue
+        if heading or _titles_items(doc, b, body[idx + 1] if idx + 1 < len(body) else None):
+            pending = []
         if heading:
             text = doc.folded[b.body_start:b.end]
             if pat.no_task_section.search(text):
@@ -111,18 +118,76 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             if scope:
                 scopes.append(scope)
             continue
-        drafts.extend(_block(doc, b, level if b.level is not None else section + 0.5, scopes))
+        got = _block(doc, b, level if b.level is not None else section + 0.5, scopes)
+        if not got and _waits_for_lead(doc, b, scopes, body[idx + 1] if idx + 1 < len(body) else None):
+            pending.append(b)
+        drafts.extend(got)
     return drafts
+
+
+def _titles_items(doc: Doc, b: Block, nxt: Block | None) -> bool:
+    """A numbered item with no closing punctuation right above deeper items ("3.1. Tăng cường sự lãnh đạo của
+    Đảng, đẩy mạnh tuyên truyền" over its bullets) titles them, commas and all."""
+    if b.level is None or nxt is None or nxt.level is None or nxt.level <= b.level:
+        return False
+    return doc.clean[b.end - 1] not in ".;:"
+
+
+def _waits_for_lead(doc: Doc, b: Block, scopes: list[Scope], nxt: Block | None) -> bool:
+    """A list item that named nobody, under no lead-in: its lead may still come in a closing line."""
+    if b.level is None or _titles_items(doc, b, nxt) or doc.clean[b.end - 1] == ":":
+        return False
+    if any(sc.lead or sc.unknown for sc in scopes):
+        return False
+    pat = patterns()
+    first = doc.folded[b.body_start:b.end]
+    return not (pat.narration_start.search(first) or pat.citation_start.search(first))
+
+
+def _trailing_leads(doc: Doc, b: Block) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The leads a closing line names after its label ("Trách nhiệm chỉ đạo thực hiện: X; Y."), when the rest
+    of the line is names only."""
+    m = patterns().trailing_lead.match(doc.folded, b.body_start, b.end)
+    start = m.end() if m else b.body_start
+    men = [x for x in doc.mentions if start <= x.start < b.end and x.kind != "issuer"]
+    if not men or _words_besides(doc, start, b.end, men):
+        return None
+    return _resolve(doc, Group(men[0].start, men[-1].end, tuple(men)))
+
+
+def _words_besides(doc: Doc, a: int, z: int, men: list[Mention]) -> str:
+    rest = doc.folded[a:z]
+    for m in men:
+        rest = rest.replace(doc.folded[m.start:m.end], " ")
+    return re.sub(r"[\s,.:;-]|va|doi voi", "", rest)
+
+
+def _later(doc: Doc, pending: list[Block], leads: tuple[tuple[str, ...], tuple[str, ...]] | None) -> list[Draft]:
+    """One task per pending item, with the leads named after the block; a further sentence of an item with its
+    own date or recurrence is a task of its own."""
+    if leads is None:
+        return []
+    lead, unknown = leads
+    out: list[Draft] = []
+    for b in pending:
+        spans = sentences(doc.clean, b.body_start, b.end)
+        cuts = [spans[0][0]] + [a for a, z in spans[1:] if _has_time(doc, a, z)] if spans else []
+        for k, s in enumerate(cuts):
+            e = cuts[k + 1] if k + 1 < len(cuts) else b.end
+            out.append(_draft(doc, s, e, lead, support_names(_support_in(doc, s, e)), unknown, 0.8, ("lead:later",)))
+    return out
+
+
+def _support_in(doc: Doc, a: int, z: int) -> list[Group]:
+    men = [m for m in doc.mentions if a <= m.start < z]
+    return classify(groups(men, doc.folded), doc.folded, a, z, doc.clean).support
 
 
 def _name_only_scope(doc: Doc, b: Block, level: int) -> Scope | None:
     men = [m for m in doc.mentions if b.body_start <= m.start < b.end]
     if not men:
         return None
-    rest = doc.folded[b.body_start:b.end]
-    for m in men:
-        rest = rest.replace(doc.folded[m.start:m.end], " ")
-    if re.sub(r"[\s,.:;-]|va|doi voi", "", rest):
+    if _words_besides(doc, b.body_start, b.end, men):
         return None
     lead, unknown = _resolve(doc, Group(men[0].start, men[-1].end, tuple(men)))
     return Scope(level, lead, unknown)
