@@ -118,7 +118,8 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             if scope:
                 scopes.append(scope)
             continue
-        got = _block(doc, b, level if b.level is not None else section + 0.5, scopes)
+        got = _block(doc, b, level if b.level is not None else section + 0.5, scopes,
+                     _titles_items(doc, b, body[idx + 1] if idx + 1 < len(body) else None))
         if not got and _waits_for_lead(doc, b, scopes, body[idx + 1] if idx + 1 < len(body) else None):
             pending.append(b)
         drafts.extend(got)
@@ -128,9 +129,11 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
 def _titles_items(doc: Doc, b: Block, nxt: Block | None) -> bool:
     """A numbered item with no closing punctuation right above deeper items ("3.1. Tăng cường sự lãnh đạo của
     Đảng, đẩy mạnh tuyên truyền" over its bullets) titles them, commas and all."""
-    if b.level is None or nxt is None or nxt.level is None or nxt.level <= b.level:
+    if b.level is None or nxt is None or doc.clean[b.end - 1] in ".;:":
         return False
-    return doc.clean[b.end - 1] not in ".;:"
+    if nxt.level is None:  # "2.3. Đối với công tác báo cáo" over a paragraph
+        return b.level <= 2
+    return nxt.level > b.level
 
 
 def _waits_for_lead(doc: Doc, b: Block, scopes: list[Scope], nxt: Block | None) -> bool:
@@ -193,7 +196,7 @@ def _name_only_scope(doc: Doc, b: Block, level: int) -> Scope | None:
     return Scope(level, lead, unknown)
 
 
-def _block(doc: Doc, b: Block, level: float, scopes: list[Scope]) -> list[Draft]:
+def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = False) -> list[Draft]:
     pat = patterns()
     out: list[Draft] = []
     item_lead: tuple[tuple[str, ...], tuple[str, ...]] | None = None
@@ -236,7 +239,15 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope]) -> list[Draft]
             continue
         scope = next((sc for sc in reversed(scopes) if sc.lead is not None or sc.unknown), None)
         sup = support_names(support)
+        if title:
+            continue  # "2.3. Đối với công tác quản lý …" over its items: the items are the tasks
         if scope is not None and (b.level is None or scope.level < level):
+            prior = out[-1] if out and out[-1].start >= b.body_start and out[-1].reasons[0] == "lead:scope" else None
+            if prior is not None and b.level is not None and prior.lead == (scope.lead or ()) \
+                    and not _has_time(doc, a, z):
+                out[-1] = _draft(doc, prior.start, z, prior.lead, tuple(dict.fromkeys(prior.support + sup)),
+                                 prior.unknown, 0.75, prior.reasons)  # a further sentence of the same item
+                continue
             out.append(_draft(doc, a, z, scope.lead or (), sup, scope.unknown, 0.75, ("lead:scope", f"scope:{scope.how}")))
         elif item_lead is not None and _has_time(doc, a, z):
             out.append(_draft(doc, a, z, item_lead[0], sup, item_lead[1], 0.65, ("lead:item",)))
