@@ -126,11 +126,16 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
     return drafts
 
 
+_TOPIC_TITLE = re.compile(r"\W*(?:doi\s+voi|ve|viec)\s")
+
+
 def _titles_items(doc: Doc, b: Block, nxt: Block | None) -> bool:
     """A numbered item with no closing punctuation right above deeper items ("3.1. Tăng cường sự lãnh đạo của
     Đảng, đẩy mạnh tuyên truyền" over its bullets) titles them, commas and all."""
-    if b.level is None or nxt is None or doc.clean[b.end - 1] in ".;:":
+    if b.level is None or nxt is None or doc.clean[b.end - 1] in ";:":
         return False
+    if doc.clean[b.end - 1] == "." and not (_TOPIC_TITLE.match(doc.folded, b.body_start) and nxt.level is not None):
+        return False  # "2.2. Đối với công tác bảo vệ khoáng sản." over its bullets is still a title
     if nxt.level is None:  # "2.3. Đối với công tác báo cáo" over a paragraph
         return b.level <= 2
     return nxt.level > b.level
@@ -325,7 +330,7 @@ def _resolve(doc: Doc, g: Group) -> tuple[tuple[str, ...], tuple[str, ...]]:
         elif men.kind == "anaphora":
             names.extend(_back_reference(doc, men))
         elif men.kind == "addressee":
-            names.extend(doc.addressee_units)
+            names.extend(_addressed(doc, men))
     if STAR in names:
         return (STAR,), ()
     seen: list[str] = []
@@ -333,6 +338,14 @@ def _resolve(doc: Doc, g: Group) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if n not in seen:
             seen.append(n)
     return tuple(seen), tuple(unknown)
+
+
+def _addressed(doc: Doc, men: Mention) -> list[str]:
+    """The Kính gửi units a reference stands for: "Công ty" takes the addressees whose name starts with "Công ty"
+    when there are such, "Quý cơ quan" every addressee."""
+    word = re.sub(r"^quy\s+", "", fold(men.written))
+    typed = [n for n in doc.addressee_units if fold(n).startswith(word)]
+    return typed or list(doc.addressee_units)
 
 
 def _back_reference(doc: Doc, men: Mention) -> list[str]:

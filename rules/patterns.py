@@ -70,6 +70,8 @@ class Patterns:
     collective: re.Pattern[str]
     related_suffix: re.Pattern[str]
     unit_types: tuple[str, ...]
+    addressee_types: tuple[str, ...]  # capitalised type words that stand for the addressee ("đề nghị Công ty")
+    company_forms: tuple[str, ...]  # legal forms that continue a company's name ("Công ty cổ phần …")
     name_stop: tuple[str, ...]  # lower-case words that end a unit-like name (plain words, not folded)
     name_frame: tuple[str, ...]  # the role frames among them: strong evidence that the name ended
     anaphora: re.Pattern[str]
@@ -111,6 +113,8 @@ def patterns() -> Patterns:
         collective=_compile(r"(?<![\w])" + alternation(a["collective"]) + word_end),
         related_suffix=_compile(r"\s*" + alternation(a["related_suffix"]) + word_end),
         unit_types=tuple(sorted((str(x) for x in a["unit_types"]), key=len, reverse=True)),
+        addressee_types=tuple(str(x) for x in a.get("addressee_types") or ()),
+        company_forms=tuple(str(x) for x in a.get("company_forms") or ()),
         name_stop=tuple(sorted((str(x) for x in a.get("name_stop") or ()), key=len, reverse=True)),
         name_frame=tuple(sorted((str(x) for x in a.get("name_frame") or ()), key=len, reverse=True)),
         anaphora=_compile(

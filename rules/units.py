@@ -129,6 +129,7 @@ def find_mentions(text: str, folded: str, directory: Directory, start: int = 0, 
             found.append(Mention(m.start(), m.end(), STAR, text[m.start():m.end()], "collective"))
     for m in pat.addressee.finditer(folded, start, end):
         found.append(Mention(m.start(), m.end(), None, text[m.start():m.end()], "addressee"))
+    found.extend(_bare_addressee_types(text, start, end))
     found.extend(_unknown_names(text, start, end, um))
     found.extend(_anaphora(text, folded, start, end, pat))
     chosen: list[Mention] = []
@@ -273,3 +274,17 @@ def _anaphora(text: str, folded: str, start: int, end: int, pat: object) -> list
             count = 1
         out.append(Mention(m.start(), m.end(), None, written, "anaphora", count))
     return out
+
+
+@lru_cache(maxsize=1)
+def _bare_type_rx() -> re.Pattern[str]:
+    """A letter names its addressee by its type word alone, capitalised ("đề nghị Công ty thực hiện …", "Quý Doanh
+    nghiệp"); a type word followed by a name or by the legal form of one ("Công ty Điện lực", "Công ty cổ phần …")
+    is that other body."""
+    types = "|".join(re.escape(t) for t in patterns().addressee_types)
+    forms = "|".join(re.escape(f) for f in patterns().company_forms)
+    return re.compile(rf"(?<![\w])(?:Quý[ \t]+)?(?:{types})(?![\w])(?![ \t]+(?:[{UPPER}]|(?:{forms})(?![\w])))")
+
+
+def _bare_addressee_types(text: str, start: int, end: int) -> list[Mention]:
+    return [Mention(m.start(), m.end(), None, m.group(0), "addressee") for m in _bare_type_rx().finditer(text, start, end)]

@@ -46,3 +46,54 @@ def test_items_without_a_closing_line_stay_untasked() -> None:
             "- Rà soát các quy định về quản lý chất thải.\n"
             "2. Ban Tuyên giáo Tỉnh ủy chủ trì hướng dẫn việc tuyên truyền.\n")
     assert [t.lead for t in run(body, PARTY).tasks] == [("Ban Tuyên giáo Tỉnh ủy",)]
+
+
+ENTERPRISES = AnalysisContext(directory=parse_directory({"organization": "Sở Công Thương tỉnh Thử Nghiệm", "units": [
+    {"name": "Công ty cổ phần Khoáng sản Sông Mây", "aliases": []},
+    {"name": "UBND xã Tân Lập", "aliases": ["Ủy ban nhân dân xã Tân Lập"]},
+    {"name": "Phòng Quản lý công nghiệp", "aliases": []},
+]}), calendar=WorkCalendar())
+
+# A letter as pdftotext gives it: lines wrapped at the page width, a footnote and a page number inside an item.
+LETTER = """Kính gửi: Công ty cổ phần Khoáng sản Sông Mây
+
+Công ty cổ phần Khoáng sản Sông Mây được cấp Giấy phép khai thác đá vôi tại mỏ
+Đồi Cao, xã Tân Lập theo Giấy phép số 15/GP-UBND ngày 02/3/2026. Để bảo đảm
+việc khai thác theo quy định, Sở Công Thương đề nghị Công ty thực hiện đầy đủ các
+nội dung sau:
+1. Trước khi đưa mỏ vào hoạt động
+- Thực hiện cắm mốc khu vực khai thác và bàn giao mốc giới cho chính quyền xã
+theo đúng quy định.
+- Phối hợp với UBND xã Tân Lập khẩn trương bồi thường, giải phóng mặt bằng trước
+khi xây dựng cơ bản mỏ theo đúng quy định của pháp luật.
+- Đăng ký ngày bắt đầu xây dựng cơ bản mỏ với cơ quan cấp giấy phép trước khi
+thực hiện hoạt động đó theo đúng quy định của pháp luật1. Khi đăng ký phải có văn
+1 Hồ sơ đăng ký được quy định tại Thông tư số 36/2025/TT-BNNMT ngày 02/7/2025 của Bộ Nông nghiệp và Môi trường
+2
+
+bản giao đất, cho thuê đất theo quy định của pháp luật về đất đai hiện hành.
+2. Trong quá trình khai thác
+2.1. Đối với công tác an toàn lao động.
+- Thực hiện chế độ báo cáo về tai nạn lao động trong khai thác khoáng sản theo
+quy định tại Điều 76 Luật Địa chất và khoáng sản năm 2024 và Nghị định số
+193/2025/NĐ-CP ngày 02/7/2025 của Chính phủ hướng dẫn thi hành Luật.
+"""
+
+
+def test_letter_to_one_enterprise_gives_it_every_item_of_the_announced_list() -> None:
+    tasks = run(LETTER, ENTERPRISES).tasks
+    company = ("Công ty cổ phần Khoáng sản Sông Mây",)
+    assert [t.text[:24] for t in tasks] == ["Thực hiện cắm mốc khu vự", "Phối hợp với UBND xã Tân",
+                                            "Đăng ký ngày bắt đầu xây", "Thực hiện chế độ báo cáo"]
+    assert all(t.lead == company for t in tasks)
+    assert tasks[1].support == ("UBND xã Tân Lập",)
+    assert "Hồ sơ đăng ký" not in tasks[2].text  # the footnote is not part of the item
+    assert tasks[2].text.endswith("theo quy định của pháp luật về đất đai hiện hành.")
+
+
+def test_type_word_followed_by_a_name_is_not_the_addressee() -> None:
+    body = ("Kính gửi: Công ty cổ phần Khoáng sản Sông Mây\n\n"
+            "Đề nghị Công ty Điện lực Thử Nghiệm cấp điện cho mỏ trước ngày 30/6/2023.\n"
+            "Đề nghị Công ty rà soát hồ sơ khai thác.\n")
+    tasks = run(body, ENTERPRISES).tasks
+    assert [t.lead for t in tasks] == [(), ("Công ty cổ phần Khoáng sản Sông Mây",)]
