@@ -22,11 +22,13 @@ TYPE_CODES = {
 }
 TYPE_TITLES = sorted({v.upper(): v for v in TYPE_CODES.values()}.items(), key=lambda kv: -len(kv[0]))
 _TITLE_ALIASES = {"THÔNG BÁO KẾT LUẬN": "Thông báo", "CÔNG VĂN": "Công văn", "PHIẾU TRÌNH": "Phiếu trình",
-                  "ĐIỀU LỆ": "Điều lệ"}
+                  "ĐIỀU LỆ": "Điều lệ", "CHƯƠNG TRÌNH HÀNH ĐỘNG": "Chương trình hành động"}
 
 _NUMBER = re.compile(r"(?:^|[\s|])Số\s*:?\s*(\d{0,6})\s*/\s*((?:\d{4}/)?[A-Za-zĐđ][\wĐđ&]*(?:[-/][\wĐđ&.]+)*)")
+# Party documents join number and type with a hyphen and print spaces around it: "Số 2449 -CV/ĐU", "Số 104-CTr/TU".
+_PARTY_NUMBER = re.compile(r"(?:^|[\s|])Số\s*:?\s*(\d{1,6})\s*-\s*([A-Za-zĐđ][\wĐđ]*/[A-Za-zĐđ][\wĐđ&]*(?:-[\wĐđ&]+)*)")
 _DATE = re.compile(r"(?P<place>[^\n,|]{2,60}),\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})")
-_VV = re.compile(r"(?:^|[\s|])(?:V/v|v/v|V/V|Về việc)\s*:?\s*(?P<rest>.*)")
+_VV = re.compile(r"(?:(?:^|[\s|])(?:V/v|v/v|V/V|Về việc)|^\s*về việc)\s*:?\s*(?P<rest>.*)")  # Party: "về việc …" 
 _SIGN = re.compile(r"(?:^|[\s|])(?P<auth>(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*\.\s*[" + UPPER + "][" + UPPER + r" ,\-]{2,})")
 _URGENCY = re.compile(r"(?<![\w])(HỎA TỐC|HOẢ TỐC|THƯỢNG KHẨN|KHẨN)(?![\w])")
 _NAME = re.compile(r"(?<![\w])((?:[" + UPPER + "][" + LOWER + r"]+)(?:\s+[" + UPPER + "][" + LOWER + r"]+){1,4})\s*$")
@@ -96,6 +98,10 @@ def analyse_metadata(text: str, *, fallback_issued: date | None = None) -> tuple
             number = f"{m.group(1)}/{m.group(2)}" if m.group(1) else None
             symbol, num_idx = m.group(2), i
             break
+        p = _PARTY_NUMBER.search(line)
+        if p:
+            number, symbol, num_idx = f"{p.group(1)}-{p.group(2)}", p.group(2), i
+            break
     place, issued, date_idx = None, None, -1
     for i, (_, line) in enumerate(head):
         m = _DATE.search(line.replace(" | ", "   "))
@@ -155,16 +161,29 @@ def _subject(head: list[tuple[int, str]], title_idx: int, date_idx: int) -> tupl
     for i in range(title_idx + 1, len(head)):
         line = " ".join(head[i][1].split())
         if not line:
-            if parts:
+            if parts and not _resumes(parts[-1], head, i):
                 break
             continue
-        if (_BODY_START.match(line) and (parts or not _titleish(line))) or (parts and not _continues(parts[-1], line)):
+        if (_BODY_START.match(line) and (parts or not _titleish(line))) or (parts and not _continues(parts[-1], line)) \
+                or (parts and _AUTHORITY.match(line) and line == line.upper()):
             break
         parts.append(line)
         end = i
     return (" ".join(parts) or None), end
 
 
+def _resumes(prev: str, head: list[tuple[int, str]], blank: int) -> bool:
+    """Word files give each line of a trích yếu its own paragraph, with empty paragraphs between: the subject runs
+    on over the blank when the next line starts in lower case and the previous one did not close."""
+    nxt = next((ln.strip() for _, ln in head[blank + 1:] if ln.strip()), "")
+    return prev[-1:] not in ".;:" and nxt[:1].islower()
+
+
+# The signer's authority printed in capitals between a decision's trích yếu and its "Căn cứ" lines: "BỘ TRƯỞNG BỘ
+# XÂY DỰNG", "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …", "GIÁM ĐỐC SỞ …" — never part of the subject.
+_AUTHORITY = re.compile(r"^(?:BỘ TRƯỞNG|THỦ TƯỚNG|CHỦ TỊCH|PHÓ CHỦ TỊCH|GIÁM ĐỐC|TỔNG GIÁM ĐỐC|CỤC TRƯỞNG|VỤ TRƯỞNG|"
+                        r"CHÁNH VĂN PHÒNG|VIỆN TRƯỞNG|HIỆU TRƯỞNG|TRƯỞNG BAN|TRƯỞNG PHÒNG|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|"
+                        r"BAN THƯỜNG VỤ|BAN CHẤP HÀNH|THƯỜNG TRỰC)\b")
 _NEVER_SUBJECT = re.compile(r"^\W*(?:Căn cứ|Kính gửi|Ngày \d|Năm \d|Sáng|Chiều|Hiện nay)\b")
 _CITES = re.compile(r"\d+\s*/\s*\d*[A-ZĐ]|ngày\s+\d{1,2}\s*[/.-]\s*\d")
 
@@ -182,6 +201,15 @@ def _continues(prev: str, line: str) -> bool:
     return len(prev) >= 55 and prev[-1:] not in ".;:"
 
 
+# Words that cannot end a trích yếu: the V/v column wrapped after them ("… Quyết định số" / "1074/QĐ-BXD ngày …",
+# "… của Bộ" / "Xây dựng ban hành …").
+_HANGING = re.compile(r"(?<![\w])(?:số|của|và|về|với|ngày|các|tại|theo|cho|trong|đối|Bộ|Sở|Ủy ban|UBND|Cục|Ban)$")
+
+
+def _hangs(prev: str, line: str) -> bool:
+    return prev[-1:] not in ".;:" and (line[:1].isdigit() or bool(_HANGING.search(prev.rstrip())))
+
+
 def _vv_subject(head: list[tuple[int, str]], idx: int) -> tuple[str | None, int]:
     m = _VV.search(head[idx][1])
     first = m.group("rest") if m else ""
@@ -196,7 +224,7 @@ def _vv_subject(head: list[tuple[int, str]], idx: int) -> tuple[str | None, int]
             if cut and cut[:1].islower():
                 parts.append(cut)
             break
-        if not line[:1].islower() and not _continues(parts[-1], line):
+        if not line[:1].islower() and not _continues(parts[-1], line) and not _hangs(parts[-1], line):
             break
         parts.append(line.split(" | ")[0])
         end = i
@@ -267,8 +295,13 @@ def _layout(text: str, lines: list[tuple[int, str]], last_header: int) -> Layout
     return Layout(body_start, body_end, tuple(excluded), tuple(a for a in addressees if a))
 
 
+_ANNEX = re.compile(r"(?:Phụ lục|PHỤ LỤC|DANH SÁCH|Danh sách)\b|S?TT\s*\|")
+
+
 def _signature(lines: list[tuple[int, str]], layout: Layout) -> tuple[str | None, str | None]:
     tail = [(p, ln) for p, ln in lines if p >= layout.body_end] or lines[-15:]
+    annex = next((k for k, (_, ln) in enumerate(tail) if _ANNEX.match(ln.strip())), None)
+    tail = tail[:annex] if annex else tail  # names in an annex after the signature are not the signer
     auth_parts: list[str] = []
     for _, line in tail:
         for m in _SIGN.finditer(line):
