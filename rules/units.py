@@ -97,6 +97,27 @@ def _lookup(m: UnitMatcher, written: str) -> str | None:
 _UPPER = re.compile("[" + UPPER + "]")
 
 
+def _bare_field(written: str, name: str) -> bool:
+    """An alias that is the unit's name without its type word ("Xây dựng" for "Bộ Xây dựng"): a field, which is also
+    an ordinary verb or noun ("Xây dựng, nâng cấp công trình …")."""
+    types = [fold(t) for t in patterns().unit_types]
+    first = fold(written).split()[0]
+    return not any(fold(written).startswith(t + " ") or first == t for t in types) and \
+        any(fold(name).startswith(t + " ") for t in types)
+
+
+_LIST_BEFORE = re.compile(r"(?:[:,;]|(?<![\w])va)\s*$")
+_TYPE_HEAD = re.compile(r"(?<![\w])(?:bo|so|nganh|cac bo|cac so)\s*(?:,[^:.;\n]{0,30})?:")
+
+
+def _in_name_list(folded: str, start: int) -> bool:
+    """Whether a bare field stands in a list of names under its type word: "các Bộ: Xây dựng, Công Thương", "các
+    Sở: Tài chính và Xây dựng"."""
+    window = folded[max(0, start - 160):start]
+    window = window[window.rfind("\n") + 1:]
+    return bool(_LIST_BEFORE.search(window)) and bool(_TYPE_HEAD.search(window))
+
+
 def _head_prefix(folded: str, start: int) -> int:
     """Extend a mention left over a head title ("Thủ trưởng", "Chủ tịch", "Trưởng")."""
     window = folded[max(0, start - 40):start]
@@ -116,7 +137,7 @@ def find_mentions(text: str, folded: str, directory: Directory, start: int = 0, 
             if len(written.split()) < 3 and not _UPPER.search(written) and _key(written) not in um.lower_keys:
                 continue  # "thanh tra, kiểm tra" is no "Thanh tra Sở"; but the office's own "các khoa" is its unit
             name = _lookup(um, written)
-            if name:
+            if name and (not _bare_field(written, name) or _in_name_list(folded, m.start())):
                 found.append(Mention(m.start(), m.end(), name, written, "unit"))
     if um.exact_rx:
         for m in um.exact_rx.finditer(text, start, end):

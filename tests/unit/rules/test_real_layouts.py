@@ -97,3 +97,27 @@ def test_type_word_followed_by_a_name_is_not_the_addressee() -> None:
             "Đề nghị Công ty rà soát hồ sơ khai thác.\n")
     tasks = run(body, ENTERPRISES).tasks
     assert [t.lead for t in tasks] == [(), ("Công ty cổ phần Khoáng sản Sông Mây",)]
+
+
+GOVERNMENT = AnalysisContext(directory=parse_directory({"organization": "Thủ tướng Chính phủ", "units": [
+    {"name": "Bộ Xây dựng", "aliases": ["Xây dựng"]},
+    {"name": "Bộ Tài chính", "aliases": ["Tài chính"]},
+    {"name": "Bộ Công Thương", "aliases": ["Công Thương"]},
+]}), calendar=WorkCalendar())
+
+
+def test_a_field_alias_is_a_unit_only_in_a_list_under_its_type_word() -> None:
+    body = ("1. Bộ Công Thương\n"
+            "- Xây dựng, nâng cấp hệ thống cảnh báo sớm thiên tai.\n"
+            "2. Giao các Bộ: Xây dựng, Tài chính rà soát định mức kinh phí.\n")
+    tasks = run(body, GOVERNMENT).tasks
+    assert [t.lead for t in tasks] == [("Bộ Công Thương",), ("Bộ Xây dựng", "Bộ Tài chính")]
+
+
+def test_a_government_plans_addressees_are_every_unit() -> None:
+    body = ("VI. TỔ CHỨC THỰC HIỆN\n"
+            "1. Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ, Ủy ban nhân dân các tỉnh, thành phố trực thuộc "
+            "trung ương\n"
+            "- Bố trí nguồn lực triển khai các nhiệm vụ của Kế hoạch.\n"
+            "2. Các bộ, ngành và Ủy ban nhân dân các tỉnh, thành phố chịu trách nhiệm giám sát việc thực hiện.\n")
+    assert [t.lead for t in run(body, GOVERNMENT).tasks] == [("*",), ("*",)]
