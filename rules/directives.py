@@ -101,13 +101,24 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             scopes = [s for s in scopes if s.level < level]
             if b.level <= 2:
                 section = level
+        nxt = body[idx + 1] if idx + 1 < len(body) else None
+        if not heading and (pat.legal_quote.match(doc.folded, b.body_start, b.end) or _rule_list(doc, b)):
+            skip_level = section if section >= 0 else (b.level if b.level is not None else 99)
+            continue  # "Khoản 1 Điều 59 Nghị định … quy định: …": the law's text up to the next item of the section
+        cue_title = _cue_title_scope(doc, b, nxt, level)
+        if cue_title is not None:  # "2. Đề nghị UBND các xã, phường" over its bullets
+            scopes = [s for s in scopes if s.level < level]
+            scopes.append(cue_title)
+            pending = []
+            continue
         if not heading and b.level is not None and b.level <= 5 and doc.clean[b.end - 1] not in ".;":
             named = _name_only_scope(doc, b, level)
             if named is not None:  # "3. Bảo hiểm xã hội các huyện, thị xã, thành phố": a per-addressee heading
                 scopes = [s for s in scopes if s.level < level]
                 scopes.append(named)
                 continue
-        if heading or _titles_items(doc, b, body[idx + 1] if idx + 1 < len(body) else None):
+        title = _titles_items(doc, b, nxt)
+        if heading or title:
             pending = []
         if heading:
             text = doc.folded[b.body_start:b.end]
@@ -118,12 +129,51 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             if scope:
                 scopes.append(scope)
             continue
-        got = _block(doc, b, level if b.level is not None else section + 0.5, scopes,
-                     _titles_items(doc, b, body[idx + 1] if idx + 1 < len(body) else None))
-        if not got and _waits_for_lead(doc, b, scopes, body[idx + 1] if idx + 1 < len(body) else None):
+        if re.fullmatch(r"\([^()]*\)\W*", doc.clean[b.body_start:b.end]):
+            continue  # "(Có các Mẫu báo cáo số 05, 06 kèm theo)": a note in brackets
+        got = _block(doc, b, level if b.level is not None else section + 0.5, scopes, title)
+        if not got and _waits_for_lead(doc, b, scopes, nxt):
             pending.append(b)
         drafts.extend(got)
     return drafts
+
+
+# The first clause of a lead-in whose subject is a thing, with its verb in the passive: "(3) Báo cáo định kỳ … được
+# nộp cho các cơ quan sau đây:". Not "được phép" (allowed), "được giao" (assigned), which stand inside orders.
+_PASSIVE = re.compile(r"^\W*(?:\w+\W+){2,}?duoc\s+(?!phep\b|giao\b)\w")
+
+
+def _rule_list(doc: Doc, b: Block) -> bool:
+    """A lead-in in the passive that names no body ("(3) Báo cáo định kỳ … được nộp cho các cơ quan sau đây:"): the
+    list below states a rule."""
+    if doc.clean[b.end - 1] != ":":
+        return False
+    a, _ = sentences(doc.clean, b.body_start, b.end)[-1]
+    clause = re.split(r"[,;:(]", doc.folded[a:b.end], maxsplit=1)[0]
+    m = _PASSIVE.match(clause)
+    return bool(m) and not any(a <= x.start < a + m.end() for x in doc.mentions)
+
+
+_CUE_TITLE = re.compile(r"\W*(?:giao(?:\s+cho)?|de\s+nghi|yeu\s+cau)(?P<for>\s+doi\s+voi)?\s+")
+
+
+def _cue_title_scope(doc: Doc, b: Block, nxt: Block | None, level: int) -> Scope | None:
+    """A numbered item over deeper items that is only a cue and the bodies it addresses ("2. Đề nghị UBND các xã,
+    phường"; "1. Yêu cầu đối với các tổ chức, cá nhân được cấp giấy phép khai thác." — "đối với" makes it a title
+    that may describe them): its items take those bodies as lead."""
+    if b.level is None or nxt is None or doc.clean[b.end - 1] in ";:":
+        return None
+    if not (nxt.level is not None and nxt.level > b.level) and not (nxt.level is None and b.level <= 2):
+        return None
+    m = _CUE_TITLE.match(doc.folded, b.body_start, b.end)
+    men = [x for x in doc.mentions if b.body_start <= x.start < b.end and x.kind != "issuer"]
+    if m is None or not men or men[0].start != m.end():
+        return None
+    group = groups(men, doc.folded)[0]
+    if not m.group("for") and _words_besides(doc, men[0].start, b.end, list(group.mentions)):
+        return None
+    lead, unknown = _resolve(doc, group)
+    return Scope(level, lead, unknown, "cue") if lead or unknown else None
 
 
 _TOPIC_TITLE = re.compile(r"\W*(?:doi\s+voi|ve|viec)\s")
@@ -244,12 +294,11 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = 
             continue
         scope = next((sc for sc in reversed(scopes) if sc.lead is not None or sc.unknown), None)
         sup = support_names(support)
-        if title:
-            continue  # "2.3. Đối với công tác quản lý …" over its items: the items are the tasks
+        if title or not re.search(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}", sent_f):
+            continue  # a title over its items; a rule in the passive ("Báo cáo … được lập theo Mẫu số 05")
         if scope is not None and (b.level is None or scope.level < level):
-            prior = out[-1] if out and out[-1].start >= b.body_start and out[-1].reasons[0] == "lead:scope" else None
-            if prior is not None and b.level is not None and prior.lead == (scope.lead or ()) \
-                    and not _has_time(doc, a, z):
+            prior = out[-1] if out and out[-1].start >= b.body_start else None
+            if prior is not None and b.level is not None and not _has_time(doc, a, z):
                 out[-1] = _draft(doc, prior.start, z, prior.lead, tuple(dict.fromkeys(prior.support + sup)),
                                  prior.unknown, 0.75, prior.reasons)  # a further sentence of the same item
                 continue
@@ -337,6 +386,8 @@ def _resolve(doc: Doc, g: Group) -> tuple[tuple[str, ...], tuple[str, ...]]:
     for n in names:
         if n not in seen:
             seen.append(n)
+    if len(doc.addressee_units) > 1 and STAR not in doc.addressee_units and set(doc.addressee_units) <= set(seen):
+        return (STAR,), tuple(unknown)  # "Công an tỉnh, các sở, ban, ngành và UBND các xã": every addressee
     return tuple(seen), tuple(unknown)
 
 

@@ -27,7 +27,7 @@ _STRONG_SCOPES = ("scope:cue", "scope:frame", "scope:heading")  # "Giao Phòng X
 # Folded words that may stand around names in a list of people or units without making it an order.
 _NAME_FILLER = frozenset(
     "va cac dong chi ong ba giam doc pho truong chanh thu lanh dao dai dien chu tich cung nhu tren tat ca toan the"
-    " vien".split())
+    " vien doan the tinh huyen xa phuong".split())  # "…, đoàn thể tỉnh": the place or kind closing a listed name
 
 
 def keep(d: Draft, doc: Doc, doc_type: str | None) -> bool:

@@ -101,9 +101,8 @@ def _bare_field(written: str, name: str) -> bool:
     """An alias that is the unit's name without its type word ("Xây dựng" for "Bộ Xây dựng"): a field, which is also
     an ordinary verb or noun ("Xây dựng, nâng cấp công trình …")."""
     types = [fold(t) for t in patterns().unit_types]
-    first = fold(written).split()[0]
-    return not any(fold(written).startswith(t + " ") or first == t for t in types) and \
-        any(fold(name).startswith(t + " ") for t in types)
+    words = " " + " ".join(re.findall(r"\w+", fold(written))) + " "
+    return not any(f" {t} " in words for t in types) and any(fold(name).startswith(t + " ") for t in types)
 
 
 _LIST_BEFORE = re.compile(r"(?:[:,;]|(?<![\w])va)\s*$")
