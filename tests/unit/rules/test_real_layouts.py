@@ -121,3 +121,37 @@ def test_a_government_plans_addressees_are_every_unit() -> None:
             "- Bố trí nguồn lực triển khai các nhiệm vụ của Kế hoạch.\n"
             "2. Các bộ, ngành và Ủy ban nhân dân các tỉnh, thành phố chịu trách nhiệm giám sát việc thực hiện.\n")
     assert [t.lead for t in run(body, GOVERNMENT).tasks] == [("*",), ("*",)]
+
+
+MINING = AnalysisContext(directory=parse_directory({"organization": "Sở Nông nghiệp tỉnh Thử Nghiệm", "units": [
+    {"name": "Các tổ chức, cá nhân khai thác khoáng sản", "aliases": ["Tổ chức, cá nhân khai thác khoáng sản"]},
+    {"name": "UBND các xã, phường", "aliases": ["Ủy ban nhân dân các xã, phường"]},
+    {"name": "Phòng Khoáng sản", "aliases": []},
+]}), calendar=WorkCalendar())
+
+
+def test_cue_over_named_bodies_titles_the_items_below_and_quoted_law_is_no_task() -> None:
+    body = ("Sở Nông nghiệp đề nghị một số nội dung cụ thể như sau:\n"
+            "1. Yêu cầu đối với tổ chức, cá nhân khai thác khoáng sản được cấp phép.\n"
+            "1.1. Thực hiện đúng các quy định của Luật Địa chất và khoáng sản.\n"
+            "1.2. Về việc thống kê trữ lượng khoáng sản\n"
+            "Khoản 1 Điều 59 Nghị định số 193/2025/NĐ-CP quy định: Tổ chức, cá nhân khai thác khoáng sản có trách "
+            "nhiệm thống kê trữ lượng và các yêu cầu sau:\n"
+            "a) Thống kê trữ lượng khoáng sản đã khai thác hằng năm;\n"
+            "b) Hồ sơ thống kê gồm sổ sách, chứng từ theo dõi sản lượng.\n"
+            "1.3. Nghiêm chỉnh chấp hành các quy định về an toàn trong khai thác.\n"
+            "2. Đề nghị UBND các xã, phường\n"
+            "- Tăng cường kiểm tra, xử lý vi phạm trong hoạt động khoáng sản trên địa bàn.\n")
+    tasks = run(body, MINING).tasks
+    firms = ("Các tổ chức, cá nhân khai thác khoáng sản",)
+    assert [(t.text[:26], t.lead) for t in tasks] == [
+        ("Thực hiện đúng các quy địn", firms), ("Nghiêm chỉnh chấp hành các", firms),
+        ("Tăng cường kiểm tra, xử lý", ("UBND các xã, phường",))]
+
+
+def test_a_lead_that_names_every_addressee_is_every_unit() -> None:
+    body = ("Kính gửi:\n- Các tổ chức, cá nhân khai thác khoáng sản;\n- Ủy ban nhân dân các xã, phường.\n\n"
+            "1. Tổ chức, cá nhân khai thác khoáng sản và Ủy ban nhân dân các xã, phường\n"
+            "Theo chức năng, nhiệm vụ, phạm vi quản lý tổ chức tuyên truyền Luật Địa chất và khoáng sản.\n")
+    tasks = run(body, MINING).tasks
+    assert [t.lead for t in tasks] == [("*",)]
