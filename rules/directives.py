@@ -259,7 +259,7 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = 
     for idx, (a, z) in enumerate(spans):
         sent_f = doc.folded[a:z]
         last = idx == len(spans) - 1
-        if pat.meta_line.search(sent_f):
+        if pat.meta_line.search(sent_f) or pat.field_label.match(sent_f):
             continue
         men = [m for m in doc.mentions if a <= m.start < z]
         gs = groups(men, doc.folded)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from rules.directives import Doc, Draft
+from rules.text import UPPER
 
 NON_DIRECTIVE_TYPES = frozenset({
     "Tờ trình", "Báo cáo", "Điều lệ", "Quy chế", "Hướng dẫn", "Quy định", "Nghị quyết", "Phiếu trình", "Biên bản",
@@ -30,9 +31,14 @@ _NAME_FILLER = frozenset(
     " vien doan the tinh huyen xa phuong".split())  # "…, đoàn thể tỉnh": the place or kind closing a listed name
 
 
+# "Bà: Nguyễn Hồng Vân - Phó trưởng phòng …, Phó Trưởng đoàn;": a member of a team or a list of participants.
+_MEMBER = re.compile(r"\W*(?:ông/bà|ông|bà|đồng chí|đ/c)\s*:?\s+(?:[" + UPPER + r"]\w*\s+){1,4}[" + UPPER + r"]\w*\s*[-–(,]",
+                     re.IGNORECASE)
+
+
 def keep(d: Draft, doc: Doc, doc_type: str | None) -> bool:
     """Whether a drafted task is emitted."""
-    if _names_only(d, doc):
+    if _names_only(d, doc) or _MEMBER.match(d.text):
         return False
     if d.lead:
         return True

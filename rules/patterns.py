@@ -55,6 +55,7 @@ class Patterns:
     citation_start: re.Pattern[str]
     self_reference: re.Pattern[str]  # "Căn cứ Kế hoạch này, …": the order's basis is this very document
     not_order: re.Pattern[str]
+    field_label: re.Pattern[str]  # "Địa điểm: …": a schedule's field, no order
     legal_quote: re.Pattern[str]  # "Khoản 1 Điều 59 Nghị định … quy định:": a quoted rule, not an order
     trailing_lead: re.Pattern[str]  # "Trách nhiệm chỉ đạo thực hiện:" — leads named after their block of items
     announce: re.Pattern[str]  # after a lead-in's subject: the writer speaks ("hướng dẫn … như sau:")
@@ -99,6 +100,7 @@ def patterns() -> Patterns:
         citation_start=_compile(r"^\W*" + alternation(d["citation_start"])),
         self_reference=_compile(r"^\W*" + alternation(d["self_reference"])),
         not_order=_compile(r"^\s*(?:\([^)]{0,200}\)\s*)?" + alternation(d["not_order_after_subject"]) + r"(?![\w])"),
+        field_label=_compile(r"\W*" + alternation(d["field_label"]) + r"\s*:"),
         legal_quote=_compile(r"\W*" + alternation(d["legal_quote"]) + r"[^:]{0,200}?\bquy\s+dinh(?:\s+nhu\s+sau)?\s*:"),
         trailing_lead=_compile(r"\W*" + alternation(d["trailing_lead_label"]) + r"\s*:"),
         announce=_compile(r"\s*" + alternation(d["announce_after_subject"]) + word_end),

@@ -155,3 +155,14 @@ def test_a_lead_that_names_every_addressee_is_every_unit() -> None:
             "Theo chức năng, nhiệm vụ, phạm vi quản lý tổ chức tuyên truyền Luật Địa chất và khoáng sản.\n")
     tasks = run(body, MINING).tasks
     assert [t.lead for t in tasks] == [("*",)]
+
+
+def test_team_members_schedule_fields_and_past_narration_are_no_tasks() -> None:
+    body = ("Điều 1. Giao Phòng Khoáng sản kiểm tra hồ sơ của các mỏ.\n"
+            "Điều 2. Thành lập Tổ kiểm tra, gồm các ông/bà sau đây:\n"
+            "1. Ông: Lê Văn Tâm - Trưởng Phòng Khoáng sản, Tổ trưởng;\n"
+            "2. Bà: Trần Thị Hoa - Chuyên viên Phòng Khoáng sản, Thành viên;\n"
+            "Địa điểm: UBND các xã, phường, địa chỉ: số 2 đường Hoàng Liên.\n"
+            "Trong thời gian qua, Phòng Khoáng sản đã kiểm tra 12 mỏ.\n")
+    tasks = run(body, MINING).tasks
+    assert [t.text[:24] for t in tasks] == ["Giao Phòng Khoáng sản ki"]
