@@ -143,6 +143,15 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
 _PASSIVE = re.compile(r"^\W*(?:\w+\W+){2,}?duoc\s+(?!phep\b|giao\b)\w")
 
 
+def _asks_third_parties(doc: Doc, anchors: list[Anchor], scopes: list[Scope], level: float) -> bool:
+    """An item under a named unit that asks "các đơn vị" (a collective, not a named body) to act: the unit of the
+    heading asks third parties (enterprises, licensees); the item is that unit's task."""
+    scope = next((sc for sc in reversed(scopes) if sc.lead is not None or sc.unknown), None)
+    if scope is None or scope.level >= level or not scope.lead or STAR in scope.lead:
+        return False
+    return all(x.how == "cue" and _resolve(doc, x.group)[0] == (STAR,) for x in anchors)
+
+
 def _rule_list(doc: Doc, b: Block) -> bool:
     """A lead-in in the passive that names no body ("(3) Báo cáo định kỳ … được nộp cho các cơ quan sau đây:"): the
     list below states a rule."""
@@ -281,6 +290,8 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = 
         if pat.closing.search(sent_f) and not find_deadline(doc.clean[a:z], issued=doc.issued or doc.year_hint,
                                                             calendar=doc.calendar):
             continue
+        if anchors and b.level is not None and _asks_third_parties(doc, anchors, scopes, level):
+            anchors = []  # under "3. Sở X:", "- Yêu cầu các đơn vị khai thác lắp đặt trạm cân": Sở X's own act
         if anchors:
             pieces = _split(doc, a, z, anchors)
             for (s, e, anchor) in pieces:
@@ -444,6 +455,8 @@ def _draft(doc: Doc, s: int, e: int, lead: tuple[str, ...], support: tuple[str, 
     if dl and dl.kind == "relative" and doc.issued is None:
         dl = type(dl)(None, dl.text, dl.start, dl.end, dl.kind, dl.conflicting)
     rec = find_recurrence(text)
+    if dl and rec and rec.kind == "yearly" and dl.kind == "date" and not re.search(r"\d{4}", dl.text):
+        dl = None  # "định kỳ hàng năm (trước ngày 10/12)": a day of every year, no first deadline
     reasons_l = list(reasons)
     if not lead:
         conf = min(conf, 0.45)
