@@ -166,3 +166,21 @@ def test_team_members_schedule_fields_and_past_narration_are_no_tasks() -> None:
             "Trong thời gian qua, Phòng Khoáng sản đã kiểm tra 12 mỏ.\n")
     tasks = run(body, MINING).tasks
     assert [t.text[:24] for t in tasks] == ["Giao Phòng Khoáng sản ki"]
+
+
+def test_unit_heading_item_that_asks_third_parties_is_the_units_task() -> None:
+    body = ("IV. TỔ CHỨC THỰC HIỆN\n"
+            "1. Phòng Khoáng sản\n"
+            "- Tổ chức kiểm tra các mỏ; yêu cầu các đơn vị khai thác lắp đặt trạm cân.\n"
+            "- Yêu cầu các đơn vị hoạt động khai thác khoáng sản kết nối dữ liệu với Sở.\n"
+            "- Căn cứ chức năng, nhiệm vụ chủ động ban hành kế hoạch kiểm tra.\n")
+    tasks = run(body, MINING).tasks
+    assert [t.lead for t in tasks] == [("Phòng Khoáng sản",)] * 3
+
+
+def test_yearly_day_without_a_year_and_annual_plans_are_no_deadline_or_recurrence() -> None:
+    body = ("1. Phòng Khoáng sản định kỳ hàng năm (trước ngày 10/12) báo cáo kết quả về Sở.\n"
+            "2. Phòng Khoáng sản cụ thể hóa Chương trình thành các kế hoạch 5 năm và hằng năm.\n"
+            "3. Phòng Khoáng sản đưa chỉ tiêu vào đánh giá kết quả thực hiện nhiệm vụ hằng năm.\n")
+    tasks = run(body, MINING).tasks
+    assert [(t.deadline, t.recurrence) for t in tasks] == [(None, "yearly"), (None, None), (None, None)]
