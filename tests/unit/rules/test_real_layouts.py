@@ -184,3 +184,23 @@ def test_yearly_day_without_a_year_and_annual_plans_are_no_deadline_or_recurrenc
             "3. Phòng Khoáng sản đưa chỉ tiêu vào đánh giá kết quả thực hiện nhiệm vụ hằng năm.\n")
     tasks = run(body, MINING).tasks
     assert [(t.deadline, t.recurrence) for t in tasks] == [(None, "yearly"), (None, None), (None, None)]
+
+
+def test_a_plans_scheduled_test_dates_the_tasks_that_hold_it() -> None:
+    text = ("SỞ THỬ NGHIỆM\nSố: 12/KH-STN\nThử Nghiệm, ngày 20 tháng 5 năm 2026\nKẾ HOẠCH\nKiểm tra kỹ thuật an toàn\n\n"
+            "I. NỘI DUNG\n1. Thời gian, đối tượng kiểm tra:\n1.1. Đợt 1: Từ 13h30 ngày 02/6/2026 (Thứ Ba).\n"
+            "1.2. Đợt 2: Từ 13h30 ngày 03/6/2026 (Thứ Tư).\n2. Địa điểm: Hội trường Sở.\nII. TỔ CHỨC THỰC HIỆN\n"
+            "Giao Phòng Khoáng sản thực hiện các công việc:\n1. Tổ chức kiểm tra kỹ thuật an toàn cho các đối tượng.\n"
+            "2. Chuẩn bị các điều kiện cần thiết khác để tổ chức kiểm tra.\n3. Cấp giấy chứng nhận cho người đạt.\n")
+    from rules.analyse import analyse
+    tasks = analyse(text + "\nNơi nhận:\n- Lưu: VT.\nGIÁM ĐỐC\nLê Văn Tâm\n", MINING).tasks
+    assert [str(t.deadline) for t in tasks] == ["2026-06-03", "2026-06-03", "None"]
+
+
+def test_a_training_of_one_and_a_half_days_ends_on_its_second_day() -> None:
+    text = ("SỞ THỬ NGHIỆM\nSố: 13/KH-STN\nThử Nghiệm, ngày 20 tháng 6 năm 2026\nKẾ HOẠCH\nHuấn luyện kỹ thuật an toàn\n\n"
+            "I. NỘI DUNG\n1. Thời gian: 1,5 ngày (bắt đầu từ 13h30 thứ Hai ngày 06/7/2026).\nII. TỔ CHỨC THỰC HIỆN\n"
+            "Giao Phòng Khoáng sản tổ chức huấn luyện, kiểm tra cho người quản lý kho.\n")
+    from rules.analyse import analyse
+    tasks = analyse(text + "\nNơi nhận:\n- Lưu: VT.\nGIÁM ĐỐC\nLê Văn Tâm\n", MINING).tasks
+    assert [str(t.deadline) for t in tasks] == ["2026-07-07"]
