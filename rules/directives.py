@@ -140,9 +140,16 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
     return drafts
 
 
-# The first clause of a lead-in whose subject is a thing, with its verb in the passive: "(3) Báo cáo định kỳ … được
-# nộp cho các cơ quan sau đây:". Not "được phép" (allowed), "được giao" (assigned), which stand inside orders.
-_PASSIVE = re.compile(r"^\W*(?:\w+\W+){2,}?duoc\s+(?!phep\b|giao\b)\w")
+# A lead-in whose subject is a document or a rule, with a verb of filing in the passive: "(3) Báo cáo định kỳ … được
+# nộp cho các cơ quan sau đây:", "Hồ sơ được lập theo các mẫu sau:". Not "được giao", "được phân công", which assign.
+_PASSIVE = re.compile(r"\W*(?:\w+\W+){2,}?(?P<verb>duoc)\s+(?:nop|gui|lap|luu(?:\s+giu)?|quy\s+dinh|ap\s+dung|the\s+hien)"
+                      r"(?![\w])[^:]*:\W*$")
+
+
+# Sentences that state how a document is filed or what befalls an offender, not what to do: "Báo cáo định kỳ … được
+# lập theo Mẫu số 05", "Trường hợp phát hiện gian lận sẽ bị xem xét xử lý theo quy định".
+_RULE_OR_SANCTION = re.compile(r"(?<![\w])duoc\s+lap\s+theo\s+(?:mau|phu\s+luc)(?![\w])|"
+                               r"^\W*(?:truong\s+hop|neu)\s[^;]*?(?:se\s+)?bi\s+(?:xem\s+xet\s+)?(?:xu\s+ly|xu\s+phat)(?![\w])")
 
 
 def _asks_third_parties(doc: Doc, anchors: list[Anchor], scopes: list[Scope], level: float) -> bool:
@@ -160,9 +167,8 @@ def _rule_list(doc: Doc, b: Block) -> bool:
     if doc.clean[b.end - 1] != ":":
         return False
     a, _ = sentences(doc.clean, b.body_start, b.end)[-1]
-    clause = re.split(r"[,;:(]", doc.folded[a:b.end], maxsplit=1)[0]
-    m = _PASSIVE.match(clause)
-    return bool(m) and not any(a <= x.start < a + m.end() for x in doc.mentions)
+    m = _PASSIVE.match(doc.folded, a, b.end)
+    return bool(m) and not any(a <= x.start < m.start("verb") for x in doc.mentions)
 
 
 _CUE_TITLE = re.compile(r"\W*(?:giao(?:\s+cho)?|de\s+nghi|yeu\s+cau)(?P<for>\s+doi\s+voi)?\s+")
@@ -307,8 +313,8 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = 
             continue
         scope = next((sc for sc in reversed(scopes) if sc.lead is not None or sc.unknown), None)
         sup = support_names(support)
-        if title or not re.search(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}", sent_f):
-            continue  # a title over its items; a rule in the passive ("Báo cáo … được lập theo Mẫu số 05")
+        if title or not re.search(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}", sent_f) or _RULE_OR_SANCTION.search(sent_f):
+            continue  # a title over its items; a bare marker ("(1)."); a form rule or a sanction, no order
         if scope is not None and (b.level is None or scope.level < level):
             prior = out[-1] if out and out[-1].start >= b.body_start else None
             if prior is not None and b.level is not None and not _has_time(doc, a, z):

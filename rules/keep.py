@@ -36,10 +36,18 @@ _MEMBER = re.compile(r"\W*(?:ông/bà|ông|bà|đồng chí|đ/c)\s*:?\s+(?:[" +
                      re.IGNORECASE)
 
 
+# "Chủ tịch UBND cấp xã chịu trách nhiệm toàn diện trước Chủ tịch UBND tỉnh nếu để xảy ra …": who answers for a
+# failure, an accountability statement (optional by the conventions), unless it carries a date of its own.
+_ACCOUNTABLE = re.compile(r"[^;:]{0,160}?(?<![\w])chiu\s+trach\s+nhiem\s+(?:toan\s+dien\s+|hoan\s+toan\s+)?truoc(?![\w])")
+
+
 def keep(d: Draft, doc: Doc, doc_type: str | None) -> bool:
     """Whether a drafted task is emitted."""
     if _names_only(d, doc) or _MEMBER.match(d.text):
         return False
+    accountable = _ACCOUNTABLE.match(doc.folded, d.start, d.end) if d.deadline is None else None
+    if accountable and ";" not in doc.folded[accountable.end():d.end]:
+        return False  # "…; xử lý, kiểm điểm các tổ chức vi phạm" after it is an order: kept
     if d.lead:
         return True
     if doc_type in NON_DIRECTIVE_TYPES:

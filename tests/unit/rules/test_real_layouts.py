@@ -204,3 +204,26 @@ def test_a_training_of_one_and_a_half_days_ends_on_its_second_day() -> None:
     from rules.analyse import analyse
     tasks = analyse(text + "\nNơi nhận:\n- Lưu: VT.\nGIÁM ĐỐC\nLê Văn Tâm\n", MINING).tasks
     assert [str(t.deadline) for t in tasks] == ["2026-07-07"]
+
+
+def test_form_rules_sanctions_and_accountability_are_no_tasks_but_an_order_after_them_is() -> None:
+    body = ("1. Phòng Khoáng sản\n"
+            "- Lập báo cáo định kỳ về hoạt động khai thác. Báo cáo định kỳ được lập theo Mẫu số 05 của Phụ lục IV.\n"
+            "Trường hợp phát hiện gian lận sẽ bị xem xét xử lý theo quy định của pháp luật.\n"
+            "2. Chủ tịch UBND các xã, phường chịu trách nhiệm toàn diện trước Chủ tịch UBND tỉnh nếu để xảy ra khai "
+            "thác trái phép.\n"
+            "3. Chủ tịch UBND các xã, phường chịu trách nhiệm trước pháp luật nếu để xảy ra vi phạm; xử lý, kiểm điểm "
+            "các tổ chức vi phạm theo quy định.\n")
+    tasks = run(body, MINING).tasks
+    assert [(t.text[:22], t.lead) for t in tasks] == [
+        ("Lập báo cáo định kỳ về", ("Phòng Khoáng sản",)), ("Chủ tịch UBND các xã, ", ("UBND các xã, phường",))]
+
+
+def test_passive_lead_in_over_a_list_of_recipients_gives_no_tasks() -> None:
+    body = ("1. Yêu cầu đối với tổ chức, cá nhân khai thác khoáng sản\n"
+            "1.1. Lập báo cáo định kỳ kết quả khai thác khoáng sản.\n"
+            "(3) Báo cáo định kỳ kết quả khai thác khoáng sản được nộp cho các cơ quan sau đây:\n"
+            "a) Đối với giấy phép do Bộ cấp: Phòng Khoáng sản, UBND các xã, phường;\n"
+            "1.2. Nghiêm chỉnh chấp hành các quy định về an toàn.\n")
+    tasks = run(body, MINING).tasks
+    assert [t.text[:20] for t in tasks] == ["Lập báo cáo định kỳ ", "Nghiêm chỉnh chấp hà"]
