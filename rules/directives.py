@@ -133,11 +133,37 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             continue
         if re.fullmatch(r"\([^()]*\)\W*", doc.clean[b.body_start:b.end]):
             continue  # "(Có các Mẫu báo cáo số 05, 06 kèm theo)": a note in brackets
+        item = _item_continued(body, idx)
+        if item is not None:  # a paragraph between two items of a list: the rest of the item above (PDF reflow)
+            b, level = Block(b.start, b.end, item.level, b.body_start), item.level if item.level is not None else -1
         got = _block(doc, b, level if b.level is not None else section + 0.5, scopes, title)
+        if item is not None and got and drafts and drafts[-1].start >= item.start \
+                and all(g.lead == drafts[-1].lead and not _has_time(doc, g.start, g.end) for g in got):
+            last = drafts[-1]
+            drafts[-1] = _draft(doc, last.start, b.end, last.lead, last.support, last.unknown, last.confidence,
+                                last.reasons)
+            continue
+        if not got and item is not None and pending and pending[-1].start == item.start:
+            pending[-1] = Block(item.start, b.end, item.level, item.body_start)  # the item waits with its rest
+            continue
         if not got and _waits_for_lead(doc, b, scopes, nxt):
             pending.append(b)
         drafts.extend(got)
     return drafts
+
+
+def _item_continued(body: list[Block], idx: int) -> Block | None:
+    """The list item that a paragraph continues: the paragraph stands right after a dash or '+' item (or after
+    another such paragraph) and right before an item of the same list ("- Tổ chức kiểm tra …; yêu cầu …" /
+    "Đồng thời yêu cầu các đơn vị …" / "- Phối hợp …")."""
+    if body[idx].level is not None or idx + 1 >= len(body):
+        return None
+    k = idx - 1
+    while k >= 0 and body[k].level is None:
+        k -= 1
+    if k < 0 or idx - k > 3 or body[k].level not in (6, 7):
+        return None
+    return body[k] if body[idx + 1].level == body[k].level else None
 
 
 # A lead-in whose subject is a document or a rule, with a verb of filing in the passive: "(3) Báo cáo định kỳ … được

@@ -227,3 +227,24 @@ def test_passive_lead_in_over_a_list_of_recipients_gives_no_tasks() -> None:
             "1.2. Nghiêm chỉnh chấp hành các quy định về an toàn.\n")
     tasks = run(body, MINING).tasks
     assert [t.text[:20] for t in tasks] == ["Lập báo cáo định kỳ ", "Nghiêm chỉnh chấp hà"]
+
+
+def test_a_paragraph_between_two_items_is_the_rest_of_the_item_above() -> None:
+    body = ("1. Phòng Khoáng sản\n"
+            "- Tổ chức kiểm tra các mỏ; yêu cầu các đơn vị lắp đặt trạm cân.\n"
+            "Đồng thời yêu cầu các đơn vị không khai thác cát bằng tàu cuốc.\n"
+            "- Phối hợp với UBND các xã, phường ngăn chặn khai thác trái phép.\n")
+    tasks = run(body, MINING).tasks
+    assert [t.text[:24] for t in tasks] == ["Tổ chức kiểm tra các mỏ;", "Phối hợp với UBND các xã"]
+    assert tasks[0].text.endswith("bằng tàu cuốc.")
+
+
+def test_the_rest_of_an_item_waits_with_it_for_leads_written_after_the_block() -> None:
+    body = ("3.3. Huy động nguồn lực\n"
+            "- Bố trí kinh phí cho công tác bảo vệ rừng.\n"
+            "Hoàn thiện cơ chế phân bổ kinh phí sự nghiệp môi trường.\n"
+            "- Chủ động tiếp cận các nguồn vốn tài chính xanh.\n"
+            "Trách nhiệm chỉ đạo thực hiện: Đảng ủy UBND tỉnh.\n")
+    tasks = run(body, PARTY).tasks
+    assert [t.text[:22] for t in tasks] == ["Bố trí kinh phí cho cô", "Chủ động tiếp cận các "]
+    assert "Hoàn thiện cơ chế" in tasks[0].text
