@@ -169,7 +169,20 @@ def _subject(head: list[tuple[int, str]], title_idx: int, date_idx: int) -> tupl
             break
         parts.append(line)
         end = i
-    return (" ".join(parts) or None), end
+    return (_drop_authority(" ".join(parts)) or None), end
+
+
+# The authority glued to the end of the trích yếu on one line (PDF text): "… năm 2050 BỘ TRƯỞNG BỘ XÂY DỰNG".
+_AUTHORITY_TAIL = re.compile(r"\s(?:BỘ TRƯỞNG BỘ|THỦ TƯỚNG CHÍNH PHỦ|CHỦ TỊCH (?:ỦY|UỶ) BAN NHÂN DÂN|(?:ỦY|UỶ) BAN NHÂN DÂN "
+                             r"(?:TỈNH|THÀNH PHỐ|HUYỆN|XÃ|PHƯỜNG)|GIÁM ĐỐC SỞ|CỤC TRƯỞNG CỤC|TỔNG GIÁM ĐỐC)\b")
+
+
+def _drop_authority(subject: str) -> str:
+    for m in _AUTHORITY_TAIL.finditer(subject):
+        rest = subject[m.start():]
+        if rest == rest.upper():
+            return subject[:m.start()].strip()
+    return subject
 
 
 def _resumes(prev: str, head: list[tuple[int, str]], blank: int) -> bool:

@@ -71,3 +71,11 @@ def test_names_in_an_annex_after_the_signature_are_not_the_signer() -> None:
             "tỉnh Lào Cai\n")
     info, _ = analyse_metadata(text)
     assert info.signer == "Hoàng Chí Hiền"
+
+
+def test_authority_glued_to_the_subject_on_one_line_is_cut() -> None:
+    text = ("BỘ THỬ NGHIỆM\nSố: 12/QĐ-BTN\nHà Nội, ngày 10 tháng 6 năm 2026\nQUYẾT ĐỊNH\n"
+            "Ban hành các giải pháp kỹ thuật nâng cao an toàn phòng cháy thuộc thẩm quyền của Bộ Thử Nghiệm BỘ TRƯỞNG "
+            "BỘ THỬ NGHIỆM\nCăn cứ Nghị định số 35/2025/NĐ-CP …\n")
+    info, _ = analyse_metadata(text)
+    assert info.subject == "Ban hành các giải pháp kỹ thuật nâng cao an toàn phòng cháy thuộc thẩm quyền của Bộ Thử Nghiệm"
