@@ -15,6 +15,7 @@ _LOOKALIKES = str.maketrans({
     "\u00d0": "Đ", "\u00f0": "đ",  # Icelandic eth typed for Đ/đ
     "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u3000": " ", "\t": " ", "\v": " ",
     **{chr(c): " " for c in range(0x2000, 0x200B)},
+    "\ufffe": "-",  # a non-character some PDF text layers give for the hyphen ("/KH\ufffeSCT")
     "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None, "\u00ad": None,
     "\r": None,
 })

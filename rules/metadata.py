@@ -116,7 +116,7 @@ def analyse_metadata(text: str, *, fallback_issued: date | None = None) -> tuple
             break
     doc_type, title_idx = None, -1
     for i, (_, line) in enumerate(head):
-        for cell in _cells(line):
+        for cell in _cells(line) + _after_date(line):
             t = _title_type(cell)
             if t:
                 doc_type, title_idx = t, i
@@ -126,7 +126,7 @@ def analyse_metadata(text: str, *, fallback_issued: date | None = None) -> tuple
     subject, subj_end = _subject(head, title_idx, date_idx)
     if symbol and (doc_type is None or title_idx < 0):
         doc_type = _type_from_symbol(symbol) or doc_type
-    vv_idx = next((i for i, (_, ln) in enumerate(head) if _VV.search(ln) and i <= max(num_idx, date_idx) + 3), -1)
+    vv_idx = next((i for i, (_, ln) in enumerate(head) if _VV.search(ln) and i <= max(num_idx, date_idx) + 6), -1)
     if vv_idx >= 0 and title_idx < 0:
         subject, subj_end = _vv_subject(head, vv_idx)
         doc_type = doc_type if doc_type and doc_type != "Công văn" and symbol and _type_from_symbol(symbol) != "Công văn" \
@@ -140,6 +140,12 @@ def analyse_metadata(text: str, *, fallback_issued: date | None = None) -> tuple
         recipients=_recipients(lines),
     )
     return info, layout
+
+
+def _after_date(line: str) -> list[str]:
+    """A type title that PDF text glued to the end of the date line ("Lào Cai, ngày tháng 6 năm 2026 KẾ HOẠCH")."""
+    m = re.search(r"năm\s*\d{4}\s+(\S.*)$", line)
+    return [m.group(1)] if m else []
 
 
 def _place(raw: str) -> str | None:
@@ -308,7 +314,7 @@ def _layout(text: str, lines: list[tuple[int, str]], last_header: int) -> Layout
     return Layout(body_start, body_end, tuple(excluded), tuple(a for a in addressees if a))
 
 
-_ANNEX = re.compile(r"(?:Phụ lục|PHỤ LỤC|DANH SÁCH|Danh sách)\b|S?TT\s*\|")
+_ANNEX = re.compile(r"(?:Phụ lục|PHỤ LỤC|DANH SÁCH|Danh sách)\b|S?TT\s*\||\(?Kèm theo\b")
 
 
 def _signature(lines: list[tuple[int, str]], layout: Layout) -> tuple[str | None, str | None]:
@@ -320,16 +326,25 @@ def _signature(lines: list[tuple[int, str]], layout: Layout) -> tuple[str | None
         for m in _SIGN.finditer(line):
             auth_parts.append(" ".join(m.group("auth").split()))
     signer = None
-    for _, line in tail:
+    for k, (_, line) in enumerate(tail):
         s = _SIGNED.sub(" ", line).strip()
         if not s or s.endswith((";", ".", ":", ",")):
             continue
         for cell in reversed(_cells(s)):
             m = _NAME.search(cell)
             if m and not re.match(r"^(Nơi|Như|Lưu|Kính)\b", m.group(1)):
-                signer = m.group(1)
+                signer = m.group(1) + _name_rest(tail[k + 1:])
                 break
     return signer, (" / ".join(auth_parts) or None)
+
+
+_LONE_NAME_WORD = re.compile(r"[" + UPPER + "][" + LOWER + r"]+")
+
+
+def _name_rest(after: list[tuple[int, str]]) -> str:
+    """The last word of a signer's name that a narrow PDF cell put on the next line ("Hoàng Văn" / "Thuân")."""
+    nxt = next((ln.strip() for _, ln in after if ln.strip()), "")
+    return " " + nxt if _LONE_NAME_WORD.fullmatch(nxt) else ""
 
 
 def _recipients(lines: list[tuple[int, str]]) -> tuple[str, ...]:

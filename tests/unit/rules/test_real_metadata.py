@@ -79,3 +79,17 @@ def test_authority_glued_to_the_subject_on_one_line_is_cut() -> None:
             "BỘ THỬ NGHIỆM\nCăn cứ Nghị định số 35/2025/NĐ-CP …\n")
     info, _ = analyse_metadata(text)
     assert info.subject == "Ban hành các giải pháp kỹ thuật nâng cao an toàn phòng cháy thuộc thẩm quyền của Bộ Thử Nghiệm"
+
+
+def test_pdf_header_glued_title_wrapped_date_and_split_signer_name() -> None:
+    text = ("SỞ THỬ\n\nNGHIỆM\n\nSố: /KH-STN\n\nThử Nghiệm, ngày tháng 6 năm 2026 KẾ HOẠCH\n\n"
+            "Huấn luyện kỹ thuật an toàn vật liệu nổ công nghiệp\n\nCăn cứ Luật …\n\n"
+            "Giao Phòng Khoáng sản tổ chức huấn luyện./.\n\nNơi nhận:\n\n- Lưu: VT.\n\nKT. GIÁM ĐỐC\n\nPHÓ GIÁM ĐỐC\n\n"
+            "Hoàng Văn\n\nThuân\n\nPHÂN CÔNG NHIỆM VỤ\n\n(Kèm theo Kế hoạch số /KH-STN)\n\nLê Thị Loan\n")
+    info, _ = analyse_metadata(text)
+    assert (info.type, info.subject, info.signer) == ("Kế hoạch", "Huấn luyện kỹ thuật an toàn vật liệu nổ công nghiệp",
+                                                       "Hoàng Văn Thuân")
+    vv = ("SỞ THỬ NGHIỆM\n\nSố: /STN-CN\n\nThử Nghiệm, ngày tháng 4 năm\n\n2026\n\nV/v báo cáo định kỳ hoạt động hóa chất\n\n"
+          "Kính gửi: Các đơn vị\n\nĐề nghị các đơn vị báo cáo.\n")
+    info, _ = analyse_metadata(vv)
+    assert (info.type, info.subject) == ("Công văn", "báo cáo định kỳ hoạt động hóa chất")
