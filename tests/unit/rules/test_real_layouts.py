@@ -248,3 +248,11 @@ def test_the_rest_of_an_item_waits_with_it_for_leads_written_after_the_block() -
     tasks = run(body, PARTY).tasks
     assert [t.text[:22] for t in tasks] == ["Bố trí kinh phí cho cô", "Chủ động tiếp cận các "]
     assert "Hoàn thiện cơ chế" in tasks[0].text
+
+
+def test_a_basis_without_a_numbered_document_opens_an_order() -> None:
+    body = ("1. Phòng Khoáng sản\n"
+            "- Căn cứ nội dung Kế hoạch bảo vệ khoáng sản chưa khai thác, Phòng Khoáng sản xây dựng dự toán kinh phí.\n"
+            "- Căn cứ Quyết định số 12/QĐ-UBND ngày 02/3/2023, Phòng Khoáng sản đã được giao quản lý mỏ đá.\n")
+    tasks = run(body, MINING).tasks
+    assert [t.text[:30] for t in tasks] == ["Căn cứ nội dung Kế hoạch bảo v"]
