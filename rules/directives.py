@@ -136,7 +136,10 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
         item = _item_continued(body, idx)
         if item is not None:  # a paragraph between two items of a list: the rest of the item above (PDF reflow)
             b, level = Block(b.start, b.end, item.level, b.body_start), item.level if item.level is not None else -1
+        opened = len(scopes)
         got = _block(doc, b, level if b.level is not None else section + 0.5, scopes, title)
+        if len(scopes) > opened and b.level is not None and nxt is not None and nxt.level == b.level:
+            scopes[-1].level -= 0.5  # "1. Giao phòng X … các công việc sau:" over "2. …", "3. …": a numbering slip
         if item is not None and got and drafts and drafts[-1].start >= item.start \
                 and all(g.lead == drafts[-1].lead and not _has_time(doc, g.start, g.end) for g in got):
             last = drafts[-1]

@@ -256,3 +256,15 @@ def test_a_basis_without_a_numbered_document_opens_an_order() -> None:
             "- Căn cứ Quyết định số 12/QĐ-UBND ngày 02/3/2023, Phòng Khoáng sản đã được giao quản lý mỏ đá.\n")
     tasks = run(body, MINING).tasks
     assert [t.text[:30] for t in tasks] == ["Căn cứ nội dung Kế hoạch bảo v"]
+
+
+def test_a_lead_in_item_over_items_numbered_at_its_own_level_keeps_its_scope() -> None:
+    body = ("III. TỔ CHỨC THỰC HIỆN\n"
+            "1. Giao Phòng Khoáng sản triển khai, thực hiện các công việc liên quan:\n"
+            "2. Tổ chức kiểm tra kỹ thuật an toàn cho các đối tượng.\n"
+            "3. Chuẩn bị các điều kiện cần thiết khác.\n"
+            "IV. KINH PHÍ\n"
+            "1. Kinh phí do ngân sách bảo đảm.\n")
+    tasks = run(body, MINING).tasks
+    assert [(t.text[:24], t.lead) for t in tasks] == [("Tổ chức kiểm tra kỹ thuậ", ("Phòng Khoáng sản",)),
+                                                      ("Chuẩn bị các điều kiện c", ("Phòng Khoáng sản",))]
