@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -84,12 +84,18 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
     skip_level: int | None = None
     section = -1.0  # level of the last numbered heading or item: a lead-in paragraph below it belongs to it
     pending: list[Block] = []  # items without a lead since the last heading: a closing line may name their leads
+    untasked: Block | None = None  # the last numbered title that gave no task ("a) Rà soát quy hoạch khoáng sản")
+    later = 0  # how many drafts the last closing line made, for the support and time lines after it
     for idx, b in enumerate(body):
         level = b.level if b.level is not None else -1
         if pat.trailing_lead.match(doc.folded, b.body_start, b.end):
-            drafts.extend(_later(doc, pending, _trailing_leads(doc, b)))
-            pending = []
+            made = _later(doc, pending or ([untasked] if untasked else []), _trailing_leads(doc, b))
+            drafts.extend(made)
+            later, pending, untasked = len(made), [], None
             continue
+        if later and _fills_later(doc, b, drafts, later):
+            continue  # "- Cơ quan phối hợp: …", "- Thời gian hoàn thành: Quý II/2026" under a task and its lead
+        later = 0
         heading = _is_heading(doc, b)
         if not heading and b.level in (0, 1, 2) and doc.clean[b.end - 1] == ":" \
                 and pat.no_task_section.search(doc.folded[b.body_start:b.end]):
@@ -122,6 +128,7 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
         title = _titles_items(doc, b, nxt)
         if heading or title:
             pending = []
+        untasked = b if b.level is not None else None
         if heading:
             text = doc.folded[b.body_start:b.end]
             if pat.no_task_section.search(text):
@@ -151,8 +158,31 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             continue
         if not got and _waits_for_lead(doc, b, scopes, nxt):
             pending.append(b)
+        if got:
+            untasked = None
         drafts.extend(got)
     return drafts
+
+
+def _fills_later(doc: Doc, b: Block, drafts: list[Draft], n: int) -> bool:
+    """The lines that follow a task's "Cơ quan chủ trì:" line give its partners and its time; they fill the last
+    `n` drafts and make no task."""
+    pat = patterns()
+    sup = pat.support_label.match(doc.folded, b.body_start, b.end)
+    when = pat.time_label.match(doc.folded, b.body_start, b.end)
+    if not (sup or when):
+        return False
+    for k in range(len(drafts) - n, len(drafts)):
+        d = drafts[k]
+        if sup:
+            names = support_names(groups([m for m in doc.mentions if sup.end() <= m.start < b.end], doc.folded))
+            drafts[k] = replace(d, support=tuple(dict.fromkeys(d.support + names)))
+        elif d.deadline is None:
+            dl = find_deadline("hoàn thành " + doc.clean[when.end():b.end],
+                               issued=doc.issued or doc.year_hint, calendar=doc.calendar)
+            if dl and dl.due:
+                drafts[k] = replace(d, deadline=dl.due, deadline_text=fold_ws(dl.text))
+    return True
 
 
 def _item_continued(body: list[Block], idx: int) -> Block | None:

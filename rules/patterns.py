@@ -57,6 +57,8 @@ class Patterns:
     not_order: re.Pattern[str]
     field_label: re.Pattern[str]  # "Địa điểm: …": a schedule's field, no order
     legal_quote: re.Pattern[str]  # "Khoản 1 Điều 59 Nghị định … quy định:": a quoted rule, not an order
+    support_label: re.Pattern[str]  # "Cơ quan phối hợp:" after a task's lead line
+    time_label: re.Pattern[str]  # "Thời gian hoàn thành:" after a task's lead line
     trailing_lead: re.Pattern[str]  # "Trách nhiệm chỉ đạo thực hiện:" — leads named after their block of items
     announce: re.Pattern[str]  # after a lead-in's subject: the writer speaks ("hướng dẫn … như sau:")
     no_task_section: re.Pattern[str]
@@ -102,6 +104,8 @@ def patterns() -> Patterns:
         not_order=_compile(r"^\s*(?:\([^)]{0,200}\)\s*)?" + alternation(d["not_order_after_subject"]) + r"(?![\w])"),
         field_label=_compile(r"\W*" + alternation(d["field_label"]) + r"\s*:"),
         legal_quote=_compile(r"\W*" + alternation(d["legal_quote"]) + r"[^:]{0,200}?\bquy\s+dinh(?:\s+nhu\s+sau)?\s*:"),
+        support_label=_compile(r"\W*" + alternation(d["support_label"]) + r"\s*:"),
+        time_label=_compile(r"\W*" + alternation(d["time_label"]) + r"\s*:"),
         trailing_lead=_compile(r"\W*" + alternation(d["trailing_lead_label"]) + r"\s*:"),
         announce=_compile(r"\s*" + alternation(d["announce_after_subject"]) + word_end),
         no_task_section=_compile(r"^\W*" + alternation(d["no_task_section"])),

@@ -268,3 +268,18 @@ def test_a_lead_in_item_over_items_numbered_at_its_own_level_keeps_its_scope() -
     tasks = run(body, MINING).tasks
     assert [(t.text[:24], t.lead) for t in tasks] == [("Tổ chức kiểm tra kỹ thuậ", ("Phòng Khoáng sản",)),
                                                       ("Chuẩn bị các điều kiện c", ("Phòng Khoáng sản",))]
+
+
+def test_a_task_with_its_lead_partners_and_time_on_the_lines_below() -> None:
+    body = ("II. NHIỆM VỤ CỤ THỂ\n"
+            "1. Rà soát, cập nhật quy hoạch khoáng sản làm vật liệu xây dựng\n"
+            "- Cơ quan chủ trì: Phòng Khoáng sản.\n"
+            "- Cơ quan phối hợp: UBND các xã, phường.\n"
+            "- Thời gian hoàn thành: Quý III/2026.\n"
+            "2. Kiểm tra các mỏ đá sau cấp phép\n"
+            "- Cơ quan chủ trì: Phòng Khoáng sản.\n"
+            "- Thời gian thực hiện: Thường xuyên.\n")
+    tasks = run(body, MINING).tasks
+    assert [(t.text[:20], t.lead, t.support, str(t.deadline)) for t in tasks] == [
+        ("Rà soát, cập nhật qu", ("Phòng Khoáng sản",), ("UBND các xã, phường",), "2026-09-30"),
+        ("Kiểm tra các mỏ đá s", ("Phòng Khoáng sản",), (), "None")]
