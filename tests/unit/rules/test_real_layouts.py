@@ -283,3 +283,10 @@ def test_a_task_with_its_lead_partners_and_time_on_the_lines_below() -> None:
     assert [(t.text[:20], t.lead, t.support, str(t.deadline)) for t in tasks] == [
         ("Rà soát, cập nhật qu", ("Phòng Khoáng sản",), ("UBND các xã, phường",), "2026-09-30"),
         ("Kiểm tra các mỏ đá s", ("Phòng Khoáng sản",), (), "None")]
+
+
+def test_quy_cong_ty_in_lower_case_is_the_addressee() -> None:
+    body = ("Kính gửi: Công ty cổ phần Khoáng sản Sông Mây\n\n"
+            "Sở Công Thương đề nghị quý công ty rà soát hồ sơ khai thác và báo cáo trước ngày 30/6/2023.\n")
+    tasks = run(body, ENTERPRISES).tasks
+    assert [(t.lead, str(t.deadline)) for t in tasks] == [(("Công ty cổ phần Khoáng sản Sông Mây",), "2023-06-30")]
