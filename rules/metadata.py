@@ -45,6 +45,7 @@ class Layout:
     body_end: int
     excluded: tuple[tuple[int, int], ...]  # Kính gửi lists inside the body
     addressees: tuple[str, ...]  # Kính gửi recipients as written
+    signature_at: int = -1  # where the signature block starts (the body may go on with an attached plan)
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -311,14 +312,37 @@ def _layout(text: str, lines: list[tuple[int, str]], last_header: int) -> Layout
             body_end = pos + len(line)
             break
         i += 1
-    return Layout(body_start, body_end, tuple(excluded), tuple(a for a in addressees if a))
+    signature_at = body_end
+    attached = _attached_body(lines, body_end)
+    if attached is not None:  # a plan issued with the decision, after its signature: its text is body too
+        excluded.append((body_end, attached))
+        body_end = len(text)
+    return Layout(body_start, body_end, tuple(excluded), tuple(a for a in addressees if a), signature_at)
+
+
+# "KẾ HOẠCH … (Kèm theo Quyết định số 2200/QĐ-BNNMT …)", "(Ban hành kèm theo Quyết định số …)": a document issued
+# with this one, printed after its signature.
+_ISSUED_WITH = re.compile(r"^\(?\s*(?:Ban hành\s+)?[Kk]èm theo\s+(?:Quyết định|Nghị quyết|Chỉ thị)\b")
+
+
+def _attached_body(lines: list[tuple[int, str]], body_end: int) -> int | None:
+    """Where the body of a document issued with a decision starts: after its type title and "(Kèm theo Quyết định
+    …)" line, printed after the decision's signature."""
+    after = [(k, p, ln) for k, (p, ln) in enumerate(lines) if p >= body_end]
+    for n, (k, pos, line) in enumerate(after):
+        if not _ISSUED_WITH.match(line.strip()):
+            continue
+        if any(_title_type(ln) for _, _, ln in after[max(0, n - 4):n]):
+            return lines[k + 1][0] if k + 1 < len(lines) else pos + len(line)
+    return None
 
 
 _ANNEX = re.compile(r"(?:Phụ lục|PHỤ LỤC|DANH SÁCH|Danh sách)\b|S?TT\s*\||\(?Kèm theo\b")
 
 
 def _signature(lines: list[tuple[int, str]], layout: Layout) -> tuple[str | None, str | None]:
-    tail = [(p, ln) for p, ln in lines if p >= layout.body_end] or lines[-15:]
+    sign_at = layout.signature_at if layout.signature_at >= 0 else layout.body_end
+    tail = [(p, ln) for p, ln in lines if p >= sign_at] or lines[-15:]
     annex = next((k for k, (_, ln) in enumerate(tail) if _ANNEX.match(ln.strip())), None)
     tail = tail[:annex] if annex else tail  # names in an annex after the signature are not the signer
     auth_parts: list[str] = []

@@ -290,3 +290,20 @@ def test_quy_cong_ty_in_lower_case_is_the_addressee() -> None:
             "Sở Công Thương đề nghị quý công ty rà soát hồ sơ khai thác và báo cáo trước ngày 30/6/2023.\n")
     tasks = run(body, ENTERPRISES).tasks
     assert [(t.lead, str(t.deadline)) for t in tasks] == [(("Công ty cổ phần Khoáng sản Sông Mây",), "2023-06-30")]
+
+
+def test_a_plan_issued_with_a_decision_after_its_signature_is_read_as_body() -> None:
+    text = ("BỘ THỬ NGHIỆM\nSố: 12/QĐ-BTN\nHà Nội, ngày 10 tháng 6 năm 2026\nQUYẾT ĐỊNH\nBan hành Kế hoạch bảo vệ rừng\n"
+            "BỘ TRƯỞNG BỘ THỬ NGHIỆM\nCăn cứ Nghị định số 35/2025/NĐ-CP;\nQUYẾT ĐỊNH:\n"
+            "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch bảo vệ rừng.\n"
+            "Điều 2. Phòng Khoáng sản chịu trách nhiệm thi hành Quyết định này./.\n"
+            "Nơi nhận:\n- Như Điều 2;\n- Lưu: VT.\nKT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nNguyễn Văn Bình\n\n"
+            "KẾ HOẠCH\nBảo vệ rừng năm 2026\n(Kèm theo Quyết định số 12/QĐ-BTN ngày 10 tháng 6 năm 2026)\n"
+            "I. TỔ CHỨC THỰC HIỆN\n1. Phòng Khoáng sản có trách nhiệm theo dõi, đôn đốc việc thực hiện Kế hoạch.\n"
+            "2. Hằng năm, các cơ quan được phân công chủ trì thực hiện nhiệm vụ lập dự toán kinh phí.\n")
+    from rules.analyse import analyse
+    found = analyse(text, MINING)
+    assert found.document.signer == "Nguyễn Văn Bình"
+    assert [(t.text[:24], t.lead, t.recurrence) for t in found.tasks] == [
+        ("Phòng Khoáng sản có trác", ("Phòng Khoáng sản",), None),
+        ("Hằng năm, các cơ quan đư", ("*",), "yearly")]
