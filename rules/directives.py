@@ -4,13 +4,14 @@ lead-in and heading scopes (domain-vi.md §2.4), per-assignee splitting, and the
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from rules.deadlines import Deadline, find_deadline, find_recurrence
+from rules.events import HOLDS_EVENT
+from rules.items import RULE_OR_SANCTION, item_continued, rule_list, titles_items
 from rules.patterns import patterns
 from rules.roles import Anchor, Group, classify, groups, support_names
 from rules.text import Block, fold, fold_ws, sentences
@@ -110,7 +111,7 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             if b.level <= 2:
                 section = level
         nxt = body[idx + 1] if idx + 1 < len(body) else None
-        if not heading and (pat.legal_quote.match(doc.folded, b.body_start, b.end) or _rule_list(doc, b)):
+        if not heading and (pat.legal_quote.match(doc.folded, b.body_start, b.end) or rule_list(doc, b)):
             skip_level = section if section >= 0 else (b.level if b.level is not None else 99)
             continue  # "Khoản 1 Điều 59 Nghị định … quy định: …": the law's text up to the next item of the section
         cue_title = _cue_title_scope(doc, b, nxt, level)
@@ -125,7 +126,7 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
                 scopes = [s for s in scopes if s.level < level]
                 scopes.append(named)
                 continue
-        title = _titles_items(doc, b, nxt)
+        title = titles_items(doc, b, nxt)
         if heading or title:
             pending = []
         untasked = b if b.level is not None else None
@@ -140,7 +141,7 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             continue
         if re.fullmatch(r"\([^()]*\)\W*", doc.clean[b.body_start:b.end]):
             continue  # "(Có các Mẫu báo cáo số 05, 06 kèm theo)": a note in brackets
-        item = _item_continued(body, idx)
+        item = item_continued(body, idx)
         if item is not None:  # a paragraph between two items of a list: the rest of the item above (PDF reflow)
             b, level = Block(b.start, b.end, item.level, b.body_start), item.level if item.level is not None else -1
         opened = len(scopes)
@@ -185,32 +186,6 @@ def _fills_later(doc: Doc, b: Block, drafts: list[Draft], n: int) -> bool:
     return True
 
 
-def _item_continued(body: list[Block], idx: int) -> Block | None:
-    """The list item that a paragraph continues: the paragraph stands right after a dash or '+' item (or after
-    another such paragraph) and right before an item of the same list ("- Tổ chức kiểm tra …; yêu cầu …" /
-    "Đồng thời yêu cầu các đơn vị …" / "- Phối hợp …")."""
-    if body[idx].level is not None or idx + 1 >= len(body):
-        return None
-    k = idx - 1
-    while k >= 0 and body[k].level is None:
-        k -= 1
-    if k < 0 or idx - k > 3 or body[k].level not in (6, 7):
-        return None
-    return body[k] if body[idx + 1].level == body[k].level else None
-
-
-# A lead-in whose subject is a document or a rule, with a verb of filing in the passive: "(3) Báo cáo định kỳ … được
-# nộp cho các cơ quan sau đây:", "Hồ sơ được lập theo các mẫu sau:". Not "được giao", "được phân công", which assign.
-_PASSIVE = re.compile(r"\W*(?:\w+\W+){2,}?(?P<verb>duoc)\s+(?:nop|gui|lap|luu(?:\s+giu)?|quy\s+dinh|ap\s+dung|the\s+hien)"
-                      r"(?![\w])[^:]*:\W*$")
-
-
-# Sentences that state how a document is filed or what befalls an offender, not what to do: "Báo cáo định kỳ … được
-# lập theo Mẫu số 05", "Trường hợp phát hiện gian lận sẽ bị xem xét xử lý theo quy định".
-_RULE_OR_SANCTION = re.compile(r"(?<![\w])duoc\s+lap\s+theo\s+(?:mau|phu\s+luc)(?![\w])|"
-                               r"^\W*(?:truong\s+hop|neu)\s[^;]*?(?:se\s+)?bi\s+(?:xem\s+xet\s+)?(?:xu\s+ly|xu\s+phat)(?![\w])")
-
-
 def _asks_third_parties(doc: Doc, anchors: list[Anchor], scopes: list[Scope], level: float) -> bool:
     """An item under a named unit that asks "các đơn vị" (a collective, not a named body) to act: the unit of the
     heading asks third parties (enterprises, licensees); the item is that unit's task."""
@@ -218,16 +193,6 @@ def _asks_third_parties(doc: Doc, anchors: list[Anchor], scopes: list[Scope], le
     if scope is None or scope.level >= level or not scope.lead or STAR in scope.lead:
         return False
     return all(x.how == "cue" and _resolve(doc, x.group)[0] == (STAR,) for x in anchors)
-
-
-def _rule_list(doc: Doc, b: Block) -> bool:
-    """A lead-in in the passive that names no body ("(3) Báo cáo định kỳ … được nộp cho các cơ quan sau đây:"): the
-    list below states a rule."""
-    if doc.clean[b.end - 1] != ":":
-        return False
-    a, _ = sentences(doc.clean, b.body_start, b.end)[-1]
-    m = _PASSIVE.match(doc.folded, a, b.end)
-    return bool(m) and not any(a <= x.start < m.start("verb") for x in doc.mentions)
 
 
 _CUE_TITLE = re.compile(r"\W*(?:giao(?:\s+cho)?|de\s+nghi|yeu\s+cau)(?P<for>\s+doi\s+voi)?\s+")
@@ -252,24 +217,9 @@ def _cue_title_scope(doc: Doc, b: Block, nxt: Block | None, level: int) -> Scope
     return Scope(level, lead, unknown, "cue") if lead or unknown else None
 
 
-_TOPIC_TITLE = re.compile(r"\W*(?:doi\s+voi|ve|viec)\s")
-
-
-def _titles_items(doc: Doc, b: Block, nxt: Block | None) -> bool:
-    """A numbered item with no closing punctuation right above deeper items ("3.1. Tăng cường sự lãnh đạo của
-    Đảng, đẩy mạnh tuyên truyền" over its bullets) titles them, commas and all."""
-    if b.level is None or nxt is None or doc.clean[b.end - 1] in ";:":
-        return False
-    if doc.clean[b.end - 1] == "." and not (_TOPIC_TITLE.match(doc.folded, b.body_start) and nxt.level is not None):
-        return False  # "2.2. Đối với công tác bảo vệ khoáng sản." over its bullets is still a title
-    if nxt.level is None:  # "2.3. Đối với công tác báo cáo" over a paragraph
-        return b.level <= 2
-    return nxt.level > b.level
-
-
 def _waits_for_lead(doc: Doc, b: Block, scopes: list[Scope], nxt: Block | None) -> bool:
     """A list item that named nobody, under no lead-in: its lead may still come in a closing line."""
-    if b.level is None or _titles_items(doc, b, nxt) or doc.clean[b.end - 1] == ":":
+    if b.level is None or titles_items(doc, b, nxt) or doc.clean[b.end - 1] == ":":
         return False
     if any(sc.lead or sc.unknown for sc in scopes):
         return False
@@ -372,7 +322,7 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = 
             continue
         scope = next((sc for sc in reversed(scopes) if sc.lead is not None or sc.unknown), None)
         sup = support_names(support)
-        if title or not re.search(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}", sent_f) or _RULE_OR_SANCTION.search(sent_f):
+        if title or not re.search(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}", sent_f) or RULE_OR_SANCTION.search(sent_f):
             continue  # a title over its items; a bare marker ("(1)."); a form rule or a sanction, no order
         if scope is not None and (b.level is None or scope.level < level):
             prior = out[-1] if out and out[-1].start >= b.body_start else None
@@ -514,39 +464,6 @@ def _units_named_before(doc: Doc, men: Mention) -> list[str]:
     return []
 
 
-# A plan's event: its schedule field ("1. Thời gian kiểm tra: 13h30' ngày 29/4/2026", "1. Thời gian, đối tượng kiểm
-# tra:" over "Đợt 1: Từ 13h30' ngày 02/6/2026", "1. Thời gian: 1,5 ngày (bắt đầu từ 13h30 thứ Hai ngày 06/7/2026)"),
-# and the tasks that hold it ("Tổ chức kiểm tra …", "Chuẩn bị các điều kiện … để tổ chức huấn luyện, kiểm tra").
-_EVENT_NOUN = r"(?:kiem\s+tra|huan\s+luyen|tap\s+huan|sat\s+hach|thi)"
-_SCHEDULE = re.compile(r"\W*thoi\s+gian(?:\s*,\s*(?:doi\s+tuong|dia\s+diem))?(?:\s+(?:to\s+chuc\s+)?" + _EVENT_NOUN
-                       + r")?\s*:")
-_HOLDS_EVENT = re.compile(r"(?<![\w])to\s+chuc\s+(?:[\w]+\s+){0,2}?" + _EVENT_NOUN + r"(?![\w])")
-_DAYS_FROM = re.compile(r"(\d+(?:,5)?)\s+ngay\s*\(?\s*(?:bat\s+dau\s+)?tu\b")
-
-
-def event_day(doc: Doc, body: list[Block]) -> date | None:
-    """The last day of the event a plan schedules under its "Thời gian …:" field: the latest date written there and
-    in its sub-items; "1,5 ngày (bắt đầu từ … ngày 06/7/2026)" ends on the second day."""
-    for k, b in enumerate(body):
-        if b.level is None or not _SCHEDULE.match(doc.folded, b.body_start, b.end):
-            continue
-        end = next((x.start for x in body[k + 1:] if x.level is not None and x.level <= b.level), body[-1].end)
-        span = doc.clean[b.body_start:end]
-        days = [d for d in (find_deadline(f"trước ngày {m.group(0)}", issued=doc.issued or doc.year_hint,
-                                          calendar=doc.calendar) for m in _DATE_TEXT.finditer(span)) if d and d.due]
-        if not days:
-            return None
-        last = max(d.due for d in days)
-        many = _DAYS_FROM.search(fold(span))
-        if many and len(days) == 1:
-            last += timedelta(days=math.ceil(float(many.group(1).replace(",", "."))) - 1)
-        return last
-    return None
-
-
-_DATE_TEXT = re.compile(r"\d{1,2}/\d{1,2}/\d{4}|\d{1,2} tháng \d{1,2} năm \d{4}")
-
-
 def _draft(doc: Doc, s: int, e: int, lead: tuple[str, ...], support: tuple[str, ...], unknown: tuple[str, ...],
            conf: float, reasons: tuple[str, ...]) -> Draft:
     text = doc.clean[s:e]
@@ -554,7 +471,7 @@ def _draft(doc: Doc, s: int, e: int, lead: tuple[str, ...], support: tuple[str, 
     dl = find_deadline(text, issued=issued_for_dates, calendar=doc.calendar)
     if dl and dl.kind == "relative" and doc.issued is None:
         dl = type(dl)(None, dl.text, dl.start, dl.end, dl.kind, dl.conflicting)
-    if dl is None and doc.event_day and _HOLDS_EVENT.search(doc.folded[s:e]):
+    if dl is None and doc.event_day and HOLDS_EVENT.search(doc.folded[s:e]):
         dl = Deadline(doc.event_day, "", 0, 0, "date")  # "tổ chức kiểm tra", "để tổ chức huấn luyện": the event's day
     rec = find_recurrence(text)
     if dl and rec and rec.kind == "yearly" and dl.kind == "date" and not re.search(r"\d{4}", dl.text):
