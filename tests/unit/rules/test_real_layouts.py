@@ -307,3 +307,11 @@ def test_a_plan_issued_with_a_decision_after_its_signature_is_read_as_body() -> 
     assert [(t.text[:24], t.lead, t.recurrence) for t in found.tasks] == [
         ("Phòng Khoáng sản có trác", ("Phòng Khoáng sản",), None),
         ("Hằng năm, các cơ quan đư", ("*",), "yearly")]
+
+
+def test_the_documents_own_article_announcing_duties_is_no_quoted_law() -> None:
+    body = ("Điều 2. Trách nhiệm của các đơn vị được quy định như sau:\n"
+            "1. Phòng Khoáng sản kiểm tra hồ sơ các mỏ đá.\n"
+            "Điều 3. Khoản 1 Điều 59 Nghị định số 193/2025/NĐ-CP quy định: tổ chức, cá nhân thống kê trữ lượng.\n")
+    tasks = run(body, MINING).tasks
+    assert [t.text[:26] for t in tasks] == ["Phòng Khoáng sản kiểm tra "]
