@@ -414,7 +414,9 @@ def _resolve(doc: Doc, g: Group) -> tuple[tuple[str, ...], tuple[str, ...]]:
     for n in names:
         if n not in seen:
             seen.append(n)
-    if len(doc.addressee_units) > 1 and STAR not in doc.addressee_units and set(doc.addressee_units) <= set(seen):
+    written = not any(men.kind == "addressee" for men in g.mentions)  # "Quý cơ quan" lists them, as in Kính gửi
+    if written and len(doc.addressee_units) > 1 and STAR not in doc.addressee_units \
+            and set(doc.addressee_units) <= set(seen):
         return (STAR,), tuple(unknown)  # "Công an tỉnh, các sở, ban, ngành và UBND các xã": every addressee
     return tuple(seen), tuple(unknown)
 

@@ -315,3 +315,11 @@ def test_the_documents_own_article_announcing_duties_is_no_quoted_law() -> None:
             "Điều 3. Khoản 1 Điều 59 Nghị định số 193/2025/NĐ-CP quy định: tổ chức, cá nhân thống kê trữ lượng.\n")
     tasks = run(body, MINING).tasks
     assert [t.text[:26] for t in tasks] == ["Phòng Khoáng sản kiểm tra "]
+
+
+def test_quy_co_quan_keeps_the_addressees_named_while_written_names_of_all_of_them_are_every_unit() -> None:
+    head = "Kính gửi:\n- Phòng Khoáng sản;\n- Ủy ban nhân dân các xã, phường.\n\n"
+    asked = run(head + "Sở Nông nghiệp đề nghị Quý cơ quan cung cấp số liệu trước ngày 15/11/2023.\n", MINING).tasks
+    assert [set(t.lead) for t in asked] == [{"Phòng Khoáng sản", "UBND các xã, phường"}]
+    named = run(head + "Phòng Khoáng sản và UBND các xã, phường rà soát các mỏ trước ngày 15/11/2023.\n", MINING).tasks
+    assert [t.lead for t in named] == [("*",)]
