@@ -15,6 +15,7 @@ _LOOKALIKES = str.maketrans({
     "\u00d0": "Đ", "\u00f0": "đ",  # Icelandic eth typed for Đ/đ
     "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u3000": " ", "\t": " ", "\v": " ",
     **{chr(c): " " for c in range(0x2000, 0x200B)},
+    "\ufffe": "-",  # a non-character some PDF text layers give for the hyphen ("/KH\ufffeSCT")
     "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None, "\u00ad": None,
     "\r": None,
 })
@@ -65,11 +66,17 @@ def normalize_text(text: str, *, join_page_cuts: bool = True) -> str:
     return text
 
 
+_PAGE_NUMBER_LINE = re.compile(r"\n(?:- ?)?\d{1,3}(?: ?-)?$")
+
+
 def _join_cuts(text: str) -> str:
     paras = text.split("\n\n")
     out = [paras[0]]
     for para in paras[1:]:
-        if join_page_cut(out[-1], para):
+        page = _PAGE_NUMBER_LINE.search(out[-1])
+        if page and join_page_cut(out[-1][:page.start()], para):
+            out[-1] = out[-1] + "\n" + para  # the page number stays a line of its own: the rules blank it
+        elif not page and join_page_cut(out[-1], para):
             out[-1] = out[-1] + " " + para
         else:
             out.append(para)

@@ -206,6 +206,17 @@ def reply_ack(*, task: TaskMail | None, outcome: str, detail: str, to: tuple[str
                         in_reply_to=in_reply_to, references=references)
 
 
+def answer(*, kind: str, title: str, paragraphs: list[str], to: tuple[str, ...], cc: tuple[str, ...] = (),
+           tasks: list[TaskMail] | None = None, quoted: list[tuple[str, str]] | None = None, help: str | None = None,
+           in_reply_to: str | None = None, references: tuple[str, ...] = (), token: str | None = None) -> OutgoingMail:
+    """A short answer in a mail conversation (corrections, extension decisions, the admin queue); `quoted`:
+    (line, why) pairs that were not understood and from which nothing was applied."""
+    text, html = render("answer", paragraphs=paragraphs, tasks=tasks or [], quoted=quoted or [], help=help)
+    subject = (f"[{token}] " if token else "") + clean_header(title, limit=120)
+    return OutgoingMail(kind=kind, to=to, cc=cc, subject=subject, text=text, html=html, in_reply_to=in_reply_to,
+                        references=references)
+
+
 def digest(*, unit: str, week: str, today: date, grid: list[tuple[str, int]], overdue: list[tuple[TaskMail, int]],
            to: tuple[str, ...], cc: tuple[str, ...]) -> OutgoingMail:
     """The weekly digest: the four-status counts and the overdue tasks (with working days overdue)."""

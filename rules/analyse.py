@@ -11,6 +11,7 @@ import unicodedata
 from datetime import date
 
 from rules.directives import Doc, Draft, find_directives
+from rules.events import event_day
 from rules.findings import AnalysisContext, DocumentInfo, Findings, Source, TaskFinding
 from rules.keep import keep
 from rules.metadata import analyse_metadata
@@ -34,6 +35,7 @@ def analyse(text: str, ctx: AnalysisContext) -> Findings:
               addressees=layout.addressees, addressee_units=_addressee_units(layout.addressees, ctx))
     body = [b for b in blocks(clean, layout.body_start, layout.body_end)
             if not any(s <= b.start < e for s, e in layout.excluded)]
+    doc.event_day = event_day(doc, body)
     table_drafts, used = table_tasks(doc, body)
     drafts = find_directives(doc, [b for b in body if b.start not in used]) + table_drafts
     drafts = [d for d in drafts if keep(d, doc, info.type)]

@@ -5,11 +5,13 @@ lead-in and heading scopes (domain-vi.md §2.4), per-assignee splitting, and the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from rules.deadlines import find_deadline, find_recurrence
+from rules.deadlines import Deadline, find_deadline, find_recurrence
+from rules.events import HOLDS_EVENT
+from rules.items import RULE_OR_SANCTION, item_continued, rule_list, titles_items
 from rules.patterns import patterns
 from rules.roles import Anchor, Group, classify, groups, support_names
 from rules.text import Block, fold, fold_ws, sentences
@@ -47,6 +49,7 @@ class Doc:
     addressees: tuple[str, ...] = ()
     addressee_units: tuple[str, ...] = ()
     history: list[str] = field(default_factory=list)  # leads named so far, for anaphora
+    event_day: date | None = None  # last day of the test or training a plan schedules ("Thời gian kiểm tra: …")
 
 
 @dataclass
@@ -81,8 +84,19 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
     scopes: list[Scope] = []
     skip_level: int | None = None
     section = -1.0  # level of the last numbered heading or item: a lead-in paragraph below it belongs to it
-    for b in body:
+    pending: list[Block] = []  # items without a lead since the last heading: a closing line may name their leads
+    untasked: Block | None = None  # the last numbered title that gave no task ("a) Rà soát quy hoạch khoáng sản")
+    later = 0  # how many drafts the last closing line made, for the support and time lines after it
+    for idx, b in enumerate(body):
         level = b.level if b.level is not None else -1
+        if pat.trailing_lead.match(doc.folded, b.body_start, b.end):
+            made = _later(doc, pending or ([untasked] if untasked else []), _trailing_leads(doc, b))
+            drafts.extend(made)
+            later, pending, untasked = len(made), [], None
+            continue
+        if later and _fills_later(doc, b, drafts, later):
+            continue  # "- Cơ quan phối hợp: …", "- Thời gian hoàn thành: Quý II/2026" under a task and its lead
+        later = 0
         heading = _is_heading(doc, b)
         if not heading and b.level in (0, 1, 2) and doc.clean[b.end - 1] == ":" \
                 and pat.no_task_section.search(doc.folded[b.body_start:b.end]):
@@ -96,12 +110,26 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             scopes = [s for s in scopes if s.level < level]
             if b.level <= 2:
                 section = level
+        nxt = body[idx + 1] if idx + 1 < len(body) else None
+        if not heading and (pat.legal_quote.match(doc.folded, b.body_start, b.end) or rule_list(doc, b)):
+            skip_level = section if section >= 0 else (b.level if b.level is not None else 99)
+            continue  # "Khoản 1 Điều 59 Nghị định … quy định: …": the law's text up to the next item of the section
+        cue_title = _cue_title_scope(doc, b, nxt, level)
+        if cue_title is not None:  # "2. Đề nghị UBND các xã, phường" over its bullets
+            scopes = [s for s in scopes if s.level < level]
+            scopes.append(cue_title)
+            pending = []
+            continue
         if not heading and b.level is not None and b.level <= 5 and doc.clean[b.end - 1] not in ".;":
             named = _name_only_scope(doc, b, level)
             if named is not None:  # "3. Bảo hiểm xã hội các huyện, thị xã, thành phố": a per-addressee heading
                 scopes = [s for s in scopes if s.level < level]
                 scopes.append(named)
                 continue
+        title = titles_items(doc, b, nxt)
+        if heading or title:
+            pending = []
+        untasked = b if b.level is not None else None
         if heading:
             text = doc.folded[b.body_start:b.end]
             if pat.no_task_section.search(text):
@@ -111,24 +139,145 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             if scope:
                 scopes.append(scope)
             continue
-        drafts.extend(_block(doc, b, level if b.level is not None else section + 0.5, scopes))
+        if re.fullmatch(r"\([^()]*\)\W*", doc.clean[b.body_start:b.end]):
+            continue  # "(Có các Mẫu báo cáo số 05, 06 kèm theo)": a note in brackets
+        item = item_continued(body, idx)
+        if item is not None:  # a paragraph between two items of a list: the rest of the item above (PDF reflow)
+            b, level = Block(b.start, b.end, item.level, b.body_start), item.level if item.level is not None else -1
+        opened = len(scopes)
+        got = _block(doc, b, level if b.level is not None else section + 0.5, scopes, title)
+        if len(scopes) > opened and b.level is not None and nxt is not None and nxt.level == b.level:
+            scopes[-1].level -= 0.5  # "1. Giao phòng X … các công việc sau:" over "2. …", "3. …": a numbering slip
+        if item is not None and got and drafts and drafts[-1].start >= item.start \
+                and all(g.lead == drafts[-1].lead and not _has_time(doc, g.start, g.end) for g in got):
+            last = drafts[-1]
+            drafts[-1] = _draft(doc, last.start, b.end, last.lead, last.support, last.unknown, last.confidence,
+                                last.reasons)
+            continue
+        if not got and item is not None and pending and pending[-1].start == item.start:
+            pending[-1] = Block(item.start, b.end, item.level, item.body_start)  # the item waits with its rest
+            continue
+        if not got and _waits_for_lead(doc, b, scopes, nxt):
+            pending.append(b)
+        if got:
+            untasked = None
+        drafts.extend(got)
     return drafts
+
+
+def _fills_later(doc: Doc, b: Block, drafts: list[Draft], n: int) -> bool:
+    """The lines that follow a task's "Cơ quan chủ trì:" line give its partners and its time; they fill the last
+    `n` drafts and make no task."""
+    pat = patterns()
+    sup = pat.support_label.match(doc.folded, b.body_start, b.end)
+    when = pat.time_label.match(doc.folded, b.body_start, b.end)
+    if not (sup or when):
+        return False
+    for k in range(len(drafts) - n, len(drafts)):
+        d = drafts[k]
+        if sup:
+            names = support_names(groups([m for m in doc.mentions if sup.end() <= m.start < b.end], doc.folded))
+            drafts[k] = replace(d, support=tuple(dict.fromkeys(d.support + names)))
+        elif d.deadline is None:
+            dl = find_deadline("hoàn thành " + doc.clean[when.end():b.end],
+                               issued=doc.issued or doc.year_hint, calendar=doc.calendar)
+            if dl and dl.due:
+                drafts[k] = replace(d, deadline=dl.due, deadline_text=fold_ws(dl.text))
+    return True
+
+
+def _asks_third_parties(doc: Doc, anchors: list[Anchor], scopes: list[Scope], level: float) -> bool:
+    """An item under a named unit that asks "các đơn vị" (a collective, not a named body) to act: the unit of the
+    heading asks third parties (enterprises, licensees); the item is that unit's task."""
+    scope = next((sc for sc in reversed(scopes) if sc.lead is not None or sc.unknown), None)
+    if scope is None or scope.level >= level or not scope.lead or STAR in scope.lead:
+        return False
+    return all(x.how == "cue" and _resolve(doc, x.group)[0] == (STAR,) for x in anchors)
+
+
+_CUE_TITLE = re.compile(r"\W*(?:giao(?:\s+cho)?|de\s+nghi|yeu\s+cau)(?P<for>\s+doi\s+voi)?\s+")
+
+
+def _cue_title_scope(doc: Doc, b: Block, nxt: Block | None, level: int) -> Scope | None:
+    """A numbered item over deeper items that is only a cue and the bodies it addresses ("2. Đề nghị UBND các xã,
+    phường"; "1. Yêu cầu đối với các tổ chức, cá nhân được cấp giấy phép khai thác." — "đối với" makes it a title
+    that may describe them): its items take those bodies as lead."""
+    if b.level is None or nxt is None or doc.clean[b.end - 1] in ";:":
+        return None
+    if not (nxt.level is not None and nxt.level > b.level) and not (nxt.level is None and b.level <= 2):
+        return None
+    m = _CUE_TITLE.match(doc.folded, b.body_start, b.end)
+    men = [x for x in doc.mentions if b.body_start <= x.start < b.end and x.kind != "issuer"]
+    if m is None or not men or men[0].start != m.end():
+        return None
+    group = groups(men, doc.folded)[0]
+    if not m.group("for") and _words_besides(doc, men[0].start, b.end, list(group.mentions)):
+        return None
+    lead, unknown = _resolve(doc, group)
+    return Scope(level, lead, unknown, "cue") if lead or unknown else None
+
+
+def _waits_for_lead(doc: Doc, b: Block, scopes: list[Scope], nxt: Block | None) -> bool:
+    """A list item that named nobody, under no lead-in: its lead may still come in a closing line."""
+    if b.level is None or titles_items(doc, b, nxt) or doc.clean[b.end - 1] == ":":
+        return False
+    if any(sc.lead or sc.unknown for sc in scopes):
+        return False
+    pat = patterns()
+    first = doc.folded[b.body_start:b.end]
+    return not (pat.narration_start.search(first) or pat.citation_start.search(first))
+
+
+def _trailing_leads(doc: Doc, b: Block) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The leads a closing line names after its label ("Trách nhiệm chỉ đạo thực hiện: X; Y."), when the rest
+    of the line is names only."""
+    m = patterns().trailing_lead.match(doc.folded, b.body_start, b.end)
+    start = m.end() if m else b.body_start
+    men = [x for x in doc.mentions if start <= x.start < b.end and x.kind != "issuer"]
+    if not men or _words_besides(doc, start, b.end, men):
+        return None
+    return _resolve(doc, Group(men[0].start, men[-1].end, tuple(men)))
+
+
+def _words_besides(doc: Doc, a: int, z: int, men: list[Mention]) -> str:
+    rest = doc.folded[a:z]
+    for m in men:
+        rest = rest.replace(doc.folded[m.start:m.end], " ")
+    return re.sub(r"[\s,.:;-]|va|doi voi", "", rest)
+
+
+def _later(doc: Doc, pending: list[Block], leads: tuple[tuple[str, ...], tuple[str, ...]] | None) -> list[Draft]:
+    """One task per pending item, with the leads named after the block; a further sentence of an item with its
+    own date or recurrence is a task of its own."""
+    if leads is None:
+        return []
+    lead, unknown = leads
+    out: list[Draft] = []
+    for b in pending:
+        spans = sentences(doc.clean, b.body_start, b.end)
+        cuts = [spans[0][0]] + [a for a, z in spans[1:] if _has_time(doc, a, z)] if spans else []
+        for k, s in enumerate(cuts):
+            e = cuts[k + 1] if k + 1 < len(cuts) else b.end
+            out.append(_draft(doc, s, e, lead, support_names(_support_in(doc, s, e)), unknown, 0.8, ("lead:later",)))
+    return out
+
+
+def _support_in(doc: Doc, a: int, z: int) -> list[Group]:
+    men = [m for m in doc.mentions if a <= m.start < z]
+    return classify(groups(men, doc.folded), doc.folded, a, z, doc.clean).support
 
 
 def _name_only_scope(doc: Doc, b: Block, level: int) -> Scope | None:
     men = [m for m in doc.mentions if b.body_start <= m.start < b.end]
     if not men:
         return None
-    rest = doc.folded[b.body_start:b.end]
-    for m in men:
-        rest = rest.replace(doc.folded[m.start:m.end], " ")
-    if re.sub(r"[\s,.:;-]|va|doi voi", "", rest):
+    if _words_besides(doc, b.body_start, b.end, men):
         return None
     lead, unknown = _resolve(doc, Group(men[0].start, men[-1].end, tuple(men)))
     return Scope(level, lead, unknown)
 
 
-def _block(doc: Doc, b: Block, level: float, scopes: list[Scope]) -> list[Draft]:
+def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = False) -> list[Draft]:
     pat = patterns()
     out: list[Draft] = []
     item_lead: tuple[tuple[str, ...], tuple[str, ...]] | None = None
@@ -136,7 +285,7 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope]) -> list[Draft]
     for idx, (a, z) in enumerate(spans):
         sent_f = doc.folded[a:z]
         last = idx == len(spans) - 1
-        if pat.meta_line.search(sent_f):
+        if pat.meta_line.search(sent_f) or pat.field_label.match(sent_f):
             continue
         men = [m for m in doc.mentions if a <= m.start < z]
         gs = groups(men, doc.folded)
@@ -158,6 +307,8 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope]) -> list[Draft]
         if pat.closing.search(sent_f) and not find_deadline(doc.clean[a:z], issued=doc.issued or doc.year_hint,
                                                             calendar=doc.calendar):
             continue
+        if anchors and b.level is not None and _asks_third_parties(doc, anchors, scopes, level):
+            anchors = []  # under "3. Sở X:", "- Yêu cầu các đơn vị khai thác lắp đặt trạm cân": Sở X's own act
         if anchors:
             pieces = _split(doc, a, z, anchors)
             for (s, e, anchor) in pieces:
@@ -171,7 +322,14 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope]) -> list[Draft]
             continue
         scope = next((sc for sc in reversed(scopes) if sc.lead is not None or sc.unknown), None)
         sup = support_names(support)
+        if title or not re.search(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}", sent_f) or RULE_OR_SANCTION.search(sent_f):
+            continue  # a title over its items; a bare marker ("(1)."); a form rule or a sanction, no order
         if scope is not None and (b.level is None or scope.level < level):
+            prior = out[-1] if out and out[-1].start >= b.body_start else None
+            if prior is not None and b.level is not None and not _has_time(doc, a, z):
+                out[-1] = _draft(doc, prior.start, z, prior.lead, tuple(dict.fromkeys(prior.support + sup)),
+                                 prior.unknown, 0.75, prior.reasons)  # a further sentence of the same item
+                continue
             out.append(_draft(doc, a, z, scope.lead or (), sup, scope.unknown, 0.75, ("lead:scope", f"scope:{scope.how}")))
         elif item_lead is not None and _has_time(doc, a, z):
             out.append(_draft(doc, a, z, item_lead[0], sup, item_lead[1], 0.65, ("lead:item",)))
@@ -249,14 +407,26 @@ def _resolve(doc: Doc, g: Group) -> tuple[tuple[str, ...], tuple[str, ...]]:
         elif men.kind == "anaphora":
             names.extend(_back_reference(doc, men))
         elif men.kind == "addressee":
-            names.extend(doc.addressee_units)
+            names.extend(_addressed(doc, men))
     if STAR in names:
         return (STAR,), ()
     seen: list[str] = []
     for n in names:
         if n not in seen:
             seen.append(n)
+    written = not any(men.kind == "addressee" for men in g.mentions)  # "Quý cơ quan" lists them, as in Kính gửi
+    if written and len(doc.addressee_units) > 1 and STAR not in doc.addressee_units \
+            and set(doc.addressee_units) <= set(seen):
+        return (STAR,), tuple(unknown)  # "Công an tỉnh, các sở, ban, ngành và UBND các xã": every addressee
     return tuple(seen), tuple(unknown)
+
+
+def _addressed(doc: Doc, men: Mention) -> list[str]:
+    """The Kính gửi units a reference stands for: "Công ty" takes the addressees whose name starts with "Công ty"
+    when there are such, "Quý cơ quan" every addressee."""
+    word = re.sub(r"^quy\s+", "", fold(men.written))
+    typed = [n for n in doc.addressee_units if fold(n).startswith(word)]
+    return typed or list(doc.addressee_units)
 
 
 def _back_reference(doc: Doc, men: Mention) -> list[str]:
@@ -303,7 +473,11 @@ def _draft(doc: Doc, s: int, e: int, lead: tuple[str, ...], support: tuple[str, 
     dl = find_deadline(text, issued=issued_for_dates, calendar=doc.calendar)
     if dl and dl.kind == "relative" and doc.issued is None:
         dl = type(dl)(None, dl.text, dl.start, dl.end, dl.kind, dl.conflicting)
+    if dl is None and doc.event_day and HOLDS_EVENT.search(doc.folded[s:e]):
+        dl = Deadline(doc.event_day, "", 0, 0, "date")  # "tổ chức kiểm tra", "để tổ chức huấn luyện": the event's day
     rec = find_recurrence(text)
+    if dl and rec and rec.kind == "yearly" and dl.kind == "date" and not re.search(r"\d{4}", dl.text):
+        dl = None  # "định kỳ hàng năm (trước ngày 10/12)": a day of every year, no first deadline
     reasons_l = list(reasons)
     if not lead:
         conf = min(conf, 0.45)

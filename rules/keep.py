@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from rules.directives import Doc, Draft
+from rules.text import UPPER
 
 NON_DIRECTIVE_TYPES = frozenset({
     "Tờ trình", "Báo cáo", "Điều lệ", "Quy chế", "Hướng dẫn", "Quy định", "Nghị quyết", "Phiếu trình", "Biên bản",
@@ -27,13 +28,26 @@ _STRONG_SCOPES = ("scope:cue", "scope:frame", "scope:heading")  # "Giao Phòng X
 # Folded words that may stand around names in a list of people or units without making it an order.
 _NAME_FILLER = frozenset(
     "va cac dong chi ong ba giam doc pho truong chanh thu lanh dao dai dien chu tich cung nhu tren tat ca toan the"
-    " vien".split())
+    " vien doan the tinh huyen xa phuong".split())  # "…, đoàn thể tỉnh": the place or kind closing a listed name
+
+
+# "Bà: Nguyễn Hồng Vân - Phó trưởng phòng …, Phó Trưởng đoàn;": a member of a team or a list of participants.
+_MEMBER = re.compile(r"\W*(?:ông/bà|ông|bà|đồng chí|đ/c)\s*:?\s+(?:[" + UPPER + r"]\w*\s+){1,4}[" + UPPER + r"]\w*\s*[-–(,]",
+                     re.IGNORECASE)
+
+
+# "Chủ tịch UBND cấp xã chịu trách nhiệm toàn diện trước Chủ tịch UBND tỉnh nếu để xảy ra …": who answers for a
+# failure, an accountability statement (optional by the conventions), unless it carries a date of its own.
+_ACCOUNTABLE = re.compile(r"[^;:]{0,160}?(?<![\w])chiu\s+trach\s+nhiem\s+(?:toan\s+dien\s+|hoan\s+toan\s+)?truoc(?![\w])")
 
 
 def keep(d: Draft, doc: Doc, doc_type: str | None) -> bool:
     """Whether a drafted task is emitted."""
-    if _names_only(d, doc):
+    if _names_only(d, doc) or _MEMBER.match(d.text):
         return False
+    accountable = _ACCOUNTABLE.match(doc.folded, d.start, d.end) if d.deadline is None else None
+    if accountable and ";" not in doc.folded[accountable.end():d.end]:
+        return False  # "…; xử lý, kiểm điểm các tổ chức vi phạm" after it is an order: kept
     if d.lead:
         return True
     if doc_type in NON_DIRECTIVE_TYPES:

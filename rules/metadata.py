@@ -22,11 +22,13 @@ TYPE_CODES = {
 }
 TYPE_TITLES = sorted({v.upper(): v for v in TYPE_CODES.values()}.items(), key=lambda kv: -len(kv[0]))
 _TITLE_ALIASES = {"THÔNG BÁO KẾT LUẬN": "Thông báo", "CÔNG VĂN": "Công văn", "PHIẾU TRÌNH": "Phiếu trình",
-                  "ĐIỀU LỆ": "Điều lệ"}
+                  "ĐIỀU LỆ": "Điều lệ", "CHƯƠNG TRÌNH HÀNH ĐỘNG": "Chương trình hành động"}
 
 _NUMBER = re.compile(r"(?:^|[\s|])Số\s*:?\s*(\d{0,6})\s*/\s*((?:\d{4}/)?[A-Za-zĐđ][\wĐđ&]*(?:[-/][\wĐđ&.]+)*)")
+# Party documents join number and type with a hyphen and print spaces around it: "Số 2449 -CV/ĐU", "Số 104-CTr/TU".
+_PARTY_NUMBER = re.compile(r"(?:^|[\s|])Số\s*:?\s*(\d{1,6})\s*-\s*([A-Za-zĐđ][\wĐđ]*/[A-Za-zĐđ][\wĐđ&]*(?:-[\wĐđ&]+)*)")
 _DATE = re.compile(r"(?P<place>[^\n,|]{2,60}),\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})")
-_VV = re.compile(r"(?:^|[\s|])(?:V/v|v/v|V/V|Về việc)\s*:?\s*(?P<rest>.*)")
+_VV = re.compile(r"(?:(?:^|[\s|])(?:V/v|v/v|V/V|Về việc)|^\s*về việc)\s*:?\s*(?P<rest>.*)")  # Party: "về việc …" 
 _SIGN = re.compile(r"(?:^|[\s|])(?P<auth>(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*\.\s*[" + UPPER + "][" + UPPER + r" ,\-]{2,})")
 _URGENCY = re.compile(r"(?<![\w])(HỎA TỐC|HOẢ TỐC|THƯỢNG KHẨN|KHẨN)(?![\w])")
 _NAME = re.compile(r"(?<![\w])((?:[" + UPPER + "][" + LOWER + r"]+)(?:\s+[" + UPPER + "][" + LOWER + r"]+){1,4})\s*$")
@@ -43,6 +45,7 @@ class Layout:
     body_end: int
     excluded: tuple[tuple[int, int], ...]  # Kính gửi lists inside the body
     addressees: tuple[str, ...]  # Kính gửi recipients as written
+    signature_at: int = -1  # where the signature block starts (the body may go on with an attached plan)
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -96,6 +99,10 @@ def analyse_metadata(text: str, *, fallback_issued: date | None = None) -> tuple
             number = f"{m.group(1)}/{m.group(2)}" if m.group(1) else None
             symbol, num_idx = m.group(2), i
             break
+        p = _PARTY_NUMBER.search(line)
+        if p:
+            number, symbol, num_idx = f"{p.group(1)}-{p.group(2)}", p.group(2), i
+            break
     place, issued, date_idx = None, None, -1
     for i, (_, line) in enumerate(head):
         m = _DATE.search(line.replace(" | ", "   "))
@@ -110,7 +117,7 @@ def analyse_metadata(text: str, *, fallback_issued: date | None = None) -> tuple
             break
     doc_type, title_idx = None, -1
     for i, (_, line) in enumerate(head):
-        for cell in _cells(line):
+        for cell in _cells(line) + _after_date(line):
             t = _title_type(cell)
             if t:
                 doc_type, title_idx = t, i
@@ -120,7 +127,7 @@ def analyse_metadata(text: str, *, fallback_issued: date | None = None) -> tuple
     subject, subj_end = _subject(head, title_idx, date_idx)
     if symbol and (doc_type is None or title_idx < 0):
         doc_type = _type_from_symbol(symbol) or doc_type
-    vv_idx = next((i for i, (_, ln) in enumerate(head) if _VV.search(ln) and i <= max(num_idx, date_idx) + 3), -1)
+    vv_idx = next((i for i, (_, ln) in enumerate(head) if _VV.search(ln) and i <= max(num_idx, date_idx) + 6), -1)
     if vv_idx >= 0 and title_idx < 0:
         subject, subj_end = _vv_subject(head, vv_idx)
         doc_type = doc_type if doc_type and doc_type != "Công văn" and symbol and _type_from_symbol(symbol) != "Công văn" \
@@ -134,6 +141,12 @@ def analyse_metadata(text: str, *, fallback_issued: date | None = None) -> tuple
         recipients=_recipients(lines),
     )
     return info, layout
+
+
+def _after_date(line: str) -> list[str]:
+    """A type title that PDF text glued to the end of the date line ("Lào Cai, ngày tháng 6 năm 2026 KẾ HOẠCH")."""
+    m = re.search(r"năm\s*\d{4}\s+(\S.*)$", line)
+    return [m.group(1)] if m else []
 
 
 def _place(raw: str) -> str | None:
@@ -155,16 +168,42 @@ def _subject(head: list[tuple[int, str]], title_idx: int, date_idx: int) -> tupl
     for i in range(title_idx + 1, len(head)):
         line = " ".join(head[i][1].split())
         if not line:
-            if parts:
+            if parts and not _resumes(parts[-1], head, i):
                 break
             continue
-        if (_BODY_START.match(line) and (parts or not _titleish(line))) or (parts and not _continues(parts[-1], line)):
+        if (_BODY_START.match(line) and (parts or not _titleish(line))) or (parts and not _continues(parts[-1], line)) \
+                or (parts and _AUTHORITY.match(line) and line == line.upper()):
             break
         parts.append(line)
         end = i
-    return (" ".join(parts) or None), end
+    return (_drop_authority(" ".join(parts)) or None), end
 
 
+# The authority glued to the end of the trích yếu on one line (PDF text): "… năm 2050 BỘ TRƯỞNG BỘ XÂY DỰNG".
+_AUTHORITY_TAIL = re.compile(r"\s(?:BỘ TRƯỞNG BỘ|THỦ TƯỚNG CHÍNH PHỦ|CHỦ TỊCH (?:ỦY|UỶ) BAN NHÂN DÂN|(?:ỦY|UỶ) BAN NHÂN DÂN "
+                             r"(?:TỈNH|THÀNH PHỐ|HUYỆN|XÃ|PHƯỜNG)|GIÁM ĐỐC SỞ|CỤC TRƯỞNG CỤC|TỔNG GIÁM ĐỐC)\b")
+
+
+def _drop_authority(subject: str) -> str:
+    for m in _AUTHORITY_TAIL.finditer(subject):
+        rest = subject[m.start():]
+        if rest == rest.upper():
+            return subject[:m.start()].strip()
+    return subject
+
+
+def _resumes(prev: str, head: list[tuple[int, str]], blank: int) -> bool:
+    """Word files give each line of a trích yếu its own paragraph, with empty paragraphs between: the subject runs
+    on over the blank when the next line starts in lower case and the previous one did not close."""
+    nxt = next((ln.strip() for _, ln in head[blank + 1:] if ln.strip()), "")
+    return prev[-1:] not in ".;:" and nxt[:1].islower()
+
+
+# The signer's authority printed in capitals between a decision's trích yếu and its "Căn cứ" lines: "BỘ TRƯỞNG BỘ
+# XÂY DỰNG", "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …", "GIÁM ĐỐC SỞ …" — never part of the subject.
+_AUTHORITY = re.compile(r"^(?:BỘ TRƯỞNG|THỦ TƯỚNG|CHỦ TỊCH|PHÓ CHỦ TỊCH|GIÁM ĐỐC|TỔNG GIÁM ĐỐC|CỤC TRƯỞNG|VỤ TRƯỞNG|"
+                        r"CHÁNH VĂN PHÒNG|VIỆN TRƯỞNG|HIỆU TRƯỞNG|TRƯỞNG BAN|TRƯỞNG PHÒNG|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|"
+                        r"BAN THƯỜNG VỤ|BAN CHẤP HÀNH|THƯỜNG TRỰC)\b")
 _NEVER_SUBJECT = re.compile(r"^\W*(?:Căn cứ|Kính gửi|Ngày \d|Năm \d|Sáng|Chiều|Hiện nay)\b")
 _CITES = re.compile(r"\d+\s*/\s*\d*[A-ZĐ]|ngày\s+\d{1,2}\s*[/.-]\s*\d")
 
@@ -182,6 +221,15 @@ def _continues(prev: str, line: str) -> bool:
     return len(prev) >= 55 and prev[-1:] not in ".;:"
 
 
+# Words that cannot end a trích yếu: the V/v column wrapped after them ("… Quyết định số" / "1074/QĐ-BXD ngày …",
+# "… của Bộ" / "Xây dựng ban hành …").
+_HANGING = re.compile(r"(?<![\w])(?:số|của|và|về|với|ngày|các|tại|theo|cho|trong|đối|Bộ|Sở|Ủy ban|UBND|Cục|Ban)$")
+
+
+def _hangs(prev: str, line: str) -> bool:
+    return prev[-1:] not in ".;:" and (line[:1].isdigit() or bool(_HANGING.search(prev.rstrip())))
+
+
 def _vv_subject(head: list[tuple[int, str]], idx: int) -> tuple[str | None, int]:
     m = _VV.search(head[idx][1])
     first = m.group("rest") if m else ""
@@ -196,7 +244,7 @@ def _vv_subject(head: list[tuple[int, str]], idx: int) -> tuple[str | None, int]
             if cut and cut[:1].islower():
                 parts.append(cut)
             break
-        if not line[:1].islower() and not _continues(parts[-1], line):
+        if not line[:1].islower() and not _continues(parts[-1], line) and not _hangs(parts[-1], line):
             break
         parts.append(line.split(" | ")[0])
         end = i
@@ -264,26 +312,63 @@ def _layout(text: str, lines: list[tuple[int, str]], last_header: int) -> Layout
             body_end = pos + len(line)
             break
         i += 1
-    return Layout(body_start, body_end, tuple(excluded), tuple(a for a in addressees if a))
+    signature_at = body_end
+    attached = _attached_body(lines, body_end)
+    if attached is not None:  # a plan issued with the decision, after its signature: its text is body too
+        excluded.append((body_end, attached))
+        body_end = len(text)
+    return Layout(body_start, body_end, tuple(excluded), tuple(a for a in addressees if a), signature_at)
+
+
+# "KẾ HOẠCH … (Kèm theo Quyết định số 2200/QĐ-BNNMT …)", "(Ban hành kèm theo Quyết định số …)": a document issued
+# with this one, printed after its signature.
+_ISSUED_WITH = re.compile(r"^\(?\s*(?:Ban hành\s+)?[Kk]èm theo\s+(?:Quyết định|Nghị quyết|Chỉ thị)\b")
+
+
+def _attached_body(lines: list[tuple[int, str]], body_end: int) -> int | None:
+    """Where the body of a document issued with a decision starts: after its type title and "(Kèm theo Quyết định
+    …)" line, printed after the decision's signature."""
+    after = [(k, p, ln) for k, (p, ln) in enumerate(lines) if p >= body_end]
+    for n, (k, pos, line) in enumerate(after):
+        if not _ISSUED_WITH.match(line.strip()):
+            continue
+        if any(_title_type(ln) for _, _, ln in after[max(0, n - 4):n]):
+            return lines[k + 1][0] if k + 1 < len(lines) else pos + len(line)
+    return None
+
+
+_ANNEX = re.compile(r"(?:Phụ lục|PHỤ LỤC|DANH SÁCH|Danh sách)\b|S?TT\s*\||\(?Kèm theo\b")
 
 
 def _signature(lines: list[tuple[int, str]], layout: Layout) -> tuple[str | None, str | None]:
-    tail = [(p, ln) for p, ln in lines if p >= layout.body_end] or lines[-15:]
+    sign_at = layout.signature_at if layout.signature_at >= 0 else layout.body_end
+    tail = [(p, ln) for p, ln in lines if p >= sign_at] or lines[-15:]
+    annex = next((k for k, (_, ln) in enumerate(tail) if _ANNEX.match(ln.strip())), None)
+    tail = tail[:annex] if annex else tail  # names in an annex after the signature are not the signer
     auth_parts: list[str] = []
     for _, line in tail:
         for m in _SIGN.finditer(line):
             auth_parts.append(" ".join(m.group("auth").split()))
     signer = None
-    for _, line in tail:
+    for k, (_, line) in enumerate(tail):
         s = _SIGNED.sub(" ", line).strip()
         if not s or s.endswith((";", ".", ":", ",")):
             continue
         for cell in reversed(_cells(s)):
             m = _NAME.search(cell)
             if m and not re.match(r"^(Nơi|Như|Lưu|Kính)\b", m.group(1)):
-                signer = m.group(1)
+                signer = m.group(1) + _name_rest(tail[k + 1:])
                 break
     return signer, (" / ".join(auth_parts) or None)
+
+
+_LONE_NAME_WORD = re.compile(r"[" + UPPER + "][" + LOWER + r"]+")
+
+
+def _name_rest(after: list[tuple[int, str]]) -> str:
+    """The last word of a signer's name that a narrow PDF cell put on the next line ("Hoàng Văn" / "Thuân")."""
+    nxt = next((ln.strip() for _, ln in after if ln.strip()), "")
+    return " " + nxt if _LONE_NAME_WORD.fullmatch(nxt) else ""
 
 
 def _recipients(lines: list[tuple[int, str]]) -> tuple[str, ...]:

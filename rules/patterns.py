@@ -55,6 +55,11 @@ class Patterns:
     citation_start: re.Pattern[str]
     self_reference: re.Pattern[str]  # "Căn cứ Kế hoạch này, …": the order's basis is this very document
     not_order: re.Pattern[str]
+    field_label: re.Pattern[str]  # "Địa điểm: …": a schedule's field, no order
+    legal_quote: re.Pattern[str]  # "Khoản 1 Điều 59 Nghị định … quy định:": a quoted rule, not an order
+    support_label: re.Pattern[str]  # "Cơ quan phối hợp:" after a task's lead line
+    time_label: re.Pattern[str]  # "Thời gian hoàn thành:" after a task's lead line
+    trailing_lead: re.Pattern[str]  # "Trách nhiệm chỉ đạo thực hiện:" — leads named after their block of items
     announce: re.Pattern[str]  # after a lead-in's subject: the writer speaks ("hướng dẫn … như sau:")
     no_task_section: re.Pattern[str]
     meta_line: re.Pattern[str]
@@ -69,6 +74,8 @@ class Patterns:
     collective: re.Pattern[str]
     related_suffix: re.Pattern[str]
     unit_types: tuple[str, ...]
+    addressee_types: tuple[str, ...]  # capitalised type words that stand for the addressee ("đề nghị Công ty")
+    company_forms: tuple[str, ...]  # legal forms that continue a company's name ("Công ty cổ phần …")
     name_stop: tuple[str, ...]  # lower-case words that end a unit-like name (plain words, not folded)
     name_frame: tuple[str, ...]  # the role frames among them: strong evidence that the name ended
     anaphora: re.Pattern[str]
@@ -95,6 +102,11 @@ def patterns() -> Patterns:
         citation_start=_compile(r"^\W*" + alternation(d["citation_start"])),
         self_reference=_compile(r"^\W*" + alternation(d["self_reference"])),
         not_order=_compile(r"^\s*(?:\([^)]{0,200}\)\s*)?" + alternation(d["not_order_after_subject"]) + r"(?![\w])"),
+        field_label=_compile(r"\W*" + alternation(d["field_label"]) + r"\s*:"),
+        legal_quote=_compile(r"\W*" + alternation(d["legal_quote"]) + r"[^:]{0,200}?\bquy\s+dinh(?:\s+nhu\s+sau)?\s*:"),
+        support_label=_compile(r"\W*" + alternation(d["support_label"]) + r"\s*:"),
+        time_label=_compile(r"\W*" + alternation(d["time_label"]) + r"\s*:"),
+        trailing_lead=_compile(r"\W*" + alternation(d["trailing_lead_label"]) + r"\s*:"),
         announce=_compile(r"\s*" + alternation(d["announce_after_subject"]) + word_end),
         no_task_section=_compile(r"^\W*" + alternation(d["no_task_section"])),
         meta_line=_compile(alternation(d["meta_line"])),
@@ -109,6 +121,8 @@ def patterns() -> Patterns:
         collective=_compile(r"(?<![\w])" + alternation(a["collective"]) + word_end),
         related_suffix=_compile(r"\s*" + alternation(a["related_suffix"]) + word_end),
         unit_types=tuple(sorted((str(x) for x in a["unit_types"]), key=len, reverse=True)),
+        addressee_types=tuple(str(x) for x in a.get("addressee_types") or ()),
+        company_forms=tuple(str(x) for x in a.get("company_forms") or ()),
         name_stop=tuple(sorted((str(x) for x in a.get("name_stop") or ()), key=len, reverse=True)),
         name_frame=tuple(sorted((str(x) for x in a.get("name_frame") or ()), key=len, reverse=True)),
         anaphora=_compile(

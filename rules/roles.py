@@ -94,7 +94,7 @@ def classify(gs: list[Group], folded: str, lo: int, hi: int, clean: str = "") ->
         connector = bool(pat.subject_connector.search(prefix)) and not re.match(r"\s*[,)]", after)
         if pat.object_before.search(window) and not connector:  # "trong đó" ends on "đó", not the object word "do"
             continue
-        if pat.lead_after.match(after) and not re.match(r"^\s*(?:da|duoc\s+(?!giao))(?![\w])", after):
+        if pat.lead_after.match(after) and not re.match(r"^\s*(?:da|duoc\s+(?!giao|phan\s+cong))(?![\w])", after):
             anchors.append(Anchor(g, "frame", g.start))
             seen_in_clause[clause] = True
             continue

@@ -108,6 +108,13 @@ def _first_alpha_lower(s: str) -> bool:
     return False
 
 
+def _body_width(lines: list[str]) -> int:
+    """The width of a full line of the body: a high quantile of the line lengths, not the longest line, so that
+    footnotes set in a smaller font (longer lines) do not raise it."""
+    sized = sorted(len(s.strip()) for s in lines if len(s.strip()) > 20)
+    return sized[int(len(sized) * 0.75)] if sized else 0
+
+
 def _looks_wrapped(lines: list[str]) -> bool:
     """PDF text: many lines of nearly the same width, paragraphs wrapped over several lines."""
     sized = [len(s.strip()) for s in lines if len(s.strip()) > 20]
@@ -131,14 +138,15 @@ def clean_view(text: str) -> str:
         offsets.append(pos)
         pos += len(line) + 1
     wrapped = _looks_wrapped(lines)
-    width = max((len(s.strip()) for s in lines), default=0)
+    width = _body_width(lines)
+    notes = _footnote_lines(lines) if wrapped else set()
     out = list(view)
     prev: int | None = None  # index of the previous non-empty line
     for i, line in enumerate(lines):
         stripped = line.strip()
         if not stripped:
             continue
-        if _PAGE_NUMBER.match(line) and prev is not None:
+        if (_PAGE_NUMBER.match(line) and prev is not None) or i in notes:
             for k in range(offsets[i], offsets[i] + len(line)):
                 out[k] = " "
             continue
@@ -150,13 +158,52 @@ def clean_view(text: str) -> str:
     return "".join(out)
 
 
+_BARE_NUMBER = re.compile(r"\s*\d{1,3}\s")
+_NOTE_START = re.compile(r"\s*(\d{1,2})\s+\S")
+
+
+def _note_marker(n: int) -> re.Pattern[str]:
+    """A footnote reference glued to the word or year before it: "mỏ1 .", "luật2.", "năm 20243."."""
+    return re.compile(rf"(?:[^\W\d_]|(?<!\d)\d{{4}})[\"”)]?{n}(?!\d)")
+
+
+def _footnote_lines(lines: list[str]) -> set[int]:
+    """Lines of PDF footnotes that fall inside the body: a line "N text" where N is the next footnote number and
+    its reference was glued to a word since the last footnote, up to the page number that follows it (the next
+    page starts there), or to the next blank line when no page number comes."""
+    notes: set[int] = set()
+    expected, since = 1, 0
+    i = 0
+    while i < len(lines):
+        m = _NOTE_START.match(lines[i])
+        if not (m and int(m.group(1)) == expected and _note_marker(expected).search("\n".join(lines[since:i]))):
+            i += 1
+            continue
+        back = i
+        while expected > 1 and back > since and lines[back - 1].strip():
+            back -= 1
+        if back < i and _first_alpha_lower(lines[back]):  # the rest of the previous page's last footnote
+            notes.update(range(back, i))
+        end = next((j for j in range(i + 1, min(len(lines), i + 16)) if _PAGE_NUMBER.match(lines[j])), None)
+        if end is None:
+            end = next((j - 1 for j in range(i + 1, len(lines)) if not lines[j].strip()), i)
+        for j in range(i, end + 1):
+            notes.add(j)
+            k = _NOTE_START.match(lines[j])
+            if k and int(k.group(1)) == expected + 1 and j > i:
+                expected += 1
+        expected += 1
+        since = i = end + 1
+    return notes
+
+
 def _joins(before: str, line: str, *, blank_between: bool, wrapped: bool, width: int) -> bool:
     tail = before.rstrip()
     if " | " in line or " | " in tail or tail.endswith("./."):
         return False
     level, _ = list_marker(line)
-    if level is not None:
-        return False
+    if level is not None and not (wrapped and _BARE_NUMBER.match(line)):
+        return False  # "61 Luật Địa chất …" under a full line is the wrapped rest of "… khoản 3 Điều"
     if _first_alpha_lower(line) and tail[-1:] not in ".!?":
         return True
     if blank_between or not wrapped or tail[-1:] in _TERMINAL:

@@ -97,6 +97,26 @@ def _lookup(m: UnitMatcher, written: str) -> str | None:
 _UPPER = re.compile("[" + UPPER + "]")
 
 
+def _bare_field(written: str, name: str) -> bool:
+    """An alias that is the unit's name without its type word ("Xây dựng" for "Bộ Xây dựng"): a field, which is also
+    an ordinary verb or noun ("Xây dựng, nâng cấp công trình …")."""
+    types = [fold(t) for t in patterns().unit_types]
+    words = " " + " ".join(re.findall(r"\w+", fold(written))) + " "
+    return not any(f" {t} " in words for t in types) and any(fold(name).startswith(t + " ") for t in types)
+
+
+_LIST_BEFORE = re.compile(r"(?:[:,;]|(?<![\w])va)\s*$")
+_TYPE_HEAD = re.compile(r"(?<![\w])(?:bo|so|nganh|cac bo|cac so)\s*(?:,[^:.;\n]{0,30})?:")
+
+
+def _in_name_list(folded: str, start: int) -> bool:
+    """Whether a bare field stands in a list of names under its type word: "các Bộ: Xây dựng, Công Thương", "các
+    Sở: Tài chính và Xây dựng"."""
+    window = folded[max(0, start - 160):start]
+    window = window[window.rfind("\n") + 1:]
+    return bool(_LIST_BEFORE.search(window)) and bool(_TYPE_HEAD.search(window))
+
+
 def _head_prefix(folded: str, start: int) -> int:
     """Extend a mention left over a head title ("Thủ trưởng", "Chủ tịch", "Trưởng")."""
     window = folded[max(0, start - 40):start]
@@ -116,7 +136,7 @@ def find_mentions(text: str, folded: str, directory: Directory, start: int = 0, 
             if len(written.split()) < 3 and not _UPPER.search(written) and _key(written) not in um.lower_keys:
                 continue  # "thanh tra, kiểm tra" is no "Thanh tra Sở"; but the office's own "các khoa" is its unit
             name = _lookup(um, written)
-            if name:
+            if name and (not _bare_field(written, name) or _in_name_list(folded, m.start())):
                 found.append(Mention(m.start(), m.end(), name, written, "unit"))
     if um.exact_rx:
         for m in um.exact_rx.finditer(text, start, end):
@@ -129,6 +149,7 @@ def find_mentions(text: str, folded: str, directory: Directory, start: int = 0, 
             found.append(Mention(m.start(), m.end(), STAR, text[m.start():m.end()], "collective"))
     for m in pat.addressee.finditer(folded, start, end):
         found.append(Mention(m.start(), m.end(), None, text[m.start():m.end()], "addressee"))
+    found.extend(_bare_addressee_types(text, start, end))
     found.extend(_unknown_names(text, start, end, um))
     found.extend(_anaphora(text, folded, start, end, pat))
     chosen: list[Mention] = []
@@ -273,3 +294,17 @@ def _anaphora(text: str, folded: str, start: int, end: int, pat: object) -> list
             count = 1
         out.append(Mention(m.start(), m.end(), None, written, "anaphora", count))
     return out
+
+
+@lru_cache(maxsize=1)
+def _bare_type_rx() -> re.Pattern[str]:
+    """A letter names its addressee by its type word alone, capitalised ("đề nghị Công ty thực hiện …", "Quý Doanh
+    nghiệp"); a type word followed by a name or by the legal form of one ("Công ty Điện lực", "Công ty cổ phần …")
+    is that other body."""
+    types = "|".join(re.escape(t) for t in patterns().addressee_types)
+    forms = "|".join(re.escape(f) for f in patterns().company_forms)
+    return re.compile(rf"(?<![\w])(?:Quý[ \t]+)?(?:{types})(?![\w])(?![ \t]+(?:[{UPPER}]|(?:{forms})(?![\w])))")
+
+
+def _bare_addressee_types(text: str, start: int, end: int) -> list[Mention]:
+    return [Mention(m.start(), m.end(), None, m.group(0), "addressee") for m in _bare_type_rx().finditer(text, start, end)]

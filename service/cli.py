@@ -146,6 +146,7 @@ SUBCOMMAND_MODULES = (
     "service.cli_ops",         # status
     "service.cli_outbox",      # outbox
     "service.cli_quarantine",  # quarantine
+    "service.cli_inbox",       # inbox (the admin queue)
     "service.cli_messages",    # messages
 )
 

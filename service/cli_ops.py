@@ -59,6 +59,9 @@ def _print(report, zone: str) -> None:  # type: ignore[no-untyped-def]
         ("lỗi", f"{report.failed_messages} thư đến bị lỗi"),
         ("thư đi", f"{report.outbox_pending} chờ gửi, {report.outbox_dead} gửi hỏng"),
         ("quá hạn", f"{report.overdue_tasks} nhiệm vụ đang mở đã quá hạn"),
+        ("hộp chờ xử lý", "{queued_replies} thư trả lời chờ xử lý, {pending_extensions} đề nghị gia hạn chờ duyệt, "
+                          "{quarantined} thư bị cách ly (`docket inbox list`)".format(
+                              **{"queued_replies": 0, "pending_extensions": 0, "quarantined": 0, **report.queue})),
         ("múi giờ", zone),
     ]
     for key, value in rows:

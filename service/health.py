@@ -144,6 +144,7 @@ class Health:
     outbox_pending: int
     outbox_dead: int
     overdue_tasks: int
+    queue: dict[str, int] = field(default_factory=dict)  # waiting for a person (service.inbox_queue.counts)
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -218,6 +219,7 @@ def gather(app: App, *, probe: bool = True, now: datetime | None = None) -> Heal
         outbox_pending=counts.get("outbox_pending", 0),
         outbox_dead=counts.get("outbox_dead", 0),
         overdue_tasks=counts.get("overdue", 0),
+        queue=counts.get("queue", {}),  # type: ignore[arg-type]
         problems=problems,
         warnings=warnings,
     )
@@ -255,7 +257,11 @@ def _counts(app: App, mailbox_name: str, now: datetime) -> dict[str, object]:
             .where(Task.status == TaskStatus.OPEN, Task.deadline < today, Task.merged_into_id.is_(None))
         )
         sync = session.get(SyncState, mailbox_name)
+        from service.inbox_queue import counts as queue_counts
+
+        queue = queue_counts(session)
     return {
+        "queue": queue,
         "schema": schema,
         "backlog": stages.get(Stage.RECEIVED, 0),
         "failed": stages.get(Stage.FAILED, 0),

@@ -84,6 +84,10 @@ def describe(event: dict[str, Any]) -> str:
         if after == "refused":
             return f"Từ chối đề nghị gia hạn đến {value_vi(before)}" + (f" — {note}" if note else "")
         return f"Đơn vị xin gia hạn đến {value_vi(after)}" + (f" ({note})" if note else "")
+    if field == "inbox-attach":
+        return f"Gắn {after} vào nhiệm vụ" + (f" ({note})" if note else "")
+    if field == "support_done":
+        return f"{after} báo hoàn thành phần việc phối hợp" + (f" — “{note}”" if note else "")
     if field == "merged_from":
         return f"Gộp {after} vào nhiệm vụ này"
     if field == "merged_into":

@@ -58,6 +58,11 @@ class InboundMessage(Base):
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))  # for replies
     released_by: Mapped[str | None] = mapped_column(String(320))  # admin who let a quarantined message through
     released_at: Mapped[datetime | None]
+    # The admin queue (service.inbox_queue): why a person must look at this mail; None = not queued.
+    queue: Mapped[str | None] = mapped_column(String(40), index=True)
+    queue_closed_by: Mapped[str | None] = mapped_column(String(320))  # who attached or dismissed it
+    queue_closed_at: Mapped[datetime | None]
+    queue_outcome: Mapped[str | None] = mapped_column(Text)  # "attached NV-3" / "dismissed: …"
 
 
 class Notice(Base):
@@ -231,6 +236,8 @@ class ExtensionRequest(Base):
     created_at: Mapped[datetime]
     decided_by: Mapped[str | None] = mapped_column(String(320))
     decided_at: Mapped[datetime | None]
+    approver: Mapped[str | None] = mapped_column(String(320))  # the unit's leader it was forwarded to
+    decision_note: Mapped[str | None] = mapped_column(Text)  # the leader's words ("không đồng ý, lý do …")
 
 
 class OutboxMessage(Base):

@@ -1,20 +1,21 @@
-"""Replies to Docket's mails: find their task, then act on what the unit says.
+"""Replies to Docket's mails: find their task(s), then act on what the unit says; nothing is dropped.
 
-Tie to a task, most trusted first (notes/what-users-ask.md §4): our Message-ID in In-Reply-To /
-References (an outbox row, or the pseudo id <docket.task-N@…> every task mail references); then a
-[NV-123] token in the subject, accepted only when the sender is a unit named on that task.
+Routing (`_route`), most specific first: the leader's answer to a forwarded extension request
+(service.reply_answers.decision); the clerk's answer to a confirmation, read as correction lines
+(reply_answers.correction); a unit's report — one line per task token ("NV-15: đã hoàn thành") or the
+one task the mail is tied to (our Message-ID in In-Reply-To / References, or a [NV-123] subject token
+from a unit on that task); anything else waits in the admin queue (service.inbox_queue), answered.
 
-What the reply says: only the writer's own words count (extractors.reply_body, run in the sandbox,
-drops quotes and signatures by structure; our own mail pasted without structure is dropped here), read
-by rules.reply_intent:
-- clearly "done" from the LEAD unit → the task is done (on time or late against the original deadline)
-  and the sender gets a confirmation;
-- "xin gia hạn đến dd/mm/yyyy, lý do …" from the lead unit → an ExtensionRequest (pending) that an
-  admin approves with `docket tasks extend` (service.extensions); the sender gets an acknowledgement;
-- anything else (a question, a refusal, progress, "not done", an absence notice, a request without a
-  usable date), or the same words from anyone else → recorded in the task's history (TaskEvent, with
-  the intent) and answered in Vietnamese: the task is NOT closed. An absence notice is answered once
-  per task and sender (an auto-responder must not start a loop).
+What the reply says: only the writer's own words count (extractors.reply_body drops quotes and
+signatures by structure; our own mail pasted without structure is dropped here), read by
+rules.reply_intent:
+- clearly "done" from the LEAD unit → the task is done (on time or late against the original deadline);
+  from a SUPPORTING unit → its part is recorded, the task stays open;
+- "xin gia hạn đến dd/mm/yyyy, lý do …" from the lead unit → a pending ExtensionRequest forwarded to the
+  unit's head (service.reply_extensions), who decides by answering;
+- anything else (a question, a refusal, progress, "not done", an absence notice, an impossible date),
+  or the same words from anyone else → recorded in the task's history with its intent and answered in
+  Vietnamese: the task is NOT closed. An absence notice is answered once per task and sender.
 A task whose lead is every unit ('*') is never closed by one unit's reply: the reply is recorded.
 """
 from __future__ import annotations
@@ -32,10 +33,10 @@ from extractors.reply_body import drop_known
 from outbox import compose
 from outbox.enqueue import enqueue
 from rules.reply_intent import ReplyIntent, classify_reply
-from service.models import ExtensionRequest, InboundMessage, OutboxMessage, Task, TaskEvent
+from service.models import InboundMessage, Notice, OutboxMessage, Task, TaskEvent
 from service.notify import drop_stale_reminders, task_mail
 from service.recipients import EVERY_UNIT, AddressBook, address_book
-from service.stages import ExtensionStatus, Role, TaskStatus
+from service.stages import Role, TaskStatus
 from service.status import done_status
 
 # ASCII digits, at most 9 (a task id fits the database's integer): longer ones are not ours, not a crash.
@@ -73,14 +74,26 @@ def _token_tasks(session: Session, envelope: EmailEnvelope, book: AddressBook) -
 
 
 def is_reply(session: Session, envelope: EmailEnvelope) -> bool:
-    """A reply names one of our Message-IDs, or carries a task token and comes from that task's unit."""
+    """A reply names one of our Message-IDs, or carries the token of an existing task in its subject.
+
+    A token from someone who is not on that task still makes it a reply (unless the subject says it is a
+    forward): it waits in the admin queue (service.reply_answers) instead of being read as a new notice.
+    """
     ids = referenced_ids(envelope)
     if any(_PSEUDO_TASK.search(i) for i in ids) or _ours(session, ids):
         return True
-    return bool(_TOKEN.search(envelope.subject or "")) and bool(_token_tasks(session, envelope, address_book(session)))
+    subject = envelope.subject or ""
+    if _token_tasks(session, envelope, address_book(session)):
+        return True
+    tokens = set() if _FORWARD_SUBJECT.match(subject) else {int(m) for m in _TOKEN.findall(subject)}
+    return any(session.get(Task, i) is not None for i in sorted(tokens)[:20])
 
 
-CLERK_KINDS = frozenset({"confirmation", "unreadable", "no-notice"})  # mail to the forwarding clerk, not to a unit
+# A notice forwarded with a token in its subject ("Fwd: [NV-3] …") is a notice, not an answer about NV-3.
+_FORWARD_SUBJECT = re.compile(r"^\s*(?:fwd?|tv|wg|chuyển tiếp|chuyen tiep)\s*:", re.IGNORECASE)
+
+
+CLERK_KINDS = frozenset({"confirmation", "unreadable", "no-notice", "correction"})  # mail to the forwarding clerk, not to a unit
 
 
 def answers_only_notice_mail(session: Session, envelope: EmailEnvelope) -> bool:
@@ -107,21 +120,86 @@ def own_words(session: Session, envelope: EmailEnvelope, message: ExtractedMessa
 
 
 def handle_reply(app: Any, session: Session, row: InboundMessage, message: ExtractedMessage, *, now: datetime):  # type: ignore[no-untyped-def]
-    """Record the reply against its task (in the caller's transaction) and return the Outcome."""
+    """Act on the reply (in the caller's transaction) and return the Outcome; nothing is dropped unanswered."""
     from service.process import Outcome
     from service.stages import Stage
 
     envelope = message.envelope
     book = address_book(session)
     body = own_words(session, envelope, message)
-    task = find_task(session, envelope, body, book)
-    if task is None:
-        return Outcome(Stage.REPLY, "reply-unmatched")
-    row.task_id = task.id
     sender = parseaddr(envelope.sender or "")[1].lower()
-    intent = classify_reply(body, today=now.astimezone(app.settings.tz).date())
-    disposition = _act(app, session, task, intent, sender=sender, envelope=envelope, book=book, now=now)
-    return Outcome(Stage.REPLY, disposition)
+    return Outcome(Stage.REPLY, _route(app, session, row, envelope, body, sender=sender, book=book, now=now))
+
+
+def _route(app: Any, session: Session, row: InboundMessage, envelope: EmailEnvelope, body: str, *, sender: str,
+           book: AddressBook, now: datetime) -> str:
+    """Leader's decision, clerk's correction, a unit's report (one task, or one line per task), else the queue."""
+    from service import reply_answers, reply_extensions
+
+    ours = _ours(session, referenced_ids(envelope))
+    if (request := reply_extensions.request_answered(session, ours)) is not None:
+        return reply_answers.decision(app, session, row, request, body, sender=sender, envelope=envelope, book=book, now=now)
+    if ours and all(r.kind in CLERK_KINDS for r in ours) and (notice := _notice_of(session, ours)) is not None:
+        row.notice_id = notice.id
+        return reply_answers.correction(app, session, row, notice, body, sender=sender, envelope=envelope, book=book, now=now)
+    lines = task_lines(session, envelope, body, book)
+    if not lines and (task := find_task(session, envelope, body, book)) is not None:
+        lines = [(task, body)]
+    if not lines:
+        reason = "not-assignee" if _named_tasks(session, envelope, body) else "unmatched"
+        return reply_answers.queue_and_answer(app, session, row, reason, sender=sender, envelope=envelope, book=book, now=now)
+    row.task_id = lines[0][0].id
+    today = now.astimezone(app.settings.tz).date()
+    done = [_act(app, session, task, classify_reply(text, today=today), sender=sender, envelope=envelope, book=book, now=now)
+            for task, text in lines]
+    return done[0] if len(set(done)) == 1 else "reply-lines"
+
+
+def _named_tasks(session: Session, envelope: EmailEnvelope, body: str) -> list[int]:
+    """Existing tasks named by a token in the subject or the body."""
+    ids = sorted({int(m) for m in _TOKEN.findall(f"{envelope.subject or ''}\n{body}")})[:20]
+    return [i for i in ids if session.get(Task, i) is not None]
+
+
+def _notice_of(session: Session, ours: list[OutboxMessage]) -> Notice | None:
+    ids = {r.notice_id for r in ours if r.notice_id}
+    return session.get(Notice, ids.pop()) if len(ids) == 1 else None
+
+
+_TOKEN_LINE = re.compile(r"^\W*\[?NV-(\d{1,9})\]?\s*[:.\-–]?\s*", re.IGNORECASE)
+
+
+def task_lines(session: Session, envelope: EmailEnvelope, body: str, book: AddressBook) -> list[tuple[Task, str]]:
+    """'NV-15: đã hoàn thành' one line per task: each line (and the lines after it, up to the next token) is
+    that task's answer; a task counts when the mail answers ours about it or the sender is on it."""
+    referenced = _referenced_tasks(session, envelope)
+    sender = envelope.sender or ""
+    parts: list[tuple[int, list[str]]] = []
+    for line in body.splitlines():
+        if match := _TOKEN_LINE.match(line):
+            parts.append((int(match.group(1)), [line[match.end():]]))
+        elif parts:
+            parts[-1][1].append(line)
+    found: list[tuple[Task, str]] = []
+    for task_id, text in parts:
+        task = session.get(Task, task_id)
+        if task is not None and (task.id in referenced or book.is_assignee(sender, task)):
+            found.append((task, "\n".join(text).strip()))
+    return found
+
+
+def act_on_reply(app: Any, session: Session, row: InboundMessage, task: Task, *, now: datetime) -> str:
+    """A stored reply acted on against `task` (an admin attached it from the queue)."""
+    import email
+    import email.policy
+
+    from extractors.email_message import envelope_of
+    from extractors.reply_body import read_reply
+
+    envelope = envelope_of(email.message_from_bytes(row.raw, policy=email.policy.compat32))
+    sender = parseaddr(envelope.sender or "")[1].lower()
+    intent = classify_reply(read_reply(row.raw), today=now.astimezone(app.settings.tz).date())
+    return _act(app, session, task, intent, sender=sender, envelope=envelope, book=address_book(session), now=now)
 
 
 NOT_CLOSED = "Nhiệm vụ chưa được ghi nhận hoàn thành."
@@ -148,12 +226,19 @@ def _act(app: Any, session: Session, task: Task, intent: ReplyIntent, *, sender:
         _ack(app, session, task, "done", _done_detail(task), sender, envelope, book, now)
         return "reply-done"
     if intent.kind == "extension" and is_lead and task.status is TaskStatus.OPEN and intent.requested_to:
-        request = record_extension(session, task, intent, actor=sender, now=now)
-        detail = f"đến ngày {compose.vn_date(request.requested_to)}" + (f", lý do: {request.reason}" if request.reason else "")
-        if task.deadline and now.astimezone(app.settings.tz).date() > task.deadline:
-            detail += " (đề nghị gửi sau thời hạn: không làm thay đổi tình trạng quá hạn)"
-        _ack(app, session, task, "extension", detail, sender, envelope, book, now)
+        from service.reply_extensions import request_by_mail
+
+        _ack(app, session, task, "extension", request_by_mail(app, session, task, intent, sender, book, now),
+             sender, envelope, book, now)
         return "reply-extension"
+    if intent.closes_task and task.status is TaskStatus.OPEN and (unit := _support_unit(book, sender, task)) is not None:
+        session.add(TaskEvent(task_id=task.id, actor=sender, at=now, field="support_done", before=None, after=unit,
+                              note=intent.text[:NOTE_CHARS] or None))
+        leads = ", ".join(task.unit_names(Role.LEAD)) or "đơn vị chủ trì"
+        detail = (f"Đã ghi nhận {unit} hoàn thành phần việc phối hợp. Nhiệm vụ do {leads} chủ trì vẫn đang thực hiện "
+                  "cho đến khi đơn vị chủ trì báo hoàn thành.")
+        _ack(app, session, task, "note", detail, sender, envelope, book, now)
+        return "reply-support-done"
     detail = _unchanged_detail(task, intent, is_lead=is_lead)
     why = "" if is_lead or intent.kind not in ("done", "extension") else NOT_LEAD_NOTE
     session.add(TaskEvent(task_id=task.id, actor=sender or "unknown", at=now, field="reply", before=None,
@@ -161,6 +246,14 @@ def _act(app: Any, session: Session, task: Task, intent: ReplyIntent, *, sender:
     once = f"out-of-office:{sender}" if intent.kind == "out_of_office" else None  # an auto-responder: once per task
     _ack(app, session, task, "note", detail, sender, envelope, book, now, key=once)
     return "reply-note"
+
+
+def _support_unit(book: AddressBook, sender: str, task: Task) -> str | None:
+    """The name of the sender's unit when it supports (phối hợp) the task and does not lead it."""
+    unit = book.unit_of(sender)
+    if unit is None or book.is_assignee(sender, task, lead_only=True) or not book.is_assignee(sender, task):
+        return None
+    return unit.name
 
 
 def _unchanged_detail(task: Task, intent: ReplyIntent, *, is_lead: bool) -> str:
@@ -193,24 +286,18 @@ def _done_detail(task: Task) -> str:
     return f"Tình trạng: hoàn thành quá hạn (hạn ban đầu {compose.vn_date(task.original_deadline or task.deadline)})."
 
 
-def record_extension(session: Session, task: Task, intent: ReplyIntent, *, actor: str, now: datetime) -> ExtensionRequest:
-    assert intent.requested_to is not None
-    request = ExtensionRequest(task_id=task.id, requested_to=intent.requested_to, reason=intent.reason, requested_by=actor,
-                               status=ExtensionStatus.PENDING, created_at=now)
-    session.add(request)
-    session.flush()
-    session.add(TaskEvent(task_id=task.id, actor=actor, at=now, field="extension_request", before=str(task.deadline),
-                          after=intent.requested_to.isoformat(), note=f"yêu cầu #{request.id}; lý do: {intent.reason or '—'}"))
-    return request
-
-
 def _ack(app: Any, session: Session, task: Task, outcome: str, detail: str, sender: str, envelope: EmailEnvelope,
          book: AddressBook, now: datetime, *, key: str | None = None) -> None:
     """Answer the sender (office in copy); `key` replaces the reply's Message-ID in the dedupe key when set."""
     domain = app.settings.message_id_domain
     office = book.addresses(["office"], task)
     refs = tuple(dict.fromkeys([*referenced_ids(envelope), *([envelope.message_id] if envelope.message_id else [])]))
-    mail = compose.reply_ack(task=task_mail(task), outcome=outcome, detail=detail, to=(sender,),
-                             cc=tuple(a for a in office if a != sender), in_reply_to=envelope.message_id, references=refs)
+    from service.reply_answers import may_answer
+
+    to = (sender,) if may_answer(app, session, book, sender) else tuple(office[:1])  # never outside the directory
+    if not to:
+        return
+    mail = compose.reply_ack(task=task_mail(task), outcome=outcome, detail=detail, to=to,
+                             cc=tuple(a for a in office if a not in to), in_reply_to=envelope.message_id, references=refs)
     key = f"reply-ack:{task.id}:{outcome}:{key or envelope.message_id or now.isoformat()}"[:300]
     enqueue(session, mail, dedupe_key=key, now=now, domain=domain, task_id=task.id, notice_id=task.notice_id)

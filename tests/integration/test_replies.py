@@ -97,9 +97,11 @@ def test_subject_token_counts_only_from_an_assignee(make_app) -> None:  # type: 
     with app.sessions() as session:
         assert session.get(Task, tt).status is TaskStatus.DONE_LATE  # measured against the original deadline
     _, outcome = _reply(app, sender=f"qlcn{D}", body="Đã hoàn thành", subject=f"[NV-{kh}] xong", n=2)
-    assert outcome.stage is not Stage.REPLY  # not an assignee: the token is ignored
+    # not an assignee: the token ties it to nothing; it waits in the admin queue (issue 13), never a new notice
+    assert (outcome.stage, outcome.disposition) == (Stage.REPLY, "queued-not-assignee")
     with app.sessions() as session:
         assert session.get(Task, kh).status is TaskStatus.OPEN
+        assert session.query(InboundMessage).filter(InboundMessage.queue == "not-assignee").count() == 1
 
 
 def test_extension_request_then_approval_moves_reminders(make_app) -> None:  # type: ignore[no-untyped-def]

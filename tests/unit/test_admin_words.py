@@ -26,6 +26,8 @@ def _event(field: str, before: str | None, after: str | None, note: str | None =
     (_event("extension_request", "2026-11-30", "2026-12-15", "yêu cầu #3; lý do: chờ số liệu"),
      "Đơn vị xin gia hạn đến 15/12/2026 (yêu cầu #3; lý do: chờ số liệu)"),
     (_event("reply", None, "progress", "đang triển khai"), "Đơn vị trả lời: báo tiến độ — “đang triển khai”"),
+    (_event("inbox-attach", None, "thư #12", "từ vp@so.vn"), "Gắn thư #12 vào nhiệm vụ (từ vp@so.vn)"),
+    (_event("support_done", None, "Văn phòng Sở", None), "Văn phòng Sở báo hoàn thành phần việc phối hợp"),
     (_event("created", None, "NV-7 in TB-3", "from possible task KN-2"),
      "Thêm nhiệm vụ bằng tay (NV-7, văn bản TB-3) — từ nội dung có thể là nhiệm vụ KN-2"),
 ])

@@ -89,3 +89,8 @@ def test_fold_key():
     assert fold_key("Phòng  Kế hoạch - Tài chính") == "phong ke hoach - tai chinh"
     assert fold_key("Uỷ ban") == fold_key("Ủy ban") == "uy ban"
     assert fold_key(unicodedata.normalize("NFD", "ĐỒNG")) == "dong"
+
+
+def test_page_number_between_the_halves_of_a_sentence_stays_a_line_of_its_own() -> None:
+    raw = "Kiểm soát không để phát sinh cơ sở gây ô nhiễm\n6\n\nmôi trường nghiêm trọng."
+    assert normalize_text(raw) == "Kiểm soát không để phát sinh cơ sở gây ô nhiễm\n6\nmôi trường nghiêm trọng."
