@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from service.cli_common import TaskId, guarded, login_name, with_app
+from service.cli_common import TaskId, guarded, login_name, shown, with_app
 
 inbox_app = typer.Typer(help="Replies Docket could not act on: tie them to a task or dismiss them (audited).",
                         no_args_is_help=True)
@@ -28,13 +28,35 @@ def list_command(as_json: Annotated[bool, typer.Option("--json", help="Print JSO
         if as_json:
             typer.echo(json.dumps({"items": items, "counts": totals}, ensure_ascii=False, indent=2))
             return
-        for it in items:
-            done = f"  → {it['outcome']} ({it['closed_by']})" if it["closed_at"] else ""
-            typer.echo(f"{it['id']:>6}  {(it['received_at'] or '')[:16]}  {it['reason']:<12}  {it['sender'] or ''}  "
-                       f"{it['subject'] or ''}{done}")
-        typer.echo("{queued_replies} queued, {pending_extensions} extension requests pending, {quarantined} quarantined".format(**totals))
+        _print_table(items, application.settings)
+        typer.echo("{queued_replies} thư chờ xử lý, {pending_extensions} đề nghị gia hạn chờ duyệt, "
+                   "{quarantined} thư bị cách ly".format(**totals))
 
     with_app(go)
+
+
+SHOW_LABELS = (("id", "Mã"), ("received_at", "Nhận lúc"), ("sender", "Người gửi"), ("subject", "Tiêu đề"),
+               ("reason", "Lý do chờ"), ("task", "Nhiệm vụ"), ("outcome", "Kết quả"), ("closed_by", "Người xử lý"))
+
+
+def _print_table(items: list[dict], settings) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """The queue as a table that fills the terminal; times in the office's zone (named once); mail text made safe."""
+    from rich.table import Table
+
+    from service import admin_output as out
+
+    table = Table(pad_edge=False, expand=True)
+    out.fixed_column(table, "Mã")
+    out.fixed_column(table, f"Nhận lúc ({settings.timezone})")
+    out.fixed_column(table, "Lý do chờ")
+    out.cut_column(table, "Người gửi", ratio=1, min_width=10)
+    out.cut_column(table, "Tiêu đề", ratio=2, min_width=12)
+    out.cut_column(table, "Đã xử lý", ratio=1, min_width=6)
+    for it in items:
+        done = f"{it['outcome']} ({it['closed_by']})" if it["closed_at"] else ""
+        table.add_row(str(it["id"]), out.local_time(it["received_at"], settings.tz), shown(it["reason"]), shown(it["sender"]),
+                      shown(out.one_line(it["subject"])), shown(done))
+    out._console().print(table)
 
 
 @inbox_app.command("show")
@@ -49,9 +71,13 @@ def show_command(inbound_id: InboxId, as_json: Annotated[bool, typer.Option("--j
         if as_json:
             typer.echo(json.dumps(it, ensure_ascii=False, indent=2))
             return
-        for key in ("id", "received_at", "sender", "subject", "reason", "task", "outcome", "closed_by"):
-            typer.echo(f"{key}: {it[key] if it[key] is not None else '—'}")
-        typer.echo("\n" + (it["text"] or "(no text)"))
+        from service import admin_output as out
+
+        values = {**it, "received_at": out.local_time(it["received_at"], application.settings.tz)}
+        for key, label in SHOW_LABELS:
+            typer.echo(f"{label}: {shown(values[key]).plain if values[key] is not None else '—'}")
+        typer.echo(f"(giờ {application.settings.timezone})")
+        typer.echo("\n" + (it["text"] or "(không có nội dung)"))
 
     with_app(go)
 

@@ -68,7 +68,7 @@ def test_tables_fill_the_terminal_and_mark_cut_text(office_db: Office, width: in
     o = office_db
     o.env["COLUMNS"] = str(width)
     for args in (("tasks", "list"), ("notices", "list"), ("units", "list"), ("outbox", "list"), ("messages", "list"),
-                 ("quarantine", "list")):
+                 ("quarantine", "list"), ("inbox", "list", "--all")):
         lines = o.ok(*args, "--now", NOW).stdout.splitlines() if args[0] in ("tasks",) else o.ok(*args).stdout.splitlines()
         assert max(cell_len(line) for line in lines) <= width, (args, width)
     table = o.ok("tasks", "list", "--now", NOW).stdout
