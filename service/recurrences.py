@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 
 from rules.recurrence import KNOWN, first_deadline, next_deadline
 from service.models import Task, TaskEvent, TaskUnit
+from service.parts import sync_parts
 from service.stages import TaskStatus
 
 SYSTEM_ACTOR = "docket"
@@ -54,6 +55,7 @@ def next_occurrence(session: Session, task: Task, *, deadline: date | None, now:
     for link in task.units:
         nxt.units.append(TaskUnit(name=link.name, role=link.role, unit_id=link.unit_id, known=link.known))
     session.add(nxt)
+    sync_parts(session, nxt)  # a new occurrence: every unit owes its part again
     session.flush()
     session.add(TaskEvent(task_id=nxt.id, actor=SYSTEM_ACTOR, at=now, field="created", before=None,
                           after=f"deadline={deadline.isoformat() if deadline else None}",

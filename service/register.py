@@ -118,3 +118,6 @@ def set_units(session: Session, task: Task, *, lead: tuple[str, ...] | list[str]
         for name in dict.fromkeys(n[:width] for n in names):
             unit = units.get(name)
             task.units.append(TaskUnit(name=name, role=role, unit_id=unit.id if unit else None, known=unit is not None or name == "*"))
+    from service.parts import sync_parts  # every-unit tasks are tracked per unit
+
+    sync_parts(session, task)

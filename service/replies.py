@@ -15,7 +15,8 @@ by rules.reply_intent:
   usable date), or the same words from anyone else → recorded in the task's history (TaskEvent, with
   the intent) and answered in Vietnamese: the task is NOT closed. An absence notice is answered once
   per task and sender (an auto-responder must not start a loop).
-A task whose lead is every unit ('*') is never closed by one unit's reply: the reply is recorded.
+A task whose lead is every unit ('*') has a part per unit: "done" from a unit closes its part only
+(service.parts); the task closes when the last part does.
 """
 from __future__ import annotations
 
@@ -141,6 +142,9 @@ _ANSWERS = {  # what a unit hears back when its reply does not change the task
 
 def _act(app: Any, session: Session, task: Task, intent: ReplyIntent, *, sender: str, envelope: EmailEnvelope,
          book: AddressBook, now: datetime) -> str:
+    if intent.closes_task and task.status is TaskStatus.OPEN and _close_part(app, session, task, intent, sender=sender,
+                                                                              envelope=envelope, book=book, now=now):
+        return "reply-part-done"
     is_lead = book.is_assignee(sender, task, lead_only=True) and EVERY_UNIT not in task.unit_names(Role.LEAD)
     if intent.closes_task and is_lead and task.status is TaskStatus.OPEN:
         mark_done(app, session, task, actor=sender, note=intent.text, now=now)
@@ -160,6 +164,22 @@ def _act(app: Any, session: Session, task: Task, intent: ReplyIntent, *, sender:
     once = f"out-of-office:{sender}" if intent.kind == "out_of_office" else None  # an auto-responder: once per task
     _ack(app, session, task, "note", detail, sender, envelope, book, now, key=once)
     return "reply-note"
+
+
+def _close_part(app: Any, session: Session, task: Task, intent: ReplyIntent, *, sender: str, envelope: EmailEnvelope,
+                book: AddressBook, now: datetime) -> bool:
+    """Every-unit task: "done" from a unit closes that unit's part only (service.parts); the task closes with the last."""
+    from service.parts import close_part, open_part
+
+    unit = book.unit_of(sender)
+    if unit is None or open_part(task, unit) is None:
+        return False
+    closed = close_part(app, session, task, unit, actor=sender, note=intent.text, now=now)
+    left = sum(1 for p in task.parts if p.status is TaskStatus.OPEN)
+    detail = (_done_detail(task) if closed else
+              f"Đã ghi nhận {unit.name} hoàn thành phần việc của đơn vị; còn {left} phòng, đơn vị chưa hoàn thành.")
+    _ack(app, session, task, "done" if closed else "part", detail, sender, envelope, book, now, key=f"part:{unit.id}")
+    return True
 
 
 def _unchanged_detail(task: Task, intent: ReplyIntent, *, is_lead: bool) -> str:
