@@ -2,7 +2,8 @@
 
 Monthly, quarterly, yearly (and weekly) series; the next deadline comes from rules.recurrence and
 keeps "trước ngày 25" (recurrence_day). Each occurrence is a task of its own, with its own reminders.
-A series without any deadline gets its next occurrence only when one is marked done.
+A series known only by its day ("hằng tháng trước ngày 25", no date) gets its first deadline from the rule:
+the first such day after the notice (`date_first_occurrence`, at registration and by the scheduler).
 """
 from __future__ import annotations
 
@@ -61,6 +62,33 @@ def next_occurrence(session: Session, task: Task, *, deadline: date | None, now:
                           after=f"deadline={deadline.isoformat() if deadline else None}",
                           note=f"lần tiếp theo của nhiệm vụ định kỳ NV-{task.id}"))
     return nxt
+
+
+def date_first_occurrence(session: Session, task: Task, *, anchor: date, actor: str = SYSTEM_ACTOR, now: datetime) -> bool:
+    """A series known only by its rule ("hằng tháng trước ngày 25") gets its first deadline: the first such day
+    after `anchor` (the notice's date). Audited; returns True when a deadline was set."""
+    if task.deadline is not None or task.status is not TaskStatus.OPEN:
+        return False
+    first = first_deadline(task.recurrence, anchor, day=task.recurrence_day)
+    if first is None:
+        return False
+    task.deadline = task.original_deadline = first
+    session.add(TaskEvent(task_id=task.id, actor=actor, at=now, field="deadline", before=None, after=first.isoformat(),
+                          note="lần đầu của nhiệm vụ định kỳ, tính theo quy tắc lặp lại"))
+    return True
+
+
+def date_undated_series(session: Session, *, tz: object, now: datetime) -> int:
+    """Give every open recurring task without a deadline its first occurrence (tasks stored before this rule)."""
+    stmt = (select(Task).where(Task.recurrence.in_(sorted(KNOWN)), Task.status == TaskStatus.OPEN, Task.deadline.is_(None),
+                               Task.recurrence_day.is_not(None), Task.merged_into_id.is_(None))
+            .options(selectinload(Task.notice)).order_by(Task.id))
+    return sum(date_first_occurrence(session, t, anchor=anchor_of(t, tz), now=now) for t in session.scalars(stmt))
+
+
+def anchor_of(task: Task, tz: object) -> date:
+    """The day a series starts from: the notice's date, else the day the task was registered."""
+    return task.notice.issued_date or task.created_at.astimezone(tz).date()  # type: ignore[arg-type]
 
 
 def create_due_occurrences(session: Session, *, today: date, now: datetime) -> int:

@@ -103,6 +103,9 @@ def add_task(session: Session, notice: Notice, finding: TaskFinding, *, fingerpr
     session.add(task)  # before set_units: its unit lookup autoflushes, and the task must be in the session
     set_units(session, task, lead=finding.lead, support=finding.support)
     session.flush()
+    from service.recurrences import date_first_occurrence  # "hằng tháng trước ngày 25" without a date
+
+    date_first_occurrence(session, task, anchor=notice.issued_date or now.date(), now=now)
     session.add(TaskEvent(task_id=task.id, actor=SYSTEM_ACTOR, at=now, field="created", before=None,
                           after=f"confidence={finding.confidence:.2f}", note="; ".join(finding.reasons) or None))
     return task
