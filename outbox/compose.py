@@ -121,13 +121,16 @@ def _short(text: str) -> str:
 
 def confirmation(
     *, notice: Any, tasks: list[Any], forwarder: str, in_reply_to: str | None, warnings: list[str], duplicate: bool,
-    review_threshold: float,
+    review_threshold: float, hold: Any = None,
 ) -> OutgoingMail:
-    """The reply to the forwarder: what was registered, what needs review, what could not be read."""
+    """The reply to the forwarder: what was registered, what needs review, what could not be read.
+
+    hold: when the assignments wait for review (service.holds.HoldView: reason, until in office time).
+    """
     review = [t for t in tasks if t.needs_review]
     context = dict(
         notice=notice, label=notice_label(notice), tasks=tasks, review=review, warnings=warnings,
-        duplicate=duplicate, token=notice_token(notice.id), review_threshold=review_threshold,
+        duplicate=duplicate, token=notice_token(notice.id), review_threshold=review_threshold, hold=hold,
     )
     text, html = render("confirmation", **context)
     prefix = "Đã đăng ký trước đó" if duplicate else "Đã tiếp nhận"

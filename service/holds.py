@@ -9,6 +9,7 @@ review window (`review_window_hours` working hours, on the office calendar) has 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -48,6 +49,19 @@ def hold_reason(tasks: Iterable[Task], book: AddressBook, *, wide: int) -> str |
     if flagged:
         return "có nhiệm vụ cần rà soát (" + ", ".join(f"NV-{t.id}" for t in flagged) + ")"
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class HoldView:
+    """What the confirmation tells the clerk: why the assignments wait, and until when (office time)."""
+
+    reason: str
+    until: datetime
+
+
+def hold_view(session: Session, notice_id: int, *, tz: Any) -> HoldView | None:
+    row = active_hold(session, notice_id)
+    return HoldView(row.reason, row.held_until.astimezone(tz)) if row else None
 
 
 def active_hold(session: Session, notice_id: int) -> AssignmentHold | None:
