@@ -120,7 +120,7 @@ def queue_digests(app: App, session: Session, policy: Policy, *, today: date, no
     year, week, _ = today.isocalendar()
     week_label = f"{week:02d}/{year}"
     book = address_book(session)
-    stmt = select(Task).where(Task.merged_into_id.is_(None)).options(selectinload(Task.units), selectinload(Task.notice))
+    stmt = select(Task).where(Task.merged_into_id.is_(None), ~_held).options(selectinload(Task.units), selectinload(Task.notice))
     tasks = [t for t in session.scalars(stmt) if _in_scope(t, today, tz) and vn_status(t, today, tz=tz) is not None]
     queued = 0
     targets = [(f"digest:unit:{u.id}:{year}-W{week:02d}", u.name, u.email, [t for t in tasks if u in book.role_units(t, Role.LEAD)])
