@@ -68,7 +68,7 @@ class Settings(BaseSettings):
     review_threshold: float = Field(0.6, description="Tasks with a lower confidence are marked for review.")
     wide_send_units: int = Field(
         5, description="A notice that would assign work to this many distinct units (or more) waits for review before "
-        "its assignment mails go out.",
+        "its assignment mails go out; 0 turns the check off.",
     )
     review_window_hours: float = Field(
         2.0, description="Working hours (office hours on the office calendar) a held notice waits for the clerk's "
