@@ -193,7 +193,7 @@ def reply_ack(*, task: TaskMail | None, outcome: str, detail: str, to: tuple[str
     """Answer a unit's reply: done recorded, extension request recorded, or note attached."""
     text, html = render("reply_ack", task=task, outcome=outcome, detail=detail)
     token = f"[{task.token}] " if task else ""
-    titles = {"done": "Đã ghi nhận hoàn thành", "part": "Đã ghi nhận hoàn thành phần việc", "extension": "Đã ghi nhận đề nghị gia hạn", "note": "Đã ghi nhận ý kiến"}
+    titles = {"done": "Đã ghi nhận hoàn thành", "part": "Đã ghi nhận hoàn thành phần việc", "agreed": "Đã gửi giao việc", "extension": "Đã ghi nhận đề nghị gia hạn", "note": "Đã ghi nhận ý kiến"}
     subject = f"{token}{titles.get(outcome, 'Đã ghi nhận')}" + (f" - {_short(task.text)}" if task else "")
     return OutgoingMail(kind="reply-ack", to=to, cc=cc, subject=subject, text=text, html=html,
                         in_reply_to=in_reply_to, references=references)

@@ -114,3 +114,24 @@ def release_due(app: Any, session: Session, *, now: datetime) -> int:
     due = session.scalars(select(AssignmentHold.notice_id).where(AssignmentHold.released_at.is_(None),
                                                                  AssignmentHold.held_until <= now)).all()
     return sum(release_notice(app, session, notice_id, actor=WINDOW_ACTOR, now=now) for notice_id in due)
+
+
+AGREED = frozenset({"dong y", "toi dong y", "dong y gui"})  # folded: "Đồng ý.", "Tôi đồng ý", "đồng ý gửi"
+
+
+def agree_by_reply(app: Any, session: Session, *, notice_ids: Iterable[int], sender: str, body: str, now: datetime) -> int | None:
+    """The forwarding clerk answers a confirmation with a plain "đồng ý": release that notice's held assignments.
+
+    Returns the notice released, or None (not a plain agreement, not the clerk, nothing held: left to the caller).
+    """
+    from rules.text import fold
+
+    lines = [fold(line).strip(" .!") for line in body.splitlines() if line.strip()]
+    if len(lines) != 1 or lines[0] not in AGREED:
+        return None
+    for notice_id in notice_ids:
+        notice = session.get(Notice, notice_id)
+        if notice and (notice.forwarder or "").lower() == sender.lower() and active_hold(session, notice_id):
+            release_notice(app, session, notice_id, actor=sender, now=now)
+            return notice_id
+    return None

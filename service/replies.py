@@ -100,6 +100,23 @@ def find_task(session: Session, envelope: EmailEnvelope, body: str, book: Addres
     return by_token[0] if len(by_token) == 1 else None
 
 
+def _agreed(app: Any, session: Session, envelope: EmailEnvelope, body: str, *, now: datetime) -> bool:
+    """A plain "đồng ý" from the clerk to a confirmation: the held assignments go out (service.holds)."""
+    from service.holds import agree_by_reply
+
+    notices = [row.notice_id for row in _ours(session, referenced_ids(envelope)) if row.kind == "confirmation" and row.notice_id]
+    sender = parseaddr(envelope.sender or "")[1]
+    notice_id = agree_by_reply(app, session, notice_ids=notices, sender=sender, body=body, now=now)
+    if notice_id is None:
+        return False
+    detail = f"Thư giao nhiệm vụ của văn bản TB-{notice_id} đã được gửi cho các phòng, đơn vị."
+    mail = compose.reply_ack(task=None, outcome="agreed", detail=detail, to=(sender,), cc=(), in_reply_to=envelope.message_id,
+                             references=tuple(referenced_ids(envelope)))
+    enqueue(session, mail, dedupe_key=f"reply-ack:agreed:{notice_id}:{envelope.message_id or now.isoformat()}"[:300], now=now,
+            domain=app.settings.message_id_domain, notice_id=notice_id)
+    return True
+
+
 def own_words(session: Session, envelope: EmailEnvelope, message: ExtractedMessage) -> str:
     """The reply's own words, without any of our mails it answers pasted in as plain lines."""
     ours = _ours(session, referenced_ids(envelope))
@@ -115,6 +132,8 @@ def handle_reply(app: Any, session: Session, row: InboundMessage, message: Extra
     book = address_book(session)
     body = own_words(session, envelope, message)
     task = find_task(session, envelope, body, book)
+    if task is None and _agreed(app, session, envelope, body, now=now):
+        return Outcome(Stage.REPLY, "reply-agreed")
     if task is None:
         return Outcome(Stage.REPLY, "reply-unmatched")
     row.task_id = task.id

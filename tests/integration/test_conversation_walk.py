@@ -208,6 +208,20 @@ def test_november_walk(walk: Walk) -> None:
     assert len(w.tasks()) == count and w.tasks()[wide].merged_into_id == extra and w.tasks()[wide].status is TaskStatus.CANCELLED
     assert w.at(vn(2026, 11, 3, 9, 15)) == []
 
+    # the clerk forwards TB-3 (six units again) and answers its confirmation "Đồng ý.": the assignments go out at once
+    w.dovecot.append(w.user, _forward(NOTICE_B.replace("32/TB", "33/TB").replace("kinh phí", "tài sản"), 33))
+    sent = w.at(vn(2026, 11, 3, 14, 0))
+    [confirmation] = [m for m in sent if m.to == {CLERK}]
+    assert "[TB-3]" in confirmation.subject and "lúc 16:00 ngày 03/11/2026" in confirmation.body and len(sent) == 1
+    w.dovecot.append(w.user, _reply(CLERK, confirmation.mail, "Đồng ý.\n\n-- \nVăn thư Sở"))
+    sent = w.at(vn(2026, 11, 3, 14, 10))
+    [answer] = [m for m in sent if m.to == {CLERK}]
+    assert "Đã gửi giao việc" in answer.subject and "TB-3 đã được gửi cho các phòng, đơn vị" in answer.body
+    sent = [m for m in sent if m is not answer]
+    assert sorted(a for m in sent for a in m.to) == sorted(MAILBOX[n] for n in WIDE)
+    with w.app.sessions() as session:
+        assert session.scalars(select(AssignmentHold).where(AssignmentHold.notice_id == 3)).one().released_by == CLERK
+
     # Wed 4/11: two units answer their assignment "Đã hoàn thành": their parts close, the task stays open
     assignment = {next(iter(m.to)): m.mail for m in _initial_assignments(w)}
     for unit in (KHTC, QLCN):
