@@ -17,6 +17,7 @@ from service.errors import InputError, NotFoundError
 from service.ids import notice_token, task_token
 from service.audit import Before, Change, Editor, Notify, Outcome, Recorder, finish, show, snapshot
 from service.models import Notice, Task
+from service.recurrences import check_day, set_day
 from service.register import set_units, task_fingerprint
 from service.stages import TASK_TRANSITIONS, Role, TaskStatus
 from service.unit_names import resolve_units
@@ -91,7 +92,7 @@ def edit_task(session: Session, task_id: int, edit: TaskEdit, editor: Editor, *,
     recurrence = parse_recurrence(edit.recurrence) if edit.recurrence is not None else task.recurrence
     warnings = check_deadline(task.notice, edit.deadline, force=force) if edit.deadline else []
     if edit.recurrence_day is not None:
-        _check_day(task, edit.recurrence_day, recurrence)
+        check_day(task, edit.recurrence_day, recurrence)
     rec = Recorder(session, task, editor, note="correction")
     before = snapshot(task)
     if edit.text is not None:
@@ -108,40 +109,13 @@ def edit_task(session: Session, task_id: int, edit: TaskEdit, editor: Editor, *,
         rec.record("recurrence", task.recurrence, recurrence)
         task.recurrence = recurrence
     if edit.recurrence_day is not None:
-        _set_day(task, rec, edit.recurrence_day, dated=edit.deadline is not None)
+        set_day(task, rec, edit.recurrence_day, dated=edit.deadline is not None)
     if not rec.changes:
         raise InputError(f"nothing to change on {task_token(task.id)}: give --text, --lead, --support, --deadline, "
                          "--recurrence or --day")
     rec.record("needs_review", task.needs_review, False)
     task.needs_review = False
     return finish(session, task, rec, before, warnings=warnings, notify=notify)
-
-
-def _check_day(task: Task, day: int, recurrence: str | None) -> None:
-    from rules.recurrence import MONTHS
-
-    if not 1 <= day <= 31:
-        raise InputError(f"--day {day}: a day of the month is 1 to 31")
-    if recurrence not in MONTHS:
-        raise InputError(f"--day needs a monthly, quarterly or yearly task; {task_token(task.id)} is "
-                         f"{recurrence or 'not recurring'} (give --recurrence monthly too)")
-
-
-def _set_day(task: Task, rec: Recorder, day: int, *, dated: bool) -> None:
-    """The day of the period a recurring task is due; unless a deadline is given too, the current
-    occurrence moves to the first such day after the notice (rules.recurrence.first_deadline)."""
-    from rules.recurrence import first_deadline
-
-    rec.record("recurrence_day", task.recurrence_day, day)
-    task.recurrence_day = day
-    anchor = task.notice.issued_date or task.created_at.date()
-    first = first_deadline(task.recurrence, anchor, day=day)
-    if dated or first is None or task.status is not TaskStatus.OPEN:
-        return
-    rec.record("deadline", task.deadline, first)
-    rec.record("original_deadline", task.original_deadline, first)
-    task.deadline = task.original_deadline = first
-    task.deadline_text = None
 
 
 def _apply_units(session: Session, task: Task, rec: _Recorder, *, lead: list[str] | None, support: list[str] | None) -> None:

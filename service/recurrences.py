@@ -8,11 +8,14 @@ the first such day after the notice (`date_first_occurrence`, at registration an
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from rules.recurrence import KNOWN, first_deadline, next_deadline
+from rules.recurrence import KNOWN, MONTHS, first_deadline, next_deadline
+from service.errors import InputError
+from service.ids import task_token
 from service.models import Task, TaskEvent, TaskUnit
 from service.parts import sync_parts
 from service.stages import TaskStatus
@@ -108,3 +111,26 @@ def create_due_occurrences(session: Session, *, today: date, now: datetime) -> i
         if not round_created:
             break
     return created
+
+
+def check_day(task: Task, day: int, recurrence: str | None) -> None:
+    """`tasks edit --day`: a day of the month, on a monthly, quarterly or yearly task (InputError otherwise)."""
+    if not 1 <= day <= 31:
+        raise InputError(f"--day {day}: a day of the month is 1 to 31")
+    if recurrence not in MONTHS:
+        raise InputError(f"--day needs a monthly, quarterly or yearly task; {task_token(task.id)} is "
+                         f"{recurrence or 'not recurring'} (give --recurrence monthly too)")
+
+
+def set_day(task: Task, rec: Any, day: int, *, dated: bool) -> None:
+    """The day of the period a recurring task is due; unless a deadline is given too, the current
+    occurrence moves to the first such day after the notice (rules.recurrence.first_deadline)."""
+    rec.record("recurrence_day", task.recurrence_day, day)
+    task.recurrence_day = day
+    first = first_deadline(task.recurrence, task.notice.issued_date or task.created_at.date(), day=day)
+    if dated or first is None or task.status is not TaskStatus.OPEN:
+        return
+    rec.record("deadline", task.deadline, first)
+    rec.record("original_deadline", task.original_deadline, first)
+    task.deadline = task.original_deadline = first
+    task.deadline_text = None
