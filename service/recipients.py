@@ -40,6 +40,8 @@ class AddressBook:
         if not pending_only or role is not Role.LEAD or EVERY_UNIT not in task.unit_names(role) or not task.parts:
             return units
         pending = {p.unit_id for p in task.parts if not p.status.is_closed}
+        if not pending:  # every part done but the task reopened by an admin: everyone again
+            return units
         named = set(task.unit_names(role)) - {EVERY_UNIT}
         return [u for u in units if u.id in pending or u.name in named]
 

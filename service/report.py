@@ -112,8 +112,8 @@ def _per_unit(row: Any, parts: dict[int, list[tuple[str, Any, datetime | None]]]
         return [(row.name, row)]
     if row.id not in parts:  # stored before parts existed: each unit, with the task's status
         return [(name, row) for name in units]
-    return [(name, _AsOf(status, row.original_deadline, row.deadline, completed_at))
-            for name, status, completed_at in parts[row.id]]
+    return [(name, _AsOf(status, row.original_deadline, row.deadline, completed_at) if status.is_closed else row)
+            for name, status, completed_at in parts[row.id]]  # an open part follows the task (closed by an admin)
 
 
 def _unit_order(session: Any) -> Iterable[str]:

@@ -88,3 +88,18 @@ def test_reprocess_never_revives_a_cancelled_or_rejected_task(office_db: Office)
     with o.app.sessions() as session:
         assert session.get(Task, first).status is TaskStatus.CANCELLED and session.get(Task, second).status is TaskStatus.REJECTED
         assert len(session.scalars(select(Task)).all()) == len(o.task_ids)
+
+
+def test_last_part_closes_the_task_and_a_reopened_task_reaches_every_unit_again(office_db: Office) -> None:
+    from service.recipients import address_book
+
+    o = office_db
+    number = _add_every_unit_task(o)
+    with o.app.sessions.begin() as session:
+        task, units = session.get(Task, number), session.scalars(select(Unit).order_by(Unit.id)).all()
+        closed = [close_part(o.app, session, task, u, actor=u.email, note=None, now=o.app.clock.now()) for u in units]
+        assert closed == [False] * (len(units) - 1) + [True] and task.status is TaskStatus.DONE_ON_TIME
+    o.ok("tasks", "reopen", f"NV-{number}", "--now", NOW)
+    with o.app.sessions() as session:
+        task = session.get(Task, number)
+        assert sorted(address_book(session).addresses(["lead"], task)) == sorted(u.email for u in units)
