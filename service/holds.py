@@ -69,14 +69,6 @@ def active_hold(session: Session, notice_id: int) -> AssignmentHold | None:
                                                        AssignmentHold.released_at.is_(None)))
 
 
-def is_held(task: Task) -> bool:
-    """The task's notice waits for review: its units have not been told yet."""
-    from sqlalchemy.orm import object_session
-
-    session = object_session(task)
-    return session is not None and active_hold(session, task.notice_id) is not None
-
-
 def hold(session: Session, notice: Notice, *, reason: str, until: datetime, now: datetime) -> AssignmentHold:
     row = session.scalar(select(AssignmentHold).where(AssignmentHold.notice_id == notice.id))
     if row is None:

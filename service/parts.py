@@ -36,13 +36,6 @@ def open_part(task: Task, unit: Unit) -> TaskPart | None:
     return next((p for p in task.parts if p.unit_id == unit.id and p.status is TaskStatus.OPEN), None)
 
 
-def pending_unit_ids(task: Task) -> set[int] | None:
-    """Units that still owe their part; None when the task is not tracked per unit."""
-    if not task.parts:
-        return None
-    return {p.unit_id for p in task.parts if p.status is TaskStatus.OPEN}
-
-
 def close_part(app: Any, session: Session, task: Task, unit: Unit, *, actor: str, note: str | None,
                now: datetime) -> bool:
     """Close `unit`'s part; close the task when it was the last one. Returns True when the task closed."""
