@@ -102,6 +102,7 @@ def finding_fingerprint(finding: TaskFinding) -> str:
 def diff_tasks(notice: Notice, findings: Findings) -> list[TaskDiff]:
     """Match findings to stored tasks (fingerprint, then text, then source span) and compare them."""
     unmatched = list(notice.tasks)  # merged, cancelled and rejected tasks too: found again, they are never revived
+    findings = _dated(findings, notice)
     diffs: list[TaskDiff] = []
     for finding in findings.tasks:
         task = _match(finding, unmatched)
@@ -119,8 +120,8 @@ def diff_tasks(notice: Notice, findings: Findings) -> list[TaskDiff]:
         else:
             diffs.append(TaskDiff(CHANGED, task.id, task.text, changes, finding))
     for task in unmatched:
-        if task.merged_into_id is not None:
-            continue  # merged away: it is part of the task it was merged into
+        if task.merged_into_id is not None or task.previous_id is not None:
+            continue  # merged away (part of the task it joined), or a later occurrence of a series (not in the text)
         if task.manual:
             diffs.append(TaskDiff(KEPT, task.id, task.text, why="corrected by an admin"))
         elif task.status is not TaskStatus.OPEN:
@@ -128,6 +129,19 @@ def diff_tasks(notice: Notice, findings: Findings) -> list[TaskDiff]:
         else:
             diffs.append(TaskDiff(REMOVED, task.id, task.text, why="no longer found by the rules"))
     return diffs
+
+
+def _dated(findings: Findings, notice: Notice) -> Findings:
+    """A series known only by its day gets its first deadline as at registration (service.recurrences)."""
+    from dataclasses import replace
+
+    from rules.recurrence import first_deadline
+
+    anchor = notice.issued_date or notice.created_at.date()
+    tasks = tuple(replace(f, deadline=first_deadline(f.recurrence, anchor, day=f.recurrence_day))
+                  if f.deadline is None and first_deadline(f.recurrence, anchor, day=f.recurrence_day) else f
+                  for f in findings.tasks)
+    return replace(findings, tasks=tasks)
 
 
 def _settled(task: Task) -> str | None:

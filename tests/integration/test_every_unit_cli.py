@@ -103,3 +103,23 @@ def test_last_part_closes_the_task_and_a_reopened_task_reaches_every_unit_again(
     with o.app.sessions() as session:
         task = session.get(Task, number)
         assert sorted(address_book(session).addresses(["lead"], task)) == sorted(u.email for u in units)
+
+
+def test_reprocess_keeps_a_series_dated_by_its_day_and_its_later_occurrences(office_db: Office) -> None:
+    from dataclasses import replace
+
+    from service.clock import FixedClock
+    from service.scheduler import run_due
+    from tests.conftest import vn
+
+    o = office_db
+    monthly = o.task_ids[2]  # "hằng tháng, trước ngày 25"
+    o.app.clock = FixedClock(vn(2026, 11, 26, 8, 30))
+    run_due(o.app)  # 25/11 has passed: the next occurrence (25/12) exists
+    findings = sample_findings()
+    undated = replace(findings, tasks=tuple(replace(t, deadline=None) if t.recurrence else t for t in findings.tasks))
+    with o.app.sessions() as session:
+        diffs = diff_tasks(session.get(Notice, o.notice_id), undated)
+        nxt = session.scalars(select(Task).where(Task.previous_id == monthly)).one()
+    assert {d.task_id: d.kind for d in diffs}[monthly] == "same", "the rule gives the same first deadline, 25/11/2026"
+    assert nxt.id not in {d.task_id for d in diffs}, "an occurrence is not in the notice's text and is never rejected"
