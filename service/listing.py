@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from service.ids import notice_token, task_token
 from outbox.compose import EVERY_UNIT_VI
-from service.models import ExtensionRequest, InboundMessage, Notice, OutboxMessage, Task, TaskEvent, TaskPart, TaskUnit, Unit
+from service.models import AssignmentHold, ExtensionRequest, InboundMessage, Notice, OutboxMessage, Task, TaskEvent, TaskPart, TaskUnit, Unit
 from service.recipients import EVERY_UNIT
 from service.stages import Role, TaskStatus
 
@@ -185,7 +185,17 @@ def notice_detail(session: Session, notice: Notice, today: date) -> dict[str, An
         "messages": [{"id": m.id, "message_id": m.message_id, "sender": m.sender, "received_at": m.received_at.isoformat(),
                       "stage": m.stage.value} for m in messages],
         "tasks": tasks,
+        "review_hold": _hold(session, notice.id),
     }
+
+
+def _hold(session: Session, notice_id: int) -> dict[str, Any] | None:
+    """Whether the notice's assignments wait (or waited) for review, why, until when, and who released them."""
+    row = session.scalar(select(AssignmentHold).where(AssignmentHold.notice_id == notice_id))
+    if row is None:
+        return None
+    return {"reason": row.reason, "until": row.held_until.isoformat(), "released_by": row.released_by,
+            "released_at": row.released_at.isoformat() if row.released_at else None}
 
 
 def list_units(session: Session) -> list[dict[str, Any]]:

@@ -188,6 +188,8 @@ def test_november_walk(walk: Walk) -> None:
     with w.app.sessions() as session:
         hold = session.scalars(select(AssignmentHold).where(AssignmentHold.notice_id == 2)).one()
         assert hold.released_by == "docket (hết thời gian rà soát)"
+    shown = w.cli("notices", "show", "TB-2", when=vn(2026, 11, 2, 11, 0))["review_hold"]
+    assert shown["reason"] == "giao việc cho 6 phòng, đơn vị" and shown["released_by"] == "docket (hết thời gian rà soát)"
     assert w.at(vn(2026, 11, 2, 16, 0)) == []  # nothing twice
 
     # Tue 3/11: the admin adds a task by hand to TB-2: an ASSIGNMENT to Thanh tra, never an "Điều chỉnh"
