@@ -121,14 +121,18 @@ def _short(text: str) -> str:
 
 def confirmation(
     *, notice: Any, tasks: list[Any], forwarder: str, in_reply_to: str | None, warnings: list[str], duplicate: bool,
-    review_threshold: float, candidates: Sequence[Any] = (),
+    review_threshold: float, hold: Any = None, candidates: Sequence[Any] = (),
 ) -> OutgoingMail:
     """The reply to the forwarder: what was registered, what needs review, what could not be read, and the
-    possible tasks (the safety net) the clerk may accept."""
+    possible tasks (the safety net) the clerk may accept.
+
+    hold: when the assignments wait for review (service.holds.HoldView: reason, until in office time).
+    """
     review = [t for t in tasks if t.needs_review]
     context = dict(
         notice=notice, label=notice_label(notice), tasks=tasks, review=review, warnings=warnings,
-        duplicate=duplicate, token=notice_token(notice.id), review_threshold=review_threshold, candidates=list(candidates),
+        duplicate=duplicate, token=notice_token(notice.id), review_threshold=review_threshold, hold=hold,
+        candidates=list(candidates),
     )
     text, html = render("confirmation", **context)
     prefix = "Đã đăng ký trước đó" if duplicate else "Đã tiếp nhận"
@@ -200,7 +204,7 @@ def reply_ack(*, task: TaskMail | None, outcome: str, detail: str, to: tuple[str
     """Answer a unit's reply: done recorded, extension request recorded, or note attached."""
     text, html = render("reply_ack", task=task, outcome=outcome, detail=detail)
     token = f"[{task.token}] " if task else ""
-    titles = {"done": "Đã ghi nhận hoàn thành", "extension": "Đã ghi nhận đề nghị gia hạn", "note": "Đã ghi nhận ý kiến"}
+    titles = {"done": "Đã ghi nhận hoàn thành", "part": "Đã ghi nhận hoàn thành phần việc", "agreed": "Đã gửi giao việc", "extension": "Đã ghi nhận đề nghị gia hạn", "note": "Đã ghi nhận ý kiến"}
     subject = f"{token}{titles.get(outcome, 'Đã ghi nhận')}" + (f" - {_short(task.text)}" if task else "")
     return OutgoingMail(kind="reply-ack", to=to, cc=cc, subject=subject, text=text, html=html,
                         in_reply_to=in_reply_to, references=references)

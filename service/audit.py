@@ -17,6 +17,7 @@ from service.stages import Role, TaskStatus
 
 # What a unit must do changed: these kinds reach the units by mail (issue 6).
 NEW_LEAD, NEW_DEADLINE, CANCELLED, REJECTED = "new-lead", "new-deadline", "cancelled", "rejected"
+ASSIGNED = "assigned"  # a task that had no units before (tasks add, reprocess, a reply or correction adding it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +124,8 @@ def finish(session: Session, task: Task, rec: _Recorder, before: Before, *, warn
 
 def change_kinds(task: Task, before: Before) -> tuple[str, ...]:
     kinds = []
+    if not before.lead and not before.support and task.status is TaskStatus.OPEN and task.units:
+        return (ASSIGNED,)  # a new task: its units get an assignment, not a correction
     if set(task.unit_names(Role.LEAD)) - set(before.lead):
         kinds.append(NEW_LEAD)
     if task.deadline != before.deadline and task.status is TaskStatus.OPEN:
@@ -132,7 +135,7 @@ def change_kinds(task: Task, before: Before) -> tuple[str, ...]:
     return tuple(kinds)
 
 
-NOTIFY_WORDS = {NEW_LEAD: "lead", NEW_DEADLINE: "deadline", CANCELLED: "cancelled", REJECTED: "rejected"}
+NOTIFY_WORDS = {ASSIGNED: "assigned", NEW_LEAD: "lead", NEW_DEADLINE: "deadline", CANCELLED: "cancelled", REJECTED: "rejected"}
 
 
 def notifier_for(app: object) -> Notify | None:

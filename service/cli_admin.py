@@ -83,6 +83,7 @@ def tasks_edit(
     no_support: Annotated[bool, typer.Option("--no-support", help="Remove every support unit.")] = False,
     deadline: Annotated[Optional[str], typer.Option(help="The deadline as the notice sets it (also the original deadline).")] = None,
     recurrence: Annotated[Optional[str], typer.Option(help="weekly, monthly, quarterly, yearly or none.")] = None,
+    day: Annotated[Optional[int], typer.Option("--day", help="Day of the month a recurring task is due (\"trước ngày 25\": 25).")] = None,
     force: Force = False, actor: Actor = None, as_json: Json = False, now: Now = None,
 ) -> None:
     """Correct what extraction got wrong. For more time, use `tasks extend` (it keeps the original deadline)."""
@@ -91,7 +92,7 @@ def tasks_edit(
 
     number = parse_task_id(task_id)
     edit = TaskEdit(text=text, lead=tuple(lead) if lead else None, support=() if no_support else (tuple(support) if support else None),
-                    deadline=date_arg(deadline), recurrence=recurrence)
+                    deadline=date_arg(deadline), recurrence=recurrence, recurrence_day=day)
     change(now, actor, as_json, lambda s, e, n: edit_task(s, number, edit, e, force=force, notify=n))
 
 

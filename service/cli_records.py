@@ -70,6 +70,23 @@ def notices_reprocess(notice_id: NoticeId, apply: Annotated[bool, typer.Option("
     typer.echo(f"applied {applied} change(s)" if apply else f"{pending} change(s) pending; run again with --apply to apply them")
 
 
+@notices_app.command("release")
+@guarded
+def notices_release(notice_id: NoticeId, actor: Actor = None, as_json: Json = False, now: Now = None) -> None:
+    """Send the assignments of a notice held for review now (audited in each task's history)."""
+    from service import admin_output as out
+    from service.holds import release_notice
+    from service.ids import notice_token, parse_notice_id
+
+    number = parse_notice_id(notice_id)
+    application = open_app(now)
+    editor = editor_for(application, actor)
+    with application.sessions.begin() as session:
+        queued = release_notice(application, session, number, actor=editor.actor, now=editor.now)
+    result = {"notice": notice_token(number), "released_by": editor.actor, "assignments_queued": queued}
+    out.print_json(result) if as_json else typer.echo(f"{result['notice']}: released, {queued} assignment mail(s) queued")
+
+
 @units_app.command("list")
 @guarded
 def units_list(as_json: Json = False, now: Now = None) -> None:

@@ -68,6 +68,14 @@ class Settings(BaseSettings):
     metrics_port: int | None = Field(None, description="Serve Prometheus metrics on this port when set.")
     log_format: str = Field("text", description="'text' or 'json'.")
     review_threshold: float = Field(0.6, description="Tasks with a lower confidence are marked for review.")
+    wide_send_units: int = Field(
+        5, description="A notice that would assign work to this many distinct units (or more) waits for review before "
+        "its assignment mails go out; 0 turns the check off.",
+    )
+    review_window_hours: float = Field(
+        2.0, description="Working hours (office hours on the office calendar) a held notice waits for the clerk's "
+        "\"đồng ý\" or an admin's `docket notices release` before its assignments go out anyway.",
+    )
     extract_timeout: float = Field(
         120.0, description="Seconds one message may take to be read (attachments, OCR); 0 reads in-process without limits."
     )

@@ -17,6 +17,7 @@ from service.errors import InputError, NotFoundError
 from service.ids import notice_token, task_token
 from service.audit import Before, Change, Editor, Notify, Outcome, Recorder, finish, show, snapshot
 from service.models import Notice, Task
+from service.recurrences import check_day, set_day
 from service.register import set_units, task_fingerprint
 from service.stages import TASK_TRANSITIONS, Role, TaskStatus
 from service.unit_names import resolve_units
@@ -39,6 +40,7 @@ class TaskEdit:
     support: tuple[str, ...] | None = None
     deadline: date | None = None
     recurrence: str | None = None
+    recurrence_day: int | None = None  # "trước ngày 25" → 25; a series without a date is re-dated from it
 
 
 def get_task(session: Session, task_id: int) -> Task:
@@ -89,6 +91,8 @@ def edit_task(session: Session, task_id: int, edit: TaskEdit, editor: Editor, *,
     support = resolve_units(session, edit.support) if edit.support is not None else None
     recurrence = parse_recurrence(edit.recurrence) if edit.recurrence is not None else task.recurrence
     warnings = check_deadline(task.notice, edit.deadline, force=force) if edit.deadline else []
+    if edit.recurrence_day is not None:
+        check_day(task, edit.recurrence_day, recurrence)
     rec = Recorder(session, task, editor, note="correction")
     before = snapshot(task)
     if edit.text is not None:
@@ -104,8 +108,11 @@ def edit_task(session: Session, task_id: int, edit: TaskEdit, editor: Editor, *,
     if edit.recurrence is not None:
         rec.record("recurrence", task.recurrence, recurrence)
         task.recurrence = recurrence
+    if edit.recurrence_day is not None:
+        set_day(task, rec, edit.recurrence_day, dated=edit.deadline is not None)
     if not rec.changes:
-        raise InputError(f"nothing to change on {task_token(task.id)}: give --text, --lead, --support, --deadline or --recurrence")
+        raise InputError(f"nothing to change on {task_token(task.id)}: give --text, --lead, --support, --deadline, "
+                         "--recurrence or --day")
     rec.record("needs_review", task.needs_review, False)
     task.needs_review = False
     return finish(session, task, rec, before, warnings=warnings, notify=notify)

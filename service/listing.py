@@ -12,7 +12,9 @@ from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from service.ids import notice_token, task_token
-from service.models import ExtensionRequest, InboundMessage, Notice, OutboxMessage, Task, TaskEvent, TaskUnit, Unit
+from outbox.compose import EVERY_UNIT_VI
+from service.models import AssignmentHold, ExtensionRequest, InboundMessage, Notice, OutboxMessage, Task, TaskEvent, TaskPart, TaskUnit, Unit
+from service.recipients import EVERY_UNIT
 from service.stages import Role, TaskStatus
 
 STATES = ("open", "overdue", "done", "done_on_time", "done_late", "cancelled", "rejected", "merged", "closed", "all")
@@ -60,7 +62,7 @@ def list_tasks(session: Session, flt: TaskFilter, today: date) -> tuple[list[dic
     if flt.status and flt.status != "all":
         conditions.append(_status_clause(flt.status, today))
     if flt.unit:
-        conditions.append(exists().where(TaskUnit.task_id == Task.id, TaskUnit.name == flt.unit))
+        conditions.append(exists().where(TaskUnit.task_id == Task.id, TaskUnit.name.in_([flt.unit, EVERY_UNIT])))
     if flt.notice_id is not None:
         conditions.append(Task.notice_id == flt.notice_id)
     if flt.due_before:
@@ -91,7 +93,7 @@ def _units_of(session: Session, ids: list[int], conditions: list[Any], *, whole:
         stmt = stmt.where(TaskUnit.task_id.in_(ids))
     found: dict[int, tuple[list[str], list[str]]] = {}
     for task_id, name, role in session.connection().execute(stmt):
-        found.setdefault(task_id, ([], []))[0 if role is Role.LEAD else 1].append(name)
+        found.setdefault(task_id, ([], []))[0 if role is Role.LEAD else 1].append(EVERY_UNIT_VI if name == EVERY_UNIT else name)
     return found
 
 
@@ -110,7 +112,8 @@ def _task_row(r: Any, units: tuple[list[str], list[str]], today: date) -> dict[s
 def task_detail(session: Session, task: Task, today: date, tz: Any = None) -> dict[str, Any]:
     """One task: fields, the evidence quote with its source, the full history (times in `tz`), requests and mails."""
     notice = task.notice
-    row = _task_row(_Row(task), (task.unit_names(Role.LEAD), task.unit_names(Role.SUPPORT)), today)
+    names = tuple([EVERY_UNIT_VI if n == EVERY_UNIT else n for n in task.unit_names(r)] for r in (Role.LEAD, Role.SUPPORT))
+    row = _task_row(_Row(task), names, today)
     quote = task.text
     if task.source_start is not None and task.source_end is not None and task.source_part == notice.source_name:
         quote = notice.text[task.source_start:task.source_end] or task.text
@@ -125,6 +128,8 @@ def task_detail(session: Session, task: Task, today: date, tz: Any = None) -> di
         "evidence": {"quote": quote, "part": task.source_part, "start": task.source_start, "end": task.source_end},
         "completed_at": task.completed_at.astimezone(tz).isoformat() if task.completed_at else None,
         "closed_reason": task.closed_reason,
+        "parts": [{"unit": p.unit.name, "status": p.status.value, "completed_at": p.completed_at.astimezone(tz).isoformat()
+                   if p.completed_at else None, "by": p.completed_by} for p in task.parts],
         "history": [{"at": e.at.astimezone(tz).isoformat(), "actor": e.actor, "field": e.field, "before": e.before, "after": e.after,
                      "note": e.note} for e in events],
         "extension_requests": [{"id": q.id, "to": q.requested_to.isoformat(), "reason": q.reason, "by": q.requested_by,
@@ -184,14 +189,27 @@ def notice_detail(session: Session, notice: Notice, today: date) -> dict[str, An
         "messages": [{"id": m.id, "message_id": m.message_id, "sender": m.sender, "received_at": m.received_at.isoformat(),
                       "stage": m.stage.value} for m in messages],
         "tasks": tasks,
+        "review_hold": _hold(session, notice.id),
     }
+
+
+def _hold(session: Session, notice_id: int) -> dict[str, Any] | None:
+    """Whether the notice's assignments wait (or waited) for review, why, until when, and who released them."""
+    row = session.scalar(select(AssignmentHold).where(AssignmentHold.notice_id == notice_id))
+    if row is None:
+        return None
+    return {"reason": row.reason, "until": row.held_until.isoformat(), "released_by": row.released_by,
+            "released_at": row.released_at.isoformat() if row.released_at else None}
 
 
 def list_units(session: Session) -> list[dict[str, Any]]:
     open_counts = dict(session.execute(
         select(TaskUnit.name, func.count(TaskUnit.id)).join(Task, Task.id == TaskUnit.task_id)
         .where(Task.status == TaskStatus.OPEN, TaskUnit.role == Role.LEAD).group_by(TaskUnit.name)).all())
+    every = dict(session.execute(  # every-unit tasks count under each unit whose part is still open
+        select(TaskPart.unit_id, func.count(TaskPart.id)).join(Task, Task.id == TaskPart.task_id)
+        .where(Task.status == TaskStatus.OPEN, TaskPart.status == TaskStatus.OPEN).group_by(TaskPart.unit_id)).all())
     return [{
         "name": u.name, "aliases": list(u.aliases or ()), "email": u.email, "head": u.head_name, "head_email": u.head_email,
-        "office": u.is_office, "active": u.active, "open_tasks_as_lead": open_counts.get(u.name, 0),
+        "office": u.is_office, "active": u.active, "open_tasks_as_lead": open_counts.get(u.name, 0) + every.get(u.id, 0),
     } for u in session.scalars(select(Unit).order_by(Unit.id))]

@@ -154,6 +154,9 @@ class Task(Base):
     units: Mapped[list[TaskUnit]] = relationship(
         back_populates="task", cascade="all, delete-orphan", order_by="TaskUnit.id"
     )
+    parts: Mapped[list[TaskPart]] = relationship(
+        back_populates="task", cascade="all, delete-orphan", order_by="TaskPart.id"
+    )
 
     def unit_names(self, role: Role) -> list[str]:
         return [link.name for link in self.units if link.role is role]
@@ -205,6 +208,37 @@ class TaskUnit(Base):
     known: Mapped[bool] = mapped_column(Boolean, default=True)
 
     task: Mapped[Task] = relationship(back_populates="units")
+
+
+class TaskPart(Base):
+    """One unit's share of a task whose lead is every unit ('*'): its own status, reminders and completion."""
+
+    __tablename__ = "task_parts"
+    __table_args__ = (UniqueConstraint("task_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    status: Mapped[TaskStatus] = mapped_column(_enum(TaskStatus, "part_status"), default=TaskStatus.OPEN)
+    completed_at: Mapped[datetime | None]
+    completed_by: Mapped[str | None] = mapped_column(String(320))
+
+    task: Mapped[Task] = relationship(back_populates="parts")
+    unit: Mapped[Unit] = relationship()
+
+
+class AssignmentHold(Base):
+    """A notice whose assignment mails wait for review (wide send-out or a task flagged for review)."""
+
+    __tablename__ = "assignment_holds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), unique=True)
+    reason: Mapped[str] = mapped_column(Text)
+    held_until: Mapped[datetime]  # the review window: released automatically after it
+    created_at: Mapped[datetime]
+    released_at: Mapped[datetime | None]
+    released_by: Mapped[str | None] = mapped_column(String(320))
 
 
 class TaskEvent(Base):

@@ -5,7 +5,9 @@
   service.process in the same transaction that stores the tasks.
 - `queue_change_notice(app_or_settings, session, task, change, now)`: called by the admin CLI after a
   correction that changes what a unit must do ('lead', 'deadline', 'cancelled', 'rejected', or any
-  other word). It tells the units concerned and cancels the task's unsent reminders and escalations,
+  other word; 'assigned' for a new task, which gets an assignment mail). While the notice's
+  assignments are held for review (service.holds) nothing is mailed: the release sends the tasks as
+  they then stand. It tells the units concerned and cancels the task's unsent reminders and escalations,
   so those no longer due are dropped and the next scheduler pass re-queues what is due for the new
   lead / new deadline (see outbox.enqueue.cancel_pending).
 """
@@ -69,10 +71,24 @@ def _grouped(tasks: list[Task], book: AddressBook) -> dict[tuple[int, Role], lis
 
 
 def queue_assignments(app: Any, session: Session, result: Any, *, now: datetime) -> int:
-    """One mail per (unit, role) for the notice's new tasks; returns how many were queued."""
+    """Assignments for the notice's new tasks, unless they must wait for review (service.holds); returns mails queued."""
+    from service import holds
+    from service.runner import office_hours
+
     tasks = [t for t in result.new_tasks if not t.status.is_closed]
     if not tasks:
         return 0
+    settings = _settings(app)
+    reason = holds.hold_reason(tasks, address_book(session), wide=settings.wide_send_units)
+    if reason is not None or holds.active_hold(session, result.notice.id) is not None:
+        until = holds.add_working_hours(now, settings.review_window_hours, office_hours(app))
+        holds.hold(session, result.notice, reason=reason or "văn bản đang chờ rà soát", until=until, now=now)
+        return 0
+    return send_assignments(app, session, result.notice, tasks, now=now)
+
+
+def send_assignments(app: Any, session: Session, notice: Any, tasks: list[Task], *, now: datetime) -> int:
+    """One mail per (unit, role) for these tasks of the notice; returns how many were queued."""
     settings = _settings(app)
     book = address_book(session)
     units = {u.id: u for u in book.units.values()}
@@ -86,9 +102,9 @@ def queue_assignments(app: Any, session: Session, result: Any, *, now: datetime)
             cc=(unit.head_email,) if role is Role.LEAD and unit.head_email else (), domain=settings.message_id_domain,
         )
         ids = ",".join(str(t.id) for t in group)
-        key = f"assignment:{result.notice.id}:{unit.id}:{role.value}:{hashlib.sha256(ids.encode()).hexdigest()[:12]}"
+        key = f"assignment:{notice.id}:{unit.id}:{role.value}:{hashlib.sha256(ids.encode()).hexdigest()[:12]}"
         queued += enqueue(session, mail, dedupe_key=key, now=now, domain=settings.message_id_domain,
-                          notice_id=result.notice.id, task_id=group[0].id if len(group) == 1 else None) is not None
+                          notice_id=notice.id, task_id=group[0].id if len(group) == 1 else None) is not None
     return queued
 
 
@@ -119,8 +135,16 @@ def queue_change_notice(
 
     previous_units: canonical names of units that were lead/support before the change (they are told too).
     """
+    from service.holds import active_hold
+
     settings = _settings(app_or_settings)
+    if change == "assigned":  # a new task (tasks add, reprocess, reply): an assignment, held with its notice
+        if active_hold(session, task.notice_id) is None:
+            send_assignments(app_or_settings, session, task.notice, [task], now=now)
+        return None
     drop_stale_reminders(session, task, reason=f"task {change}")
+    if active_hold(session, task.notice_id) is not None:
+        return None  # the units have not been told yet: the release sends the corrected assignments
     book = address_book(session)
     to = book.addresses(["lead"], task) + [u.email for u in book.expand(previous_units) if u.email]
     cc = [a for a in book.addresses(["support", "office"], task) if a not in to]

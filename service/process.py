@@ -24,6 +24,7 @@ from rules.findings import Findings
 from outbox import compose
 from outbox.enqueue import enqueue
 from service.errors import DocketError, InternalError
+from service.holds import hold_view
 from service.logging import bind
 from service.models import InboundMessage, Task
 from service.register import register
@@ -226,15 +227,16 @@ def register_message(app: App, session: Session, row: InboundMessage, message: E
         task_ids += [t.id for t in result.new_tasks]
         bind(notice_id=notice_id)
         tasks = result.notice.tasks if result.duplicate else result.new_tasks
+        _queue_assignments(app, session, result, now=now)  # first: the confirmation says whether they wait for review
         mail = compose.confirmation(
             notice=result.notice, tasks=[task_view(t) for t in tasks], forwarder=forwarder,
             in_reply_to=message.envelope.message_id, warnings=[*message.warnings, *doc.warnings, *findings.warnings],
             duplicate=result.duplicate, review_threshold=app.settings.review_threshold,
             candidates=_candidate_views(session, result.notice.id),
+            hold=hold_view(session, result.notice.id, tz=app.settings.tz),
         )
         enqueue(session, mail, dedupe_key=f"confirmation:{row.id}:{result.notice.id}", now=now,
                 domain=app.settings.message_id_domain, notice_id=result.notice.id)
-        _queue_assignments(app, session, result, now=now)
     return Outcome(Stage.PROCESSED, "duplicate" if duplicate_all else "registered", notice_id=notice_id, task_ids=tuple(task_ids))
 
 

@@ -34,8 +34,16 @@ class AddressBook:
                 found[name] = self.units[name]
         return list(found.values())
 
-    def role_units(self, task: Task, role: Role) -> list[Unit]:
-        return self.expand(task.unit_names(role))
+    def role_units(self, task: Task, role: Role, *, pending_only: bool = True) -> list[Unit]:
+        """The units of a role; for an every-unit task tracked per unit, only those whose part is open."""
+        units = self.expand(task.unit_names(role))
+        if not pending_only or role is not Role.LEAD or EVERY_UNIT not in task.unit_names(role) or not task.parts:
+            return units
+        pending = {p.unit_id for p in task.parts if not p.status.is_closed}
+        if not pending:  # every part done but the task reopened by an admin: everyone again
+            return units
+        named = set(task.unit_names(role)) - {EVERY_UNIT}
+        return [u for u in units if u.id in pending or u.name in named]
 
     def addresses(self, roles: Iterable[str], task: Task) -> list[str]:
         """Policy roles (lead, support, lead_head, office, director) to addresses, in order, without repeats."""
@@ -71,7 +79,7 @@ class AddressBook:
         if unit is None:
             return False
         roles = (Role.LEAD,) if lead_only else (Role.LEAD, Role.SUPPORT)
-        return any(unit in self.role_units(task, role) for role in roles)
+        return any(unit in self.role_units(task, role, pending_only=False) for role in roles)
 
 
 def address_book(session: Session) -> AddressBook:

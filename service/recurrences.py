@@ -2,17 +2,22 @@
 
 Monthly, quarterly, yearly (and weekly) series; the next deadline comes from rules.recurrence and
 keeps "trước ngày 25" (recurrence_day). Each occurrence is a task of its own, with its own reminders.
-A series without any deadline gets its next occurrence only when one is marked done.
+A series known only by its day ("hằng tháng trước ngày 25", no date) gets its first deadline from the rule:
+the first such day after the notice (`date_first_occurrence`, at registration and by the scheduler).
 """
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from rules.recurrence import KNOWN, first_deadline, next_deadline
+from rules.recurrence import KNOWN, MONTHS, first_deadline, next_deadline
+from service.errors import InputError
+from service.ids import task_token
 from service.models import Task, TaskEvent, TaskUnit
+from service.parts import sync_parts
 from service.stages import TaskStatus
 
 SYSTEM_ACTOR = "docket"
@@ -54,11 +59,39 @@ def next_occurrence(session: Session, task: Task, *, deadline: date | None, now:
     for link in task.units:
         nxt.units.append(TaskUnit(name=link.name, role=link.role, unit_id=link.unit_id, known=link.known))
     session.add(nxt)
+    sync_parts(session, nxt)  # a new occurrence: every unit owes its part again
     session.flush()
     session.add(TaskEvent(task_id=nxt.id, actor=SYSTEM_ACTOR, at=now, field="created", before=None,
                           after=f"deadline={deadline.isoformat() if deadline else None}",
                           note=f"lần tiếp theo của nhiệm vụ định kỳ NV-{task.id}"))
     return nxt
+
+
+def date_first_occurrence(session: Session, task: Task, *, anchor: date, actor: str = SYSTEM_ACTOR, now: datetime) -> bool:
+    """A series known only by its rule ("hằng tháng trước ngày 25") gets its first deadline: the first such day
+    after `anchor` (the notice's date). Audited; returns True when a deadline was set."""
+    if task.deadline is not None or task.status is not TaskStatus.OPEN:
+        return False
+    first = first_deadline(task.recurrence, anchor, day=task.recurrence_day)
+    if first is None:
+        return False
+    task.deadline = task.original_deadline = first
+    session.add(TaskEvent(task_id=task.id, actor=actor, at=now, field="deadline", before=None, after=first.isoformat(),
+                          note="lần đầu của nhiệm vụ định kỳ, tính theo quy tắc lặp lại"))
+    return True
+
+
+def date_undated_series(session: Session, *, tz: object, now: datetime) -> int:
+    """Give every open recurring task without a deadline its first occurrence (tasks stored before this rule)."""
+    stmt = (select(Task).where(Task.recurrence.in_(sorted(KNOWN)), Task.status == TaskStatus.OPEN, Task.deadline.is_(None),
+                               Task.recurrence_day.is_not(None), Task.merged_into_id.is_(None))
+            .options(selectinload(Task.notice)).order_by(Task.id))
+    return sum(date_first_occurrence(session, t, anchor=anchor_of(t, tz), now=now) for t in session.scalars(stmt))
+
+
+def anchor_of(task: Task, tz: object) -> date:
+    """The day a series starts from: the notice's date, else the day the task was registered."""
+    return task.notice.issued_date or task.created_at.astimezone(tz).date()  # type: ignore[arg-type]
 
 
 def create_due_occurrences(session: Session, *, today: date, now: datetime) -> int:
@@ -78,3 +111,26 @@ def create_due_occurrences(session: Session, *, today: date, now: datetime) -> i
         if not round_created:
             break
     return created
+
+
+def check_day(task: Task, day: int, recurrence: str | None) -> None:
+    """`tasks edit --day`: a day of the month, on a monthly, quarterly or yearly task (InputError otherwise)."""
+    if not 1 <= day <= 31:
+        raise InputError(f"--day {day}: a day of the month is 1 to 31")
+    if recurrence not in MONTHS:
+        raise InputError(f"--day needs a monthly, quarterly or yearly task; {task_token(task.id)} is "
+                         f"{recurrence or 'not recurring'} (give --recurrence monthly too)")
+
+
+def set_day(task: Task, rec: Any, day: int, *, dated: bool) -> None:
+    """The day of the period a recurring task is due; unless a deadline is given too, the current
+    occurrence moves to the first such day after the notice (rules.recurrence.first_deadline)."""
+    rec.record("recurrence_day", task.recurrence_day, day)
+    task.recurrence_day = day
+    first = first_deadline(task.recurrence, task.notice.issued_date or task.created_at.date(), day=day)
+    if dated or first is None or task.status is not TaskStatus.OPEN:
+        return
+    rec.record("deadline", task.deadline, first)
+    rec.record("original_deadline", task.original_deadline, first)
+    task.deadline = task.original_deadline = first
+    task.deadline_text = None

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from extractors.base import ExtractedText
 from rules.findings import Findings, TaskFinding
 from service.models import Notice, Task, TaskEvent, TaskUnit, Unit
+from service.parts import sync_parts
+from service.recurrences import date_first_occurrence
 from service.stages import Role, TaskStatus
 from service.units import units_by_name
 
@@ -72,6 +74,8 @@ def register(
     # One flush for all the new tasks: a flush per task re-read the notice's whole task list each time (quadratic).
     session.add_all(task for task, _ in fresh)
     session.flush()
+    for task, _ in fresh:
+        _settle(session, task, notice, now)
     session.add_all(_created(task, finding, now) for task, finding in fresh)
     session.flush()
     from service.candidates import store_candidates  # here: service.candidates builds on this module
@@ -97,6 +101,7 @@ def add_task(session: Session, notice: Notice, finding: TaskFinding, *, fingerpr
     task = new_task(notice, finding, fingerprint=fingerprint, now=now, review_threshold=review_threshold, units=units_by_name(session))
     session.add(task)
     session.flush()
+    _settle(session, task, notice, now)
     session.add(_created(task, finding, now))
     return task
 
@@ -127,6 +132,14 @@ def set_units(session: Session, task: Task, *, lead: tuple[str, ...] | list[str]
     task.units.clear()
     session.flush()
     _link_units(task, lead=lead, support=support, units=units)
+    sync_parts(session, task)  # every-unit tasks are tracked per unit
+
+
+def _settle(session: Session, task: Task, notice: Notice, now: datetime) -> None:
+    """What a stored task needs once it has its id: a part per unit when every unit leads, and the first
+    occurrence of a series known only by its rule ("hằng tháng trước ngày 25")."""
+    sync_parts(session, task)
+    date_first_occurrence(session, task, anchor=notice.issued_date or now.date(), now=now)
 
 
 def _link_units(task: Task, *, lead: tuple[str, ...] | list[str], support: tuple[str, ...] | list[str], units: dict[str, Unit]) -> None:

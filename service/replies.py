@@ -16,7 +16,9 @@ rules.reply_intent:
 - anything else (a question, a refusal, progress, "not done", an absence notice, an impossible date),
   or the same words from anyone else → recorded in the task's history with its intent and answered in
   Vietnamese: the task is NOT closed. An absence notice is answered once per task and sender.
-A task whose lead is every unit ('*') is never closed by one unit's reply: the reply is recorded.
+A task whose lead is every unit ('*') has a part per unit: "done" from a unit closes its part only
+(service.parts); the task closes when the last part does. A plain "đồng ý" from the clerk to a held
+confirmation releases its assignments (service.holds).
 """
 from __future__ import annotations
 
@@ -113,6 +115,23 @@ def find_task(session: Session, envelope: EmailEnvelope, body: str, book: Addres
     return by_token[0] if len(by_token) == 1 else None
 
 
+def _agreed(app: Any, session: Session, envelope: EmailEnvelope, body: str, *, now: datetime) -> bool:
+    """A plain "đồng ý" from the clerk to a confirmation: the held assignments go out (service.holds)."""
+    from service.holds import agree_by_reply
+
+    notices = [row.notice_id for row in _ours(session, referenced_ids(envelope)) if row.kind == "confirmation" and row.notice_id]
+    sender = parseaddr(envelope.sender or "")[1]
+    notice_id = agree_by_reply(app, session, notice_ids=notices, sender=sender, body=body, now=now)
+    if notice_id is None:
+        return False
+    detail = f"Thư giao nhiệm vụ của văn bản TB-{notice_id} đã được gửi cho các phòng, đơn vị."
+    mail = compose.reply_ack(task=None, outcome="agreed", detail=detail, to=(sender,), cc=(), in_reply_to=envelope.message_id,
+                             references=tuple(referenced_ids(envelope)))
+    enqueue(session, mail, dedupe_key=f"reply-ack:agreed:{notice_id}:{envelope.message_id or now.isoformat()}"[:300], now=now,
+            domain=app.settings.message_id_domain, notice_id=notice_id)
+    return True
+
+
 def own_words(session: Session, envelope: EmailEnvelope, message: ExtractedMessage) -> str:
     """The reply's own words, without any of our mails it answers pasted in as plain lines."""
     ours = _ours(session, referenced_ids(envelope))
@@ -127,6 +146,8 @@ def handle_reply(app: Any, session: Session, row: InboundMessage, message: Extra
     envelope = message.envelope
     book = address_book(session)
     body = own_words(session, envelope, message)
+    if _agreed(app, session, envelope, body, now=now):
+        return Outcome(Stage.REPLY, "reply-agreed")
     sender = parseaddr(envelope.sender or "")[1].lower()
     return Outcome(Stage.REPLY, _route(app, session, row, envelope, body, sender=sender, book=book, now=now))
 
@@ -220,6 +241,9 @@ _ANSWERS = {  # what a unit hears back when its reply does not change the task
 
 def _act(app: Any, session: Session, task: Task, intent: ReplyIntent, *, sender: str, envelope: EmailEnvelope,
          book: AddressBook, now: datetime) -> str:
+    if intent.closes_task and task.status is TaskStatus.OPEN and _close_part(app, session, task, intent, sender=sender,
+                                                                              envelope=envelope, book=book, now=now):
+        return "reply-part-done"
     is_lead = book.is_assignee(sender, task, lead_only=True) and EVERY_UNIT not in task.unit_names(Role.LEAD)
     if intent.closes_task and is_lead and task.status is TaskStatus.OPEN:
         mark_done(app, session, task, actor=sender, note=intent.text, now=now)
@@ -254,6 +278,22 @@ def _support_unit(book: AddressBook, sender: str, task: Task) -> str | None:
     if unit is None or book.is_assignee(sender, task, lead_only=True) or not book.is_assignee(sender, task):
         return None
     return unit.name
+
+
+def _close_part(app: Any, session: Session, task: Task, intent: ReplyIntent, *, sender: str, envelope: EmailEnvelope,
+                book: AddressBook, now: datetime) -> bool:
+    """Every-unit task: "done" from a unit closes that unit's part only (service.parts); the task closes with the last."""
+    from service.parts import close_part, open_part
+
+    unit = book.unit_of(sender)
+    if unit is None or open_part(task, unit) is None:
+        return False
+    closed = close_part(app, session, task, unit, actor=sender, note=intent.text, now=now)
+    left = sum(1 for p in task.parts if p.status is TaskStatus.OPEN)
+    detail = (_done_detail(task) if closed else
+              f"Đã ghi nhận {unit.name} hoàn thành phần việc của đơn vị; còn {left} phòng, đơn vị chưa hoàn thành.")
+    _ack(app, session, task, "done" if closed else "part", detail, sender, envelope, book, now, key=f"part:{unit.id}")
+    return True
 
 
 def _unchanged_detail(task: Task, intent: ReplyIntent, *, is_lead: bool) -> str:

@@ -2,7 +2,8 @@
 
 Which tasks: not cancelled, rejected or merged, whose original deadline falls in the period (a task without
 a deadline counts in the period it was created). Status as of the period's end (or today, if earlier):
-a task completed after that day still counts as not done. A task counts once for each of its lead units.
+a task completed after that day still counts as not done. A task counts once for each of its lead units;
+a task for every unit counts under each unit, by that unit's part (service.parts), never under '*'.
 """
 from __future__ import annotations
 
@@ -75,18 +76,44 @@ def build_grid(session: Any, *, period_from: date, period_to: date, today: date,
             .join(TaskUnit, (TaskUnit.task_id == Task.id) & (TaskUnit.role == Role.LEAD))
             .where(Task.status.in_([TaskStatus.OPEN, TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE]),
                    Task.merged_into_id.is_(None)))
+    parts = _parts_by_task(session)
     for row in session.execute(stmt):
         deadline = row.original_deadline or row.deadline
         anchor = deadline or _local_date(row.created_at, tz)
         if not period_from <= anchor <= period_to:
             continue
-        cell = status_as_of(row, as_of, tz)
-        if cell is not None:
-            counts.setdefault(row.name, dict.fromkeys(COLUMNS, 0))[cell.value] += 1
+        for name, view in _per_unit(row, parts, units):
+            cell = status_as_of(view, as_of, tz)
+            if cell is not None:
+                counts.setdefault(name, dict.fromkeys(COLUMNS, 0))[cell.value] += 1
     names = [*units, *sorted(n for n in counts if n not in units)]
     rows = [(name, counts.get(name, dict.fromkeys(COLUMNS, 0))) for name in names]
     total = {c: sum(r[1][c] for r in rows) for c in COLUMNS}
     return Grid(period_from, period_to, as_of, (*rows, (TOTAL, total)))
+
+
+def _parts_by_task(session: Any) -> dict[int, list[tuple[str, Any, datetime | None]]]:
+    """(unit name, part status, completed at) of every every-unit task, by task id."""
+    from sqlalchemy import select
+
+    from service.models import TaskPart, Unit
+
+    found: dict[int, list[tuple[str, Any, datetime | None]]] = {}
+    rows = session.execute(select(TaskPart.task_id, Unit.name, TaskPart.status, TaskPart.completed_at)
+                           .join(Unit, Unit.id == TaskPart.unit_id).order_by(TaskPart.id))
+    for task_id, name, status, completed_at in rows:
+        found.setdefault(task_id, []).append((name, status, completed_at))
+    return found
+
+
+def _per_unit(row: Any, parts: dict[int, list[tuple[str, Any, datetime | None]]], units: list[str]) -> list[tuple[str, Any]]:
+    """A task counts under its lead unit; an every-unit task ('*') under each unit, with that unit's part status."""
+    if row.name != "*":
+        return [(row.name, row)]
+    if row.id not in parts:  # stored before parts existed: each unit, with the task's status
+        return [(name, row) for name in units]
+    return [(name, _AsOf(status, row.original_deadline, row.deadline, completed_at) if status.is_closed else row)
+            for name, status, completed_at in parts[row.id]]  # an open part follows the task (closed by an admin)
 
 
 def _unit_order(session: Any) -> Iterable[str]:

@@ -2,7 +2,8 @@
 
 The path is the daemon's: service.extraction.read_and_analyse (read_message, then analyse_document) in the sandbox
 with the directory from the database. Tasks corrected by an admin (Task.manual) are never touched; closed
-tasks are kept; an open task the rules no longer find is rejected, with the reason in its history.
+tasks are kept, and a merged, cancelled or rejected task found again is never revived (nor re-added as new);
+an open task the rules no longer find is rejected, with the reason in its history.
 """
 from __future__ import annotations
 
@@ -100,7 +101,8 @@ def finding_fingerprint(finding: TaskFinding) -> str:
 
 def diff_tasks(notice: Notice, findings: Findings) -> list[TaskDiff]:
     """Match findings to stored tasks (fingerprint, then text, then source span) and compare them."""
-    unmatched = [t for t in notice.tasks if t.merged_into_id is None]
+    unmatched = list(notice.tasks)  # merged, cancelled and rejected tasks too: found again, they are never revived
+    findings = _dated(findings, notice)
     diffs: list[TaskDiff] = []
     for finding in findings.tasks:
         task = _match(finding, unmatched)
@@ -109,13 +111,17 @@ def diff_tasks(notice: Notice, findings: Findings) -> list[TaskDiff]:
             continue
         unmatched.remove(task)
         changes = _compare(task, finding)
-        if not changes:
+        if _settled(task):
+            diffs.append(TaskDiff(KEPT, task.id, task.text, changes, finding, _settled(task)))
+        elif not changes:
             diffs.append(TaskDiff(SAME, task.id, task.text, finding=finding))
         elif task.manual:
             diffs.append(TaskDiff(KEPT, task.id, task.text, changes, finding, "corrected by an admin"))
         else:
             diffs.append(TaskDiff(CHANGED, task.id, task.text, changes, finding))
     for task in unmatched:
+        if task.merged_into_id is not None or task.previous_id is not None:
+            continue  # merged away (part of the task it joined), or a later occurrence of a series (not in the text)
         if task.manual:
             diffs.append(TaskDiff(KEPT, task.id, task.text, why="corrected by an admin"))
         elif task.status is not TaskStatus.OPEN:
@@ -123,6 +129,28 @@ def diff_tasks(notice: Notice, findings: Findings) -> list[TaskDiff]:
         else:
             diffs.append(TaskDiff(REMOVED, task.id, task.text, why="no longer found by the rules"))
     return diffs
+
+
+def _dated(findings: Findings, notice: Notice) -> Findings:
+    """A series known only by its day gets its first deadline as at registration (service.recurrences)."""
+    from dataclasses import replace
+
+    from rules.recurrence import first_deadline
+
+    anchor = notice.issued_date or notice.created_at.date()
+    tasks = tuple(replace(f, deadline=first_deadline(f.recurrence, anchor, day=f.recurrence_day))
+                  if f.deadline is None and first_deadline(f.recurrence, anchor, day=f.recurrence_day) else f
+                  for f in findings.tasks)
+    return replace(findings, tasks=tasks)
+
+
+def _settled(task: Task) -> str | None:
+    """Why reprocessing must leave a task alone: merged away, cancelled or rejected (a decision, not a reading)."""
+    if task.merged_into_id is not None:
+        return f"merged into NV-{task.merged_into_id}"
+    if task.status in (TaskStatus.CANCELLED, TaskStatus.REJECTED):
+        return f"already {task.status.value}"
+    return None
 
 
 def _match(finding: TaskFinding, tasks: list[Task]) -> Task | None:

@@ -1,4 +1,5 @@
-"""The periodic pass (`run_due(app)`): recurrences, reminders, escalations and digests due at app.clock.now().
+"""The periodic pass (`run_due(app)`): held assignments whose review window passed, recurrences, reminders,
+escalations and digests due at app.clock.now().
 
 Everything is queued with a dedupe key, so a second pass at the same moment queues nothing new:
     reminder:{task}:{level}:{day}   escalation:{task}:{level}:{day}
@@ -18,10 +19,11 @@ from sqlalchemy.orm import Session, selectinload
 from outbox import compose
 from outbox.enqueue import enqueue
 from rules.escalation import Policy, due_step, load_policy
-from service.models import Task
+from service.holds import release_due
+from service.models import AssignmentHold, Task
 from service.notify import task_mail
 from service.recipients import address_book
-from service.recurrences import create_due_occurrences
+from service.recurrences import create_due_occurrences, date_undated_series
 from service.stages import Role, TaskStatus
 from service.status import GRID, VnStatus, reference_deadline, vn_status
 from service.wiring import App
@@ -44,19 +46,27 @@ def run_due(app: App) -> int:
     today = now.astimezone(app.settings.tz).date()
     policy = policy_for(app)
     with app.sessions.begin() as session:
-        created = create_due_occurrences(session, today=today, now=now)
+        released = release_due(app, session, now=now)
+    with app.sessions.begin() as session:
+        created = date_undated_series(session, tz=app.settings.tz, now=now)
+        created += create_due_occurrences(session, today=today, now=now)
     with app.sessions.begin() as session:
         reminded = queue_reminders(app, session, policy, today=today, now=now)
     with app.sessions.begin() as session:
         digests = queue_digests(app, session, policy, today=today, now=now)
-    if created or reminded or digests:
-        log.info("scheduler %s: %s occurrences, %s reminders/escalations, %s digests", today, created, reminded, digests)
-    return created + reminded + digests
+    if released or created or reminded or digests:
+        log.info("scheduler %s: %s held assignments released, %s occurrences, %s reminders/escalations, %s digests",
+                 today, released, created, reminded, digests)
+    return released + created + reminded + digests
+
+
+_held = (select(AssignmentHold.id).where(AssignmentHold.notice_id == Task.notice_id, AssignmentHold.released_at.is_(None))
+         .exists())  # units not told yet: no reminders before the assignment
 
 
 def _open_tasks(session: Session) -> list[Task]:
     stmt = (
-        select(Task).where(Task.status == TaskStatus.OPEN, Task.merged_into_id.is_(None))
+        select(Task).where(Task.status == TaskStatus.OPEN, Task.merged_into_id.is_(None), ~_held)
         .options(selectinload(Task.units), selectinload(Task.notice)).order_by(Task.id)
     )
     return list(session.scalars(stmt))
@@ -110,7 +120,7 @@ def queue_digests(app: App, session: Session, policy: Policy, *, today: date, no
     year, week, _ = today.isocalendar()
     week_label = f"{week:02d}/{year}"
     book = address_book(session)
-    stmt = select(Task).where(Task.merged_into_id.is_(None)).options(selectinload(Task.units), selectinload(Task.notice))
+    stmt = select(Task).where(Task.merged_into_id.is_(None), ~_held).options(selectinload(Task.units), selectinload(Task.notice))
     tasks = [t for t in session.scalars(stmt) if _in_scope(t, today, tz) and vn_status(t, today, tz=tz) is not None]
     queued = 0
     targets = [(f"digest:unit:{u.id}:{year}-W{week:02d}", u.name, u.email, [t for t in tasks if u in book.role_units(t, Role.LEAD)])

@@ -153,7 +153,12 @@ def test_add_a_missed_task(office_db: Office) -> None:
     task = _task(o, number)
     assert task.notice_id == o.notice_id and task.manual and task.unit_names(Role.LEAD) == [VP]
     assert task.deadline == task.original_deadline == date(2026, 12, 20)
-    assert _events(o, number)[0][0] == "created" and _change_mails(o, number)
+    assert _events(o, number)[0][0] == "created" and not _change_mails(o, number)
+    with o.app.sessions() as session:  # a new task is an assignment to its units, never an "Điều chỉnh"
+        mails = list(session.scalars(select(OutboxMessage).where(OutboxMessage.task_id == number).order_by(OutboxMessage.id)))
+    assert [(m.kind, m.subject.split(":")[0].split("] ")[-1]) for m in mails] == [
+        ("assignment", "Giao nhiệm vụ"), ("assignment", "Phối hợp thực hiện")]
+    assert "Điều chỉnh" not in mails[0].subject + mails[0].body_text
 
 
 def test_the_installed_docket_command(office_db: Office) -> None:
