@@ -15,6 +15,7 @@ from extractors.base import ExtractedText, ExtractionError, Limits
 from extractors.builder import TextBuilder
 from extractors.ocr import OcrUnavailable, ocr_available, ocr_png
 from extractors.pdf_reflow import drop_page_number, reflow
+from extractors.pdf_tables import PdfTables, has_ruling
 
 MIN_TEXT_CHARS = 16  # fewer visible characters than this on a page with an image: treat it as scanned
 OCR_TIMEOUT_S = 90.0
@@ -97,9 +98,14 @@ def read_pdf(data: bytes, *, part: str, limits: Limits = Limits()) -> ExtractedT
             raise ExtractionError("corrupt PDF: no pages")
         builder = TextBuilder()
         use_ocr = limits.ocr and ocr_available()
+        tables = PdfTables(data)
         for i in range(pages):
             page = doc[i]
             try:
+                ruled = tables.page_paragraphs(i) if has_ruling(page) else None
+                if ruled is not None:  # a ruled table: its cells whole, as "cell | cell" rows
+                    builder.add("\n\n".join(ruled), f"page {i + 1}", join_cut=True)
+                    continue
                 raw, lines, rights = _page_lines(page)
                 if len("".join(raw.split())) < MIN_TEXT_CHARS and (_has_image(page) or not raw.strip()):
                     if use_ocr:
@@ -117,4 +123,5 @@ def read_pdf(data: bytes, *, part: str, limits: Limits = Limits()) -> ExtractedT
     except pdfium.PdfiumError as err:
         raise ExtractionError(f"corrupt PDF: {err}") from err
     finally:
+        tables.close()
         doc.close()

@@ -1,0 +1,88 @@
+"""Ruled tables of a PDF page read by pdfplumber as "cell | cell" rows, in reading order with the page's text.
+
+pypdfium2's text interleaves the cells of a ruled table (a cell's second line comes after the next cell's
+first). pdfplumber finds the table from its ruling lines and gives each cell whole, but is 37–74× slower
+(notes/libraries.md), so it reads only the pages pypdfium2 shows to carry ruling: enough path objects.
+A merged cell is read as empty below or right of its first row or column, like extractors/docx.py reads
+Word's merged cells; rules/tables.py carries a merged time cell down.
+"""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pdfminer.pdfparser import PDFSyntaxError
+
+from extractors.base import ExtractionError
+from extractors.pdf_reflow import drop_page_number, reflow
+
+MIN_RULING_PATHS = 6  # a 2×2 ruled grid needs six strokes; letterhead underlines give one to three
+_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+
+
+def has_ruling(page: pdfium.PdfPage) -> bool:
+    """Cheap test from pypdfium2's page objects: does the page draw enough paths to hold a ruled table?"""
+    count = 0
+    for obj in page.get_objects(max_depth=2):
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+            count += 1
+            if count >= MIN_RULING_PATHS:
+                return True
+    return False
+
+
+def _row_line(row: list[str | None]) -> str:
+    return " | ".join(" ".join((cell or "").split()) for cell in row)
+
+
+def _text_lines(page: Any) -> list[tuple[float, str]]:
+    return [(float(ln["top"]), str(ln["text"])) for ln in page.extract_text_lines(return_chars=False)]
+
+
+class PdfTables:
+    """pdfplumber over one document, opened on the first page that needs it."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._pdf: Any = None
+
+    def close(self) -> None:
+        if self._pdf is not None:
+            self._pdf.close()
+
+    def page_paragraphs(self, index: int) -> list[str] | None:
+        """The paragraphs of page `index` with its ruled tables as rows, or None when it holds no table."""
+        try:
+            if self._pdf is None:
+                self._pdf = pdfplumber.open(io.BytesIO(self._data))
+            page = self._pdf.pages[index]
+            tables = [t for t in page.find_tables(_SETTINGS) if len(t.rows) >= 2 and len(t.rows[0].cells) >= 2]
+            if not tables:
+                return None
+            return _paragraphs(page, tables, index + 1)
+        except (PDFSyntaxError, ValueError, KeyError) as err:
+            raise ExtractionError(f"PDF table on page {index + 1} unreadable: {err}") from err
+
+
+def _paragraphs(page: Any, tables: list[Any], number: int) -> list[str]:
+    outside = page
+    for t in tables:
+        outside = outside.outside_bbox(t.bbox)
+    items: list[tuple[float, int, list[str]]] = []
+    for t in tables:
+        items.append((float(t.bbox[1]), 1, [_row_line(r) for r in t.extract() if any(c and c.strip() for c in r)]))
+    lines = _text_lines(outside)
+    out: list[str] = []
+    pending: list[str] = []
+    for top, kind, rows in sorted(items + [(top, 0, [text]) for top, text in lines], key=lambda x: x[0]):
+        if kind == 1:
+            out.extend(reflow(drop_page_number(pending, number)))
+            pending = []
+            out.extend(rows)
+        else:
+            pending.extend(rows)
+    out.extend(reflow(drop_page_number(pending, number)))
+    return out
