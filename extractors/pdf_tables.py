@@ -34,6 +34,14 @@ def has_ruling(page: pdfium.PdfPage) -> bool:
     return False
 
 
+def _is_grid(table: Any) -> bool:
+    """A table of cells: most rows have two cells or more. Shaded or boxed paragraphs (one rectangle per
+    line) come out as rows of a single cell and stay prose."""
+    rows = table.extract()
+    celled = sum(1 for r in rows if sum(c is not None for c in r) >= 2)
+    return bool(rows) and celled * 2 > len(rows)
+
+
 def _row_line(row: list[str | None]) -> str:
     return " | ".join(" ".join((cell or "").split()) for cell in row)
 
@@ -59,7 +67,7 @@ class PdfTables:
             if self._pdf is None:
                 self._pdf = pdfplumber.open(io.BytesIO(self._data))
             page = self._pdf.pages[index]
-            tables = [t for t in page.find_tables(_SETTINGS) if len(t.rows) >= 2 and len(t.rows[0].cells) >= 2]
+            tables = [t for t in page.find_tables(_SETTINGS) if _is_grid(t)]
             if not tables:
                 return None
             return _paragraphs(page, tables, index + 1)

@@ -21,7 +21,7 @@ from rules.units import STAR, find_mentions
 
 _UNIT_ROLES = ("lead", "person", "support")
 _COLUMN_NUMBERS = re.compile(r"^\(?\s*(?:\d{1,2}|[a-z])\s*\)?$")
-_ROMAN_LABEL = re.compile(r"^(?:[ivxlc]+|phan\s+[ivx\d]+|giai\s+doan\s+\d+)\s*[.)]?$")
+_GROUP_LABEL = re.compile(r"^(?:[IVXL]+|(?:phan|giai\s+doan|nhom|muc)\s+(?:[ivxl]+|\d+))\s*\.?$", re.IGNORECASE)
 _UPPER_MIN = 4  # a content cell in capitals with at least this many letters is a group heading
 
 
@@ -73,7 +73,8 @@ class _Table:
     roles: dict[str, int]
     width: int
     carried_time: str = ""  # the last time cell seen in the current group (a merged cell spans down)
-    rows: list[Draft] = field(default_factory=list)
+    rows: list[Draft] = field(default_factory=list)  # the last task row, for a continuation to replace
+    last: tuple[list[Cell], list[str], str] | None = None  # cells, texts and carried time before the last row
 
 
 def table_tasks(doc: Doc, lines: list[Block], *, directory: Directory) -> tuple[list[Draft], set[int]]:
@@ -95,10 +96,22 @@ def table_tasks(doc: Doc, lines: list[Block], *, directory: Directory) -> tuple[
         if table is None:
             continue
         used.add(b.start)
+        if table.last and _continues(texts, table):
+            # a row cut by a page break: its second half has no content of its own
+            texts = [f"{a} {b}".strip() for a, b in zip(table.last[1], texts + [""] * len(table.last[1]))]
+            cells, table.carried_time = table.last[0], table.last[2]
+            drafts.remove(table.rows.pop())
         draft = _row(doc, cells, texts, table, directory)
         if draft:
             drafts.append(draft)
     return drafts, used
+
+
+def _continues(texts: list[str], table: _Table) -> bool:
+    """A row whose label and content cells are empty but which names a unit, person or time."""
+    if _get(texts, table.roles, "content") or _get(texts, table.roles, "number"):
+        return False
+    return any(_get(texts, table.roles, r) for r in (*_UNIT_ROLES, "time"))
 
 
 def _get(texts: list[str], roles: dict[str, int], role: str) -> str:
@@ -107,9 +120,9 @@ def _get(texts: list[str], roles: dict[str, int], role: str) -> str:
 
 
 def _is_group(texts: list[str], table: _Table) -> bool:
-    label = fold(_get(texts, table.roles, "number")).strip()
+    label = _get(texts, table.roles, "number")
     content = _get(texts, table.roles, "content")
-    if _ROMAN_LABEL.match(label) or _ROMAN_LABEL.match(fold(content).strip()):
+    if (label.isupper() and _GROUP_LABEL.match(label)) or _GROUP_LABEL.match(fold(content).strip()):
         return True
     letters = [ch for ch in content if ch.isalpha()]
     if len(letters) >= _UPPER_MIN and all(ch.isupper() for ch in letters):
@@ -124,8 +137,10 @@ def _row(doc: Doc, cells: list[Cell], texts: list[str], table: _Table, directory
     if not content or all(_COLUMN_NUMBERS.match(fold(t).strip()) for t in texts if t.strip()):
         return None
     if _is_group(texts, table):
+        table.last = None
         table.carried_time = _get(texts, roles, "time")
         return None
+    table.last = (cells, texts, table.carried_time)
     time = _get(texts, roles, "time") or table.carried_time
     table.carried_time = time
     lead, unknown = _units(_get(texts, roles, "lead") + " ; " + _get(texts, roles, "person"), directory)
@@ -140,12 +155,14 @@ def _row(doc: Doc, cells: list[Cell], texts: list[str], table: _Table, directory
         if n != STAR:
             doc.history.append(n)
     conf = (0.9 if lead else 0.45) if not unknown else 0.5
-    return Draft(
+    draft = Draft(
         start=first.start, end=end, text=fold_ws(" | ".join(t.strip() for t in texts).strip(" |")),
         lead=lead, support=tuple(s for s in support if s not in lead), unknown=unknown, deadline=due,
         deadline_text=fold_ws(time) or None, recurrence=rec, recurrence_day=rec_day, confidence=conf,
         reasons=("table-row",),
     )
+    table.rows = [draft]
+    return draft
 
 
 def _units(text: str, directory: Directory) -> tuple[tuple[str, ...], tuple[str, ...]]:
