@@ -9,6 +9,7 @@ Word's merged cells; rules/tables.py carries a merged time cell down.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import pdfplumber
@@ -17,8 +18,10 @@ import pypdfium2.raw as pdfium_c
 from pdfminer.pdfparser import PDFSyntaxError
 
 from extractors.base import ExtractionError
-from extractors.pdf_reflow import drop_page_number, reflow
+from extractors.pdf_reflow import reflow
 
+MARGIN_SHARE = 0.08  # a bare number this close to the top or bottom edge is a page number
+_PAGE_NO = re.compile(r"^\s*[-–]?\s*\d{1,3}\s*[-–]?\s*$")
 MIN_RULING_PATHS = 6  # a 2×2 ruled grid needs six strokes; letterhead underlines give one to three
 _SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
@@ -42,12 +45,25 @@ def _is_grid(table: Any) -> bool:
     return bool(rows) and celled * 2 > len(rows)
 
 
+def _outermost(tables: list[Any]) -> list[Any]:
+    """Tables not inside another one (pdfplumber also reports the grid of a merged block within a table)."""
+    def inside(a: Any, b: Any) -> bool:
+        return a is not b and b.bbox[0] <= a.bbox[0] and b.bbox[1] <= a.bbox[1] \
+            and a.bbox[2] <= b.bbox[2] and a.bbox[3] <= b.bbox[3]
+    return [t for t in tables if not any(inside(t, o) for o in tables)]
+
+
 def _row_line(row: list[str | None]) -> str:
     return " | ".join(" ".join((cell or "").split()) for cell in row)
 
 
 def _text_lines(page: Any) -> list[tuple[float, str]]:
-    return [(float(ln["top"]), str(ln["text"])) for ln in page.extract_text_lines(return_chars=False)]
+    """The text lines of the page with their top, without a page number alone in the top or bottom margin
+    (an annex restarts its numbering, so the number itself cannot be checked against the page's index)."""
+    margin = float(page.height) * MARGIN_SHARE
+    lines = [(float(ln["top"]), str(ln["text"])) for ln in page.extract_text_lines(return_chars=False)]
+    return [(top, text) for top, text in lines
+            if not (_PAGE_NO.match(text) and (top < margin or top > float(page.height) - margin))]
 
 
 class PdfTables:
@@ -67,15 +83,15 @@ class PdfTables:
             if self._pdf is None:
                 self._pdf = pdfplumber.open(io.BytesIO(self._data))
             page = self._pdf.pages[index]
-            tables = [t for t in page.find_tables(_SETTINGS) if _is_grid(t)]
+            tables = _outermost([t for t in page.find_tables(_SETTINGS) if _is_grid(t)])
             if not tables:
                 return None
-            return _paragraphs(page, tables, index + 1)
+            return _paragraphs(page, tables)
         except (PDFSyntaxError, ValueError, KeyError) as err:
             raise ExtractionError(f"PDF table on page {index + 1} unreadable: {err}") from err
 
 
-def _paragraphs(page: Any, tables: list[Any], number: int) -> list[str]:
+def _paragraphs(page: Any, tables: list[Any]) -> list[str]:
     outside = page
     for t in tables:
         outside = outside.outside_bbox(t.bbox)
@@ -87,10 +103,10 @@ def _paragraphs(page: Any, tables: list[Any], number: int) -> list[str]:
     pending: list[str] = []
     for top, kind, rows in sorted(items + [(top, 0, [text]) for top, text in lines], key=lambda x: x[0]):
         if kind == 1:
-            out.extend(reflow(drop_page_number(pending, number)))
+            out.extend(reflow(pending))
             pending = []
             out.extend(rows)
         else:
             pending.extend(rows)
-    out.extend(reflow(drop_page_number(pending, number)))
+    out.extend(reflow(pending))
     return out

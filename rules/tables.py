@@ -108,10 +108,14 @@ def table_tasks(doc: Doc, lines: list[Block], *, directory: Directory) -> tuple[
 
 
 def _continues(texts: list[str], table: _Table) -> bool:
-    """A row whose label and content cells are empty but which names a unit, person or time."""
-    if _get(texts, table.roles, "content") or _get(texts, table.roles, "number"):
+    """A row cut by a page break: no label, and either no content of its own (the names or time run on) or
+    content alone (the content cell runs on) where the table has a label column."""
+    if _get(texts, table.roles, "number"):
         return False
-    return any(_get(texts, table.roles, r) for r in (*_UNIT_ROLES, "time"))
+    assigned = any(_get(texts, table.roles, r) for r in (*_UNIT_ROLES, "time"))
+    if not _get(texts, table.roles, "content"):
+        return assigned
+    return "number" in table.roles and not assigned
 
 
 def _get(texts: list[str], roles: dict[str, int], role: str) -> str:
