@@ -197,6 +197,6 @@ def drop_repeats(prose: list[Draft], rows: list[Draft]) -> list[Draft]:
     kept = []
     for d in prose:
         words = set(_WORD.findall(fold(d.text)))
-        if len(words) < 4 or not any(len(words & rw) >= REPEAT_SHARE * len(words) for rw in row_words):
+        if d.lead or len(words) < 4 or not any(len(words & rw) >= REPEAT_SHARE * len(words) for rw in row_words):
             kept.append(d)
     return kept

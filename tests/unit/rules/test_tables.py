@@ -11,7 +11,8 @@ from rules.calendar import WorkCalendar
 from rules.directory import parse_directory
 from rules.findings import AnalysisContext, TaskFinding
 from rules.table_times import cell_deadline, window_end
-from rules.tables import header_roles
+from rules.directives import Draft
+from rules.tables import drop_repeats, header_roles
 
 DIRECTORY = {
     "organization": "Sở Xây dựng tỉnh Thử Nghiệm",
@@ -141,16 +142,19 @@ def test_row_cut_by_a_page_break_joins_the_row_above(ctx: AnalysisContext) -> No
     assert tasks[1].lead == ("Phòng Quản lý xây dựng", "Trần Văn Bình")
 
 
-def test_prose_that_restates_a_row_gives_one_task(ctx: AnalysisContext) -> None:
-    text = HEADER.replace(
-        "Các nhiệm vụ cụ thể tại Phụ lục kèm theo Kế hoạch này.",
-        "1. Các phòng, đơn vị tổ chức kiểm tra hiện trường các công trình hạ tầng kỹ thuật trên địa bàn tỉnh.",
-    ) + (
-        "TT | Nội dung | Chủ trì | Thời gian\n"
-        "1 | Tổ chức kiểm tra hiện trường các công trình hạ tầng kỹ thuật | Phòng HTKT | Quý III, IV/2026\n"
-    )
-    tasks = [t for t in analyse(text, ctx).tasks if "hiện trường" in t.text]
-    assert [(t.lead, t.deadline) for t in tasks] == [(("Phòng Hạ tầng kỹ thuật",), date(2026, 12, 31))]
+def _draft(text: str, lead: tuple[str, ...] = ()) -> Draft:
+    return Draft(start=0, end=len(text), text=text, lead=lead, support=(), unknown=(), deadline=None,
+                 deadline_text=None, recurrence=None, recurrence_day=None, confidence=0.5, reasons=("test",))
+
+
+def test_prose_that_restates_a_row_without_assignee_gives_way_to_the_row() -> None:
+    row = _draft("a) | Tổ chức hội nghị phổ biến, triển khai Nghị định đến các cơ quan | Phòng HTKT | | Quý III/2026",
+                 ("Phòng Hạ tầng kỹ thuật",))
+    restated = _draft("a) Tổ chức hội nghị phổ biến, triển khai nội dung của Nghị định")
+    other = _draft("Tổng hợp kết quả thực hiện, báo cáo Giám đốc Sở")
+    assigned = _draft("Phòng Hạ tầng kỹ thuật tổ chức hội nghị phổ biến Nghị định đến các cơ quan",
+                      ("Phòng Hạ tầng kỹ thuật",))
+    assert drop_repeats([restated, other, assigned], [row]) == [other, assigned]
 
 
 @pytest.mark.parametrize("cells, roles", [
