@@ -90,6 +90,7 @@ def _drop_first_number(rights: list[float], lines: list[str], kept: list[str]) -
 def read_pdf(data: bytes, *, part: str, limits: Limits = Limits()) -> ExtractedText:
     """Text of a PDF; raises ExtractionError when corrupt, encrypted or longer than limits.max_pdf_pages."""
     doc = open_pdf(data)
+    tables = PdfTables(data)  # pdfplumber opens only if a page rules a table
     try:
         pages = len(doc)
         if pages > limits.max_pdf_pages:
@@ -98,7 +99,6 @@ def read_pdf(data: bytes, *, part: str, limits: Limits = Limits()) -> ExtractedT
             raise ExtractionError("corrupt PDF: no pages")
         builder = TextBuilder()
         use_ocr = limits.ocr and ocr_available()
-        tables = PdfTables(data)
         for i in range(pages):
             page = doc[i]
             try:

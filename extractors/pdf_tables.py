@@ -8,6 +8,7 @@ Word's merged cells; rules/tables.py carries a merged time cell down.
 """
 from __future__ import annotations
 
+import ctypes
 import io
 import re
 from typing import Any
@@ -22,17 +23,32 @@ from extractors.pdf_reflow import reflow
 
 MARGIN_SHARE = 0.08  # a bare number this close to the top or bottom edge is a page number
 _PAGE_NO = re.compile(r"^\s*[-–]?\s*\d{1,3}\s*[-–]?\s*$")
-MIN_RULING_PATHS = 6  # a 2×2 ruled grid needs six strokes; letterhead underlines give one to three
+MIN_RULINGS = 2  # a ruled grid has at least two lines across and two down; letterhead underlines only go across
+THIN = 3.0  # points: a path thinner than this in one direction is a ruling line
 _SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
 
+def _stroke_kind(obj: Any) -> tuple[int, int]:
+    """(horizontal, vertical) rulings one path object draws: a thin line or bar is one of them, a stroked
+    unfilled box both; a filled area (shading, a highlighted paragraph) none."""
+    left, bottom, right, top = obj.get_bounds()
+    if top - bottom < THIN and right - left >= THIN:
+        return 1, 0
+    if right - left < THIN and top - bottom >= THIN:
+        return 0, 1
+    fill, stroke = ctypes.c_int(0), ctypes.c_int(0)
+    pdfium_c.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill), ctypes.byref(stroke))
+    return (1, 1) if stroke.value and not fill.value else (0, 0)
+
+
 def has_ruling(page: pdfium.PdfPage) -> bool:
-    """Cheap test from pypdfium2's page objects: does the page draw enough paths to hold a ruled table?"""
-    count = 0
+    """Cheap test from pypdfium2's page objects: does the page rule a grid (two lines across, two down)?"""
+    across = down = 0
     for obj in page.get_objects(max_depth=2):
         if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
-            count += 1
-            if count >= MIN_RULING_PATHS:
+            h, v = _stroke_kind(obj)
+            across, down = across + h, down + v
+            if across >= MIN_RULINGS and down >= MIN_RULINGS:
                 return True
     return False
 
