@@ -9,12 +9,14 @@ a merged cell and takes the value above, within its group.
 from __future__ import annotations
 
 import re
+from datetime import date
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rules.directives import Doc, Draft
 from rules.directory import Directory
 from rules.patterns import PatternError, _load, alternation
+from rules.table_events import event_end, holds_event
 from rules.table_times import cell_deadline, cell_recurrence
 from rules.text import Block, fold, fold_ws
 from rules.units import STAR, find_mentions
@@ -72,6 +74,7 @@ def header_roles(texts: list[str]) -> dict[str, int] | None:
 class _Table:
     roles: dict[str, int]
     width: int
+    event: date | None = None  # last day of the event the plan schedules, for the row that holds it
     carried_time: str = ""  # the last time cell seen in the current group (a merged cell spans down)
     rows: list[Draft] = field(default_factory=list)  # the last task row, for a continuation to replace
     last: tuple[list[Cell], list[str], str] | None = None  # cells, texts and carried time before the last row
@@ -90,7 +93,7 @@ def table_tasks(doc: Doc, lines: list[Block], *, directory: Directory) -> tuple[
         texts = [doc.clean[c.start:c.end] for c in cells]
         roles = header_roles(texts)
         if roles:
-            table = _Table(roles, len(cells))
+            table = _Table(roles, len(cells), event_end(doc.clean))
             used.add(b.start)
             continue
         if table is None:
@@ -153,6 +156,8 @@ def _row(doc: Doc, cells: list[Cell], texts: list[str], table: _Table, directory
         support = (STAR,)
     due = cell_deadline(time, issued=doc.issued or doc.year_hint, calendar=doc.calendar) if time else None
     rec, rec_day = cell_recurrence(time) if time else (None, None)
+    if not time and table.event and holds_event(content):
+        due = table.event
     first = next(c for c, t in zip(cells, texts) if t.strip())
     end = max(c.end for c, t in zip(cells, texts) if t.strip())
     for n in lead:

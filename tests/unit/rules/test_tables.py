@@ -10,6 +10,7 @@ from rules.analyse import analyse
 from rules.calendar import WorkCalendar
 from rules.directory import parse_directory
 from rules.findings import AnalysisContext, TaskFinding
+from rules.table_events import event_end
 from rules.table_times import cell_deadline, window_end
 from rules.directives import Draft
 from rules.tables import drop_repeats, header_roles
@@ -194,3 +195,25 @@ def test_window_end(cell: str, end: date | None) -> None:
 def test_full_date_in_a_time_cell_goes_to_the_deadline_parser() -> None:
     assert window_end("trước ngày 01/01/2030") is None
     assert cell_deadline("trước ngày 01/01/2030", issued=date(2026, 3, 3), calendar=WorkCalendar()) == date(2030, 1, 1)
+
+
+@pytest.mark.parametrize("schedule, end", [
+    ("1. Thời gian kiểm tra: 8h00 ngày 15/4/2026 (Thứ Tư).\n2. Địa điểm: Hội trường Sở.", date(2026, 4, 15)),
+    ("1. Thời gian: 2,5 ngày (bắt đầu từ 7h30 thứ Hai ngày 11/5/2026).\n2. Địa điểm: Hội trường Sở.",
+     date(2026, 5, 13)),
+    ("1. Thời gian, đối tượng sát hạch:\n\n1.1. Đợt 1: Từ 8h00 ngày 09/6/2026.\n\nĐối tượng: Chỉ huy công trường.\n\n"
+     "1.2. Đợt 2: Từ 8h00 ngày 10/6/2026.\n2. Địa điểm: Trung tâm Giám định.", date(2026, 6, 10)),
+    ("1. Thời gian: theo thông báo sau.\n2. Địa điểm: ngày 01/7/2026 thông báo.", None),
+])
+def test_event_end(schedule: str, end: date | None) -> None:
+    assert event_end("I. NỘI DUNG\n" + schedule + "\nII. TỔ CHỨC THỰC HIỆN\n") == end
+
+
+def test_the_row_holding_the_event_takes_its_last_day(ctx: AnalysisContext) -> None:
+    text = HEADER.replace("Bảo đảm chất lượng các công trình trên địa bàn tỉnh.",
+                          "1. Thời gian kiểm tra: 8h00 ngày 15/4/2026 (Thứ Tư).\n2. Địa điểm: Hội trường Sở.")
+    table = ("TT | Nhiệm vụ thực hiện | Người thực hiện | Ghi chú\n"
+             " | Tổ chức kiểm tra | Trần Văn Bình Lê Thị Hoa |\n"
+             " | Tổ chức chấm bài | Lê Thị Hoa |\n")
+    tasks = [t for t in analyse(text + table, ctx).tasks if "|" in t.text]
+    assert [t.deadline for t in tasks] == [date(2026, 4, 15), None]
