@@ -20,6 +20,7 @@ from extractors.ocr import OcrUnavailable, ocr_available, ocr_png
 from extractors.pdf_fonts import decode_page_fonts
 from extractors.pdf_quality import PageText, choose_page_text
 from extractors.pdf_reflow import drop_page_number, reflow
+from extractors.pdf_tables import PdfTables, has_ruling
 
 MIN_TEXT_CHARS = 16  # fewer visible characters than this on a page with an image: treat it as scanned
 OCR_TIMEOUT_S = 90.0
@@ -102,6 +103,7 @@ def _drop_first_number(rights: list[float], lines: list[str], kept: list[str]) -
 def read_pdf(data: bytes, *, part: str, limits: Limits = Limits()) -> ExtractedText:
     """Text of a PDF; raises ExtractionError when corrupt, encrypted or longer than limits.max_pdf_pages."""
     doc = open_pdf(data)
+    tables = PdfTables(data)  # pdfplumber opens only if a page rules a table
     try:
         pages = len(doc)
         if pages > limits.max_pdf_pages:
@@ -113,6 +115,10 @@ def read_pdf(data: bytes, *, part: str, limits: Limits = Limits()) -> ExtractedT
         for i in range(pages):
             page = doc[i]
             try:
+                ruled = tables.page_paragraphs(i) if has_ruling(page) else None
+                if ruled is not None:  # a ruled table: its cells whole, as "cell | cell" rows
+                    builder.add("\n\n".join(ruled), f"page {i + 1}", join_cut=True)
+                    continue
                 raw, lines, rights = _page_lines(page)
                 if len("".join(raw.split())) < MIN_TEXT_CHARS and (_has_image(page) or not raw.strip()):
                     if use_ocr:
@@ -136,4 +142,5 @@ def read_pdf(data: bytes, *, part: str, limits: Limits = Limits()) -> ExtractedT
     except pdfium.PdfiumError as err:
         raise ExtractionError(f"corrupt PDF: {err}") from err
     finally:
+        tables.close()
         doc.close()

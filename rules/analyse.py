@@ -15,7 +15,7 @@ from rules.events import event_day
 from rules.findings import AnalysisContext, DocumentInfo, Findings, Source, TaskFinding
 from rules.keep import keep
 from rules.metadata import analyse_metadata
-from rules.tables import table_tasks
+from rules.tables import drop_repeats, table_tasks
 from rules.text import blocks, clean_view, fold
 from rules.units import find_mentions
 
@@ -36,8 +36,12 @@ def analyse(text: str, ctx: AnalysisContext) -> Findings:
     body = [b for b in blocks(clean, layout.body_start, layout.body_end)
             if not any(s <= b.start < e for s, e in layout.excluded)]
     doc.event_day = event_day(doc, body)
-    table_drafts, used = table_tasks(doc, body)
-    drafts = find_directives(doc, [b for b in body if b.start not in used]) + table_drafts
+    # tables are read past the signature too: plans put their task table in an annex after it
+    lines = [b for b in blocks(clean, layout.body_start, len(clean))
+             if not any(s <= b.start < e for s, e in layout.excluded)]
+    table_drafts, used = table_tasks(doc, lines, directory=ctx.directory)
+    prose = find_directives(doc, [b for b in body if b.start not in used])
+    drafts = drop_repeats(prose, table_drafts) + table_drafts
     drafts = [d for d in drafts if keep(d, doc, info.type)]
     drafts.sort(key=lambda d: d.start)
     warnings = []

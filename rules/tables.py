@@ -1,117 +1,207 @@
-"""Task tables ("Nội dung | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian hoàn thành"): one task per
-row, lead, support and deadline read from the columns found by their meaning. Pure.
+"""Task tables ("Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian", "Nhiệm vụ | Người thực hiện"):
+one task per content row, its lead, support and deadline read from the columns the header names. Pure.
+
+Rows arrive as "cell | cell" lines whatever the rendering (.txt copy, extractors/docx.py, extractors/pdf_tables.py).
+The header's words (patterns/table_header.yaml) say which column is which; group rows ("I | GIAI ĐOẠN 1",
+"1 | Tổ chức tuyên truyền …" with no unit and no time) are headings; an empty time cell under a filled one is
+a merged cell and takes the value above, within its group.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from datetime import date
+from dataclasses import dataclass, field
+from functools import lru_cache
 
-from rules.deadlines import find_deadline, find_recurrence
 from rules.directives import Doc, Draft
-from rules.roles import Group, support_names
-from rules.text import Block, fold_ws
-from rules.units import STAR
+from rules.directory import Directory
+from rules.patterns import PatternError, _load, alternation
+from rules.table_events import event_end, holds_event
+from rules.table_times import cell_deadline, cell_recurrence
+from rules.text import Block, fold, fold_ws
+from rules.units import STAR, find_mentions
 
-_COLUMNS = (
-    ("content", re.compile(r"noi\s+dung|nhiem\s+vu|cong\s+viec|hoat\s+dong|giai\s+phap")),
-    ("support", re.compile(r"phoi\s+hop")),
-    ("lead", re.compile(r"chu\s+tri|thuc\s+hien|trach\s+nhiem|dau\s+moi")),
-    ("deadline", re.compile(r"thoi\s+gian|thoi\s+han|tien\s+do|hoan\s+thanh|han\s+chot")),
-)
+_UNIT_ROLES = ("lead", "person", "support")
+_COLUMN_NUMBERS = re.compile(r"^\(?\s*(?:\d{1,2}|[a-z])\s*\)?$")
+_GROUP_LABEL = re.compile(r"^(?:[IVXL]+|(?:phan|giai\s+doan|nhom|muc)\s+(?:[ivxl]+|\d+))\s*\.?$", re.IGNORECASE)
+_UPPER_MIN = 4  # a content cell in capitals with at least this many letters is a group heading
 
 
 @dataclass(frozen=True, slots=True)
-class Column:
-    role: str
-    index: int
+class Cell:
+    start: int
+    end: int
 
 
-def _cells(doc: Doc, b: Block) -> list[tuple[int, int]]:
-    out, pos = [], b.start
-    line = doc.clean[b.start:b.end]
-    for part in line.split(" | "):
+@lru_cache(maxsize=1)
+def _header_vocabulary() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    roles = _load("table_header.yaml").get("roles")
+    if not isinstance(roles, list):
+        raise PatternError("table_header.yaml: 'roles' must be a list")
+    return tuple((str(r["role"]), re.compile(r"\b" + alternation(list(r["words"])) + r"\b")) for r in roles)
+
+
+def cells_of(doc: Doc, b: Block) -> list[Cell]:
+    """The cells of a row line, spans without their padding; a leading empty cell is kept."""
+    line_start = doc.clean.rfind("\n", 0, b.start) + 1
+    line = doc.clean[line_start:b.end]
+    out: list[Cell] = []
+    pos = line_start
+    for part in line.split("|"):
         s = pos + len(part) - len(part.lstrip())
-        out.append((s, pos + len(part.rstrip())))
-        pos += len(part) + 3
+        out.append(Cell(s, max(s, pos + len(part.rstrip()))))
+        pos += len(part) + 1
     return out
 
 
-def _header(doc: Doc, cells: list[tuple[int, int]]) -> dict[str, int] | None:
+def header_roles(texts: list[str]) -> dict[str, int] | None:
+    """Column of each role named by a header row, or None when the row is not a task-table header."""
     roles: dict[str, int] = {}
-    for i, (s, e) in enumerate(cells):
-        text = doc.folded[s:e]
-        for role, rx in _COLUMNS:
-            if role not in roles and rx.search(text) and len(text) < 60:
-                roles[role] = i
+    for i, text in enumerate(texts):
+        folded = fold_ws(fold(text)).strip()
+        if not folded or len(folded) > 70:
+            continue
+        for role, rx in _header_vocabulary():
+            if rx.search(folded):
+                roles.setdefault(role, i)
                 break
-    return roles if "content" in roles and ("lead" in roles or "deadline" in roles) else None
+    if "content" not in roles or not any(r in roles for r in ("lead", "person", "time")):
+        return None
+    return roles
 
 
-def table_tasks(doc: Doc, body: list[Block]) -> tuple[list[Draft], set[int]]:
-    """Drafts from task tables, and the start offsets of the blocks they used."""
+@dataclass
+class _Table:
+    roles: dict[str, int]
+    width: int
+    event: date | None = None  # last day of the event the plan schedules, for the row that holds it
+    carried_time: str = ""  # the last time cell seen in the current group (a merged cell spans down)
+    rows: list[Draft] = field(default_factory=list)  # the last task row, for a continuation to replace
+    last: tuple[list[Cell], list[str], str] | None = None  # cells, texts and carried time before the last row
+
+
+def table_tasks(doc: Doc, lines: list[Block], *, directory: Directory) -> tuple[list[Draft], set[int]]:
+    """Drafts from the task tables among `lines`, and the start offsets of the lines they used."""
     drafts: list[Draft] = []
     used: set[int] = set()
-    header: dict[str, int] | None = None
-    width = 0
-    for b in body:
-        if " | " not in doc.clean[b.start:b.end]:
-            header = None
+    table: _Table | None = None
+    for b in lines:
+        if "|" not in doc.clean[b.start:b.end]:
+            table = None
             continue
-        cells = _cells(doc, b)
-        found = _header(doc, cells)
-        if found:
-            header, width = found, len(cells)
+        cells = cells_of(doc, b)
+        texts = [doc.clean[c.start:c.end] for c in cells]
+        roles = header_roles(texts)
+        if roles:
+            table = _Table(roles, len(cells), event_end(doc.clean))
             used.add(b.start)
             continue
-        if header is None or len(cells) < max(header.values()) + 1:
+        if table is None:
             continue
         used.add(b.start)
-        draft = _row(doc, cells, header)
+        if table.last and _continues(texts, table):
+            # a row cut by a page break: its second half has no content of its own
+            texts = [f"{a} {b}".strip() for a, b in zip(table.last[1], texts + [""] * len(table.last[1]))]
+            cells, table.carried_time = table.last[0], table.last[2]
+            drafts.remove(table.rows.pop())
+        draft = _row(doc, cells, texts, table, directory)
         if draft:
             drafts.append(draft)
-    del width
     return drafts, used
 
 
-def _units_in(doc: Doc, span: tuple[int, int]) -> tuple[list, list[str]]:
-    men = [m for m in doc.mentions if span[0] <= m.start < span[1]]
-    unknown = [m.written for m in men if m.kind == "unknown"]
-    return men, unknown
+def _continues(texts: list[str], table: _Table) -> bool:
+    """A row cut by a page break: no label, and either no content of its own (the names or time run on) or
+    content alone (the content cell runs on) where the table has a label column."""
+    if _get(texts, table.roles, "number"):
+        return False
+    assigned = any(_get(texts, table.roles, r) for r in (*_UNIT_ROLES, "time"))
+    if not _get(texts, table.roles, "content"):
+        return assigned
+    return "number" in table.roles and not assigned
 
 
-def _row(doc: Doc, cells: list[tuple[int, int]], header: dict[str, int]) -> Draft | None:
-    cs, ce = cells[header["content"]]
-    if ce <= cs:
+def _get(texts: list[str], roles: dict[str, int], role: str) -> str:
+    i = roles.get(role)
+    return texts[i].strip() if i is not None and i < len(texts) else ""
+
+
+def _is_group(texts: list[str], table: _Table) -> bool:
+    label = _get(texts, table.roles, "number")
+    content = _get(texts, table.roles, "content")
+    if (label.isupper() and _GROUP_LABEL.match(label)) or _GROUP_LABEL.match(fold(content).strip()):
+        return True
+    letters = [ch for ch in content if ch.isalpha()]
+    if len(letters) >= _UPPER_MIN and all(ch.isupper() for ch in letters):
+        return True
+    assigned = any(_get(texts, table.roles, r) for r in (*_UNIT_ROLES, "time"))
+    return not assigned
+
+
+def _row(doc: Doc, cells: list[Cell], texts: list[str], table: _Table, directory: Directory) -> Draft | None:
+    roles = table.roles
+    content = _get(texts, roles, "content")
+    if not content or all(_COLUMN_NUMBERS.match(fold(t).strip()) for t in texts if t.strip()):
         return None
-    lead: tuple[str, ...] = ()
-    unknown: tuple[str, ...] = ()
-    if "lead" in header:
-        men, unk = _units_in(doc, cells[header["lead"]])
-        names = [m.name for m in men if m.kind in ("unit", "collective") and m.name]
-        lead = (STAR,) if STAR in names else tuple(dict.fromkeys(names))
-        unknown = tuple(unk)
-    support: tuple[str, ...] = ()
-    if "support" in header:
-        men, _ = _units_in(doc, cells[header["support"]])
-        support = support_names([Group(m.start, m.end, (m,)) for m in men])
-    dl = rec = None
-    dtext = ""
-    if "deadline" in header:
-        ds, de = cells[header["deadline"]]
-        dtext = doc.clean[ds:de]
-        dl = find_deadline(dtext, issued=doc.issued or doc.year_hint, calendar=doc.calendar, require_trigger=False)
-        rec = find_recurrence(dtext)
-    content = doc.clean[cs:ce]
-    rec = rec or find_recurrence(content)
-    conf = 0.9 if lead else 0.45
-    if unknown:
-        conf = min(conf, 0.5)
+    if _is_group(texts, table):
+        table.last = None
+        table.carried_time = _get(texts, roles, "time")
+        return None
+    table.last = (cells, texts, table.carried_time)
+    time = _get(texts, roles, "time") or table.carried_time
+    table.carried_time = time
+    lead, unknown = _units(_get(texts, roles, "lead") + " ; " + _get(texts, roles, "person"), directory)
+    support, _ = _units(_get(texts, roles, "support"), directory)
+    if STAR in support:
+        support = (STAR,)
+    due = cell_deadline(time, issued=doc.issued or doc.year_hint, calendar=doc.calendar) if time else None
+    rec, rec_day = cell_recurrence(time) if time else (None, None)
+    if not time and table.event and holds_event(content):
+        due = table.event
+    first = next(c for c, t in zip(cells, texts) if t.strip())
+    end = max(c.end for c, t in zip(cells, texts) if t.strip())
     for n in lead:
         if n != STAR:
             doc.history.append(n)
-    return Draft(
-        start=cs, end=ce, text=fold_ws(content), lead=lead, support=tuple(s for s in support if s not in lead),
-        unknown=unknown, deadline=dl.due if dl else None, deadline_text=fold_ws(dtext) if dtext else None,
-        recurrence=rec.kind if rec else None, recurrence_day=rec.day if rec else None, confidence=conf,
+    conf = (0.9 if lead else 0.45) if not unknown else 0.5
+    draft = Draft(
+        start=first.start, end=end, text=fold_ws(" | ".join(t.strip() for t in texts).strip(" |")),
+        lead=lead, support=tuple(s for s in support if s not in lead), unknown=unknown, deadline=due,
+        deadline_text=fold_ws(time) or None, recurrence=rec, recurrence_day=rec_day, confidence=conf,
         reasons=("table-row",),
     )
+    table.rows = [draft]
+    return draft
+
+
+def _units(text: str, directory: Directory) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Canonical units named in a cell (several when joined by '/', ';', ',' or 'và'), and unknown names."""
+    if not text.strip(" ;"):
+        return (), ()
+    spaced = text.replace("/", " / ")  # "Sở Công Thương/Sở Xây dựng": two units
+    names: list[str] = []
+    unknown: list[str] = []
+    for m in find_mentions(spaced, fold(spaced), directory):
+        if m.kind in ("unit", "collective") and m.name and m.name not in names:
+            names.append(m.name)
+        elif m.kind == "unknown":
+            unknown.append(m.written)
+    return ((STAR,) if STAR in names else tuple(names)), tuple(unknown)
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+REPEAT_SHARE = 0.6  # share of a prose task's words found in one table row for it to be a repeat of that row
+
+
+def drop_repeats(prose: list[Draft], rows: list[Draft]) -> list[Draft]:
+    """The prose drafts that do not restate a table row (a plan's section repeating its annex without
+    assignees): the row keeps the task, with the table's lead and time."""
+    row_words = [set(_WORD.findall(fold(r.text))) for r in rows]
+    if not row_words:
+        return prose
+    kept = []
+    for d in prose:
+        words = set(_WORD.findall(fold(d.text)))
+        if d.lead or len(words) < 4 or not any(len(words & rw) >= REPEAT_SHARE * len(words) for rw in row_words):
+            kept.append(d)
+    return kept

@@ -202,3 +202,78 @@ def make_glyph_id_pdf(lines: list[str]) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+def _font(pdf, keep: list) -> object:
+    if FONT.exists():
+        data = FONT.read_bytes()
+        buf = (ctypes.c_uint8 * len(data)).from_buffer_copy(data)
+        keep.append(buf)
+        return pdfium_c.FPDFText_LoadFont(pdf, buf, len(data), pdfium_c.FPDF_FONT_TRUETYPE, True)
+    return pdfium_c.FPDFText_LoadStandardFont(pdf, b"Helvetica")
+
+
+def _stroke(page, x0: float, y0: float, x1: float, y1: float) -> None:
+    path = pdfium_c.FPDFPageObj_CreateNewPath(x0, y0)
+    pdfium_c.FPDFPath_LineTo(path, x1, y1)
+    pdfium_c.FPDFPath_SetDrawMode(path, pdfium_c.FPDF_FILLMODE_NONE, True)
+    pdfium_c.FPDFPageObj_SetStrokeColor(path, 0, 0, 0, 255)
+    pdfium_c.FPDFPageObj_SetStrokeWidth(path, 0.6)
+    pdfium_c.FPDFPage_InsertObject(page, path)
+
+
+def _wrap(text: str, width: float, size: float) -> list[str]:
+    per_line = max(4, int(width / (size * 0.55)))
+    lines, cur = [], ""
+    for word in text.split():
+        if cur and len(cur) + 1 + len(word) > per_line:
+            lines.append(cur)
+            cur = word
+        else:
+            cur = f"{cur} {word}".strip()
+    return lines + [cur] if cur else lines or [""]
+
+
+def make_table_pdf(pages: list[tuple[list[str], list[list[str]], list[str]]], widths: list[float], *,
+                   font_size: float = 10.0) -> bytes:
+    """A PDF whose pages hold lines of text, a ruled table (cells wrapped to the column widths, every border a
+    stroked path, as Word and LibreOffice export them), then more lines. A page with no rows has no table."""
+    pdf = pdfium.PdfDocument.new()
+    keep: list = []
+    font = _font(pdf, keep)
+    lead = font_size * 1.4
+    for before, rows, after in pages:
+        page = pdf.new_page(595, 842)
+        y = 800.0
+        for line in before:
+            _text(pdf, page, font, line, 60, y, font_size)
+            y -= lead
+        left, right = 50.0, 50.0 + sum(widths)
+        top = y + lead - 4
+        if rows:
+            _stroke(page, left, top, right, top)
+        for row in rows:
+            wrapped = [_wrap(cell, w - 6, font_size) for cell, w in zip(row, widths)]
+            height = max(len(w) for w in wrapped) * lead + 4
+            x = left
+            for cell_lines, w in zip(wrapped, widths):
+                for k, text in enumerate(cell_lines):
+                    if text:
+                        _text(pdf, page, font, text, x + 3, top - (k + 1) * lead + 2, font_size)
+                x += w
+            bottom = top - height
+            x = left
+            for w in [0.0, *widths]:
+                x += w
+                _stroke(page, x, top, x, bottom)
+            _stroke(page, left, bottom, right, bottom)
+            top = bottom
+        y = top - lead * 1.5
+        for line in after:
+            _text(pdf, page, font, line, 60, y, font_size)
+            y -= lead
+        pdfium_c.FPDFPage_GenerateContent(page)
+        page.close()
+    out = io.BytesIO()
+    pdf.save(out)
+    pdf.close()
+    return out.getvalue()
