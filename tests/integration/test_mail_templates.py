@@ -219,6 +219,11 @@ def _chromium() -> str:
     return found
 
 
+def _height(mail: OutgoingMail) -> int:
+    """Tall enough for the whole mail at 360 px (about 40 characters a line), so the screenshot shows its end."""
+    return min(12000, max(2000, int(len(visible(mail.html or "")) * 0.7) + 600))
+
+
 def _png_width(path: Path) -> int:
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
@@ -236,6 +241,7 @@ def test_html_screenshot_at_phone_width(name: str, variant: dict[str, Any], tmp_
     shot.unlink(missing_ok=True)
     subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    f"--user-data-dir={tmp_path / 'profile'}", "--window-size=360,2000", f"--screenshot={shot}",
+                    "--hide-scrollbars", f"--user-data-dir={tmp_path / 'profile'}", f"--window-size=360,{_height(mail)}",
+                    f"--screenshot={shot}",
                     page.as_uri()], check=True, capture_output=True, timeout=120)
     assert _png_width(shot) == 360
