@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from outbox.mail import OutgoingMail, clean_header
+from outbox.warnings_vi import warnings_vi
 
 RECURRENCE_VI = {"weekly": "hằng tuần", "monthly": "hằng tháng", "quarterly": "hằng quý", "yearly": "hằng năm"}
 SUBJECT_TEXT = 70  # characters of a task's text in a subject
@@ -37,6 +38,12 @@ EVERY_UNIT_VI = "tất cả các phòng, đơn vị"
 def unit_list(names: Iterable[str]) -> str:
     """Unit names for a mail; '*' (every unit) is written out in words."""
     return ", ".join(EVERY_UNIT_VI if name == "*" else name for name in names)
+
+
+def quote_adds(quote: str | None, text: str) -> bool:
+    """Whether a task's quote says more than its text (the quote is often the same words, cut shorter)."""
+    q, t = " ".join((quote or "").rstrip("…").split()), " ".join(text.split())
+    return bool(q) and not (t.startswith(q) or q.startswith(t))
 
 
 def task_token(task_id: int) -> str:
@@ -97,6 +104,7 @@ def _env() -> Environment:
     env.filters["recurrence_vi"] = lambda r, day=None: recurrence_vi(r, day)
     env.filters["task_token"] = task_token
     env.filters["units"] = unit_list
+    env.filters["adds_to"] = quote_adds
     return env
 
 
@@ -129,8 +137,9 @@ def confirmation(
     hold: when the assignments wait for review (service.holds.HoldView: reason, until in office time).
     """
     review = [t for t in tasks if t.needs_review]
+    said = warnings_vi(warnings)  # the English stays in the admin's log; the clerk reads the vocabulary's Vietnamese
     context = dict(
-        notice=notice, label=notice_label(notice), tasks=tasks, review=review, warnings=warnings,
+        notice=notice, label=notice_label(notice), tasks=tasks, review=review, notes=said.notes, problems=said.problems,
         duplicate=duplicate, token=notice_token(notice.id), review_threshold=review_threshold, hold=hold,
         candidates=list(candidates),
     )
@@ -142,7 +151,8 @@ def confirmation(
 
 def unreadable(*, forwarder: str, subject: str | None, in_reply_to: str | None, problems: list[str]) -> OutgoingMail:
     """Tell the forwarder what could not be read; the raw message is kept for reprocessing."""
-    text, html = render("unreadable", subject=subject, problems=problems)
+    said = warnings_vi(problems)
+    text, html = render("unreadable", subject=subject, problems=[*said.problems, *said.notes])
     return OutgoingMail(
         kind="unreadable", to=(forwarder,), subject=f"Không đọc được văn bản: {clean_header(subject or '', limit=100)}",
         text=text, html=html, in_reply_to=in_reply_to,

@@ -71,7 +71,7 @@ def test_a_5000_deep_multipart_is_bad_input_not_our_bug(make_app, office) -> Non
     assert (deep.stage, deep.disposition) == (Stage.FAILED, "error"), deep.error
     assert "nested too deep" in (deep.error or "")
     [told] = _outbox(app, "unreadable")
-    assert "nested too deep" in told.body_text and INTERNAL_FAULT_VI not in told.body_text
+    assert "lồng quá nhiều lớp" in told.body_text and "nested" not in told.body_text and INTERNAL_FAULT_VI not in told.body_text
     assert (after.stage, after.disposition) == (Stage.PROCESSED, "registered"), after.error
 
 

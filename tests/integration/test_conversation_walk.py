@@ -162,7 +162,7 @@ def test_november_walk(walk: Walk) -> None:
     sent = [m for m in sent if m not in digests]
     assert [m.to for m in sent] == [frozenset({CLERK})] * 2, "only the confirmations: no assignment"
     for m in sent:
-        assert "CHƯA GỬI GIAO VIỆC" in m.body and "lúc 10:30 ngày 02/11/2026" in m.body and "docket notices release TB-" in m.body
+        assert "CHƯA GỬI GIAO VIỆC" in m.body and "lúc 10:30 ngày 02/11/2026" in m.body and "quản trị viên cho phép gửi" in m.body
         assert "*" not in m.body.split("NHIỆM VỤ")[1].split("CHƯA GỬI")[0].replace("**", "")
     assert "giao việc cho 7 phòng, đơn vị" in sent[0].body and "giao việc cho 6 phòng, đơn vị" in sent[1].body
     assert "Chủ trì: tất cả các phòng, đơn vị" in sent[0].body
