@@ -149,10 +149,14 @@ def confirmation(
     return OutgoingMail(kind="confirmation", to=(forwarder,), subject=subject, text=text, html=html, in_reply_to=in_reply_to)
 
 
-def unreadable(*, forwarder: str, subject: str | None, in_reply_to: str | None, problems: list[str]) -> OutgoingMail:
-    """Tell the forwarder what could not be read; the raw message is kept for reprocessing."""
+def unreadable(*, forwarder: str, subject: str | None, in_reply_to: str | None, problems: list[str],
+               internal: bool = False) -> OutgoingMail:
+    """Tell the forwarder what could not be read; the raw message is kept for reprocessing.
+
+    `internal`: the fault was ours, not the document's; the clerk is told it is kept and need not be resent.
+    """
     said = warnings_vi(problems)
-    text, html = render("unreadable", subject=subject, problems=[*said.problems, *said.notes])
+    text, html = render("unreadable", subject=subject, problems=[*said.problems, *said.notes], internal=internal)
     return OutgoingMail(
         kind="unreadable", to=(forwarder,), subject=f"Không đọc được văn bản: {clean_header(subject or '', limit=100)}",
         text=text, html=html, in_reply_to=in_reply_to,

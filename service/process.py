@@ -35,8 +35,6 @@ from service.wiring import App
 log = logging.getLogger("docket.process")
 LEASE = timedelta(minutes=10)
 MAX_ATTEMPTS = 3  # a message that crashed the worker this often is parked for a human
-INTERNAL_FAULT_VI = ("Docket gặp lỗi nội bộ khi xử lý thư này (không phải do văn bản của anh/chị). "
-                     "Thư đã được lưu; quản trị viên sẽ xử lý lại.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,12 +253,13 @@ def _queue_assignments(app: App, session: Session, result: object, *, now: datet
 
 
 def _queue_unreadable(app: App, session: Session, row: InboundMessage, message: ExtractedMessage | None,
-                      problems: list[str], *, now: datetime) -> None:
+                      problems: list[str], *, now: datetime, internal: bool = False) -> None:
     envelope = message.envelope if message else None
     forwarder = parseaddr((envelope.sender if envelope else row.sender) or "")[1]
     if not forwarder:
         return
-    mail = compose.unreadable(forwarder=forwarder, subject=row.subject, in_reply_to=row.message_id, problems=problems)
+    mail = compose.unreadable(forwarder=forwarder, subject=row.subject, in_reply_to=row.message_id, problems=problems,
+                              internal=internal)
     enqueue(session, mail, dedupe_key=f"unreadable:{row.id}", now=now, domain=app.settings.message_id_domain)
 
 
@@ -275,14 +274,13 @@ def park_failed(app: App, row_id: int, err: BaseException, *, now: datetime) -> 
     input_fault = isinstance(err, ExtractionError) or (isinstance(err, DocketError) and not isinstance(err, InternalError))
     error = str(err) if isinstance(err, DocketError | ExtractionError) else f"{type(err).__name__}: {err}"
     # The sender hears what was wrong with the mail; our own bug is not theirs to read, only that it is kept.
-    told = error if input_fault else INTERNAL_FAULT_VI
     with app.sessions.begin() as session:
         row = session.get(InboundMessage, row_id)
         assert row is not None
         outcome = Outcome(Stage.FAILED, "error" if input_fault else "internal-error", error)
         _finish(row, outcome, now)
         if _may_answer(app, row):
-            _queue_unreadable(app, session, row, None, [told], now=now)
+            _queue_unreadable(app, session, row, None, [error], now=now, internal=not input_fault)
     return outcome
 
 

@@ -113,7 +113,7 @@ def test_our_own_bug_parks_the_message_and_tells_the_sender_plainly(make_app, of
     from service.errors import InternalError
     from service.intake import intake_once
     from service.mailbox import open_mailbox
-    from service.process import INTERNAL_FAULT_VI, park_failed
+    from service.process import park_failed
 
     app = make_app()
     _deliver(office, build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn"))
@@ -126,4 +126,6 @@ def test_our_own_bug_parks_the_message_and_tells_the_sender_plainly(make_app, of
         assert (row.stage, row.disposition, row.error) == (Stage.FAILED, "internal-error", "KeyError: 'some_pattern'")
         assert row.raw  # kept for `docket notices reprocess`
         mail = session.scalars(select(OutboxMessage)).one()
-    assert INTERNAL_FAULT_VI in mail.body_text and "KeyError" not in mail.body_text
+    # Our fault, said as ours: no error text, no request to send the document again.
+    assert "lỗi nội bộ" in mail.body_text and "không cần gửi lại" in mail.body_text
+    assert "KeyError" not in mail.body_text and "gửi lại văn bản dưới dạng" not in mail.body_text

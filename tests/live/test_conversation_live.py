@@ -138,7 +138,7 @@ def test_a_month_of_replies(imap_app, dovecot, smtp_server) -> None:  # type: ig
     day = talk.day(date(2020, 7, 21))
     assert talk.states() == dict.fromkeys(range(1, 6), "open")
     [confirmation] = talk.sent(day, CLERK)
-    assert all(f"[NV-{n}]" in confirmation[2] for n in range(1, 6)) and "trừ khi cần điều chỉnh" in confirmation[2]
+    assert all(f"[NV-{n}]" in confirmation[2] for n in range(1, 6)) and "Nếu cần điều chỉnh, trả lời thư này" in confirmation[2]
     tt_assignment = talk.mail_to(TT, "Giao nhiệm vụ")
     assert "[NV-2]" in tt_assignment["Subject"] and "[NV-5]" in tt_assignment["Subject"]  # one mail, two tasks
 
