@@ -34,7 +34,7 @@ from service.wiring import App
 
 log = logging.getLogger("docket.process")
 LEASE = timedelta(minutes=10)
-MAX_ATTEMPTS = 3  # a message that crashed the worker this often is parked for a human
+MAX_ATTEMPTS = 3  # a message whose processing never finished this often is parked for a human
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,13 +73,19 @@ def worker_id() -> str:
 
 
 def claim_next(app: App, now: datetime, owner: str) -> int | None:
-    """Lease one received message; leases of crashed workers expire, so nothing is stuck for long."""
+    """Lease one received message; leases of crashed workers expire, so nothing is stuck for long.
+
+    Fresh mail goes first: a message whose earlier attempt never finished (the worker was killed, by the
+    message or by anything else) waits behind every untried one, so neither a poisonous mail nor an
+    operator's kill -9 holds up the queue, and a kill is charged to the message the worker happened to hold
+    only if it is tried again while nothing else is waiting.
+    """
     with app.sessions.begin() as session:
         stmt = (
             select(InboundMessage)
             .where(InboundMessage.stage == Stage.RECEIVED,
                    or_(InboundMessage.lease_until.is_(None), InboundMessage.lease_until < now))
-            .order_by(InboundMessage.id).limit(1).with_for_update(skip_locked=True)
+            .order_by(InboundMessage.attempts, InboundMessage.id).limit(1).with_for_update(skip_locked=True)
         )
         row = session.scalars(stmt).first()
         if row is None:
@@ -117,7 +123,7 @@ def process_one(app: App, row_id: int, *, now: datetime) -> Outcome:
                     row = session.get(InboundMessage, row_id)
                     assert row is not None
                     bind(message_id=row.message_id)
-                    outcome = _attempt_cap(row) or dispose(app, session, row, now=now, parsed=parsed)
+                    outcome = _give_up(app, session, row, now) or dispose(app, session, row, now=now, parsed=parsed)
                     _finish(row, outcome, now)
                 break
             except IntegrityError:
@@ -134,10 +140,18 @@ def process_one(app: App, row_id: int, *, now: datetime) -> Outcome:
         return park_failed(app, row_id, err, now=now)
 
 
-def _attempt_cap(row: InboundMessage) -> Outcome | None:
-    if row.attempts > MAX_ATTEMPTS:
-        return Outcome(Stage.FAILED, "gave-up", f"processing stopped the worker {row.attempts - 1} times")
-    return None
+def _past_attempt_cap(row: InboundMessage) -> bool:
+    return row.attempts > MAX_ATTEMPTS
+
+
+def _give_up(app: App, session: Session, row: InboundMessage, now: datetime) -> Outcome | None:
+    """Park a message whose processing never finished MAX_ATTEMPTS times; the clerk hears it is ours to look at."""
+    if not _past_attempt_cap(row):
+        return None
+    error = f"processing stopped the worker {row.attempts - 1} times"
+    if _may_answer(app, row):
+        _queue_unreadable(app, session, row, None, [error], now=now, internal=True)
+    return Outcome(Stage.FAILED, "gave-up", error)
 
 
 def _finish(row: InboundMessage, outcome: Outcome, now: datetime) -> None:
@@ -155,7 +169,7 @@ def _read(app: App, row_id: int) -> tuple[ExtractedMessage, list[Findings]] | No
     with app.sessions() as session:
         row = session.get(InboundMessage, row_id)
         assert row is not None
-        if _attempt_cap(row) is not None:
+        if _past_attempt_cap(row):
             return None
         raw, size = row.raw, row.size
         from service.units import directory_from_db

@@ -4,6 +4,7 @@ from __future__ import annotations
 import mailbox
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select, text
@@ -77,3 +78,46 @@ def test_claims_of_dead_local_workers_are_freed_at_start(make_app, office: Path)
     assert release_dead_leases(app) == 1
     with app.sessions() as session:
         assert session.scalars(select(InboundMessage)).one().lease_owner is None
+
+
+def test_a_message_whose_attempt_never_finished_waits_behind_fresh_mail(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
+    from service.intake import intake_once
+    from service.mailbox import open_mailbox
+    from service.process import claim_next
+
+    app = make_app()
+    box = _inbox(office)
+    for day in (24, 25):
+        box.add(build_email(build_docx(sample_text()), now=vn(2026, 11, day, 9, 0), domain="skhcn.binhminh.example.vn"))
+    intake_once(app, open_mailbox(app.settings.mailbox, settings=app.settings))
+    with app.sessions() as session:
+        first, second = session.scalars(select(InboundMessage.id).order_by(InboundMessage.id)).all()
+    now = vn(2026, 11, 25, 9, 0)
+    assert claim_next(app, now, "worker-a") == first  # then worker-a is killed: its lease runs out
+    later = now + timedelta(minutes=11)
+    assert claim_next(app, later, "worker-b") == second  # the untried mail goes first
+    assert claim_next(app, later, "worker-c") == first  # nothing untried is left: now its turn comes again
+    with app.sessions() as session:
+        assert session.get(InboundMessage, first).attempts == 2
+
+
+def test_a_message_that_stops_the_worker_three_times_is_parked(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
+    from service.intake import intake_once
+    from service.mailbox import open_mailbox
+    from service.process import MAX_ATTEMPTS, claim_next, process_one
+
+    app = make_app()
+    _inbox(office).add(build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn"))
+    intake_once(app, open_mailbox(app.settings.mailbox, settings=app.settings))
+    now = vn(2026, 11, 25, 9, 0)
+    for _ in range(MAX_ATTEMPTS):  # each worker dies holding the lease
+        row_id = claim_next(app, now, "worker")
+        now += timedelta(minutes=11)
+    assert claim_next(app, now, "worker") == row_id
+    outcome = process_one(app, row_id, now=now)
+    assert (outcome.stage, outcome.disposition) == (Stage.FAILED, "gave-up")
+    with app.sessions() as session:
+        row = session.get(InboundMessage, row_id)
+        assert row.stage is Stage.FAILED and row.error == f"processing stopped the worker {MAX_ATTEMPTS} times"
+        told = session.scalars(select(OutboxMessage)).one()  # the clerk is told it is our fault, not the document's
+        assert "lỗi nội bộ" in told.body_text and "không cần gửi lại" in told.body_text
