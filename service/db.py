@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event, inspect
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -127,3 +128,13 @@ def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""
     with sessions.begin() as session:
         yield session
+
+
+def is_transient(err: BaseException) -> bool:
+    """A database fault that passes by itself (server gone or restarting, connection dropped, locked, pool full).
+
+    Such a fault is nobody's input: the work it interrupted is retried, not parked or reported to a sender.
+    """
+    if isinstance(err, OperationalError | InterfaceError | PoolTimeout):
+        return True
+    return isinstance(err, DBAPIError) and bool(err.connection_invalidated)

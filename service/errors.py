@@ -27,6 +27,10 @@ class SendError(DocketError):
         self.code = code
 
 
+class TransientError(DocketError):
+    """The database or a server was briefly unreachable: the work is retried later, never blamed on the sender."""
+
+
 class NotFoundError(DocketError):
     """An ID given on the command line names nothing."""
 

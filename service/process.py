@@ -23,7 +23,8 @@ from extractors.email_message import NOTHING_FOUND
 from rules.findings import Findings
 from outbox import compose
 from outbox.enqueue import enqueue
-from service.errors import DocketError, InternalError
+from service.db import is_transient
+from service.errors import DocketError, TransientError
 from service.holds import hold_view
 from service.logging import bind
 from service.models import InboundMessage, Task
@@ -136,8 +137,26 @@ def process_one(app: App, row_id: int, *, now: datetime) -> Outcome:
                  extra={"notice_id": outcome.notice_id, "task_ids": list(outcome.task_ids) or None})
         return outcome
     except Exception as err:  # noqa: BLE001 - the runner is the one place that parks any failure
+        if is_transient(err):
+            _hand_back(app, row_id)
+            raise TransientError(f"the database failed while processing inbound {row_id}: {type(err).__name__}") from err
         log.exception("inbound %s failed", row_id)
         return park_failed(app, row_id, err, now=now)
+
+
+def _hand_back(app: App, row_id: int) -> None:
+    """Return a message interrupted by a database fault to the queue, its attempt not counted against it.
+
+    If the database is still away this fails too; the lease then runs out and the message is taken again.
+    """
+    try:
+        with app.sessions.begin() as session:
+            row = session.get(InboundMessage, row_id)
+            if row is not None and row.stage is Stage.RECEIVED:
+                row.attempts = max(row.attempts - 1, 0)
+                row.lease_owner, row.lease_until = None, None
+    except Exception as err:  # noqa: BLE001 - the caller raises the original fault; this one is only logged
+        log.warning("inbound %s stays leased until its lease runs out: %s", row_id, type(err).__name__)
 
 
 def _past_attempt_cap(row: InboundMessage) -> bool:
@@ -285,7 +304,7 @@ def _queue_no_notice(app: App, session: Session, row: InboundMessage, forwarder:
 
 def park_failed(app: App, row_id: int, err: BaseException, *, now: datetime) -> Outcome:
     """Own transaction: FAILED with the error text; the sender is told unless it is a loop or a stranger."""
-    input_fault = isinstance(err, ExtractionError) or (isinstance(err, DocketError) and not isinstance(err, InternalError))
+    input_fault = isinstance(err, ExtractionError)  # the document's fault; any other error here is ours
     error = str(err) if isinstance(err, DocketError | ExtractionError) else f"{type(err).__name__}: {err}"
     # The sender hears what was wrong with the mail; our own bug is not theirs to read, only that it is kept.
     with app.sessions.begin() as session:

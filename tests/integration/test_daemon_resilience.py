@@ -121,3 +121,60 @@ def test_a_message_that_stops_the_worker_three_times_is_parked(make_app, office:
         assert row.stage is Stage.FAILED and row.error == f"processing stopped the worker {MAX_ATTEMPTS} times"
         told = session.scalars(select(OutboxMessage)).one()  # the clerk is told it is our fault, not the document's
         assert "lỗi nội bộ" in told.body_text and "không cần gửi lại" in told.body_text
+
+
+def test_a_database_fault_under_processing_leaves_the_message_queued(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
+    """The database goes away between the claim and the work: nothing is parked, nobody is told 'unreadable'."""
+    import pytest
+
+    from service.clock import FixedClock
+    from service.config import load_settings
+    from service.errors import TransientError
+    from service.intake import intake_once
+    from service.mailbox import open_mailbox
+    from service.process import claim_next, process_one
+    from service.wiring import build_app
+
+    app = make_app()
+    _inbox(office).add(build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn"))
+    intake_once(app, open_mailbox(app.settings.mailbox, settings=app.settings))
+    now = vn(2026, 11, 25, 9, 0)
+    row_id = claim_next(app, now, "worker")
+    gone_url = ("postgresql+psycopg://postgres@127.0.0.1:1/test" if app.engine.dialect.name == "postgresql"
+                else f"sqlite:///{office / 'no-such-folder' / 'docket.db'}")  # nothing listens / cannot be opened
+    gone = build_app(load_settings(**{**_settings_of(app), "database_url": gone_url}), FixedClock(now))
+    try:
+        with pytest.raises(TransientError):
+            process_one(gone, row_id, now=now)
+    finally:
+        gone.dispose()
+    with app.sessions() as session:
+        row = session.get(InboundMessage, row_id)
+        assert row.stage is Stage.RECEIVED and row.error is None
+        assert session.scalars(select(OutboxMessage)).all() == []  # no "unreadable" mail to the clerk
+    later = now + timedelta(minutes=11)  # the lease the interrupted worker held runs out
+    assert claim_next(app, later, "worker") == row_id
+    assert process_one(app, row_id, now=later).stage is Stage.PROCESSED
+
+
+def test_a_passing_database_fault_does_not_count_against_the_message(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
+    """Connection dropped, database back at once: the message is handed back to the queue at once, attempt uncounted."""
+    from service.intake import intake_once
+    from service.mailbox import open_mailbox
+    from service.process import _hand_back, claim_next
+
+    app = make_app()
+    _inbox(office).add(build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn"))
+    intake_once(app, open_mailbox(app.settings.mailbox, settings=app.settings))
+    now = vn(2026, 11, 25, 9, 0)
+    row_id = claim_next(app, now, "worker")
+    _hand_back(app, row_id)
+    with app.sessions() as session:
+        row = session.get(InboundMessage, row_id)
+        assert (row.attempts, row.lease_owner) == (0, None)
+    assert claim_next(app, now, "worker") == row_id  # no need to wait for the lease
+
+
+def _settings_of(app) -> dict:  # type: ignore[no-untyped-def]
+    st = app.settings
+    return {"mailbox": st.mailbox, "smtp": st.smtp, "directory": str(st.directory), "from_address": st.from_address}
