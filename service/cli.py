@@ -1,7 +1,7 @@
 """The `docket` command: thin Typer commands that parse, call one function, and print.
 
-Imports are lazy so that `docket tasks list` starts quickly; a DocketError becomes a one-line
-message on stderr and exit status 1.
+Imports are lazy so that `docket tasks list` starts quickly; every command goes through
+service.cli_common: one error guard (a one-line message, exit status 1) and one way to open the App.
 """
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+
+from service.cli_common import fail, guarded, open_app
 
 app = typer.Typer(
     name="docket",
@@ -22,38 +24,6 @@ db_app = typer.Typer(help="Database schema: apply migrations, show the version."
 app.add_typer(db_app, name="db")
 
 
-def fail(message: str, code: int = 1) -> None:
-    typer.echo(f"docket: {message}", err=True)
-    raise typer.Exit(code)
-
-
-def load_app(now: str | None = None, **overrides: str):  # type: ignore[no-untyped-def]
-    """Settings → App, with an optional fixed clock from --now."""
-    from service.clock import FixedClock, parse_now
-    from service.config import load_settings
-    from service.wiring import build_app
-
-    settings = load_settings(**overrides)
-    clock = FixedClock(parse_now(now, settings.tz)) if now else None
-    return build_app(settings, clock)
-
-
-def guarded(fn):  # type: ignore[no-untyped-def]
-    """Turn the project's own errors into a clear one-line message and exit status 1."""
-    import functools
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
-        from service.errors import DocketError
-
-        try:
-            return fn(*args, **kwargs)
-        except DocketError as err:
-            fail(str(err))
-
-    return wrapper
-
-
 @db_app.command("upgrade")
 @guarded
 def db_upgrade() -> None:
@@ -62,7 +32,7 @@ def db_upgrade() -> None:
 
     from service.daemon import load_units
 
-    application = load_app()
+    application = open_app(None)
     revision = upgrade(application.engine)
     typer.echo(f"database at revision {revision}")
     if application.settings.directory is not None:  # `units list` is complete before the first run
@@ -76,7 +46,7 @@ def db_current() -> None:
     """Show the schema revision of the database and the one this code needs."""
     from service.schema import current_revision, head_revision
 
-    application = load_app()
+    application = open_app(None)
     typer.echo(f"database: {current_revision(application.engine) or '(none)'}; code: {head_revision()}")
 
 
@@ -125,7 +95,7 @@ def run_command(
 
     if unknown := sorted(set(role or ()) - set(ROLES)):
         fail(f"unknown role {', '.join(unknown)}: use {', '.join(ROLES)}")  # exit 1, like every option value
-    application = load_app(now)
+    application = open_app(now)
     run_daemon(application, once=once, roles=tuple(role) if role else ROLES)
 
 

@@ -19,6 +19,12 @@ NoticeId = Annotated[str, typer.Argument(help="Notice ID: TB-45 or 45.")]
 RowId = Annotated[str, typer.Argument(metavar="ID", help="The message's ID, as listed.")]
 PAGE = 50
 
+def fail(message: str, code: int = 1) -> None:
+    """`docket: message` on stderr and exit status `code` (an option value no command can use)."""
+    typer.echo(f"docket: {message}", err=True)
+    raise typer.Exit(code)
+
+
 def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     """A DocketError (or a database that is not ready) becomes `docket: message` and exit status 1."""
 

@@ -6,9 +6,11 @@ from typing import Annotated
 
 import typer
 
+from service.cli_common import guarded, open_app
+
 
 def register(app: typer.Typer) -> None:
-    app.command("status")(status_command)
+    app.command("status")(guarded(status_command))
 
 
 def status_command(
@@ -16,16 +18,10 @@ def status_command(
     probe: Annotated[bool, typer.Option("--probe/--no-probe", help="Log in to the mailbox (default) or only read the database.")] = True,
 ) -> None:
     """Mailbox reachable, last sync, backlog, outbox pending and dead, overdue tasks; exit 0 healthy, 1 not (with the reasons)."""
-    from service.cli import fail, load_app
-    from service.errors import DocketError
     from service.health import gather
 
-    try:
-        application = load_app()
-        report = gather(application, probe=probe)
-    except DocketError as err:
-        fail(str(err))
-        return
+    application = open_app(None)
+    report = gather(application, probe=probe)
     if as_json:
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:

@@ -9,6 +9,8 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from service.cli_common import fail, guarded, open_app
+
 outbox_app = typer.Typer(help="Outgoing mail: list, show, retry.", no_args_is_help=True)
 TABLE_LIMIT = 50  # rows shown as a table when --limit is not given (--json always lists everything)
 
@@ -41,6 +43,7 @@ def _parse_id(value: str) -> int:
 
 
 @outbox_app.command("list")
+@guarded
 def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print every row as JSON (complete, no page limit).")] = False,
     status: Annotated[Optional[str], typer.Option(help="Only rows in this status: pending, sending, sent, retry, dead, cancelled.")] = None,
@@ -48,39 +51,33 @@ def list_command(
     limit: Annotated[Optional[str], typer.Option(metavar="N", help="At most this many rows (newest first).")] = None,
 ) -> None:
     """List outgoing mail, newest first; dead rows show their last error."""
-    from service.cli import fail, load_app
-
     from sqlalchemy import func, select
 
-    from service.errors import DocketError
     from service.models import OutboxMessage
     from service.stages import OutboxStatus
 
     from service.ids import parse_limit
 
-    try:
-        count_limit = parse_limit(limit)
-        application = load_app()
-        stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-        count = select(func.count(OutboxMessage.id))
-        if status:
-            try:
-                wanted = OutboxStatus(status.lower())
-            except ValueError:
-                fail(f"unknown status '{status}' (use {', '.join(s.value for s in OutboxStatus)})")
-            stmt, count = stmt.where(OutboxMessage.status == wanted), count.where(OutboxMessage.status == wanted)
-        if kind:
-            with application.sessions() as session:
-                _check_kind(session, kind)
-            stmt, count = stmt.where(OutboxMessage.kind == kind), count.where(OutboxMessage.kind == kind)
-        cut = count_limit if count_limit is not None else (None if as_json else TABLE_LIMIT)
-        if cut is not None:
-            stmt = stmt.limit(cut)
+    count_limit = parse_limit(limit)
+    application = open_app(None)
+    stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    count = select(func.count(OutboxMessage.id))
+    if status:
+        try:
+            wanted = OutboxStatus(status.lower())
+        except ValueError:
+            fail(f"unknown status '{status}' (use {', '.join(s.value for s in OutboxStatus)})")
+        stmt, count = stmt.where(OutboxMessage.status == wanted), count.where(OutboxMessage.status == wanted)
+    if kind:
         with application.sessions() as session:
-            rows = [_row(r) for r in session.scalars(stmt)]
-            total = session.scalar(count) or 0
-    except DocketError as err:
-        fail(str(err))
+            _check_kind(session, kind)
+        stmt, count = stmt.where(OutboxMessage.kind == kind), count.where(OutboxMessage.kind == kind)
+    cut = count_limit if count_limit is not None else (None if as_json else TABLE_LIMIT)
+    if cut is not None:
+        stmt = stmt.limit(cut)
+    with application.sessions() as session:
+        rows = [_row(r) for r in session.scalars(stmt)]
+        total = session.scalar(count) or 0
     if as_json:
         import json
 
@@ -126,25 +123,22 @@ def _print_table(rows: list[dict[str, Any]], total: int) -> None:
 
 
 @outbox_app.command("show")
+@guarded
 def show_command(
     outbox_id: Annotated[str, typer.Argument(help="The outbox row's ID.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Show one outgoing mail: recipients, headers, status, last error and the text body."""
-    from service.cli import fail, load_app
-    from service.errors import DocketError
+    from service.errors import NotFoundError
     from service.models import OutboxMessage
 
-    try:
-        row_id = _parse_id(outbox_id)
-        application = load_app()
-        with application.sessions() as session:
-            row = session.get(OutboxMessage, row_id)
-            if row is None:
-                fail(f"no outbox row {row_id}")
-            data = _row(row, full=True)
-    except DocketError as err:
-        fail(str(err))
+    row_id = _parse_id(outbox_id)
+    application = open_app(None)
+    with application.sessions() as session:
+        row = session.get(OutboxMessage, row_id)
+        if row is None:
+            raise NotFoundError(f"no outbox row {row_id}")
+        data = _row(row, full=True)
     if as_json:
         import json
 
@@ -178,18 +172,13 @@ def _print_row(data: dict[str, Any], settings: Any) -> None:
 
 
 @outbox_app.command("retry")
+@guarded
 def retry_command(outbox_id: Annotated[str, typer.Argument(help="The outbox row's ID (dead, waiting or cancelled).")]) -> None:
     """Put a dead (or waiting) mail back in the queue for an attempt on the next pass; a sent mail is refused."""
-    from service.cli import fail, load_app
-    from service.errors import DocketError
-
-    try:
-        row_id = _parse_id(outbox_id)
-        application = load_app()
-        with application.sessions.begin() as session:
-            message = retry_row(session, row_id, now=application.clock.now())
-    except DocketError as err:
-        fail(str(err))
+    row_id = _parse_id(outbox_id)
+    application = open_app(None)
+    with application.sessions.begin() as session:
+        message = retry_row(session, row_id, now=application.clock.now())
     typer.echo(message)
 
 

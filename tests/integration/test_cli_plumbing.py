@@ -1,0 +1,40 @@
+"""One plumbing for every command: a wrong value or an un-migrated database is one line on stderr and exit 1."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DOCKET = str(Path(sys.executable).with_name("docket"))
+
+COMMANDS = [
+    ["run", "--once", "--now", "garbage"],
+    ["outbox", "list"],
+    ["outbox", "show", "3"],
+    ["outbox", "retry", "3"],
+    ["tasks", "list"],
+    ["messages", "list"],
+    ["status", "--no-probe"],
+]
+
+
+def _docket(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKET_")}
+    env.update(DOCKET_DATABASE_URL=f"sqlite:///{tmp_path / 'never-upgraded.db'}", DOCKET_CONFIG="/nonexistent.toml",
+               DOCKET_MAILBOX=f"maildir:{tmp_path / 'inbox'}", DOCKET_SMTP=f"maildir:{tmp_path / 'sent'}")
+    return subprocess.run([DOCKET, *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_an_unmigrated_database_or_a_bad_value_is_one_line(args: list[str], tmp_path: Path) -> None:
+    done = _docket(args, tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert lines and all(line.startswith("docket: ") for line in lines), done.stderr
+    if args[0] != "status":  # status lists each reason it is unhealthy, one line each
+        assert len(lines) == 1, done.stderr
+    assert "db upgrade" in done.stderr or "garbage" in done.stderr
