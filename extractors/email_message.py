@@ -28,6 +28,7 @@ NO_TEXT = "no text body and no readable attachment"
 NOTHING_FOUND = frozenset({NO_NOTICE, NO_TEXT})  # notes, not failures: the mail simply carries no notice
 MAX_NESTING = 20  # MIME levels read; deeper parts are skipped with a warning
 MIN_NOTICE_CHARS = 400  # a forwarded body shorter than this, with no notice cue, is a cover note
+HEADER_SCAN = 256 * 1024  # bytes looked at for the header block: headers are read without touching the body
 
 
 @dataclass
@@ -59,6 +60,22 @@ def envelope_of(msg: Message) -> EmailEnvelope:
         in_reply_to=header_line(msg.get("In-Reply-To")) or None,
         references=refs, date=header_line(msg.get("Date")) or None, headers=headers,
     )
+
+
+def header_block(raw: bytes, *, limit: int = HEADER_SCAN) -> bytes:
+    """The top-level header section (up to the first empty line), from the first `limit` bytes only.
+
+    A copy of at most `limit` bytes: a 40 MB message is never decoded or duplicated to read its headers.
+    """
+    head = raw[:limit]
+    crlf, lf = head.find(b"\r\n\r\n"), head.find(b"\n\n")
+    ends = [*([crlf + 2] if crlf >= 0 else []), *([lf + 1] if lf >= 0 else [])]  # through the last header's line end
+    return head[:min(ends)] if ends else head
+
+
+def read_envelope(raw: bytes) -> EmailEnvelope:
+    """The envelope from the header block alone (sender, loop signs): the body is never parsed."""
+    return envelope_of(email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(header_block(raw)))
 
 
 def _walk(part: Message, state: _State, *, inner: bool, depth: int = 0) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
+from extractors.email_message import header_block
 from extractors.email_mime import decode_header, header_line, sender_of
 from service.errors import MailboxError
 from service.mailbox import Mailbox, RawMessage
@@ -35,7 +36,7 @@ CURSOR_EVERY = 50  # advance the stored UID cursor after this many messages of a
 def inbound_row(mailbox: Mailbox, msg: RawMessage, now: datetime) -> InboundMessage:
     """The durable record of one message, whatever it contains (headers read leniently, made safe to store)."""
     try:
-        headers = BytesHeaderParser(policy=compat32).parsebytes(msg.raw)
+        headers = BytesHeaderParser(policy=compat32).parsebytes(header_block(msg.raw))  # never a copy of the body
     except Exception:  # noqa: BLE001 - a message whose headers cannot be parsed is still recorded
         headers = Message()
     return InboundMessage(
@@ -49,7 +50,7 @@ def inbound_row(mailbox: Mailbox, msg: RawMessage, now: datetime) -> InboundMess
 
 def message_id_of(raw: bytes, headers: Message | None = None) -> str | None:
     if headers is None:
-        headers = BytesHeaderParser(policy=compat32).parsebytes(raw)
+        headers = BytesHeaderParser(policy=compat32).parsebytes(header_block(raw))
     return header_line(headers.get("Message-ID"))[:998] or None
 
 

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
-from extractors.base import ExtractedMessage, ExtractionError
-from extractors.email_message import NOTHING_FOUND
+from extractors.base import EmailEnvelope, ExtractedMessage, ExtractionError
+from extractors.email_message import HEADER_SCAN, NOTHING_FOUND, read_envelope
 from rules.findings import Findings
 from outbox import compose
 from outbox.enqueue import enqueue
@@ -30,7 +30,7 @@ from service.logging import bind
 from service.models import InboundMessage, Task
 from service.register import register
 from service.stages import Role, Stage
-from service.triage import loop_reason, sender_reason
+from service.triage import Verdict, triage
 from service.wiring import App
 
 log = logging.getLogger("docket.process")
@@ -117,6 +117,8 @@ def process_pending(app: App, *, limit: int | None = None, stop: threading.Event
 
 def process_one(app: App, row_id: int, *, now: datetime) -> Outcome:
     try:
+        if (outcome := set_aside_by_headers(app, row_id, now=now)) is not None:
+            return outcome  # an outsider's or a looping mail: never parsed, no sandbox, no OCR
         parsed = _read(app, row_id)  # outside the write transaction: reading may take DOCKET_EXTRACT_TIMEOUT
         for attempt in (0, 1):
             try:
@@ -142,6 +144,35 @@ def process_one(app: App, row_id: int, *, now: datetime) -> Outcome:
             raise TransientError(f"the database failed while processing inbound {row_id}: {type(err).__name__}") from err
         log.exception("inbound %s failed", row_id)
         return park_failed(app, row_id, err, now=now)
+
+
+def set_aside_by_headers(app: App, row_id: int, *, now: datetime) -> Outcome | None:
+    """Triage from the header block alone, before anything is parsed; None when the mail is to be read.
+
+    Only the first HEADER_SCAN bytes of the raw message leave the database here, so a 40 MB mail
+    from a stranger costs the daemon a few hundred kilobytes and no sandbox.
+    """
+    with app.sessions.begin() as session:
+        row = session.get(InboundMessage, row_id, options=[defer(InboundMessage.raw)])
+        assert row is not None
+        if _past_attempt_cap(row):
+            return None  # parked as gave-up by the usual path
+        head = session.scalar(select(func.substr(InboundMessage.raw, 1, HEADER_SCAN)).where(InboundMessage.id == row_id))
+        verdict = _triage(app, read_envelope(bytes(head or b"")), released=row.released_at is not None)
+        if verdict is None:
+            return None
+        bind(message_id=row.message_id)
+        outcome = Outcome(verdict.stage, verdict.disposition, verdict.reason)
+        _finish(row, outcome, now)
+        message_id = row.message_id
+    log.info("inbound %s message-id %s: %s (%s), from its headers, unparsed", row_id, message_id, outcome.stage.value,
+             outcome.disposition)
+    return outcome
+
+
+def _triage(app: App, envelope: EmailEnvelope, *, released: bool) -> Verdict | None:
+    return triage(envelope, own_domain=app.settings.message_id_domain, own_address=app.settings.from_address,
+                  allowed=app.allowed_senders, released=released)
 
 
 def _hand_back(app: App, row_id: int) -> None:
@@ -217,10 +248,9 @@ def dispose(app: App, session: Session, row: InboundMessage, *, now: datetime,
         parsed = _parse(app, row.raw, row.size, directory_from_db(session, app.directory))
     message, findings = parsed
     env = message.envelope
-    if reason := loop_reason(env, own_domain=app.settings.message_id_domain, own_address=app.settings.from_address):
-        return Outcome(Stage.IGNORED, reason)
-    if row.released_at is None and (reason := sender_reason(env, allowed=app.allowed_senders)):  # released: as if allowed
-        return Outcome(Stage.QUARANTINED, "sender", reason)
+    # Again on the parsed envelope: `docket notices reprocess` comes here without the header-first step.
+    if verdict := _triage(app, env, released=row.released_at is not None):  # released: as if allowed
+        return Outcome(verdict.stage, verdict.disposition, verdict.reason)
     from service import replies
 
     if replies.is_reply(session, env) and not _new_notice_in_reply(session, message):
@@ -319,13 +349,9 @@ def park_failed(app: App, row_id: int, err: BaseException, *, now: datetime) -> 
 
 def _may_answer(app: App, row: InboundMessage) -> bool:
     """Only an allowed sender hears back about a failure: never feed a loop or a stranger."""
-    from extractors.base import EmailEnvelope
-
     env = EmailEnvelope(sender=row.sender, sender_name=None, subject=row.subject, message_id=row.message_id,
                         in_reply_to=None, references=(), date=None, headers=_raw_headers(row.raw))
-    if loop_reason(env, own_domain=app.settings.message_id_domain, own_address=app.settings.from_address):
-        return False
-    return sender_reason(env, allowed=app.allowed_senders) is None and (row.sender or "").lower() != app.settings.from_address.lower()
+    return _triage(app, env, released=False) is None and (row.sender or "").lower() != app.settings.from_address.lower()
 
 
 def _raw_headers(raw: bytes) -> dict[str, str]:

@@ -91,3 +91,14 @@ def bad_charset(n: int = 0) -> bytes:
         + b"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=x-no-such-charset\r\n"
         + b"Content-Transfer-Encoding: 8bit\r\n\r\nTh\xf4ng b\xe1o \xff\xfe\x80\x81 k\xe9t lu\xe2n\r\n"
     )
+
+
+def blank_scan_pdf(pages: int = 200) -> bytes:
+    """A 'scan' of blank A3 pages: no text layer at all, so a reader falls back to OCR on every page."""
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
+    kids = []
+    for _ in range(pages):
+        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 1191] >>")
+        kids.append(b"%d 0 R" % len(objs))
+    objs[1] = b"<< /Type /Pages /Count %d /Kids [%s] >>" % (pages, b" ".join(kids))
+    return _pdf(objs, 1)
