@@ -102,3 +102,17 @@ def blank_scan_pdf(pages: int = 200) -> bytes:
         kids.append(b"%d 0 R" % len(objs))
     objs[1] = b"<< /Type /Pages /Count %d /Kids [%s] >>" % (pages, b" ".join(kids))
     return _pdf(objs, 1)
+
+
+def outsider_mail(megabytes: float) -> bytes:
+    """A mail of about `megabytes` MB from a stranger: a short note and random bytes attached as scan.pdf."""
+    import base64
+    import os
+
+    payload = base64.encodebytes(os.urandom(int(megabytes * 1024 * 1024 * 3 / 4)))
+    head = (b"From: someone@unknown-sender.example\r\nTo: docket@skhcn.binhminh.example.vn\r\nSubject: Fwd: scan\r\n"
+            b"Message-ID: <big@unknown-sender.example>\r\nMIME-Version: 1.0\r\n"
+            b'Content-Type: multipart/mixed; boundary="b1"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n'
+            b"Gui van ban.\r\n--b1\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=scan.pdf\r\n"
+            b"Content-Transfer-Encoding: base64\r\n\r\n")
+    return head + payload.replace(b"\n", b"\r\n") + b"--b1--\r\n"
