@@ -172,6 +172,16 @@ def no_notice(*, forwarder: str, subject: str | None, in_reply_to: str | None) -
     )
 
 
+def too_many_notices(*, forwarder: str, subject: str | None, in_reply_to: str | None, found: int, limit: int) -> OutgoingMail:
+    """Tell a clerk that a mail with more notices than the cap waits for an admin: nothing registered yet."""
+    text, html = render("too_many_notices", subject=subject, found=found, limit=limit)
+    return OutgoingMail(
+        kind="too-many-notices", to=(forwarder,),
+        subject=f"Thư có quá nhiều văn bản, chờ quản trị viên xem xét: {clean_header(subject or '', limit=100)}",
+        text=text, html=html, in_reply_to=in_reply_to,
+    )
+
+
 def _task_refs(tasks: list[TaskMail], domain: str) -> tuple[str, ...]:
     notices = dict.fromkeys(notice_thread_id(t.notice_id, domain) for t in tasks)
     return (*notices, *(task_thread_id(t.id, domain) for t in tasks))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-IMMEDIATE_KINDS: frozenset[str] = frozenset({"confirmation", "unreadable", "no-notice", "reply-ack"})
+IMMEDIATE_KINDS: frozenset[str] = frozenset({"confirmation", "unreadable", "no-notice", "reply-ack", "too-many-notices"})
 
 
 @dataclass(frozen=True, slots=True)

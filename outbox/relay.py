@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email.errors
 import logging
+from collections import Counter
 from email.message import EmailMessage
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,21 +35,50 @@ class RelayResult:
     retried: int = 0
     dead: int = 0
     held: bool = False  # outside office hours: mail to units waited
+    waiting: int = 0  # due, but an address had its DOCKET_MAX_MAILS_PER_RECIPIENT_PER_PASS: sent on a later pass
 
 
-def _claim(session: Session, now: datetime, *, immediate_only: bool) -> OutboxMessage | None:
+class RecipientCap:
+    """At most `limit` mails per address in one pass (None: no cap); a row naming a full address waits, still due."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit, self.sent, self.waiting = limit, Counter[str](), set[int]()
+
+    def full(self, row: OutboxMessage) -> bool:
+        return self.limit is not None and any(self.sent[a] >= self.limit for a in _addresses(row))
+
+    def count(self, row: OutboxMessage) -> None:
+        self.sent.update(_addresses(row))
+
+
+def _addresses(row: OutboxMessage) -> set[str]:
+    return {a.lower() for a in (*row.to_addrs, *row.cc_addrs)}
+
+
+def _claim(session: Session, now: datetime, *, immediate_only: bool, cap: RecipientCap | None = None) -> OutboxMessage | None:
+    cap = cap or RecipientCap(None)
     due = or_(
         OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.RETRY]),
         (OutboxMessage.status == OutboxStatus.SENDING),
     )
-    stmt = select(OutboxMessage).where(due, OutboxMessage.next_attempt_at <= now)
+    base = select(OutboxMessage).where(due, OutboxMessage.next_attempt_at <= now)
     if immediate_only:
-        stmt = stmt.where(OutboxMessage.kind.in_(sorted(IMMEDIATE_KINDS)))
-    stmt = stmt.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(1).with_for_update(skip_locked=True)
-    row = session.scalars(stmt).first()
-    while row is not None and (closed := _task_closed(session, row)) is not None:
-        _cancel(session, row, f"cancelled: the task is {closed}")  # queued before the task was closed
-        row = session.scalars(stmt).first()
+        base = base.where(OutboxMessage.kind.in_(sorted(IMMEDIATE_KINDS)))
+
+    def first() -> OutboxMessage | None:
+        stmt = base.where(OutboxMessage.id.not_in(cap.waiting)) if cap.waiting else base
+        stmt = stmt.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(1).with_for_update(skip_locked=True)
+        return session.scalars(stmt).first()
+
+    row = first()
+    while row is not None and ((closed := _task_closed(session, row)) is not None or cap.full(row)):
+        if closed is not None:
+            _cancel(session, row, f"cancelled: the task is {closed}")  # queued before the task was closed
+        else:
+            cap.waiting.add(row.id)  # untouched: due again on the next pass
+        row = first()
+    if row is not None:
+        cap.count(row)
     if row is not None:
         row.status = OutboxStatus.SENDING
         row.attempts += 1
@@ -77,14 +107,19 @@ def _cancel(session: Session, row: OutboxMessage, reason: str) -> None:
 
 def deliver_due(
     sessions: sessionmaker[Session], sender: Sender, *, from_addr: str, now: datetime, limit: int = 500,
-    hours: OfficeHours | None = None,
+    hours: OfficeHours | None = None, per_recipient: int | None = None,
 ) -> RelayResult:
-    """Send what is due now. The claim is committed first, so two workers never send one row at once."""
+    """Send what is due now. The claim is committed first, so two workers never send one row at once.
+
+    `per_recipient`: no address gets more mails than this in this pass (a flood of notices must not
+    bury one mailbox); the rows over it stay due and go out on the next passes.
+    """
     sent = retried = dead = 0
     immediate_only = hours is not None and not hours.is_open(now)
+    cap = RecipientCap(per_recipient)
     for _ in range(limit):
         with sessions.begin() as session:
-            row = _claim(session, now, immediate_only=immediate_only)
+            row = _claim(session, now, immediate_only=immediate_only, cap=cap)
             if row is None:
                 break
             row_id = row.id
@@ -111,7 +146,10 @@ def deliver_due(
             continue
         _record_sent(sessions, row_id, now, refused)
         sent += 1
-    return RelayResult(sent=sent, retried=retried, dead=dead, held=immediate_only)
+    if cap.waiting:
+        log.info("outbox: %s mail(s) wait for the next pass (DOCKET_MAX_MAILS_PER_RECIPIENT_PER_PASS=%s)",
+                 len(cap.waiting), per_recipient)
+    return RelayResult(sent=sent, retried=retried, dead=dead, held=immediate_only, waiting=len(cap.waiting))
 
 
 def _render(row: OutboxMessage, from_addr: str) -> EmailMessage:

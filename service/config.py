@@ -76,6 +76,14 @@ class Settings(BaseSettings):
         2.0, description="Working hours (office hours on the office calendar) a held notice waits for the clerk's "
         "\"đồng ý\" or an admin's `docket notices release` before its assignments go out anyway.",
     )
+    max_notices_per_mail: int = Field(
+        20, description="A mail carrying more notices than this is held for an admin (`docket quarantine release` "
+        "registers them all) and its sender is told; nothing of it is registered meanwhile.",
+    )
+    max_mails_per_recipient_per_pass: int = Field(
+        20, description="No address gets more mails than this in one delivery pass; the rest wait, due, for the "
+        "next passes (nothing is dropped).",
+    )
     extract_timeout: float = Field(
         120.0, description="Seconds one message may take to be read (attachments, OCR); 0 reads in-process without limits."
     )
@@ -131,7 +139,8 @@ class Settings(BaseSettings):
         return value
 
     @field_validator("poll_interval", "idle_timeout", "imap_timeout", "max_message_bytes", "max_attachment_bytes",
-                     "max_pdf_pages", "max_unzipped_bytes", "extract_memory_mb")
+                     "max_pdf_pages", "max_unzipped_bytes", "extract_memory_mb", "max_notices_per_mail",
+                     "max_mails_per_recipient_per_pass")
     @classmethod
     def _positive(cls, value: float) -> float:
         if value <= 0:

@@ -280,6 +280,8 @@ def register_message(app: App, session: Session, row: InboundMessage, message: E
             return Outcome(Stage.FAILED, "unreadable", "; ".join(problems))
         _queue_no_notice(app, session, row, forwarder, now=now)  # a thank-you or a question: answered politely
         return Outcome(Stage.PROCESSED, "no-notice", "; ".join(message.warnings) or None)
+    if (held := _too_many_notices(app, session, row, message, forwarder, now=now)) is not None:
+        return held
     notice_id, duplicate_all, task_ids = None, True, []
     for doc, findings in zip(message.documents, findings_per_doc, strict=True):
         result = register(session, doc=doc, findings=findings, forwarder=forwarder, message_id=message.envelope.message_id,
@@ -299,6 +301,25 @@ def register_message(app: App, session: Session, row: InboundMessage, message: E
         enqueue(session, mail, dedupe_key=f"confirmation:{row.id}:{result.notice.id}", now=now,
                 domain=app.settings.message_id_domain, notice_id=result.notice.id)
     return Outcome(Stage.PROCESSED, "duplicate" if duplicate_all else "registered", notice_id=notice_id, task_ids=tuple(task_ids))
+
+
+def _too_many_notices(app: App, session: Session, row: InboundMessage, message: ExtractedMessage, forwarder: str, *,
+                      now: datetime) -> Outcome | None:
+    """More notices than DOCKET_MAX_NOTICES_PER_MAIL in one mail: held whole for an admin, the clerk told.
+
+    Registering only the first N would leave the clerk guessing which were taken; registering all of
+    them lets one mail fan out into hundreds of assignment mails. An admin's release registers them all.
+    """
+    found, limit = len(message.documents), app.settings.max_notices_per_mail
+    if found <= limit or row.released_at is not None:
+        return None
+    if forwarder:
+        mail = compose.too_many_notices(forwarder=forwarder, subject=row.subject, in_reply_to=row.message_id,
+                                        found=found, limit=limit)
+        enqueue(session, mail, dedupe_key=f"too-many-notices:{row.id}", now=now, domain=app.settings.message_id_domain)
+    return Outcome(Stage.QUARANTINED, "too-many-notices",
+                   f"carries {found} notices, more than DOCKET_MAX_NOTICES_PER_MAIL={limit}: held for an admin "
+                   "(release it to register them all)")
 
 
 def _candidate_views(session: Session, notice_id: int) -> list[object]:

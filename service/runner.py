@@ -45,7 +45,7 @@ def deliver(app: App) -> RelayResult:
     sender = open_sender(app.settings.smtp, cafile=app.settings.smtp_cafile)
     try:
         return deliver_due(app.sessions, sender, from_addr=app.settings.from_address, now=app.clock.now(),
-                           hours=office_hours(app))
+                           hours=office_hours(app), per_recipient=app.settings.max_mails_per_recipient_per_pass)
     finally:
         sender.close()
 

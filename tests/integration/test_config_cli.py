@@ -74,6 +74,8 @@ def test_a_malformed_docket_toml_is_one_line(tmp_path: Path) -> None:
     ("DOCKET_POLL_INTERVAL", "soon", "Input should be a valid number, unable to parse string as a number"),
     ("DOCKET_POLL_INTERVAL", "0", "must be more than 0"),
     ("DOCKET_REVIEW_THRESHOLD", "1.5", "must be between 0 and 1"),
+    ("DOCKET_MAX_NOTICES_PER_MAIL", "0", "must be more than 0"),
+    ("DOCKET_MAX_MAILS_PER_RECIPIENT_PER_PASS", "-1", "must be more than 0"),
     ("DOCKET_OFFICE_HOURS_END", "25", "use HH:MM, e.g. 17:00"),
 ])
 def test_a_bad_value_stops_every_command_in_one_line(tmp_path: Path, variable: str, value: str, why: str) -> None:

@@ -99,7 +99,7 @@ def samples(count: int) -> dict[str, Any]:
         "help": 'Điều chỉnh bằng cách trả lời thư này, mỗi dòng một việc: "NV-3: chủ trì …; hạn dd/mm/yyyy".',
         "week": "49/2026", "grid": [("Đã hoàn thành đúng hạn", 5), ("Đã hoàn thành quá hạn", 1),
                                      ("Đang thực hiện trong hạn", 4), ("Quá hạn chưa hoàn thành", count)],
-        "overdue": [(t, 3 + n) for n, t in enumerate(tasks)],
+        "overdue": [(t, 3 + n) for n, t in enumerate(tasks)], "found": 60, "limit": 20,
     }
 
 
