@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from extractors.base import ExtractionError
+from extractors.lifetime import die_with_parent
 from service.errors import InternalError
 
 
@@ -54,7 +55,9 @@ def _limit_memory(extra_bytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], extra_bytes: int) -> None:
+def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], extra_bytes: int,
+           parent_pid: int) -> None:
+    die_with_parent(parent_pid)
     _limit_memory(extra_bytes)
     _reply(conn, _outcome(fn, args, kwargs))
     conn.close()
@@ -67,7 +70,7 @@ def run_limited(fn: Callable[..., Any], *args: Any, timeout: float, memory_mb: i
         return fn(*args, **kwargs)
     ctx = multiprocessing.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, fn, args, kwargs, memory_mb * 1024 * 1024), daemon=True)
+    proc = ctx.Process(target=_child, args=(child, fn, args, kwargs, memory_mb * 1024 * 1024, os.getpid()), daemon=True)
     proc.start()
     child.close()
     deadline = time.monotonic() + timeout
@@ -96,8 +99,9 @@ def run_limited(fn: Callable[..., Any], *args: Any, timeout: float, memory_mb: i
     raise ExtractionError(str(value))
 
 
-def _serve(conn: Any, parent_end: Any, extra_bytes: int) -> None:
+def _serve(conn: Any, parent_end: Any, extra_bytes: int, parent_pid: int) -> None:
     """The long-lived child: run one call at a time until the parent closes the pipe (or dies)."""
+    die_with_parent(parent_pid)  # killed with the daemon even in the middle of a call (recv() alone notices only between calls)
     parent_end.close()  # fork copied it: keeping it open would hide the parent's death from recv()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, signal.SIG_DFL)  # the daemon's graceful-stop handlers were inherited by fork
@@ -177,7 +181,8 @@ class Sandbox:
         self.close()
         ctx = multiprocessing.get_context("fork")
         self._conn, child = ctx.Pipe(duplex=True)
-        self._proc = ctx.Process(target=_serve, args=(child, self._conn, self.memory_mb * 1024 * 1024), daemon=True)
+        self._proc = ctx.Process(target=_serve, args=(child, self._conn, self.memory_mb * 1024 * 1024, os.getpid()),
+                                 daemon=True)
         self._proc.start()
         child.close()
         self._calls = 0
