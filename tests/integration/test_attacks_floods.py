@@ -117,3 +117,46 @@ def test_an_x_loop_naming_someone_else_is_no_loop_sign(make_app, office) -> None
     deliver_to_maildir(office, [raw_mail(headers=[b"X-Loop: helpdesk@other.example.vn"])])
     run_daemon(app, once=True)
     assert _rows(app)[0].disposition == "registered"
+
+
+class _DiesAfterSending:
+    """The real Maildir sender, and then the process 'dies' (kill -9) before the row is marked sent."""
+
+    def __init__(self, real) -> None:  # type: ignore[no-untyped-def]
+        self.real = real
+
+    def send(self, msg, *, from_addr, recipients):  # type: ignore[no-untyped-def]
+        self.real.send(msg, from_addr=from_addr, recipients=recipients)
+        raise KeyboardInterrupt("killed between the server's acceptance and the commit")
+
+    def close(self) -> None:
+        self.real.close()
+
+
+def test_delivery_is_at_least_once_and_a_resend_keeps_its_message_id(make_app, office) -> None:  # type: ignore[no-untyped-def]
+    """README, 'Delivery: at least once': after a crash one mail may go twice, with the same Message-ID."""
+    import mailbox
+    from datetime import timedelta
+    from email import message_from_bytes
+    from pathlib import Path
+
+    from outbox.relay import CLAIM_LEASE, deliver_due
+    from outbox.senders import open_sender
+    from service.clock import FixedClock
+
+    app = make_app(now=vn(2026, 11, 25, 9, 0), allowed_senders=f"@{D}")
+    deliver_to_maildir(office, [raw_mail()])
+    run_daemon(app, once=True)  # registered; its mails sent
+    with app.sessions.begin() as s:  # one mail queued again, as if it were still due
+        row = s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "confirmation")).one()
+        row.status, row.next_attempt_at, message_id = OutboxStatus.PENDING, app.clock.now(), row.message_id
+    sent = office / "mail" / "sent"
+    with pytest.raises(KeyboardInterrupt):
+        deliver_due(app.sessions, _DiesAfterSending(open_sender(f"maildir:{sent}")), from_addr=OWN, now=app.clock.now())
+    later = app.clock.now() + CLAIM_LEASE + timedelta(seconds=1)  # the crashed claim's lease has run out
+    app.clock = FixedClock(later)
+    deliver_due(app.sessions, open_sender(f"maildir:{sent}"), from_addr=OWN, now=later)
+    ids = [message_from_bytes(m.as_bytes())["Message-ID"] for m in mailbox.Maildir(str(sent)) if m["Message-ID"] == message_id]
+    assert len(ids) == 3  # the first delivery, the one the crash cut short, and its resend: one Message-ID throughout
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert "at least once" in readme and "same Message-ID" in readme
