@@ -100,3 +100,26 @@ def test_bounce_is_ignored_and_never_answered(make_app, office: Path) -> None:  
     with app.sessions() as s:
         assert [r.stage for r in s.scalars(select(InboundMessage))] == [Stage.IGNORED, Stage.IGNORED]
         assert s.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_list_and_x_loop_signs_and_what_a_release_lifts() -> None:
+    from service.triage import list_reason, triage
+
+    assert "List-Id" in list_reason(_env(**{"List-Id": "<vanthu.so.example.vn>"}), own_address=OWN)
+    assert "X-Loop" in list_reason(_env(**{"X-Loop": f"Docket <{OWN.upper()}>"}), own_address=OWN)
+    assert list_reason(_env(**{"X-Loop": "helpdesk@other.example.vn"}), own_address=OWN) is None
+    rules = {"own_domain": "skhcn.binhminh.example.vn", "own_address": OWN, "allowed": ("@skhcn.binhminh.example.vn",)}
+    listed = _env(**{"List-Id": "<l.example>"})
+    assert (triage(listed, **rules).stage, triage(listed, **rules).disposition) == (Stage.QUARANTINED, "list")
+    assert triage(listed, released=True, **rules) is None  # an admin let it in
+    looping = _env(**{"Auto-Submitted": "auto-replied", "List-Id": "<l.example>"})
+    assert triage(looping, released=True, **rules).stage is Stage.IGNORED  # a release never lifts the loop check
+
+
+def test_the_header_block_ends_at_the_first_empty_line_and_within_the_scan() -> None:
+    from extractors.email_message import header_block, read_envelope
+
+    assert header_block(b"From: a@b.vn\r\nSubject: x\r\n\r\nFrom: evil@x.example\r\n") == b"From: a@b.vn\r\nSubject: x\r\n"
+    assert header_block(b"From: a@b.vn\n\nbody\r\n\r\n") == b"From: a@b.vn\n"
+    assert len(header_block(b"X-Pad: " + b"a" * 10_000_000, limit=1024)) == 1024
+    assert read_envelope(b"From: a@b.vn\n\nFrom: evil@x.example\n").sender == "a@b.vn"
