@@ -9,6 +9,7 @@ and is never answered.
 from __future__ import annotations
 
 import html
+import re
 import mailbox
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -22,7 +23,7 @@ from service.clock import FixedClock
 from service.daemon import run_daemon
 from service.demo.build import build_docx, build_email, sample_text
 from service.models import InboundMessage, Notice, OutboxMessage, Task, TaskEvent
-from service.stages import OutboxStatus, Stage
+from service.stages import OutboxStatus, Role, Stage
 from tests.conftest import vn
 
 D = "skhcn.binhminh.example.vn"
@@ -48,6 +49,7 @@ def _registered(make_app, office: Path):  # type: ignore[no-untyped-def]
         message_from_bytes(bytes(m), policy=policy.default)["Subject"])]
     assert len(ours) == 1
     app.clock = FixedClock(vn(2026, 11, 26, 9, 0))
+    run_daemon(app, once=True)  # the day's own work first (the monthly task's next occurrence): counts compare after it
     return app, ours[0]
 
 
@@ -57,9 +59,12 @@ def _counts(app) -> tuple[int, int]:  # type: ignore[no-untyped-def]
 
 
 def _task_of(app, sent: bytes) -> int:  # type: ignore[no-untyped-def]
-    mid = message_from_bytes(sent, policy=policy.default)["Message-ID"]
+    """KH-TC's one task, named by the assignment's References (<docket.task-N@…>)."""
+    named = re.findall(r"<docket\.task-(\d+)@", str(message_from_bytes(sent, policy=policy.default)["References"]))
+    assert str(LEAD_TASK) in named
     with app.sessions() as session:
-        return session.scalars(select(OutboxMessage.task_id).where(OutboxMessage.message_id == mid)).one()
+        assert session.get(Task, LEAD_TASK).unit_names(Role.LEAD) == ["Phòng Kế hoạch - Tài chính"]
+    return LEAD_TASK
 
 
 def _parts(sent: bytes) -> tuple[EmailMessage, str, str]:
@@ -77,6 +82,7 @@ def _envelope(subject: str, n: int, sender: str = CLERK) -> EmailMessage:
 
 
 NOTE = "Nhờ Docket kiểm tra lại nhiệm vụ này giúp em."
+LEAD_TASK = 1  # KH-TC's assignment names NV-1 (its own) and NV-6 (every unit's): the note says which one it is about
 
 
 def gmail(sent: bytes) -> bytes:
@@ -84,9 +90,9 @@ def gmail(sent: bytes) -> bytes:
     fwd = _envelope(f"Fwd: {msg['Subject']}", 1)
     head = (f"---------- Forwarded message ---------\nFrom: Docket <docket@{D}>\nDate: Wed, Nov 25, 2026 at 8:30 AM\n"
             f"Subject: {msg['Subject']}\nTo: <{KHTC}>\n")
-    fwd.set_content(f"{NOTE}\n\n{head}\n\n{plain}")
+    fwd.set_content(f"NV-{LEAD_TASK}: {NOTE}\n\n{head}\n\n{plain}")
     fwd.add_alternative(
-        f'<div dir="ltr">{NOTE}<br><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">---------- Forwarded '
+        f'<div dir="ltr">NV-{LEAD_TASK}: {NOTE}<br><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">---------- Forwarded '
         f'message ---------<br>From: <strong class="gmail_sendername" dir="auto">Docket</strong> <span dir="auto">'
         f'&lt;docket@{D}&gt;</span><br>Date: Wed, Nov 25, 2026 at 8:30 AM<br>Subject: {html.escape(str(msg["Subject"]))}<br>'
         f'To: &lt;{KHTC}&gt;<br></div><br><br>{rich}</div></div>', subtype="html")
@@ -98,9 +104,9 @@ def outlook(sent: bytes) -> bytes:
     fwd = _envelope(f"FW: {msg['Subject']}", 2)
     head = (f"From: Docket <docket@{D}>\nSent: Wednesday, November 25, 2026 8:30 AM\nTo: {KHTC}\n"
             f"Subject: {msg['Subject']}\n")
-    fwd.set_content(f"{NOTE}\n\n________________________________\n{head}\n{plain}")
+    fwd.set_content(f"NV-{LEAD_TASK}: {NOTE}\n\n________________________________\n{head}\n{plain}")
     fwd.add_alternative(
-        f'<html><body><div class="WordSection1"><p class="MsoNormal">{NOTE}</p><div id="divRplyFwdMsg" dir="ltr">'
+        f'<html><body><div class="WordSection1"><p class="MsoNormal">NV-{LEAD_TASK}: {NOTE}</p><div id="divRplyFwdMsg" dir="ltr">'
         f'<hr style="display:inline-block;width:98%"><font face="Calibri" style="font-size:11pt"><b>From:</b> Docket '
         f'&lt;docket@{D}&gt;<br><b>Sent:</b> Wednesday, November 25, 2026 8:30 AM<br><b>To:</b> {KHTC}<br>'
         f'<b>Subject:</b> {html.escape(str(msg["Subject"]))}</font><div>&nbsp;</div></div>{rich}</div></body></html>',
@@ -113,14 +119,14 @@ def thunderbird(sent: bytes) -> bytes:
     fwd = _envelope(f"Fwd: {msg['Subject']}", 3)
     head = (f"-------- Forwarded Message --------\nSubject: \t{msg['Subject']}\nDate: \tWed, 25 Nov 2026 08:30:00 +0700\n"
             f"From: \tDocket <docket@{D}>\nTo: \t{KHTC}\n")
-    fwd.set_content(f"{NOTE}\n\n\n{head}\n\n{plain}")
+    fwd.set_content(f"NV-{LEAD_TASK}: {NOTE}\n\n\n{head}\n\n{plain}")
     return fwd.as_bytes()
 
 
 def attached_eml(sent: bytes) -> bytes:
     msg = message_from_bytes(sent, policy=policy.default)
     fwd = _envelope(f"Fwd: {msg['Subject']}", 4)
-    fwd.set_content(NOTE)
+    fwd.set_content(f"NV-{LEAD_TASK}: {NOTE}")
     fwd.add_attachment(msg, filename="Giao nhiem vu.eml")  # message/rfc822, as Thunderbird "forward as attachment"
     return fwd.as_bytes()
 
@@ -128,7 +134,7 @@ def attached_eml(sent: bytes) -> bytes:
 def attached_eml_octet(sent: bytes) -> bytes:
     msg = message_from_bytes(sent, policy=policy.default)
     fwd = _envelope(f"Fwd: {msg['Subject']}", 5)
-    fwd.set_content(NOTE)
+    fwd.set_content(f"NV-{LEAD_TASK}: {NOTE}")
     fwd.add_attachment(sent, maintype="application", subtype="octet-stream", filename="Giao nhiem vu.eml")
     return fwd.as_bytes()
 
@@ -146,7 +152,7 @@ def test_a_forward_of_our_assignment_is_a_reply_to_its_task_never_a_notice(make_
     assert _counts(app) == before, client
     with app.sessions() as session:
         row = session.scalars(select(InboundMessage).where(InboundMessage.message_id.like("<fwd-own-%"))).one()
-        assert (row.stage, row.task_id) == (Stage.REPLY, task_id), (client, row.disposition, row.error)
+        assert (row.stage, row.task_id) == (Stage.REPLY, task_id), (client, row.disposition, row.error, row.queue)
         notes = session.scalars(select(TaskEvent.note).where(TaskEvent.task_id == task_id, TaskEvent.field == "reply")).all()
         assert notes == [NOTE], client  # the clerk's own words, not our quoted mail
         confirmations = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "confirmation")).all()
@@ -158,7 +164,7 @@ def test_the_lead_unit_forwarding_its_assignment_with_done_closes_the_task(make_
     before, task_id = _counts(app), _task_of(app, sent)
     msg, plain, _ = _parts(sent)
     fwd = _envelope(f"Fwd: {msg['Subject']}", 6, sender=KHTC)
-    fwd.set_content(f"Đã hoàn thành.\n\n---------- Forwarded message ---------\nFrom: Docket <docket@{D}>\n"
+    fwd.set_content(f"NV-{LEAD_TASK}: Đã hoàn thành.\n\n---------- Forwarded message ---------\nFrom: Docket <docket@{D}>\n"
                     f"Date: Wed, Nov 25, 2026 at 8:30 AM\nSubject: {msg['Subject']}\nTo: <{KHTC}>\n\n\n{plain}")
     _deliver(office, fwd.as_bytes())
     run_daemon(app, once=True)
