@@ -220,3 +220,27 @@ def test_a_bounce_carrying_our_original_is_a_delivery_failure_never_a_notice(mak
         to_bounces = [r for r in session.scalars(select(OutboxMessage)) if any("bounces@" in a for a in r.to_addrs)]
         assert to_bounces == []
         assert session.scalars(select(TaskEvent).where(TaskEvent.field == "delivery_failed")).all()
+
+
+def test_a_forward_of_our_confirmation_is_the_clerks_answer_to_it(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
+    """The attack run's bogus tasks ("Chủ trì: …", "Trích văn bản: …") came from our confirmation read as a notice:
+    forwarded back, it is an answer to that confirmation, so a correction line in it is applied as one."""
+    from datetime import date
+
+    app, _ = _registered(make_app, office)
+    before = _counts(app)
+    sent = mailbox.Maildir(str(office / "mail" / "sent"), create=False)
+    confirmation = next(bytes(m) for m in sent if CLERK in str(m["To"]) and "[TB-1]" in str(
+        message_from_bytes(bytes(m), policy=policy.default)["Subject"]))
+    msg, plain, _ = _parts(confirmation)
+    assert "Trích văn bản" in plain or "Chủ trì" in plain  # the lines that once became tasks
+    fwd = _envelope(f"Fwd: {msg['Subject']}", 7)
+    fwd.set_content(f"NV-{LEAD_TASK}: hạn 10/12/2026\n\n---------- Forwarded message ---------\nFrom: Docket <docket@{D}>\n"
+                    f"Date: Wed, Nov 25, 2026 at 8:30 AM\nSubject: {msg['Subject']}\nTo: <{CLERK}>\n\n\n{plain}")
+    _deliver(office, fwd.as_bytes())
+    run_daemon(app, once=True)
+    assert _counts(app) == before
+    with app.sessions() as session:
+        row = session.scalars(select(InboundMessage).where(InboundMessage.message_id.like("<fwd-own-%"))).one()
+        assert (row.stage, row.notice_id) == (Stage.REPLY, 1), (row.disposition, row.error)
+        assert session.get(Task, LEAD_TASK).deadline == date(2026, 12, 10)
