@@ -225,6 +225,7 @@ def register_message(app: App, session: Session, row: InboundMessage, message: E
             return Outcome(Stage.FAILED, "unreadable", "; ".join(problems))
         _queue_no_notice(app, session, row, forwarder, now=now)  # a thank-you or a question: answered politely
         return Outcome(Stage.PROCESSED, "no-notice", "; ".join(message.warnings) or None)
+    from service import revisions
     from service.units import directory_from_db
 
     directory = directory_from_db(session, app.directory)  # the issuer is normalised against it (notice identity)
@@ -236,7 +237,9 @@ def register_message(app: App, session: Session, row: InboundMessage, message: E
         task_ids += [t.id for t in result.new_tasks]
         bind(notice_id=notice_id)
         tasks = result.notice.tasks if result.duplicate else result.new_tasks
-        changes = _proposed_changes(session, row, result.notice, findings, forwarder, now=now) if result.duplicate else []
+        mid = message.envelope.message_id
+        again = result.duplicate and not (mid and result.notice.message_id == mid)  # not another copy in this same mail
+        changes = revisions.propose_changes(session, row, result.notice, findings, forwarder=forwarder, now=now) if again else []
         revised = revised or bool(changes)
         _queue_assignments(app, session, result, now=now)  # first: the confirmation says whether they wait for review
         mail = compose.confirmation(
@@ -250,19 +253,6 @@ def register_message(app: App, session: Session, row: InboundMessage, message: E
                 domain=app.settings.message_id_domain, notice_id=result.notice.id)
     disposition = "revision" if revised else "duplicate" if duplicate_all else "registered"
     return Outcome(Stage.PROCESSED, disposition, notice_id=notice_id, task_ids=tuple(task_ids))
-
-
-def _proposed_changes(session: Session, row: InboundMessage, notice: object, findings: Findings, forwarder: str, *,
-                      now: datetime) -> list[str]:
-    """A notice forwarded again: what its tasks would become (reprocess's diff), kept waiting for "đồng ý"."""
-    from service import reprocess, revisions
-
-    pending = [d for d in reprocess.diff_tasks(notice, findings) if d.kind in (reprocess.CHANGED, reprocess.ADDED,
-                                                                                 reprocess.REMOVED)]
-    lines = revisions.change_lines(pending)
-    if lines:
-        revisions.propose(session, notice, row, forwarder=forwarder, lines=lines, now=now)
-    return lines
 
 
 def _candidate_views(session: Session, notice_id: int) -> list[object]:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from outbox.compose import vn_date
+from rules.findings import Findings
 from service.models import InboundMessage, Notice, NoticeRevision
 from service.reprocess import ADDED, CHANGED, REMOVED, TaskDiff
 
@@ -45,6 +46,18 @@ def _shown(value: str | None) -> str:
 
 def _cut(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def propose_changes(session: Session, row: InboundMessage, notice: Notice, findings: Findings, *, forwarder: str,
+                    now: datetime) -> list[str]:
+    """A notice forwarded again: what its tasks would become (reprocess's diff), kept waiting for "đồng ý"."""
+    from service.reprocess import diff_tasks
+
+    pending = [d for d in diff_tasks(notice, findings) if d.kind in (CHANGED, ADDED, REMOVED)]
+    lines = change_lines(pending)
+    if lines:
+        propose(session, notice, row, forwarder=forwarder, lines=lines, now=now)
+    return lines
 
 
 def propose(session: Session, notice: Notice, row: InboundMessage, *, forwarder: str, lines: list[str],
