@@ -56,3 +56,24 @@ def test_the_issuer_is_the_body_that_issued_it_not_the_letterhead_layout() -> No
     assert _key("UBND TỈNH LẠNG SƠN SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG") == _key("SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG")
     assert _key("SỞ Y TẾ HÒA BÌNH BỆNH VIỆN ĐA KHOA TỈNH") == _key("BỆNH VIỆN ĐA KHOA TỈNH")
     assert _key("SỞ Y TẾ") != _key("SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG", langson) != _key("UBND TỈNH LẠNG SƠN", langson)
+
+
+def test_a_notice_stored_under_the_older_key_is_found_again(make_app) -> None:  # type: ignore[no-untyped-def]
+    """Registered before this identity (its key kept the issuer as the .docx letterhead gave it): the .txt finds it."""
+    from datetime import date
+
+    from service.models import Notice
+    from service.register import find_notice
+
+    need(CORPUS.is_dir(), f"the shared corpus is not at {CORPUS}")
+    directory = load_directory(CORPUS / "directory-langson-stnmt.yaml")
+    (doc, findings), *_ = extract_path(CORPUS / "dev-01.txt", directory=directory, judge=None)
+    app = make_app()
+    with app.sessions.begin() as session:
+        old = Notice(identity_key="doc:ubnd tỉnh lạng sơn sở tài nguyên và môi trường|1356/stnmt-vp|2020-07-29",
+                     number="1356/STNMT-VP", issuer="UBND TỈNH LẠNG SƠN SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG",
+                     issued_date=date(2020, 7, 29), text="…", created_at=app.clock.now(), updated_at=app.clock.now())
+        session.add(old)
+        session.flush()
+        assert find_notice(session, findings, doc.text, directory=directory) is old
+        assert find_notice(session, findings, doc.text) is old  # without the directory: the parent authority is left off
