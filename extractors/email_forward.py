@@ -20,12 +20,13 @@ _MARKERS = re.compile(
 )
 _HEADER = re.compile(
     r"^[ \t>]*(From|Sent|Date|Subject|To|Cc|Bcc|Reply-To|Từ|Người gửi|Ngày|Ngày gửi|Thời gian|Gửi|Đã gửi|"
-    r"Chủ đề|Tiêu đề|Đến|Tới|Người nhận|Gửi tới|Cc|Đồng gửi)\s*:\s*(.*)$",
+    r"Chủ đề|Tiêu đề|Đến|Tới|Người nhận|Gửi tới|Cc|Đồng gửi|Message-ID|In-Reply-To|References)\s*:\s*(.*)$",
     re.I,
 )
 _KEYS = {"từ": "From", "người gửi": "From", "ngày": "Date", "ngày gửi": "Date", "thời gian": "Date",
          "gửi": "Date", "đã gửi": "Date", "sent": "Date", "chủ đề": "Subject", "tiêu đề": "Subject",
-         "đến": "To", "tới": "To", "người nhận": "To", "gửi tới": "To", "đồng gửi": "Cc"}
+         "đến": "To", "tới": "To", "người nhận": "To", "gửi tới": "To", "đồng gửi": "Cc",
+         "message-id": "Message-ID", "in-reply-to": "In-Reply-To"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,7 @@ class _State:
     inner_headers: dict[str, str] = field(default_factory=dict)
     attachments: list[ExtractedText] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    carried_ids: list[str] = field(default_factory=list)  # ids of attached mail (message/rfc822, .eml)
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -86,6 +87,7 @@ def _walk(part: Message, state: _State, *, inner: bool, depth: int = 0) -> None:
     if ctype == "message/rfc822" or (ctype.startswith("message/") and part.is_multipart()):
         for sub in part.get_payload() if isinstance(part.get_payload(), list) else []:
             if isinstance(sub, Message):
+                state.carried_ids += _ids_of(sub)
                 if not state.inner_headers:
                     state.inner_headers = {k: decode_header(sub.get(k)) for k in ("From", "Date", "Subject", "To")
                                            if sub.get(k)}
@@ -135,6 +137,8 @@ def _attachment(part: Message, state: _State) -> None:
     data = part_bytes(part)
     label = name or part.get_content_type()
     kind = kind_of(data, name or "", content_type=part.get_content_type())
+    if kind == "eml" and data:
+        state.carried_ids += _ids_of(email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(data[:256 * 1024]))
     if kind not in SUPPORTED:
         if part.get("Content-ID") and part.get_content_maintype() == "image":
             return  # inline images of the body (logos, signatures)
@@ -149,6 +153,15 @@ def _attachment(part: Message, state: _State) -> None:
                                                part=f"attachment:{label}", limits=state.limits))
     except ExtractionError as err:
         state.warn(f"attachment {label}: {err}")
+
+
+_ID = re.compile(r"<[^<>\s]{1,900}>")
+_ID_HEADERS = ("Message-ID", "In-Reply-To", "References")
+
+
+def _ids_of(msg: Message) -> list[str]:
+    """The Message-IDs a carried mail names: its own, and those it answers."""
+    return [i for key in _ID_HEADERS for i in _ID.findall(header_line(msg.get(key)))][:50]
 
 
 def _looks_like_notice(text: str) -> bool:
@@ -211,5 +224,7 @@ def _assemble(msg: Message, state: _State) -> ExtractedMessage:
             state.warn(NO_TEXT)
         else:
             state.warn(NO_NOTICE)
+    carried = [*state.carried_ids, *(i for key in _ID_HEADERS for i in _ID.findall(split.headers.get(key, "")))]
     return ExtractedMessage(envelope=envelope_of(msg), note=note, documents=documents,
-                            warnings=tuple(state.warnings), forwarded_headers=headers)
+                            warnings=tuple(state.warnings), forwarded_headers=headers,
+                            carried_ids=tuple(dict.fromkeys(carried)))

@@ -129,22 +129,23 @@ def _short(text: str) -> str:
 
 def confirmation(
     *, notice: Any, tasks: list[Any], forwarder: str, in_reply_to: str | None, warnings: list[str], duplicate: bool,
-    review_threshold: float, hold: Any = None, candidates: Sequence[Any] = (),
+    review_threshold: float, hold: Any = None, candidates: Sequence[Any] = (), changes: Sequence[str] = (),
 ) -> OutgoingMail:
     """The reply to the forwarder: what was registered, what needs review, what could not be read, and the
     possible tasks (the safety net) the clerk may accept.
 
     hold: when the assignments wait for review (service.holds.HoldView: reason, until in office time).
+    changes: a notice forwarded again with other tasks: what would change (Vietnamese lines), waiting for "đồng ý".
     """
     review = [t for t in tasks if t.needs_review]
     said = warnings_vi(warnings)  # the English stays in the admin's log; the clerk reads the vocabulary's Vietnamese
     context = dict(
         notice=notice, label=notice_label(notice), tasks=tasks, review=review, notes=said.notes, problems=said.problems,
         duplicate=duplicate, token=notice_token(notice.id), review_threshold=review_threshold, hold=hold,
-        candidates=list(candidates),
+        candidates=list(candidates), changes=list(changes),
     )
     text, html = render("confirmation", **context)
-    prefix = "Đã đăng ký trước đó" if duplicate else "Đã tiếp nhận"
+    prefix = ("Có thay đổi, chờ đồng ý" if changes else "Đã đăng ký trước đó") if duplicate else "Đã tiếp nhận"
     subject = f"[{notice_token(notice.id)}] {prefix}: {notice_label(notice)} - {clean_header(notice.subject or '', limit=90)}"
     return OutgoingMail(kind="confirmation", to=(forwarder,), subject=subject, text=text, html=html, in_reply_to=in_reply_to)
 
@@ -228,7 +229,7 @@ def reply_ack(*, task: TaskMail | None, outcome: str, detail: str, to: tuple[str
     """Answer a unit's reply: done recorded, extension request recorded, or note attached."""
     text, html = render("reply_ack", task=task, outcome=outcome, detail=detail)
     token = f"[{task.token}] " if task else ""
-    titles = {"done": "Đã ghi nhận hoàn thành", "part": "Đã ghi nhận hoàn thành phần việc", "agreed": "Đã gửi giao việc", "extension": "Đã ghi nhận đề nghị gia hạn", "note": "Đã ghi nhận ý kiến"}
+    titles = {"done": "Đã ghi nhận hoàn thành", "part": "Đã ghi nhận hoàn thành phần việc", "agreed": "Đã gửi giao việc", "applied": "Đã áp dụng thay đổi", "extension": "Đã ghi nhận đề nghị gia hạn", "note": "Đã ghi nhận ý kiến"}
     subject = f"{token}{titles.get(outcome, 'Đã ghi nhận')}" + (f" - {_short(task.text)}" if task else "")
     return OutgoingMail(kind="reply-ack", to=to, cc=cc, subject=subject, text=text, html=html,
                         in_reply_to=in_reply_to, references=references)

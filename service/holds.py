@@ -111,19 +111,37 @@ def release_due(app: Any, session: Session, *, now: datetime) -> int:
 AGREED = frozenset({"dong y", "toi dong y", "dong y gui"})  # folded: "Đồng ý.", "Tôi đồng ý", "đồng ý gửi"
 
 
-def agree_by_reply(app: Any, session: Session, *, notice_ids: Iterable[int], sender: str, body: str, now: datetime) -> int | None:
-    """The forwarding clerk answers a confirmation with a plain "đồng ý": release that notice's held assignments.
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """What a clerk's "đồng ý" did to one notice."""
 
-    Returns the notice released, or None (not a plain agreement, not the clerk, nothing held: left to the caller).
+    notice_id: int
+    changed: int | None = None  # tasks changed by applying a waiting re-forward (service.revisions), if one waited
+    released: bool = False  # held assignment mails sent
+
+
+def agree_by_reply(app: Any, session: Session, *, notice_ids: Iterable[int], sender: str, body: str,
+                   now: datetime) -> Agreement | None:
+    """The forwarding clerk answers a confirmation with a plain "đồng ý": the notice's waiting change (a re-forward
+    with other tasks) is applied, and its held assignments are released.
+
+    Returns what was done, or None (not a plain agreement, not the clerk, nothing waiting: left to the caller).
     """
     from rules.text import fold
+    from service import revisions
 
     lines = [fold(line).strip(" .!") for line in body.splitlines() if line.strip()]
     if len(lines) != 1 or lines[0] not in AGREED:
         return None
     for notice_id in notice_ids:
         notice = session.get(Notice, notice_id)
-        if notice and (notice.forwarder or "").lower() == sender.lower() and active_hold(session, notice_id):
+        if notice is None:
+            continue
+        revision = revisions.agreed_by(session, notice, sender)
+        changed = revisions.apply(app, session, revision, actor=sender, now=now) if revision is not None else None
+        held = (notice.forwarder or "").lower() == sender.lower() and active_hold(session, notice_id) is not None
+        if held:
             release_notice(app, session, notice_id, actor=sender, now=now)
-            return notice_id
+        if revision is not None or held:
+            return Agreement(notice_id, changed, held)
     return None

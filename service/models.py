@@ -241,6 +241,23 @@ class AssignmentHold(Base):
     released_by: Mapped[str | None] = mapped_column(String(320))
 
 
+class NoticeRevision(Base):
+    """A notice forwarded again with other tasks: the change waits for the clerk's "đồng ý" or the admin's
+    `docket notices reprocess --apply` (service.revisions); it is never applied silently."""
+
+    __tablename__ = "notice_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    inbound_id: Mapped[int] = mapped_column(ForeignKey("inbound_messages.id"))  # the re-forward carrying the new text
+    forwarder: Mapped[str | None] = mapped_column(String(320))
+    summary: Mapped[str] = mapped_column(Text)  # what would change, as the clerk was told
+    created_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(String(320))
+    outcome: Mapped[str | None] = mapped_column(String(20))  # applied | superseded; None while it waits
+
+
 class TaskEvent(Base):
     """Audit trail: who changed what, when, from what to what."""
 

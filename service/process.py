@@ -248,13 +248,21 @@ def dispose(app: App, session: Session, row: InboundMessage, *, now: datetime,
         parsed = _parse(app, row.raw, row.size, directory_from_db(session, app.directory))
     message, findings = parsed
     env = message.envelope
+    from service import own_mail, replies
+
+    carried = own_mail.find_carried(message, own_address=app.settings.from_address, own_domain=app.settings.message_id_domain)
+    if carried is not None and own_mail.is_bounce(env, message):  # our mail returned: a delivery failure, never answered
+        return own_mail.record_bounce(session, row, message, carried, now=now)
     # Again on the parsed envelope: `docket notices reprocess` comes here without the header-first step.
     if verdict := _triage(app, env, released=row.released_at is not None):  # released: as if allowed
         return Outcome(verdict.stage, verdict.disposition, verdict.reason)
-    from service import replies
-
     if replies.is_reply(session, env) and not _new_notice_in_reply(session, message):
         return replies.handle_reply(app, session, row, message, now=now)
+    if carried is not None and carried.only_ours(message):  # our mail forwarded back: about its task, never a notice
+        reply = own_mail.as_reply(session, message, carried, domain=app.settings.message_id_domain)
+        return replies.handle_reply(app, session, row, reply, now=now)
+    if carried is not None:
+        message, findings = own_mail.without_own(message, findings, carried)
     return register_message(app, session, row, message, findings, now=now)
 
 
@@ -282,25 +290,34 @@ def register_message(app: App, session: Session, row: InboundMessage, message: E
         return Outcome(Stage.PROCESSED, "no-notice", "; ".join(message.warnings) or None)
     if (held := _too_many_notices(app, session, row, message, forwarder, now=now)) is not None:
         return held
-    notice_id, duplicate_all, task_ids = None, True, []
+    from service import revisions
+    from service.units import directory_from_db
+
+    directory = directory_from_db(session, app.directory)  # the issuer is normalised against it (notice identity)
+    notice_id, duplicate_all, task_ids, revised = None, True, [], False
     for doc, findings in zip(message.documents, findings_per_doc, strict=True):
         result = register(session, doc=doc, findings=findings, forwarder=forwarder, message_id=message.envelope.message_id,
-                          now=now, review_threshold=app.settings.review_threshold)
+                          now=now, review_threshold=app.settings.review_threshold, directory=directory)
         notice_id, duplicate_all = result.notice.id, duplicate_all and result.duplicate
         task_ids += [t.id for t in result.new_tasks]
         bind(notice_id=notice_id)
         tasks = result.notice.tasks if result.duplicate else result.new_tasks
+        mid = message.envelope.message_id
+        again = result.duplicate and not (mid and result.notice.message_id == mid)  # not another copy in this same mail
+        changes = revisions.propose_changes(session, row, result.notice, findings, forwarder=forwarder, now=now) if again else []
+        revised = revised or bool(changes)
         _queue_assignments(app, session, result, now=now)  # first: the confirmation says whether they wait for review
         mail = compose.confirmation(
             notice=result.notice, tasks=[task_view(t) for t in tasks], forwarder=forwarder,
             in_reply_to=message.envelope.message_id, warnings=[*message.warnings, *doc.warnings, *findings.warnings],
             duplicate=result.duplicate, review_threshold=app.settings.review_threshold,
             candidates=_candidate_views(session, result.notice.id),
-            hold=hold_view(session, result.notice.id, tz=app.settings.tz),
+            hold=hold_view(session, result.notice.id, tz=app.settings.tz), changes=changes,
         )
         enqueue(session, mail, dedupe_key=f"confirmation:{row.id}:{result.notice.id}", now=now,
                 domain=app.settings.message_id_domain, notice_id=result.notice.id)
-    return Outcome(Stage.PROCESSED, "duplicate" if duplicate_all else "registered", notice_id=notice_id, task_ids=tuple(task_ids))
+    disposition = "revision" if revised else "duplicate" if duplicate_all else "registered"
+    return Outcome(Stage.PROCESSED, disposition, notice_id=notice_id, task_ids=tuple(task_ids))
 
 
 def _too_many_notices(app: App, session: Session, row: InboundMessage, message: ExtractedMessage, forwarder: str, *,

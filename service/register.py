@@ -11,7 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from extractors.base import ExtractedText
+from rules.directory import EMPTY_DIRECTORY, Directory
 from rules.findings import Findings, TaskFinding
+from rules.issuer import issuer_key, words
 from service.models import Notice, Task, TaskEvent, TaskUnit, Unit
 from service.parts import sync_parts
 from service.recurrences import date_first_occurrence
@@ -26,12 +28,52 @@ def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def notice_identity(findings: Findings, text: str) -> str:
-    """Issuer + number/symbol + date when the notice has them, otherwise a hash of its normalised text."""
+def notice_identity(findings: Findings, text: str, *, directory: Directory = EMPTY_DIRECTORY) -> str:
+    """Number + date + the issuing body (rules.issuer, against the directory) when the notice has a number and a
+    date; otherwise a hash of its words. The same for every rendering (.txt, .docx, .pdf, a forwarded body): line
+    breaks, table cells and how the letterhead's lines were joined do not count."""
+    doc = findings.document
+    if doc.number and doc.issued_date:
+        number = "".join(_fold(doc.number).split())
+        return f"id:{issuer_key(doc.issuer, directory)}|{number}|{doc.issued_date.isoformat()}"
+    return "words:" + hashlib.sha256(" ".join(words(text)).encode()).hexdigest()
+
+
+def _legacy_identity(findings: Findings, text: str) -> str:
+    """The key notices registered before sec67_0001 carry (issuer as extracted; text hash with its layout)."""
     doc = findings.document
     if doc.number and doc.issued_date:
         return f"doc:{_fold(doc.issuer or '')}|{_fold(doc.number)}|{doc.issued_date.isoformat()}"
     return "hash:" + hashlib.sha256(_fold(text).encode()).hexdigest()
+
+
+def is_notice(notice: Notice, findings: Findings, text: str, *, directory: Directory = EMPTY_DIRECTORY) -> bool:
+    """Whether these findings are this notice (its identity now, its number, date and issuer, or its older key)."""
+    if notice.identity_key in (notice_identity(findings, text, directory=directory), _legacy_identity(findings, text)):
+        return True
+    doc = findings.document
+    return bool(doc.number and doc.issued_date and notice.number and doc.issued_date == notice.issued_date
+                and _same_number(notice.number, doc.number)
+                and issuer_key(notice.issuer, directory) == issuer_key(doc.issuer, directory))
+
+
+def _same_number(a: str, b: str) -> bool:
+    return "".join(_fold(a).split()) == "".join(_fold(b).split())
+
+
+def find_notice(session: Session, findings: Findings, text: str, *, directory: Directory = EMPTY_DIRECTORY) -> Notice | None:
+    """The notice these findings are, if it is registered: by identity, then by number and date with the same
+    issuing body (a notice stored under an older key, or before the directory changed), then by the older key."""
+    key = notice_identity(findings, text, directory=directory)
+    if (notice := session.scalar(select(Notice).where(Notice.identity_key == key))) is not None:
+        return notice
+    doc = findings.document
+    if doc.number and doc.issued_date:
+        same = session.scalars(select(Notice).where(Notice.issued_date == doc.issued_date, Notice.number.is_not(None)))
+        for notice in same:
+            if is_notice(notice, findings, text, directory=directory):
+                return notice
+    return session.scalar(select(Notice).where(Notice.identity_key == _legacy_identity(findings, text)))
 
 
 def task_fingerprint(text: str) -> str:
@@ -49,19 +91,19 @@ class Registered:
 
 def register(
     session: Session, *, doc: ExtractedText, findings: Findings, forwarder: str | None, message_id: str | None,
-    now: datetime, review_threshold: float,
+    now: datetime, review_threshold: float, directory: Directory = EMPTY_DIRECTORY,
 ) -> Registered:
-    """Store the notice (or find it again) and add the tasks it does not have yet."""
-    key = notice_identity(findings, doc.text)
-    notice = session.scalar(select(Notice).where(Notice.identity_key == key))
-    duplicate = notice is not None
-    if notice is None:
-        notice = _new_notice(findings, doc, key=key, forwarder=forwarder, message_id=message_id, now=now)
-        session.add(notice)
-        session.flush()
-    else:
+    """Store a new notice and its tasks, or find the notice again: then nothing is added (a notice forwarded again
+    with other tasks is a proposed change, service.revisions, never silent new tasks)."""
+    notice = find_notice(session, findings, doc.text, directory=directory)
+    if notice is not None:
         notice.updated_at = now
-    known = {t.fingerprint for t in notice.tasks}
+        return Registered(notice=notice, new_tasks=[], duplicate=True)
+    key = notice_identity(findings, doc.text, directory=directory)
+    notice = _new_notice(findings, doc, key=key, forwarder=forwarder, message_id=message_id, now=now)
+    session.add(notice)
+    session.flush()
+    known: set[str] = set()
     units = units_by_name(session)
     fresh: list[tuple[Task, TaskFinding]] = []
     for finding in findings.tasks:
@@ -81,7 +123,7 @@ def register(
     from service.candidates import store_candidates  # here: service.candidates builds on this module
 
     new_candidates = store_candidates(session, notice, findings.candidates, now=now)
-    return Registered(notice=notice, new_tasks=[task for task, _ in fresh], duplicate=duplicate,
+    return Registered(notice=notice, new_tasks=[task for task, _ in fresh], duplicate=False,
                       new_candidates=list(new_candidates))
 
 

@@ -116,16 +116,24 @@ def find_task(session: Session, envelope: EmailEnvelope, body: str, book: Addres
 
 
 def _agreed(app: Any, session: Session, envelope: EmailEnvelope, body: str, *, now: datetime) -> bool:
-    """A plain "đồng ý" from the clerk to a confirmation: the held assignments go out (service.holds)."""
+    """A plain "đồng ý" from the clerk to a confirmation: the notice's waiting change is applied and the held
+    assignments go out (service.holds.agree_by_reply)."""
     from service.holds import agree_by_reply
 
     notices = [row.notice_id for row in _ours(session, referenced_ids(envelope)) if row.kind == "confirmation" and row.notice_id]
     sender = parseaddr(envelope.sender or "")[1]
-    notice_id = agree_by_reply(app, session, notice_ids=notices, sender=sender, body=body, now=now)
-    if notice_id is None:
+    agreement = agree_by_reply(app, session, notice_ids=notices, sender=sender, body=body, now=now)
+    if agreement is None:
         return False
-    detail = f"Thư giao nhiệm vụ của văn bản TB-{notice_id} đã được gửi cho các phòng, đơn vị."
-    mail = compose.reply_ack(task=None, outcome="agreed", detail=detail, to=(sender,), cc=(), in_reply_to=envelope.message_id,
+    notice_id = agreement.notice_id
+    said = []
+    if agreement.changed is not None:
+        said.append(f"Các thay đổi nhiệm vụ của văn bản TB-{notice_id} đã được áp dụng ({agreement.changed} nhiệm vụ).")
+    if agreement.released:
+        said.append(f"Thư giao nhiệm vụ của văn bản TB-{notice_id} đã được gửi cho các phòng, đơn vị.")
+    detail = " ".join(said)
+    outcome = "agreed" if agreement.released else "applied"
+    mail = compose.reply_ack(task=None, outcome=outcome, detail=detail, to=(sender,), cc=(), in_reply_to=envelope.message_id,
                              references=tuple(referenced_ids(envelope)))
     enqueue(session, mail, dedupe_key=f"reply-ack:agreed:{notice_id}:{envelope.message_id or now.isoformat()}"[:300], now=now,
             domain=app.settings.message_id_domain, notice_id=notice_id)

@@ -19,8 +19,8 @@ from service.corrections import get_notice
 from service.errors import DocketError, InputError
 from service.ids import notice_token
 from service.models import InboundMessage, Notice, Task
-from service.register import add_task, notice_identity, set_units, task_fingerprint
-from service.stages import Role, TaskStatus
+from service.register import add_task, is_notice, set_units, task_fingerprint
+from service.stages import Role, Stage, TaskStatus
 
 SAME, CHANGED, ADDED, REMOVED, KEPT = "same", "changed", "added", "removed", "kept"
 
@@ -61,11 +61,16 @@ class Plan:
                 "diff": [d.to_json() for d in self.diffs], "pending": len(self.pending)}
 
 
-def plan(app: Any, session: Session, notice_id: int) -> Plan:
-    """Re-extract and compare; changes nothing."""
+def plan(app: Any, session: Session, notice_id: int, *, message_id: int | None = None) -> Plan:
+    """Re-extract and compare; changes nothing.
+
+    The message read is `message_id`, else the latest that registered the notice or forwarded it again (a
+    re-forward with other tasks: its proposed change, service.revisions, is what `--apply` applies)."""
     notice = get_notice(session, notice_id)
-    row = session.scalars(select(InboundMessage).where(InboundMessage.notice_id == notice.id)
-                          .order_by(InboundMessage.id.desc())).first()
+    stmt = select(InboundMessage).where(InboundMessage.notice_id == notice.id, InboundMessage.stage == Stage.PROCESSED)
+    if message_id is not None:
+        stmt = stmt.where(InboundMessage.id == message_id)
+    row = session.scalars(stmt.order_by(InboundMessage.id.desc())).first()
     if row is None:
         raise InputError(f"{notice_token(notice.id)} has no stored message to re-extract")
     from service.extraction import read_and_analyse
@@ -78,13 +83,13 @@ def plan(app: Any, session: Session, notice_id: int) -> Plan:
         analysed = list(zip(message.documents, findings, strict=True))
     except Exception as err:  # noqa: BLE001 - like the runner: any failure of the extraction is reported, nothing changes
         raise ReprocessError(f"re-extracting {notice_token(notice.id)} failed: {type(err).__name__}: {err}") from err
-    doc, findings = _pick(notice, analysed)
+    doc, findings = _pick(notice, analysed, directory)
     return Plan(notice.id, row.id, doc.text, doc.part, findings, tuple(diff_tasks(notice, findings)))
 
 
-def _pick(notice: Notice, analysed: list[tuple[Any, Findings]]) -> tuple[Any, Findings]:
+def _pick(notice: Notice, analysed: list[tuple[Any, Findings]], directory: Any) -> tuple[Any, Findings]:
     for doc, findings in analysed:
-        if notice_identity(findings, doc.text) == notice.identity_key:
+        if is_notice(notice, findings, doc.text, directory=directory):
             return doc, findings
     same_part = [(d, f) for d, f in analysed if d.part == notice.source_name]
     if len(same_part) == 1:
@@ -208,6 +213,9 @@ def apply(app: Any, session: Session, planned: Plan, editor: Editor, *, notify: 
     from service.candidates import store_candidates  # the safety net's new possible tasks (issue 12)
 
     store_candidates(session, notice, planned.findings.candidates, now=editor.now)
+    from service.revisions import close_applied  # a change proposed from this message is now decided
+
+    close_applied(session, notice.id, planned.message_id, actor=editor.actor, now=editor.now)
     session.flush()
     return applied
 

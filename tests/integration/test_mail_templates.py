@@ -164,6 +164,15 @@ def test_every_mail_reads_as_vietnamese(name: str, variant: dict[str, Any]) -> N
 
 
 @pytest.mark.parametrize(("name", "variant"), list(cases()))
+def test_every_mail_carries_our_mark(name: str, variant: dict[str, Any]) -> None:
+    """How our own mail is known when it comes back forwarded or bounced without its headers (service.own_mail)."""
+    from outbox.mail import OWN_MARK
+
+    mail = call(name, variant)
+    assert OWN_MARK in mail.text and OWN_MARK in visible(mail.html or OWN_MARK), name
+
+
+@pytest.mark.parametrize(("name", "variant"), list(cases()))
 def test_each_task_costs_little_more_than_its_words(name: str, variant: dict[str, Any]) -> None:
     one, twelve = call(name, variant, 1), call(name, variant, 12)
     per_task = (len(twelve.text) - len(one.text)) / 11
