@@ -83,6 +83,7 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
     drafts: list[Draft] = []
     scopes: list[Scope] = []
     skip_level: int | None = None
+    review = False  # the skipped section opened on a no-task heading, not on a quoted law
     section = -1.0  # level of the last numbered heading or item: a lead-in paragraph below it belongs to it
     pending: list[Block] = []  # items without a lead since the last heading: a closing line may name their leads
     untasked: Block | None = None  # the last numbered title that gave no task ("a) Rà soát quy hoạch khoáng sản")
@@ -103,8 +104,10 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             heading = True  # "2. Thành phần mời:" opens a list of invitees, not of tasks
         if skip_level is not None:
             if (heading and b.level is None) or (b.level is not None and level <= skip_level):
-                skip_level = None
+                skip_level, review = None, False
             else:
+                if review and not heading:  # "I. ĐÁNH GIÁ TÌNH HÌNH …" / "…, yêu cầu các sở … khẩn trương đánh giá …"
+                    drafts.extend(d for d in _block(doc, b, level, []) if "lead:cue" in d.reasons)
                 continue
         if b.level is not None:
             scopes = [s for s in scopes if s.level < level]
@@ -112,7 +115,7 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
                 section = level
         nxt = body[idx + 1] if idx + 1 < len(body) else None
         if not heading and (pat.legal_quote.match(doc.folded, b.body_start, b.end) or rule_list(doc, b)):
-            skip_level = section if section >= 0 else (b.level if b.level is not None else 99)
+            skip_level, review = (section if section >= 0 else (b.level if b.level is not None else 99)), False
             continue  # "Khoản 1 Điều 59 Nghị định … quy định: …": the law's text up to the next item of the section
         cue_title = _cue_title_scope(doc, b, nxt, level)
         if cue_title is not None:  # "2. Đề nghị UBND các xã, phường" over its bullets
@@ -134,6 +137,7 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             text = doc.folded[b.body_start:b.end]
             if pat.no_task_section.search(text):
                 skip_level = level if b.level is not None else 99
+                review = True  # only an explicit order ("yêu cầu X …", "giao X …") below it is a task
                 continue
             scope = _name_only_scope(doc, b, level)
             if scope:
@@ -287,6 +291,11 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = 
         last = idx == len(spans) - 1
         if pat.meta_line.search(sent_f) or pat.field_label.match(sent_f):
             continue
+        if out and out[-1].deadline_text is None and _time_only(doc, a, z):
+            prior = out[-1]  # "… trình UBND tỉnh xem xét. Hoàn thành trước ngày 11/11/2023./.": that order's time
+            out[-1] = _draft(doc, prior.start, z, prior.lead, prior.support, prior.unknown, prior.confidence,
+                             prior.reasons + ("time:closing-sentence",))
+            continue
         men = [m for m in doc.mentions if a <= m.start < z]
         gs = groups(men, doc.folded)
         roles = classify(gs, doc.folded, a, z, doc.clean)
@@ -354,6 +363,12 @@ def _dated_plan(doc: Doc, sent_f: str) -> bool:
     except ValueError:
         return False
     return opened > doc.issued
+
+
+def _time_only(doc: Doc, a: int, z: int) -> bool:
+    """A short sentence that opens on a completion word and gives a time, and nothing else to do."""
+    return bool(patterns().time_only.match(doc.folded[a:z])) and len(doc.clean[a:z].strip()) <= 80 \
+        and _has_time(doc, a, z)
 
 
 def _has_time(doc: Doc, a: int, z: int) -> bool:
