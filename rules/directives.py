@@ -84,6 +84,7 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
     scopes: list[Scope] = []
     skip_level: int | None = None
     review = False  # the skipped section opened on a no-task heading, not on a quoted law
+    permitted: list[tuple[tuple[str, ...], tuple[str, ...]]] = []  # the unit the last permission named
     section = -1.0  # level of the last numbered heading or item: a lead-in paragraph below it belongs to it
     pending: list[Block] = []  # items without a lead since the last heading: a closing line may name their leads
     untasked: Block | None = None  # the last numbered title that gave no task ("a) Rà soát quy hoạch khoáng sản")
@@ -149,7 +150,7 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
         if item is not None:  # a paragraph between two items of a list: the rest of the item above (PDF reflow)
             b, level = Block(b.start, b.end, item.level, b.body_start), item.level if item.level is not None else -1
         opened = len(scopes)
-        got = _block(doc, b, level if b.level is not None else section + 0.5, scopes, title)
+        got = _block(doc, b, level if b.level is not None else section + 0.5, scopes, title, permitted)
         if len(scopes) > opened and b.level is not None and nxt is not None and nxt.level == b.level:
             scopes[-1].level -= 0.5  # "1. Giao phòng X … các công việc sau:" over "2. …", "3. …": a numbering slip
         if item is not None and got and drafts and drafts[-1].start >= item.start \
@@ -281,7 +282,10 @@ def _name_only_scope(doc: Doc, b: Block, level: int) -> Scope | None:
     return Scope(level, lead, unknown)
 
 
-def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = False) -> list[Draft]:
+def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = False,
+           permitted: list[tuple[tuple[str, ...], tuple[str, ...]]] | None = None) -> list[Draft]:
+    """The drafts of one block. `permitted` carries, from block to block, the unit a permission named ("Đồng ý để X
+    …") until a sentence without a subject sets its time limit."""
     pat = patterns()
     out: list[Draft] = []
     item_lead: tuple[tuple[str, ...], tuple[str, ...]] | None = None
@@ -316,6 +320,12 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = 
         if pat.closing.search(sent_f) and not find_deadline(doc.clean[a:z], issued=doc.issued or doc.year_hint,
                                                             calendar=doc.calendar):
             continue
+        if permitted is not None:
+            allowed = None if anchors else _permitted_unit(doc, a, gs)
+            if allowed is not None or anchors:
+                permitted[:] = [allowed] if allowed is not None else []
+            if allowed is not None:
+                continue  # "Đồng ý để Công ty X thực hiện …": a permission, no order yet
         if anchors and b.level is not None and _asks_third_parties(doc, anchors, scopes, level):
             anchors = []  # under "3. Sở X:", "- Yêu cầu các đơn vị khai thác lắp đặt trạm cân": Sở X's own act
         if anchors:
@@ -342,6 +352,9 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = 
             out.append(_draft(doc, a, z, scope.lead or (), sup, scope.unknown, 0.75, ("lead:scope", f"scope:{scope.how}")))
         elif item_lead is not None and _has_time(doc, a, z):
             out.append(_draft(doc, a, z, item_lead[0], sup, item_lead[1], 0.65, ("lead:item",)))
+        elif permitted and _has_time(doc, a, z):  # "Thời hạn thực hiện và báo cáo kết quả … không quá 2 tháng …"
+            lead, unknown = permitted.pop()
+            out.append(_draft(doc, a, z, lead, sup, unknown, 0.6, ("lead:permission",)))
         elif re.match(r"^\W*(?:de\s+nghi|yeu\s+cau)\s", sent_f):
             out.append(_draft(doc, a, z, (), sup, (), 0.45, ("lead:none",)))
     return out
@@ -363,6 +376,14 @@ def _dated_plan(doc: Doc, sent_f: str) -> bool:
     except ValueError:
         return False
     return opened > doc.issued
+
+
+def _permitted_unit(doc: Doc, a: int, gs: list[Group]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The unit a permission sentence lets act ("Đồng ý để Công ty X thực hiện …"), if the sentence is one."""
+    if not gs or not patterns().permission.match(doc.folded[a:gs[0].start]):
+        return None
+    lead, unknown = _resolve(doc, gs[0])
+    return (lead, unknown) if lead or unknown else None
 
 
 def _time_only(doc: Doc, a: int, z: int) -> bool:

@@ -1,7 +1,7 @@
 """Real documents from public sources other than the corpus-real repository (tests/fixtures/real_other: 16 letters,
 decisions and a directive of six provinces; sources in its SOURCES.md), scored like the corpora. The floors sit
-slightly below the figures measured on branch extgen (recall 16/17 = 0.941, precision 1.000, deadline 1.000,
-lead 0.938): a change that loses one more required task or lead on these documents fails here."""
+slightly below the figures measured on branch extgen (recall 17/17, precision, deadline and lead 1.000): one slip is
+allowed, a second lost task or lead on these documents fails here."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,7 +10,7 @@ from rules.calendar import WorkCalendar
 from service.evaluate import evaluate_folder
 
 FOLDER = Path(__file__).resolve().parents[2] / "fixtures" / "real_other"
-FLOORS = {"recall": 0.90, "precision": 0.95, "deadline": 0.95, "lead": 0.90}
+FLOORS = {"recall": 0.94, "precision": 0.94, "deadline": 0.94, "lead": 0.94}
 
 
 def test_real_documents_from_other_sources_meet_their_floors() -> None:

@@ -48,3 +48,16 @@ def test_explicit_order_under_a_review_heading_is_an_order(ctx: AnalysisContext)
             "Năm 2022, Sở đã giao Chi cục Thủy lợi nạo vét 12 kênh mương.\n")
     tasks = run(body, ctx).tasks
     assert [t.lead for t in tasks] == [("Chi cục Thủy lợi", "Trung tâm Khuyến nông")]
+
+
+def test_time_limit_after_a_permission_binds_the_permitted_unit(ctx: AnalysisContext) -> None:
+    body = ("Đồng ý để Trung tâm Khuyến nông thực hiện việc khảo nghiệm giống lúa mới tại xã Tân Lập.\n"
+            "Thời hạn thực hiện và báo cáo kết quả về Sở chậm nhất ngày 30/9/2023.\n")
+    tasks = run(body, ctx).tasks
+    assert [(t.lead, t.deadline) for t in tasks] == [(("Trung tâm Khuyến nông",), date(2023, 9, 30))]
+    assert tasks[0].text.startswith("Thời hạn thực hiện")
+
+
+def test_permission_alone_is_no_task(ctx: AnalysisContext) -> None:
+    body = "Đồng ý để Trung tâm Khuyến nông thực hiện việc khảo nghiệm giống lúa mới tại xã Tân Lập.\n"
+    assert not run(body, ctx).tasks
