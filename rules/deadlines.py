@@ -124,7 +124,9 @@ def _candidates(text: str, folded: str, issued: date | None, calendar: Any) -> l
         add(due, m.start(), m.end(), "relative")
     for m in _MONTHS.finditer(folded):
         n, anchor = int(m.group(1)), m.group(2)
-        due = calendar.next_working_day(_add_months(issued, n)) if issued is not None and anchor != "nhan" else None
+        due = None
+        if issued is not None and anchor != "nhan":
+            due = calendar.next_working_day(_add_months(issued, n))
         add(due, m.start(), m.end(), "relative")
     for m in _TXT_DATE.finditer(folded):
         d, mo = int(m.group(1)), int(m.group(2))

@@ -107,7 +107,7 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             if (heading and b.level is None) or (b.level is not None and level <= skip_level):
                 skip_level, review = None, False
             else:
-                if review and not heading:  # "I. ĐÁNH GIÁ TÌNH HÌNH …" / "…, yêu cầu các sở … khẩn trương đánh giá …"
+                if review and not heading:  # "I. ĐÁNH GIÁ …" over "…, yêu cầu các sở … khẩn trương …"
                     drafts.extend(d for d in _block(doc, b, level, []) if "lead:cue" in d.reasons)
                 continue
         if b.level is not None:
@@ -116,7 +116,8 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
                 section = level
         nxt = body[idx + 1] if idx + 1 < len(body) else None
         if not heading and (pat.legal_quote.match(doc.folded, b.body_start, b.end) or rule_list(doc, b)):
-            skip_level, review = (section if section >= 0 else (b.level if b.level is not None else 99)), False
+            skip_level = section if section >= 0 else (b.level if b.level is not None else 99)
+            review = False
             continue  # "Khoản 1 Điều 59 Nghị định … quy định: …": the law's text up to the next item of the section
         cue_title = _cue_title_scope(doc, b, nxt, level)
         if cue_title is not None:  # "2. Đề nghị UBND các xã, phường" over its bullets
@@ -149,6 +150,9 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
         item = item_continued(body, idx)
         if item is not None:  # a paragraph between two items of a list: the rest of the item above (PDF reflow)
             b, level = Block(b.start, b.end, item.level, b.body_start), item.level if item.level is not None else -1
+        if b.level is None and drafts and drafts[-1].deadline_text is None and _closing_time_line(doc, b):
+            drafts[-1] = _dated(doc, drafts[-1], b)  # "Các đơn vị thực hiện trước ngày 24/3/2016." below it
+            continue
         opened = len(scopes)
         got = _block(doc, b, level if b.level is not None else section + 0.5, scopes, title, permitted)
         if len(scopes) > opened and b.level is not None and nxt is not None and nxt.level == b.level:
@@ -284,8 +288,8 @@ def _name_only_scope(doc: Doc, b: Block, level: int) -> Scope | None:
 
 def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = False,
            permitted: list[tuple[tuple[str, ...], tuple[str, ...]]] | None = None) -> list[Draft]:
-    """The drafts of one block. `permitted` carries, from block to block, the unit a permission named ("Đồng ý để X
-    …") until a sentence without a subject sets its time limit."""
+    """The drafts of one block. `permitted` carries, from block to block, the unit a permission named
+    ("Đồng ý để X …") until a sentence without a subject sets its time limit."""
     pat = patterns()
     out: list[Draft] = []
     item_lead: tuple[tuple[str, ...], tuple[str, ...]] | None = None
@@ -296,7 +300,7 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = 
         if pat.meta_line.search(sent_f) or pat.field_label.match(sent_f):
             continue
         if out and out[-1].deadline_text is None and _time_only(doc, a, z):
-            prior = out[-1]  # "… trình UBND tỉnh xem xét. Hoàn thành trước ngày 11/11/2023./.": that order's time
+            prior = out[-1]  # "… trình UBND tỉnh xem xét. Hoàn thành trước ngày 11/11/2023./.": its time
             out[-1] = _draft(doc, prior.start, z, prior.lead, prior.support, prior.unknown, prior.confidence,
                              prior.reasons + ("time:closing-sentence",))
             continue
@@ -352,7 +356,7 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = 
             out.append(_draft(doc, a, z, scope.lead or (), sup, scope.unknown, 0.75, ("lead:scope", f"scope:{scope.how}")))
         elif item_lead is not None and _has_time(doc, a, z):
             out.append(_draft(doc, a, z, item_lead[0], sup, item_lead[1], 0.65, ("lead:item",)))
-        elif permitted and _has_time(doc, a, z):  # "Thời hạn thực hiện và báo cáo kết quả … không quá 2 tháng …"
+        elif permitted and _has_time(doc, a, z):  # "Thời hạn thực hiện và báo cáo … không quá 2 tháng …"
             lead, unknown = permitted.pop()
             out.append(_draft(doc, a, z, lead, sup, unknown, 0.6, ("lead:permission",)))
         elif re.match(r"^\W*(?:de\s+nghi|yeu\s+cau)\s", sent_f):
@@ -384,6 +388,23 @@ def _permitted_unit(doc: Doc, a: int, gs: list[Group]) -> tuple[tuple[str, ...],
         return None
     lead, unknown = _resolve(doc, gs[0])
     return (lead, unknown) if lead or unknown else None
+
+
+def _closing_time_line(doc: Doc, b: Block) -> bool:
+    """A paragraph of one short sentence that only sets a time ("Các đơn vị thực hiện trước ngày …")."""
+    spans = sentences(doc.clean, b.body_start, b.end)
+    return len(spans) == 1 and _time_only(doc, *spans[0])
+
+
+def _dated(doc: Doc, d: Draft, b: Block) -> Draft:
+    """The draft with the time a closing line gives it."""
+    issued = doc.issued or doc.year_hint
+    dl = find_deadline(doc.clean[b.body_start:b.end], issued=issued, calendar=doc.calendar)
+    if dl is None:
+        return d
+    due = None if dl.kind == "relative" and doc.issued is None else dl.due
+    reasons = d.reasons + ("time:closing-line",)
+    return replace(d, deadline=due, deadline_text=fold_ws(dl.text), reasons=reasons)
 
 
 def _time_only(doc: Doc, a: int, z: int) -> bool:
