@@ -48,6 +48,12 @@ _WORKDAYS = re.compile(
     r"(?<![\w])(?:trong\s+(?:thoi\s+han|vong|thoi\s+gian)?\s*)?(\d{1,3})\s+ngay(\s+lam\s+viec)?\s*,?\s*"
     r"(?:ke\s+)?tu\s+(?:ngay|khi)\s+(ky|ban\s+hanh|nhan)"
 )
+# "không quá 2 tháng kể từ ngày ban hành văn bản này": months need their limit word ("trong", "không quá", …);
+# "có hiệu lực sau 2 tháng kể từ ngày ký" is an effective date, no deadline.
+_MONTHS = re.compile(
+    r"(?<![\w])(?:trong(?:\s+(?:thoi\s+han|vong|thoi\s+gian))?|khong\s+qua|toi\s+da|cham\s+nhat(?:\s+la)?)\s+"
+    r"(\d{1,2})\s+thang\s*,?\s*(?:ke\s+)?tu\s+(?:ngay|khi)\s+(ky|ban\s+hanh|nhan)"
+)
 _RANGE_END = re.compile(r"(?<![\w])tu\s+ngay\s+[\d/. thangm]{3,30}?\s+den\s+(?:het\s+)?(?:ngay\s+)?$")
 _DAY_ONLY = re.compile(r"(?<![\w])(?:truoc|cham\s+nhat|vao|trong)\s+ngay\s+(\d{1,2})(?!\s*[/.-]\s*\d|\s+thang\s+\d)")
 _DAY_MONTHLY = re.compile(r"(?<![\w])ngay\s+(\d{1,2})\s+(?:hang|hàng|moi)\s+thang")
@@ -115,6 +121,12 @@ def _candidates(text: str, folded: str, issued: date | None, calendar: Any) -> l
         if issued is not None and anchor != "nhan" and n <= 400:
             due = calendar.add_working_days(issued, n) if working else calendar.next_working_day(
                 issued + timedelta(days=n))
+        add(due, m.start(), m.end(), "relative")
+    for m in _MONTHS.finditer(folded):
+        n, anchor = int(m.group(1)), m.group(2)
+        due = None
+        if issued is not None and anchor != "nhan":
+            due = calendar.next_working_day(_add_months(issued, n))
         add(due, m.start(), m.end(), "relative")
     for m in _TXT_DATE.finditer(folded):
         d, mo = int(m.group(1)), int(m.group(2))
@@ -211,3 +223,10 @@ def find_recurrence(text: str) -> Recurrence | None:
     if dm and 1 <= int(dm.group(1)) <= 31 and kind in ("monthly", "quarterly"):
         day = int(dm.group(1))
     return Recurrence(kind, day, text[m.start():m.end()])
+
+
+def _add_months(day: date, n: int) -> date:
+    """The same day n months on, or the month's last day when it has no such day (BLDS 2015, Điều 147)."""
+    y, m = divmod(day.month - 1 + n, 12)
+    year, month = day.year + y, m + 1
+    return date(year, month, min(day.day, _cal.monthrange(year, month)[1]))

@@ -83,6 +83,8 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
     drafts: list[Draft] = []
     scopes: list[Scope] = []
     skip_level: int | None = None
+    review = False  # the skipped section opened on a no-task heading, not on a quoted law
+    permitted: list[tuple[tuple[str, ...], tuple[str, ...]]] = []  # the unit the last permission named
     section = -1.0  # level of the last numbered heading or item: a lead-in paragraph below it belongs to it
     pending: list[Block] = []  # items without a lead since the last heading: a closing line may name their leads
     untasked: Block | None = None  # the last numbered title that gave no task ("a) Rà soát quy hoạch khoáng sản")
@@ -103,8 +105,10 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             heading = True  # "2. Thành phần mời:" opens a list of invitees, not of tasks
         if skip_level is not None:
             if (heading and b.level is None) or (b.level is not None and level <= skip_level):
-                skip_level = None
+                skip_level, review = None, False
             else:
+                if review and not heading:  # "I. ĐÁNH GIÁ …" over "…, yêu cầu các sở … khẩn trương …"
+                    drafts.extend(d for d in _block(doc, b, level, []) if "lead:cue" in d.reasons)
                 continue
         if b.level is not None:
             scopes = [s for s in scopes if s.level < level]
@@ -113,6 +117,7 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
         nxt = body[idx + 1] if idx + 1 < len(body) else None
         if not heading and (pat.legal_quote.match(doc.folded, b.body_start, b.end) or rule_list(doc, b)):
             skip_level = section if section >= 0 else (b.level if b.level is not None else 99)
+            review = False
             continue  # "Khoản 1 Điều 59 Nghị định … quy định: …": the law's text up to the next item of the section
         cue_title = _cue_title_scope(doc, b, nxt, level)
         if cue_title is not None:  # "2. Đề nghị UBND các xã, phường" over its bullets
@@ -134,6 +139,7 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             text = doc.folded[b.body_start:b.end]
             if pat.no_task_section.search(text):
                 skip_level = level if b.level is not None else 99
+                review = True  # only an explicit order ("yêu cầu X …", "giao X …") below it is a task
                 continue
             scope = _name_only_scope(doc, b, level)
             if scope:
@@ -144,8 +150,11 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
         item = item_continued(body, idx)
         if item is not None:  # a paragraph between two items of a list: the rest of the item above (PDF reflow)
             b, level = Block(b.start, b.end, item.level, b.body_start), item.level if item.level is not None else -1
+        if b.level is None and drafts and drafts[-1].deadline_text is None and _closing_time_line(doc, b):
+            drafts[-1] = _dated(doc, drafts[-1], b)  # "Các đơn vị thực hiện trước ngày 24/3/2016." below it
+            continue
         opened = len(scopes)
-        got = _block(doc, b, level if b.level is not None else section + 0.5, scopes, title)
+        got = _block(doc, b, level if b.level is not None else section + 0.5, scopes, title, permitted)
         if len(scopes) > opened and b.level is not None and nxt is not None and nxt.level == b.level:
             scopes[-1].level -= 0.5  # "1. Giao phòng X … các công việc sau:" over "2. …", "3. …": a numbering slip
         if item is not None and got and drafts and drafts[-1].start >= item.start \
@@ -277,7 +286,10 @@ def _name_only_scope(doc: Doc, b: Block, level: int) -> Scope | None:
     return Scope(level, lead, unknown)
 
 
-def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = False) -> list[Draft]:
+def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = False,
+           permitted: list[tuple[tuple[str, ...], tuple[str, ...]]] | None = None) -> list[Draft]:
+    """The drafts of one block. `permitted` carries, from block to block, the unit a permission named
+    ("Đồng ý để X …") until a sentence without a subject sets its time limit."""
     pat = patterns()
     out: list[Draft] = []
     item_lead: tuple[tuple[str, ...], tuple[str, ...]] | None = None
@@ -286,6 +298,11 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = 
         sent_f = doc.folded[a:z]
         last = idx == len(spans) - 1
         if pat.meta_line.search(sent_f) or pat.field_label.match(sent_f):
+            continue
+        if out and out[-1].deadline_text is None and _time_only(doc, a, z):
+            prior = out[-1]  # "… trình UBND tỉnh xem xét. Hoàn thành trước ngày 11/11/2023./.": its time
+            out[-1] = _draft(doc, prior.start, z, prior.lead, prior.support, prior.unknown, prior.confidence,
+                             prior.reasons + ("time:closing-sentence",))
             continue
         men = [m for m in doc.mentions if a <= m.start < z]
         gs = groups(men, doc.folded)
@@ -307,6 +324,12 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = 
         if pat.closing.search(sent_f) and not find_deadline(doc.clean[a:z], issued=doc.issued or doc.year_hint,
                                                             calendar=doc.calendar):
             continue
+        if permitted is not None:
+            allowed = None if anchors else _permitted_unit(doc, a, gs)
+            if allowed is not None or anchors:
+                permitted[:] = [allowed] if allowed is not None else []
+            if allowed is not None:
+                continue  # "Đồng ý để Công ty X thực hiện …": a permission, no order yet
         if anchors and b.level is not None and _asks_third_parties(doc, anchors, scopes, level):
             anchors = []  # under "3. Sở X:", "- Yêu cầu các đơn vị khai thác lắp đặt trạm cân": Sở X's own act
         if anchors:
@@ -333,6 +356,9 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = 
             out.append(_draft(doc, a, z, scope.lead or (), sup, scope.unknown, 0.75, ("lead:scope", f"scope:{scope.how}")))
         elif item_lead is not None and _has_time(doc, a, z):
             out.append(_draft(doc, a, z, item_lead[0], sup, item_lead[1], 0.65, ("lead:item",)))
+        elif permitted and _has_time(doc, a, z):  # "Thời hạn thực hiện và báo cáo … không quá 2 tháng …"
+            lead, unknown = permitted.pop()
+            out.append(_draft(doc, a, z, lead, sup, unknown, 0.6, ("lead:permission",)))
         elif re.match(r"^\W*(?:de\s+nghi|yeu\s+cau)\s", sent_f):
             out.append(_draft(doc, a, z, (), sup, (), 0.45, ("lead:none",)))
     return out
@@ -354,6 +380,37 @@ def _dated_plan(doc: Doc, sent_f: str) -> bool:
     except ValueError:
         return False
     return opened > doc.issued
+
+
+def _permitted_unit(doc: Doc, a: int, gs: list[Group]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The unit a permission sentence lets act ("Đồng ý để Công ty X thực hiện …"), if the sentence is one."""
+    if not gs or not patterns().permission.match(doc.folded[a:gs[0].start]):
+        return None
+    lead, unknown = _resolve(doc, gs[0])
+    return (lead, unknown) if lead or unknown else None
+
+
+def _closing_time_line(doc: Doc, b: Block) -> bool:
+    """A paragraph of one short sentence that only sets a time ("Các đơn vị thực hiện trước ngày …")."""
+    spans = sentences(doc.clean, b.body_start, b.end)
+    return len(spans) == 1 and _time_only(doc, *spans[0])
+
+
+def _dated(doc: Doc, d: Draft, b: Block) -> Draft:
+    """The draft with the time a closing line gives it."""
+    issued = doc.issued or doc.year_hint
+    dl = find_deadline(doc.clean[b.body_start:b.end], issued=issued, calendar=doc.calendar)
+    if dl is None:
+        return d
+    due = None if dl.kind == "relative" and doc.issued is None else dl.due
+    reasons = d.reasons + ("time:closing-line",)
+    return replace(d, deadline=due, deadline_text=fold_ws(dl.text), reasons=reasons)
+
+
+def _time_only(doc: Doc, a: int, z: int) -> bool:
+    """A short sentence that opens on a completion word and gives a time, and nothing else to do."""
+    return bool(patterns().time_only.match(doc.folded[a:z])) and len(doc.clean[a:z].strip()) <= 80 \
+        and _has_time(doc, a, z)
 
 
 def _has_time(doc: Doc, a: int, z: int) -> bool:

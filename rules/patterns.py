@@ -62,6 +62,8 @@ class Patterns:
     trailing_lead: re.Pattern[str]  # "Trách nhiệm chỉ đạo thực hiện:" — leads named after their block of items
     announce: re.Pattern[str]  # after a lead-in's subject: the writer speaks ("hướng dẫn … như sau:")
     no_task_section: re.Pattern[str]
+    time_only: re.Pattern[str]  # "Hoàn thành trước ngày …" alone: the time of the order before it
+    permission: re.Pattern[str]  # "Đồng ý để X …": X may act; a following time limit binds X
     meta_line: re.Pattern[str]
     closing: re.Pattern[str]
     addressee: re.Pattern[str]
@@ -109,6 +111,8 @@ def patterns() -> Patterns:
         trailing_lead=_compile(r"\W*" + alternation(d["trailing_lead_label"]) + r"\s*:"),
         announce=_compile(r"\s*" + alternation(d["announce_after_subject"]) + word_end),
         no_task_section=_compile(r"^\W*" + alternation(d["no_task_section"])),
+        time_only=_compile(r"^\W*" + alternation(d["time_only_sentence"]) + word_end),
+        permission=_compile(r"^\W*(?:[^.;:]{0,60}\s)?" + alternation(d["permission_cue"]) + r"\s+$"),
         meta_line=_compile(alternation(d["meta_line"])),
         closing=_compile(r"(?<![\w])" + alternation(d["closing_formula"]) + word_end),
         subject_prefix=_compile(r"^\W*" + alternation(d["subject_prefix"]) + word_end),

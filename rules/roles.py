@@ -12,6 +12,7 @@ from rules.units import STAR, Mention
 _JOIN = re.compile(r"^\s*(?:,|,?\s*va|&|,?\s*cung)?\s*$")
 _BOUNDARY = re.compile(r";|:|(?<![\w])thi(?![\w])|(?<![\w])dong\s+thoi(?![\w])")
 _PURPOSE = re.compile(r"(?<![\w])(?:để|nhằm)(?![\w])", re.IGNORECASE)  # "… để tổng hợp đề nghị Sở X …"
+_LIST_SEMICOLON = re.compile(r"(?::[^;.:]{0,200})?\s*;\s*$")  # only a ";" (after a ":" list) between groups
 _LABEL = re.compile(r"^[^,;.:]{0,60}:\s*\S")  # "Hội X: Không có khả năng ..." — a name labelling a description
 
 
@@ -66,10 +67,16 @@ def classify(gs: list[Group], folded: str, lo: int, hi: int, clean: str = "") ->
     statement = False
     seen_in_clause: dict[int, bool] = {}
     last_support = False
+    prev_end = lo
     for g in gs:
         window = folded[max(lo, g.start - 50):g.start]
         after = folded[g.end:min(hi, g.end + 70)]
-        if pat.support_before.search(window) or (last_support and pat.appositive.search(window)):
+        # "phối hợp các Sở: A, B; Ban Quản lý …; UBND các huyện: X, Y và …": a partner list runs on over ';'
+        # up to a group that takes a role frame of its own ("…; Sở C có trách nhiệm …")
+        runs_on = last_support and _LIST_SEMICOLON.match(folded, prev_end, g.start) is not None \
+            and not pat.lead_after.match(after)
+        prev_end = g.end
+        if pat.support_before.search(window) or (last_support and pat.appositive.search(window)) or runs_on:
             support.append(g)
             last_support = True
             continue

@@ -113,3 +113,17 @@ def test_never_raises_whatever_the_issue_date(text: str, issued: date, trigger: 
     found = find_deadline(text, issued=issued, calendar=CAL, require_trigger=trigger)
     assert found is None or found.due is None or 1900 < found.due.year < 2200
     find_recurrence(text)
+
+
+def test_months_from_the_letter_count_from_its_date(calendar: WorkCalendar) -> None:
+    # BLDS 2015 Điều 147-148: the same day N months on; a deadline on a Saturday moves to the Monday.
+    text = "Thời hạn thực hiện và báo cáo kết quả về Sở không quá 2 tháng kể từ ngày ban hành văn bản này."
+    found = find_deadline(text, issued=date(2023, 2, 1), calendar=calendar)
+    assert found is not None and found.kind == "relative" and found.due == date(2023, 4, 3)
+    one_month = find_deadline("trong vòng 01 tháng kể từ ngày ký", issued=date(2023, 1, 31),
+                              calendar=calendar)
+    assert one_month is not None and one_month.due == date(2023, 2, 28)
+    undated = find_deadline(text, issued=None, calendar=calendar)
+    assert undated is not None and undated.due is None
+    assert find_deadline("Quyết định có hiệu lực sau 2 tháng kể từ ngày ký.", issued=date(2023, 2, 1),
+                         calendar=calendar) is None
