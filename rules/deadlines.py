@@ -69,11 +69,17 @@ _TIME = r"(?:\d{1,2}\s*(?:gio|h|:)\s*(?:\d{1,2}\s*(?:phut|')?)?\s*,?\s*)?"
 _WEEKDAY = r"(?:\(?\s*thu\s+(?:hai|ba|tu|nam|sau|bay)\s*\)?\s*,?\s*|\(?\s*chu\s+nhat\s*\)?\s*,?\s*)?"
 
 
+# "Từ 20 giờ 15 phút - 20 giờ 45 phút ngày 23 tháng 1": a span of clock time before the day, as in the time
+# column of a broadcast or meeting schedule; the span's end is read by _TIME.
+_CLOCK_RANGE = r"(?:(?:tu\s+)?\d{1,2}\s*(?:gio|h|:)\s*(?:\d{1,2}\s*(?:phut|')?)?\s*(?:-|–|den)\s*)?"
+
+
 def _trigger_before(folded: str, pos: int, *, period: bool) -> bool:
     pat = patterns()
     window = folded[max(0, pos - 60):pos]
     words = pat.period_triggers if period else pat.triggers
-    tail = r"\s*(?:la\s+)?(?:vao\s+)?(?:luc\s+)?" + _TIME + r"(?:ngay\s+)?" + _WEEKDAY + r"(?:ngay\s+)?$"
+    tail = (r"\s*(?:la\s+)?(?:vao\s+)?(?:luc\s+)?" + _CLOCK_RANGE + _TIME + r"(?:ngay\s+)?" + _WEEKDAY
+            + r"(?:ngay\s+)?$")
     return re.search(r"(?<![\w])" + words + tail, window) is not None
 
 

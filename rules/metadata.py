@@ -284,6 +284,10 @@ def _urgency(head: list[tuple[int, str]]) -> str | None:
     return None
 
 
+# "… tại địa chỉ: https://pakn.dichvucong.gov.vn/.": a web address closing a sentence, not the "./." end mark
+_URL_END = re.compile(r"(?:https?://|www\.)\S*/\.$")
+
+
 def _layout(text: str, lines: list[tuple[int, str]], last_header: int) -> Layout:
     start_idx = last_header + 1 if last_header >= 0 else 0
     body_start = lines[start_idx][0] if start_idx < len(lines) else len(text)
@@ -308,7 +312,7 @@ def _layout(text: str, lines: list[tuple[int, str]], last_header: int) -> Layout
         if re.match(r"^(?:Nơi\s+nhận|NƠI\s+NHẬN)\b", s) or (_SIGN.match(" " + s) and s == s.upper()):
             body_end = pos
             break
-        if s.endswith("./.") or s.endswith("/."):
+        if s.endswith("./.") or (s.endswith("/.") and not _URL_END.search(s)):
             body_end = pos + len(line)
             break
         i += 1

@@ -25,6 +25,7 @@ _UNIT_ROLES = ("lead", "person", "support")
 _COLUMN_NUMBERS = re.compile(r"^\(?\s*(?:\d{1,2}|[a-z])\s*\)?$")
 _GROUP_LABEL = re.compile(r"^(?:[IVXL]+|(?:phan|giai\s+doan|nhom|muc)\s+(?:[ivxl]+|\d+))\s*\.?$", re.IGNORECASE)
 _UPPER_MIN = 4  # a content cell in capitals with at least this many letters is a group heading
+_ROW_LABEL = re.compile(r"^(?:\d{1,3}|[IVXL]+|[a-zđ])\s*[.)]?$")  # "7", "09", "VI", "a)": a data row, never a header
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +92,7 @@ def table_tasks(doc: Doc, lines: list[Block], *, directory: Directory) -> tuple[
             continue
         cells = cells_of(doc, b)
         texts = [doc.clean[c.start:c.end] for c in cells]
-        roles = header_roles(texts)
+        roles = header_roles(texts) if not _ROW_LABEL.match(texts[0].strip()) else None
         if roles:
             table = _Table(roles, len(cells), event_end(doc.clean))
             used.add(b.start)
