@@ -100,12 +100,13 @@ def table_tasks(doc: Doc, lines: list[Block], *, directory: Directory) -> tuple[
         if table is None:
             continue
         used.add(b.start)
-        if table.last and _continues(texts, table):
+        sub_row = table.last is not None and _sub_row(texts, table)
+        if table.last and not sub_row and _continues(texts, table):
             # a row cut by a page break: its second half has no content of its own
             texts = [f"{a} {b}".strip() for a, b in zip(table.last[1], texts + [""] * len(table.last[1]))]
             cells, table.carried_time = table.last[0], table.last[2]
             drafts.remove(table.rows.pop())
-        draft = _row(doc, cells, texts, table, directory)
+        draft = _row(doc, cells, texts, table, directory, merged=sub_row)
         if draft:
             drafts.append(draft)
     return drafts, used
@@ -120,6 +121,19 @@ def _continues(texts: list[str], table: _Table) -> bool:
     if not _get(texts, table.roles, "content"):
         return assigned
     return "number" in table.roles and not assigned
+
+
+def _sub_row(texts: list[str], table: _Table) -> bool:
+    """A row under a content cell merged down from the row above, with its own lead and time: a second task of
+    that content ("Tham mưu ban hành Kế hoạch kiểm tra …" for Sở Nội vụ, then its own self-inspection plan for
+    every agency, in the next row). A row cut by a page break runs on what the row above left unfinished; this
+    one repeats columns the row above has already filled."""
+    if _get(texts, table.roles, "number") or _get(texts, table.roles, "content") or table.last is None:
+        return False
+    above = table.last[1]
+    lead = next((r for r in ("lead", "person") if r in table.roles), None)
+    return bool(lead and "time" in table.roles and all(
+        _get(texts, table.roles, r) and _get(above, table.roles, r) for r in (lead, "time")))
 
 
 def _get(texts: list[str], roles: dict[str, int], role: str) -> str:
@@ -139,19 +153,23 @@ def _is_group(texts: list[str], table: _Table) -> bool:
     return not assigned
 
 
-def _row(doc: Doc, cells: list[Cell], texts: list[str], table: _Table, directory: Directory) -> Draft | None:
+def _row(doc: Doc, cells: list[Cell], texts: list[str], table: _Table, directory: Directory, *,
+         merged: bool = False) -> Draft | None:
     roles = table.roles
     content = _get(texts, roles, "content")
-    if not content or all(_COLUMN_NUMBERS.match(fold(t).strip()) for t in texts if t.strip()):
+    if (not content and not merged) or all(_COLUMN_NUMBERS.match(fold(t).strip()) for t in texts if t.strip()):
         return None
-    if _is_group(texts, table):
+    if not merged and _is_group(texts, table):
         table.last = None
         table.carried_time = _get(texts, roles, "time")
         return None
     table.last = (cells, texts, table.carried_time)
     time = _get(texts, roles, "time") or table.carried_time
     table.carried_time = time
-    lead, unknown = _units(_get(texts, roles, "lead") + " ; " + _get(texts, roles, "person"), directory)
+    lead_cell = (_get(texts, roles, "lead") + " ; " + _get(texts, roles, "person")).strip(" ;")
+    lead, unknown = _units(lead_cell, directory)
+    if lead_cell and not lead and not unknown:
+        unknown = (lead_cell,)  # "Theo phân công tại Quyết định số …": someone is named, elsewhere; a person routes it
     support, _ = _units(_get(texts, roles, "support"), directory)
     if STAR in support:
         support = (STAR,)

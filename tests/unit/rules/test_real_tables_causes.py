@@ -37,3 +37,34 @@ def test_a_clock_time_span_before_the_day_in_a_time_cell(ctx: AnalysisContext) -
                         calendar=ctx.calendar)
     assert due == date(2026, 1, 23)
     assert cell_deadline("Từ 8 giờ đến 11 giờ ngày 05/3/2026", issued=None, calendar=ctx.calendar) == date(2026, 3, 5)
+
+
+SUB_ROWS = ("STT | Nhiệm vụ | Sản phẩm | Thời gian hoàn thành | Chủ trì thực hiện\n"
+            "1 | Xây dựng kế hoạch kiểm tra | Kế hoạch kiểm tra của Sở | Trong tháng 01/2023 | Thanh tra Sở\n"
+            " |  | Kế hoạch tự kiểm tra của các đơn vị | Trong tháng 3/2023 | Chi cục Thủy lợi\n"
+            "2 | Rà soát các hồ chứa xung yếu | Báo cáo | Năm 2023 | Văn phòng Sở\n")
+
+
+def test_a_row_under_a_merged_content_cell_with_its_own_lead_and_time_is_a_task(ctx: AnalysisContext) -> None:
+    tasks = run(SUB_ROWS, ctx).tasks
+    got = [(t.lead, t.deadline) for t in tasks]
+    assert got == [(("Thanh tra Sở",), date(2023, 1, 31)), (("Chi cục Thủy lợi",), date(2023, 3, 31)),
+                   (("Văn phòng Sở",), date(2023, 12, 31))]
+    assert "Kế hoạch tự kiểm tra của các đơn vị" in tasks[1].text
+
+
+def test_a_row_cut_by_a_page_break_still_runs_on(ctx: AnalysisContext) -> None:
+    body = ("STT | Nhiệm vụ | Thời gian hoàn thành | Chủ trì thực hiện\n"
+            "1 | Rà soát các hồ chứa xung yếu | Năm 2023 | Chi cục Thủy lợi,\n"
+            " |  |  | Trung tâm Khuyến nông\n")
+    tasks = run(body, ctx).tasks
+    assert [t.lead for t in tasks] == [("Chi cục Thủy lợi", "Trung tâm Khuyến nông")]
+
+
+def test_a_lead_cell_pointing_to_another_document_keeps_the_row(ctx: AnalysisContext) -> None:
+    body = ("STT | Nhiệm vụ | Thời gian hoàn thành | Chủ trì thực hiện\n"
+            "1 | Tiếp tục thực hiện Phương án số 12/PA-SNN | Theo Phương án | Theo phân công tại Phương án số 12/PA-SNN\n"
+            "2 | Rà soát các hồ chứa xung yếu | Năm 2023 | Chi cục Thủy lợi\n")
+    tasks = run(body, ctx).tasks
+    assert [t.lead for t in tasks] == [(), ("Chi cục Thủy lợi",)]
+    assert tasks[0].unknown_units == ("Theo phân công tại Phương án số 12/PA-SNN",) and tasks[0].needs_review
