@@ -15,7 +15,7 @@ from rules.items import RULE_OR_SANCTION, item_continued, rule_list, titles_item
 from rules.patterns import patterns
 from rules.roles import Anchor, Group, classify, groups, support_names
 from rules.text import Block, fold, fold_ws, sentences
-from rules.units import STAR, Mention
+from rules.units import STAR, Mention, every_level
 
 
 @dataclass(frozen=True, slots=True)
@@ -465,7 +465,7 @@ def _resolve(doc: Doc, g: Group) -> tuple[tuple[str, ...], tuple[str, ...]]:
             names.extend(_back_reference(doc, men))
         elif men.kind == "addressee":
             names.extend(_addressed(doc, men))
-    if STAR in names:
+    if STAR in names or every_level([m.written for m in g.mentions if m.kind in ("unit", "collective")]):
         return (STAR,), ()
     seen: list[str] = []
     for n in names:

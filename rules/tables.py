@@ -19,7 +19,7 @@ from rules.patterns import PatternError, _load, alternation
 from rules.table_events import event_end, holds_event
 from rules.table_times import cell_deadline, cell_recurrence
 from rules.text import Block, fold, fold_ws
-from rules.units import STAR, find_mentions
+from rules.units import STAR, every_level, find_mentions
 
 _UNIT_ROLES = ("lead", "person", "support")
 _COLUMN_NUMBERS = re.compile(r"^\(?\s*(?:\d{1,2}|[a-z])\s*\)?$")
@@ -205,7 +205,7 @@ def _units(text: str, directory: Directory) -> tuple[tuple[str, ...], tuple[str,
             names.append(m.name)
         elif m.kind == "unknown":
             unknown.append(m.written)
-    return ((STAR,) if STAR in names else tuple(names)), tuple(unknown)
+    return ((STAR,) if STAR in names or every_level([text]) else tuple(names)), tuple(unknown)
 
 
 _WORD = re.compile(r"[a-z0-9]+")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from rules.directory import parse_directory
 from rules.findings import AnalysisContext
 from rules.table_times import cell_deadline
 from tests.unit.rules.test_analyse import run
@@ -68,3 +69,20 @@ def test_a_lead_cell_pointing_to_another_document_keeps_the_row(ctx: AnalysisCon
     tasks = run(body, ctx).tasks
     assert [t.lead for t in tasks] == [(), ("Chi cục Thủy lợi",)]
     assert tasks[0].unknown_units == ("Theo phân công tại Phương án số 12/PA-SNN",) and tasks[0].needs_review
+
+
+
+def test_the_departments_and_the_communes_together_are_every_addressee(ctx: AnalysisContext) -> None:
+    # a provincial directory lists both as group entries (distribution lists), as real_tables and corpus-real do
+    groups = parse_directory({"organization": "UBND tỉnh", "units": [
+        {"name": "Các sở, ban, ngành", "aliases": ["Các sở, ban, ngành thuộc tỉnh"]},
+        {"name": "UBND các xã, phường", "aliases": ["Ủy ban nhân dân các xã, phường"]},
+        {"name": "Sở Tư pháp"}]})
+    province = AnalysisContext(directory=groups, calendar=ctx.calendar)
+    body = ("STT | Nhiệm vụ | Thời gian hoàn thành | Chủ trì thực hiện\n"
+            "1 | Rà soát các quy định về phân cấp | Năm 2023 | Các sở, ban, ngành; UBND các xã, phường\n"
+            "2 | Rà soát các văn bản quy phạm | Năm 2023 | Sở Tư pháp; UBND các xã, phường\n")
+    assert [t.lead for t in run(body, province).tasks] == [("*",), ("Sở Tư pháp", "UBND các xã, phường")]
+    prose = run("Thủ trưởng các sở, ban, ngành và Chủ tịch Ủy ban nhân dân các xã, phường trực tiếp chỉ đạo thực "
+                "hiện, báo cáo trước ngày 20/6/2023.\n", province).tasks
+    assert [t.lead for t in prose] == [("*",)]
