@@ -86,3 +86,22 @@ def test_the_departments_and_the_communes_together_are_every_addressee(ctx: Anal
     prose = run("Thủ trưởng các sở, ban, ngành và Chủ tịch Ủy ban nhân dân các xã, phường trực tiếp chỉ đạo thực "
                 "hiện, báo cáo trước ngày 20/6/2023.\n", province).tasks
     assert [t.lead for t in prose] == [("*",)]
+
+
+def test_a_start_year_is_no_deadline_and_a_day_of_the_following_year_recurs(ctx: AnalysisContext) -> None:
+    cal, issued = ctx.calendar, date(2026, 3, 1)
+    assert cell_deadline("Bắt đầu thực hiện từ năm 2026", issued=issued, calendar=cal) is None
+    assert cell_deadline("Từ năm 2026 đến năm 2030", issued=issued, calendar=cal) == date(2030, 12, 31)
+    assert cell_deadline("Năm 2026", issued=issued, calendar=cal) == date(2026, 12, 31)
+    assert cell_deadline("Trước ngày 31/01 năm liền kề", issued=issued, calendar=cal) is None
+    assert cell_deadline("Ban hành kế hoạch chậm nhất là ngày 31/12 năm trước liền kề", issued=issued,
+                         calendar=cal) is None
+    assert cell_deadline("Trước ngày 31/01/2027", issued=issued, calendar=cal) == date(2027, 1, 31)
+
+
+def test_a_time_cell_with_several_month_milestones_ends_with_the_last(ctx: AnalysisContext) -> None:
+    cell = ("Ban hành kế hoạch trong tháng 01/2026, tổ chức kiểm tra chậm nhất trong tháng 6/2026 và báo cáo kết "
+            "quả chậm nhất trong tháng 8/2026")
+    assert cell_deadline(cell, issued=date(2025, 12, 1), calendar=ctx.calendar) == date(2026, 8, 31)
+    assert cell_deadline("Ban hành kế hoạch trong tháng 01/2026 và tổ chức thực hiện", issued=date(2025, 12, 1),
+                         calendar=ctx.calendar) == date(2026, 1, 31)
