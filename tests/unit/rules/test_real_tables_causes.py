@@ -105,3 +105,11 @@ def test_a_time_cell_with_several_month_milestones_ends_with_the_last(ctx: Analy
     assert cell_deadline(cell, issued=date(2025, 12, 1), calendar=ctx.calendar) == date(2026, 8, 31)
     assert cell_deadline("Ban hành kế hoạch trong tháng 01/2026 và tổ chức thực hiện", issued=date(2025, 12, 1),
                          calendar=ctx.calendar) == date(2026, 1, 31)
+
+
+def test_a_heading_naming_targets_and_tasks_opens_the_tasks(ctx: AnalysisContext) -> None:
+    body = ("I. MỤC TIÊU, NHIỆM VỤ\n"
+            "a) Chi cục Thủy lợi rà soát các hồ chứa xung yếu.\n"
+            "II. MỤC TIÊU\n"
+            "a) Chi cục Chăn nuôi và Thú y đạt 100% tiêm phòng.\n")
+    assert [t.lead for t in run(body, ctx).tasks] == [("Chi cục Thủy lợi",)]
