@@ -89,6 +89,7 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
     pending: list[Block] = []  # items without a lead since the last heading: a closing line may name their leads
     untasked: Block | None = None  # the last numbered title that gave no task ("a) Rà soát quy hoạch khoáng sản")
     later = 0  # how many drafts the last closing line made, for the support and time lines after it
+    windows: list[tuple[float, Deadline]] = []  # "I. NHIỆM VỤ TRIỂN KHAI NGAY TRONG THÁNG 12/2025": dates its items
     for idx, b in enumerate(body):
         level = b.level if b.level is not None else -1
         if pat.trailing_lead.match(doc.folded, b.body_start, b.end):
@@ -137,6 +138,10 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
         untasked = b if b.level is not None else None
         if heading:
             text = doc.folded[b.body_start:b.end]
+            windows = [w for w in windows if w[0] < level]
+            window = _heading_window(doc, b)
+            if window is not None:
+                windows.append((level, window))
             if pat.no_task_section.search(text):
                 skip_level = level if b.level is not None else 99
                 review = True  # only an explicit order ("yêu cầu X …", "giao X …") below it is a task
@@ -170,8 +175,21 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             pending.append(b)
         if got:
             untasked = None
-        drafts.extend(got)
+        drafts.extend(_in_window(g, windows[-1][1]) if windows else g for g in got)
     return drafts
+
+
+def _heading_window(doc: Doc, b: Block) -> Deadline | None:
+    """The period a section heading gives its items ("… CẦN TRIỂN KHAI NGAY TRONG THÁNG 12/2025")."""
+    dl = find_deadline(doc.clean[b.body_start:b.end], issued=doc.issued or doc.year_hint, calendar=doc.calendar)
+    return dl if dl is not None and dl.due is not None and dl.kind in ("period", "date") else None
+
+
+def _in_window(d: Draft, window: Deadline) -> Draft:
+    """An item without a time of its own, under a heading that gives one, is due when the heading says."""
+    if d.deadline is not None or d.deadline_text or d.recurrence:
+        return d
+    return replace(d, deadline=window.due, deadline_text=fold_ws(window.text), reasons=(*d.reasons, "time:heading"))
 
 
 def _fills_later(doc: Doc, b: Block, drafts: list[Draft], n: int) -> bool:

@@ -230,10 +230,16 @@ def _hangs(prev: str, line: str) -> bool:
     return prev[-1:] not in ".;:" and (line[:1].isdigit() or bool(_HANGING.search(prev.rstrip())))
 
 
+def _first_cell(line: str) -> str:
+    """The V/v cell of a layout-table row read as 'cell | cell': 'V/v … | Lâm Đồng, ngày …', 'V/v … |' (an empty
+    right cell)."""
+    return re.split(r"\s+\|(?=\s|$)", line)[0]
+
+
 def _vv_subject(head: list[tuple[int, str]], idx: int) -> tuple[str | None, int]:
     m = _VV.search(head[idx][1])
     first = m.group("rest") if m else ""
-    first = first.split(" | ")[0]
+    first = _first_cell(first)
     parts, end = [_cut_date(first)], idx
     if _DATE.search(first):
         return " ".join(" ".join(parts).split()) or None, idx
@@ -246,7 +252,7 @@ def _vv_subject(head: list[tuple[int, str]], idx: int) -> tuple[str | None, int]
             break
         if not line[:1].islower() and not _continues(parts[-1], line) and not _hangs(parts[-1], line):
             break
-        parts.append(line.split(" | ")[0])
+        parts.append(_first_cell(line))
         end = i
     return " ".join(" ".join(parts).split()) or None, end
 

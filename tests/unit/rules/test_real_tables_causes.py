@@ -113,3 +113,32 @@ def test_a_heading_naming_targets_and_tasks_opens_the_tasks(ctx: AnalysisContext
             "II. MỤC TIÊU\n"
             "a) Chi cục Chăn nuôi và Thú y đạt 100% tiêm phòng.\n")
     assert [t.lead for t in run(body, ctx).tasks] == [("Chi cục Thủy lợi",)]
+
+
+def test_a_section_heading_with_a_period_dates_its_items(ctx: AnalysisContext) -> None:
+    body = ("I. NHỮNG NHIỆM VỤ CẦN TRIỂN KHAI NGAY TRONG THÁNG 6/2023\n"
+            "1. Chi cục Thủy lợi\n"
+            "a) Rà soát các hồ chứa xung yếu.\n"
+            "b) Lập phương án tích nước, hoàn thành trước ngày 20/6/2023.\n"
+            "c) Định kỳ hằng tuần báo cáo tình hình mực nước.\n"
+            "II. NHIỆM VỤ NĂM 2024\n"
+            "1. Trung tâm Khuyến nông tập huấn cho nông dân.\n")
+    got = [(t.lead, t.deadline, t.recurrence) for t in run(body, ctx).tasks]
+    assert got == [(("Chi cục Thủy lợi",), date(2023, 6, 30), None), (("Chi cục Thủy lợi",), date(2023, 6, 20), None),
+                   (("Chi cục Thủy lợi",), None, "weekly"), (("Trung tâm Khuyến nông",), None, None)]
+
+
+def test_units_after_don_doc_are_urged_not_leads(ctx: AnalysisContext) -> None:
+    body = ("1. Thanh tra Sở\n"
+            "a) Tiếp tục theo dõi, đôn đốc các đơn vị trực thuộc khẩn trương thực hiện các kiến nghị sau thanh tra.\n")
+    assert [t.lead for t in run(body, ctx).tasks] == [("Thanh tra Sở",)]
+
+
+def test_the_subject_of_a_letter_drops_an_empty_cell_after_it() -> None:
+    from rules.metadata import analyse_metadata
+    text = ("SỞ NÔNG NGHIỆP | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc\n"
+            "Số: 12/SNN-VP | Lạng Sơn, ngày 12 tháng 5 năm 2023\n"
+            "V/v rà soát các hồ chứa xung yếu |\n"
+            "Kính gửi: | Chi cục Thủy lợi.\n\nChi cục Thủy lợi rà soát các hồ chứa.\n")
+    info, _ = analyse_metadata(text, fallback_issued=None)
+    assert info.subject == "rà soát các hồ chứa xung yếu"
