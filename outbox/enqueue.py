@@ -13,8 +13,8 @@ from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from outbox.mail import OutgoingMail, clean_header
-from service.models import OutboxMessage
-from service.stages import OutboxStatus
+from service.store.models import OutboxMessage
+from service.store.stages import OutboxStatus
 
 LIVE = (OutboxStatus.PENDING, OutboxStatus.RETRY)  # rows that may still be sent and can be cancelled
 

@@ -21,8 +21,8 @@ from outbox.hours import IMMEDIATE_KINDS, OfficeHours
 from outbox.mail import render_message
 from outbox.senders import Sender
 from service.errors import SendError
-from service.models import OutboxMessage, Task
-from service.stages import OutboxStatus, TaskStatus
+from service.store.models import OutboxMessage, Task
+from service.store.stages import OutboxStatus, TaskStatus
 
 log = logging.getLogger("docket.outbox")
 TASK_BOUND_KINDS = ("reminder", "escalation")  # only worth sending while their task is open

@@ -14,7 +14,7 @@ from rules.calendar import WorkCalendar, load_overrides
 from rules.directory import EMPTY_DIRECTORY, Directory, DirectoryError, load_directory
 from service.clock import Clock, SystemClock
 from service.config import Settings
-from service.db import make_engine, make_sessions
+from service.store.db import make_engine, make_sessions
 from service.errors import ConfigError
 
 if TYPE_CHECKING:

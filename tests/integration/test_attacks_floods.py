@@ -13,11 +13,11 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from service.daemon import run_daemon
-from service.models import InboundMessage, Notice, OutboxMessage, Task
-from service.quarantine import release
-from service.runner import deliver
-from service.stages import OutboxStatus, Stage
+from service.runners.daemon import run_daemon
+from service.store.models import InboundMessage, Notice, OutboxMessage, Task
+from service.admin.quarantine import release
+from service.runners.one_pass import deliver
+from service.store.stages import OutboxStatus, Stage
 from tests.conftest import vn
 from tests.integration.attackmail import CLERK, D, deliver_to_maildir, raw_mail
 from tests.live.mailgen import notice_text

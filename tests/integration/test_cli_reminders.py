@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from service.models import OutboxMessage
-from service.stages import OutboxStatus
+from service.store.models import OutboxMessage
+from service.store.stages import OutboxStatus
 from tests.integration.cli_support import NOW, QLCN, Office, seed_office
 
 pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("service.scheduler") is None,
-    reason="service.scheduler (outbox helper, issue 5) is not in the repo yet; reminders cannot be produced",
+    importlib.util.find_spec("service.runners.scheduler") is None,
+    reason="service.runners.scheduler (outbox helper, issue 5) is not in the repo yet; reminders cannot be produced",
 )
 KHTC_MAIL, QLCN_MAIL = "khtc@skhcn.binhminh.example.vn", "qlcn@skhcn.binhminh.example.vn"
 
@@ -48,7 +48,7 @@ def test_correction_appears_in_the_next_reminder(office_db: Office) -> None:
 
 
 def test_a_new_lead_drops_the_reminders_not_yet_sent(office_db: Office) -> None:
-    from service.scheduler import run_due
+    from service.runners.scheduler import run_due
 
     o = office_db
     task = o.task_ids[0]

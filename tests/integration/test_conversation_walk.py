@@ -19,9 +19,9 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from service.clock import FixedClock
-from service.daemon import run_daemon
-from service.models import AssignmentHold, Task, TaskEvent, TaskPart
-from service.stages import TaskStatus
+from service.runners.daemon import run_daemon
+from service.store.models import AssignmentHold, Task, TaskEvent, TaskPart
+from service.store.stages import TaskStatus
 from tests.conftest import vn
 
 pytestmark = pytest.mark.live

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from service.evaluate import Score, documents, load_gold, merge_outputs, norm, score
+from service.admin.evaluate import Score, documents, load_gold, merge_outputs, norm, score
 from tests.conftest import SHARED, need
 from tests.integration.test_corpus import _extract
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from service.models import InboundMessage, Notice, OutboxMessage, Task
-from service.stages import Stage
+from service.store.models import InboundMessage, Notice, OutboxMessage, Task
+from service.store.stages import Stage
 from tests.live.mailgen import notice_mail
 
 DOCKET = str(Path(sys.executable).with_name("docket"))

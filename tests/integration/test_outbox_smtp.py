@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 from outbox import compose
 from outbox.enqueue import enqueue
 from service.clock import FixedClock
-from service.models import OutboxMessage
-from service.runner import deliver
-from service.scheduler import run_due
-from service.stages import OutboxStatus
+from service.store.models import OutboxMessage
+from service.runners.one_pass import deliver
+from service.runners.scheduler import run_due
+from service.store.stages import OutboxStatus
 from tests.conftest import vn
 from tests.integration.outbox_support import GoldTask, Sink, html_of, outbox_rows, register_notice, text_of
 from tests.servers import make_cert
@@ -84,13 +84,13 @@ def test_assignments_and_reminders_reach_the_units(make_app, sink) -> None:  # t
 
 
 def test_confirmation_is_threaded_and_lists_what_needs_review(make_app, sink) -> None:  # type: ignore[no-untyped-def]
-    from service.models import Notice
+    from service.store.models import Notice
 
     app, (kh, cds) = _office_with_notice(make_app, sink.url, now=vn(2026, 11, 21, 22, 0))  # Saturday night
     with app.sessions.begin() as session:
         notice = session.query(Notice).one()
         notice.tasks[1].needs_review = True
-        from service.process import task_view
+        from service.runners.process import task_view
 
         views = [task_view(t) for t in notice.tasks]
         mail = compose.confirmation(notice=notice, tasks=views, forwarder=f"van.thu{D}", in_reply_to="<fwd-1@x.vn>",
@@ -157,7 +157,7 @@ def test_5xx_is_dead_and_listed_but_552_is_retried(make_app, sink, monkeypatch) 
     from datetime import datetime, timezone
 
     app.clock = FixedClock(datetime.now(timezone.utc) + timedelta(hours=2))  # `outbox retry` ran on the real clock
-    monkeypatch.setattr("service.runner.office_hours", lambda a: None)
+    monkeypatch.setattr("service.runners.one_pass.office_hours", lambda a: None)
     assert deliver(app).sent == 2  # the retried dead row and the 552 row
     assert len(sink.messages) == 3
 

@@ -40,7 +40,7 @@ def _state(database: str) -> dict[str, object]:
     from sqlalchemy import create_engine, select
     from sqlalchemy.orm import Session
 
-    from service.models import InboundMessage, Notice, OutboxMessage
+    from service.store.models import InboundMessage, Notice, OutboxMessage
 
     engine = create_engine(database)
     with Session(engine) as s:

@@ -115,8 +115,8 @@ def test_three_workers_share_300_notices_without_duplicates(pg_database, dovecot
     from sqlalchemy import create_engine, func, select
     from sqlalchemy.orm import Session
 
-    from service.models import InboundMessage, Notice, OutboxMessage
-    from service.stages import OutboxStatus, Stage
+    from service.store.models import InboundMessage, Notice, OutboxMessage
+    from service.store.stages import OutboxStatus, Stage
     from tests.servers import free_port
 
     count, now = 300, datetime.now(TZ)

@@ -7,7 +7,7 @@ import pytest
 
 from outbox.relay import _render
 from service.errors import SendError
-from service.models import OutboxMessage
+from service.store.models import OutboxMessage
 
 
 def _row(body: str) -> OutboxMessage:
