@@ -5,11 +5,11 @@ lead-in and heading scopes (domain-vi.md §2.4), per-assignee splitting, and the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
 from rules.deadlines import Deadline, find_deadline, find_recurrence
+from rules.doc import Doc
 from rules.events import HOLDS_EVENT
 from rules.items import RULE_OR_SANCTION, item_continued, rule_list, titles_items
 from rules.patterns import patterns
@@ -34,22 +34,6 @@ class Draft:
     recurrence_day: int | None
     confidence: float
     reasons: tuple[str, ...]
-
-
-@dataclass
-class Doc:
-    """What the finder needs about one document."""
-
-    clean: str
-    folded: str
-    mentions: list[Mention]
-    issued: date | None
-    year_hint: date | None  # for dd/mm dates when only the month and year are printed
-    calendar: Any
-    addressees: tuple[str, ...] = ()
-    addressee_units: tuple[str, ...] = ()
-    history: list[str] = field(default_factory=list)  # leads named so far, for anaphora
-    event_day: date | None = None  # last day of the test or training a plan schedules ("Thời gian kiểm tra: …")
 
 
 @dataclass

@@ -11,7 +11,7 @@ from rules.deadlines import find_deadline
 from rules.text import Block, fold
 
 if TYPE_CHECKING:
-    from rules.directives import Doc
+    from rules.doc import Doc
 
 # A plan's event: its schedule field ("1. Thời gian kiểm tra: 13h30' ngày 29/4/2026", "1. Thời gian, đối tượng kiểm
 # tra:" over "Đợt 1: Từ 13h30' ngày 02/6/2026", "1. Thời gian: 1,5 ngày (bắt đầu từ 13h30 thứ Hai ngày 06/7/2026)"),

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from rules.text import Block, sentences
 
 if TYPE_CHECKING:
-    from rules.directives import Doc
+    from rules.doc import Doc
 
 def item_continued(body: list[Block], idx: int) -> Block | None:
     """The list item that a paragraph continues: the paragraph stands right after a dash or '+' item (or after

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from extractors.base import Limits
+from outbox.hours import OfficeHours
 from rules.calendar import WorkCalendar, load_overrides
 from rules.directory import EMPTY_DIRECTORY, Directory, DirectoryError, load_directory
 from service.clock import Clock, SystemClock
@@ -78,3 +79,9 @@ class App:
 
 def build_app(settings: Settings, clock: Clock | None = None) -> App:
     return App(settings=settings, clock=clock or SystemClock(settings.tz))
+
+
+def office_hours(app: App) -> OfficeHours:
+    """Mail to units goes out only in office hours on working days (outbox.hours)."""
+    s = app.settings
+    return OfficeHours(start=s.office_hours_start, end=s.office_hours_end, tz=s.tz, is_working_day=app.calendar.is_working_day)

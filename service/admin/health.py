@@ -144,7 +144,7 @@ class Health:
     outbox_pending: int
     outbox_dead: int
     overdue_tasks: int
-    queue: dict[str, int] = field(default_factory=dict)  # waiting for a person (service.tasks.inbox_queue.counts)
+    queue: dict[str, int] = field(default_factory=dict)  # waiting for a person (service.admin.inbox_queue.counts)
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -257,7 +257,7 @@ def _counts(app: App, mailbox_name: str, now: datetime) -> dict[str, object]:
             .where(Task.status == TaskStatus.OPEN, Task.deadline < today, Task.merged_into_id.is_(None))
         )
         sync = session.get(SyncState, mailbox_name)
-        from service.tasks.inbox_queue import counts as queue_counts
+        from service.admin.inbox_queue import counts as queue_counts
 
         queue = queue_counts(session)
     return {

@@ -11,7 +11,7 @@ import sys
 from datetime import date
 from typing import Any
 
-from service.admin.history_vi import FIELD_VI, STATE_VI, describe, value_vi
+from service.tasks.history_vi import FIELD_VI, STATE_VI, describe, value_vi
 
 STAGE_VI = {"received": "đã nhận", "processed": "đã xử lý", "failed": "lỗi", "quarantined": "cách ly", "ignored": "bỏ qua",
             "reply": "thư trả lời"}

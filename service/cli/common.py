@@ -106,7 +106,7 @@ def change(now: str | None, actor: str | None, as_json: bool, action: Callable[.
     if as_json:
         out.print_json([out.outcome_json(o, notify is not None) for o in outcomes])
         return
-    from service.admin.history_vi import notified_vi
+    from service.tasks.history_vi import notified_vi
 
     for outcome in outcomes:
         out.changes(outcome)

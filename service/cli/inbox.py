@@ -20,7 +20,7 @@ Now = Annotated[Optional[str], typer.Option("--now", help="ISO datetime to act a
 def list_command(as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
                  show_all: Annotated[bool, typer.Option("--all", help="Include items already handled.")] = False) -> None:
     """The queue: id, when, sender, subject, why it waits (and, with --all, who handled it)."""
-    from service.tasks.inbox_queue import counts, list_items
+    from service.admin.inbox_queue import counts, list_items
 
     def go(application):  # type: ignore[no-untyped-def]
         with application.sessions() as session:
@@ -63,7 +63,7 @@ def _print_table(items: list[dict], settings) -> None:  # type: ignore[no-untype
 @guarded
 def show_command(inbound_id: InboxId, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """One queued mail and the sender's own words (quotes and signature cut)."""
-    from service.tasks.inbox_queue import show_item
+    from service.admin.inbox_queue import show_item
 
     def go(application):  # type: ignore[no-untyped-def]
         with application.sessions() as session:
@@ -87,7 +87,7 @@ def show_command(inbound_id: InboxId, as_json: Annotated[bool, typer.Option("--j
 def attach_command(inbound_id: InboxId, task: TaskId, actor: Actor = None, now: Now = None) -> None:
     """Tie the mail to a task and act on it as a reply about that task (a "done" from its lead closes it)."""
     from service.tasks.ids import parse_task_id
-    from service.tasks.inbox_queue import attach
+    from service.admin.inbox_queue import attach
 
     def go(application):  # type: ignore[no-untyped-def]
         with application.sessions.begin() as session:
@@ -103,7 +103,7 @@ def attach_command(inbound_id: InboxId, task: TaskId, actor: Actor = None, now: 
 def dismiss_command(inbound_id: InboxId, reason: Annotated[Optional[str], typer.Option("--reason", help="Why (audit log).")] = None,
                     actor: Actor = None, now: Now = None) -> None:
     """Take the mail off the queue without acting on it (kept, with who and why)."""
-    from service.tasks.inbox_queue import dismiss
+    from service.admin.inbox_queue import dismiss
 
     def go(application):  # type: ignore[no-untyped-def]
         with application.sessions.begin() as session:

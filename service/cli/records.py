@@ -53,7 +53,7 @@ def notices_reprocess(notice_id: NoticeId, apply: Annotated[bool, typer.Option("
                       actor: Actor = None, as_json: Json = False, now: Now = None) -> None:
     """Re-extract the stored message with the current rules and show the diff; --apply applies it. Manual corrections stay."""
     from service.admin import output as out
-    from service.admin import reprocess
+    from service.tasks import reprocess
     from service.tasks.audit import notifier_for
     from service.tasks.ids import parse_notice_id
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from service.errors import MailboxError
-from service.mailbox import MailboxUrl, RawMessage
+from service.mailbox.base import MailboxUrl, RawMessage
 from service.metrics import IMAP_RECONNECTS
 
 log = logging.getLogger("docket.imap")

@@ -6,13 +6,12 @@ import threading
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from outbox.hours import OfficeHours
 from outbox.relay import RelayResult, deliver_due
 from outbox.senders import open_sender
 from service.runners.intake import intake_once
 from service.mailbox import Mailbox, open_mailbox
 from service.runners.process import process_pending
-from service.wiring import App
+from service.wiring import App, office_hours
 
 log = logging.getLogger("docket.run")
 ROLES = ("intake", "process", "schedule", "deliver")  # `docket run --role`: a worker does the stages it is given
@@ -33,12 +32,6 @@ def schedule(app: App) -> int:
     except ImportError:
         return 0
     return scheduler.run_due(app)
-
-
-def office_hours(app: App) -> OfficeHours:
-    """Mail to units goes out only in office hours on working days (outbox.hours)."""
-    s = app.settings
-    return OfficeHours(start=s.office_hours_start, end=s.office_hours_end, tz=s.tz, is_working_day=app.calendar.is_working_day)
 
 
 def deliver(app: App) -> RelayResult:

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parseaddr
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,7 +23,7 @@ from outbox.compose import task_thread_id
 from outbox.mail import OWN_MARK, clean_header
 from rules.findings import Findings
 from service.store.models import InboundMessage, OutboxMessage, TaskEvent
-from service.store.stages import OutboxStatus, Stage
+from service.store.stages import OutboxStatus
 
 _OUR_ID = re.compile(r"<docket\.[^<>@\s]{1,200}@([^<>\s]{1,255})>", re.IGNORECASE)
 _TASK_TOKEN = re.compile(r"\[NV-([0-9]{1,9})\]", re.IGNORECASE)
@@ -94,12 +93,10 @@ def _diagnostic(message: ExtractedMessage) -> str | None:
 
 
 def record_bounce(session: Session, row: InboundMessage, message: ExtractedMessage, carried: Carried, *,
-                  now: datetime) -> Any:
+                  now: datetime) -> str:
     """Our mail came back undelivered: its outbox row becomes dead with the reason, its task's history says so.
 
-    Nothing is answered (a bounce address never hears from us). Returns the Outcome."""
-    from service.runners.process import Outcome
-
+    Nothing is answered (a bounce address never hears from us). Returns what is recorded as the message's error."""
     diagnostic = _diagnostic(message) or "returned undelivered (no diagnostic given)"
     actor = clean_header(parseaddr(message.envelope.sender or "")[1] or "bounce", limit=320)
     rows = list(session.scalars(select(OutboxMessage).where(OutboxMessage.message_id.in_(carried.ids)))) if carried.ids else []
@@ -113,7 +110,7 @@ def record_bounce(session: Session, row: InboundMessage, message: ExtractedMessa
     row.task_id = next((t for r in rows for t in _tasks_of(r)), None)
     row.notice_id = next((r.notice_id for r in rows if r.notice_id), row.notice_id)
     which = ", ".join(f"#{r.id} ({r.kind})" for r in rows) or "no outbox row matched"
-    return Outcome(Stage.IGNORED, "bounce", f"delivery failure of our mail {which}: {diagnostic}")
+    return f"delivery failure of our mail {which}: {diagnostic}"
 
 
 def _tasks_of(row: OutboxMessage) -> list[int]:

@@ -28,8 +28,10 @@ from service.errors import DocketError, TransientError
 from service.tasks.holds import hold_view
 from service.logging import bind
 from service.store.models import InboundMessage, Task
+from service.tasks import replies
 from service.tasks.register import register
 from service.store.stages import Role, Stage
+from service.runners import own_mail
 from service.runners.triage import Verdict, triage
 from service.wiring import App
 
@@ -248,20 +250,17 @@ def dispose(app: App, session: Session, row: InboundMessage, *, now: datetime,
         parsed = _parse(app, row.raw, row.size, directory_from_db(session, app.directory))
     message, findings = parsed
     env = message.envelope
-    from service.runners import own_mail
-    from service.tasks import replies
-
     carried = own_mail.find_carried(message, own_address=app.settings.from_address, own_domain=app.settings.message_id_domain)
     if carried is not None and own_mail.is_bounce(env, message):  # our mail returned: a delivery failure, never answered
-        return own_mail.record_bounce(session, row, message, carried, now=now)
+        return Outcome(Stage.IGNORED, "bounce", own_mail.record_bounce(session, row, message, carried, now=now))
     # Again on the parsed envelope: `docket notices reprocess` comes here without the header-first step.
     if verdict := _triage(app, env, released=row.released_at is not None):  # released: as if allowed
         return Outcome(verdict.stage, verdict.disposition, verdict.reason)
     if replies.is_reply(session, env) and not _new_notice_in_reply(session, message):
-        return replies.handle_reply(app, session, row, message, now=now)
+        return Outcome(Stage.REPLY, replies.handle_reply(app, session, row, message, now=now))
     if carried is not None and carried.only_ours(message):  # our mail forwarded back: about its task, never a notice
         reply = own_mail.as_reply(session, message, carried, domain=app.settings.message_id_domain)
-        return replies.handle_reply(app, session, row, reply, now=now)
+        return Outcome(Stage.REPLY, replies.handle_reply(app, session, row, reply, now=now))
     if carried is not None:
         message, findings = own_mail.without_own(message, findings, carried)
     return register_message(app, session, row, message, findings, now=now)
@@ -273,8 +272,6 @@ def _new_notice_in_reply(session: Session, message: ExtractedMessage) -> bool:
     Only attachments count (a quoted confirmation must never become a notice), and only in answer to
     notice mail: a unit answering its reminder with its report attached is replying about its task.
     """
-    from service.tasks import replies
-
     attached = any(doc.part.startswith("attachment:") for doc in message.documents)
     return attached and replies.answers_only_notice_mail(session, message.envelope)
 

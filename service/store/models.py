@@ -58,7 +58,7 @@ class InboundMessage(Base):
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))  # for replies
     released_by: Mapped[str | None] = mapped_column(String(320))  # admin who let a quarantined message through
     released_at: Mapped[datetime | None]
-    # The admin queue (service.tasks.inbox_queue): why a person must look at this mail; None = not queued.
+    # The admin queue (service.admin.inbox_queue): why a person must look at this mail; None = not queued.
     queue: Mapped[str | None] = mapped_column(String(40), index=True)
     queue_closed_by: Mapped[str | None] = mapped_column(String(320))  # who attached or dismissed it
     queue_closed_at: Mapped[datetime | None]

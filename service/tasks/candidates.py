@@ -1,45 +1,19 @@
 """Possible tasks (the safety net): store them with their notice, and turn one into a task, audited.
 
-Storing is additive to service.tasks.register (called once per registered document); accepting goes through
+Storing is service.tasks.register.store_candidates (once per registered document); accepting goes through
 service.tasks.corrections.add_task, the same audited path as `docket tasks add`.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy.orm import Session
 
-from rules.findings import Candidate
 from service.tasks.audit import Editor, Notify, Outcome, Recorder
 from service.errors import InputError, NotFoundError
 from service.tasks.ids import candidate_token, task_token
-from service.store.models import CandidateStatus, CandidateTask, Notice, Task
-from service.tasks.register import task_fingerprint
-
-
-def store_candidates(session: Session, notice: Notice, candidates: Sequence[Candidate], *, now: datetime) -> list[CandidateTask]:
-    """Add the candidates the notice does not have yet (a re-forwarded notice adds none); numbered from 1."""
-    existing = list(session.query(CandidateTask).filter(CandidateTask.notice_id == notice.id).order_by(CandidateTask.seq))
-    known = {c.fingerprint for c in existing}
-    added: list[CandidateTask] = []
-    for cand in candidates:
-        fingerprint = task_fingerprint(cand.text)
-        if fingerprint in known:
-            continue
-        known.add(fingerprint)
-        row = CandidateTask(
-            notice_id=notice.id, seq=len(existing) + len(added) + 1, text=cand.text,
-            source_part=cand.source.part, source_start=cand.source.start, source_end=cand.source.end,
-            source_where=cand.source.where, signals=list(cand.signals), lead=list(cand.lead), support=list(cand.support),
-            deadline=cand.deadline, deadline_text=cand.deadline_text, score=cand.score, fingerprint=fingerprint,
-            status=CandidateStatus.OPEN, created_at=now,
-        )  # strings are cleaned and cut to their columns by service.store.db on insert
-        session.add(row)
-        added.append(row)
-    session.flush()
-    return added
+from service.store.models import CandidateStatus, CandidateTask, Task
 
 
 def open_candidates(session: Session, notice_id: int) -> list[CandidateTask]:

@@ -73,7 +73,7 @@ def _grouped(tasks: list[Task], book: AddressBook) -> dict[tuple[int, Role], lis
 def queue_assignments(app: Any, session: Session, result: Any, *, now: datetime) -> int:
     """Assignments for the notice's new tasks, unless they must wait for review (service.tasks.holds); returns mails queued."""
     from service.tasks import holds
-    from service.runners.one_pass import office_hours
+    from service.wiring import office_hours
 
     tasks = [t for t in result.new_tasks if not t.status.is_closed]
     if not tasks:

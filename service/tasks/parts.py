@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.store.models import Task, TaskEvent, TaskPart, Unit
+from service.tasks.closing import mark_done  # one way to close a task
 from service.tasks.recipients import EVERY_UNIT
 from service.store.stages import Role, TaskStatus
 from service.tasks.status import done_status
@@ -49,7 +50,5 @@ def close_part(app: Any, session: Session, task: Task, unit: Unit, *, actor: str
     session.flush()
     if any(p.status is TaskStatus.OPEN for p in task.parts):
         return False
-    from service.tasks.replies import mark_done  # one way to close a task
-
     mark_done(app, session, task, actor=actor, note="mọi phòng, đơn vị đã hoàn thành phần việc", now=now)
     return True

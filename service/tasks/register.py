@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -12,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from extractors.base import ExtractedText
 from rules.directory import EMPTY_DIRECTORY, Directory
-from rules.findings import Findings, TaskFinding
+from rules.findings import Candidate, Findings, TaskFinding
 from rules.issuer import issuer_key, words
-from service.store.models import Notice, Task, TaskEvent, TaskUnit, Unit
+from service.store.models import CandidateStatus, CandidateTask, Notice, Task, TaskEvent, TaskUnit, Unit
 from service.tasks.parts import sync_parts
 from service.tasks.recurrences import date_first_occurrence
 from service.store.stages import Role, TaskStatus
@@ -120,8 +121,6 @@ def register(
         _settle(session, task, notice, now)
     session.add_all(_created(task, finding, now) for task, finding in fresh)
     session.flush()
-    from service.tasks.candidates import store_candidates  # here: service.tasks.candidates builds on this module
-
     new_candidates = store_candidates(session, notice, findings.candidates, now=now)
     return Registered(notice=notice, new_tasks=[task for task, _ in fresh], duplicate=False,
                       new_candidates=list(new_candidates))
@@ -190,3 +189,26 @@ def _link_units(task: Task, *, lead: tuple[str, ...] | list[str], support: tuple
         for name in dict.fromkeys(n[:width] for n in names):
             unit = units.get(name)
             task.units.append(TaskUnit(name=name, role=role, unit_id=unit.id if unit else None, known=unit is not None or name == "*"))
+
+
+def store_candidates(session: Session, notice: Notice, candidates: Sequence[Candidate], *, now: datetime) -> list[CandidateTask]:
+    """Add the candidates the notice does not have yet (a re-forwarded notice adds none); numbered from 1."""
+    existing = list(session.query(CandidateTask).filter(CandidateTask.notice_id == notice.id).order_by(CandidateTask.seq))
+    known = {c.fingerprint for c in existing}
+    added: list[CandidateTask] = []
+    for cand in candidates:
+        fingerprint = task_fingerprint(cand.text)
+        if fingerprint in known:
+            continue
+        known.add(fingerprint)
+        row = CandidateTask(
+            notice_id=notice.id, seq=len(existing) + len(added) + 1, text=cand.text,
+            source_part=cand.source.part, source_start=cand.source.start, source_end=cand.source.end,
+            source_where=cand.source.where, signals=list(cand.signals), lead=list(cand.lead), support=list(cand.support),
+            deadline=cand.deadline, deadline_text=cand.deadline_text, score=cand.score, fingerprint=fingerprint,
+            status=CandidateStatus.OPEN, created_at=now,
+        )  # strings are cleaned and cut to their columns by service.store.db on insert
+        session.add(row)
+        added.append(row)
+    session.flush()
+    return added

@@ -4,7 +4,7 @@ Routing (`_route`), most specific first: the leader's answer to a forwarded exte
 (service.tasks.reply_answers.decision); the clerk's answer to a confirmation, read as correction lines
 (reply_answers.correction); a unit's report — one line per task token ("NV-15: đã hoàn thành") or the
 one task the mail is tied to (our Message-ID in In-Reply-To / References, or a [NV-123] subject token
-from a unit on that task); anything else waits in the admin queue (service.tasks.inbox_queue), answered.
+from a unit on that task); anything else waits in the admin queue (service.admin.inbox_queue), answered.
 
 What the reply says: only the writer's own words count (extractors.reply_body drops quotes and
 signatures by structure; our own mail pasted without structure is dropped here), read by
@@ -36,32 +36,27 @@ from outbox import compose
 from outbox.enqueue import enqueue
 from rules.reply_intent import ReplyIntent, classify_reply
 from service.store.models import InboundMessage, Notice, OutboxMessage, Task, TaskEvent
-from service.tasks.notify import drop_stale_reminders, task_mail
+from service.tasks.notify import task_mail
 from service.tasks.recipients import EVERY_UNIT, AddressBook, address_book
+from service.tasks.threads import our_mails, referenced_ids
 from service.store.stages import Role, TaskStatus
-from service.tasks.status import done_status
+from service.tasks.history_vi import STATE_VI
+from service.tasks import reply_answers, reply_extensions
+from service.tasks.closing import NOTE_CHARS, mark_done
+from service.tasks.holds import agree_by_reply
+from service.tasks.parts import close_part, open_part
+from service.tasks.reply_answers import may_answer
+from service.tasks.reply_extensions import request_by_mail
 
 # ASCII digits, at most 9 (a task id fits the database's integer): longer ones are not ours, not a crash.
 _PSEUDO_TASK = re.compile(r"<docket\.task-([0-9]{1,9})@", re.IGNORECASE)
 _TOKEN = re.compile(r"\bNV-([0-9]{1,9})\b", re.IGNORECASE)
-NOTE_CHARS = 2000
-
-
-def referenced_ids(envelope: EmailEnvelope) -> list[str]:
-    ids = [*envelope.references]
-    if envelope.in_reply_to:
-        ids.append(envelope.in_reply_to)
-    return [i.strip() for i in ids if i and i.strip()]
-
-
-def _ours(session: Session, ids: list[str]) -> list[OutboxMessage]:
-    return list(session.scalars(select(OutboxMessage).where(OutboxMessage.message_id.in_(ids)))) if ids else []
 
 
 def _referenced_tasks(session: Session, envelope: EmailEnvelope) -> set[int]:
     ids = referenced_ids(envelope)
     found = {int(m) for i in ids for m in _PSEUDO_TASK.findall(i)}
-    for row in _ours(session, ids):
+    for row in our_mails(session, ids):
         if row.task_id:
             found.add(row.task_id)
         found.update(int(m) for m in _PSEUDO_TASK.findall(str((row.headers or {}).get("References", ""))))
@@ -82,7 +77,7 @@ def is_reply(session: Session, envelope: EmailEnvelope) -> bool:
     forward): it waits in the admin queue (service.tasks.reply_answers) instead of being read as a new notice.
     """
     ids = referenced_ids(envelope)
-    if any(_PSEUDO_TASK.search(i) for i in ids) or _ours(session, ids):
+    if any(_PSEUDO_TASK.search(i) for i in ids) or our_mails(session, ids):
         return True
     subject = envelope.subject or ""
     if _token_tasks(session, envelope, address_book(session)):
@@ -100,7 +95,7 @@ CLERK_KINDS = frozenset({"confirmation", "unreadable", "no-notice", "correction"
 
 def answers_only_notice_mail(session: Session, envelope: EmailEnvelope) -> bool:
     """The mails this one answers all went to the forwarding clerk (confirmations), none to a unit."""
-    ours = _ours(session, referenced_ids(envelope))
+    ours = our_mails(session, referenced_ids(envelope))
     return bool(ours) and all(row.kind in CLERK_KINDS for row in ours)
 
 
@@ -118,9 +113,7 @@ def find_task(session: Session, envelope: EmailEnvelope, body: str, book: Addres
 def _agreed(app: Any, session: Session, envelope: EmailEnvelope, body: str, *, now: datetime) -> bool:
     """A plain "đồng ý" from the clerk to a confirmation: the notice's waiting change is applied and the held
     assignments go out (service.tasks.holds.agree_by_reply)."""
-    from service.tasks.holds import agree_by_reply
-
-    notices = [row.notice_id for row in _ours(session, referenced_ids(envelope)) if row.kind == "confirmation" and row.notice_id]
+    notices = [row.notice_id for row in our_mails(session, referenced_ids(envelope)) if row.kind == "confirmation" and row.notice_id]
     sender = parseaddr(envelope.sender or "")[1]
     agreement = agree_by_reply(app, session, notice_ids=notices, sender=sender, body=body, now=now)
     if agreement is None:
@@ -142,30 +135,25 @@ def _agreed(app: Any, session: Session, envelope: EmailEnvelope, body: str, *, n
 
 def own_words(session: Session, envelope: EmailEnvelope, message: ExtractedMessage) -> str:
     """The reply's own words, without any of our mails it answers pasted in as plain lines."""
-    ours = _ours(session, referenced_ids(envelope))
+    ours = our_mails(session, referenced_ids(envelope))
     return drop_known(message.reply_text, [row.body_text for row in ours if row.body_text])
 
 
-def handle_reply(app: Any, session: Session, row: InboundMessage, message: ExtractedMessage, *, now: datetime):  # type: ignore[no-untyped-def]
-    """Act on the reply (in the caller's transaction) and return the Outcome; nothing is dropped unanswered."""
-    from service.runners.process import Outcome
-    from service.store.stages import Stage
-
+def handle_reply(app: Any, session: Session, row: InboundMessage, message: ExtractedMessage, *, now: datetime) -> str:
+    """Act on the reply (in the caller's transaction) and return its disposition; nothing is dropped unanswered."""
     envelope = message.envelope
     book = address_book(session)
     body = own_words(session, envelope, message)
     if _agreed(app, session, envelope, body, now=now):
-        return Outcome(Stage.REPLY, "reply-agreed")
+        return "reply-agreed"
     sender = parseaddr(envelope.sender or "")[1].lower()
-    return Outcome(Stage.REPLY, _route(app, session, row, envelope, body, sender=sender, book=book, now=now))
+    return _route(app, session, row, envelope, body, sender=sender, book=book, now=now)
 
 
 def _route(app: Any, session: Session, row: InboundMessage, envelope: EmailEnvelope, body: str, *, sender: str,
            book: AddressBook, now: datetime) -> str:
     """Leader's decision, clerk's correction, a unit's report (one task, or one line per task), else the queue."""
-    from service.tasks import reply_answers, reply_extensions
-
-    ours = _ours(session, referenced_ids(envelope))
+    ours = our_mails(session, referenced_ids(envelope))
     if (request := reply_extensions.request_answered(session, ours)) is not None:
         return reply_answers.decision(app, session, row, request, body, sender=sender, envelope=envelope, book=book, now=now)
     if ours and all(r.kind in CLERK_KINDS for r in ours) and (notice := _notice_of(session, ours)) is not None:
@@ -258,8 +246,6 @@ def _act(app: Any, session: Session, task: Task, intent: ReplyIntent, *, sender:
         _ack(app, session, task, "done", _done_detail(task), sender, envelope, book, now)
         return "reply-done"
     if intent.kind == "extension" and is_lead and task.status is TaskStatus.OPEN and intent.requested_to:
-        from service.tasks.reply_extensions import request_by_mail
-
         _ack(app, session, task, "extension", request_by_mail(app, session, task, intent, sender, book, now),
              sender, envelope, book, now)
         return "reply-extension"
@@ -291,8 +277,6 @@ def _support_unit(book: AddressBook, sender: str, task: Task) -> str | None:
 def _close_part(app: Any, session: Session, task: Task, intent: ReplyIntent, *, sender: str, envelope: EmailEnvelope,
                 book: AddressBook, now: datetime) -> bool:
     """Every-unit task: "done" from a unit closes that unit's part only (service.tasks.parts); the task closes with the last."""
-    from service.tasks.parts import close_part, open_part
-
     unit = book.unit_of(sender)
     if unit is None or open_part(task, unit) is None:
         return False
@@ -307,25 +291,12 @@ def _close_part(app: Any, session: Session, task: Task, intent: ReplyIntent, *, 
 def _unchanged_detail(task: Task, intent: ReplyIntent, *, is_lead: bool) -> str:
     """Why the reply changed nothing, and what to write instead, in Vietnamese."""
     if task.status is not TaskStatus.OPEN:
-        from service.admin.output import STATE_VI
-
         state = STATE_VI.get(task.status.value, task.status.value)
         return f"Nhiệm vụ đang ở trạng thái \"{state}\"; thư này không thay đổi nhiệm vụ."
     if not is_lead and intent.kind in ("done", "extension"):
         return ("Người gửi không phải đơn vị chủ trì nên trạng thái và thời hạn nhiệm vụ không thay đổi; "
                 f"đơn vị chủ trì trả lời để xác nhận. {NOT_CLOSED}")
     return _ANSWERS.get(intent.kind, _ANSWERS["other"]).format(problem=intent.problem or "chưa nêu đến ngày nào")
-
-
-def mark_done(app: Any, session: Session, task: Task, *, actor: str, note: str | None, now: datetime) -> TaskStatus:
-    """Close the task as done, on time or late against the original deadline; unsent reminders are dropped."""
-    before = task.status
-    task.status = done_status(task, now.astimezone(app.settings.tz).date())
-    task.completed_at, task.updated_at = now, now
-    session.add(TaskEvent(task_id=task.id, actor=actor, at=now, field="status", before=before.value,
-                          after=task.status.value, note=(note or "")[:NOTE_CHARS] or None))
-    drop_stale_reminders(session, task, reason="task done")
-    return task.status
 
 
 def _done_detail(task: Task) -> str:
@@ -340,8 +311,6 @@ def _ack(app: Any, session: Session, task: Task, outcome: str, detail: str, send
     domain = app.settings.message_id_domain
     office = book.addresses(["office"], task)
     refs = tuple(dict.fromkeys([*referenced_ids(envelope), *([envelope.message_id] if envelope.message_id else [])]))
-    from service.tasks.reply_answers import may_answer
-
     to = (sender,) if may_answer(app, session, book, sender) else tuple(office[:1])  # never outside the directory
     if not to:
         return

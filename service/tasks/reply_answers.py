@@ -13,12 +13,25 @@ from sqlalchemy.orm import Session
 from extractors.base import EmailEnvelope
 from outbox import compose
 from outbox.enqueue import enqueue
-from service.tasks import inbox_queue, reply_corrections, reply_extensions
+from service.tasks import reply_corrections, reply_extensions
 from service.errors import DocketError
 from service.store.models import ExtensionRequest, InboundMessage, Leader, Notice, Task
 from service.tasks.notify import task_mail
 from service.tasks.recipients import AddressBook
+from service.tasks.threads import our_mails, referenced_ids
 from service.store.stages import ExtensionStatus
+
+REASONS_VI = {  # why a mail waits for a person, as the answer to its sender says it
+    "unmatched": "không xác định được thư trả lời cho nhiệm vụ nào",
+    "not-assignee": "người gửi không thuộc đơn vị được giao nhiệm vụ nêu trong thư",
+    "unauthorised": "người gửi không có quyền điều chỉnh nhiệm vụ của văn bản này",
+    "undecided": "chưa rõ ý kiến đồng ý hay không đồng ý",
+}
+
+
+def park(row: InboundMessage, reason: str) -> None:
+    """Put the message in the admin queue (service.admin.inbox_queue; in the caller's transaction)."""
+    row.queue, row.queue_closed_by, row.queue_closed_at, row.queue_outcome = reason, None, None, None
 
 
 def may_answer(app: Any, session: Session, book: AddressBook, address: str) -> bool:
@@ -43,8 +56,6 @@ def send(app: Any, session: Session, envelope: EmailEnvelope, *, to: str, key: s
          help: str | None = None, token: str | None = None, task: Task | None = None, kind: str = "reply-answer",
          notice_id: int | None = None) -> None:
     """One answer; `key` is its whole dedupe key (the same key twice sends once)."""
-    from service.tasks.replies import referenced_ids
-
     refs = tuple(dict.fromkeys([*referenced_ids(envelope), *([envelope.message_id] if envelope.message_id else [])]))
     mail = compose.answer(kind=kind, title=title, paragraphs=paragraphs, to=(to,),
                           tasks=[task_mail(t) for t in tasks or []], quoted=quoted, help=help, token=token,
@@ -60,20 +71,18 @@ def _per_message(envelope: EmailEnvelope, now: datetime) -> str:
 def queue_and_answer(app: Any, session: Session, row: InboundMessage, reason: str, *, sender: str, envelope: EmailEnvelope,
                      book: AddressBook, now: datetime) -> str:
     """Park the mail for a person and, when the sender may hear from us, say so."""
-    inbox_queue.park(row, reason)
+    park(row, reason)
     if may_answer(app, session, book, sender) and not _answers_an_answer(session, envelope):
         day = now.astimezone(app.settings.tz).date().isoformat()  # one such answer a day per sender: no ping-pong
         send(app, session, envelope, to=sender, key=f"queued:{sender}:{day}", now=now, title="Đã chuyển cán bộ Văn phòng xem xét",
-             paragraphs=[f"Docket chưa xử lý được thư này ({inbox_queue.REASONS_VI.get(reason, reason)}).",
+             paragraphs=[f"Docket chưa xử lý được thư này ({REASONS_VI.get(reason, reason)}).",
                          "Thư đã được lưu và chuyển cán bộ Văn phòng xem xét; không có thay đổi nào đối với nhiệm vụ."])
     return f"queued-{reason}"
 
 
 def _answers_an_answer(session: Session, envelope: EmailEnvelope) -> bool:
     """Mail in answer to one of our answers is queued silently: an unmarked auto-responder must not start a loop."""
-    from service.tasks.replies import _ours, referenced_ids
-
-    return any(r.kind in ("reply-answer", "reply-ack") for r in _ours(session, referenced_ids(envelope)))
+    return any(r.kind in ("reply-answer", "reply-ack") for r in our_mails(session, referenced_ids(envelope)))
 
 
 CORRECTION_HELP = ('Điều chỉnh bằng cách trả lời thư này, mỗi dòng một việc: "NV-3: chủ trì …; phối hợp …; hạn dd/mm/yyyy", '

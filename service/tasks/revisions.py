@@ -1,6 +1,6 @@
 """A notice forwarded again with other tasks: the change is proposed to the clerk, never applied silently.
 
-The differences are reprocess's (service.admin.reprocess.diff_tasks: changed, added, removed tasks). They are written
+The differences are reprocess's (service.tasks.reprocess.diff_tasks: changed, added, removed tasks). They are written
 into the re-forward's confirmation in Vietnamese and kept as a NoticeRevision. They are applied by the one
 reprocess path (plan from the re-forward's stored message, then apply) when the clerk answers "đồng ý"
 (service.tasks.holds.agree_by_reply, the answer that also releases a held send-out) or when the admin runs
@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from outbox.compose import vn_date
 from rules.findings import Findings
 from service.store.models import InboundMessage, Notice, NoticeRevision
-from service.admin.reprocess import ADDED, CHANGED, REMOVED, TaskDiff
+from service.tasks import reprocess
+from service.tasks.reprocess import ADDED, CHANGED, REMOVED, TaskDiff, diff_tasks
 
 _FIELDS_VI = {"text": "nội dung", "lead": "chủ trì", "support": "phối hợp", "original_deadline": "thời hạn",
               "recurrence": "định kỳ"}
@@ -51,8 +52,6 @@ def _cut(text: str, limit: int = 160) -> str:
 def propose_changes(session: Session, row: InboundMessage, notice: Notice, findings: Findings, *, forwarder: str,
                     now: datetime) -> list[str]:
     """A notice forwarded again: what its tasks would become (reprocess's diff), kept waiting for "đồng ý"."""
-    from service.admin.reprocess import diff_tasks
-
     pending = [d for d in diff_tasks(notice, findings) if d.kind in (CHANGED, ADDED, REMOVED)]
     lines = change_lines(pending)
     if lines:
@@ -86,15 +85,7 @@ def agreed_by(session: Session, notice: Notice, sender: str) -> NoticeRevision |
 
 def apply(app: Any, session: Session, revision: NoticeRevision, *, actor: str, now: datetime) -> int:
     """Apply the change through reprocess (the re-forward's stored message, re-read); returns tasks changed."""
-    from service.admin import reprocess
     from service.tasks.audit import Editor, notifier_for
 
     planned = reprocess.plan(app, session, revision.notice_id, message_id=revision.inbound_id)
     return reprocess.apply(app, session, planned, Editor(actor=actor, now=now), notify=notifier_for(app))
-
-
-def close_applied(session: Session, notice_id: int, message_id: int, *, actor: str, now: datetime) -> None:
-    """A reprocess applied from this message: its waiting change is decided (whoever applied it)."""
-    for revision in waiting(session, notice_id):
-        if revision.inbound_id == message_id:
-            revision.decided_at, revision.decided_by, revision.outcome = now, actor, "applied"

@@ -149,7 +149,7 @@ def test_reprocess_apply_stores_the_new_candidates_once(make_app, office: Path, 
 
     from rules.findings import Candidate, Source
     from service.tasks.audit import Editor
-    from service.admin.reprocess import Plan, apply, diff_tasks
+    from service.tasks.reprocess import Plan, apply, diff_tasks
     from service.store.models import Notice
     from tests.integration.cli_support import NOTICE_TEXT, sample_findings, seed_office
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from service.tasks.audit import Editor
 from service.store.models import InboundMessage, Notice, Task
-from service.admin.reprocess import ADDED, CHANGED, KEPT, REMOVED, SAME, apply, diff_tasks
+from service.tasks.reprocess import ADDED, CHANGED, KEPT, REMOVED, SAME, apply, diff_tasks
 from service.store.stages import Role, Stage, TaskStatus
 from tests.integration.cli_support import CDS, NOTICE_TEXT, NOW, QLCN, TT, Office, sample_findings, seed_office
 
@@ -52,7 +52,7 @@ def test_reprocess_diff_and_apply_keep_manual_corrections(office_db: Office) -> 
         assert diffs[first].kind == SAME and diffs[second].kind == CHANGED and diffs[fourth].kind == REMOVED
         assert diffs[third].kind == KEPT and diffs[third].why == "corrected by an admin"
         assert [c.field for c in diffs[second].changes] == ["support"] and diffs[None].kind == ADDED
-    from service.admin.reprocess import Plan
+    from service.tasks.reprocess import Plan
 
     with o.app.sessions.begin() as session:
         notice = session.get(Notice, o.notice_id)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from service.tasks.audit import Editor
 from service.store.models import Notice, OutboxMessage, Task, TaskPart, Unit
 from service.tasks.parts import close_part
-from service.admin.reprocess import KEPT, apply, diff_tasks
+from service.tasks.reprocess import KEPT, apply, diff_tasks
 from service.store.stages import TaskStatus
 from tests.integration.cli_support import NOW, TT, Office, sample_findings, seed_office
 
@@ -81,7 +81,7 @@ def test_reprocess_never_revives_a_cancelled_or_rejected_task(office_db: Office)
         diffs = {d.task_id: d for d in diff_tasks(session.get(Notice, o.notice_id), findings)}
         assert (diffs[first].kind, diffs[second].kind) == (KEPT, KEPT)
         assert None not in diffs, "found again, they are not re-added as new tasks either"
-        from service.admin.reprocess import Plan
+        from service.tasks.reprocess import Plan
 
         plan = Plan(o.notice_id, 0, "", "body", findings, tuple(diffs.values()))
         assert apply(o.app, session, plan, Editor("admin", o.app.clock.now())) == 0

@@ -5,7 +5,7 @@ from datetime import date
 
 from service.clock import FixedClock
 from service.store.models import Task
-from service.tasks.replies import mark_done
+from service.tasks.closing import mark_done
 from service.runners.scheduler import run_due
 from tests.conftest import vn
 from tests.integration.outbox_support import GoldTask, outbox_rows, register_notice

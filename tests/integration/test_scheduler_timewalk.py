@@ -58,7 +58,7 @@ def test_dev00_walk_from_notice_to_a_month_after(make_app) -> None:  # type: ign
 
     def on_day(day: date) -> None:
         if day == date(2020, 8, 7):  # the Trung tâm reports done before its deadline
-            from service.tasks.replies import mark_done
+            from service.tasks.closing import mark_done
 
             with app.sessions.begin() as session:
                 mark_done(app, session, session.get(Task, c), actor=TT, note="Đã hoàn thành", now=app.clock.now())

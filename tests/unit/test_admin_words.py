@@ -5,7 +5,7 @@ import pytest
 
 from service.config_sources import closest, masked, shown
 from service.errors import InputError
-from service.admin.history_vi import describe, notified_vi
+from service.tasks.history_vi import describe, notified_vi
 from service.tasks.unit_names import fold, loose, match_unit
 
 UNITS = {"Văn phòng Sở": ["VP Sở"], "Phòng Kế hoạch - Tài chính": ["Phòng KH-TC"], "Trung tâm Chuyển đổi số": ["TTCĐS"]}

@@ -8,6 +8,7 @@ an open task the rules no longer find is rejected, with the reason in its histor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -18,8 +19,8 @@ from service.tasks.audit import Before, Change, ChangeNotice, Editor, Notify, Re
 from service.tasks.corrections import get_notice
 from service.errors import DocketError, InputError
 from service.tasks.ids import notice_token
-from service.store.models import InboundMessage, Notice, Task
-from service.tasks.register import add_task, is_notice, set_units, task_fingerprint
+from service.store.models import InboundMessage, Notice, NoticeRevision, Task
+from service.tasks.register import add_task, is_notice, set_units, store_candidates, task_fingerprint
 from service.store.stages import Role, Stage, TaskStatus
 
 SAME, CHANGED, ADDED, REMOVED, KEPT = "same", "changed", "added", "removed", "kept"
@@ -210,11 +211,7 @@ def apply(app: Any, session: Session, planned: Plan, editor: Editor, *, notify: 
                                                                         diff.finding.source.end)
     notice.text, notice.updated_at = planned.text, editor.now
     notice.warnings = list(planned.findings.warnings)
-    from service.tasks.candidates import store_candidates  # the safety net's new possible tasks (issue 12)
-
-    store_candidates(session, notice, planned.findings.candidates, now=editor.now)
-    from service.tasks.revisions import close_applied  # a change proposed from this message is now decided
-
+    store_candidates(session, notice, planned.findings.candidates, now=editor.now)  # the safety net (issue 12)
     close_applied(session, notice.id, planned.message_id, actor=editor.actor, now=editor.now)
     session.flush()
     return applied
@@ -254,3 +251,11 @@ def _tell(session: Session, task: Task, before: Before, editor: Editor, notify: 
     if kinds and notify is not None:
         notify(session, task, ChangeNotice(task.id, kinds, before.lead, before.support, before.deadline, "reprocess",
                                            editor.actor), editor.now)
+
+
+def close_applied(session: Session, notice_id: int, message_id: int, *, actor: str, now: datetime) -> None:
+    """A reprocess applied from this message: the change it proposed (service.tasks.revisions) is decided."""
+    for revision in session.scalars(select(NoticeRevision).where(NoticeRevision.notice_id == notice_id,
+                                                                 NoticeRevision.inbound_id == message_id,
+                                                                 NoticeRevision.outcome.is_(None))):
+        revision.decided_at, revision.decided_by, revision.outcome = now, actor, "applied"

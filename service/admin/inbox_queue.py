@@ -1,7 +1,8 @@
 """The admin queue: inbound mail that a person must look at (a reply tied to no task, an unauthorised
 correction, an unclear decision). List it, show it, attach it to a task, dismiss it; every action audited.
 
-An item is an InboundMessage whose `queue` names why it waits; closing it stamps who, when and what.
+An item is an InboundMessage whose `queue` names why it waits (put there by service.tasks.reply_answers.park);
+closing it stamps who, when and what.
 Quarantined mail (unknown senders) has its own commands (`docket quarantine`) and is counted here too.
 """
 from __future__ import annotations
@@ -19,18 +20,6 @@ from service.store.models import ExtensionRequest, InboundMessage, TaskEvent
 from service.store.stages import ExtensionStatus, Stage
 
 audit = logging.getLogger("docket.audit")
-
-REASONS_VI = {  # why a mail waits for a person, as the answer to its sender says it
-    "unmatched": "không xác định được thư trả lời cho nhiệm vụ nào",
-    "not-assignee": "người gửi không thuộc đơn vị được giao nhiệm vụ nêu trong thư",
-    "unauthorised": "người gửi không có quyền điều chỉnh nhiệm vụ của văn bản này",
-    "undecided": "chưa rõ ý kiến đồng ý hay không đồng ý",
-}
-
-
-def park(row: InboundMessage, reason: str) -> None:
-    """Put the message in the queue (in the caller's transaction)."""
-    row.queue, row.queue_closed_by, row.queue_closed_at, row.queue_outcome = reason, None, None, None
 
 
 def _open(session: Session, inbound_id: int) -> InboundMessage:
