@@ -100,8 +100,7 @@ def backlog(n: int) -> None:
         print(f"backlog of {n}: {elapsed:.1f} s for one pass ({elapsed / n * 1000:.0f} ms/notice); "
               f"{rows} recorded, {notices} notices, {len(smtp.messages)} mails accepted by SMTP (target ≤ 30 s)")
         # The relay sends at most 500 rows a pass so that intake is not starved; drain the rest and time it all.
-        from service.store.models import OutboxMessage
-        from service.store.stages import OutboxStatus
+        from outbox.models import OutboxMessage, OutboxStatus
 
         while True:
             with app.sessions() as s:

@@ -13,8 +13,7 @@ from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from outbox.mail import OutgoingMail, clean_header
-from service.store.models import OutboxMessage
-from service.store.stages import OutboxStatus
+from outbox.models import OutboxMessage, OutboxStatus
 
 LIVE = (OutboxStatus.PENDING, OutboxStatus.RETRY)  # rows that may still be sent and can be cancelled
 

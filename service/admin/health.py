@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from service.errors import ConfigError, DocketError
-from service.wiring import App
+from service.wiring import App, smtp_target
 
 
 class StartupError(DocketError):
@@ -60,12 +60,11 @@ def probe_smtp(app: App, timeout: float = 10.0) -> str | None:
         except OSError as err:
             return f"cannot create the outgoing Maildir {path}: {err}"
         return None
-    from outbox.senders import parse_smtp_url
-
     try:
-        parsed = parse_smtp_url(url)
+        parsed = smtp_target(url)
     except ConfigError as err:
         return str(err)
+    assert not isinstance(parsed, Path)  # maildir: was handled above
     cafile = app.settings.smtp_cafile
     context = ssl.create_default_context(cafile=str(cafile) if cafile else None)
     try:
@@ -237,9 +236,10 @@ def missing_sqlite_file(url: str) -> Path | None:
 
 
 def _counts(app: App, mailbox_name: str, now: datetime) -> dict[str, object]:
-    from service.store.models import InboundMessage, OutboxMessage, SyncState, Task
+    from service.store.models import InboundMessage, SyncState, Task
+    from outbox.models import OutboxMessage, OutboxStatus
     from service.store.schema import current_revision
-    from service.store.stages import OutboxStatus, Stage, TaskStatus
+    from service.store.stages import Stage, TaskStatus
 
     schema = current_revision(app.engine)
     if schema is None:

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from service.tasks.ids import notice_token, task_token
 from outbox.compose import EVERY_UNIT_VI
-from service.store.models import AssignmentHold, ExtensionRequest, InboundMessage, Notice, OutboxMessage, Task, TaskEvent, TaskPart, TaskUnit, Unit
+from service.store.models import AssignmentHold, ExtensionRequest, InboundMessage, Notice, Task, TaskEvent, TaskPart, TaskUnit, Unit
+from outbox.models import OutboxMessage
 from service.tasks.recipients import EVERY_UNIT
 from service.store.stages import Role, TaskStatus
 

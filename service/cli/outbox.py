@@ -53,8 +53,7 @@ def list_command(
     """List outgoing mail, newest first; dead rows show their last error."""
     from sqlalchemy import func, select
 
-    from service.store.models import OutboxMessage
-    from service.store.stages import OutboxStatus
+    from outbox.models import OutboxMessage, OutboxStatus
 
     from service.tasks.ids import parse_limit
 
@@ -92,7 +91,7 @@ def _check_kind(session: Any, kind: str) -> None:
 
     from service.admin.output import MAIL_KIND_VI
     from service.errors import InputError
-    from service.store.models import OutboxMessage
+    from outbox.models import OutboxMessage
 
     known = set(MAIL_KIND_VI) | set(session.scalars(select(OutboxMessage.kind).distinct()))
     if kind not in known:
@@ -130,7 +129,7 @@ def show_command(
 ) -> None:
     """Show one outgoing mail: recipients, headers, status, last error and the text body."""
     from service.errors import NotFoundError
-    from service.store.models import OutboxMessage
+    from outbox.models import OutboxMessage
 
     row_id = _parse_id(outbox_id)
     application = open_app(None)
@@ -187,8 +186,7 @@ def retry_row(session: Any, row_id: int, *, now: Any) -> str:
     from outbox.backoff import GIVE_UP_AFTER
     from outbox.enqueue import requeue
     from service.errors import InputError, NotFoundError
-    from service.store.models import OutboxMessage
-    from service.store.stages import OutboxStatus
+    from outbox.models import OutboxMessage, OutboxStatus
 
     row = session.get(OutboxMessage, row_id)
     if row is None:

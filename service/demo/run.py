@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from service.config import load_settings
 from service.demo.build import prepare, sent_file
-from service.store.models import OutboxMessage, Task
+from service.store.models import Task
+from outbox.models import OutboxMessage
 from service.store.schema import upgrade
 from service.store.stages import Role
 from service.wiring import build_app

@@ -7,11 +7,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from outbox.relay import RelayResult, deliver_due
-from outbox.senders import open_sender
 from service.runners.intake import intake_once
 from service.mailbox import Mailbox, open_mailbox
 from service.runners.process import process_pending
-from service.wiring import App, office_hours
+from service.tasks.relay_veto import task_closed
+from service.wiring import App, office_hours, sender_for
 
 log = logging.getLogger("docket.run")
 ROLES = ("intake", "process", "schedule", "deliver")  # `docket run --role`: a worker does the stages it is given
@@ -35,10 +35,11 @@ def schedule(app: App) -> int:
 
 
 def deliver(app: App) -> RelayResult:
-    sender = open_sender(app.settings.smtp, cafile=app.settings.smtp_cafile)
+    sender = sender_for(app)
     try:
         return deliver_due(app.sessions, sender, from_addr=app.settings.from_address, now=app.clock.now(),
-                           hours=office_hours(app), per_recipient=app.settings.max_mails_per_recipient_per_pass)
+                           hours=office_hours(app), per_recipient=app.settings.max_mails_per_recipient_per_pass,
+                           veto=task_closed)
     finally:
         sender.close()
 

@@ -22,8 +22,8 @@ from extractors.base import EmailEnvelope, ExtractedMessage
 from outbox.compose import task_thread_id
 from outbox.mail import OWN_MARK, clean_header
 from rules.findings import Findings
-from service.store.models import InboundMessage, OutboxMessage, TaskEvent
-from service.store.stages import OutboxStatus
+from service.store.models import InboundMessage, TaskEvent
+from outbox.models import OutboxMessage, OutboxStatus
 
 _OUR_ID = re.compile(r"<docket\.[^<>@\s]{1,200}@([^<>\s]{1,255})>", re.IGNORECASE)
 _TASK_TOKEN = re.compile(r"\[NV-([0-9]{1,9})\]", re.IGNORECASE)

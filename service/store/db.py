@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event, inspect
+from sqlalchemy import JSON, DateTime, Engine, Enum, MetaData, create_engine, event, inspect
 from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, NoSuchModuleError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -82,6 +82,11 @@ def _fit_row(mapper: Any, _connection: Any, target: Any) -> None:
 def enum_column_values(enum_cls: type[enum.Enum]) -> list[str]:
     """Enums are stored by value, so the database reads like the CLI."""
     return [member.value for member in enum_cls]
+
+
+def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
+    """A str enum column stored by value, as VARCHAR(20) with no native database type."""
+    return Enum(enum_cls, name=name, values_callable=enum_column_values, native_enum=False, length=20)
 
 
 def make_engine(url: str) -> Engine:

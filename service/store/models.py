@@ -1,4 +1,4 @@
-"""The tables: inbound messages, notices, tasks and their units, audit events, outbox, units."""
+"""The tables: inbound messages, notices, tasks and their units, audit events, units (the outbox's is outbox.models)."""
 from __future__ import annotations
 
 import enum
@@ -8,10 +8,8 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     Date,
-    Enum,
     Float,
     ForeignKey,
-    Index,
     Integer,
     LargeBinary,
     String,
@@ -20,12 +18,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.store.db import Base, enum_column_values
-from service.store.stages import ExtensionStatus, OutboxStatus, Role, Stage, TaskStatus
-
-
-def _enum(enum_cls: type, name: str) -> Enum:
-    return Enum(enum_cls, name=name, values_callable=enum_column_values, native_enum=False, length=20)
+import outbox.models  # noqa: F401  the outbox's table is on this Base too: importing the tables imports them all
+from service.store.db import Base, enum_column
+from service.store.stages import ExtensionStatus, Role, Stage, TaskStatus
 
 
 class InboundMessage(Base):
@@ -46,7 +41,7 @@ class InboundMessage(Base):
     sender: Mapped[str | None] = mapped_column(String(320))
     subject: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime]
-    stage: Mapped[Stage] = mapped_column(_enum(Stage, "stage"), index=True)
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage, "stage"), index=True)
     disposition: Mapped[str | None] = mapped_column(String(60))  # why: new, duplicate, no-notice, auto-reply ...
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -138,7 +133,7 @@ class Task(Base):
     deadline_text: Mapped[str | None] = mapped_column(Text)
     recurrence: Mapped[str | None] = mapped_column(String(20))
     recurrence_day: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[TaskStatus] = mapped_column(_enum(TaskStatus, "task_status"), index=True, default=TaskStatus.OPEN)
+    status: Mapped[TaskStatus] = mapped_column(enum_column(TaskStatus, "task_status"), index=True, default=TaskStatus.OPEN)
     confidence: Mapped[float] = mapped_column(Float, default=1.0)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
     manual: Mapped[bool] = mapped_column(Boolean, default=False)  # corrected by an admin: reprocess keeps it
@@ -187,7 +182,7 @@ class CandidateTask(Base):
     deadline_text: Mapped[str | None] = mapped_column(Text)
     score: Mapped[float | None] = mapped_column(Float)  # the classifier's probability, when one judged it
     fingerprint: Mapped[str] = mapped_column(String(64))  # the same piece when the notice comes again
-    status: Mapped[CandidateStatus] = mapped_column(_enum(CandidateStatus, "candidate_status"), default=CandidateStatus.OPEN)
+    status: Mapped[CandidateStatus] = mapped_column(enum_column(CandidateStatus, "candidate_status"), default=CandidateStatus.OPEN)
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))  # the task it became
     decided_by: Mapped[str | None] = mapped_column(String(320))
     decided_at: Mapped[datetime | None]
@@ -204,7 +199,7 @@ class TaskUnit(Base):
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     name: Mapped[str] = mapped_column(String(300))
-    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
     known: Mapped[bool] = mapped_column(Boolean, default=True)
 
     task: Mapped[Task] = relationship(back_populates="units")
@@ -219,7 +214,7 @@ class TaskPart(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
-    status: Mapped[TaskStatus] = mapped_column(_enum(TaskStatus, "part_status"), default=TaskStatus.OPEN)
+    status: Mapped[TaskStatus] = mapped_column(enum_column(TaskStatus, "part_status"), default=TaskStatus.OPEN)
     completed_at: Mapped[datetime | None]
     completed_by: Mapped[str | None] = mapped_column(String(320))
 
@@ -283,39 +278,12 @@ class ExtensionRequest(Base):
     requested_to: Mapped[date] = mapped_column(Date)
     reason: Mapped[str | None] = mapped_column(Text)
     requested_by: Mapped[str | None] = mapped_column(String(320))
-    status: Mapped[ExtensionStatus] = mapped_column(_enum(ExtensionStatus, "extension_status"))
+    status: Mapped[ExtensionStatus] = mapped_column(enum_column(ExtensionStatus, "extension_status"))
     created_at: Mapped[datetime]
     decided_by: Mapped[str | None] = mapped_column(String(320))
     decided_at: Mapped[datetime | None]
     approver: Mapped[str | None] = mapped_column(String(320))  # the unit's leader it was forwarded to
     decision_note: Mapped[str | None] = mapped_column(Text)  # the leader's words ("không đồng ý, lý do …")
-
-
-class OutboxMessage(Base):
-    """A mail to send, written in the same transaction as the change that caused it."""
-
-    __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    dedupe_key: Mapped[str] = mapped_column(String(300), unique=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    to_addrs: Mapped[list[str]] = mapped_column(default=list)
-    cc_addrs: Mapped[list[str]] = mapped_column(default=list)
-    subject: Mapped[str] = mapped_column(Text)
-    body_text: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str | None] = mapped_column(Text)
-    headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    message_id: Mapped[str] = mapped_column(String(998), unique=True)
-    status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime]
-    give_up_at: Mapped[datetime | None]
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime]
-    sent_at: Mapped[datetime | None]
-    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), index=True)
-    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"), index=True)
 
 
 class SyncState(Base):

@@ -34,15 +34,6 @@ class Role(str, enum.Enum):
     SUPPORT = "support"  # phối hợp
 
 
-class OutboxStatus(str, enum.Enum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    RETRY = "retry"
-    DEAD = "dead"
-    CANCELLED = "cancelled"  # no longer due (a correction changed the lead or deadline): never sent
-
-
 class ExtensionStatus(str, enum.Enum):
     PENDING = "pending"
     APPROVED = "approved"

@@ -35,7 +35,8 @@ from extractors.reply_body import drop_known
 from outbox import compose
 from outbox.enqueue import enqueue
 from rules.reply_intent import ReplyIntent, classify_reply
-from service.store.models import InboundMessage, Notice, OutboxMessage, Task, TaskEvent
+from service.store.models import InboundMessage, Notice, Task, TaskEvent
+from outbox.models import OutboxMessage
 from service.tasks.notify import task_mail
 from service.tasks.recipients import EVERY_UNIT, AddressBook, address_book
 from service.tasks.threads import our_mails, referenced_ids

@@ -19,7 +19,8 @@ from outbox.enqueue import enqueue
 from rules.reply_intent import ReplyIntent
 from rules.text import fold
 from service.tasks.extensions import approve_extension, refuse_extension
-from service.store.models import ExtensionRequest, OutboxMessage, Task, TaskEvent
+from service.store.models import ExtensionRequest, Task, TaskEvent
+from outbox.models import OutboxMessage
 from service.tasks.notify import task_mail
 from service.tasks.recipients import AddressBook
 from service.store.stages import ExtensionStatus, Role

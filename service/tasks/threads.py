@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from extractors.base import EmailEnvelope
-from service.store.models import OutboxMessage
+from outbox.models import OutboxMessage
 
 
 def referenced_ids(envelope: EmailEnvelope) -> list[str]:

@@ -85,7 +85,8 @@ def assignment_id(app: Any, task_id: int) -> str:
 
 def state(app: Any) -> dict[str, Any]:
     """What an attacker would want to change: tasks, notices, extension requests, task history, outgoing mail."""
-    from service.store.models import ExtensionRequest, Notice, OutboxMessage, Task, TaskEvent
+    from service.store.models import ExtensionRequest, Notice, Task, TaskEvent
+    from outbox.models import OutboxMessage
 
     with app.sessions() as s:
         return {

@@ -146,7 +146,7 @@ def register_notice(app: Any, session: Any, *, text: str, doc: dict[str, Any], t
 
 
 def outbox_rows(app: Any, **where: Any) -> list[Any]:
-    from service.store.models import OutboxMessage
+    from outbox.models import OutboxMessage
 
     with app.sessions() as session:
         stmt = select(OutboxMessage).order_by(OutboxMessage.id)

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from service.runners.daemon import run_daemon
-from service.store.models import InboundMessage, OutboxMessage, TaskEvent
+from service.store.models import InboundMessage, TaskEvent
+from outbox.models import OutboxMessage
 from service.store.stages import Stage
 from tests.integration.attackmail import CLERK, D, KHTC, assignment_id, deliver_to_maildir, office_with_tasks, raw_mail, reply
 

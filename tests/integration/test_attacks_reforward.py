@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 
 from service.clock import FixedClock
 from service.runners.daemon import run_daemon
-from service.store.models import InboundMessage, Notice, OutboxMessage, Task
+from service.store.models import InboundMessage, Notice, Task
+from outbox.models import OutboxMessage
 from service.store.stages import TaskStatus
 from tests.conftest import vn
 

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from service.store.models import OutboxMessage
-from service.store.stages import OutboxStatus
+from outbox.models import OutboxMessage, OutboxStatus
 from tests.integration.cli_support import NOW, QLCN, Office, seed_office
 
 pytestmark = pytest.mark.skipif(

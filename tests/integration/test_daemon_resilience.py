@@ -11,8 +11,9 @@ from sqlalchemy import select, text
 
 from service.runners.daemon import release_dead_leases, run_daemon
 from service.demo.build import build_docx, build_email, sample_text
-from service.store.models import InboundMessage, OutboxMessage
-from service.store.stages import OutboxStatus, Stage
+from service.store.models import InboundMessage
+from outbox.models import OutboxMessage, OutboxStatus
+from service.store.stages import Stage
 
 from tests.conftest import vn
 

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from service.tasks.audit import Editor
-from service.store.models import Notice, OutboxMessage, Task, TaskPart, Unit
+from service.store.models import Notice, Task, TaskPart, Unit
+from outbox.models import OutboxMessage
 from service.tasks.parts import close_part
 from service.tasks.reprocess import KEPT, apply, diff_tasks
 from service.store.stages import TaskStatus

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from service.store.models import InboundMessage, Notice, OutboxMessage, Task
+from service.store.models import InboundMessage, Notice, Task
+from outbox.models import OutboxMessage
 from service.store.stages import Stage
 from tests.live.mailgen import notice_mail
 

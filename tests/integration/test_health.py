@@ -51,7 +51,7 @@ def _add_tasks(app, deadlines: list[date]) -> None:  # type: ignore[no-untyped-d
 
 
 def _add_outbox(app, status) -> None:  # type: ignore[no-untyped-def]
-    from service.store.models import OutboxMessage
+    from outbox.models import OutboxMessage
 
     with app.sessions.begin() as session:
         n = session.query(OutboxMessage).count()
@@ -67,7 +67,7 @@ def test_status_counts_backlog_outbox_and_overdue(make_app, office: Path) -> Non
     from service.runners.process import process_pending
     from service.runners.intake import intake_once
     from service.mailbox import open_mailbox
-    from service.store.stages import OutboxStatus
+    from outbox.models import OutboxStatus
 
     app = make_app(now=NOW)
     _stranger_mail(office, 3)

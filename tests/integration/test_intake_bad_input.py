@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from service.runners.daemon import run_daemon
-from service.store.models import InboundMessage, OutboxMessage
+from service.store.models import InboundMessage
+from outbox.models import OutboxMessage
 from service.store.stages import Stage
 from tests.integration import badmail
 from tests.live.mailgen import notice_mail

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from extractors.base import EmailEnvelope
 from service.runners.daemon import run_daemon
-from service.store.models import InboundMessage, Notice, OutboxMessage, Task
+from service.store.models import InboundMessage, Notice, Task
+from outbox.models import OutboxMessage
 from service.store.stages import Stage
 from service.runners.triage import loop_reason, sender_reason
 from tests.live.mailgen import notice_mail, notice_text

@@ -11,10 +11,9 @@ from typer.testing import CliRunner
 from outbox import compose
 from outbox.enqueue import enqueue
 from service.clock import FixedClock
-from service.store.models import OutboxMessage
+from outbox.models import OutboxMessage, OutboxStatus
 from service.runners.one_pass import deliver
 from service.runners.scheduler import run_due
-from service.store.stages import OutboxStatus
 from tests.conftest import vn
 from tests.integration.outbox_support import GoldTask, Sink, html_of, outbox_rows, register_notice, text_of
 from tests.servers import make_cert

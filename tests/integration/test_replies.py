@@ -13,7 +13,8 @@ from service.tasks.notify import queue_change_notice
 from service.runners.process import process_one
 from service.runners.one_pass import deliver
 from service.runners.scheduler import run_due
-from service.store.stages import OutboxStatus, Stage, TaskStatus
+from service.store.stages import Stage, TaskStatus
+from outbox.models import OutboxStatus
 from tests.conftest import vn
 from tests.integration.outbox_support import GoldTask, outbox_rows, register_notice
 

@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from service.store.models import OutboxMessage
-from service.store.stages import OutboxStatus
+from outbox.models import OutboxMessage, OutboxStatus
 from tests.integration.cli_support import Office, seed_office
 
 KHTC_MAIL = "khtc@skhcn.binhminh.example.vn"

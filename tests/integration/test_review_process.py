@@ -7,7 +7,8 @@ from email.utils import format_datetime
 
 from sqlalchemy import create_engine, text
 
-from service.store.models import InboundMessage, Notice, OutboxMessage
+from service.store.models import InboundMessage, Notice
+from outbox.models import OutboxMessage
 from service.runners.process import process_pending
 from service.store.stages import Stage
 from service.tasks.units import import_directory

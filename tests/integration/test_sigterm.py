@@ -40,7 +40,8 @@ def _state(database: str) -> dict[str, object]:
     from sqlalchemy import create_engine, select
     from sqlalchemy.orm import Session
 
-    from service.store.models import InboundMessage, Notice, OutboxMessage
+    from service.store.models import InboundMessage, Notice
+    from outbox.models import OutboxMessage
 
     engine = create_engine(database)
     with Session(engine) as s:

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from service.runners.daemon import run_daemon
-from service.store.models import InboundMessage, Notice, OutboxMessage, Task
+from service.store.models import InboundMessage, Notice, Task
+from outbox.models import OutboxMessage
 from service.store.stages import Stage
 from tests.live.mailgen import DOMAIN, notice_mail
 
