@@ -75,7 +75,7 @@ def _claim(session: Session, now: datetime, *, immediate_only: bool, cap: Recipi
     row = first()
     while row is not None and ((vetoed := veto(session, row) if veto else None) or cap.full(row)):
         if vetoed:
-            _cancel(session, row, f"cancelled: {vetoed}")  # queued before the veto applied (e.g. the task closed)
+            _cancel(session, row, f"cancelled: {vetoed}")  # queued before the veto applied (its task closed)
         else:
             cap.waiting.add(row.id)  # untouched: due again on the next pass
         row = first()
@@ -118,12 +118,11 @@ def deliver_due(
                 break
             row_id = row.id
             recipients = [*row.to_addrs, *row.cc_addrs]
+            bad: SendError | None = None
             try:
                 msg = _render(row, from_addr)
             except SendError as err:
                 bad = err
-            else:
-                bad = None
         if bad is not None:
             _record_failure(sessions, row_id, bad, now)
             dead += 1

@@ -118,7 +118,7 @@ class SmtpSender:
 
 
 def open_sender(target: SmtpUrl | Path, *, cafile: Path | None = None) -> Sender:
-    """The sender for a parsed DOCKET_SMTP (service.wiring.smtp_target): a Maildir folder or an SMTP server."""
+    """The sender for a parsed DOCKET_SMTP (service.wiring.smtp_target): a Maildir folder or a server."""
     if isinstance(target, Path):
         return MaildirSender(target)
     return SmtpSender(target, cafile=cafile)

@@ -21,4 +21,5 @@ class Doc:
     addressees: tuple[str, ...] = ()
     addressee_units: tuple[str, ...] = ()
     history: list[str] = field(default_factory=list)  # leads named so far, for anaphora
-    event_day: date | None = None  # last day of the test or training a plan schedules ("Thời gian kiểm tra: …")
+    event_day: date | None = None  # last day of the test or training a plan schedules
+    # ("Thời gian kiểm tra: …")

@@ -35,7 +35,7 @@ def event_day(doc: Doc, body: list[Block]) -> date | None:
                                           calendar=doc.calendar) for m in _DATE_TEXT.finditer(span)) if d and d.due]
         if not days:
             return None
-        last = max(d.due for d in days)
+        last = max(d.due for d in days if d.due)  # every one has a day (filtered above)
         many = _DAYS_FROM.search(fold(span))
         if many and len(days) == 1:
             last += timedelta(days=math.ceil(float(many.group(1).replace(",", "."))) - 1)

@@ -86,11 +86,12 @@ def build_app(settings: Settings, clock: Clock | None = None) -> App:
 def office_hours(app: App) -> OfficeHours:
     """Mail to units goes out only in office hours on working days (outbox.hours)."""
     s = app.settings
-    return OfficeHours(start=s.office_hours_start, end=s.office_hours_end, tz=s.tz, is_working_day=app.calendar.is_working_day)
+    return OfficeHours(start=s.office_hours_start, end=s.office_hours_end, tz=s.tz,
+                       is_working_day=app.calendar.is_working_day)
 
 
 def smtp_target(url: str) -> SmtpUrl | Path:
-    """DOCKET_SMTP parsed: a Maildir folder (maildir:PATH) or an SMTP server; a malformed value is a ConfigError."""
+    """DOCKET_SMTP parsed: a Maildir folder (maildir:PATH) or an SMTP server; malformed, a ConfigError."""
     if url.startswith("maildir:"):
         return Path(url.removeprefix("maildir:")).expanduser().resolve()
     parts = split_url(url, setting="DOCKET_SMTP", schemes=("smtp", "smtps"),

@@ -12,6 +12,7 @@ from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -218,7 +219,7 @@ def gather(app: App, *, probe: bool = True, now: datetime | None = None) -> Heal
         outbox_pending=counts.get("outbox_pending", 0),
         outbox_dead=counts.get("outbox_dead", 0),
         overdue_tasks=counts.get("overdue", 0),
-        queue=counts.get("queue", {}),  # type: ignore[arg-type]
+        queue=counts.get("queue", {}),
         problems=problems,
         warnings=warnings,
     )
@@ -235,7 +236,7 @@ def missing_sqlite_file(url: str) -> Path | None:
     return None if path.exists() else path.resolve()
 
 
-def _counts(app: App, mailbox_name: str, now: datetime) -> dict[str, object]:
+def _counts(app: App, mailbox_name: str, now: datetime) -> dict[str, Any]:
     from service.store.models import InboundMessage, SyncState, Task
     from outbox.models import OutboxMessage, OutboxStatus
     from service.store.schema import current_revision

@@ -42,7 +42,7 @@ def task_state(status: TaskStatus, deadline: date | None, today: date, merged: b
 
 
 def _status_clause(state: str, today: date) -> Any:
-    statuses = {
+    statuses: dict[str, list[TaskStatus]] = {
         "open": [TaskStatus.OPEN], "done": [TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE],
         "done_on_time": [TaskStatus.DONE_ON_TIME], "done_late": [TaskStatus.DONE_LATE],
         "cancelled": [TaskStatus.CANCELLED], "rejected": [TaskStatus.REJECTED],
@@ -113,7 +113,8 @@ def _task_row(r: Any, units: tuple[list[str], list[str]], today: date) -> dict[s
 def task_detail(session: Session, task: Task, today: date, tz: Any = None) -> dict[str, Any]:
     """One task: fields, the evidence quote with its source, the full history (times in `tz`), requests and mails."""
     notice = task.notice
-    names = tuple([EVERY_UNIT_VI if n == EVERY_UNIT else n for n in task.unit_names(r)] for r in (Role.LEAD, Role.SUPPORT))
+    lead, support = ([EVERY_UNIT_VI if n == EVERY_UNIT else n for n in task.unit_names(r)] for r in (Role.LEAD, Role.SUPPORT))
+    names = (lead, support)
     row = _task_row(_Row(task), names, today)
     quote = task.text
     if task.source_start is not None and task.source_end is not None and task.source_part == notice.source_name:

@@ -79,7 +79,9 @@ def build_grid(session: Any, *, period_from: date, period_to: date, today: date,
     parts = _parts_by_task(session)
     for row in session.execute(stmt):
         deadline = row.original_deadline or row.deadline
-        anchor = deadline or _local_date(row.created_at, tz)
+        anchor: date | None = deadline or _local_date(row.created_at, tz)
+        if anchor is None:  # created_at is never empty
+            continue
         if not period_from <= anchor <= period_to:
             continue
         for name, view in _per_unit(row, parts, units):

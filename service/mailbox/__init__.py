@@ -29,7 +29,7 @@ def parse_mailbox_url(url: str) -> MailboxUrl:
         raise ConfigError("DOCKET_MAILBOX: ?tls=off is allowed on loopback only")
     return MailboxUrl(
         scheme=parts.scheme,
-        host=parts.hostname,
+        host=parts.hostname or "",  # split_url refuses a URL without a host
         port=parts.port or (993 if parts.scheme == "imaps" else 143),
         user=unquote(parts.username or ""),
         password=unquote(parts.password or ""),

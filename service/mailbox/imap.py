@@ -150,7 +150,7 @@ class ImapMailbox:
             if not uids:
                 continue
             for group in self._groups_by_size(uids):
-                data = self._call("fetch", lambda c, group=group: c.fetch(group, [b"BODY.PEEK[]"]))
+                data = self._call("fetch", lambda c, group=group: c.fetch(group, [b"BODY.PEEK[]"]))  # type: ignore[misc]
                 if self._uidvalidity != validity:  # reconnected meanwhile into a renumbered folder
                     break
                 for uid in group:

@@ -20,14 +20,15 @@ class MaildirMailbox:
         self.name = f"maildir:{path}"
         try:
             self._box = stdlib_mailbox.Maildir(str(path), create=True)
-            self._done = self._box.add_folder("Processed") if "Processed" not in self._box.list_folders() else self._box.get_folder("Processed")
+            folders = self._box.list_folders()
+            self._done = self._box.get_folder("Processed") if "Processed" in folders else self._box.add_folder("Processed")
         except OSError as err:
             raise MailboxError(f"cannot open Maildir {path}: {err}") from err
         # Armed at once so that a file landing during a pass wakes the wait that follows it.
         self._watch = DirectoryWatch([path / "new", path / "cur"])
 
     def wait_for_mail(self, timeout: float, stop: threading.Event | None = None) -> bool:
-        """Return as soon as a file lands in new/ or cur/ (inotify; polling where it is unavailable), or after timeout."""
+        """Return when a file lands in new/ or cur/ (inotify; polling where it is unavailable), or after timeout."""
         return self._watch.wait(timeout, stop)
 
     def new_keys(self, known: set[str]) -> list[str]:
@@ -48,13 +49,13 @@ class MaildirMailbox:
 
     def _read(self, key: str) -> bytes:
         """The file's bytes in one allocation (Maildir.get_bytes holds two copies of a 40 MB mail at once)."""
-        with open(self.path / self._box._lookup(key), "rb") as f:
+        with open(self.path / self._box._lookup(key), "rb") as f:  # type: ignore[attr-defined]  # private, stable since 2.x
             return f.read()
 
     def mark_processed(self, key: str) -> None:
         """Move the file into .Processed/cur with one rename: atomic, so a crash never leaves two copies."""
         try:
-            sub = self._box._lookup(key)  # 'new/KEY' or 'cur/KEY:2,FLAGS'
+            sub = self._box._lookup(key)  # type: ignore[attr-defined]  # 'new/KEY' or 'cur/KEY:2,FLAGS'
         except KeyError:
             return  # already moved (by us before a crash, or by another worker)
         target = self.path / ".Processed" / "cur" / os.path.basename(sub)

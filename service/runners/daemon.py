@@ -57,7 +57,7 @@ def release_dead_leases(app: App) -> int:
         held = session.scalars(select(InboundMessage).where(
             InboundMessage.stage == Stage.RECEIVED, InboundMessage.lease_owner.startswith(prefix)))
         for row in held:
-            pid = row.lease_owner.removeprefix(prefix)
+            pid = (row.lease_owner or "").removeprefix(prefix)  # the query matched its prefix
             if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
                 row.lease_owner, row.lease_until = None, None
                 freed += 1

@@ -38,8 +38,8 @@ def deliver(app: App) -> RelayResult:
     sender = sender_for(app)
     try:
         return deliver_due(app.sessions, sender, from_addr=app.settings.from_address, now=app.clock.now(),
-                           hours=office_hours(app), per_recipient=app.settings.max_mails_per_recipient_per_pass,
-                           veto=task_closed)
+                           hours=office_hours(app), veto=task_closed,
+                           per_recipient=app.settings.max_mails_per_recipient_per_pass)
     finally:
         sender.close()
 

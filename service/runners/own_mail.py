@@ -96,7 +96,7 @@ def record_bounce(session: Session, row: InboundMessage, message: ExtractedMessa
                   now: datetime) -> str:
     """Our mail came back undelivered: its outbox row becomes dead with the reason, its task's history says so.
 
-    Nothing is answered (a bounce address never hears from us). Returns what is recorded as the message's error."""
+    Nothing is answered (a bounce address never hears from us). Returns the message's error text."""
     diagnostic = _diagnostic(message) or "returned undelivered (no diagnostic given)"
     actor = clean_header(parseaddr(message.envelope.sender or "")[1] or "bounce", limit=320)
     rows = list(session.scalars(select(OutboxMessage).where(OutboxMessage.message_id.in_(carried.ids)))) if carried.ids else []

@@ -10,7 +10,7 @@ import os
 import socket
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 
@@ -137,6 +137,7 @@ def process_one(app: App, row_id: int, *, now: datetime) -> Outcome:
                 # Another worker committed the same notice between our look-up and our insert (PostgreSQL):
                 # once more, in a fresh transaction that finds it and registers this message as a duplicate.
                 log.info("inbound %s: the same notice was registered meanwhile by another worker; again", row_id)
+        assert row is not None and outcome is not None  # the loop ends with a break after both are set
         log.info("inbound %s message-id %s: %s (%s)", row_id, row.message_id, outcome.stage.value, outcome.disposition,
                  extra={"notice_id": outcome.notice_id, "task_ids": list(outcome.task_ids) or None})
         return outcome
@@ -252,7 +253,8 @@ def dispose(app: App, session: Session, row: InboundMessage, *, now: datetime,
     env = message.envelope
     carried = own_mail.find_carried(message, own_address=app.settings.from_address, own_domain=app.settings.message_id_domain)
     if carried is not None and own_mail.is_bounce(env, message):  # our mail returned: a delivery failure, never answered
-        return Outcome(Stage.IGNORED, "bounce", own_mail.record_bounce(session, row, message, carried, now=now))
+        bounce = own_mail.record_bounce(session, row, message, carried, now=now)
+        return Outcome(Stage.IGNORED, "bounce", bounce)
     # Again on the parsed envelope: `docket notices reprocess` comes here without the header-first step.
     if verdict := _triage(app, env, released=row.released_at is not None):  # released: as if allowed
         return Outcome(verdict.stage, verdict.disposition, verdict.reason)

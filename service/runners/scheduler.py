@@ -130,7 +130,7 @@ def queue_digests(app: App, session: Session, policy: Policy, *, today: date, no
     for key, name, address, own in targets:
         statuses = {t.id: vn_status(t, today, tz=tz) for t in own}
         grid = [(cell.label, sum(1 for s in statuses.values() if s is cell)) for cell in GRID]
-        overdue = [(task_mail(t), app.calendar.working_days_between(reference_deadline(t), today))
+        overdue = [(task_mail(t), app.calendar.working_days_between(reference_deadline(t), today))  # type: ignore[arg-type]
                    for t in own if statuses[t.id] is VnStatus.OVERDUE]
         overdue.sort(key=lambda pair: -pair[1])
         mail = compose.digest(unit=name, week=week_label, today=today, grid=grid, overdue=overdue, to=(address,), cc=())

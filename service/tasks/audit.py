@@ -106,7 +106,7 @@ def snapshot(task: Task) -> Before:
     return Before(tuple(task.unit_names(Role.LEAD)), tuple(task.unit_names(Role.SUPPORT)), task.deadline, task.status)
 
 
-def finish(session: Session, task: Task, rec: _Recorder, before: Before, *, warnings: list[str] | None = None,
+def finish(session: Session, task: Task, rec: Recorder, before: Before, *, warnings: list[str] | None = None,
             notify: Notify | None, reason: str | None = None) -> Outcome:
     """Mark the task manual, stamp it, and tell the units when what they must do changed."""
     rec.record("manual", task.manual, True)

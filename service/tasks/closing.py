@@ -17,7 +17,8 @@ from service.tasks.status import done_status
 NOTE_CHARS = 2000  # a reply's words kept on the audit event
 
 
-def mark_done(app: Any, session: Session, task: Task, *, actor: str, note: str | None, now: datetime) -> TaskStatus:
+def mark_done(app: Any, session: Session, task: Task, *, actor: str, note: str | None,
+              now: datetime) -> TaskStatus:
     """Close the task as done, on time or late against the original deadline; unsent reminders are dropped."""
     before = task.status
     task.status = done_status(task, now.astimezone(app.settings.tz).date())

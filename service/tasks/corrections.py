@@ -118,7 +118,7 @@ def edit_task(session: Session, task_id: int, edit: TaskEdit, editor: Editor, *,
     return finish(session, task, rec, before, warnings=warnings, notify=notify)
 
 
-def _apply_units(session: Session, task: Task, rec: _Recorder, *, lead: list[str] | None, support: list[str] | None) -> None:
+def _apply_units(session: Session, task: Task, rec: Recorder, *, lead: list[str] | None, support: list[str] | None) -> None:
     old_lead, old_support = task.unit_names(Role.LEAD), task.unit_names(Role.SUPPORT)
     new_lead = lead if lead is not None else old_lead
     new_support = [name for name in (support if support is not None else old_support) if name not in new_lead]

@@ -47,7 +47,7 @@ class AddressBook:
 
     def addresses(self, roles: Iterable[str], task: Task) -> list[str]:
         """Policy roles (lead, support, lead_head, office, director) to addresses, in order, without repeats."""
-        out: list[str] = []
+        out: list[str | None] = []
         for role in roles:
             out += self._role(role, task)
         return list(dict.fromkeys(a for a in out if a))

@@ -184,7 +184,7 @@ def _settle(session: Session, task: Task, notice: Notice, now: datetime) -> None
 
 
 def _link_units(task: Task, *, lead: tuple[str, ...] | list[str], support: tuple[str, ...] | list[str], units: dict[str, Unit]) -> None:
-    width = TaskUnit.__table__.c["name"].type.length  # cut before de-duplicating: two long names may share a prefix
+    width = TaskUnit.__table__.c["name"].type.length  # type: ignore[attr-defined]  # String(n): cut before de-duplicating: two long names may share a prefix
     for role, names in ((Role.LEAD, lead), (Role.SUPPORT, support)):
         for name in dict.fromkeys(n[:width] for n in names):
             unit = units.get(name)

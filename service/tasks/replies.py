@@ -27,7 +27,6 @@ from datetime import datetime
 from email.utils import parseaddr
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from extractors.base import EmailEnvelope, ExtractedMessage
@@ -140,8 +139,9 @@ def own_words(session: Session, envelope: EmailEnvelope, message: ExtractedMessa
     return drop_known(message.reply_text, [row.body_text for row in ours if row.body_text])
 
 
-def handle_reply(app: Any, session: Session, row: InboundMessage, message: ExtractedMessage, *, now: datetime) -> str:
-    """Act on the reply (in the caller's transaction) and return its disposition; nothing is dropped unanswered."""
+def handle_reply(app: Any, session: Session, row: InboundMessage, message: ExtractedMessage, *,
+                 now: datetime) -> str:
+    """Act on the reply (in the caller's transaction); returns its disposition. Nothing is dropped unanswered."""
     envelope = message.envelope
     book = address_book(session)
     body = own_words(session, envelope, message)

@@ -105,8 +105,8 @@ def _clause(clause: str) -> tuple[str | None, Any]:
         if folded.startswith(prefix) and (len(folded) == len(prefix) or not folded[len(prefix)].isalnum()):
             value = clause[len(prefix):].strip(" :.-–")
             if name in ("lead", "support"):
-                value = tuple(v.strip() for v in re.split(r",", re.sub(r"(?i)\s*chủ trì\s*$", "", value)) if v.strip())
-                return (name, value) if value or name == "support" else (None, None)
+                names = tuple(v.strip() for v in re.split(r",", re.sub(r"(?i)\s*chủ trì\s*$", "", value)) if v.strip())
+                return (name, names) if names or name == "support" else (None, None)
             return (name, value) if value else (None, None)
     return None, None
 

@@ -127,7 +127,7 @@ def outcome_paragraphs(app: Any, task: Task, request: ExtensionRequest) -> list[
     if request.status is ExtensionStatus.APPROVED:
         lines = [f"Lãnh đạo ({request.decided_by}) đồng ý gia hạn nhiệm vụ {token} đến {compose.vn_date(task.deadline)} "
                  f"(hạn ban đầu {compose.vn_date(task.original_deadline)})."]
-        return lines + [n for n in (day_note(app, task.deadline),) if n]
+        return lines + [n for n in (day_note(app, task.deadline) if task.deadline else None,) if n]
     why = f" Lý do: {request.decision_note}" if request.decision_note else ""
     return [f"Lãnh đạo ({request.decided_by}) không đồng ý gia hạn nhiệm vụ {token}.{why}",
             f"Thời hạn giữ nguyên: {compose.vn_date(task.deadline)}."]

@@ -205,13 +205,13 @@ def apply(app: Any, session: Session, planned: Plan, editor: Editor, *, notify: 
         applied += 1
     for diff in planned.diffs:  # the notice's text is replaced below: re-anchor the evidence of untouched tasks
         if diff.kind in (SAME, KEPT) and diff.finding is not None and diff.task_id is not None:
-            task = session.get(Task, diff.task_id)
-            if task is not None:
-                task.source_part, task.source_start, task.source_end = (diff.finding.source.part, diff.finding.source.start,
+            kept = session.get(Task, diff.task_id)
+            if kept is not None:
+                kept.source_part, kept.source_start, kept.source_end = (diff.finding.source.part, diff.finding.source.start,
                                                                         diff.finding.source.end)
     notice.text, notice.updated_at = planned.text, editor.now
     notice.warnings = list(planned.findings.warnings)
-    store_candidates(session, notice, planned.findings.candidates, now=editor.now)  # the safety net (issue 12)
+    store_candidates(session, notice, planned.findings.candidates, now=editor.now)  # safety net (issue 12)
     close_applied(session, notice.id, planned.message_id, actor=editor.actor, now=editor.now)
     session.flush()
     return applied

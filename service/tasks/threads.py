@@ -16,4 +16,6 @@ def referenced_ids(envelope: EmailEnvelope) -> list[str]:
 
 
 def our_mails(session: Session, ids: list[str]) -> list[OutboxMessage]:
-    return list(session.scalars(select(OutboxMessage).where(OutboxMessage.message_id.in_(ids)))) if ids else []
+    if not ids:
+        return []
+    return list(session.scalars(select(OutboxMessage).where(OutboxMessage.message_id.in_(ids))))

@@ -49,7 +49,7 @@ NOTICE_B = HEADER.format(number=32, subject="Kết luận của Giám đốc S�
 
 
 def _directory(path: Path) -> Path:
-    lines = [f"organization: Sở Khoa học và Công nghệ tỉnh Bình Minh", f"domain: {D}", "units:"]
+    lines = ["organization: Sở Khoa học và Công nghệ tỉnh Bình Minh", f"domain: {D}", "units:"]
     for name, (box, head) in UNITS.items():
         lines += [f"  - name: {name}", f"    email: {box}@{D}", f"    head: {{name: Trưởng {box}, title: Trưởng phòng, email: {head}@{D}}}"]
     lines += ["leaders:", f"  - {{name: Hoàng Đức Thành, title: Giám đốc Sở, email: {DIRECTOR}}}"]

@@ -7,7 +7,6 @@ Without the folder the tests skip with the reason; under CI=true they fail.
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest

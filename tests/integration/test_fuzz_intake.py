@@ -6,7 +6,6 @@ import mailbox
 import os
 import random
 from collections import Counter
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest

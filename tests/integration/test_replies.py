@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date, timedelta
+from datetime import date
 from email.message import EmailMessage
 from email.utils import format_datetime
 

@@ -73,7 +73,7 @@ def _migrate(env: dict[str, str], office: Path) -> None:
 
 @pytest.mark.pg
 @pytest.mark.timeout(300)
-def test_sigterm_finishes_the_message_in_progress_then_exits(pg_database: str, office: Path) -> None:
+def test_sigterm_finishes_the_message_in_progress_then_exits(pg_database: str, office: Path) -> None:  # noqa: F811 - the fixture
     from sqlalchemy import create_engine, text
 
     _fill_inbox(office, 12)

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from service.runners.daemon import run_daemon
 from service.store.models import InboundMessage, Notice, Task
