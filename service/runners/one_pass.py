@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from outbox.relay import RelayResult, deliver_due
 from service.runners.intake import intake_once
 from service.mailbox import Mailbox, open_mailbox
+from service.runners import scheduler
 from service.runners.process import process_pending
 from service.tasks.relay_veto import task_closed
 from service.wiring import App, office_hours, sender_for
@@ -26,11 +27,7 @@ class PassReport:
 
 
 def schedule(app: App) -> int:
-    """Reminders, escalations, recurrences and digests due now (outbox issue); 0 until service.runners.scheduler exists."""
-    try:
-        from service.runners import scheduler
-    except ImportError:
-        return 0
+    """Reminders, escalations, recurrences and digests due now (service.runners.scheduler)."""
     return scheduler.run_due(app)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from service.tasks.dates import vn_date
 from service.store.models import Task, TaskEvent
+from service.tasks.notify import queue_change_notice
 from service.store.stages import Role, TaskStatus
 
 # What a unit must do changed: these kinds reach the units by mail (issue 6).
@@ -139,18 +140,12 @@ NOTIFY_WORDS = {ASSIGNED: "assigned", NEW_LEAD: "lead", NEW_DEADLINE: "deadline"
 
 
 def notifier_for(app: object) -> Notify | None:
-    """The outbox helper's change notice (service.tasks.notify.queue_change_notice), when that module exists.
+    """The units' change notice (service.tasks.notify.queue_change_notice).
 
     One mail per kind of change; the units that lost their role are told too. queue_change_notice also
     cancels the task's unsent reminders, so the next scheduler pass reminds the new lead on the new deadline.
     """
-    try:
-        from service.tasks import notify as notify_module
-    except ImportError:
-        return None
-    queue = getattr(notify_module, "queue_change_notice", None)
-    if queue is None:
-        return None
+    queue = queue_change_notice
 
     def send(session: Session, task: Task, change: ChangeNotice, now: datetime) -> None:
         current = {*task.unit_names(Role.LEAD), *task.unit_names(Role.SUPPORT)}

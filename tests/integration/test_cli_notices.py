@@ -1,7 +1,6 @@
 """`docket notices list|show|reprocess` on SQLite and PostgreSQL; reprocess keeps manual corrections."""
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import replace
 from datetime import date
 from email.message import EmailMessage
@@ -79,8 +78,6 @@ def _store_message(o: Office) -> None:
                                    stage=Stage.PROCESSED, notice_id=o.notice_id))
 
 
-@pytest.mark.skipif(importlib.util.find_spec("service.extraction") is None,
-                    reason="service.extraction (issue 3 helper) is not in the repo yet; reprocess needs the daemon's extraction path")
 def test_reprocess_through_the_cli(office_db: Office) -> None:
     o = office_db
     _store_message(o)

@@ -1,7 +1,6 @@
 """A correction reaches the next reminder: the new lead gets it, with the new deadline; the old reminder is dropped."""
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -10,10 +9,6 @@ from sqlalchemy import select
 from outbox.models import OutboxMessage, OutboxStatus
 from tests.integration.cli_support import NOW, QLCN, Office, seed_office
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("service.runners.scheduler") is None,
-    reason="service.runners.scheduler (outbox helper, issue 5) is not in the repo yet; reminders cannot be produced",
-)
 KHTC_MAIL, QLCN_MAIL = "khtc@skhcn.binhminh.example.vn", "qlcn@skhcn.binhminh.example.vn"
 
 
