@@ -26,12 +26,12 @@ def build_database(path: Path, tasks: int) -> str:
     from sqlalchemy import insert
 
     from rules.directory import parse_directory
-    from service.db import make_engine, make_sessions
+    from service.store.db import make_engine, make_sessions
     from service.demo.build import sample_directory
-    from service.models import Notice, Task, TaskUnit
-    from service.schema import upgrade
-    from service.stages import Role, TaskStatus
-    from service.units import import_directory
+    from service.store.models import Notice, Task, TaskUnit
+    from service.store.schema import upgrade
+    from service.store.stages import Role, TaskStatus
+    from service.tasks.units import import_directory
 
     import yaml
 

@@ -42,7 +42,7 @@ def main() -> None:
 
     from rules.calendar import WorkCalendar, load_overrides
     from rules.directory import load_directory
-    from service.evaluate import load_gold
+    from service.admin.evaluate import load_gold
     from service.extraction import extract_bytes
 
     calendar = WorkCalendar(load_overrides())

@@ -25,7 +25,7 @@ from tests.servers import start_dovecot, start_smtp  # noqa: E402
 def make_app(workdir: Path, **overrides):  # type: ignore[no-untyped-def]
     from service.config import load_settings
     from service.demo.build import sample_directory
-    from service.schema import upgrade
+    from service.store.schema import upgrade
     from service.wiring import build_app
 
     (workdir / "directory.yaml").write_text(sample_directory(), encoding="utf-8")
@@ -43,7 +43,7 @@ def pct(values: list[float], p: float) -> float:
 
 
 def latency(n: int) -> None:
-    from service.daemon import run_daemon
+    from service.runners.daemon import run_daemon
 
     dovecot, smtp = start_dovecot(), start_smtp()
     work = Path(tempfile.mkdtemp())
@@ -79,9 +79,9 @@ def latency(n: int) -> None:
 
 
 def backlog(n: int) -> None:
-    from service.daemon import run_daemon
+    from service.runners.daemon import run_daemon
     from sqlalchemy import func, select
-    from service.models import InboundMessage, Notice
+    from service.store.models import InboundMessage, Notice
 
     dovecot, smtp = start_dovecot(), start_smtp()
     work = Path(tempfile.mkdtemp())
@@ -100,8 +100,7 @@ def backlog(n: int) -> None:
         print(f"backlog of {n}: {elapsed:.1f} s for one pass ({elapsed / n * 1000:.0f} ms/notice); "
               f"{rows} recorded, {notices} notices, {len(smtp.messages)} mails accepted by SMTP (target ≤ 30 s)")
         # The relay sends at most 500 rows a pass so that intake is not starved; drain the rest and time it all.
-        from service.models import OutboxMessage
-        from service.stages import OutboxStatus
+        from outbox.models import OutboxMessage, OutboxStatus
 
         while True:
             with app.sessions() as s:
@@ -126,11 +125,11 @@ def idle(n: int) -> None:
 
     from sqlalchemy import insert
 
-    from service.intake import intake_once
+    from service.runners.intake import intake_once
     from service.mailbox import open_mailbox
-    from service.models import InboundMessage
-    from service.runner import run_pass
-    from service.stages import Stage
+    from service.store.models import InboundMessage
+    from service.runners.one_pass import run_pass
+    from service.store.stages import Stage
 
     dovecot = start_dovecot()
     work = Path(tempfile.mkdtemp())

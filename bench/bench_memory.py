@@ -44,11 +44,11 @@ def measure(work: Path, database_url: str | None) -> dict[str, float | str]:
 
     from service.config import load_settings
     from service.demo.build import sample_directory
-    from service.intake import intake_once
+    from service.runners.intake import intake_once
     from service.mailbox import open_mailbox
-    from service.models import InboundMessage
-    from service.process import process_pending
-    from service.schema import upgrade
+    from service.store.models import InboundMessage
+    from service.runners.process import process_pending
+    from service.store.schema import upgrade
     from service.wiring import build_app
 
     (work / "directory.yaml").write_text(sample_directory(), encoding="utf-8")

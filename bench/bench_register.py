@@ -28,7 +28,7 @@ def make_app(workdir: Path):  # type: ignore[no-untyped-def]
     from service.clock import FixedClock
     from service.config import load_settings
     from service.demo.build import sample_directory
-    from service.schema import upgrade
+    from service.store.schema import upgrade
     from service.wiring import build_app
 
     (workdir / "directory.yaml").write_text(sample_directory(), encoding="utf-8")
@@ -62,10 +62,10 @@ def notice(n: int):  # type: ignore[no-untyped-def]
 
 
 def run(n: int) -> float:
-    from service.models import InboundMessage
-    from service.process import register_message
-    from service.stages import Stage
-    from service.units import import_directory
+    from service.store.models import InboundMessage
+    from service.runners.process import register_message
+    from service.store.stages import Stage
+    from service.tasks.units import import_directory
 
     with tempfile.TemporaryDirectory() as tmp:
         app = make_app(Path(tmp))

@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from functools import partial
 
 from extractors.base import ExtractedText, ExtractionError
 from extractors.builder import TextBuilder
@@ -68,7 +69,8 @@ def doc_to_text(data: bytes) -> str:
         path = os.path.join(workdir, "input.doc")
         with open(path, "wb") as fh:
             fh.write(data)
-        for name, convert in (("antiword", lambda: _antiword(path)), ("LibreOffice", lambda: _soffice(path, workdir))):
+        converters = (("antiword", partial(_antiword, path)), ("LibreOffice", partial(_soffice, path, workdir)))
+        for name, convert in converters:
             try:
                 return convert()
             except FileNotFoundError:

@@ -116,7 +116,8 @@ def _fonts(rpr: etree._Element | None) -> str | None:
     fonts = rpr.find(f"{W}rFonts")
     if fonts is None:
         return None
-    return fonts.get(f"{W}ascii") or fonts.get(f"{W}hAnsi") or fonts.get(f"{W}cs")
+    name: str | None = fonts.get(f"{W}ascii") or fonts.get(f"{W}hAnsi") or fonts.get(f"{W}cs")
+    return name
 
 
 @dataclass

@@ -13,11 +13,13 @@ from email.message import Message
 
 from extractors.base import EmailEnvelope, ExtractedMessage, ExtractedText, ExtractionError, Limits
 from extractors.builder import TextBuilder
+from extractors.documents import extract_bytes
 from extractors.email_forward import split_forward
 from extractors.email_mime import (decode_header, header_line, is_attachment, part_bytes, part_filename, part_text,
                                    sender_of)
 from extractors.html_text import html_to_text
 from extractors.normalize import normalize_text
+from extractors.sniff import SUPPORTED, kind_of
 
 SELECTED_HEADERS = ("Auto-Submitted", "X-Autoreply", "X-Autorespond", "Precedence", "Return-Path",
                     "Content-Type", "Authentication-Results", "X-Auto-Response-Suppress",
@@ -131,8 +133,6 @@ def _html_has_table(part: Message) -> bool:
 
 
 def _attachment(part: Message, state: _State) -> None:
-    from extractors.registry import SUPPORTED, extract_bytes, kind_of  # registry imports this module
-
     name = part_filename(part)
     data = part_bytes(part)
     label = name or part.get_content_type()
@@ -149,8 +149,9 @@ def _attachment(part: Message, state: _State) -> None:
         state.warn(f"attachment {label}: empty or undecodable")
         return
     try:
-        state.attachments.append(extract_bytes(data, name or f"attachment.{kind}", kind=kind,
-                                               part=f"attachment:{label}", limits=state.limits))
+        document = extract_bytes(data, name or f"attachment.{kind}", kind=kind, part=f"attachment:{label}",
+                                 limits=state.limits, mail=main_document)
+        state.attachments.append(document)
     except ExtractionError as err:
         state.warn(f"attachment {label}: {err}")
 
@@ -228,3 +229,15 @@ def _assemble(msg: Message, state: _State) -> ExtractedMessage:
     return ExtractedMessage(envelope=envelope_of(msg), note=note, documents=documents,
                             warnings=tuple(state.warnings), forwarded_headers=headers,
                             carried_ids=tuple(dict.fromkeys(carried)))
+
+
+def main_document(data: bytes, part: str, limits: Limits) -> ExtractedText:
+    """A whole message read as one document: its first document, or the note on its body."""
+    msg = read_message(data, limits=limits)
+    if msg.documents:
+        main = msg.documents[0]
+        extra = tuple(w for w in msg.warnings if w not in main.warnings)
+        return ExtractedText(text=main.text, part=main.part, kind=main.kind, segments=main.segments,
+                             warnings=main.warnings + extra)
+    return ExtractedText(text=msg.note, part="body", kind="email-body",
+                         segments=(), warnings=msg.warnings)

@@ -10,6 +10,7 @@ import email.utils
 import unicodedata
 from dataclasses import dataclass
 from email.message import Message
+from typing import cast
 
 from extractors.safe_text import safe_line
 
@@ -157,7 +158,7 @@ def part_text(part: Message) -> tuple[str, str | None]:
     if payload is None:
         raw = part.get_payload()
         return (raw if isinstance(raw, str) else ""), None
-    return decode_bytes(payload, part.get_content_charset())
+    return decode_bytes(cast(bytes, payload), part.get_content_charset())  # decode=True gives bytes
 
 
 def part_bytes(part: Message) -> bytes:

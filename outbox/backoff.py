@@ -10,4 +10,5 @@ GIVE_UP_AFTER = timedelta(days=3)  # an SMTP outage of hours is survived; days m
 
 def next_delay(attempts: int) -> timedelta:
     """Delay before attempt number attempts+1 (attempts >= 1)."""
-    return min(FIRST * (2 ** max(attempts - 1, 0)), CAP)
+    factor: int = 2 ** max(attempts - 1, 0)
+    return min(FIRST * factor, CAP)

@@ -134,7 +134,7 @@ def confirmation(
     """The reply to the forwarder: what was registered, what needs review, what could not be read, and the
     possible tasks (the safety net) the clerk may accept.
 
-    hold: when the assignments wait for review (service.holds.HoldView: reason, until in office time).
+    hold: when the assignments wait for review (service.tasks.holds.HoldView: reason, until in office time).
     changes: a notice forwarded again with other tasks: what would change (Vietnamese lines), waiting for "đồng ý".
     """
     review = [t for t in tasks if t.needs_review]

@@ -13,8 +13,7 @@ from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from outbox.mail import OutgoingMail, clean_header
-from service.models import OutboxMessage
-from service.stages import OutboxStatus
+from outbox.models import OutboxMessage, OutboxStatus
 
 LIVE = (OutboxStatus.PENDING, OutboxStatus.RETRY)  # rows that may still be sent and can be cancelled
 
@@ -30,7 +29,7 @@ def _insert_ignoring_duplicates(session: Session, values: dict[str, Any]) -> int
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
     else:  # pragma: no cover - only the two supported backends
         stmt = insert(OutboxMessage).values(**values).returning(OutboxMessage.id)
         return session.execute(stmt).scalar()

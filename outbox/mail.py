@@ -14,7 +14,7 @@ AUTO_HEADERS = {
 }
 MAX_SUBJECT = 160
 # The footer line every mail of ours carries (templates/_foot.*, and each template without it): how our own mail
-# is known when it comes back forwarded or bounced without its headers (service.own_mail).
+# is known when it comes back forwarded or bounced without its headers (service.runners.own_mail).
 OWN_MARK = "Thư tự động từ Docket"
 _CONTROL = re.compile(r"[\r\n\t\x00-\x1f\x7f]+")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import email.errors
 import logging
 from collections import Counter
+from collections.abc import Callable
 from email.message import EmailMessage
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,12 +21,12 @@ from outbox.backoff import GIVE_UP_AFTER, next_delay
 from outbox.hours import IMMEDIATE_KINDS, OfficeHours
 from outbox.mail import render_message
 from outbox.senders import Sender
-from service.errors import SendError
-from service.models import OutboxMessage, Task
-from service.stages import OutboxStatus, TaskStatus
+from outbox.errors import SendError
+from outbox.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger("docket.outbox")
 TASK_BOUND_KINDS = ("reminder", "escalation")  # only worth sending while their task is open
+Veto = Callable[[Session, OutboxMessage], str | None]  # why a claimed row must not go out, else None
 CLAIM_LEASE = timedelta(minutes=5)  # a row left 'sending' by a crashed worker is retried after this
 
 
@@ -55,7 +56,8 @@ def _addresses(row: OutboxMessage) -> set[str]:
     return {a.lower() for a in (*row.to_addrs, *row.cc_addrs)}
 
 
-def _claim(session: Session, now: datetime, *, immediate_only: bool, cap: RecipientCap | None = None) -> OutboxMessage | None:
+def _claim(session: Session, now: datetime, *, immediate_only: bool, cap: RecipientCap | None = None,
+           veto: Veto | None = None) -> OutboxMessage | None:
     cap = cap or RecipientCap(None)
     due = or_(
         OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.RETRY]),
@@ -71,9 +73,9 @@ def _claim(session: Session, now: datetime, *, immediate_only: bool, cap: Recipi
         return session.scalars(stmt).first()
 
     row = first()
-    while row is not None and ((closed := _task_closed(session, row)) is not None or cap.full(row)):
-        if closed is not None:
-            _cancel(session, row, f"cancelled: the task is {closed}")  # queued before the task was closed
+    while row is not None and ((vetoed := veto(session, row) if veto else None) or cap.full(row)):
+        if vetoed:
+            _cancel(session, row, f"cancelled: {vetoed}")  # queued before the veto applied (its task closed)
         else:
             cap.waiting.add(row.id)  # untouched: due again on the next pass
         row = first()
@@ -84,16 +86,6 @@ def _claim(session: Session, now: datetime, *, immediate_only: bool, cap: Recipi
         row.attempts += 1
         row.next_attempt_at = now + CLAIM_LEASE
     return row
-
-
-def _task_closed(session: Session, row: OutboxMessage) -> str | None:
-    """A reminder or escalation whose task is no longer open: its status, else None."""
-    if row.kind not in TASK_BOUND_KINDS or row.task_id is None:
-        return None
-    task = session.get(Task, row.task_id)
-    if task is None or task.merged_into_id is not None:
-        return "merged" if task is not None else "gone"
-    return None if task.status is TaskStatus.OPEN else task.status.value
 
 
 def _cancel(session: Session, row: OutboxMessage, reason: str) -> None:
@@ -107,29 +99,30 @@ def _cancel(session: Session, row: OutboxMessage, reason: str) -> None:
 
 def deliver_due(
     sessions: sessionmaker[Session], sender: Sender, *, from_addr: str, now: datetime, limit: int = 500,
-    hours: OfficeHours | None = None, per_recipient: int | None = None,
+    hours: OfficeHours | None = None, per_recipient: int | None = None, veto: Veto | None = None,
 ) -> RelayResult:
     """Send what is due now. The claim is committed first, so two workers never send one row at once.
 
     `per_recipient`: no address gets more mails than this in this pass (a flood of notices must not
     bury one mailbox); the rows over it stay due and go out on the next passes.
+    `veto`: the caller's rule for a claimed row that must no longer go out (service.tasks.relay_veto: its task
+    closed meanwhile); it returns why, and the row is cancelled, never sent.
     """
     sent = retried = dead = 0
     immediate_only = hours is not None and not hours.is_open(now)
     cap = RecipientCap(per_recipient)
     for _ in range(limit):
         with sessions.begin() as session:
-            row = _claim(session, now, immediate_only=immediate_only, cap=cap)
+            row = _claim(session, now, immediate_only=immediate_only, cap=cap, veto=veto)
             if row is None:
                 break
             row_id = row.id
             recipients = [*row.to_addrs, *row.cc_addrs]
+            bad: SendError | None = None
             try:
                 msg = _render(row, from_addr)
             except SendError as err:
                 bad = err
-            else:
-                bad = None
         if bad is not None:
             _record_failure(sessions, row_id, bad, now)
             dead += 1

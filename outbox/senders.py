@@ -10,10 +10,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import parse_qs, unquote
 
-from service.config import split_url
-from service.errors import ConfigError, SendError
+from outbox.errors import SendError
 
 
 class Sender(Protocol):
@@ -63,22 +61,6 @@ class SmtpUrl:
     starttls: bool
     user: str
     password: str
-
-
-def parse_smtp_url(url: str) -> SmtpUrl:
-    parts = split_url(url, setting="DOCKET_SMTP", schemes=("smtp", "smtps"),
-                      forms="smtps://[user:pass@]host[:port], smtp://[user:pass@]host:port or maildir:PATH")
-    tls_off = parse_qs(parts.query).get("tls", [""])[0] == "off"
-    if tls_off and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
-        raise ConfigError("DOCKET_SMTP: ?tls=off is allowed on loopback only")
-    return SmtpUrl(
-        host=parts.hostname,
-        port=parts.port or (465 if parts.scheme == "smtps" else 587),
-        implicit_tls=parts.scheme == "smtps",
-        starttls=parts.scheme == "smtp" and not tls_off,
-        user=unquote(parts.username or ""),
-        password=unquote(parts.password or ""),
-    )
 
 
 class SmtpSender:
@@ -135,7 +117,8 @@ class SmtpSender:
             self._conn = None
 
 
-def open_sender(url: str, *, cafile: Path | None = None) -> Sender:
-    if url.startswith("maildir:"):
-        return MaildirSender(Path(url.removeprefix("maildir:")).expanduser().resolve())
-    return SmtpSender(parse_smtp_url(url), cafile=cafile)
+def open_sender(target: SmtpUrl | Path, *, cafile: Path | None = None) -> Sender:
+    """The sender for a parsed DOCKET_SMTP (service.wiring.smtp_target): a Maildir folder or a server."""
+    if isinstance(target, Path):
+        return MaildirSender(target)
+    return SmtpSender(target, cafile=cafile)

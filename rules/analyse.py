@@ -10,7 +10,8 @@ import re
 import unicodedata
 from datetime import date
 
-from rules.directives import Doc, Draft, find_directives
+from rules.directives import Draft, find_directives
+from rules.doc import Doc
 from rules.events import event_day
 from rules.findings import AnalysisContext, DocumentInfo, Findings, Source, TaskFinding
 from rules.keep import keep

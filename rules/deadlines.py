@@ -172,14 +172,14 @@ def _period_end(m: re.Match[str], kind: str, issued: date | None) -> date | None
     if kind == "month":
         return _month_end(int(m.group(2)), int(m.group(1)))
     if kind == "half":
-        y = int(m.group(2)) if m.group(2) else (issued.year if issued else None)
-        if y is None:
+        half_year = int(m.group(2)) if m.group(2) else (issued.year if issued else None)
+        if half_year is None:
             return None
-        return date(y, 6, 30) if m.group(1) == "dau" else date(y, 12, 31)
+        return date(half_year, 6, 30) if m.group(1) == "dau" else date(half_year, 12, 31)
     if m.group(4):  # cuối năm YYYY
         return date(int(m.group(4)), 12, 31)
-    y = int(m.group(3)) if m.group(3) else (issued.year if issued else None)
-    return _month_end(y, int(m.group(2))) if y else None
+    year = int(m.group(3)) if m.group(3) else (issued.year if issued else None)
+    return _month_end(year, int(m.group(2))) if year else None
 
 
 PLAUSIBLE_YEARS = (1900, 2200)  # dates outside are not deadlines; also keeps date arithmetic in range

@@ -5,11 +5,11 @@ lead-in and heading scopes (domain-vi.md §2.4), per-assignee splitting, and the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
 
 from rules.deadlines import Deadline, find_deadline, find_recurrence
+from rules.doc import Doc
 from rules.events import HOLDS_EVENT
 from rules.items import RULE_OR_SANCTION, item_continued, rule_list, titles_items
 from rules.patterns import patterns
@@ -34,22 +34,6 @@ class Draft:
     recurrence_day: int | None
     confidence: float
     reasons: tuple[str, ...]
-
-
-@dataclass
-class Doc:
-    """What the finder needs about one document."""
-
-    clean: str
-    folded: str
-    mentions: list[Mention]
-    issued: date | None
-    year_hint: date | None  # for dd/mm dates when only the month and year are printed
-    calendar: Any
-    addressees: tuple[str, ...] = ()
-    addressee_units: tuple[str, ...] = ()
-    history: list[str] = field(default_factory=list)  # leads named so far, for anaphora
-    event_day: date | None = None  # last day of the test or training a plan schedules ("Thời gian kiểm tra: …")
 
 
 @dataclass
@@ -82,7 +66,7 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
     pat = patterns()
     drafts: list[Draft] = []
     scopes: list[Scope] = []
-    skip_level: int | None = None
+    skip_level: float | None = None
     review = False  # the skipped section opened on a no-task heading, not on a quoted law
     permitted: list[tuple[tuple[str, ...], tuple[str, ...]]] = []  # the unit the last permission named
     section = -1.0  # level of the last numbered heading or item: a lead-in paragraph below it belongs to it
@@ -205,7 +189,7 @@ def _fills_later(doc: Doc, b: Block, drafts: list[Draft], n: int) -> bool:
         if sup:
             names = support_names(groups([m for m in doc.mentions if sup.end() <= m.start < b.end], doc.folded))
             drafts[k] = replace(d, support=tuple(dict.fromkeys(d.support + names)))
-        elif d.deadline is None:
+        elif d.deadline is None and when is not None:  # no partners' line: the time line it is
             dl = find_deadline("hoàn thành " + doc.clean[when.end():b.end],
                                issued=doc.issued or doc.year_hint, calendar=doc.calendar)
             if dl and dl.due:
@@ -366,10 +350,10 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = 
         if title or not re.search(r"[^\W\d_]{2,}\W+[^\W\d_]{2,}", sent_f) or RULE_OR_SANCTION.search(sent_f):
             continue  # a title over its items; a bare marker ("(1)."); a form rule or a sanction, no order
         if scope is not None and (b.level is None or scope.level < level):
-            prior = out[-1] if out and out[-1].start >= b.body_start else None
-            if prior is not None and b.level is not None and not _has_time(doc, a, z):
-                out[-1] = _draft(doc, prior.start, z, prior.lead, tuple(dict.fromkeys(prior.support + sup)),
-                                 prior.unknown, 0.75, prior.reasons)  # a further sentence of the same item
+            same_item = out[-1] if out and out[-1].start >= b.body_start else None
+            if same_item is not None and b.level is not None and not _has_time(doc, a, z):
+                out[-1] = _draft(doc, same_item.start, z, same_item.lead, tuple(dict.fromkeys(same_item.support + sup)),
+                                 same_item.unknown, 0.75, same_item.reasons)  # a further sentence of the same item
                 continue
             out.append(_draft(doc, a, z, scope.lead or (), sup, scope.unknown, 0.75, ("lead:scope", f"scope:{scope.how}")))
         elif item_lead is not None and _has_time(doc, a, z):

@@ -11,7 +11,7 @@ from rules.deadlines import find_deadline
 from rules.text import Block, fold
 
 if TYPE_CHECKING:
-    from rules.directives import Doc
+    from rules.doc import Doc
 
 # A plan's event: its schedule field ("1. Thời gian kiểm tra: 13h30' ngày 29/4/2026", "1. Thời gian, đối tượng kiểm
 # tra:" over "Đợt 1: Từ 13h30' ngày 02/6/2026", "1. Thời gian: 1,5 ngày (bắt đầu từ 13h30 thứ Hai ngày 06/7/2026)"),
@@ -35,7 +35,7 @@ def event_day(doc: Doc, body: list[Block]) -> date | None:
                                           calendar=doc.calendar) for m in _DATE_TEXT.finditer(span)) if d and d.due]
         if not days:
             return None
-        last = max(d.due for d in days)
+        last = max(d.due for d in days if d.due)  # every one has a day (filtered above)
         many = _DAYS_FROM.search(fold(span))
         if many and len(days) == 1:
             last += timedelta(days=math.ceil(float(many.group(1).replace(",", "."))) - 1)

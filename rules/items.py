@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from rules.text import Block, sentences
 
 if TYPE_CHECKING:
-    from rules.directives import Doc
+    from rules.doc import Doc
 
 def item_continued(body: list[Block], idx: int) -> Block | None:
     """The list item that a paragraph continues: the paragraph stands right after a dash or '+' item (or after
@@ -44,7 +44,10 @@ def rule_list(doc: Doc, b: Block) -> bool:
         return False
     a, _ = sentences(doc.clean, b.body_start, b.end)[-1]
     m = _PASSIVE.match(doc.folded, a, b.end)
-    return bool(m) and not any(a <= x.start < m.start("verb") for x in doc.mentions)
+    if m is None:
+        return False
+    verb = m.start("verb")
+    return not any(a <= x.start < verb for x in doc.mentions)
 
 
 _TOPIC_TITLE = re.compile(r"\W*(?:doi\s+voi|ve|viec)\s")

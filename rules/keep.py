@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 
-from rules.directives import Doc, Draft
+from rules.directives import Draft
+from rules.doc import Doc
 from rules.text import UPPER
 
 NON_DIRECTIVE_TYPES = frozenset({

@@ -164,7 +164,8 @@ def _place(raw: str) -> str | None:
 def _subject(head: list[tuple[int, str]], title_idx: int, date_idx: int) -> tuple[str | None, int]:
     if title_idx < 0:
         return None, -1
-    parts, end = [], title_idx
+    parts: list[str] = []
+    end = title_idx
     for i in range(title_idx + 1, len(head)):
         line = " ".join(head[i][1].split())
         if not line:
@@ -365,9 +366,9 @@ def _signature(lines: list[tuple[int, str]], layout: Layout) -> tuple[str | None
         if not s or s.endswith((";", ".", ":", ",")):
             continue
         for cell in reversed(_cells(s)):
-            m = _NAME.search(cell)
-            if m and not re.match(r"^(Nơi|Như|Lưu|Kính)\b", m.group(1)):
-                signer = m.group(1) + _name_rest(tail[k + 1:])
+            name = _NAME.search(cell)
+            if name and not re.match(r"^(Nơi|Như|Lưu|Kính)\b", name.group(1)):
+                signer = name.group(1) + _name_rest(tail[k + 1:])
                 break
     return signer, (" / ".join(auth_parts) or None)
 

@@ -13,7 +13,8 @@ from datetime import date
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rules.directives import Doc, Draft
+from rules.directives import Draft
+from rules.doc import Doc
 from rules.directory import Directory
 from rules.patterns import PatternError, _load, alternation
 from rules.table_events import event_end, holds_event

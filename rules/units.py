@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from rules.directory import Directory
 from rules.patterns import patterns
-from rules.text import LOWER, UPPER, fold, fold_pattern
+from rules.text import LOWER, UPPER, fold
 
 STAR = "*"
 

@@ -18,15 +18,6 @@ class MailboxError(DocketError):
     """The mailbox could not be reached or answered wrongly."""
 
 
-class SendError(DocketError):
-    """Outgoing mail could not be delivered."""
-
-    def __init__(self, message: str, *, permanent: bool = False, code: int | None = None) -> None:
-        super().__init__(message)
-        self.permanent = permanent
-        self.code = code
-
-
 class TransientError(DocketError):
     """The database or a server was briefly unreachable: the work is retried later, never blamed on the sender."""
 

@@ -89,7 +89,7 @@ def read_and_analyse(raw: bytes, *, limits: Limits, directory: Directory,
                      calendar: WorkCalendar) -> tuple[ExtractedMessage, list[Findings]]:
     """The daemon's untrusted work on one e-mail, in one call so it can run in the sandbox: parse, then rules.
 
-    The reply's own words (quotes and signature cut by structure) are read here too, so service.replies
+    The reply's own words (quotes and signature cut by structure) are read here too, so service.tasks.replies
     never parses untrusted HTML or MIME outside the sandbox."""
     from extractors.email_message import read_message
     from extractors.reply_body import read_reply

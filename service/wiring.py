@@ -3,18 +3,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-
+from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, unquote
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from extractors.base import Limits
+from outbox.hours import OfficeHours
+from outbox.senders import Sender, SmtpUrl, open_sender
 from rules.calendar import WorkCalendar, load_overrides
 from rules.directory import EMPTY_DIRECTORY, Directory, DirectoryError, load_directory
 from service.clock import Clock, SystemClock
-from service.config import Settings
-from service.db import make_engine, make_sessions
+from service.config import Settings, split_url
+from service.store.db import make_engine, make_sessions
 from service.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -78,3 +81,34 @@ class App:
 
 def build_app(settings: Settings, clock: Clock | None = None) -> App:
     return App(settings=settings, clock=clock or SystemClock(settings.tz))
+
+
+def office_hours(app: App) -> OfficeHours:
+    """Mail to units goes out only in office hours on working days (outbox.hours)."""
+    s = app.settings
+    return OfficeHours(start=s.office_hours_start, end=s.office_hours_end, tz=s.tz,
+                       is_working_day=app.calendar.is_working_day)
+
+
+def smtp_target(url: str) -> SmtpUrl | Path:
+    """DOCKET_SMTP parsed: a Maildir folder (maildir:PATH) or an SMTP server; malformed, a ConfigError."""
+    if url.startswith("maildir:"):
+        return Path(url.removeprefix("maildir:")).expanduser().resolve()
+    parts = split_url(url, setting="DOCKET_SMTP", schemes=("smtp", "smtps"),
+                      forms="smtps://[user:pass@]host[:port], smtp://[user:pass@]host:port or maildir:PATH")
+    tls_off = parse_qs(parts.query).get("tls", [""])[0] == "off"
+    if tls_off and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise ConfigError("DOCKET_SMTP: ?tls=off is allowed on loopback only")
+    return SmtpUrl(
+        host=parts.hostname or "",
+        port=parts.port or (465 if parts.scheme == "smtps" else 587),
+        implicit_tls=parts.scheme == "smtps",
+        starttls=parts.scheme == "smtp" and not tls_off,
+        user=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+    )
+
+
+def sender_for(app: App) -> Sender:
+    """The adapter that hands outgoing mail over, from DOCKET_SMTP and DOCKET_SMTP_CAFILE."""
+    return open_sender(smtp_target(app.settings.smtp), cafile=app.settings.smtp_cafile)

@@ -120,7 +120,7 @@ def make_app(database_url: str, office: Path):  # type: ignore[no-untyped-def]
     """Build an App on the test database, migrated, with a fixed clock; extra settings as keywords."""
     from service.clock import FixedClock
     from service.config import load_settings
-    from service.schema import upgrade
+    from service.store.schema import upgrade
     from service.wiring import build_app
 
     built = []

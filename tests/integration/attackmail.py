@@ -67,7 +67,7 @@ def deliver_to_maildir(office: Path, raws: list[bytes]) -> None:
 
 def office_with_tasks(make_app: Any, **settings: Any) -> tuple[Any, list[int]]:
     """An office with two open tasks whose assignment mails went out; allowed senders: the office's domain."""
-    from service.runner import deliver
+    from service.runners.one_pass import deliver
     from tests.conftest import vn
 
     app = make_app(now=vn(2026, 11, 25, 9, 0), allowed_senders=f"@{D}", **settings)
@@ -85,7 +85,8 @@ def assignment_id(app: Any, task_id: int) -> str:
 
 def state(app: Any) -> dict[str, Any]:
     """What an attacker would want to change: tasks, notices, extension requests, task history, outgoing mail."""
-    from service.models import ExtensionRequest, Notice, OutboxMessage, Task, TaskEvent
+    from service.store.models import ExtensionRequest, Notice, Task, TaskEvent
+    from outbox.models import OutboxMessage
 
     with app.sessions() as s:
         return {

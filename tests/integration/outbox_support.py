@@ -125,10 +125,10 @@ def gold_tasks(path: Path) -> tuple[dict[str, Any], list[GoldTask]]:
 
 def register_notice(app: Any, session: Any, *, text: str, doc: dict[str, Any], tasks: list[GoldTask], now: datetime,
                     forwarder: str = "van.thu@example.vn", message_id: str = "<fwd-1@example.vn>") -> Any:
-    """Store a notice and its tasks through service.register (the real path), then queue its assignments."""
-    from service import notify
-    from service.register import register
-    from service.units import import_directory
+    """Store a notice and its tasks through service.tasks.register (the real path), then queue its assignments."""
+    from service.tasks import notify
+    from service.tasks.register import register
+    from service.tasks.units import import_directory
 
     import_directory(session, app.directory)
     findings = []
@@ -146,7 +146,7 @@ def register_notice(app: Any, session: Any, *, text: str, doc: dict[str, Any], t
 
 
 def outbox_rows(app: Any, **where: Any) -> list[Any]:
-    from service.models import OutboxMessage
+    from outbox.models import OutboxMessage
 
     with app.sessions() as session:
         stmt = select(OutboxMessage).order_by(OutboxMessage.id)

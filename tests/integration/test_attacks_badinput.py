@@ -10,9 +10,10 @@ import unicodedata
 import pytest
 from sqlalchemy import select
 
-from service.daemon import run_daemon
-from service.models import InboundMessage, OutboxMessage, TaskEvent
-from service.stages import Stage
+from service.runners.daemon import run_daemon
+from service.store.models import InboundMessage, TaskEvent
+from outbox.models import OutboxMessage
+from service.store.stages import Stage
 from tests.integration.attackmail import CLERK, D, KHTC, assignment_id, deliver_to_maildir, office_with_tasks, raw_mail, reply
 
 DONE = "Phòng đã nhận được, đang tổng hợp số liệu."

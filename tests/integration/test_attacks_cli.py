@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from service.daemon import run_daemon
+from service.runners.daemon import run_daemon
 from tests.integration.attackmail import deliver_to_maildir, raw_mail
 from tests.integration.cli_support import NOW, Office, seed_office
 

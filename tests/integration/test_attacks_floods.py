@@ -13,11 +13,12 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from service.daemon import run_daemon
-from service.models import InboundMessage, Notice, OutboxMessage, Task
-from service.quarantine import release
-from service.runner import deliver
-from service.stages import OutboxStatus, Stage
+from service.runners.daemon import run_daemon
+from service.store.models import InboundMessage, Notice, Task
+from outbox.models import OutboxMessage, OutboxStatus
+from service.admin.quarantine import release
+from service.runners.one_pass import deliver
+from service.store.stages import Stage
 from tests.conftest import vn
 from tests.integration.attackmail import CLERK, D, deliver_to_maildir, raw_mail
 from tests.live.mailgen import notice_text
@@ -152,10 +153,10 @@ def test_delivery_is_at_least_once_and_a_resend_keeps_its_message_id(make_app, o
         row.status, row.next_attempt_at, message_id = OutboxStatus.PENDING, app.clock.now(), row.message_id
     sent = office / "mail" / "sent"
     with pytest.raises(KeyboardInterrupt):
-        deliver_due(app.sessions, _DiesAfterSending(open_sender(f"maildir:{sent}")), from_addr=OWN, now=app.clock.now())
+        deliver_due(app.sessions, _DiesAfterSending(open_sender(sent)), from_addr=OWN, now=app.clock.now())
     later = app.clock.now() + CLAIM_LEASE + timedelta(seconds=1)  # the crashed claim's lease has run out
     app.clock = FixedClock(later)
-    deliver_due(app.sessions, open_sender(f"maildir:{sent}"), from_addr=OWN, now=later)
+    deliver_due(app.sessions, open_sender(sent), from_addr=OWN, now=later)
     ids = [message_from_bytes(m.as_bytes())["Message-ID"] for m in mailbox.Maildir(str(sent)) if m["Message-ID"] == message_id]
     assert len(ids) == 3  # the first delivery, the one the crash cut short, and its resend: one Message-ID throughout
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")

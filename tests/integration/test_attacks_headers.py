@@ -9,11 +9,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from service.daemon import run_daemon
-from service.intake import intake_once
+from service.runners.daemon import run_daemon
+from service.runners.intake import intake_once
 from service.mailbox import RawMessage
-from service.models import InboundMessage, Notice, Task, TaskEvent
-from service.stages import Stage, TaskStatus
+from service.store.models import InboundMessage, Notice, Task, TaskEvent
+from service.store.stages import Stage, TaskStatus
 from tests.integration.attackmail import (CLERK, EVIL_AUTH, KHTC, SPOOFED_KHTC, assignment_id, deliver_to_maildir, office_with_tasks,
                                           raw_mail, reply, state, with_attachment)
 

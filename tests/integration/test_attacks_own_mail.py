@@ -20,10 +20,11 @@ import pytest
 from sqlalchemy import func, select
 
 from service.clock import FixedClock
-from service.daemon import run_daemon
+from service.runners.daemon import run_daemon
 from service.demo.build import build_docx, build_email, sample_text
-from service.models import InboundMessage, Notice, OutboxMessage, Task, TaskEvent
-from service.stages import OutboxStatus, Role, Stage
+from service.store.models import InboundMessage, Notice, Task, TaskEvent
+from outbox.models import OutboxMessage, OutboxStatus
+from service.store.stages import Role, Stage
 from tests.conftest import vn
 
 D = "skhcn.binhminh.example.vn"

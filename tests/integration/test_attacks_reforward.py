@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from service.clock import FixedClock
-from service.daemon import run_daemon
-from service.models import InboundMessage, Notice, OutboxMessage, Task
-from service.stages import TaskStatus
+from service.runners.daemon import run_daemon
+from service.store.models import InboundMessage, Notice, Task
+from outbox.models import OutboxMessage
+from service.store.stages import TaskStatus
 from tests.conftest import vn
 
 D = "skhcn.binhminh.example.vn"

@@ -17,10 +17,11 @@ import pytest
 from sqlalchemy import select
 
 from service.clock import FixedClock
-from service.daemon import run_daemon
-from service.extensions import approve_extension
-from service.models import ExtensionRequest, InboundMessage, OutboxMessage, Task, TaskEvent
-from service.stages import ExtensionStatus, TaskStatus
+from service.runners.daemon import run_daemon
+from service.tasks.extensions import approve_extension
+from service.store.models import ExtensionRequest, InboundMessage, Task, TaskEvent
+from outbox.models import OutboxMessage
+from service.store.stages import ExtensionStatus, TaskStatus
 from tests.conftest import vn
 from tests.integration.outbox_support import GoldTask, outbox_rows, register_notice
 

@@ -12,10 +12,10 @@ from email.message import EmailMessage
 
 from sqlalchemy import select
 
-from service.daemon import run_daemon
-from service.models import InboundMessage
-from service.quarantine import release
-from service.stages import Stage
+from service.runners.daemon import run_daemon
+from service.store.models import InboundMessage
+from service.admin.quarantine import release
+from service.store.stages import Stage
 from tests.integration.attackmail import D, deliver_to_maildir, raw_mail
 from tests.integration.badmail import blank_scan_pdf, outsider_mail
 
@@ -84,9 +84,9 @@ def test_a_large_outsiders_mail_is_held_once_in_the_daemon(make_app, office) -> 
     """Intake and triage of a 20 MB mail hold about one copy of it (before: ~9 copies, e.g. headers parsed from all of it)."""
     import tracemalloc
 
-    from service.intake import intake_once
+    from service.runners.intake import intake_once
     from service.mailbox import open_mailbox
-    from service.process import process_pending
+    from service.runners.process import process_pending
 
     app = make_app(allowed_senders=f"@{D}")
     raw = outsider_mail(20)

@@ -16,10 +16,10 @@ from pathlib import Path
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from service.daemon import run_daemon
+from service.runners.daemon import run_daemon
 from service.demo.build import build_docx, build_email, sample_text
-from service.models import CandidateStatus, CandidateTask, Task, TaskEvent
-from service.stages import Role
+from service.store.models import CandidateStatus, CandidateTask, Task, TaskEvent
+from service.store.stages import Role
 from tests.conftest import vn
 
 MISSED = "- Khẩn trương rà soát, cập nhật danh mục nhiệm vụ khoa học và công nghệ cấp tỉnh, hoàn thành trước ngày 15/12/2026."
@@ -56,7 +56,7 @@ def _cli(office: Path, database_url: str, *args: str) -> object:
 
 
 def test_a_missed_order_is_listed_then_accepted_as_an_audited_task(make_app, office: Path, database_url: str) -> None:  # type: ignore[no-untyped-def]
-    from service.units import import_directory
+    from service.tasks.units import import_directory
 
     app = make_app()
     with app.sessions.begin() as session:
@@ -148,9 +148,9 @@ def test_reprocess_apply_stores_the_new_candidates_once(make_app, office: Path, 
     from dataclasses import replace
 
     from rules.findings import Candidate, Source
-    from service.audit import Editor
-    from service.reprocess import Plan, apply, diff_tasks
-    from service.models import Notice
+    from service.tasks.audit import Editor
+    from service.tasks.reprocess import Plan, apply, diff_tasks
+    from service.store.models import Notice
     from tests.integration.cli_support import NOTICE_TEXT, sample_findings, seed_office
 
     o = seed_office(make_app, office, database_url)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from service.models import InboundMessage, Task, TaskEvent
-from service.process import process_one
-from service.stages import Stage, TaskStatus
+from service.store.models import InboundMessage, Task, TaskEvent
+from service.runners.process import process_one
+from service.store.stages import Stage, TaskStatus
 from tests.integration.cli_support import NOW, Office, seed_office
 
 D = "@skhcn.binhminh.example.vn"

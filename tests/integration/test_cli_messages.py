@@ -9,9 +9,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from service.cli import app as cli
-from service.daemon import run_daemon
-from service.models import InboundMessage
-from service.stages import Stage
+from service.runners.daemon import run_daemon
+from service.store.models import InboundMessage
+from service.store.stages import Stage
 
 
 def _env(application) -> dict[str, str]:  # type: ignore[no-untyped-def]

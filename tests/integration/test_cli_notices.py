@@ -1,7 +1,6 @@
 """`docket notices list|show|reprocess` on SQLite and PostgreSQL; reprocess keeps manual corrections."""
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import replace
 from datetime import date
 from email.message import EmailMessage
@@ -10,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from service.audit import Editor
-from service.models import InboundMessage, Notice, Task
-from service.reprocess import ADDED, CHANGED, KEPT, REMOVED, SAME, apply, diff_tasks
-from service.stages import Role, Stage, TaskStatus
+from service.tasks.audit import Editor
+from service.store.models import InboundMessage, Notice, Task
+from service.tasks.reprocess import ADDED, CHANGED, KEPT, REMOVED, SAME, apply, diff_tasks
+from service.store.stages import Role, Stage, TaskStatus
 from tests.integration.cli_support import CDS, NOTICE_TEXT, NOW, QLCN, TT, Office, sample_findings, seed_office
 
 
@@ -52,7 +51,7 @@ def test_reprocess_diff_and_apply_keep_manual_corrections(office_db: Office) -> 
         assert diffs[first].kind == SAME and diffs[second].kind == CHANGED and diffs[fourth].kind == REMOVED
         assert diffs[third].kind == KEPT and diffs[third].why == "corrected by an admin"
         assert [c.field for c in diffs[second].changes] == ["support"] and diffs[None].kind == ADDED
-    from service.reprocess import Plan
+    from service.tasks.reprocess import Plan
 
     with o.app.sessions.begin() as session:
         notice = session.get(Notice, o.notice_id)
@@ -79,8 +78,6 @@ def _store_message(o: Office) -> None:
                                    stage=Stage.PROCESSED, notice_id=o.notice_id))
 
 
-@pytest.mark.skipif(importlib.util.find_spec("service.extraction") is None,
-                    reason="service.extraction (issue 3 helper) is not in the repo yet; reprocess needs the daemon's extraction path")
 def test_reprocess_through_the_cli(office_db: Office) -> None:
     o = office_db
     _store_message(o)

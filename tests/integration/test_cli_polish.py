@@ -104,8 +104,8 @@ def test_status_in_an_empty_folder_creates_nothing(tmp_path: Path) -> None:
 def test_messages_show_times_in_the_office_zone(office_db: Office) -> None:
     from datetime import datetime, timezone
 
-    from service.models import InboundMessage
-    from service.stages import Stage
+    from service.store.models import InboundMessage
+    from service.store.stages import Stage
 
     o = office_db
     with o.app.sessions.begin() as session:

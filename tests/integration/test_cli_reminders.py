@@ -1,20 +1,14 @@
 """A correction reaches the next reminder: the new lead gets it, with the new deadline; the old reminder is dropped."""
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from service.models import OutboxMessage
-from service.stages import OutboxStatus
+from outbox.models import OutboxMessage, OutboxStatus
 from tests.integration.cli_support import NOW, QLCN, Office, seed_office
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("service.scheduler") is None,
-    reason="service.scheduler (outbox helper, issue 5) is not in the repo yet; reminders cannot be produced",
-)
 KHTC_MAIL, QLCN_MAIL = "khtc@skhcn.binhminh.example.vn", "qlcn@skhcn.binhminh.example.vn"
 
 
@@ -48,7 +42,7 @@ def test_correction_appears_in_the_next_reminder(office_db: Office) -> None:
 
 
 def test_a_new_lead_drops_the_reminders_not_yet_sent(office_db: Office) -> None:
-    from service.scheduler import run_due
+    from service.runners.scheduler import run_due
 
     o = office_db
     task = o.task_ids[0]

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from service.models import ExtensionRequest, OutboxMessage, Task, TaskEvent
-from service.stages import ExtensionStatus, Role, TaskStatus
+from service.store.models import ExtensionRequest, Task, TaskEvent
+from outbox.models import OutboxMessage
+from service.store.stages import ExtensionStatus, Role, TaskStatus
 from tests.integration.cli_support import CDS, KHTC, NOW, QLCN, TT, VP, Office, seed_office
 
 

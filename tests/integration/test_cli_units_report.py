@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from service.units import directory_from_db
+from service.tasks.units import directory_from_db
 from tests.integration.cli_support import CDS, KHTC, NOW, QLCN, TT, VP, Office, seed_office
 
 

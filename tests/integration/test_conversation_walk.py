@@ -19,9 +19,9 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from service.clock import FixedClock
-from service.daemon import run_daemon
-from service.models import AssignmentHold, Task, TaskEvent, TaskPart
-from service.stages import TaskStatus
+from service.runners.daemon import run_daemon
+from service.store.models import AssignmentHold, Task, TaskEvent, TaskPart
+from service.store.stages import TaskStatus
 from tests.conftest import vn
 
 pytestmark = pytest.mark.live
@@ -49,7 +49,7 @@ NOTICE_B = HEADER.format(number=32, subject="Kết luận của Giám đốc S�
 
 
 def _directory(path: Path) -> Path:
-    lines = [f"organization: Sở Khoa học và Công nghệ tỉnh Bình Minh", f"domain: {D}", "units:"]
+    lines = ["organization: Sở Khoa học và Công nghệ tỉnh Bình Minh", f"domain: {D}", "units:"]
     for name, (box, head) in UNITS.items():
         lines += [f"  - name: {name}", f"    email: {box}@{D}", f"    head: {{name: Trưởng {box}, title: Trưởng phòng, email: {head}@{D}}}"]
     lines += ["leaders:", f"  - {{name: Hoàng Đức Thành, title: Giám đốc Sở, email: {DIRECTOR}}}"]

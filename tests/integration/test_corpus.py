@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from service.cli import app
-from service.evaluate import Score, documents, load_gold, merge_outputs, norm, score
+from service.admin.evaluate import Score, documents, load_gold, merge_outputs, norm, score
 from tests.conftest import CORPUS, need
 
 pytestmark = pytest.mark.corpus

@@ -7,12 +7,11 @@ Without the folder the tests skip with the reason; under CI=true they fail.
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from service.evaluate import Score, documents, load_gold, merge_outputs, norm, score
+from service.admin.evaluate import Score, documents, load_gold, merge_outputs, norm, score
 from tests.conftest import SHARED, need
 from tests.integration.test_corpus import _extract
 

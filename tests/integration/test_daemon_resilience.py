@@ -9,10 +9,11 @@ from pathlib import Path
 
 from sqlalchemy import select, text
 
-from service.daemon import release_dead_leases, run_daemon
+from service.runners.daemon import release_dead_leases, run_daemon
 from service.demo.build import build_docx, build_email, sample_text
-from service.models import InboundMessage, OutboxMessage
-from service.stages import OutboxStatus, Stage
+from service.store.models import InboundMessage
+from outbox.models import OutboxMessage, OutboxStatus
+from service.store.stages import Stage
 
 from tests.conftest import vn
 
@@ -66,7 +67,7 @@ def test_claims_of_dead_local_workers_are_freed_at_start(make_app, office: Path)
     app = make_app()
     box = _inbox(office)
     box.add(build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn"))
-    from service.intake import intake_once
+    from service.runners.intake import intake_once
     from service.mailbox import open_mailbox
 
     intake_once(app, open_mailbox(app.settings.mailbox, settings=app.settings))
@@ -81,9 +82,9 @@ def test_claims_of_dead_local_workers_are_freed_at_start(make_app, office: Path)
 
 
 def test_a_message_whose_attempt_never_finished_waits_behind_fresh_mail(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
-    from service.intake import intake_once
+    from service.runners.intake import intake_once
     from service.mailbox import open_mailbox
-    from service.process import claim_next
+    from service.runners.process import claim_next
 
     app = make_app()
     box = _inbox(office)
@@ -102,9 +103,9 @@ def test_a_message_whose_attempt_never_finished_waits_behind_fresh_mail(make_app
 
 
 def test_a_message_that_stops_the_worker_three_times_is_parked(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
-    from service.intake import intake_once
+    from service.runners.intake import intake_once
     from service.mailbox import open_mailbox
-    from service.process import MAX_ATTEMPTS, claim_next, process_one
+    from service.runners.process import MAX_ATTEMPTS, claim_next, process_one
 
     app = make_app()
     _inbox(office).add(build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn"))
@@ -130,9 +131,9 @@ def test_a_database_fault_under_processing_leaves_the_message_queued(make_app, o
     from service.clock import FixedClock
     from service.config import load_settings
     from service.errors import TransientError
-    from service.intake import intake_once
+    from service.runners.intake import intake_once
     from service.mailbox import open_mailbox
-    from service.process import claim_next, process_one
+    from service.runners.process import claim_next, process_one
     from service.wiring import build_app
 
     app = make_app()
@@ -159,9 +160,9 @@ def test_a_database_fault_under_processing_leaves_the_message_queued(make_app, o
 
 def test_a_passing_database_fault_does_not_count_against_the_message(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
     """Connection dropped, database back at once: the message is handed back to the queue at once, attempt uncounted."""
-    from service.intake import intake_once
+    from service.runners.intake import intake_once
     from service.mailbox import open_mailbox
-    from service.process import _hand_back, claim_next
+    from service.runners.process import _hand_back, claim_next
 
     app = make_app()
     _inbox(office).add(build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn"))

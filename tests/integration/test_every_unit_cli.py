@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from service.audit import Editor
-from service.models import Notice, OutboxMessage, Task, TaskPart, Unit
-from service.parts import close_part
-from service.reprocess import KEPT, apply, diff_tasks
-from service.stages import TaskStatus
+from service.tasks.audit import Editor
+from service.store.models import Notice, Task, TaskPart, Unit
+from outbox.models import OutboxMessage
+from service.tasks.parts import close_part
+from service.tasks.reprocess import KEPT, apply, diff_tasks
+from service.store.stages import TaskStatus
 from tests.integration.cli_support import NOW, TT, Office, sample_findings, seed_office
 
 EVERYONE = "tất cả các phòng, đơn vị"
@@ -81,7 +82,7 @@ def test_reprocess_never_revives_a_cancelled_or_rejected_task(office_db: Office)
         diffs = {d.task_id: d for d in diff_tasks(session.get(Notice, o.notice_id), findings)}
         assert (diffs[first].kind, diffs[second].kind) == (KEPT, KEPT)
         assert None not in diffs, "found again, they are not re-added as new tasks either"
-        from service.reprocess import Plan
+        from service.tasks.reprocess import Plan
 
         plan = Plan(o.notice_id, 0, "", "body", findings, tuple(diffs.values()))
         assert apply(o.app, session, plan, Editor("admin", o.app.clock.now())) == 0
@@ -91,7 +92,7 @@ def test_reprocess_never_revives_a_cancelled_or_rejected_task(office_db: Office)
 
 
 def test_last_part_closes_the_task_and_a_reopened_task_reaches_every_unit_again(office_db: Office) -> None:
-    from service.recipients import address_book
+    from service.tasks.recipients import address_book
 
     o = office_db
     number = _add_every_unit_task(o)
@@ -109,7 +110,7 @@ def test_reprocess_keeps_a_series_dated_by_its_day_and_its_later_occurrences(off
     from dataclasses import replace
 
     from service.clock import FixedClock
-    from service.scheduler import run_due
+    from service.runners.scheduler import run_due
     from tests.conftest import vn
 
     o = office_db

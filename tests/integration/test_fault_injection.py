@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from service.models import InboundMessage, Notice, OutboxMessage, Task
-from service.stages import Stage
+from service.store.models import InboundMessage, Notice, Task
+from outbox.models import OutboxMessage
+from service.store.stages import Stage
 from tests.live.mailgen import notice_mail
 
 DOCKET = str(Path(sys.executable).with_name("docket"))

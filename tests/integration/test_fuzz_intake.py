@@ -6,15 +6,14 @@ import mailbox
 import os
 import random
 from collections import Counter
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from service.daemon import run_daemon
-from service.models import InboundMessage
-from service.stages import Stage
+from service.runners.daemon import run_daemon
+from service.store.models import InboundMessage
+from service.store.stages import Stage
 from tests.conftest import CORPUS, need
 from tests.integration import badmail
 from tests.live.mailgen import notice_mail

@@ -40,7 +40,7 @@ def _stranger_mail(office: Path, n: int = 1) -> None:
 
 
 def _add_tasks(app, deadlines: list[date]) -> None:  # type: ignore[no-untyped-def]
-    from service.models import Notice, Task
+    from service.store.models import Notice, Task
 
     with app.sessions.begin() as session:
         notice = Notice(identity_key=f"test:{len(deadlines)}", text="...", created_at=NOW, updated_at=NOW)
@@ -51,7 +51,7 @@ def _add_tasks(app, deadlines: list[date]) -> None:  # type: ignore[no-untyped-d
 
 
 def _add_outbox(app, status) -> None:  # type: ignore[no-untyped-def]
-    from service.models import OutboxMessage
+    from outbox.models import OutboxMessage
 
     with app.sessions.begin() as session:
         n = session.query(OutboxMessage).count()
@@ -63,11 +63,11 @@ def _add_outbox(app, status) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_status_counts_backlog_outbox_and_overdue(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
-    from service.health import gather
-    from service.process import process_pending
-    from service.intake import intake_once
+    from service.admin.health import gather
+    from service.runners.process import process_pending
+    from service.runners.intake import intake_once
     from service.mailbox import open_mailbox
-    from service.stages import OutboxStatus
+    from outbox.models import OutboxStatus
 
     app = make_app(now=NOW)
     _stranger_mail(office, 3)
@@ -90,8 +90,8 @@ def test_status_counts_backlog_outbox_and_overdue(make_app, office: Path) -> Non
 
 
 def test_status_is_unhealthy_when_intake_has_stopped(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
-    from service.health import gather
-    from service.intake import intake_once
+    from service.admin.health import gather
+    from service.runners.intake import intake_once
     from service.mailbox import open_mailbox
 
     app = make_app(now=NOW)
@@ -134,7 +134,7 @@ def test_status_command_exit_codes_and_json(office: Path) -> None:
 
 
 def _startup_error(app) -> str:  # type: ignore[no-untyped-def]
-    from service.health import StartupError, startup_checks
+    from service.admin.health import StartupError, startup_checks
 
     with pytest.raises(StartupError) as err:
         startup_checks(app)
@@ -143,7 +143,7 @@ def _startup_error(app) -> str:  # type: ignore[no-untyped-def]
 
 def test_startup_checks_name_each_failure(make_app, database_url: str, office: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from service.config import load_settings
-    from service.health import startup_checks
+    from service.admin.health import startup_checks
     from service.wiring import build_app
 
     app = make_app()
@@ -162,7 +162,7 @@ def test_startup_checks_name_each_failure(make_app, database_url: str, office: P
 
 @pytest.mark.live
 def test_startup_checks_against_real_servers(make_app, dovecot, smtp_tls_server) -> None:  # type: ignore[no-untyped-def]
-    from service.health import startup_checks
+    from service.admin.health import startup_checks
 
     user, _ = dovecot.user()
     good = dict(mailbox=dovecot.url(user), imap_cafile=str(dovecot.cafile), smtp=smtp_tls_server.url, smtp_cafile=str(smtp_tls_server.cafile))
@@ -188,7 +188,7 @@ def test_run_refuses_to_start_with_a_clear_line(office: Path) -> None:
 
 
 def test_json_log_lines_carry_the_message_id(make_app, office: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    from service.daemon import run_daemon
+    from service.runners.daemon import run_daemon
     from service.logging import JsonFormatter, log_context, make_handler
 
     app = make_app(log_format="json")
@@ -228,7 +228,7 @@ def test_text_logs_append_the_ids() -> None:
 
 def test_metrics_endpoint_counts_outcomes(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
     from service import metrics
-    from service.daemon import run_daemon
+    from service.runners.daemon import run_daemon
     from tests.servers import free_port
 
     def value(text: str, key: str) -> float:

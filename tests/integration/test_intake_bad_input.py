@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from service.daemon import run_daemon
-from service.models import InboundMessage, OutboxMessage
-from service.stages import Stage
+from service.runners.daemon import run_daemon
+from service.store.models import InboundMessage
+from outbox.models import OutboxMessage
+from service.store.stages import Stage
 from tests.integration import badmail
 from tests.live.mailgen import notice_mail
 
@@ -52,7 +53,7 @@ def test_every_bad_input_is_recorded_answered_and_bounded(make_app, office: Path
         rows = {r.message_id: r for r in s.scalars(select(InboundMessage))}
         replies = list(s.scalars(select(OutboxMessage).where(OutboxMessage.kind.in_(("unreadable", "no-notice")))))
     assert len(rows) == len(CASES) + 1
-    from service.intake import message_id_of
+    from service.runners.intake import message_id_of
 
     by_case = {name: rows[message_id_of(raws[name])] for name in CASES}
     for name, row in by_case.items():

@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from extractors.base import EmailEnvelope
-from service.daemon import run_daemon
-from service.models import InboundMessage, Notice, OutboxMessage, Task
-from service.stages import Stage
-from service.triage import loop_reason, sender_reason
+from service.runners.daemon import run_daemon
+from service.store.models import InboundMessage, Notice, Task
+from outbox.models import OutboxMessage
+from service.store.stages import Stage
+from service.runners.triage import loop_reason, sender_reason
 from tests.live.mailgen import notice_mail, notice_text
 
 OWN = "docket@skhcn.binhminh.example.vn"
@@ -103,7 +104,7 @@ def test_bounce_is_ignored_and_never_answered(make_app, office: Path) -> None:  
 
 
 def test_list_and_x_loop_signs_and_what_a_release_lifts() -> None:
-    from service.triage import list_reason, triage
+    from service.runners.triage import list_reason, triage
 
     assert "List-Id" in list_reason(_env(**{"List-Id": "<vanthu.so.example.vn>"}), own_address=OWN)
     assert "X-Loop" in list_reason(_env(**{"X-Loop": f"Docket <{OWN.upper()}>"}), own_address=OWN)

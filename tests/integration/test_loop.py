@@ -10,10 +10,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from service.daemon import run_daemon
+from service.runners.daemon import run_daemon
 from service.demo.build import build_docx, build_email, sample_text
-from service.models import InboundMessage, Notice, OutboxMessage, Task
-from service.stages import Role, Stage
+from service.store.models import InboundMessage, Notice, Task
+from outbox.models import OutboxMessage
+from service.store.stages import Role, Stage
 
 from tests.conftest import vn
 
@@ -111,9 +112,9 @@ def test_stranger_is_quarantined_without_any_reply(make_app, office: Path) -> No
 
 def test_our_own_bug_parks_the_message_and_tells_the_sender_plainly(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
     from service.errors import InternalError
-    from service.intake import intake_once
+    from service.runners.intake import intake_once
     from service.mailbox import open_mailbox
-    from service.process import park_failed
+    from service.runners.process import park_failed
 
     app = make_app()
     _deliver(office, build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn"))

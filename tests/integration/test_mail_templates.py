@@ -165,7 +165,7 @@ def test_every_mail_reads_as_vietnamese(name: str, variant: dict[str, Any]) -> N
 
 @pytest.mark.parametrize(("name", "variant"), list(cases()))
 def test_every_mail_carries_our_mark(name: str, variant: dict[str, Any]) -> None:
-    """How our own mail is known when it comes back forwarded or bounced without its headers (service.own_mail)."""
+    """How our own mail is known when it comes back forwarded or bounced without its headers (service.runners.own_mail)."""
     from outbox.mail import OWN_MARK
 
     mail = call(name, variant)

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from service.daemon import run_daemon
-from service.dirwatch import DirectoryWatch
+from service.runners.daemon import run_daemon
+from service.mailbox.dirwatch import DirectoryWatch
 from service.mailbox import MaildirMailbox
-from service.models import InboundMessage
+from service.store.models import InboundMessage
 
 from tests.integration.test_loop import _plain
 

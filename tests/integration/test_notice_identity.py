@@ -14,7 +14,7 @@ import pytest
 from rules.directory import EMPTY_DIRECTORY, Directory, load_directory
 from rules.findings import DocumentInfo, Findings
 from service.extraction import extract_path
-from service.register import notice_identity
+from service.tasks.register import notice_identity
 from tests.conftest import CORPUS, need
 
 
@@ -62,8 +62,8 @@ def test_a_notice_stored_under_the_older_key_is_found_again(make_app) -> None:  
     """Registered before this identity (its key kept the issuer as the .docx letterhead gave it): the .txt finds it."""
     from datetime import date
 
-    from service.models import Notice
-    from service.register import find_notice
+    from service.store.models import Notice
+    from service.tasks.register import find_notice
 
     need(CORPUS.is_dir(), f"the shared corpus is not at {CORPUS}")
     directory = load_directory(CORPUS / "directory-langson-stnmt.yaml")

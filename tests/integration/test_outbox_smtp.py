@@ -11,10 +11,9 @@ from typer.testing import CliRunner
 from outbox import compose
 from outbox.enqueue import enqueue
 from service.clock import FixedClock
-from service.models import OutboxMessage
-from service.runner import deliver
-from service.scheduler import run_due
-from service.stages import OutboxStatus
+from outbox.models import OutboxMessage, OutboxStatus
+from service.runners.one_pass import deliver
+from service.runners.scheduler import run_due
 from tests.conftest import vn
 from tests.integration.outbox_support import GoldTask, Sink, html_of, outbox_rows, register_notice, text_of
 from tests.servers import make_cert
@@ -84,13 +83,13 @@ def test_assignments_and_reminders_reach_the_units(make_app, sink) -> None:  # t
 
 
 def test_confirmation_is_threaded_and_lists_what_needs_review(make_app, sink) -> None:  # type: ignore[no-untyped-def]
-    from service.models import Notice
+    from service.store.models import Notice
 
     app, (kh, cds) = _office_with_notice(make_app, sink.url, now=vn(2026, 11, 21, 22, 0))  # Saturday night
     with app.sessions.begin() as session:
         notice = session.query(Notice).one()
         notice.tasks[1].needs_review = True
-        from service.process import task_view
+        from service.runners.process import task_view
 
         views = [task_view(t) for t in notice.tasks]
         mail = compose.confirmation(notice=notice, tasks=views, forwarder=f"van.thu{D}", in_reply_to="<fwd-1@x.vn>",
@@ -100,7 +99,7 @@ def test_confirmation_is_threaded_and_lists_what_needs_review(make_app, sink) ->
     assert (result.sent, result.held) == (1, True)  # the confirmation goes at once; the assignments wait for office hours
     msg = sink.messages[0]
     assert msg["To"] == f"van.thu{D}" and msg["In-Reply-To"] == "<fwd-1@x.vn>" and "<fwd-1@x.vn>" in msg["References"]
-    assert msg["Auto-Submitted"] == "auto-generated" and f"[TB-" in msg["Subject"]
+    assert msg["Auto-Submitted"] == "auto-generated" and "[TB-" in msg["Subject"]
     body = text_of(msg)
     assert "Số, ký hiệu: 412/TB-SKHCN" in body and "Ngày ban hành: 16/11/2026" in body
     assert f"1. [NV-{kh}]" in body and "Thời hạn: 30/11/2026" in body and "tin cậy" not in body
@@ -157,7 +156,7 @@ def test_5xx_is_dead_and_listed_but_552_is_retried(make_app, sink, monkeypatch) 
     from datetime import datetime, timezone
 
     app.clock = FixedClock(datetime.now(timezone.utc) + timedelta(hours=2))  # `outbox retry` ran on the real clock
-    monkeypatch.setattr("service.runner.office_hours", lambda a: None)
+    monkeypatch.setattr("service.runners.one_pass.office_hours", lambda a: None)
     assert deliver(app).sent == 2  # the retried dead row and the 552 row
     assert len(sink.messages) == 3
 

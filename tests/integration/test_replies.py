@@ -2,18 +2,19 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date, timedelta
+from datetime import date
 from email.message import EmailMessage
 from email.utils import format_datetime
 
 from service.clock import FixedClock
-from service.extensions import approve_extension
-from service.models import ExtensionRequest, InboundMessage, Task, TaskEvent
-from service.notify import queue_change_notice
-from service.process import process_one
-from service.runner import deliver
-from service.scheduler import run_due
-from service.stages import OutboxStatus, Stage, TaskStatus
+from service.tasks.extensions import approve_extension
+from service.store.models import ExtensionRequest, InboundMessage, Task, TaskEvent
+from service.tasks.notify import queue_change_notice
+from service.runners.process import process_one
+from service.runners.one_pass import deliver
+from service.runners.scheduler import run_due
+from service.store.stages import Stage, TaskStatus
+from outbox.models import OutboxStatus
 from tests.conftest import vn
 from tests.integration.outbox_support import GoldTask, outbox_rows, register_notice
 
@@ -127,7 +128,7 @@ def test_extension_request_then_approval_moves_reminders(make_app) -> None:  # t
 
 
 def test_new_lead_takes_over_the_scheduled_reminders(make_app) -> None:  # type: ignore[no-untyped-def]
-    from service.register import set_units
+    from service.tasks.register import set_units
 
     app, (kh, tt) = _office(make_app)
     app.clock = FixedClock(vn(2026, 11, 25, 6, 0))  # before office hours: the T-3 reminder waits unsent

@@ -4,19 +4,19 @@ from __future__ import annotations
 from datetime import date
 
 from service.clock import FixedClock
-from service.models import ExtensionRequest, InboundMessage, Task, TaskEvent
-from service.stages import TaskStatus
+from service.store.models import ExtensionRequest, InboundMessage, Task, TaskEvent
+from service.store.stages import TaskStatus
 from tests.conftest import vn
 from tests.integration.outbox_support import outbox_rows
 from tests.integration.test_replies import D, _assignment_id, _office, _reply
 
 
 def _confirmation_id(app) -> str:  # type: ignore[no-untyped-def]
-    """The confirmation the clerk got for the notice (queued as service.process queues it)."""
+    """The confirmation the clerk got for the notice (queued as service.runners.process queues it)."""
     from outbox import compose
     from outbox.enqueue import enqueue
-    from service.models import Notice
-    from service.process import task_view
+    from service.store.models import Notice
+    from service.runners.process import task_view
 
     with app.sessions.begin() as session:
         notice = session.query(Notice).one()

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from service.daemon import run_daemon
+from service.runners.daemon import run_daemon
 from service.demo.build import build_docx, build_email, sample_text
-from service.models import InboundMessage, Notice, OutboxMessage
-from service.stages import Stage
+from service.store.models import InboundMessage, Notice
+from outbox.models import OutboxMessage
+from service.store.stages import Stage
 
 from tests.conftest import vn
 

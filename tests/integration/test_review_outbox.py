@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from service.models import OutboxMessage
-from service.stages import OutboxStatus
+from outbox.models import OutboxMessage, OutboxStatus
 from tests.integration.cli_support import Office, seed_office
 
 KHTC_MAIL = "khtc@skhcn.binhminh.example.vn"
@@ -41,7 +40,7 @@ def test_mail_held_over_tet_is_still_retried_after_a_4xx_when_the_office_opens(m
     from datetime import date
 
     from service.clock import FixedClock
-    from service.runner import deliver
+    from service.runners.one_pass import deliver
     from tests.conftest import vn
     from tests.integration.outbox_support import GoldTask, Sink, outbox_rows, register_notice
 
@@ -67,8 +66,8 @@ def test_mail_held_over_tet_is_still_retried_after_a_4xx_when_the_office_opens(m
 
 def test_done_with_a_utc_now_is_judged_on_the_office_date(office_db: Office) -> None:
     """--now 2026-11-30T17:30Z is 01/12/2026 00:30 in Hà Nội: past the 30/11 deadline, so done late."""
-    from service.models import Task
-    from service.stages import TaskStatus
+    from service.store.models import Task
+    from service.store.stages import TaskStatus
 
     o = office_db
     task = o.task_ids[0]  # deadline 30/11/2026

@@ -7,10 +7,11 @@ from email.utils import format_datetime
 
 from sqlalchemy import create_engine, text
 
-from service.models import InboundMessage, Notice, OutboxMessage
-from service.process import process_pending
-from service.stages import Stage
-from service.units import import_directory
+from service.store.models import InboundMessage, Notice
+from outbox.models import OutboxMessage
+from service.runners.process import process_pending
+from service.store.stages import Stage
+from service.tasks.units import import_directory
 
 D = "@skhcn.binhminh.example.vn"
 BODY = """UBND TỈNH BÌNH MINH
@@ -75,8 +76,8 @@ def test_two_workers_registering_the_same_notice_at_once(make_app, database_url:
 
     if database_url.startswith("sqlite"):
         pytest.skip("SQLite serialises writers (BEGIN IMMEDIATE): the race needs two concurrent transactions")
-    from service import register as register_module
-    from service.process import process_one
+    from service.tasks import register as register_module
+    from service.runners.process import process_one
 
     app = make_app()
     with app.sessions.begin() as session:

@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import date
 
 from service.clock import FixedClock
-from service.models import Task
-from service.replies import mark_done
-from service.scheduler import run_due
+from service.store.models import Task
+from service.tasks.closing import mark_done
+from service.runners.scheduler import run_due
 from tests.conftest import vn
 from tests.integration.outbox_support import GoldTask, outbox_rows, register_notice
 

@@ -10,8 +10,8 @@ from datetime import date, timedelta
 import pytest
 
 from service.clock import FixedClock
-from service.models import Task
-from service.scheduler import run_due
+from service.store.models import Task
+from service.runners.scheduler import run_due
 from tests.conftest import CORPUS, need, vn
 from tests.integration.outbox_support import GoldTask, gold_tasks, outbox_rows, register_notice
 
@@ -58,7 +58,7 @@ def test_dev00_walk_from_notice_to_a_month_after(make_app) -> None:  # type: ign
 
     def on_day(day: date) -> None:
         if day == date(2020, 8, 7):  # the Trung tâm reports done before its deadline
-            from service.replies import mark_done
+            from service.tasks.closing import mark_done
 
             with app.sessions.begin() as session:
                 mark_done(app, session, session.get(Task, c), actor=TT, note="Đã hoàn thành", now=app.clock.now())

@@ -6,10 +6,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
-from service.db import make_engine
+from service.store.db import make_engine
 from service.errors import SchemaError
-from service.models import Base
-from service.schema import head_revision, require_current, upgrade
+from service.store.models import Base
+from service.store.schema import head_revision, require_current, upgrade
 
 
 def test_migrations_match_models(database_url: str) -> None:

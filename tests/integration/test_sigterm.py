@@ -40,7 +40,8 @@ def _state(database: str) -> dict[str, object]:
     from sqlalchemy import create_engine, select
     from sqlalchemy.orm import Session
 
-    from service.models import InboundMessage, Notice, OutboxMessage
+    from service.store.models import InboundMessage, Notice
+    from outbox.models import OutboxMessage
 
     engine = create_engine(database)
     with Session(engine) as s:
@@ -72,7 +73,7 @@ def _migrate(env: dict[str, str], office: Path) -> None:
 
 @pytest.mark.pg
 @pytest.mark.timeout(300)
-def test_sigterm_finishes_the_message_in_progress_then_exits(pg_database: str, office: Path) -> None:
+def test_sigterm_finishes_the_message_in_progress_then_exits(pg_database: str, office: Path) -> None:  # noqa: F811 - the fixture
     from sqlalchemy import create_engine, text
 
     _fill_inbox(office, 12)

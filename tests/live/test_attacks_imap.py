@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from service.daemon import run_daemon
-from service.models import InboundMessage
-from service.stages import Stage
+from service.runners.daemon import run_daemon
+from service.store.models import InboundMessage
+from service.store.stages import Stage
 from tests.integration.attackmail import raw_mail
 
 pytestmark = pytest.mark.live

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from service.clock import FixedClock
-from service.daemon import run_daemon
-from service.models import ExtensionRequest, InboundMessage, Task, TaskEvent
+from service.runners.daemon import run_daemon
+from service.store.models import ExtensionRequest, InboundMessage, Task, TaskEvent
 from tests.conftest import vn
 
 pytestmark = pytest.mark.live

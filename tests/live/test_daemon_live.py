@@ -8,11 +8,12 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
-from service.daemon import run_daemon
-from service.models import InboundMessage, Notice, OutboxMessage, Task
-from service.stages import Stage
+from service.runners.daemon import run_daemon
+from service.store.models import InboundMessage, Notice, Task
+from outbox.models import OutboxMessage
+from service.store.stages import Stage
 from tests.live.mailgen import DOMAIN, notice_mail
 
 pytestmark = pytest.mark.live
@@ -101,7 +102,7 @@ def test_two_daemons_on_postgresql_never_duplicate(pg_schema_url, dovecot, smtp_
     user, _ = dovecot.user()
     from service.clock import FixedClock
     from service.config import load_settings
-    from service.schema import upgrade
+    from service.store.schema import upgrade
     from service.wiring import build_app
     from tests.conftest import vn
 

@@ -7,10 +7,10 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from service.intake import intake_once
+from service.runners.intake import intake_once
 from service.mailbox import open_mailbox
-from service.models import InboundMessage, SyncState
-from service.stages import Stage
+from service.store.models import InboundMessage, SyncState
+from service.store.stages import Stage
 from tests.live.mailgen import notice_mail
 
 pytestmark = pytest.mark.live
@@ -61,7 +61,7 @@ def test_sync_fetches_only_new_uids(imap_app, dovecot) -> None:  # type: ignore[
 
 
 def test_not_marked_when_the_commit_fails_then_recovered(imap_app, dovecot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import service.intake as intake
+    import service.runners.intake as intake
 
     app, user = imap_app()
     dovecot.append(user, notice_mail(1))
@@ -150,7 +150,7 @@ def test_uidvalidity_reset_neither_skips_nor_reprocesses(imap_app, dovecot) -> N
 
 def test_reconnect_after_server_restart_during_idle(imap_app, dovecot) -> None:  # type: ignore[no-untyped-def]
     """The daemon idles; Dovecot restarts; mail appended afterwards is still picked up."""
-    from service.daemon import run_daemon
+    from service.runners.daemon import run_daemon
 
     app, user = imap_app(poll_interval=3)
     stop = threading.Event()

@@ -115,8 +115,9 @@ def test_three_workers_share_300_notices_without_duplicates(pg_database, dovecot
     from sqlalchemy import create_engine, func, select
     from sqlalchemy.orm import Session
 
-    from service.models import InboundMessage, Notice, OutboxMessage
-    from service.stages import OutboxStatus, Stage
+    from service.store.models import InboundMessage, Notice
+    from outbox.models import OutboxMessage, OutboxStatus
+    from service.store.stages import Stage
     from tests.servers import free_port
 
     count, now = 300, datetime.now(TZ)

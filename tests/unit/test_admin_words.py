@@ -5,8 +5,8 @@ import pytest
 
 from service.config_sources import closest, masked, shown
 from service.errors import InputError
-from service.history_vi import describe, notified_vi
-from service.unit_names import fold, loose, match_unit
+from service.tasks.history_vi import describe, notified_vi
+from service.tasks.unit_names import fold, loose, match_unit
 
 UNITS = {"Văn phòng Sở": ["VP Sở"], "Phòng Kế hoạch - Tài chính": ["Phòng KH-TC"], "Trung tâm Chuyển đổi số": ["TTCĐS"]}
 CHOICES = {fold(spelling): name for name, aliases in UNITS.items() for spelling in (name, *aliases)}

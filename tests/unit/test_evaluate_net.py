@@ -1,7 +1,7 @@
 """The safety net's two figures in `docket eval`: missed required tasks a candidate covers, false candidates per document."""
 from __future__ import annotations
 
-from service.evaluate import Score, overlaps, score
+from service.admin.evaluate import Score, overlaps, score
 
 GOLD = {"tasks": [
     {"quote": "rà soát dự toán ngân sách năm 2027", "required": True},

@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from service.dates import parse_date, vn_date
+from service.tasks.dates import parse_date, vn_date
 from service.errors import InputError
-from service.ids import notice_token, parse_notice_id, parse_task_id, task_token
+from service.tasks.ids import notice_token, parse_notice_id, parse_task_id, task_token
 
 
 @pytest.mark.parametrize("text", ["NV-123", "nv-123", "NV123", "[NV-123]", "123", " 123 ", "NV 123"])

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from service.reply_corrections import Line, parse_line
-from service.reply_extensions import read_decision
+from service.tasks.reply_corrections import Line, parse_line
+from service.tasks.reply_extensions import read_decision
 
 
 def test_a_task_line_with_lead_support_and_deadline() -> None:
@@ -46,7 +46,7 @@ def test_a_leader_s_decision() -> None:
 
 
 def test_a_forwarded_notice_with_a_token_in_its_subject_is_no_answer() -> None:
-    from service.replies import _FORWARD_SUBJECT
+    from service.tasks.replies import _FORWARD_SUBJECT
 
     assert all(_FORWARD_SUBJECT.match(s) for s in ("Fwd: [NV-3] văn bản mới", "FW: NV-3", "Chuyển tiếp: NV-3"))
     assert not any(_FORWARD_SUBJECT.match(s) for s in ("Re: [NV-3] Giao nhiệm vụ", "TL: NV-3", "[NV-3] báo cáo"))

@@ -1,11 +1,11 @@
-"""The review window of a held send-out counts office hours on working days only (service.holds.add_working_hours)."""
+"""The review window of a held send-out counts office hours on working days only (service.tasks.holds.add_working_hours)."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from outbox.hours import OfficeHours
-from service.holds import add_working_hours
+from service.tasks.holds import add_working_hours
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DAYS_OFF = {date(2026, 11, 23)}  # an extra day off, as a calendar override would give

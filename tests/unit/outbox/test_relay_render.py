@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 import pytest
 
 from outbox.relay import _render
-from service.errors import SendError
-from service.models import OutboxMessage
+from outbox.errors import SendError
+from outbox.models import OutboxMessage
 
 
 def _row(body: str) -> OutboxMessage:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rules.calendar import WorkCalendar
-from service.evaluate import evaluate_folder
+from service.admin.evaluate import evaluate_folder
 
 FOLDER = Path(__file__).resolve().parents[2] / "fixtures" / "real_other"
 FLOORS = {"recall": 0.94, "precision": 0.94, "deadline": 0.94, "lead": 0.94}

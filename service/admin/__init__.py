@@ -1,0 +1,1 @@
+"""What staff look at and redo: listings, reports, messages, quarantine, reprocess, evaluation, health."""

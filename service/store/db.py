@@ -1,0 +1,145 @@
+"""Database plumbing: the declarative Base, reusable column types, engines and sessions."""
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Engine, Enum, MetaData, create_engine, event, inspect
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+from extractors.safe_text import safe_text
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        utc = value.astimezone(timezone.utc)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UtcDateTime(), dict[str, Any]: JSON(), list[str]: JSON(), list[Any]: JSON()}
+
+
+def fit(value: Any, column_type: Any) -> Any:
+    """A value made storable: text without NUL or lone surrogates (PostgreSQL refuses them), cut to its column.
+
+    The one place where mail's strings meet the database: every row passes here on insert and update.
+    Str enums are left alone (their columns have lengths too); JSON lists and dicts are cleaned inside.
+    """
+    if type(value) is str:
+        length = getattr(column_type, "length", None)
+        cleaned = safe_text(value)
+        return cleaned[:length] if length else cleaned
+    if isinstance(value, list):
+        return [fit(v, None) for v in value]
+    if isinstance(value, dict):
+        return {fit(k, None): fit(v, None) for k, v in value.items()}
+    return value
+
+
+@event.listens_for(Base, "before_insert", propagate=True)
+@event.listens_for(Base, "before_update", propagate=True)
+def _fit_row(mapper: Any, _connection: Any, target: Any) -> None:
+    loaded = inspect(target).dict  # only what is loaded: reading an expired attribute would query mid-flush
+    for attr in mapper.column_attrs:
+        value = loaded.get(attr.key)
+        if value is None or isinstance(value, bytes | int | float | datetime):
+            continue
+        fitted = fit(value, attr.columns[0].type)
+        if fitted != value:
+            setattr(target, attr.key, fitted)
+
+
+def enum_column_values(enum_cls: type[enum.Enum]) -> list[str]:
+    """Enums are stored by value, so the database reads like the CLI."""
+    return [member.value for member in enum_cls]
+
+
+def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
+    """A str enum column stored by value, as VARCHAR(20) with no native database type."""
+    return Enum(enum_cls, name=name, values_callable=enum_column_values, native_enum=False, length=20)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the settings each backend needs for concurrent, crash-safe use."""
+    try:
+        return _engine(url)
+    except (ArgumentError, NoSuchModuleError, ValueError) as err:  # one line, never the password
+        from service.config import mask_url
+        from service.errors import ConfigError
+
+        raise ConfigError(f"DOCKET_DATABASE_URL {mask_url(url)!r}: {type(err).__name__}; use sqlite:///PATH or "
+                          "postgresql+psycopg://user:pass@host/db (a '/', '#' or '@' in the password as %2F, %23, %40)") from None
+
+
+def _engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin_immediate)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see below)
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _sqlite_begin_immediate(conn: Any) -> None:
+    # A write lock from the start: two processes cannot both claim the same row.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_sessions(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error."""
+    with sessions.begin() as session:
+        yield session
+
+
+def is_transient(err: BaseException) -> bool:
+    """A database fault that passes by itself (server gone or restarting, connection dropped, locked, pool full).
+
+    Such a fault is nobody's input: the work it interrupted is retried, not parked or reported to a sender.
+    """
+    if isinstance(err, OperationalError | InterfaceError | PoolTimeout):
+        return True
+    return isinstance(err, DBAPIError) and bool(err.connection_invalidated)

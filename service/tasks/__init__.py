@@ -1,0 +1,1 @@
+"""The domain: notices become tasks; corrections, extensions, recurrences, replies, audit and who is told."""
