@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rules.calendar import WorkCalendar
-from service.evaluate import evaluate_folder
+from service.admin.evaluate import evaluate_folder
 
 FOLDER = Path(__file__).resolve().parents[2] / "fixtures" / "real_tables"
 FLOORS = {"recall": 0.93, "precision": 0.94, "deadline": 0.96, "lead": 0.97}
