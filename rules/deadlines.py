@@ -57,9 +57,10 @@ _MONTHS = re.compile(
 _RANGE_END = re.compile(r"(?<![\w])tu\s+ngay\s+[\d/. thangm]{3,30}?\s+den\s+(?:het\s+)?(?:ngay\s+)?$")
 _DAY_ONLY = re.compile(r"(?<![\w])(?:truoc|cham\s+nhat|vao|trong)\s+ngay\s+(\d{1,2})(?!\s*[/.-]\s*\d|\s+thang\s+\d)")
 _DAY_MONTHLY = re.compile(r"(?<![\w])ngay\s+(\d{1,2})\s+(?:hang|hàng|moi)\s+thang")
-# "trước ngày 15/12 hằng năm", "trước ngày 31/01 năm liền kề", "chậm nhất là ngày 31/12 năm trước liền kề": a day of
-# each year (the one after, or before, the year it concerns), not one date
-_EVERY_YEAR = re.compile(r"\s*,?\s*(?:(?:hang|moi)\s+nam|(?:cua\s+)?nam\s+(?:truoc\s+|sau\s+)?lien\s+ke)(?![\w])")
+# "trước ngày 15/12 hằng năm", "trước ngày 31/01 năm liền kề", "chậm nhất là ngày 31/12 năm trước liền kề": a
+# day of each year (the one after, or before, the year it concerns), not one date
+_EVERY_YEAR = re.compile(
+    r"\s*,?\s*(?:(?:hang|moi)\s+nam|(?:cua\s+)?nam\s+(?:truoc\s+|sau\s+)?lien\s+ke)(?![\w])")
 
 
 def _yearly_day(folded: str, m: re.Match[str], year_group: int) -> bool:

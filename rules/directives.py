@@ -138,7 +138,8 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             continue  # "(Có các Mẫu báo cáo số 05, 06 kèm theo)": a note in brackets
         item = item_continued(body, idx)
         if item is not None:  # a paragraph between two items of a list: the rest of the item above (PDF reflow)
-            b, level = Block(b.start, b.end, item.level, b.body_start), item.level if item.level is not None else -1
+            b = Block(b.start, b.end, item.level, b.body_start)
+            level = item.level if item.level is not None else -1
         if b.level is None and drafts and drafts[-1].deadline_text is None and _closing_time_line(doc, b):
             drafts[-1] = _dated(doc, drafts[-1], b)  # "Các đơn vị thực hiện trước ngày 24/3/2016." below it
             continue
@@ -187,7 +188,8 @@ def _fills_later(doc: Doc, b: Block, drafts: list[Draft], n: int) -> bool:
     for k in range(len(drafts) - n, len(drafts)):
         d = drafts[k]
         if sup:
-            names = support_names(groups([m for m in doc.mentions if sup.end() <= m.start < b.end], doc.folded))
+            after = [m for m in doc.mentions if sup.end() <= m.start < b.end]
+            names = support_names(groups(after, doc.folded))
             drafts[k] = replace(d, support=tuple(dict.fromkeys(d.support + names)))
         elif d.deadline is None and when is not None:  # no partners' line: the time line it is
             dl = find_deadline("hoàn thành " + doc.clean[when.end():b.end],

@@ -232,8 +232,8 @@ def _hangs(prev: str, line: str) -> bool:
 
 
 def _first_cell(line: str) -> str:
-    """The V/v cell of a layout-table row read as 'cell | cell': 'V/v … | Lâm Đồng, ngày …', 'V/v … |' (an empty
-    right cell)."""
+    """The V/v cell of a layout-table row read as 'cell | cell': 'V/v … | Lâm Đồng, ngày …', 'V/v … |' (an
+    empty right cell)."""
     return re.split(r"\s+\|(?=\s|$)", line)[0]
 
 

@@ -21,7 +21,8 @@ _QUARTERS = re.compile(r"\bquy\s+((?:iv|iii|ii|i|[1-4])(?:\s*(?:,|-|–|va)\s*(?
 _MONTHS = re.compile(r"(?<![\d/])(?:thang\s+)?(\d{1,2})\s*[-–]\s*(\d{1,2})\s*/\s*" + _YEAR + r"(?!\s*/)")
 _MONTH = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*" + _YEAR + r"(?![\d/])")
 _YEARS = re.compile(r"(?:^|\bnam\s+|\btrong\s+nam\s+)" + _YEAR + r"((?:\s*(?:,|-|–|va)\s*(?:19|20)\d\d)*)\s*$")
-_FROM_YEAR = re.compile(r"(?<![\w])tu\s+(?:nam\s+)?" + _YEAR + r"(?!\s*(?:-|–|den)\s*(?:nam\s+)?(?:19|20)\d\d)")
+_FROM_YEAR = re.compile(r"(?<![\w])tu\s+(?:nam\s+)?" + _YEAR
+                        + r"(?!\s*(?:-|–|den)\s*(?:nam\s+)?(?:19|20)\d\d)")
 _DAY_FIRST = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{2,4}|\bngay\b")
 
 
@@ -59,8 +60,8 @@ def window_end(text: str) -> date | None:
     m = _YEARS.search(folded)
     if m:
         return date(_last_year(m.group(1), m.group(2)), 12, 31)
-    # "Ban hành kế hoạch trong tháng 01/2026, tổ chức kiểm tra chậm nhất trong tháng 6/2026 và báo cáo … trong tháng
-    # 8/2026": the milestones of one row; the row's work ends with the last
+    # "Ban hành kế hoạch trong tháng 01/2026, tổ chức kiểm tra chậm nhất trong tháng 6/2026 và báo cáo … trong
+    # tháng 8/2026": the milestones of one row; the row's work ends with the last
     ends = [_month_end(int(m.group(2)), int(m.group(1))) for m in _MONTH.finditer(folded)]
     return max((e for e in ends if e), default=None)
 

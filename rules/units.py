@@ -310,8 +310,9 @@ def _bare_addressee_types(text: str, start: int, end: int) -> list[Mention]:
     return [Mention(m.start(), m.end(), None, m.group(0), "addressee") for m in _bare_type_rx().finditer(text, start, end)]
 
 
-# "Các sở, ban, ngành và UBND các xã, phường": the province's departments together with its communes are every body
-# a provincial plan addresses (corpus-real README, convention 10: rd-10's annex rows 1 and 13; real_tables).
+# "Các sở, ban, ngành và UBND các xã, phường": the province's departments together with its communes are every
+# body a provincial plan addresses (corpus-real README, convention 10: rd-10's annex rows 1 and 13;
+# real_tables).
 _DEPARTMENTS = re.compile(r"(?<![\w])cac so,? ban,? nganh(?![\w])")
 _COMMUNES = re.compile(r"(?<![\w])(?:ubnd|uy ban nhan dan) (?:cac|cap) (?:xa|phuong)(?![\w])")
 

@@ -1,8 +1,9 @@
-"""Real plans with task tables from a source other than the corpus-real repository (tests/fixtures/real_tables:
-four plans of UBND tỉnh Lâm Đồng, 2025-2026, with annexes 'STT | Nhiệm vụ | … | Chủ trì thực hiện | …', broadcast
-schedules and an inspection schedule, and one letter; sources and figures in its SOURCES.md), scored like the
-corpora. The floors sit slightly below the figures measured on branch tables (recall 204/215 = 0.949, precision
-0.958, deadline 0.980, lead 1.000): a few slips are allowed, a lost table or a lost section fails here."""
+"""Real plans with task tables from a source other than the corpus-real repository
+(tests/fixtures/real_tables: four plans of UBND tỉnh Lâm Đồng, 2025-2026, with annexes 'STT | Nhiệm vụ | … |
+Chủ trì thực hiện | …', broadcast schedules and an inspection schedule, and one letter; sources and figures in
+its SOURCES.md), scored like the corpora. The floors sit slightly below the figures measured on branch tables
+(recall 204/215 = 0.949, precision 0.958, deadline 0.980, lead 1.000): a few slips are allowed, a lost table
+or a lost section fails here."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,6 +1,6 @@
 """Causes found on real plans with task tables (tests/fixtures/real_tables), written here as our own invented
-texts for the invented Sở Nông nghiệp: a data row whose short cells hold header words ("Hoàn thành …",
-"… hoạt động") is a row, not a new header, when its first cell is a row label; a web address closing a sentence
+texts for the invented Sở Nông nghiệp: a data row whose short cells hold header words ("Hoàn thành …", "… hoạt
+động") is a row, not a new header, when its first cell is a row label; a web address closing a sentence
 ("…gov.vn/.") is no end-of-text mark; a time cell "Từ 20 giờ 15 phút - 20 giờ 45 phút ngày 23 tháng 1" gives
 the day after its span of clock time."""
 from __future__ import annotations
@@ -22,7 +22,8 @@ TABLE = ("STT | Nhiệm vụ | Sản phẩm | Thời gian hoàn thành | Chủ t
 def test_a_labelled_row_with_header_words_is_a_row_not_a_new_header(ctx: AnalysisContext) -> None:
     tasks = run(TABLE, ctx).tasks
     got = [(t.lead, t.deadline) for t in tasks]
-    assert got == [(("Chi cục Thủy lợi",), date(2023, 12, 31)), (("Trung tâm Khuyến nông",), date(2023, 9, 30)),
+    assert got == [(("Chi cục Thủy lợi",), date(2023, 12, 31)),
+                   (("Trung tâm Khuyến nông",), date(2023, 9, 30)),
                    (("Văn phòng Sở",), None)]
 
 
@@ -37,7 +38,8 @@ def test_a_clock_time_span_before_the_day_in_a_time_cell(ctx: AnalysisContext) -
     due = cell_deadline("Từ 20 giờ 15 phút - 20 giờ 45 phút ngày 23 tháng 1", issued=date(2026, 1, 1),
                         calendar=ctx.calendar)
     assert due == date(2026, 1, 23)
-    assert cell_deadline("Từ 8 giờ đến 11 giờ ngày 05/3/2026", issued=None, calendar=ctx.calendar) == date(2026, 3, 5)
+    got = cell_deadline("Từ 8 giờ đến 11 giờ ngày 05/3/2026", issued=None, calendar=ctx.calendar)
+    assert got == date(2026, 3, 5)
 
 
 SUB_ROWS = ("STT | Nhiệm vụ | Sản phẩm | Thời gian hoàn thành | Chủ trì thực hiện\n"
@@ -64,7 +66,8 @@ def test_a_row_cut_by_a_page_break_still_runs_on(ctx: AnalysisContext) -> None:
 
 def test_a_lead_cell_pointing_to_another_document_keeps_the_row(ctx: AnalysisContext) -> None:
     body = ("STT | Nhiệm vụ | Thời gian hoàn thành | Chủ trì thực hiện\n"
-            "1 | Tiếp tục thực hiện Phương án số 12/PA-SNN | Theo Phương án | Theo phân công tại Phương án số 12/PA-SNN\n"
+            "1 | Tiếp tục thực hiện Phương án số 12/PA-SNN | Theo Phương án | "
+            "Theo phân công tại Phương án số 12/PA-SNN\n"
             "2 | Rà soát các hồ chứa xung yếu | Năm 2023 | Chi cục Thủy lợi\n")
     tasks = run(body, ctx).tasks
     assert [t.lead for t in tasks] == [(), ("Chi cục Thủy lợi",)]
@@ -73,7 +76,8 @@ def test_a_lead_cell_pointing_to_another_document_keeps_the_row(ctx: AnalysisCon
 
 
 def test_the_departments_and_the_communes_together_are_every_addressee(ctx: AnalysisContext) -> None:
-    # a provincial directory lists both as group entries (distribution lists), as real_tables and corpus-real do
+    # a provincial directory lists both as group entries (distribution lists),
+    # as real_tables and corpus-real do
     groups = parse_directory({"organization": "UBND tỉnh", "units": [
         {"name": "Các sở, ban, ngành", "aliases": ["Các sở, ban, ngành thuộc tỉnh"]},
         {"name": "UBND các xã, phường", "aliases": ["Ủy ban nhân dân các xã, phường"]},
@@ -83,8 +87,8 @@ def test_the_departments_and_the_communes_together_are_every_addressee(ctx: Anal
             "1 | Rà soát các quy định về phân cấp | Năm 2023 | Các sở, ban, ngành; UBND các xã, phường\n"
             "2 | Rà soát các văn bản quy phạm | Năm 2023 | Sở Tư pháp; UBND các xã, phường\n")
     assert [t.lead for t in run(body, province).tasks] == [("*",), ("Sở Tư pháp", "UBND các xã, phường")]
-    prose = run("Thủ trưởng các sở, ban, ngành và Chủ tịch Ủy ban nhân dân các xã, phường trực tiếp chỉ đạo thực "
-                "hiện, báo cáo trước ngày 20/6/2023.\n", province).tasks
+    prose = run("Thủ trưởng các sở, ban, ngành và Chủ tịch Ủy ban nhân dân các xã, phường trực tiếp chỉ đạo "
+                "thực hiện, báo cáo trước ngày 20/6/2023.\n", province).tasks
     assert [t.lead for t in prose] == [("*",)]
 
 
@@ -100,11 +104,12 @@ def test_a_start_year_is_no_deadline_and_a_day_of_the_following_year_recurs(ctx:
 
 
 def test_a_time_cell_with_several_month_milestones_ends_with_the_last(ctx: AnalysisContext) -> None:
-    cell = ("Ban hành kế hoạch trong tháng 01/2026, tổ chức kiểm tra chậm nhất trong tháng 6/2026 và báo cáo kết "
-            "quả chậm nhất trong tháng 8/2026")
+    cell = ("Ban hành kế hoạch trong tháng 01/2026, tổ chức kiểm tra chậm nhất trong tháng 6/2026 và báo cáo "
+            "kết quả chậm nhất trong tháng 8/2026")
     assert cell_deadline(cell, issued=date(2025, 12, 1), calendar=ctx.calendar) == date(2026, 8, 31)
-    assert cell_deadline("Ban hành kế hoạch trong tháng 01/2026 và tổ chức thực hiện", issued=date(2025, 12, 1),
-                         calendar=ctx.calendar) == date(2026, 1, 31)
+    got = cell_deadline("Ban hành kế hoạch trong tháng 01/2026 và tổ chức thực hiện",
+                        issued=date(2025, 12, 1), calendar=ctx.calendar)
+    assert got == date(2026, 1, 31)
 
 
 def test_a_heading_naming_targets_and_tasks_opens_the_tasks(ctx: AnalysisContext) -> None:
@@ -124,13 +129,15 @@ def test_a_section_heading_with_a_period_dates_its_items(ctx: AnalysisContext) -
             "II. NHIỆM VỤ NĂM 2024\n"
             "1. Trung tâm Khuyến nông tập huấn cho nông dân.\n")
     got = [(t.lead, t.deadline, t.recurrence) for t in run(body, ctx).tasks]
-    assert got == [(("Chi cục Thủy lợi",), date(2023, 6, 30), None), (("Chi cục Thủy lợi",), date(2023, 6, 20), None),
+    assert got == [(("Chi cục Thủy lợi",), date(2023, 6, 30), None),
+                   (("Chi cục Thủy lợi",), date(2023, 6, 20), None),
                    (("Chi cục Thủy lợi",), None, "weekly"), (("Trung tâm Khuyến nông",), None, None)]
 
 
 def test_units_after_don_doc_are_urged_not_leads(ctx: AnalysisContext) -> None:
     body = ("1. Thanh tra Sở\n"
-            "a) Tiếp tục theo dõi, đôn đốc các đơn vị trực thuộc khẩn trương thực hiện các kiến nghị sau thanh tra.\n")
+            "a) Tiếp tục theo dõi, đôn đốc các đơn vị trực thuộc khẩn trương thực hiện các kiến nghị sau "
+            "thanh tra.\n")
     assert [t.lead for t in run(body, ctx).tasks] == [("Thanh tra Sở",)]
 
 
