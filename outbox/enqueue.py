@@ -1,7 +1,8 @@
 """Queue a mail inside the caller's transaction; never commits, never talks SMTP.
 
-The insert is `INSERT … ON CONFLICT (dedupe_key) DO NOTHING` on both SQLite and PostgreSQL, so two
-workers queueing the same key at the same moment still leave exactly one row.
+The insert is `INSERT … ON CONFLICT DO NOTHING` on both SQLite and PostgreSQL, so two workers queueing the
+same key at the same moment still leave exactly one row. No conflict target: the Message-ID derived from the
+key is unique too, and PostgreSQL raises on a conflict in any unique index that is not the named target.
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def _insert_ignoring_duplicates(session: Session, values: dict[str, Any]) -> int
         return session.execute(stmt).scalar()
     stmt = (
         dialect_insert(OutboxMessage).values(**values)
-        .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
+        .on_conflict_do_nothing()
         .returning(OutboxMessage.id)
     )
     return session.execute(stmt).scalar()
