@@ -87,8 +87,13 @@ def queue_assignments(app: Any, session: Session, result: Any, *, now: datetime)
     return send_assignments(app, session, result.notice, tasks, now=now)
 
 
+def own_first(unit: Unit, tasks: list[Task]) -> list[Task]:
+    """The unit's own tasks (it is named as lead or support) before those for every unit, each in notice order."""
+    return sorted(tasks, key=lambda t: unit.name not in (*t.unit_names(Role.LEAD), *t.unit_names(Role.SUPPORT)))
+
+
 def send_assignments(app: Any, session: Session, notice: Any, tasks: list[Task], *, now: datetime) -> int:
-    """One mail per (unit, role) for these tasks of the notice; returns how many were queued."""
+    """One mail per (unit, role) for these tasks of the notice, its own tasks first; returns how many were queued."""
     settings = _settings(app)
     book = address_book(session)
     units = {u.id: u for u in book.units.values()}
@@ -97,11 +102,12 @@ def send_assignments(app: Any, session: Session, notice: Any, tasks: list[Task],
         unit: Unit = units[unit_id]
         if not unit.email:
             continue
+        group = own_first(unit, group)
         mail = compose.assignment(
             unit=unit.name, role=role.value, tasks=[task_mail(t) for t in group], to=(unit.email,),
             cc=(unit.head_email,) if role is Role.LEAD and unit.head_email else (), domain=settings.message_id_domain,
         )
-        ids = ",".join(str(t.id) for t in group)
+        ids = ",".join(str(i) for i in sorted(t.id for t in group))  # the same key whatever the order shown
         key = f"assignment:{notice.id}:{unit.id}:{role.value}:{hashlib.sha256(ids.encode()).hexdigest()[:12]}"
         queued += enqueue(session, mail, dedupe_key=key, now=now, domain=settings.message_id_domain,
                           notice_id=notice.id, task_id=group[0].id if len(group) == 1 else None) is not None
