@@ -41,6 +41,7 @@ class OutboxStatus(str, enum.Enum):
     RETRY = "retry"
     DEAD = "dead"
     CANCELLED = "cancelled"  # no longer due (a correction changed the lead or deadline): never sent
+    BUNDLED = "bundled"  # a task's reminder or escalation that went out inside the day's mail (service.bundles)
 
 
 class ExtensionStatus(str, enum.Enum):

@@ -13,16 +13,17 @@ from tests.integration.outbox_support import GoldTask, outbox_rows, register_not
 D = "@skhcn.binhminh.example.vn"
 
 
-def test_weekly_digest_per_unit_and_for_the_office(make_app) -> None:  # type: ignore[no-untyped-def]
+def test_weekly_digests_only_for_units_with_something_late_or_due_soon_and_one_for_the_leaders(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app(now=vn(2026, 11, 2, 9, 0))
     tasks = [GoldTask("rà soát dự toán ngân sách", ("Phòng Kế hoạch - Tài chính",), (), date(2026, 11, 13)),
              GoldTask("lập báo cáo tài chính quý", ("Phòng Kế hoạch - Tài chính",), (), date(2026, 11, 20)),
              GoldTask("kiểm kê tài sản cuối năm", ("Phòng Kế hoạch - Tài chính",), (), date(2026, 12, 31)),
-             GoldTask("thanh tra việc sử dụng kinh phí", ("Thanh tra Sở",), (), date(2026, 11, 10))]
+             GoldTask("thanh tra việc sử dụng kinh phí", ("Thanh tra Sở",), (), date(2026, 11, 10)),
+             GoldTask("báo cáo vận hành hệ thống", ("Trung tâm Chuyển đổi số",), (), date(2026, 11, 27))]
     with app.sessions.begin() as session:
         result = register_notice(app, session, text="; ".join(t.quote for t in tasks), doc={"type": "Thông báo"}, tasks=tasks,
                                  now=app.clock.now())
-        a, b, c, d = (t.id for t in result.new_tasks)
+        a, b, c, d, e = (t.id for t in result.new_tasks)
     with app.sessions.begin() as session:
         app.clock = FixedClock(vn(2026, 11, 12, 10, 0))
         mark_done(app, session, session.get(Task, a), actor=f"khtc{D}", note=None, now=app.clock.now())  # on time
@@ -31,20 +32,37 @@ def test_weekly_digest_per_unit_and_for_the_office(make_app) -> None:  # type: i
     app.clock = FixedClock(vn(2026, 11, 23, 7, 0))  # Monday
     run_due(app)
     digests = {r.to_addrs[0]: r for r in outbox_rows(app, kind="digest")}
-    assert set(digests) == {f"{u}{D}" for u in ("vanphong", "khtc", "qlcn", "thanhtra", "ttcds")}
+    # no empty digests: Thanh tra (its one task done), Văn phòng and QLCN (none) get nothing
+    assert set(digests) == {f"khtc{D}", f"ttcds{D}"}
     khtc = digests[f"khtc{D}"].body_text
     assert "Hoàn thành đúng hạn: 1" in khtc and "Hoàn thành quá hạn: 0" in khtc
     assert "Đang thực hiện trong hạn: 1" in khtc and "Quá hạn: 1" in khtc
-    assert f"[NV-{b}]" in khtc and "hạn 20/11/2026; quá hạn 1 ngày làm việc" in khtc and f"[NV-{c}]" not in khtc.split("QUÁ HẠN")[1]
-    assert "tuần 48/2026" in digests[f"khtc{D}"].subject
-    office = [r for r in outbox_rows(app, kind="digest") if r.dedupe_key.startswith("digest:office:")]
-    assert len(office) == 1 and office[0].to_addrs == [f"vanphong{D}"]
-    body = office[0].body_text
+    assert f"[NV-{b}]" in khtc and "hạn 20/11/2026; quá hạn 1 ngày làm việc" in khtc and f"[NV-{c}]" not in khtc
+    assert "tuần 48/2026" in digests[f"khtc{D}"].subject and "SẮP ĐẾN HẠN" not in khtc  # 31/12 is not soon
+    ttcds = digests[f"ttcds{D}"]
+    assert "Không có nhiệm vụ quá hạn." in ttcds.body_text and "SẮP ĐẾN HẠN TRONG 5 NGÀY LÀM VIỆC (1)" in ttcds.body_text
+    assert f"[NV-{e}]" in ttcds.body_text and "Hạn 27/11/2026; còn 3 ngày làm việc" in ttcds.body_text  # 24/11 is a day off
+    assert ttcds.subject.endswith("(1 sắp đến hạn)")
+    [org] = outbox_rows(app, kind="org-digest")
+    assert org.dedupe_key == "digest:org:2026-W48" and (org.to_addrs, org.cc_addrs) == ([f"giamdoc{D}"], [f"vanphong{D}"])
+    body = org.body_text
     assert "Hoàn thành đúng hạn: 1" in body and "Hoàn thành quá hạn: 1" in body and "Quá hạn: 1" in body
+    assert f"Phòng Kế hoạch - Tài chính chưa hoàn thành [NV-{b}]" in body and f"[NV-{e}]" in body.split("SẮP ĐẾN HẠN")[1]
+    assert "khẩn trương" not in body and "không cần trả lời" in body
     assert run_due(app) == 0  # once a week
     app.clock = FixedClock(vn(2026, 11, 24, 7, 0))
     run_due(app)
-    assert len(outbox_rows(app, kind="digest")) == 6
+    assert len(outbox_rows(app, kind="digest")) == 2 and len(outbox_rows(app, kind="org-digest")) == 1
+
+
+def test_a_week_with_nothing_late_and_nothing_due_soon_sends_no_digest(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(now=vn(2026, 11, 2, 9, 0))
+    tasks = [GoldTask("kiểm kê tài sản cuối năm", ("Phòng Kế hoạch - Tài chính",), (), date(2026, 12, 31))]
+    with app.sessions.begin() as session:
+        register_notice(app, session, text=tasks[0].quote, doc={"type": "Thông báo"}, tasks=tasks, now=app.clock.now())
+    app.clock = FixedClock(vn(2026, 11, 9, 7, 0))  # Monday
+    run_due(app)
+    assert outbox_rows(app, kind="digest") == [] and outbox_rows(app, kind="org-digest") == []
 
 
 def test_monthly_task_done_early_gets_its_next_occurrence_with_its_own_reminders(make_app) -> None:  # type: ignore[no-untyped-def]
