@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email.errors
 import logging
+import re
 from collections import Counter
 from email.message import EmailMessage
 from dataclasses import dataclass
@@ -25,7 +26,8 @@ from service.models import OutboxMessage, Task
 from service.stages import OutboxStatus, TaskStatus
 
 log = logging.getLogger("docket.outbox")
-TASK_BOUND_KINDS = ("reminder", "escalation")  # only worth sending while their task is open
+TASK_BOUND_KINDS = ("reminder", "escalation", "bundle")  # only worth sending while their task (one of them) is open
+_THREAD_TASK = re.compile(r"<docket\.task-([0-9]{1,9})@")
 CLAIM_LEASE = timedelta(minutes=5)  # a row left 'sending' by a crashed worker is retried after this
 
 
@@ -87,10 +89,17 @@ def _claim(session: Session, now: datetime, *, immediate_only: bool, cap: Recipi
 
 
 def _task_closed(session: Session, row: OutboxMessage) -> str | None:
-    """A reminder or escalation whose task is no longer open: its status, else None."""
-    if row.kind not in TASK_BOUND_KINDS or row.task_id is None:
+    """A reminder or escalation whose task is no longer open (for a day's mail: every task it carries): its
+    status, else None."""
+    if row.kind not in TASK_BOUND_KINDS:
         return None
-    task = session.get(Task, row.task_id)
+    ids = [row.task_id] if row.task_id is not None else [int(n) for n in _THREAD_TASK.findall(str((row.headers or {}).get("References", "")))]
+    states = [_state(session, task_id) for task_id in ids]
+    return states[0] if states and all(states) else None
+
+
+def _state(session: Session, task_id: int) -> str | None:
+    task = session.get(Task, task_id)
     if task is None or task.merged_into_id is not None:
         return "merged" if task is not None else "gone"
     return None if task.status is TaskStatus.OPEN else task.status.value

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from outbox import compose
-from outbox.enqueue import enqueue
+from outbox.enqueue import BUNDLED_IN, enqueue
 from outbox.mail import OutgoingMail
 from service.models import OutboxMessage, Task, Unit
 from service.notify import task_mail
@@ -127,7 +127,7 @@ def _bundles(app: Any, session: Session, book: AddressBook, dues: list[Due], *, 
 def mark_bundled(row: OutboxMessage, carried_by: list[str]) -> None:
     """The per-task row stays as the record of the step; its content went out inside these mails."""
     row.status = OutboxStatus.BUNDLED
-    row.headers = {**(row.headers or {}), "X-Docket-Bundled-In": " ".join(carried_by) or "organisation digest"}
+    row.headers = {**(row.headers or {}), BUNDLED_IN: " ".join(carried_by) or "organisation digest"}
 
 
 def _singles(session: Session, book: AddressBook, dues: list[Due]) -> int:
