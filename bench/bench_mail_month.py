@@ -120,7 +120,7 @@ def _weeks() -> list[str]:
 
 
 def table(sides: dict[str, dict[str, dict[str, int]]]) -> str:
-    weeks = _weeks()
+    weeks = [w for w in _weeks() if any(got.get(w) for side in sides.values() for got in side.values())]
     labels = list(sides)
     people = sorted({p for side in sides.values() for p in side}, key=lambda p: (p == "Giám đốc", p))
     width = max(len(p) for p in people) + 2

@@ -281,13 +281,27 @@ def _due_head(item: DueItem, today: date) -> str:
     return f"Quá hạn {offset} ngày làm việc (hạn {vn_date(task.deadline)})"
 
 
-def bundle(*, unit: str, today: date, items: list[DueItem], to: tuple[str, ...], cc: tuple[str, ...], domain: str) -> OutgoingMail:
-    """A unit's reminders and escalations of one day in one mail: overdue tasks first, then those coming due.
+@dataclass(frozen=True, slots=True)
+class Weekly:
+    """The weekly digest's content carried by a unit's mail of that day: the counts, and the overdue and
+    coming tasks the mail does not list already (with working days overdue / left)."""
+
+    week: str
+    grid: list[tuple[str, int]]
+    overdue: list[tuple[TaskMail, int]]
+    due_soon: list[tuple[TaskMail, int]]
+    soon_days: int
+
+
+def bundle(*, unit: str, today: date, items: list[DueItem], to: tuple[str, ...], cc: tuple[str, ...], domain: str,
+           weekly: Weekly | None = None) -> OutgoingMail:
+    """A unit's reminders and escalations of one day in one mail: overdue tasks first, then those coming due,
+    and on the weekly day its digest (so the unit still gets one mail that day).
 
     With one item the subject is the one its own reminder would have had."""
     overdue = sorted((i for i in items if i.offset > 0), key=lambda i: -i.offset)
     coming = sorted((i for i in items if i.offset <= 0), key=lambda i: (i.task.deadline or today, i.task.id))
-    text, html = render("bundle", unit=unit, today=today, overdue=overdue, coming=coming)
+    text, html = render("bundle", unit=unit, today=today, overdue=overdue, coming=coming, weekly=weekly)
     tasks = [i.task for i in (*overdue, *coming)]
     if len(items) == 1:
         subject = f"[{tasks[0].token}] {_due_head(items[0], today)} - {_short(tasks[0].text)}"

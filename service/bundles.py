@@ -59,6 +59,16 @@ class DayMail:
 
     queued: int = 0
     escalated: list[compose.DueItem] = field(default_factory=list)
+    bundles: dict[int, Carrier] = field(default_factory=dict)  # by unit id: the mail queued for it in this pass
+
+
+@dataclass(frozen=True, slots=True)
+class Carrier:
+    """A unit's mail of the day as queued, and what it was made of (to add the weekly digest to it)."""
+
+    row: OutboxMessage
+    unit: str
+    items: tuple[compose.DueItem, ...]
 
 
 def unit_roles(roles: tuple[str, ...]) -> tuple[str, ...]:
@@ -75,7 +85,7 @@ def dispatch(app: Any, session: Session, book: AddressBook, dues: list[Due], *, 
     out = DayMail()
     out.escalated = [compose.DueItem(task_mail(d.task), d.offset, pending_units(book, d.task)) for d in dues if d.for_leaders]
     if app.settings.bundle_daily:
-        out.queued += _bundles(app, session, book, dues, today=today, now=now)
+        out.queued += _bundles(app, session, book, dues, today=today, now=now, carriers=out.bundles)
     else:
         out.queued += _singles(session, book, dues)
     return out
@@ -92,7 +102,8 @@ def _units_of(book: AddressBook, due: Due) -> dict[int, tuple[Unit, bool]]:
     return found
 
 
-def _bundles(app: Any, session: Session, book: AddressBook, dues: list[Due], *, today: date, now: datetime) -> int:
+def _bundles(app: Any, session: Session, book: AddressBook, dues: list[Due], *, today: date, now: datetime,
+             carriers: dict[int, Carrier]) -> int:
     items: dict[int, list[Due]] = defaultdict(list)
     heads: dict[int, bool] = defaultdict(bool)
     units: dict[int, Unit] = {}
@@ -110,12 +121,13 @@ def _bundles(app: Any, session: Session, book: AddressBook, dues: list[Due], *, 
             log.warning("unit %s: no address in the directory for its reminders of %s", unit.name, today)
             continue
         cc = (unit.head_email,) if heads[unit_id] and unit.head_email and unit.head_email != to else ()
-        mail = compose.bundle(unit=unit.name, today=today, items=[compose.DueItem(task_mail(d.task), d.offset) for d in group],
-                              to=(to,), cc=cc, domain=domain)
+        items = tuple(compose.DueItem(task_mail(d.task), d.offset) for d in group)
+        mail = compose.bundle(unit=unit.name, today=today, items=list(items), to=(to,), cc=cc, domain=domain)
         row = enqueue_numbered(session, mail, key=f"bundle:{unit.id}:{today.isoformat()}", now=now, domain=domain,
                                task_id=group[0].task.id if len(group) == 1 else None)
         if row is not None:
             queued += 1
+            carriers[unit_id] = Carrier(row, unit.name, items)
             for due in group:
                 bundled_in[due.row.id].append(row.message_id)
     for due in dues:
@@ -156,3 +168,16 @@ def enqueue_numbered(session: Session, mail: OutgoingMail, *, key: str, now: dat
             return row
     log.warning("%s: %s mails already queued today; the rest waits for the digest", key, MAX_SAME_DAY)
     return None
+
+
+def add_weekly(app: Any, carrier: Carrier, digest_row: OutboxMessage, weekly: compose.Weekly, *, today: date) -> None:
+    """The unit's weekly digest goes out inside its mail of the day (still unsent, same transaction): the mail
+    is rendered again with it, and the digest's own row is kept as the record, bundled."""
+    listed = {i.task.id for i in carrier.items}
+    weekly = compose.Weekly(weekly.week, weekly.grid, [p for p in weekly.overdue if p[0].id not in listed],
+                            [p for p in weekly.due_soon if p[0].id not in listed], weekly.soon_days)
+    row = carrier.row
+    mail = compose.bundle(unit=carrier.unit, today=today, items=list(carrier.items), to=tuple(row.to_addrs),
+                          cc=tuple(row.cc_addrs), domain=app.settings.message_id_domain, weekly=weekly)
+    row.body_text, row.body_html = mail.text, mail.html
+    mark_bundled(digest_row, [row.message_id])

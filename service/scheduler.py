@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 from outbox import compose
 from outbox.enqueue import enqueue
 from rules.escalation import Policy, due_step, load_policy
-from service.bundles import Due, dispatch, enqueue_numbered, pending_units
+from service.bundles import Carrier, Due, add_weekly, dispatch, enqueue_numbered, pending_units
 from service.holds import release_due
 from service.models import AssignmentHold, Task
 from service.notify import task_mail
@@ -62,7 +62,7 @@ def run_due(app: App) -> int:
     with app.sessions.begin() as session:  # one transaction: a crash leaves all of it to the next pass, or none
         day = queue_reminders(app, session, policy, today=today, now=now)
         reminded = day.queued
-        digests = queue_digests(app, session, policy, today=today, now=now, escalated=day.escalated)
+        digests = queue_digests(app, session, policy, today=today, now=now, escalated=day.escalated, carriers=day.bundles)
     if released or created or reminded or digests:
         log.info("scheduler %s: %s held assignments released, %s occurrences, %s reminders/escalations, %s digests",
                  today, released, created, reminded, digests)
@@ -124,8 +124,9 @@ def _in_scope(task: Task, today: date, tz: object) -> bool:
 
 
 def queue_digests(app: App, session: Session, policy: Policy, *, today: date, now: datetime,
-                  escalated: list[compose.DueItem] | None = None) -> int:
-    """On the weekly day: each lead unit's digest (only when something is overdue or due soon) and the
+                  escalated: list[compose.DueItem] | None = None, carriers: dict[int, Carrier] | None = None) -> int:
+    """On the weekly day: each lead unit's digest (only when something is overdue or due soon; inside its mail
+    of the day when it has one; none for the Office, which reads the organisation digest) and the
     organisation digest; on other days the organisation digest only when steps named the leaders today."""
     from rules.escalation import digest_day
 
@@ -150,13 +151,17 @@ def queue_digests(app: App, session: Session, policy: Policy, *, today: date, no
             own = [t for t in tasks if unit in book.role_units(t, Role.LEAD)]
             overdue = sorted(((task_mail(t), late[t.id]) for t in own if t.id in late), key=lambda p: -p[1])
             due_soon = sorted(((task_mail(t), left[t.id]) for t in own if t.id in left), key=lambda p: p[1])
-            if not unit.email or not (overdue or due_soon):
-                continue  # no empty digests
+            if not unit.email or not (overdue or due_soon) or unit is book.office:
+                continue  # no empty digests; the Office reads the organisation digest
             grid = [(cell.label, sum(1 for t in own if statuses[t.id] is cell)) for cell in GRID]
             mail = compose.digest(unit=unit.name, week=f"{week:02d}/{year}", today=today, grid=grid, overdue=overdue,
                                   to=(unit.email,), cc=(), due_soon=due_soon, soon_days=soon)
-            queued += enqueue(session, mail, dedupe_key=f"digest:unit:{unit.id}:{year}-W{week:02d}", now=now,
-                              domain=domain) is not None
+            row = enqueue(session, mail, dedupe_key=f"digest:unit:{unit.id}:{year}-W{week:02d}", now=now, domain=domain)
+            carrier = (carriers or {}).get(unit.id)
+            if row is not None and carrier is not None:  # one mail for the unit today: the digest rides in its bundle
+                add_weekly(app, carrier, row, compose.Weekly(f"{week:02d}/{year}", grid, overdue, due_soon, soon), today=today)
+            else:
+                queued += row is not None
     return queued + _org_digest(app, session, book, tasks, statuses, late, left, escalated, weekly=weekly, today=today, now=now)
 
 

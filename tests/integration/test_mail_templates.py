@@ -116,6 +116,8 @@ VARIANTS: dict[str, list[dict[str, Any]]] = {
     "reminder": [{"offset": -3}, {"offset": 0}, {"offset": 4}],
     "change_notice": [{}, {"change": "cancelled", "detail": "Nhiệm vụ được hủy theo ý kiến của lãnh đạo Sở."}],
     "reply_ack": [{"outcome": "done"}, {"outcome": "extension"}, {"outcome": "note"}],
+    "bundle": [{}, {"weekly": compose.Weekly("49/2026", [("Đã hoàn thành đúng hạn", 2), ("Quá hạn chưa hoàn thành", 1)],
+                                              [(_task(20), 6)], [(_task(21), 4)], 5)}],  # the weekly day: its digest inside
     "org_digest": [{}, {"week": None, "grid": [], "still_overdue": [], "coming_due": []}],  # weekly; a day's escalations
     "digest": [{"due_soon": []}, {"overdue": []}],  # overdue tasks; tasks coming due (a task is in one list or the other)
 }

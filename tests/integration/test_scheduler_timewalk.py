@@ -39,6 +39,8 @@ def _walk(app, start: date, end: date, *, on_day=None, mails=None):  # type: ign
         rows = [r for r in outbox_rows(app) if r.id not in seen]
         new = [r for r in rows if r.kind in ("reminder", "escalation")]
         _nothing_lost(new, [r for r in rows if r.kind in CARRIERS])
+        to_units = [a for r in rows if r.kind in ("bundle", "digest") and r.status is OutboxStatus.PENDING for a in r.to_addrs]
+        assert len(to_units) == len(set(to_units)), f"{day}: a unit got two mails (its reminders and its digest)"
         if mails is not None and any(r.kind in CARRIERS for r in rows):
             mails[day] = [r for r in rows if r.kind in CARRIERS]
         seen |= {r.id for r in outbox_rows(app)}
