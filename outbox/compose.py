@@ -188,15 +188,21 @@ def _task_refs(tasks: list[TaskMail], domain: str) -> tuple[str, ...]:
     return (*notices, *(task_thread_id(t.id, domain) for t in tasks))
 
 
-def assignment(*, unit: str, role: str, tasks: list[TaskMail], to: tuple[str, ...], cc: tuple[str, ...], domain: str) -> OutgoingMail:
-    """One unit's tasks from one notice: role 'lead' (chủ trì) or 'support' (phối hợp, a copy)."""
+def assignment(*, unit: str, role: str, tasks: list[TaskMail], to: tuple[str, ...], cc: tuple[str, ...], domain: str,
+               originals: Sequence[str] = (), originals_too_large: bool = False,
+               extra_headers: dict[str, str] | None = None) -> OutgoingMail:
+    """One unit's tasks from one notice: role 'lead' (chủ trì) or 'support' (phối hợp, a copy).
+
+    originals: the notice's original files, attached by the relay (extra_headers asks for them), or named as too
+    large to attach (the Office keeps them)."""
     first = tasks[0]
-    text, html = render("assignment", unit=unit, role=role, tasks=tasks, label=first.notice_label, subject=first.notice_subject)
+    text, html = render("assignment", unit=unit, role=role, tasks=tasks, label=first.notice_label, subject=first.notice_subject,
+                        originals=list(originals), originals_too_large=originals_too_large)
     what = "Giao nhiệm vụ" if role == "lead" else "Phối hợp thực hiện"
     tokens = " ".join(f"[{t.token}]" for t in tasks[:3]) + (" …" if len(tasks) > 3 else "")
     subject = f"{tokens} {what}: {first.notice_label} - {_short(first.notice_subject or first.text)}"
     return OutgoingMail(kind="assignment", to=to, cc=cc, subject=subject, text=text, html=html,
-                        references=_task_refs(tasks, domain))
+                        references=_task_refs(tasks, domain), extra_headers=dict(extra_headers or {}))
 
 
 def reminder(*, task: TaskMail, level: str, offset: int, today: date, to: tuple[str, ...], cc: tuple[str, ...], domain: str) -> OutgoingMail:

@@ -250,7 +250,9 @@ def dispose(app: App, session: Session, row: InboundMessage, *, now: datetime,
     env = message.envelope
     from service import own_mail, replies
 
-    carried = own_mail.find_carried(message, own_address=app.settings.from_address, own_domain=app.settings.message_id_domain)
+    domain = app.settings.message_id_domain
+    carried = own_mail.find_carried(message, own_address=app.settings.from_address, own_domain=domain,
+                                    originals=own_mail.named_originals(session, message, domain=domain))
     if carried is not None and own_mail.is_bounce(env, message):  # our mail returned: a delivery failure, never answered
         return own_mail.record_bounce(session, row, message, carried, now=now)
     # Again on the parsed envelope: `docket notices reprocess` comes here without the header-first step.

@@ -1,6 +1,8 @@
 """One pass of the daemon, and the loop around it: intake → process → schedule → deliver."""
 from __future__ import annotations
 
+from typing import Any
+
 import logging
 import threading
 from collections.abc import Collection
@@ -41,11 +43,20 @@ def office_hours(app: App) -> OfficeHours:
     return OfficeHours(start=s.office_hours_start, end=s.office_hours_end, tz=s.tz, is_working_day=app.calendar.is_working_day)
 
 
+def originals_for(session: Any, row: Any) -> list[tuple[str, str, bytes]]:
+    """The files an outbox row asks for: a notice's original documents (service.notify.original_files)."""
+    from service.notify import original_files
+
+    what, _, number = str(row.headers.get("X-Docket-Attach", "")).partition(":")
+    return original_files(session, int(number)) if what == "notice" and number.isdigit() else []
+
+
 def deliver(app: App) -> RelayResult:
     sender = open_sender(app.settings.smtp, cafile=app.settings.smtp_cafile)
     try:
         return deliver_due(app.sessions, sender, from_addr=app.settings.from_address, now=app.clock.now(),
-                           hours=office_hours(app), per_recipient=app.settings.max_mails_per_recipient_per_pass)
+                           hours=office_hours(app), per_recipient=app.settings.max_mails_per_recipient_per_pass,
+                           attachments=originals_for)
     finally:
         sender.close()
 

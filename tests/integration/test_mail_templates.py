@@ -112,7 +112,8 @@ def samples(count: int) -> dict[str, Any]:
 
 VARIANTS: dict[str, list[dict[str, Any]]] = {
     "confirmation": [{}, {"duplicate": True}],
-    "assignment": [{"role": "lead"}, {"role": "support"}],
+    "assignment": [{"role": "lead"}, {"role": "support"}, {"originals": ["214-TB-STNMT.docx"]},
+                   {"originals": ["214-TB-STNMT.pdf", "Phu-luc.docx"], "originals_too_large": True}],
     "reminder": [{"offset": -3}, {"offset": 0}, {"offset": 4}],
     "change_notice": [{}, {"change": "cancelled", "detail": "Nhiệm vụ được hủy theo ý kiến của lãnh đạo Sở."}],
     "reply_ack": [{"outcome": "done"}, {"outcome": "extension"}, {"outcome": "note"}],
