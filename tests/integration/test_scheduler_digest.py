@@ -87,3 +87,55 @@ def test_monthly_task_done_early_gets_its_next_occurrence_with_its_own_reminders
     assert [(r.task_id, r.to_addrs) for r in rows] == [(nxt_id, [f"ttcds{D}"])] and "hạn 25/12/2026" in rows[0].subject
     with app.sessions() as session:  # exactly one next occurrence, however many passes
         assert session.query(Task).filter(Task.previous_id == first).count() == 1
+
+
+def _overdue_office(make_app, **settings):  # type: ignore[no-untyped-def]
+    app = make_app(now=vn(2026, 11, 2, 9, 0), **settings)
+    tasks = [GoldTask("rà soát dự toán ngân sách", ("Phòng Kế hoạch - Tài chính",), (), date(2026, 11, 13)),
+             GoldTask("thanh tra việc sử dụng kinh phí", ("Thanh tra Sở",), (), date(2026, 11, 13))]
+    with app.sessions.begin() as session:
+        ids = [t.id for t in register_notice(app, session, text="; ".join(t.quote for t in tasks), doc={"type": "Thông báo"},
+                                             tasks=tasks, now=app.clock.now()).new_tasks]
+    app.clock = FixedClock(vn(2026, 11, 18, 8, 30))  # Wed: Q+3 of Fri 13/11 (to the Office and the director)
+    return app, ids
+
+
+def test_without_bundling_each_step_is_its_own_mail_to_the_units_and_the_leaders_still_get_one_digest(make_app) -> None:  # type: ignore[no-untyped-def]
+    app, (kh, tt) = _overdue_office(make_app, bundle_daily=False)
+    run_due(app)
+    steps = outbox_rows(app, kind="escalation")
+    assert [(r.task_id, r.status.value, r.to_addrs, r.cc_addrs) for r in steps] == [
+        (kh, "pending", [f"khtc{D}"], [f"phuc.lv{D}"]), (tt, "pending", [f"thanhtra{D}"], [f"hai.dq{D}"])]
+    assert outbox_rows(app, kind="bundle") == []
+    [org] = outbox_rows(app, kind="org-digest")
+    assert (org.to_addrs, org.cc_addrs, org.dedupe_key) == ([f"giamdoc{D}"], [f"vanphong{D}"], "escalation:org:2026-11-18")
+    assert f"Phòng Kế hoạch - Tài chính chưa hoàn thành nhiệm vụ [NV-{kh}]" in org.body_text
+    assert f"Thanh tra Sở chưa hoàn thành nhiệm vụ [NV-{tt}]" in org.body_text
+
+
+def test_a_crash_while_bundling_leaves_nothing_and_the_next_pass_queues_everything_once(make_app) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from service import bundles
+
+    app, (kh, tt) = _overdue_office(make_app)
+    real = bundles.enqueue_numbered
+    calls = []
+
+    def dies_after_the_first(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("the worker died between two units' mails")
+        return real(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(bundles, "enqueue_numbered", dies_after_the_first)
+        with pytest.raises(RuntimeError):
+            run_due(app)
+    assert {o.kind for o in outbox_rows(app)} == {"assignment"}, "nothing of the pass was kept"
+    run_due(app)
+    assert run_due(app) == 0
+    bundles_sent = outbox_rows(app, kind="bundle")
+    assert sorted(r.to_addrs[0] for r in bundles_sent) == [f"khtc{D}", f"thanhtra{D}"]
+    assert [r.status.value for r in outbox_rows(app, kind="escalation")] == ["bundled", "bundled"]
+    assert len(outbox_rows(app, kind="org-digest")) == 1
