@@ -26,7 +26,7 @@ from outbox.enqueue import BUNDLED_IN, enqueue
 from outbox.mail import OutgoingMail
 from service.models import OutboxMessage, Task, Unit
 from service.notify import task_mail
-from service.recipients import AddressBook
+from service.recipients import EVERY_UNIT, AddressBook
 from service.stages import OutboxStatus, Role
 
 log = logging.getLogger("docket.scheduler")
@@ -76,8 +76,11 @@ def unit_roles(roles: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def pending_units(book: AddressBook, task: Task) -> tuple[str, ...]:
-    """The lead units that have not finished (for an every-unit task, the ones still open)."""
-    return tuple(u.name for u in book.role_units(task, Role.LEAD))
+    """The lead units that have not finished (for an every-unit task, the ones still open; '*' while it is all)."""
+    units = book.role_units(task, Role.LEAD)
+    if EVERY_UNIT in task.unit_names(Role.LEAD) and len(units) == len(book.units):
+        return (EVERY_UNIT,)
+    return tuple(u.name for u in units)
 
 
 def dispatch(app: Any, session: Session, book: AddressBook, dues: list[Due], *, today: date, now: datetime) -> DayMail:
