@@ -1,7 +1,8 @@
 """How much mail a month brings: dev-00 (its gold tasks, the Lạng Sơn directory) walked day by day, 24/7-31/8/2020.
 
   python bench/bench_mail_month.py                   this checkout
-  python bench/bench_mail_month.py --compare main    a clone of `main` (in /tmp/mailmain) and this checkout, side by side
+  python bench/bench_mail_month.py --compare REF     a clone at REF (in /tmp/mailmain) and this checkout, side by side
+                                                     (REF: a branch or commit, e.g. $(git merge-base main HEAD))
   python bench/bench_mail_month.py --json            the counts as JSON (what --compare reads from each side)
 
 Each day at 08:30 the scheduler runs and the relay delivers into a Maildir; the Trung tâm CNTT reports its task
@@ -100,13 +101,19 @@ def walk(repo: Path) -> dict[str, dict[str, int]]:
 def _clone(ref: str, where: Path) -> Path:
     if where.exists():
         subprocess.run(["rm", "-rf", str(where)], check=True)
-    subprocess.run(["git", "clone", "-q", "--branch", ref, str(REPO), str(where)], check=True)
+    subprocess.run(["git", "clone", "-q", "--no-checkout", str(REPO), str(where)], check=True)
+    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", ref], check=True, capture_output=True, text=True).stdout.strip()
+    subprocess.run(["git", "-C", str(where), "checkout", "-q", commit], check=True)
     return where
 
 
 def _run_side(repo: Path) -> dict[str, dict[str, int]]:
-    out = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--json", "--repo", str(repo)], check=True,
-                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(repo)})
+    # -S: no .pth files, so the editable install cannot map service/ to this checkout; site-packages by hand
+    import site
+
+    path = os.pathsep.join([str(repo), *site.getsitepackages()])
+    out = subprocess.run([sys.executable, "-S", str(Path(__file__).resolve()), "--json", "--repo", str(repo)], check=True,
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": path})
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
