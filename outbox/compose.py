@@ -188,15 +188,38 @@ def _task_refs(tasks: list[TaskMail], domain: str) -> tuple[str, ...]:
     return (*notices, *(task_thread_id(t.id, domain) for t in tasks))
 
 
-def assignment(*, unit: str, role: str, tasks: list[TaskMail], to: tuple[str, ...], cc: tuple[str, ...], domain: str) -> OutgoingMail:
-    """One unit's tasks from one notice: role 'lead' (chủ trì) or 'support' (phối hợp, a copy)."""
+def assignment(
+    *,
+    unit: str,
+    role: str,
+    tasks: list[TaskMail],
+    to: tuple[str, ...],
+    cc: tuple[str, ...],
+    domain: str,
+    originals: Sequence[str] = (),
+    originals_too_large: bool = False,
+    extra_headers: dict[str, str] | None = None,
+) -> OutgoingMail:
+    """One unit's tasks from one notice: role 'lead' (chủ trì) or 'support' (phối hợp, a copy).
+
+    originals: the notice's original files, attached by the relay (extra_headers asks for them), or named as too
+    large to attach (the Office keeps them)."""
     first = tasks[0]
-    text, html = render("assignment", unit=unit, role=role, tasks=tasks, label=first.notice_label, subject=first.notice_subject)
+    text, html = render(
+        "assignment",
+        unit=unit,
+        role=role,
+        tasks=tasks,
+        label=first.notice_label,
+        subject=first.notice_subject,
+        originals=list(originals),
+        originals_too_large=originals_too_large,
+    )
     what = "Giao nhiệm vụ" if role == "lead" else "Phối hợp thực hiện"
     tokens = " ".join(f"[{t.token}]" for t in tasks[:3]) + (" …" if len(tasks) > 3 else "")
     subject = f"{tokens} {what}: {first.notice_label} - {_short(first.notice_subject or first.text)}"
     return OutgoingMail(kind="assignment", to=to, cc=cc, subject=subject, text=text, html=html,
-                        references=_task_refs(tasks, domain))
+                        references=_task_refs(tasks, domain), extra_headers=dict(extra_headers or {}))
 
 
 def reminder(*, task: TaskMail, level: str, offset: int, today: date, to: tuple[str, ...], cc: tuple[str, ...], domain: str) -> OutgoingMail:
@@ -246,11 +269,136 @@ def answer(*, kind: str, title: str, paragraphs: list[str], to: tuple[str, ...],
                         references=references)
 
 
-def digest(*, unit: str, week: str, today: date, grid: list[tuple[str, int]], overdue: list[tuple[TaskMail, int]],
-           to: tuple[str, ...], cc: tuple[str, ...]) -> OutgoingMail:
-    """The weekly digest: the four-status counts and the overdue tasks (with working days overdue)."""
-    text, html = render("digest", unit=unit, week=week, today=today, grid=grid, overdue=overdue)
+def digest(
+    *,
+    unit: str,
+    week: str,
+    today: date,
+    grid: list[tuple[str, int]],
+    overdue: list[tuple[TaskMail, int]],
+    to: tuple[str, ...],
+    cc: tuple[str, ...],
+    due_soon: Sequence[tuple[TaskMail, int]] = (),
+    soon_days: int = 0,
+) -> OutgoingMail:
+    """The weekly digest: the four-status counts, the overdue tasks (with working days overdue) and those due
+    within `soon_days` working days (with working days left)."""
+    text, html = render(
+        "digest",
+        unit=unit,
+        week=week,
+        today=today,
+        grid=grid,
+        overdue=overdue,
+        due_soon=list(due_soon),
+        soon_days=soon_days,
+    )
     subject = f"Tổng hợp tình hình thực hiện nhiệm vụ tuần {week} - {clean_header(unit, limit=80)}"
-    if overdue:
-        subject += f" ({len(overdue)} quá hạn)"
+    counts = [f"{len(overdue)} quá hạn"] * bool(overdue) + [f"{len(due_soon)} sắp đến hạn"] * bool(due_soon)
+    if counts:
+        subject += f" ({', '.join(counts)})"
     return OutgoingMail(kind="digest", to=to, cc=cc, subject=subject, text=text, html=html)
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    """One reminder or escalation due today for a task: offset in working days (< 0 before the deadline, 0 on
+    the day, > 0 overdue); units: the units it concerns (the pending ones of an every-unit task), for leaders."""
+
+    task: TaskMail
+    offset: int
+    units: tuple[str, ...] = ()
+
+
+def _due_head(item: DueItem, today: date) -> str:
+    task, offset = item.task, item.offset
+    if offset < 0:
+        return f"Nhắc việc: còn {abs(offset)} ngày làm việc (hạn {vn_date(task.deadline)})"
+    if offset == 0 and today == task.deadline:
+        return f"Nhắc việc: hôm nay đến hạn ({vn_date(task.deadline)})"
+    if offset == 0:
+        return f"Nhắc việc: ngày làm việc cuối cùng trước hạn {vn_date(task.deadline)}"
+    return f"Quá hạn {offset} ngày làm việc (hạn {vn_date(task.deadline)})"
+
+
+@dataclass(frozen=True, slots=True)
+class Weekly:
+    """The weekly digest's content carried by a unit's mail of that day: the counts, and the overdue and
+    coming tasks the mail does not list already (with working days overdue / left)."""
+
+    week: str
+    grid: list[tuple[str, int]]
+    overdue: list[tuple[TaskMail, int]]
+    due_soon: list[tuple[TaskMail, int]]
+    soon_days: int
+
+
+def bundle(
+    *,
+    unit: str,
+    today: date,
+    items: list[DueItem],
+    to: tuple[str, ...],
+    cc: tuple[str, ...],
+    domain: str,
+    weekly: Weekly | None = None,
+) -> OutgoingMail:
+    """A unit's reminders and escalations of one day in one mail: overdue tasks first, then those coming due,
+    and on the weekly day its digest (so the unit still gets one mail that day).
+
+    With one item the subject is the one its own reminder would have had."""
+    overdue = sorted((i for i in items if i.offset > 0), key=lambda i: -i.offset)
+    coming = sorted((i for i in items if i.offset <= 0), key=lambda i: (i.task.deadline or today, i.task.id))
+    text, html = render("bundle", unit=unit, today=today, overdue=overdue, coming=coming, weekly=weekly)
+    tasks = [i.task for i in (*overdue, *coming)]
+    if len(items) == 1:
+        subject = f"[{tasks[0].token}] {_due_head(items[0], today)} - {_short(tasks[0].text)}"
+    else:
+        tokens = " ".join(f"[{t.token}]" for t in tasks[:3]) + (" …" if len(tasks) > 3 else "")
+        late = f", {len(overdue)} quá hạn" if overdue else ""
+        subject = f"{tokens} Nhắc việc ngày {vn_date(today)}: {len(items)} nhiệm vụ{late} - {clean_header(unit, limit=60)}"
+    return OutgoingMail(
+        kind="bundle",
+        to=to,
+        cc=cc,
+        subject=subject,
+        text=text,
+        html=html,
+        in_reply_to=task_thread_id(tasks[0].id, domain) if len(tasks) == 1 else None,
+        references=_task_refs(tasks, domain),
+    )
+
+
+def org_digest(
+    *,
+    today: date,
+    week: str | None,
+    grid: list[tuple[str, int]],
+    escalated: list[DueItem],
+    still_overdue: list[DueItem],
+    coming_due: list[DueItem],
+    soon_days: int,
+    to: tuple[str, ...],
+    cc: tuple[str, ...],
+) -> OutgoingMail:
+    """For the organisation's leaders and the Office: the units that have not finished overdue tasks (those
+    escalated today first), and on the weekly day the whole picture with what comes due soon. Never asks them
+    to report anything: the units are chased by their own mail."""
+    text, html = render(
+        "org_digest",
+        today=today,
+        week=week,
+        grid=grid,
+        escalated=escalated,
+        overdue=still_overdue,
+        due_soon=coming_due,
+        soon_days=soon_days,
+    )
+    what = (
+        f"Tổng hợp toàn cơ quan tuần {week}"
+        if week
+        else f"Đơn vị chưa hoàn thành nhiệm vụ quá hạn, ngày {vn_date(today)}"
+    )
+    late = len({i.task.id for i in (*escalated, *still_overdue)})
+    subject = what + (f" ({late} nhiệm vụ quá hạn)" if late else "")
+    return OutgoingMail(kind="org-digest", to=to, cc=cc, subject=subject, text=text, html=html)

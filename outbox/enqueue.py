@@ -72,18 +72,60 @@ def cancel_pending(session: Session, *, task_id: int, kinds: tuple[str, ...], re
     """Cancel a task's unsent mails of these kinds; their dedupe keys are freed so a later pass may queue anew.
 
     The Message-ID is changed too (a never-sent message has no identity to keep), because a new row with
-    the same dedupe key will get the stable Message-ID of that key.
+    the same dedupe key will get the stable Message-ID of that key. A step that went into a day's mail
+    (status bundled, service.tasks.bundles) counts as unsent while every mail carrying it is unsent: those mails
+    are cancelled with it, and so are the other steps they carried, so the next pass bundles again what is
+    still due (never a step twice: a carrier already sent keeps its steps as they are).
     """
     rows = session.query(OutboxMessage).filter(
         OutboxMessage.task_id == task_id, OutboxMessage.kind.in_(kinds), OutboxMessage.status.in_(LIVE)
     ).all()
+    bundled = (
+        session.query(OutboxMessage)
+        .filter(
+            OutboxMessage.task_id == task_id,
+            OutboxMessage.kind.in_(kinds),
+            OutboxMessage.status == OutboxStatus.BUNDLED,
+        )
+        .all()
+    )
+    for step in bundled:
+        carriers = _carriers(session, step)
+        if carriers and all(c.status in LIVE for c in carriers):
+            for carrier in carriers:
+                rows += [carrier, *_carried(session, carrier)]
+    done: set[int] = set()
     for row in rows:
+        if row.id in done:
+            continue
+        done.add(row.id)
         row.status = OutboxStatus.CANCELLED
         row.last_error = clean_header(f"cancelled: {reason}", limit=500)
         row.dedupe_key = f"{row.dedupe_key}#cancelled:{row.id}"[:300]
         row.message_id = row.message_id.replace("<docket.", f"<docket.cancelled-{row.id}.", 1)
     session.flush()
-    return len(rows)
+    return len(done)
+
+
+BUNDLED_IN = (
+    "X-Docket-Bundled-In"  # on a step's row: the Message-IDs of the mails that carried it (never sent itself)
+)
+
+
+def _carriers(session: Session, step: OutboxMessage) -> list[OutboxMessage]:
+    ids = str((step.headers or {}).get(BUNDLED_IN, "")).split()
+    ids = [i for i in ids if i.startswith("<")]
+    return list(session.query(OutboxMessage).filter(OutboxMessage.message_id.in_(ids))) if ids else []
+
+
+def _carried(session: Session, carrier: OutboxMessage) -> list[OutboxMessage]:
+    """The steps a day's mail carried: bundled rows queued in the same pass that name it."""
+    rows = (
+        session.query(OutboxMessage)
+        .filter(OutboxMessage.status == OutboxStatus.BUNDLED, OutboxMessage.created_at == carrier.created_at)
+        .all()
+    )
+    return [r for r in rows if carrier.message_id in str((r.headers or {}).get(BUNDLED_IN, "")).split()]
 
 
 def requeue(session: Session, row: OutboxMessage, *, now: datetime, give_up_at: datetime) -> None:

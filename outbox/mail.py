@@ -1,6 +1,7 @@
 """The value object for one outgoing mail, and its rendering as an RFC 5322 message."""
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -17,6 +18,7 @@ MAX_SUBJECT = 160
 # is known when it comes back forwarded or bounced without its headers (service.runners.own_mail).
 OWN_MARK = "Thư tự động từ Docket"
 _CONTROL = re.compile(r"[\r\n\t\x00-\x1f\x7f]+")
+WORD_BYTES = 39  # UTF-8 bytes per encoded word: "Subject: " + "=?utf-8?b?" + 52 base64 + "?=" stays within 78
 
 
 def clean_header(value: str, *, limit: int = MAX_SUBJECT) -> str:
@@ -52,7 +54,7 @@ def render_message(
     msg["To"] = ", ".join(to)
     if cc:
         msg["Cc"] = ", ".join(cc)
-    msg["Subject"] = clean_header(subject)
+    msg.set_raw("Subject", encoded_subject(clean_header(subject)))
     msg["Message-ID"] = message_id
     msg["Date"] = format_datetime(date)
     for name, value in {**AUTO_HEADERS, **headers}.items():
@@ -61,3 +63,25 @@ def render_message(
     if html:
         msg.add_alternative(html, subtype="html")
     return msg
+
+
+def encoded_subject(subject: str) -> str:
+    """The subject as RFC 2047 encoded words folded on word boundaries, each space inside the word before it.
+
+    email's own folding can put the space between two words outside the encoded words as folding
+    whitespace, where a decoder drops it ("Tổng" + "Bình" read as "TổngBình"); this never does. Set with
+    Message.set_raw: short lines are written as given (policy.refold_source 'long').
+    """
+    if subject.isascii() and len(subject) <= 60:
+        return subject
+    chunks, current = [], ""
+    for char in subject:
+        if len((current + char).encode()) > WORD_BYTES:
+            cut = current.rfind(" ") + 1 or len(
+                current
+            )  # after the last space, else mid-word (a very long word)
+            chunks.append(current[:cut])
+            current = current[cut:]
+        current += char
+    chunks.append(current)
+    return "\r\n ".join(f"=?utf-8?b?{base64.b64encode(c.encode()).decode('ascii')}?=" for c in chunks if c)

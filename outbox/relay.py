@@ -25,8 +25,11 @@ from outbox.errors import SendError
 from outbox.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger("docket.outbox")
-TASK_BOUND_KINDS = ("reminder", "escalation")  # only worth sending while their task is open
+TASK_BOUND_KINDS = ("reminder", "escalation", "bundle")  # only worth sending while their task (one of them) is open
 Veto = Callable[[Session, OutboxMessage], str | None]  # why a claimed row must not go out, else None
+ATTACH = "X-Docket-Attach"  # on a row: files to attach when it is sent ("notice:12": the notice's original)
+INTERNAL = "X-Docket-"  # headers for Docket only (attachments, bundling), never on the wire
+Attachments = Callable[[Session, OutboxMessage], list[tuple[str, str, bytes]]]  # (file name, MIME type, bytes)
 CLAIM_LEASE = timedelta(minutes=5)  # a row left 'sending' by a crashed worker is retried after this
 
 
@@ -100,8 +103,12 @@ def _cancel(session: Session, row: OutboxMessage, reason: str) -> None:
 def deliver_due(
     sessions: sessionmaker[Session], sender: Sender, *, from_addr: str, now: datetime, limit: int = 500,
     hours: OfficeHours | None = None, per_recipient: int | None = None, veto: Veto | None = None,
+    attachments: Attachments | None = None,
 ) -> RelayResult:
     """Send what is due now. The claim is committed first, so two workers never send one row at once.
+
+    `attachments`: the files a row asks for (its X-Docket-Attach header, e.g. the notice's original), read
+    when it is sent; None sends none.
 
     `per_recipient`: no address gets more mails than this in this pass (a flood of notices must not
     bury one mailbox); the rows over it stay due and go out on the next passes.
@@ -121,6 +128,10 @@ def deliver_due(
             bad: SendError | None = None
             try:
                 msg = _render(row, from_addr)
+                if attachments is not None and row.headers.get(ATTACH):
+                    for name, mime, data in attachments(session, row):
+                        maintype, _, subtype = mime.partition("/")
+                        msg.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream", filename=name)
             except SendError as err:
                 bad = err
         if bad is not None:
@@ -150,7 +161,8 @@ def _render(row: OutboxMessage, from_addr: str) -> EmailMessage:
     try:
         return render_message(
             from_addr=from_addr, to=row.to_addrs, cc=row.cc_addrs, subject=row.subject, text=row.body_text,
-            html=row.body_html, message_id=row.message_id, headers=row.headers, date=row.created_at,
+            html=row.body_html, message_id=row.message_id, date=row.created_at,
+            headers={k: v for k, v in row.headers.items() if not k.startswith(INTERNAL)},
         )
     except (ValueError, TypeError, LookupError, UnicodeError, email.errors.MessageError) as err:
         raise SendError(f"cannot compose the message: {type(err).__name__}: {err}", permanent=True) from err

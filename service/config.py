@@ -84,6 +84,21 @@ class Settings(BaseSettings):
         20, description="No address gets more mails than this in one delivery pass; the rest wait, due, for the "
         "next passes (nothing is dropped).",
     )
+    bundle_daily: bool = Field(
+        True,
+        description="One mail a day per unit carries all its reminders and escalations of that day (and one a "
+        "day to the leaders and the Office); false: one mail per task and step, as before.",
+    )
+    due_soon_working_days: int = Field(
+        5,
+        description='The weekly digests list the tasks due within this many working days ("sắp đến hạn"); '
+        "0 lists none.",
+    )
+    max_attachment_forward_bytes: int = Field(
+        10 * 1024 * 1024,
+        description="The notice's original files are attached to the assignment mails up to this "
+        "many bytes in all; above it the mail says the Office keeps the original. 0 never attaches.",
+    )
     extract_timeout: float = Field(
         120.0, description="Seconds one message may take to be read (attachments, OCR); 0 reads in-process without limits."
     )
@@ -145,6 +160,13 @@ class Settings(BaseSettings):
     def _positive(cls, value: float) -> float:
         if value <= 0:
             raise ValueError("must be more than 0")
+        return value
+
+    @field_validator("due_soon_working_days", "max_attachment_forward_bytes")
+    @classmethod
+    def _not_negative(cls, value: int) -> int:
+        if value < 0:
+            raise ValueError("must be 0 or more")
         return value
 
     @field_validator("review_threshold")

@@ -18,7 +18,11 @@ import pytest
 pytest_plugins = ["tests.servers"]
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+SHARED = next(
+    (p / "shared" for p in (REPO.parent, REPO.parent.parent) if (p / "shared").is_dir()),
+    REPO.parent / "shared",
+)
+# ../shared beside the checkout, or ../../shared from a git worktree under wt/
 CORPUS = SHARED / "corpus"
 REALWORLD = SHARED / "realworld"
 IN_CI = os.environ.get("CI", "").lower() == "true"

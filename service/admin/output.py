@@ -16,10 +16,21 @@ from service.tasks.history_vi import FIELD_VI, STATE_VI, describe, value_vi
 STAGE_VI = {"received": "đã nhận", "processed": "đã xử lý", "failed": "lỗi", "quarantined": "cách ly", "ignored": "bỏ qua",
             "reply": "thư trả lời"}
 EXTENSION_VI = {"pending": "chờ duyệt", "approved": "đã duyệt", "refused": "từ chối"}
-MAIL_KIND_VI = {"confirmation": "xác nhận", "unreadable": "không đọc được", "no-notice": "không có văn bản", "assignment": "giao việc", "change": "thay đổi",
-                "reply-ack": "trả lời đơn vị", "digest": "tổng hợp", "reminder": "nhắc hạn", "escalation": "báo quá hạn"}
+MAIL_KIND_VI = {
+    "confirmation": "xác nhận",
+    "unreadable": "không đọc được",
+    "no-notice": "không có văn bản",
+    "assignment": "giao việc",
+    "change": "thay đổi",
+    "reply-ack": "trả lời đơn vị",
+    "digest": "tổng hợp",
+    "reminder": "nhắc hạn",
+    "escalation": "báo quá hạn",
+    "bundle": "nhắc việc trong ngày",
+    "org-digest": "tổng hợp toàn cơ quan",
+}
 OUTBOX_STATUS_VI = {"pending": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "retry": "chờ gửi lại", "dead": "gửi hỏng",
-                    "cancelled": "đã hủy"}
+                    "cancelled": "đã hủy", "bundled": "gộp vào thư trong ngày"}
 STATE_STYLE = {"overdue": "bold red", "done_on_time": "green", "done_late": "yellow", "cancelled": "dim", "rejected": "dim",
                "merged": "dim"}
 

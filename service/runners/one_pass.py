@@ -1,6 +1,8 @@
 """One pass of the daemon, and the loop around it: intake → process → schedule → deliver."""
 from __future__ import annotations
 
+from typing import Any
+
 import logging
 import threading
 from collections.abc import Collection
@@ -11,6 +13,7 @@ from service.runners.intake import intake_once
 from service.mailbox import Mailbox, open_mailbox
 from service.runners import scheduler
 from service.runners.process import process_pending
+from service.tasks.notify import original_files
 from service.tasks.relay_veto import task_closed
 from service.wiring import App, office_hours, sender_for
 
@@ -31,11 +34,17 @@ def schedule(app: App) -> int:
     return scheduler.run_due(app)
 
 
+def originals_for(session: Any, row: Any) -> list[tuple[str, str, bytes]]:
+    """The files an outbox row asks for: a notice's original documents (service.tasks.notify.original_files)."""
+    what, _, number = str(row.headers.get("X-Docket-Attach", "")).partition(":")
+    return original_files(session, int(number)) if what == "notice" and number.isdigit() else []
+
+
 def deliver(app: App) -> RelayResult:
     sender = sender_for(app)
     try:
         return deliver_due(app.sessions, sender, from_addr=app.settings.from_address, now=app.clock.now(),
-                           hours=office_hours(app), veto=task_closed,
+                           hours=office_hours(app), veto=task_closed, attachments=originals_for,
                            per_recipient=app.settings.max_mails_per_recipient_per_pass)
     finally:
         sender.close()

@@ -2,7 +2,9 @@
 
 Ours is known by our Message-IDs (<docket.…@our domain>) in the carried mail's headers (attached message/rfc822
 or .eml, a forwarded header block) or in its quoted text, by our From address in a forwarded header block, and by
-the footer every mail of ours ends with (outbox.mail.OWN_MARK). A document that is our mail is never a notice:
+the footer every mail of ours ends with (outbox.mail.OWN_MARK); the notice's original files that our assignments
+carry are known by their text (`fingerprint`) when they come back beside our mail.
+A document that is our mail is never a notice:
 - a bounce carrying it is a delivery failure of that outbox row (recorded on the row and in the task's history),
   never answered;
 - a forward of it is a reply about the task or notice it was about, and goes through service.tasks.replies.
@@ -10,6 +12,7 @@ the footer every mail of ours ends with (outbox.mail.OWN_MARK). A document that 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,8 +25,8 @@ from extractors.base import EmailEnvelope, ExtractedMessage
 from outbox.compose import task_thread_id
 from outbox.mail import OWN_MARK, clean_header
 from rules.findings import Findings
-from service.store.models import InboundMessage, TaskEvent
 from outbox.models import OutboxMessage, OutboxStatus
+from service.store.models import InboundMessage, Notice, Task, TaskEvent
 
 _OUR_ID = re.compile(r"<docket\.[^<>@\s]{1,200}@([^<>\s]{1,255})>", re.IGNORECASE)
 _TASK_TOKEN = re.compile(r"\[NV-([0-9]{1,9})\]", re.IGNORECASE)
@@ -53,15 +56,48 @@ class Carried:
         return len(self.own_documents) == len(message.documents)
 
 
-def find_carried(message: ExtractedMessage, *, own_address: str, own_domain: str) -> Carried | None:
-    """Our mail carried inside `message`, or None. Pure: the extracted message and our identity in."""
+def find_carried(
+    message: ExtractedMessage, *, own_address: str, own_domain: str, originals: frozenset[str] = frozenset()
+) -> Carried | None:
+    """Our mail carried inside `message`, or None. Pure: the extracted message and our identity in.
+
+    originals: text fingerprints (`fingerprint`) of the notices our mail named (their original files ride along
+    with our assignments): a document with one of them, next to our mail, is that original coming back."""
     ids = _our_ids(message, own_domain)
     forwarded_from = parseaddr(message.forwarded_headers.get("From", ""))[1].lower()
     header_is_ours = forwarded_from == own_address.lower() or bool(set(ids) & set(message.carried_ids))
     own = frozenset(i for i, doc in enumerate(message.documents) if _is_ours(doc.text, doc.part, own_domain, header_is_ours))
+    if originals and (own or header_is_ours or ids):
+        own |= frozenset(i for i, doc in enumerate(message.documents) if fingerprint(doc.text) in originals)
     if not own and not (header_is_ours and not message.documents):
         return None
     return Carried(ids=ids, own_documents=own, subject=message.forwarded_headers.get("Subject", ""))
+
+
+def fingerprint(text: str) -> str:
+    """A document's words, whatever their line breaks: how an original we attached is known when it comes back."""
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
+
+
+def named_originals(session: Session, message: ExtractedMessage, *, domain: str) -> frozenset[str]:
+    """Fingerprints of the notices the mails of ours named in `message` were about (by Message-ID or token)."""
+    ids = [*_our_ids(message, domain), *message.carried_ids]
+    subjects = f"{message.forwarded_headers.get('Subject', '')} {message.envelope.subject or ''}"
+    notices = (
+        set(session.scalars(select(OutboxMessage.notice_id).where(OutboxMessage.message_id.in_(ids))))
+        if ids
+        else set()
+    )
+    tasks = [int(n) for n in _TASK_TOKEN.findall(subjects)][:20]
+    if tasks:
+        notices |= set(session.scalars(select(Task.notice_id).where(Task.id.in_(tasks))))
+    notices |= {int(n) for n in _NOTICE_TOKEN.findall(subjects)[:20]}
+    notices.discard(None)
+    if not notices:
+        return frozenset()
+    return frozenset(
+        fingerprint(text) for text in session.scalars(select(Notice.text).where(Notice.id.in_(notices)))
+    )
 
 
 def _our_ids(message: ExtractedMessage, domain: str) -> tuple[str, ...]:

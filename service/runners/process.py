@@ -251,7 +251,9 @@ def dispose(app: App, session: Session, row: InboundMessage, *, now: datetime,
         parsed = _parse(app, row.raw, row.size, directory_from_db(session, app.directory))
     message, findings = parsed
     env = message.envelope
-    carried = own_mail.find_carried(message, own_address=app.settings.from_address, own_domain=app.settings.message_id_domain)
+    domain = app.settings.message_id_domain
+    carried = own_mail.find_carried(message, own_address=app.settings.from_address, own_domain=domain,
+                                    originals=own_mail.named_originals(session, message, domain=domain))
     if carried is not None and own_mail.is_bounce(env, message):  # our mail returned: a delivery failure, never answered
         bounce = own_mail.record_bounce(session, row, message, carried, now=now)
         return Outcome(Stage.IGNORED, "bounce", bounce)

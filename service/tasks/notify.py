@@ -14,20 +14,23 @@
 from __future__ import annotations
 
 import hashlib
+from email import message_from_bytes, policy
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from outbox import compose
 from outbox.compose import TaskMail, vn_date
 from outbox.enqueue import cancel_pending, enqueue
-from service.store.models import Task, Unit
+from service.store.models import InboundMessage, Notice, Task, Unit
 from service.tasks.recipients import AddressBook, address_book
 from service.store.stages import Role
 
 SCHEDULED_KINDS = ("reminder", "escalation")
+DOCUMENT_TYPES = (".docx", ".doc", ".pdf", ".odt", ".rtf", ".xlsx", ".xls")  # what counts as the notice's original file
 QUOTE_CHARS = 240
 
 
@@ -87,21 +90,66 @@ def queue_assignments(app: Any, session: Session, result: Any, *, now: datetime)
     return send_assignments(app, session, result.notice, tasks, now=now)
 
 
+def original_files(session: Session, notice_id: int) -> list[tuple[str, str, bytes]]:
+    """The document files of the mail the notice was registered from, as stored: (name, MIME type, bytes)."""
+    notice = session.get(Notice, notice_id)
+    mid = (
+        notice.message_id if notice is not None else None
+    )  # the forward it came from (its row is linked later)
+    came_from = InboundMessage.notice_id == notice_id
+    if mid:
+        came_from = or_(came_from, InboundMessage.message_id == mid)
+    raw = session.scalars(
+        select(InboundMessage.raw).where(came_from).order_by(InboundMessage.id).limit(1)
+    ).first()
+    if not raw:
+        return []
+    files: list[tuple[str, str, bytes]] = []
+    for part in message_from_bytes(raw, policy=policy.default).walk():
+        name = part.get_filename()
+        if name and name.lower().endswith(DOCUMENT_TYPES) and not part.is_multipart():
+            payload = part.get_payload(decode=True)
+            files.append((name, part.get_content_type(), payload if isinstance(payload, bytes) else b""))
+    return files
+
+
+def _originals(settings: Any, session: Session, notice: Any) -> tuple[tuple[str, ...], bool, dict[str, str]]:
+    """(file names, too large to attach, headers asking the relay to attach them) for a notice's assignments."""
+    files = original_files(session, notice.id)
+    if not files:
+        return (), False, {}
+    names = tuple(name for name, _, _ in files)
+    limit = settings.max_attachment_forward_bytes
+    if limit and sum(len(data) for _, _, data in files) <= limit:
+        return names, False, {"X-Docket-Attach": f"notice:{notice.id}"}
+    return names, True, {}
+
+
+def own_first(unit: Unit, tasks: list[Task]) -> list[Task]:
+    """The unit's own tasks (it is named as lead or support) before those for every unit, each in notice order."""
+    return sorted(
+        tasks, key=lambda t: unit.name not in (*t.unit_names(Role.LEAD), *t.unit_names(Role.SUPPORT))
+    )
+
+
 def send_assignments(app: Any, session: Session, notice: Any, tasks: list[Task], *, now: datetime) -> int:
-    """One mail per (unit, role) for these tasks of the notice; returns how many were queued."""
+    """One mail per (unit, role) for these tasks of the notice, its own tasks first; returns how many were queued."""
     settings = _settings(app)
     book = address_book(session)
     units = {u.id: u for u in book.units.values()}
+    originals, too_large, attach = _originals(settings, session, notice)
     queued = 0
     for (unit_id, role), group in sorted(_grouped(tasks, book).items(), key=lambda kv: (kv[0][1].value, kv[0][0])):
         unit: Unit = units[unit_id]
         if not unit.email:
             continue
+        group = own_first(unit, group)
         mail = compose.assignment(
             unit=unit.name, role=role.value, tasks=[task_mail(t) for t in group], to=(unit.email,),
             cc=(unit.head_email,) if role is Role.LEAD and unit.head_email else (), domain=settings.message_id_domain,
+            originals=originals, originals_too_large=too_large, extra_headers=attach,
         )
-        ids = ",".join(str(t.id) for t in group)
+        ids = ",".join(str(i) for i in sorted(t.id for t in group))  # the same key whatever the order shown
         key = f"assignment:{notice.id}:{unit.id}:{role.value}:{hashlib.sha256(ids.encode()).hexdigest()[:12]}"
         queued += enqueue(session, mail, dedupe_key=key, now=now, domain=settings.message_id_domain,
                           notice_id=notice.id, task_id=group[0].id if len(group) == 1 else None) is not None

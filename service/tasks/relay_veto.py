@@ -1,5 +1,8 @@
-"""The relay's veto: a reminder or escalation is not sent once its task has closed (passed to outbox.relay)."""
+"""The relay's veto: a reminder, escalation or day's mail is not sent once its tasks have closed (passed to
+outbox.relay)."""
 from __future__ import annotations
+
+import re
 
 from sqlalchemy.orm import Session
 
@@ -8,12 +11,23 @@ from outbox.relay import TASK_BOUND_KINDS
 from service.store.models import Task
 from service.store.stages import TaskStatus
 
+_THREAD_TASK = re.compile(r"<docket\.task-([0-9]{1,9})@")  # a day's mail names its tasks in References
+
 
 def task_closed(session: Session, row: OutboxMessage) -> str | None:
-    """Why a claimed reminder or escalation must not go out ("the task is done_late"), else None."""
-    if row.kind not in TASK_BOUND_KINDS or row.task_id is None:
+    """Why a claimed reminder, escalation or day's mail must not go out ("the task is done_late"), else None.
+
+    A day's mail carries several tasks: it goes out while any of them is still open."""
+    if row.kind not in TASK_BOUND_KINDS:
         return None
-    task = session.get(Task, row.task_id)
+    ids = [row.task_id] if row.task_id is not None else [
+        int(n) for n in _THREAD_TASK.findall(str((row.headers or {}).get("References", "")))]
+    states = [_state(session, task_id) for task_id in ids]
+    return f"the task is {states[0]}" if states and all(states) else None
+
+
+def _state(session: Session, task_id: int) -> str | None:
+    task = session.get(Task, task_id)
     if task is None or task.merged_into_id is not None:
-        return f"the task is {'merged' if task is not None else 'gone'}"
-    return None if task.status is TaskStatus.OPEN else f"the task is {task.status.value}"
+        return "merged" if task is not None else "gone"
+    return None if task.status is TaskStatus.OPEN else task.status.value

@@ -245,3 +245,78 @@ def test_a_forward_of_our_confirmation_is_the_clerks_answer_to_it(make_app, offi
         row = session.scalars(select(InboundMessage).where(InboundMessage.message_id.like("<fwd-own-%"))).one()
         assert (row.stage, row.notice_id) == (Stage.REPLY, 1), (row.disposition, row.error)
         assert session.get(Task, LEAD_TASK).deadline == date(2026, 12, 10)
+
+
+def _originals(sent: bytes) -> list[tuple[str, bytes]]:
+    msg = message_from_bytes(sent, policy=policy.default)
+    return [
+        (p.get_filename(), p.get_payload(decode=True)) for p in msg.iter_attachments() if p.get_filename()
+    ]
+
+
+def gmail_with_original(sent: bytes) -> bytes:
+    """Gmail forwards the attachments too: the notice's original we attached comes back with our mail."""
+    fwd = message_from_bytes(gmail(sent), policy=policy.default)
+    for name, data in _originals(sent):
+        fwd.add_attachment(
+            data,
+            maintype="application",
+            subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+            filename=name,
+        )
+    return fwd.as_bytes()
+
+
+def test_the_assignment_carries_the_notices_original_and_says_so(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
+    app, sent = _registered(make_app, office)
+    assert [name for name, _ in _originals(sent)] == ["412-TB-SKHCN.docx"]
+    _, plain, rich = _parts(sent)
+    assert "Văn bản gốc gửi kèm thư này: 412-TB-SKHCN.docx." in plain and "412-TB-SKHCN.docx" in rich
+    assert "X-Docket" not in sent.decode("ascii", "replace")  # our own bookkeeping headers stay at home
+
+
+def test_an_original_over_the_limit_is_not_attached_and_the_mail_says_who_keeps_it(
+    make_app, office: Path
+) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(wide_send_units=0, max_attachment_forward_bytes=1000)
+    _deliver(office, build_email(build_docx(sample_text()), now=app.clock.now(), domain=D))
+    run_daemon(app, once=True)
+    sent = [
+        bytes(m) for m in mailbox.Maildir(str(office / "mail" / "sent"), create=False) if KHTC in str(m["To"])
+    ]
+    assert sent and all(_originals(s) == [] for s in sent)
+    [assignment] = [
+        s for s in sent if "Giao nhiệm vụ" in str(message_from_bytes(s, policy=policy.default)["Subject"])
+    ]
+    assert "quá lớn để gửi kèm thư này; văn thư, Văn phòng đang lưu bản gốc" in _parts(assignment)[1]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [gmail_with_original, bounce_inline, bounce_attached],
+    ids=["gmail-forward", "bounce-inline", "bounce-attached"],
+)
+def test_our_mail_coming_back_with_the_original_attached_is_never_a_new_notice(
+    make_app, office: Path, build
+) -> None:  # type: ignore[no-untyped-def]
+    app, sent = _registered(make_app, office)
+    assert _originals(sent), "the assignment carries the original"
+    before = _counts(app)
+    with app.sessions() as session:
+        confirmations = session.scalar(
+            select(func.count(OutboxMessage.id)).where(OutboxMessage.kind == "confirmation")
+        )
+    _deliver(office, build(sent))
+    run_daemon(app, once=True)
+    assert _counts(app) == before
+    with app.sessions() as session:
+        row = session.scalars(
+            select(InboundMessage).where(
+                InboundMessage.message_id.like("<fwd-own-%") | InboundMessage.message_id.like("<bounce-%")
+            )
+        ).one()
+        assert row.stage in (Stage.REPLY, Stage.IGNORED) and row.disposition != "registered", (
+            row.disposition,
+            row.error,
+        )
+        assert session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.kind == "confirmation")) == confirmations

@@ -157,9 +157,8 @@ def test_november_walk(walk: Walk) -> None:
     tasks = w.tasks()
     assert [tasks[every].unit_names.__self__.units[0].name, tasks[monthly].deadline] == ["*", date(2026, 11, 25)]
     assert set(w.parts(every)) == set(UNITS) and set(w.parts(every).values()) == {TaskStatus.OPEN}
-    digests = [m for m in sent if m.subject.startswith("Tổng hợp tình hình")]  # Monday: held tasks are in no digest
-    assert len(digests) == len(UNITS) + 1 and all("Đang thực hiện trong hạn: 0" in m.body for m in digests)  # + the office
-    sent = [m for m in sent if m not in digests]
+    digests = [m for m in sent if m.subject.startswith("Tổng hợp")]  # Monday: held tasks are in no digest
+    assert digests == [], "nothing overdue, nothing due soon: no digest (the issue saw an empty one to every unit)"
     assert [m.to for m in sent] == [frozenset({CLERK})] * 2, "only the confirmations: no assignment"
     for m in sent:
         assert "CHƯA GỬI GIAO VIỆC" in m.body and "lúc 10:30 ngày 02/11/2026" in m.body and "quản trị viên cho phép gửi" in m.body
@@ -172,10 +171,13 @@ def test_november_walk(walk: Walk) -> None:
     assert released == {"notice": "TB-1", "released_by": "admin1", "assignments_queued": 7}
     sent = w.at(vn(2026, 11, 2, 9, 0))
     assert sorted(a for m in sent for a in m.to) == sorted(MAILBOX.values()) and all(len(m.to) == 1 for m in sent)
-    assert all(m.subject.split("] ", 1)[-1].startswith(("Giao nhiệm vụ", "[NV-2] Giao nhiệm vụ")) for m in sent)
+    assert all(m.subject.split("] ", 1)[-1].startswith(("Giao nhiệm vụ", "[NV-1] Giao nhiệm vụ")) for m in sent)
     assert all("Chủ trì: tất cả các phòng, đơn vị" in m.body for m in sent)
     vp_mail = next(m for m in sent if m.to == {VP})
-    assert "[NV-1]" in vp_mail.subject and "[NV-2]" in vp_mail.subject  # the office's two tasks in one mail
+    assert vp_mail.subject.startswith(
+        "[NV-2] [NV-1] "
+    )  # the office's two tasks in one mail, its own (NV-2) first
+    assert vp_mail.body.index("1. [NV-2]") < vp_mail.body.index("2. [NV-1]")
     with w.app.sessions() as session:
         events = session.scalars(select(TaskEvent).where(TaskEvent.field == "assignments_released")).all()
         assert {(e.task_id, e.actor) for e in events} == {(every, "admin1"), (monthly, "admin1")}
@@ -255,12 +257,40 @@ def test_november_walk(walk: Walk) -> None:
         day += timedelta(days=1)
     reminders = {d: [m for m in ms if "[NV-1]" in m.subject and "Đã ghi nhận" not in m.subject] for d, ms in log.items()}
     pending_heads = {HEAD[n] for n in UNITS} - done_units
-    assert [(d, m.to, m.subject.split(" - ")[0]) for d, ms in reminders.items() for m in ms] == [
-        (date(2026, 11, 10), pending_boxes, "[NV-1] Nhắc việc: còn 3 ngày làm việc (hạn 13/11/2026)"),
-        (date(2026, 11, 12), pending_boxes, "[NV-1] Nhắc việc: còn 1 ngày làm việc (hạn 13/11/2026)"),
-        (date(2026, 11, 13), pending_boxes, "[NV-1] Nhắc việc: hôm nay đến hạn (13/11/2026)"),
-        (date(2026, 11, 16), pending_heads, "[NV-1] Quá hạn 1 ngày làm việc (hạn 13/11/2026)"),
+    # each unit gets its own mail of the day (service.tasks.bundles): five mails a step, one per unit not done, its head
+    # in copy once overdue; together they reach exactly the mailboxes one shared mail reached before
+    by_step: dict[tuple[date, str], list[Sent]] = {}
+    for d, ms in reminders.items():
+        for m in ms:
+            by_step.setdefault((d, m.subject.split(" - ")[0]), []).append(m)
+    assert [
+        (d, subject, len(ms), frozenset().union(*(m.to for m in ms)), frozenset().union(*(m.cc for m in ms)))
+        for (d, subject), ms in by_step.items()
+    ] == [
+        (
+            date(2026, 11, 10),
+            "[NV-1] Nhắc việc: còn 3 ngày làm việc (hạn 13/11/2026)",
+            5,
+            pending_boxes,
+            frozenset(),
+        ),
+        (
+            date(2026, 11, 12),
+            "[NV-1] Nhắc việc: còn 1 ngày làm việc (hạn 13/11/2026)",
+            5,
+            pending_boxes,
+            frozenset(),
+        ),
+        (date(2026, 11, 13), "[NV-1] Nhắc việc: hôm nay đến hạn (13/11/2026)", 5, pending_boxes, frozenset()),
+        (
+            date(2026, 11, 16),
+            "[NV-1] Quá hạn 1 ngày làm việc (hạn 13/11/2026)",
+            5,
+            pending_boxes,
+            pending_heads,
+        ),
     ], "only the five units not done are reminded, then their heads escalated; nothing once the task closed"
+    assert all(len(m.to) == 1 for ms in reminders.values() for m in ms)
     assert not any(ms for d, ms in reminders.items() if d > date(2026, 11, 18)), "nothing after the task closed"
     acks = [m for m in log[date(2026, 11, 18)] if "Đã ghi nhận" in m.subject]
     assert sorted(a for m in acks for a in m.to) == sorted(pending_boxes) and all(len(m.to) == 1 for m in acks)
@@ -269,13 +299,25 @@ def test_november_walk(walk: Walk) -> None:
     assert _states(w)[every] == "done_late" and w.parts(every) == {
         n: TaskStatus.DONE_ON_TIME if n in early else TaskStatus.DONE_LATE for n in UNITS}
     monthly_mails = [(d, m) for d, ms in log.items() for m in ms if "[NV-2]" in m.subject]
-    assert [(d, sorted(m.to), m.subject.split(" - ")[0]) for d, m in monthly_mails] == [
-        (date(2026, 11, 19), [VP], "[NV-2] Nhắc việc: còn 3 ngày làm việc (hạn 25/11/2026)"),
-        (date(2026, 11, 23), [VP], "[NV-2] Nhắc việc: còn 1 ngày làm việc (hạn 25/11/2026)"),
-        (date(2026, 11, 25), [VP], "[NV-2] Nhắc việc: hôm nay đến hạn (25/11/2026)"),
-        (date(2026, 11, 26), [HEAD["Văn phòng Sở"]], "[NV-2] Quá hạn 1 ngày làm việc (hạn 25/11/2026)"),
-        (date(2026, 11, 30), sorted([DIRECTOR, VP]), "[NV-2] Quá hạn 3 ngày làm việc (hạn 25/11/2026)"),
+    assert [(d, sorted(m.to), sorted(m.cc), m.subject.split(" - ")[0]) for d, m in monthly_mails] == [
+        (date(2026, 11, 19), [VP], [], "[NV-2] Nhắc việc: còn 3 ngày làm việc (hạn 25/11/2026)"),
+        (date(2026, 11, 23), [VP], [], "[NV-2] Nhắc việc: còn 1 ngày làm việc (hạn 25/11/2026)"),
+        (date(2026, 11, 25), [VP], [], "[NV-2] Nhắc việc: hôm nay đến hạn (25/11/2026)"),
+        (date(2026, 11, 26), [VP], [HEAD["Văn phòng Sở"]], "[NV-2] Quá hạn 1 ngày làm việc (hạn 25/11/2026)"),
+        (date(2026, 11, 30), [VP], [HEAD["Văn phòng Sở"]], "[NV-2] Quá hạn 3 ngày làm việc (hạn 25/11/2026)"),
     ], "the monthly task known only by its day is reminded, then escalated, in its first month"
+    # the director is never mailed per task: on 30/11 (Monday) the organisation digest names the Office's task
+    [org] = [m for m in log[date(2026, 11, 30)] if m.subject.startswith("Tổng hợp toàn cơ quan")]
+    assert (org.to, org.cc) == (
+        {DIRECTOR},
+        {VP},
+    ) and "Văn phòng Sở chưa hoàn thành nhiệm vụ [NV-2]" in org.body
+    assert "khẩn trương" not in org.body and not [
+        m
+        for ms in log.values()
+        for m in ms
+        if DIRECTOR in m.to and m is not org and not m.subject.startswith(("Tổng hợp", "Đơn vị chưa"))
+    ]
     _print_log(log)
 
 

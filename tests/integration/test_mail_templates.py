@@ -86,29 +86,100 @@ def samples(count: int) -> dict[str, Any]:
                              subject=tasks[0].notice_subject)
     candidates = [SimpleNamespace(number=1, token="KN-7", text=TEXTS[1], lead_names=[UNITS[1]], deadline=None)]
     return {
-        "notice": notice, "tasks": tasks, "task": tasks[0], "candidates": candidates, "warnings": ENGLISH_WARNINGS,
-        "problems": ENGLISH_WARNINGS[3:], "forwarder": "vanthu@so.example.vn", "in_reply_to": "<a1@so.example.vn>",
-        "duplicate": False, "review_threshold": 0.6, "subject": "Chuyển Thông báo 214/TB-STNMT",
-        "unit": UNITS[0], "role": "lead", "to": ("khtc@so.example.vn",), "cc": ("vp@so.example.vn",),
-        "domain": "so.example.vn", "level": "lead", "offset": -3, "today": date(2026, 11, 25),
-        "change": "deadline", "detail": "Thời hạn mới: 15/12/2026 (trước đây 01/12/2026).", "outcome": "done",
-        "references": ("<docket.task-100@so.example.vn>",), "kind": "answer", "token": "TB-4",
+        "notice": notice,
+        "tasks": tasks,
+        "task": tasks[0],
+        "candidates": candidates,
+        "warnings": ENGLISH_WARNINGS,
+        "problems": ENGLISH_WARNINGS[3:],
+        "forwarder": "vanthu@so.example.vn",
+        "in_reply_to": "<a1@so.example.vn>",
+        "duplicate": False,
+        "review_threshold": 0.6,
+        "subject": "Chuyển Thông báo 214/TB-STNMT",
+        "unit": UNITS[0],
+        "role": "lead",
+        "to": ("khtc@so.example.vn",),
+        "cc": ("vp@so.example.vn",),
+        "domain": "so.example.vn",
+        "level": "lead",
+        "offset": -3,
+        "today": date(2026, 11, 25),
+        "change": "deadline",
+        "detail": "Thời hạn mới: 15/12/2026 (trước đây 01/12/2026).",
+        "outcome": "done",
+        "references": ("<docket.task-100@so.example.vn>",),
+        "kind": "answer",
+        "token": "TB-4",
         "title": "Đã điều chỉnh nhiệm vụ theo thư của anh/chị",
         "paragraphs": ["Docket đã áp dụng các điều chỉnh dưới đây.", "NV-101: chủ trì Văn phòng Sở."],
         "quoted": [("NV-999: bỏ", "không có nhiệm vụ NV-999 trong văn bản này")],
         "help": 'Điều chỉnh bằng cách trả lời thư này, mỗi dòng một việc: "NV-3: chủ trì …; hạn dd/mm/yyyy".',
-        "week": "49/2026", "grid": [("Đã hoàn thành đúng hạn", 5), ("Đã hoàn thành quá hạn", 1),
-                                     ("Đang thực hiện trong hạn", 4), ("Quá hạn chưa hoàn thành", count)],
-        "overdue": [(t, 3 + n) for n, t in enumerate(tasks)], "found": 60, "limit": 20,
+        "week": "49/2026",
+        "grid": [
+            ("Đã hoàn thành đúng hạn", 5),
+            ("Đã hoàn thành quá hạn", 1),
+            ("Đang thực hiện trong hạn", 4),
+            ("Quá hạn chưa hoàn thành", count),
+        ],
+        "overdue": [(t, 3 + n) for n, t in enumerate(tasks)],
+        "found": 60,
+        "limit": 20,
+        "due_soon": [(t, 1 + n % 5) for n, t in enumerate(tasks)],
+        "soon_days": 5,
+        "items": [
+            compose.DueItem(t, offset=(n % 5) - 3) for n, t in enumerate(tasks)
+        ],  # overdue, due, coming
+        # the organisation digest: each task in one list (a third escalated today, a third overdue, a third coming due)
+        "escalated": [
+            compose.DueItem(t, offset=3 + n, units=t.lead_names)
+            for n, t in enumerate(tasks[: (count + 2) // 3])
+        ],
+        "still_overdue": [
+            compose.DueItem(t, offset=8 + n, units=t.lead_names)
+            for n, t in enumerate(tasks[(count + 2) // 3 : 2 * (count + 2) // 3])
+        ],
+        "coming_due": [
+            compose.DueItem(t, offset=-1 - n % 5, units=t.lead_names)
+            for n, t in enumerate(tasks[2 * (count + 2) // 3 :])
+        ],
     }
 
 
 VARIANTS: dict[str, list[dict[str, Any]]] = {
     "confirmation": [{}, {"duplicate": True}],
-    "assignment": [{"role": "lead"}, {"role": "support"}],
+    "assignment": [
+        {"role": "lead"},
+        {"role": "support"},
+        {"originals": ["214-TB-STNMT.docx"]},
+        {"originals": ["214-TB-STNMT.pdf", "Phu-luc.docx"], "originals_too_large": True},
+    ],
     "reminder": [{"offset": -3}, {"offset": 0}, {"offset": 4}],
-    "change_notice": [{}, {"change": "cancelled", "detail": "Nhiệm vụ được hủy theo ý kiến của lãnh đạo Sở."}],
+    "change_notice": [
+        {},
+        {"change": "cancelled", "detail": "Nhiệm vụ được hủy theo ý kiến của lãnh đạo Sở."},
+    ],
     "reply_ack": [{"outcome": "done"}, {"outcome": "extension"}, {"outcome": "note"}],
+    "bundle": [
+        {},
+        {
+            "weekly": compose.Weekly(
+                "49/2026",
+                [("Đã hoàn thành đúng hạn", 2), ("Quá hạn chưa hoàn thành", 1)],
+                [(_task(20), 6)],
+                [(_task(21), 4)],
+                5,
+            )
+        },
+    ],  # the weekly day: its digest inside
+    "org_digest": [
+        {},
+        {"week": None, "grid": [], "still_overdue": [], "coming_due": []},
+    ],  # weekly; a day's escalations
+    "digest": [
+        {"due_soon": []},
+        {"overdue": []},
+    ],  # overdue tasks; tasks coming due (a task is in one list or the other)
 }
 
 
@@ -211,12 +282,63 @@ def test_the_word_check_finds_what_the_issue_saw() -> None:
 
 def test_text_and_html_say_the_same() -> None:
     """Each task's words, units and deadline appear in both parts of the confirmation and the assignment."""
-    for name in ("confirmation", "assignment"):
+    for name in ("confirmation", "assignment", "bundle"):
         mail = call(name, {})
         seen = visible(mail.html or "")
         for t in samples(12)["tasks"]:
             for piece in (t.text, t.token, compose.vn_date(t.deadline)):
                 assert piece in mail.text and html_lib.unescape(piece) in seen, (name, piece)
+    for name, variant in (("digest", {"due_soon": []}), ("digest", {"overdue": []}), ("org_digest", {})):
+        mail = call(name, variant)
+        seen = re.sub(r"\s+([.,;:)])", r"\1", " ".join(visible(mail.html or "").split()))  # tags leave spaces
+        for line in mail.text.splitlines()[
+            2:-2
+        ]:  # every line of the text (its words; HTML lays them out otherwise)
+            words = " ".join(line.strip(" -:").split())
+            for piece in re.split(r"[:;]\s|\s\(|^\d+\.\s", words):
+                assert piece.lower().strip(" .()").replace("[", "").replace("]", "") in seen.lower(), (
+                    name,
+                    piece,
+                )
+
+
+def test_due_items_say_how_far_from_the_deadline() -> None:
+    """The day's bundle: overdue first (most overdue first), then coming due, each with its working days."""
+    mail = call("bundle", {})
+    text = mail.text
+    assert text.index("QUÁ HẠN, CHƯA BÁO CÁO") < text.index("SẮP ĐẾN HẠN")
+    assert "Thời hạn: 01/12/2026 - quá hạn 3 ngày làm việc" not in text  # item 0 is 3 days before: coming
+    assert (
+        "- còn 3 ngày làm việc" in text
+        and "- quá hạn 1 ngày làm việc" in text
+        and "- hôm nay đến hạn" not in text
+    )
+    assert "ghi rõ mã nhiệm vụ" in text and mail.in_reply_to is None and len(mail.references) == 13
+    one = call("bundle", {"items": [compose.DueItem(samples(1)["tasks"][0], offset=2)]})
+    assert one.subject.startswith(
+        "[NV-100] Quá hạn 2 ngày làm việc (hạn 01/12/2026) - "
+    )  # as its own mail would say
+    assert "ghi rõ mã nhiệm vụ" not in one.text and one.in_reply_to == "<docket.task-100@so.example.vn>"
+
+
+def test_leaders_are_told_which_unit_has_not_finished_and_are_asked_nothing() -> None:
+    for variant in VARIANTS["org_digest"]:
+        mail = call("org_digest", variant)
+        for text in (mail.text, visible(mail.html or "")):
+            assert "Phòng Kế hoạch - Tài chính chưa hoàn thành nhiệm vụ" in " ".join(text.split())
+            assert (
+                "khẩn trương" not in text and '"Đã hoàn thành"' not in text and "Trả lời thư này" not in text
+            )
+            assert "không cần trả lời" in text
+
+
+def test_confidence_is_never_a_number_and_only_the_clerk_reads_review() -> None:
+    """Issue 14 item 2: "Độ tin cậy: 90%" is gone; a task under the threshold is "cần rà soát" for the clerk only."""
+    for case in cases():
+        mail = call(*case.values)
+        for text in (mail.text, visible(mail.html or "")):
+            assert "tin cậy" not in text and "%" not in text and "0.45" not in text, case.id
+            assert ("cần rà soát" in text) == (case.values[0] == "confirmation"), case.id
 
 
 def _chromium() -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from datetime import date, timedelta
 
@@ -223,3 +224,58 @@ def test_concurrent_double_enqueue_leaves_one_row(make_app) -> None:  # type: ig
         t.join(30)
     assert errors == [] and sorted(results) == [False, False, False, True]
     assert len(outbox_rows(app, dedupe_key="digest:race")) == 1
+
+
+SUBJECTS = [  # 150 to 160 characters; email's own folding ran "nhiệm vụ" into "nhiệmvụ" in the first two
+    "Nhắc việc: Tổng hợp tình hình thực hiện nhiệm vụ tuần 49/2026 - Phòng Kế hoạch - Tài chính Sở Khoa học và Công "
+    "nghệ tỉnh Bình Minh (3 quá hạn) theo Thông báo",
+    "ng hợp tình hình thực hiện nhiệm vụ tuần 49/2026 - Phòng Kế hoạch - Tài chính Sở Khoa học và Công nghệ tỉnh Bình "
+    "Minh (3 quá hạn) theo Thông báo số 214/TB-STNMT",
+    "[NV-12] Quá hạn 3 ngày làm việc (hạn 30/11/2026) - Chủ trì, phối hợp với các đơn vị liên quan rà soát, tổng hợp "
+    "nhu cầu kinh phí thực hiện nhiệm vụ năm 2027",
+]
+
+
+@pytest.mark.parametrize("subject", SUBJECTS)
+def test_a_long_vietnamese_subject_keeps_every_space_through_smtp(make_app, sink, subject: str) -> None:  # type: ignore[no-untyped-def]
+    """Folded into several encoded words, the subject decodes to the very same words (none run together)."""
+    from outbox.mail import MAX_SUBJECT, OutgoingMail
+
+    assert 150 <= len(subject) <= MAX_SUBJECT
+    app = make_app(now=vn(2026, 11, 20, 9, 0), smtp=sink.url)
+    mail = OutgoingMail(kind="reminder", to=(f"khtc{D}",), subject=subject, text="Nội dung thư.")
+    with app.sessions.begin() as session:
+        enqueue(
+            session, mail, dedupe_key="subject-test", now=app.clock.now(), domain="skhcn.binhminh.example.vn"
+        )
+    assert deliver(app).sent == 1
+    received = sink.messages[-1]
+    assert str(received["Subject"]) == subject and received["Subject"].split() == subject.split()
+
+
+def test_a_units_own_tasks_come_before_the_tasks_for_every_unit(make_app, sink) -> None:  # type: ignore[no-untyped-def]
+    """The issue saw a unit's own task 11th in its assignment, after ten "tất cả các phòng, đơn vị" tasks."""
+    app = make_app(now=vn(2026, 11, 20, 9, 0), smtp=sink.url, wide_send_units=0)
+    every = [
+        GoldTask(f"báo cáo số liệu chuyên đề {n} về Văn phòng Sở", ("*",), (), date(2026, 12, 10 + n))
+        for n in range(3)
+    ]
+    own = GoldTask(
+        "rà soát dự toán ngân sách năm 2027", ("Phòng Kế hoạch - Tài chính",), (), date(2026, 12, 20)
+    )
+    with app.sessions.begin() as session:
+        result = register_notice(
+            app,
+            session,
+            text=" ".join(t.quote for t in (*every, own)),
+            tasks=[*every, own],
+            doc={"type": "Thông báo", "number": "5/TB-SKHCN", "issued_date": "2026-11-16"},
+            now=app.clock.now(),
+        )
+        ids = [t.id for t in result.new_tasks]
+    deliver(app)
+    body = text_of(next(m for m in sink.messages if m["To"] == f"khtc{D}"))
+    order = [int(n) for n in re.findall(r"^\d+\. \[NV-(\d+)\]", body, flags=re.M)]
+    assert order == [ids[3], *ids[:3]], body
+    thanhtra = text_of(next(m for m in sink.messages if m["To"] == f"thanhtra{D}"))
+    assert f"[NV-{ids[3]}]" not in thanhtra and f"1. [NV-{ids[0]}]" in thanhtra

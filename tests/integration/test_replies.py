@@ -108,8 +108,9 @@ def test_subject_token_counts_only_from_an_assignee(make_app) -> None:  # type: 
 def test_extension_request_then_approval_moves_reminders(make_app) -> None:  # type: ignore[no-untyped-def]
     app, (kh, tt) = _office(make_app)
     app.clock = FixedClock(vn(2026, 11, 25, 8, 30))
-    run_due(app)  # T-3 reminder for 30/11 queued
-    assert [r.status for r in outbox_rows(app, kind="reminder")] == [OutboxStatus.PENDING]
+    run_due(app)  # T-3 reminder for 30/11 queued (its row; the unit's mail of the day carries it)
+    assert [r.status for r in outbox_rows(app, kind="reminder")] == [OutboxStatus.BUNDLED]
+    assert [r.status for r in outbox_rows(app, kind="bundle")] == [OutboxStatus.PENDING]
     _, outcome = _reply(app, sender=f"khtc{D}", body="Xin gia hạn đến 10/12/2026, lý do: chờ số liệu của Sở Tài chính.",
                         in_reply_to=_assignment_id(app, kh), n=1)
     assert outcome.disposition == "reply-extension"
@@ -119,11 +120,14 @@ def test_extension_request_then_approval_moves_reminders(make_app) -> None:  # t
         task = approve_extension(session, request.id, "admin", app.clock.now(), notify_with=app)
         assert (task.deadline, task.original_deadline) == (date(2026, 12, 10), date(2026, 11, 30))
     assert [r.status for r in outbox_rows(app, kind="reminder")] == [OutboxStatus.CANCELLED]
+    assert [r.status for r in outbox_rows(app, kind="bundle")] == [OutboxStatus.CANCELLED]
     change = outbox_rows(app, kind="change")
     assert len(change) == 1 and f"khtc{D}" in change[0].to_addrs and "10/12/2026" in change[0].body_text
     app.clock = FixedClock(vn(2026, 12, 7, 8, 30))  # T-3 of the new deadline (Thu 10/12)
     run_due(app)
-    fresh = [r for r in outbox_rows(app, kind="reminder") if r.status is OutboxStatus.PENDING]
+    fresh = [r for r in outbox_rows(app, kind="reminder") if r.status is OutboxStatus.BUNDLED]
+    assert len(fresh) == 1 and "hạn 10/12/2026" in fresh[0].subject
+    fresh = [r for r in outbox_rows(app, kind="bundle") if r.status is OutboxStatus.PENDING]
     assert len(fresh) == 1 and "hạn 10/12/2026" in fresh[0].subject
 
 
@@ -142,7 +146,9 @@ def test_new_lead_takes_over_the_scheduled_reminders(make_app) -> None:  # type:
     notice = outbox_rows(app, kind="change")[0]
     assert set(notice.to_addrs) == {f"qlcn{D}", f"khtc{D}"} and "Phòng Quản lý công nghệ" in notice.body_text
     run_due(app)  # the same day: the reminder is queued again, for the new lead
-    live = [r for r in outbox_rows(app, kind="reminder") if r.status is OutboxStatus.PENDING]
+    live = [r for r in outbox_rows(app, kind="reminder") if r.status is OutboxStatus.BUNDLED]
+    assert [r.to_addrs for r in live] == [[f"qlcn{D}"]]
+    live = [r for r in outbox_rows(app, kind="bundle") if r.status is OutboxStatus.PENDING]
     assert [r.to_addrs for r in live] == [[f"qlcn{D}"]]
     assert deliver(app).sent == 0  # 06:00: held until office hours
     app.clock = FixedClock(vn(2026, 11, 25, 7, 30))

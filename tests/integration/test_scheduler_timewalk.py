@@ -12,6 +12,7 @@ import pytest
 from service.clock import FixedClock
 from service.store.models import Task
 from service.runners.scheduler import run_due
+from outbox.models import OutboxStatus
 from tests.conftest import CORPUS, need, vn
 from tests.integration.outbox_support import GoldTask, gold_tasks, outbox_rows, register_notice
 
@@ -23,8 +24,9 @@ ALL_UNITS = frozenset(f"{u}@{LS}" for u in ("vanphong", "thanhtra", "khtc", "qld
 ALL_HEADS = frozenset(f"{h}@{LS}" for h in ("hien.ntt", "tuan.lv", "mai.dt", "thang.vv", "hang.nt", "long.hd", "hung.lv", "duc.cm"))
 
 
-def _walk(app, start: date, end: date, *, on_day=None):  # type: ignore[no-untyped-def]
-    """Run the scheduler at 08:30 every day; returns {day: [(kind, level, task_id, to, cc)]} of what was queued."""
+def _walk(app, start: date, end: date, *, on_day=None, mails=None):  # type: ignore[no-untyped-def]
+    """Run the scheduler at 08:30 every day; returns {day: [(kind, level, task_id, to, cc)]} of the steps recorded
+    (one row per task and step); `mails` (a dict) receives {day: [row]} of the mails that carry them."""
     seen = {r.id for r in outbox_rows(app)}
     log: dict[date, list[tuple[str, str, int, frozenset[str], frozenset[str]]]] = {}
     day = start
@@ -34,12 +36,48 @@ def _walk(app, start: date, end: date, *, on_day=None):  # type: ignore[no-untyp
             on_day(day)
         run_due(app)
         assert run_due(app) == 0, f"a second pass at the same --now queued more on {day}"
-        new = [r for r in outbox_rows(app) if r.id not in seen and r.kind in ("reminder", "escalation")]
+        rows = [r for r in outbox_rows(app) if r.id not in seen]
+        new = [r for r in rows if r.kind in ("reminder", "escalation")]
+        _nothing_lost(new, [r for r in rows if r.kind in CARRIERS])
+        to_units = [
+            a
+            for r in rows
+            if r.kind in ("bundle", "digest") and r.status is OutboxStatus.PENDING
+            for a in r.to_addrs
+        ]
+        assert len(to_units) == len(set(to_units)), (
+            f"{day}: a unit got two mails (its reminders and its digest)"
+        )
+        if mails is not None and any(r.kind in CARRIERS for r in rows):
+            mails[day] = [r for r in rows if r.kind in CARRIERS]
         seen |= {r.id for r in outbox_rows(app)}
         if new:
             log[day] = sorted((r.kind, r.dedupe_key.split(":")[2], r.task_id, frozenset(r.to_addrs), frozenset(r.cc_addrs)) for r in new)
         day += timedelta(days=1)
     return log
+
+
+CARRIERS = ("bundle", "org-digest")  # the mails that carry the day's steps
+
+
+def _nothing_lost(steps, carriers) -> None:  # type: ignore[no-untyped-def]
+    """Every step recorded today reaches each mailbox or head it names: a unit inside its one mail of the day, the
+    director and the Office (named as such) in the organisation digest; the step rows themselves are not sent."""
+    assert all(r.status is OutboxStatus.BUNDLED for r in steps), [(r.dedupe_key, r.status) for r in steps]
+    bundles = [r for r in carriers if r.kind == "bundle"]
+    assert len({r.to_addrs[0] for r in bundles}) == len(bundles), "two mails to one unit on one day"
+    for step in steps:
+        token = f"[NV-{step.task_id}]"
+        for address in {
+            *step.to_addrs,
+            *step.cc_addrs,
+        }:  # the director and the Office (as such): the organisation digest
+            assert any(token in r.body_text and address in (*r.to_addrs, *r.cc_addrs) for r in carriers), (
+                step.dedupe_key,
+                address,
+            )
+        carried = step.headers["X-Docket-Bundled-In"].split()
+        assert carried and set(carried) <= {r.message_id for r in carriers}
 
 
 @pytest.mark.corpus
@@ -63,7 +101,8 @@ def test_dev00_walk_from_notice_to_a_month_after(make_app) -> None:  # type: ign
             with app.sessions.begin() as session:
                 mark_done(app, session, session.get(Task, c), actor=TT, note="Đã hoàn thành", now=app.clock.now())
 
-    log = _walk(app, date(2020, 7, 24), date(2020, 8, 31), on_day=on_day)
+    mails: dict[date, list] = {}  # type: ignore[type-arg]
+    log = _walk(app, date(2020, 7, 24), date(2020, 8, 31), on_day=on_day, mails=mails)
     none, v = frozenset(), frozenset
     expected = {
         date(2020, 7, 28): [("reminder", "T-3", a, v({VP}), none)],
@@ -87,6 +126,52 @@ def test_dev00_walk_from_notice_to_a_month_after(make_app) -> None:  # type: ign
         date(2020, 8, 31): [("escalation", "R3", b, v({VP, DIRECTOR}), (ALL_UNITS | ALL_HEADS) - {VP})],
     }
     assert log == expected
+    # what goes out (issue 14): each unit one mail a day carrying its steps, the director and the Office one
+    # organisation digest on the weekly day and on the days a step names them (instead of a mail per task)
+    bundles = {day: sum(r.kind == "bundle" for r in rows) for day, rows in mails.items()}
+    assert bundles == {
+        date(2020, 7, 27): 0,
+        date(2020, 7, 28): 1,
+        date(2020, 7, 30): 1,
+        date(2020, 7, 31): 9,
+        date(2020, 8, 3): 1,
+        date(2020, 8, 4): 9,
+        date(2020, 8, 5): 9,
+        date(2020, 8, 6): 9,
+        date(2020, 8, 10): 9,
+        date(2020, 8, 12): 1,
+        date(2020, 8, 17): 9,
+        date(2020, 8, 19): 2,
+        date(2020, 8, 20): 1,
+        date(2020, 8, 21): 1,
+        date(2020, 8, 24): 9,
+        date(2020, 8, 25): 1,
+        date(2020, 8, 26): 1,
+        date(2020, 8, 31): 9,
+    }
+    org = [(day, r) for day, rows in mails.items() for r in rows if r.kind == "org-digest"]
+    assert [(day, r.subject.split(" (")[0]) for day, r in org] == [
+        (date(2020, 7, 27), "Tổng hợp toàn cơ quan tuần 31/2020"),
+        (date(2020, 8, 3), "Tổng hợp toàn cơ quan tuần 32/2020"),
+        (date(2020, 8, 5), "Đơn vị chưa hoàn thành nhiệm vụ quá hạn, ngày 05/08/2020"),
+        (date(2020, 8, 10), "Tổng hợp toàn cơ quan tuần 33/2020"),
+        (date(2020, 8, 12), "Đơn vị chưa hoàn thành nhiệm vụ quá hạn, ngày 12/08/2020"),
+        (date(2020, 8, 17), "Tổng hợp toàn cơ quan tuần 34/2020"),
+        (date(2020, 8, 19), "Đơn vị chưa hoàn thành nhiệm vụ quá hạn, ngày 19/08/2020"),
+        (date(2020, 8, 24), "Tổng hợp toàn cơ quan tuần 35/2020"),
+        (date(2020, 8, 25), "Đơn vị chưa hoàn thành nhiệm vụ quá hạn, ngày 25/08/2020"),
+        (date(2020, 8, 26), "Đơn vị chưa hoàn thành nhiệm vụ quá hạn, ngày 26/08/2020"),
+        (date(2020, 8, 31), "Tổng hợp toàn cơ quan tuần 36/2020"),
+    ]
+    assert all((r.to_addrs, r.cc_addrs) == ([DIRECTOR], [VP]) for _, r in org)
+    on_5_8 = dict(org)[date(2020, 8, 5)].body_text
+    assert (
+        f"1. Văn phòng Sở chưa hoàn thành nhiệm vụ [NV-{a}]" in on_5_8 and "quá hạn 3 ngày làm việc" in on_5_8
+    )
+    assert "khẩn trương" not in on_5_8 and '"Đã hoàn thành"' not in on_5_8
+    vp_5_8 = next(r for r in mails[date(2020, 8, 5)] if r.kind == "bundle" and r.to_addrs == [VP])
+    assert f"[NV-{a}] [NV-{b}] Nhắc việc ngày 05/08/2020: 2 nhiệm vụ, 1 quá hạn" in vp_5_8.subject
+    assert vp_5_8.cc_addrs == [VP_HEAD] and "hôm nay đến hạn" in vp_5_8.body_text and "quá hạn 3 ngày làm việc" in vp_5_8.body_text
     with app.sessions() as session:  # the quarterly task got its next occurrence when it passed its deadline
         nxt = session.query(Task).filter(Task.previous_id == d).one()
         assert (nxt.deadline, nxt.original_deadline, nxt.status.value) == (date(2020, 11, 20), date(2020, 11, 20), "open")
