@@ -153,8 +153,8 @@ def queue_digests(
     tasks = [t for t in session.scalars(stmt) if _in_scope(t, today, tz) and vn_status(t, today, tz=tz) is not None]
     statuses = {t.id: vn_status(t, today, tz=tz) for t in tasks}
     late = {
-        t.id: app.calendar.working_days_between(reference_deadline(t), today)
-        for t in tasks  # type: ignore[arg-type]
+        t.id: app.calendar.working_days_between(reference_deadline(t), today)  # type: ignore[arg-type]
+        for t in tasks
         if statuses[t.id] is VnStatus.OVERDUE
     }
     left = {
