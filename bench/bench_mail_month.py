@@ -1,13 +1,16 @@
-"""How much mail a month brings: dev-00 (its gold tasks, the Lạng Sơn directory) walked day by day, 24/7-31/8/2020.
+"""How much mail a month brings: dev-00 (its gold tasks, the Lạng Sơn directory) walked day by day,
+24/7-31/8/2020.
 
-  python bench/bench_mail_month.py                   this checkout
-  python bench/bench_mail_month.py --compare REF     a clone at REF (in /tmp/mailmain) and this checkout, side by side
-                                                     (REF: a branch or commit, e.g. $(git merge-base main HEAD))
-  python bench/bench_mail_month.py --json            the counts as JSON (what --compare reads from each side)
+  python bench/bench_mail_month.py                 this checkout
+  python bench/bench_mail_month.py --compare REF   a clone at REF (in /tmp/mailmain) and this checkout,
+                                                   side by side (REF: a branch or commit, e.g.
+                                                   $(git merge-base main HEAD))
+  python bench/bench_mail_month.py --json          the counts as JSON (what --compare reads from each side)
 
-Each day at 08:30 the scheduler runs and the relay delivers into a Maildir; the Trung tâm CNTT reports its task
-done on 7/8 (as tests/integration/test_scheduler_timewalk.py does). Every delivered message counts once per
-recipient (To and Cc), by the unit whose mailbox or head it is ("Giám đốc" for the director), per ISO week.
+Each day at 08:30 the scheduler runs and the relay delivers into a Maildir; the Trung tâm CNTT reports its
+task done on 7/8 (as tests/integration/test_scheduler_timewalk.py does). Every delivered message counts once
+per recipient (To and Cc), by the unit whose mailbox or head it is ("Giám đốc" for the director), per ISO
+week.
 """
 
 from __future__ import annotations

@@ -202,8 +202,8 @@ def assignment(
 ) -> OutgoingMail:
     """One unit's tasks from one notice: role 'lead' (chủ trì) or 'support' (phối hợp, a copy).
 
-    originals: the notice's original files, attached by the relay (extra_headers asks for them), or named as too
-    large to attach (the Office keeps them)."""
+    originals: the notice's original files, attached by the relay (extra_headers asks for them), or named as
+    too large to attach (the Office keeps them)."""
     first = tasks[0]
     text, html = render(
         "assignment",
@@ -303,7 +303,8 @@ def digest(
 @dataclass(frozen=True, slots=True)
 class DueItem:
     """One reminder or escalation due today for a task: offset in working days (< 0 before the deadline, 0 on
-    the day, > 0 overdue); units: the units it concerns (the pending ones of an every-unit task), for leaders."""
+    the day, > 0 overdue); units: the units it concerns (the pending ones of an every-unit task), for
+    leaders."""
 
     task: TaskMail
     offset: int
@@ -356,7 +357,8 @@ def bundle(
     else:
         tokens = " ".join(f"[{t.token}]" for t in tasks[:3]) + (" …" if len(tasks) > 3 else "")
         late = f", {len(overdue)} quá hạn" if overdue else ""
-        subject = f"{tokens} Nhắc việc ngày {vn_date(today)}: {len(items)} nhiệm vụ{late} - {clean_header(unit, limit=60)}"
+        unit_name = clean_header(unit, limit=60)
+        subject = f"{tokens} Nhắc việc ngày {vn_date(today)}: {len(items)} nhiệm vụ{late} - {unit_name}"
     return OutgoingMail(
         kind="bundle",
         to=to,

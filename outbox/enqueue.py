@@ -73,9 +73,9 @@ def cancel_pending(session: Session, *, task_id: int, kinds: tuple[str, ...], re
 
     The Message-ID is changed too (a never-sent message has no identity to keep), because a new row with
     the same dedupe key will get the stable Message-ID of that key. A step that went into a day's mail
-    (status bundled, service.tasks.bundles) counts as unsent while every mail carrying it is unsent: those mails
-    are cancelled with it, and so are the other steps they carried, so the next pass bundles again what is
-    still due (never a step twice: a carrier already sent keeps its steps as they are).
+    (status bundled, service.tasks.bundles) counts as unsent while every mail carrying it is unsent: those
+    mails are cancelled with it, and so are the other steps they carried, so the next pass bundles again what
+    is still due (never a step twice: a carrier already sent keeps its steps as they are).
     """
     rows = session.query(OutboxMessage).filter(
         OutboxMessage.task_id == task_id, OutboxMessage.kind.in_(kinds), OutboxMessage.status.in_(LIVE)

@@ -22,7 +22,8 @@ class OutboxStatus(str, enum.Enum):
     RETRY = "retry"
     DEAD = "dead"
     CANCELLED = "cancelled"  # no longer due (a correction changed the lead or deadline): never sent
-    BUNDLED = "bundled"  # a task's reminder or escalation that went out inside the day's mail (service.tasks.bundles)
+    # a task's reminder or escalation that went out inside the day's mail (service.tasks.bundles)
+    BUNDLED = "bundled"
 
 
 class OutboxMessage(Base):

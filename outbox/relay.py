@@ -25,11 +25,13 @@ from outbox.errors import SendError
 from outbox.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger("docket.outbox")
-TASK_BOUND_KINDS = ("reminder", "escalation", "bundle")  # only worth sending while their task (one of them) is open
+# only worth sending while their task (one of them) is open
+TASK_BOUND_KINDS = ("reminder", "escalation", "bundle")
 Veto = Callable[[Session, OutboxMessage], str | None]  # why a claimed row must not go out, else None
 ATTACH = "X-Docket-Attach"  # on a row: files to attach when it is sent ("notice:12": the notice's original)
 INTERNAL = "X-Docket-"  # headers for Docket only (attachments, bundling), never on the wire
-Attachments = Callable[[Session, OutboxMessage], list[tuple[str, str, bytes]]]  # (file name, MIME type, bytes)
+# (file name, MIME type, bytes)
+Attachments = Callable[[Session, OutboxMessage], list[tuple[str, str, bytes]]]
 CLAIM_LEASE = timedelta(minutes=5)  # a row left 'sending' by a crashed worker is retried after this
 
 
@@ -131,7 +133,8 @@ def deliver_due(
                 if attachments is not None and row.headers.get(ATTACH):
                     for name, mime, data in attachments(session, row):
                         maintype, _, subtype = mime.partition("/")
-                        msg.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream", filename=name)
+                        msg.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream",
+                                           filename=name)
             except SendError as err:
                 bad = err
         if bad is not None:

@@ -197,7 +197,8 @@ def retry_row(session: Any, row_id: int, *, now: Any) -> str:
         raise InputError(f"outbox row {row_id} was cancelled ({row.last_error}); it is no longer due")
     if row.status is OutboxStatus.BUNDLED:
         carried = (row.headers or {}).get("X-Docket-Bundled-In", "")
-        raise InputError(f"outbox row {row_id} went out inside another mail ({carried}); retry that one instead")
+        raise InputError(f"outbox row {row_id} went out inside another mail ({carried}); "
+                         "retry that one instead")
     before = row.status.value
     requeue(session, row, now=now, give_up_at=now + GIVE_UP_AFTER)
     return f"outbox row {row_id}: {before} → pending; it goes out on the next pass (in office hours unless it answers a sender)"

@@ -35,7 +35,8 @@ def schedule(app: App) -> int:
 
 
 def originals_for(session: Any, row: Any) -> list[tuple[str, str, bytes]]:
-    """The files an outbox row asks for: a notice's original documents (service.tasks.notify.original_files)."""
+    """The files an outbox row asks for: a notice's original documents
+    (service.tasks.notify.original_files)."""
     what, _, number = str(row.headers.get("X-Docket-Attach", "")).partition(":")
     return original_files(session, int(number)) if what == "notice" and number.isdigit() else []
 

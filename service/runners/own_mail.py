@@ -2,9 +2,9 @@
 
 Ours is known by our Message-IDs (<docket.…@our domain>) in the carried mail's headers (attached message/rfc822
 or .eml, a forwarded header block) or in its quoted text, by our From address in a forwarded header block, and by
-the footer every mail of ours ends with (outbox.mail.OWN_MARK); the notice's original files that our assignments
-carry are known by their text (`fingerprint`) when they come back beside our mail.
-A document that is our mail is never a notice:
+the footer every mail of ours ends with (outbox.mail.OWN_MARK); the notice's original files that our
+assignments carry are known by their text (`fingerprint`) when they come back beside our mail. A document that
+is our mail is never a notice:
 - a bounce carrying it is a delivery failure of that outbox row (recorded on the row and in the task's history),
   never answered;
 - a forward of it is a reply about the task or notice it was about, and goes through service.tasks.replies.
@@ -61,8 +61,9 @@ def find_carried(
 ) -> Carried | None:
     """Our mail carried inside `message`, or None. Pure: the extracted message and our identity in.
 
-    originals: text fingerprints (`fingerprint`) of the notices our mail named (their original files ride along
-    with our assignments): a document with one of them, next to our mail, is that original coming back."""
+    originals: text fingerprints (`fingerprint`) of the notices our mail named (their original files ride
+    along with our assignments): a document with one of them, next to our mail, is that original coming
+    back."""
     ids = _our_ids(message, own_domain)
     forwarded_from = parseaddr(message.forwarded_headers.get("From", ""))[1].lower()
     header_is_ours = forwarded_from == own_address.lower() or bool(set(ids) & set(message.carried_ids))
@@ -75,12 +76,14 @@ def find_carried(
 
 
 def fingerprint(text: str) -> str:
-    """A document's words, whatever their line breaks: how an original we attached is known when it comes back."""
+    """A document's words, whatever their line breaks: how an original we attached is known when it comes
+    back."""
     return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
 
 
 def named_originals(session: Session, message: ExtractedMessage, *, domain: str) -> frozenset[str]:
-    """Fingerprints of the notices the mails of ours named in `message` were about (by Message-ID or token)."""
+    """Fingerprints of the notices the mails of ours named in `message` were about (by Message-ID or
+    token)."""
     ids = [*_our_ids(message, domain), *message.carried_ids]
     subjects = f"{message.forwarded_headers.get('Subject', '')} {message.envelope.subject or ''}"
     notices = (

@@ -64,7 +64,8 @@ def run_due(app: App) -> int:
     ):  # one transaction: a crash leaves all of it to the next pass, or none
         day = queue_reminders(app, session, policy, today=today, now=now)
         reminded = day.queued
-        digests = queue_digests(app, session, policy, today=today, now=now, escalated=day.escalated, carriers=day.bundles)
+        digests = queue_digests(app, session, policy, today=today, now=now, escalated=day.escalated,
+                                carriers=day.bundles)
     if released or created or reminded or digests:
         log.info("scheduler %s: %s held assignments released, %s occurrences, %s reminders/escalations, %s digests",
                  today, released, created, reminded, digests)
@@ -280,4 +281,5 @@ def _org_digest(
         to=tuple(to[:1]),
         cc=tuple(to[1:]),
     )
-    return enqueue_numbered(session, mail, key=f"escalation:org:{today.isoformat()}", now=now, domain=domain) is not None
+    key = f"escalation:org:{today.isoformat()}"
+    return enqueue_numbered(session, mail, key=key, now=now, domain=domain) is not None

@@ -81,7 +81,8 @@ def unit_roles(roles: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def pending_units(book: AddressBook, task: Task) -> tuple[str, ...]:
-    """The lead units that have not finished (for an every-unit task, the ones still open; '*' while it is all)."""
+    """The lead units that have not finished (for an every-unit task, the ones still open; '*' while it is
+    all)."""
     units = book.role_units(task, Role.LEAD)
     if EVERY_UNIT in task.unit_names(Role.LEAD) and len(units) == len(book.units):
         return (EVERY_UNIT,)
@@ -106,7 +107,8 @@ def dispatch(
 
 
 def _units_of(book: AddressBook, due: Due) -> dict[int, tuple[Unit, bool]]:
-    """The units a step reaches (by the policy's unit roles), and whether their head is among its addressees."""
+    """The units a step reaches (by the policy's unit roles), and whether their head is among its
+    addressees."""
     found: dict[int, tuple[Unit, bool]] = {}
     for role in unit_roles(due.roles):
         units = book.role_units(due.task, Role.SUPPORT if role == "support" else Role.LEAD)

@@ -30,7 +30,8 @@ from service.tasks.recipients import AddressBook, address_book
 from service.store.stages import Role
 
 SCHEDULED_KINDS = ("reminder", "escalation")
-DOCUMENT_TYPES = (".docx", ".doc", ".pdf", ".odt", ".rtf", ".xlsx", ".xls")  # what counts as the notice's original file
+# what counts as the notice's original file
+DOCUMENT_TYPES = (".docx", ".doc", ".pdf", ".odt", ".rtf", ".xlsx", ".xls")
 QUOTE_CHARS = 240
 
 
@@ -114,7 +115,8 @@ def original_files(session: Session, notice_id: int) -> list[tuple[str, str, byt
 
 
 def _originals(settings: Any, session: Session, notice: Any) -> tuple[tuple[str, ...], bool, dict[str, str]]:
-    """(file names, too large to attach, headers asking the relay to attach them) for a notice's assignments."""
+    """(file names, too large to attach, headers asking the relay to attach them) for a notice's
+    assignments."""
     files = original_files(session, notice.id)
     if not files:
         return (), False, {}
@@ -126,14 +128,16 @@ def _originals(settings: Any, session: Session, notice: Any) -> tuple[tuple[str,
 
 
 def own_first(unit: Unit, tasks: list[Task]) -> list[Task]:
-    """The unit's own tasks (it is named as lead or support) before those for every unit, each in notice order."""
+    """The unit's own tasks (it is named as lead or support) before those for every unit, each in notice
+    order."""
     return sorted(
         tasks, key=lambda t: unit.name not in (*t.unit_names(Role.LEAD), *t.unit_names(Role.SUPPORT))
     )
 
 
 def send_assignments(app: Any, session: Session, notice: Any, tasks: list[Task], *, now: datetime) -> int:
-    """One mail per (unit, role) for these tasks of the notice, its own tasks first; returns how many were queued."""
+    """One mail per (unit, role) for these tasks of the notice, its own tasks first; returns how many were
+    queued."""
     settings = _settings(app)
     book = address_book(session)
     units = {u.id: u for u in book.units.values()}

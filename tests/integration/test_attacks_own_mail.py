@@ -319,4 +319,5 @@ def test_our_mail_coming_back_with_the_original_attached_is_never_a_new_notice(
             row.disposition,
             row.error,
         )
-        assert session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.kind == "confirmation")) == confirmations
+        count = select(func.count(OutboxMessage.id)).where(OutboxMessage.kind == "confirmation")
+        assert session.scalar(count) == confirmations

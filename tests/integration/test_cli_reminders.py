@@ -64,7 +64,8 @@ def test_a_new_lead_drops_the_reminders_not_yet_sent(office_db: Office) -> None:
     o.ok("tasks", "edit", f"NV-{task}", "--lead", "Phòng QLCN", "--now", "2026-11-25T08:40:00+07:00")
     assert [r.status for r in _reminders(o, task)] == [OutboxStatus.CANCELLED]
     with o.app.sessions() as session:
-        assert session.get(OutboxMessage, first.id).status is OutboxStatus.CANCELLED  # its mail is dropped with it
+        # its mail is dropped with it
+        assert session.get(OutboxMessage, first.id).status is OutboxStatus.CANCELLED
     run_due(o.app)  # the same day again: the T-3 reminder now goes to the new lead
     assert [(r.to_addrs, r.status) for r in _reminders(o, task)][-1] == ([QLCN_MAIL], OutboxStatus.BUNDLED)
     [again] = _carriers(o, _reminders(o, task)[-1])

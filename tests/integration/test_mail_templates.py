@@ -130,7 +130,8 @@ def samples(count: int) -> dict[str, Any]:
         "items": [
             compose.DueItem(t, offset=(n % 5) - 3) for n, t in enumerate(tasks)
         ],  # overdue, due, coming
-        # the organisation digest: each task in one list (a third escalated today, a third overdue, a third coming due)
+        # the organisation digest: each task in one list (a third escalated today, a third overdue, a third
+        # coming due)
         "escalated": [
             compose.DueItem(t, offset=3 + n, units=t.lead_names)
             for n, t in enumerate(tasks[: (count + 2) // 3])

@@ -25,8 +25,9 @@ ALL_HEADS = frozenset(f"{h}@{LS}" for h in ("hien.ntt", "tuan.lv", "mai.dt", "th
 
 
 def _walk(app, start: date, end: date, *, on_day=None, mails=None):  # type: ignore[no-untyped-def]
-    """Run the scheduler at 08:30 every day; returns {day: [(kind, level, task_id, to, cc)]} of the steps recorded
-    (one row per task and step); `mails` (a dict) receives {day: [row]} of the mails that carry them."""
+    """Run the scheduler at 08:30 every day; returns {day: [(kind, level, task_id, to, cc)]} of the steps
+    recorded (one row per task and step); `mails` (a dict) receives {day: [row]} of the mails that carry
+    them."""
     seen = {r.id for r in outbox_rows(app)}
     log: dict[date, list[tuple[str, str, int, frozenset[str], frozenset[str]]]] = {}
     day = start
@@ -61,8 +62,9 @@ CARRIERS = ("bundle", "org-digest")  # the mails that carry the day's steps
 
 
 def _nothing_lost(steps, carriers) -> None:  # type: ignore[no-untyped-def]
-    """Every step recorded today reaches each mailbox or head it names: a unit inside its one mail of the day, the
-    director and the Office (named as such) in the organisation digest; the step rows themselves are not sent."""
+    """Every step recorded today reaches each mailbox or head it names: a unit inside its one mail of the day,
+    the director and the Office (named as such) in the organisation digest; the step rows themselves are not
+    sent."""
     assert all(r.status is OutboxStatus.BUNDLED for r in steps), [(r.dedupe_key, r.status) for r in steps]
     bundles = [r for r in carriers if r.kind == "bundle"]
     assert len({r.to_addrs[0] for r in bundles}) == len(bundles), "two mails to one unit on one day"
@@ -171,7 +173,8 @@ def test_dev00_walk_from_notice_to_a_month_after(make_app) -> None:  # type: ign
     assert "khẩn trương" not in on_5_8 and '"Đã hoàn thành"' not in on_5_8
     vp_5_8 = next(r for r in mails[date(2020, 8, 5)] if r.kind == "bundle" and r.to_addrs == [VP])
     assert f"[NV-{a}] [NV-{b}] Nhắc việc ngày 05/08/2020: 2 nhiệm vụ, 1 quá hạn" in vp_5_8.subject
-    assert vp_5_8.cc_addrs == [VP_HEAD] and "hôm nay đến hạn" in vp_5_8.body_text and "quá hạn 3 ngày làm việc" in vp_5_8.body_text
+    assert vp_5_8.cc_addrs == [VP_HEAD]
+    assert "hôm nay đến hạn" in vp_5_8.body_text and "quá hạn 3 ngày làm việc" in vp_5_8.body_text
     with app.sessions() as session:  # the quarterly task got its next occurrence when it passed its deadline
         nxt = session.query(Task).filter(Task.previous_id == d).one()
         assert (nxt.deadline, nxt.original_deadline, nxt.status.value) == (date(2020, 11, 20), date(2020, 11, 20), "open")
