@@ -14,9 +14,8 @@ from extractors.normalize import fold_key, normalize_text
 from extractors.ocr import ocr_available
 from extractors.registry import extract_file
 
-REPO = Path(__file__).resolve().parents[3]
-CORPUS = REPO / ".." / "shared" / "corpus"
-REALWORLD = REPO / ".." / "shared" / "realworld"
+from tests.conftest import CORPUS, REALWORLD  # ../shared beside the checkout (or ../../shared from a worktree)
+
 pytestmark = pytest.mark.corpus
 
 
@@ -32,6 +31,14 @@ def _renderings(scan: bool) -> list[Path]:
         return []
     files = sorted(f for ext in ("docx", "pdf", "eml") for f in CORPUS.glob(f"dev-*.{ext}"))
     return [f for f in files if f.name.endswith(".scan.pdf") == scan]
+
+
+def test_the_shared_files_are_found_under_ci() -> None:
+    """An empty parameter set skips silently: under CI=true the corpus and the real-world files must be there."""
+    if os.environ.get("CI") != "true":
+        pytest.skip("only CI=true requires ../shared")
+    assert _renderings(scan=False) and _renderings(scan=True), f"no renderings in {CORPUS}"
+    assert REALWORLD.is_dir() and any(REALWORLD.glob("rw-*")), f"no files in {REALWORLD}"
 
 
 def _words(text: str) -> Counter[str]:
