@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
+from service.config_sources import mask_url
 from service.errors import ConfigError
 
 TOML_PATH_ENV = "DOCKET_CONFIG"
@@ -228,23 +229,6 @@ def invalid_setting_message(err: Any) -> str:
     env = env_names(Settings.model_fields).get(name, name)
     value = masked(str(problem.get("input", "")))
     return f"invalid setting {env}={value!r}: {why}{more}"
-
-
-def mask_url(url: str) -> str:
-    """The URL with its password hidden, for every message about it: imaps://docket:***@host/INBOX.
-
-    Everything up to the last '@' is userinfo, so a password with an unencoded '/', '#' or '@' is
-    hidden too; the user name is kept when it is plainly one.
-    """
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        scheme, rest = "", url
-    userinfo, at, host = rest.rpartition("@")
-    if not at:
-        return url
-    user = userinfo.split(":", 1)[0]
-    shown = f"{user}:***" if user and not any(c in user for c in "/?#") else "***"
-    return f"{scheme}{sep}{shown}@{host}"
 
 
 def split_url(url: str, *, setting: str, schemes: tuple[str, ...], forms: str) -> SplitResult:

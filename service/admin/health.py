@@ -163,7 +163,7 @@ def stale_after(app: App) -> timedelta:
 
 def gather(app: App, *, probe: bool = True, now: datetime | None = None) -> Health:
     """Read the counts from the database and (with probe) log in to the mailbox."""
-    from service.config import mask_url
+    from service.config_sources import mask_url
     from service.mailbox import parse_mailbox_url
 
     now = now or app.clock.now()

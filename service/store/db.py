@@ -94,7 +94,7 @@ def make_engine(url: str) -> Engine:
     try:
         return _engine(url)
     except (ArgumentError, NoSuchModuleError, ValueError) as err:  # one line, never the password
-        from service.config import mask_url
+        from service.config_sources import mask_url
         from service.errors import ConfigError
 
         raise ConfigError(f"DOCKET_DATABASE_URL {mask_url(url)!r}: {type(err).__name__}; use sqlite:///PATH or "
