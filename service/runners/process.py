@@ -25,7 +25,7 @@ from outbox import compose
 from outbox.enqueue import enqueue
 from service.store.db import is_transient
 from service.errors import DocketError, TransientError
-from service.tasks.holds import hold_view
+from service.tasks.holds import hold_view, queue_assignments
 from service.logging import bind
 from service.store.models import InboundMessage, Task
 from service.tasks import replies
@@ -308,7 +308,7 @@ def register_message(app: App, session: Session, row: InboundMessage, message: E
         again = result.duplicate and not (mid and result.notice.message_id == mid)  # not another copy in this same mail
         changes = revisions.propose_changes(session, row, result.notice, findings, forwarder=forwarder, now=now) if again else []
         revised = revised or bool(changes)
-        _queue_assignments(app, session, result, now=now)  # first: the confirmation says whether they wait for review
+        queue_assignments(app, session, result, now=now)  # first: the confirmation says whether they wait for review
         mail = compose.confirmation(
             notice=result.notice, tasks=[task_view(t) for t in tasks], forwarder=forwarder,
             in_reply_to=message.envelope.message_id, warnings=[*message.warnings, *doc.warnings, *findings.warnings],
@@ -346,13 +346,6 @@ def _candidate_views(session: Session, notice_id: int) -> list[object]:
     from service.tasks.candidates import candidate_view, open_candidates
 
     return [candidate_view(c) for c in open_candidates(session, notice_id)]
-
-
-def _queue_assignments(app: App, session: Session, result: object, *, now: datetime) -> None:
-    """Assignment mails to each lead unit, copies to support units."""
-    from service.tasks import notify
-
-    notify.queue_assignments(app, session, result, now=now)
 
 
 def _queue_unreadable(app: App, session: Session, row: InboundMessage, message: ExtractedMessage | None,
