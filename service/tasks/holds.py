@@ -17,12 +17,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from outbox.hours import OfficeHours
+from rules.text import fold
 from service.errors import InputError
-from service.tasks.ids import notice_token
 from service.store.models import AssignmentHold, Notice, Task, TaskEvent
+from service.store.stages import Role
+from service.tasks import revisions
+from service.tasks.ids import notice_token
 from service.tasks.notify import active_hold, send_assignments
 from service.tasks.recipients import AddressBook, address_book
-from service.store.stages import Role
 from service.wiring import office_hours
 
 WINDOW_ACTOR = "docket (hết thời gian rà soát)"
@@ -138,9 +140,6 @@ def agree_by_reply(app: Any, session: Session, *, notice_ids: Iterable[int], sen
 
     Returns what was done, or None (not a plain agreement, not the clerk, nothing waiting: left to the caller).
     """
-    from rules.text import fold
-    from service.tasks import revisions
-
     lines = [fold(line).strip(" .!") for line in body.splitlines() if line.strip()]
     if len(lines) != 1 or lines[0] not in AGREED:
         return None
