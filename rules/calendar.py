@@ -38,7 +38,7 @@ def load_overrides(path: Path | None = None) -> Overrides:
 
 @lru_cache(maxsize=64)
 def _package_days(year: int) -> tuple[frozenset[date], frozenset[date]]:
-    import holidays
+    import holidays  # lazy: 15 ms at import; every command builds a calendar, few count working days
 
     vn = holidays.country_holidays("VN", years=year)
     weekend_workdays = frozenset(getattr(vn, "weekend_workdays", ()) or ())

@@ -38,7 +38,7 @@ class ModelError(ValueError):
 
 def blank_pipeline() -> Any:
     """blank("xx") + textcat with TEXTCAT_CONFIG and LABELS, untrained."""
-    import spacy
+    import spacy  # lazy: 450 ms at import; only loading or building the classifier needs it
 
     nlp = spacy.blank("xx")
     textcat = nlp.add_pipe("textcat", config=TEXTCAT_CONFIG)

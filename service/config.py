@@ -4,15 +4,17 @@ Every setting is documented by its `description`; `docket config` prints them al
 """
 from __future__ import annotations
 
+import os
 from datetime import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
+from service.config_sources import env_names, mask_url, masked, read_toml, refuse_unknown, toml_path
 from service.errors import ConfigError
 
 TOML_PATH_ENV = "DOCKET_CONFIG"
@@ -114,8 +116,6 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        import os
-
         toml_path = os.environ.get(TOML_PATH_ENV, "docket.toml")
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
 
@@ -201,12 +201,6 @@ class Settings(BaseSettings):
 
 def load_settings(**overrides: Any) -> Settings:
     """Read the settings once; an unknown name or a malformed value becomes a one-line ConfigError naming the setting."""
-    import os
-
-    from pydantic import ValidationError
-
-    from service.config_sources import read_toml, refuse_unknown, toml_path
-
     path = toml_path()
     refuse_unknown(Settings.model_fields, os.environ, read_toml(path), path)
     try:
@@ -217,8 +211,6 @@ def load_settings(**overrides: Any) -> Settings:
 
 def invalid_setting_message(err: Any) -> str:
     """The first problem of a ValidationError on one line: `invalid setting DOCKET_TIMEZONE='Mars/Olympus': why`."""
-    from service.config_sources import env_names, masked
-
     problem = err.errors()[0]
     why = str(problem["msg"]).removeprefix("Value error, ")
     more = f" (and {err.error_count() - 1} more)" if err.error_count() > 1 else ""
@@ -228,23 +220,6 @@ def invalid_setting_message(err: Any) -> str:
     env = env_names(Settings.model_fields).get(name, name)
     value = masked(str(problem.get("input", "")))
     return f"invalid setting {env}={value!r}: {why}{more}"
-
-
-def mask_url(url: str) -> str:
-    """The URL with its password hidden, for every message about it: imaps://docket:***@host/INBOX.
-
-    Everything up to the last '@' is userinfo, so a password with an unencoded '/', '#' or '@' is
-    hidden too; the user name is kept when it is plainly one.
-    """
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        scheme, rest = "", url
-    userinfo, at, host = rest.rpartition("@")
-    if not at:
-        return url
-    user = userinfo.split(":", 1)[0]
-    shown = f"{user}:***" if user and not any(c in user for c in "/?#") else "***"
-    return f"{scheme}{sep}{shown}@{host}"
 
 
 def split_url(url: str, *, setting: str, schemes: tuple[str, ...], forms: str) -> SplitResult:

@@ -97,10 +97,25 @@ def shown(value: Any) -> str:
     return masked(str(value))
 
 
-def masked(value: str) -> str:
-    """A URL's password hidden (service.config.mask_url, the one masking rule); other values, e.g. an address, as they are."""
-    from service.config import mask_url
+def mask_url(url: str) -> str:
+    """The URL with its password hidden, for every message about it: imaps://docket:***@host/INBOX.
 
+    Everything up to the last '@' is userinfo, so a password with an unencoded '/', '#' or '@' is
+    hidden too; the user name is kept when it is plainly one.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
+    userinfo, at, host = rest.rpartition("@")
+    if not at:
+        return url
+    user = userinfo.split(":", 1)[0]
+    shown = f"{user}:***" if user and not any(c in user for c in "/?#") else "***"
+    return f"{scheme}{sep}{shown}@{host}"
+
+
+def masked(value: str) -> str:
+    """A URL's password hidden (mask_url, the one masking rule); other values, e.g. an address, as they are."""
     return mask_url(value) if "://" in value else value
 
 

@@ -15,8 +15,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from extractors.base import ExtractedMessage, ExtractedText, ExtractionError, Limits
+from extractors.email_message import read_message
+from extractors.registry import extract_file, kind_of
+from extractors.reply_body import read_reply
 from rules.analyse import analyse
 from rules.calendar import WorkCalendar
+from rules.candidate_model import MODEL_PATH, ModelError, shipped_judge
+from rules.candidates import find_candidates
 from rules.directory import EMPTY_DIRECTORY, Directory
 from rules.findings import AnalysisContext, Findings
 
@@ -27,8 +32,6 @@ JudgeChoice = Any | None | Literal["shipped"]  # a rules.candidates.Judge, None 
 def analyse_document(doc: ExtractedText, *, directory: Directory, calendar: WorkCalendar,
                      judge: JudgeChoice = "shipped") -> Findings:
     """Rules over one extracted document, with its part and segments as evidence; then the safety net's candidates."""
-    from rules.candidates import find_candidates
-
     ctx = AnalysisContext(directory=directory, calendar=calendar, part=doc.part, extra={"segments": doc.segments})
     findings = analyse(doc.text, ctx)
     chosen, problem = shipped_judge_or_problem() if judge == "shipped" else (judge, None)
@@ -40,8 +43,6 @@ def analyse_document(doc: ExtractedText, *, directory: Directory, calendar: Work
 
 def shipped_judge_or_problem(path: Path | None = None) -> tuple[Any, str | None]:
     """The shipped classifier, or None and why: a broken model must not stop the tasks, only the net's filter."""
-    from rules.candidate_model import MODEL_PATH, ModelError, shipped_judge
-
     try:
         return shipped_judge(path or MODEL_PATH), None
     except (ModelError, ImportError) as err:
@@ -50,11 +51,7 @@ def shipped_judge_or_problem(path: Path | None = None) -> tuple[Any, str | None]
 
 def read_documents(data: bytes, filename: str, *, limits: Limits) -> list[ExtractedText]:
     """The documents of one file: an e-mail's notices, or the file's own text. Raises ExtractionError."""
-    from extractors.registry import extract_file, kind_of
-
     if kind_of(data, filename) == "eml":
-        from extractors.email_message import read_message
-
         message = read_message(data, limits=limits)
         if not message.documents:
             reason = "; ".join(message.warnings) or "no notice found in the message (no .docx/.pdf or notice text)"
@@ -91,8 +88,5 @@ def read_and_analyse(raw: bytes, *, limits: Limits, directory: Directory,
 
     The reply's own words (quotes and signature cut by structure) are read here too, so service.tasks.replies
     never parses untrusted HTML or MIME outside the sandbox."""
-    from extractors.email_message import read_message
-    from extractors.reply_body import read_reply
-
     message = replace(read_message(raw, limits=limits), reply_text=read_reply(raw))
     return message, [analyse_document(doc, directory=directory, calendar=calendar) for doc in message.documents]

@@ -18,6 +18,8 @@ from contextvars import ContextVar
 from datetime import datetime, timezone
 from typing import Any, TextIO
 
+from service.errors import ConfigError
+
 FIELDS = ("message_id", "inbound_id", "notice_id", "task_id", "task_ids", "outbox_id", "mailbox", "role")
 _context: ContextVar[dict[str, Any]] = ContextVar("docket_log_context", default={})
 _MARK = "_docket_handler"
@@ -107,8 +109,6 @@ class _CurrentStderr:
 
 def make_handler(log_format: str, stream: TextIO | None = None) -> logging.Handler:
     if log_format not in ("text", "json"):
-        from service.errors import ConfigError
-
         raise ConfigError(f"DOCKET_LOG_FORMAT {log_format!r}: use 'text' or 'json'")
     handler = logging.StreamHandler(stream or _CurrentStderr())
     handler.setFormatter(JsonFormatter() if log_format == "json" else TextFormatter())

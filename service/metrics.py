@@ -10,6 +10,8 @@ from typing import Any
 
 from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
+from service.errors import ConfigError
+
 log = logging.getLogger("docket.metrics")
 
 MESSAGES = Counter(
@@ -62,8 +64,6 @@ def serve(port: int | None, addr: str = "0.0.0.0") -> bool:
     try:
         _server, _port = start_http_server(port, addr=addr), port
     except OSError as err:
-        from service.errors import ConfigError
-
         raise ConfigError(f"DOCKET_METRICS_PORT {port}: cannot listen ({err})") from err
     log.info("metrics on http://%s:%s/metrics", addr, port)
     return True

@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote
 
 from sqlalchemy import Engine
@@ -17,11 +16,9 @@ from rules.calendar import WorkCalendar, load_overrides
 from rules.directory import EMPTY_DIRECTORY, Directory, DirectoryError, load_directory
 from service.clock import Clock, SystemClock
 from service.config import Settings, split_url
-from service.store.db import make_engine, make_sessions
 from service.errors import ConfigError
-
-if TYPE_CHECKING:
-    from service.sandbox import Sandbox
+from service.sandbox import Sandbox
+from service.store.db import make_engine, make_sessions
 
 
 @dataclass
@@ -66,10 +63,8 @@ class App:
         return tuple(raw)
 
     @cached_property
-    def sandbox(self) -> "Sandbox":
+    def sandbox(self) -> Sandbox:
         """The child process that parses and analyses untrusted mail within time and memory limits."""
-        from service.sandbox import Sandbox
-
         return Sandbox(timeout=self.settings.extract_timeout, memory_mb=self.settings.extract_memory_mb)
 
     def dispose(self) -> None:

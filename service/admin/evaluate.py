@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extractors.base import ExtractionError
+from rules.directory import EMPTY_DIRECTORY, DirectoryError, load_directory
+from service.extraction import extract_path
+
 DOC_FIELDS = ("number", "type", "issued_date", "subject", "signer")
 
 
@@ -194,10 +198,6 @@ def merge_outputs(outputs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def evaluate_folder(folder: Path, *, calendar: Any, judge: Any = "shipped") -> dict[str, Any]:
     """Extract and score every rendering of every gold document in `folder`; scans are totalled apart."""
-    from extractors.base import ExtractionError
-    from rules.directory import DirectoryError, load_directory
-    from service.extraction import extract_path
-
     rows: list[dict[str, Any]] = []
     totals: dict[str, Score] = {}
     directories: dict[str, Any] = {}
@@ -208,8 +208,6 @@ def evaluate_folder(folder: Path, *, calendar: Any, judge: Any = "shipped") -> d
             try:
                 directories[org] = load_directory(folder / f"directory-{org}.yaml")
             except DirectoryError:
-                from rules.directory import EMPTY_DIRECTORY
-
                 directories[org] = EMPTY_DIRECTORY
         try:
             outputs = [f.to_json() for _, f in extract_path(path, directory=directories[org], calendar=calendar,

@@ -15,9 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from outbox.models import OutboxMessage, OutboxStatus
+from service.admin.inbox_queue import counts as queue_counts
+from service.config_sources import mask_url
 from service.errors import ConfigError, DocketError
+from service.mailbox import open_mailbox, parse_mailbox_url
+from service.store.models import InboundMessage, SyncState, Task
+from service.store.schema import current_revision, head_revision, require_current
+from service.store.stages import Stage, TaskStatus
 from service.wiring import App, smtp_target
 
 
@@ -33,8 +41,6 @@ def probe_mailbox(app: App, *, create: bool = True) -> str | None:
 
     With create=False (`docket status`) a Maildir that does not exist yet is reported, not created.
     """
-    from service.mailbox import open_mailbox, parse_mailbox_url
-
     parsed = parse_mailbox_url(app.settings.mailbox)
     if not create and parsed.path is not None and not (parsed.path / "new").is_dir():
         return f"the Maildir {parsed.path} does not exist yet (`docket run` creates it)"
@@ -98,8 +104,6 @@ def probe_smtp(app: App, timeout: float = 10.0) -> str | None:
 
 def startup_checks(app: App, roles: Collection[str] | None = None) -> None:
     """Run the checks this worker's roles need (None: all roles); the first failure raises StartupError naming it."""
-    from service.store.schema import require_current
-
     try:
         require_current(app.engine)
     except DocketError as err:
@@ -163,9 +167,6 @@ def stale_after(app: App) -> timedelta:
 
 def gather(app: App, *, probe: bool = True, now: datetime | None = None) -> Health:
     """Read the counts from the database and (with probe) log in to the mailbox."""
-    from service.config import mask_url
-    from service.mailbox import parse_mailbox_url
-
     now = now or app.clock.now()
     problems: list[str] = []
     warnings: list[str] = []
@@ -189,8 +190,6 @@ def gather(app: App, *, probe: bool = True, now: datetime | None = None) -> Heal
         counts = {}
     schema = counts.get("schema")
     if counts:
-        from service.store.schema import head_revision
-
         if schema != head_revision():
             problems.insert(0, f"database schema is at {schema or '(none)'}, this code needs {head_revision()}: run `docket db upgrade`")
     last_sync, sync_error = counts.get("last_sync_at"), counts.get("last_sync_error")
@@ -227,8 +226,6 @@ def gather(app: App, *, probe: bool = True, now: datetime | None = None) -> Heal
 
 def missing_sqlite_file(url: str) -> Path | None:
     """The file of a SQLite URL when it does not exist (None for other databases, in-memory ones, or a file present)."""
-    from sqlalchemy.engine import make_url
-
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
@@ -237,11 +234,6 @@ def missing_sqlite_file(url: str) -> Path | None:
 
 
 def _counts(app: App, mailbox_name: str, now: datetime) -> dict[str, Any]:
-    from service.store.models import InboundMessage, SyncState, Task
-    from outbox.models import OutboxMessage, OutboxStatus
-    from service.store.schema import current_revision
-    from service.store.stages import Stage, TaskStatus
-
     schema = current_revision(app.engine)
     if schema is None:
         return {"schema": None}
@@ -258,8 +250,6 @@ def _counts(app: App, mailbox_name: str, now: datetime) -> dict[str, Any]:
             .where(Task.status == TaskStatus.OPEN, Task.deadline < today, Task.merged_into_id.is_(None))
         )
         sync = session.get(SyncState, mailbox_name)
-        from service.admin.inbox_queue import counts as queue_counts
-
         queue = queue_counts(session)
     return {
         "queue": queue,

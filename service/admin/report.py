@@ -14,6 +14,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
+from service.store.models import Task, TaskPart, TaskUnit, Unit
+from service.store.stages import Role, TaskStatus
 from service.tasks.status import GRID, LABELS, VnStatus, vn_status
 
 COLUMNS = tuple(cell.value for cell in GRID)
@@ -34,8 +38,6 @@ class _AsOf:
 
 def status_as_of(row: Any, as_of: date, tz: Any) -> VnStatus | None:
     """The grid cell of a task on `as_of` (service.tasks.status.vn_status is the single rule)."""
-    from service.store.stages import TaskStatus
-
     completed = row.completed_at.astimezone(tz).date() if row.completed_at else None
     status = TaskStatus.OPEN if completed is not None and completed > as_of else row.status
     view = _AsOf(status, row.original_deadline, row.deadline, row.completed_at if status is not TaskStatus.OPEN else None)
@@ -64,11 +66,6 @@ class Grid:
 
 def build_grid(session: Any, *, period_from: date, period_to: date, today: date, tz: Any) -> Grid:
     """Count the tasks of the period by lead unit and status."""
-    from sqlalchemy import select
-
-    from service.store.models import Task, TaskUnit
-    from service.store.stages import Role, TaskStatus
-
     as_of = min(period_to, today)
     units = list(_unit_order(session))
     counts: dict[str, dict[str, int]] = {}
@@ -96,10 +93,6 @@ def build_grid(session: Any, *, period_from: date, period_to: date, today: date,
 
 def _parts_by_task(session: Any) -> dict[int, list[tuple[str, Any, datetime | None]]]:
     """(unit name, part status, completed at) of every every-unit task, by task id."""
-    from sqlalchemy import select
-
-    from service.store.models import TaskPart, Unit
-
     found: dict[int, list[tuple[str, Any, datetime | None]]] = {}
     rows = session.execute(select(TaskPart.task_id, Unit.name, TaskPart.status, TaskPart.completed_at)
                            .join(Unit, Unit.id == TaskPart.unit_id).order_by(TaskPart.id))
@@ -119,10 +112,6 @@ def _per_unit(row: Any, parts: dict[int, list[tuple[str, Any, datetime | None]]]
 
 
 def _unit_order(session: Any) -> Iterable[str]:
-    from sqlalchemy import select
-
-    from service.store.models import Unit
-
     return session.scalars(select(Unit.name).where(Unit.active.is_(True)).order_by(Unit.id)).all()
 
 
@@ -137,8 +126,8 @@ def write_csv(grid: Grid, path: Path) -> None:
 
 
 def write_xlsx(grid: Grid, path: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl import Workbook  # lazy: 136 ms at import (with styles); only `report --xlsx` writes one
+    from openpyxl.styles import Font  # lazy: openpyxl, 136 ms at import; only `report --xlsx` needs it
 
     book = Workbook()
     sheet = book.active

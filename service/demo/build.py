@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import io
 import mailbox
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
-from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
 import yaml
+from docx import Document
 
 DEMO_MESSAGE_ID = "<demo-notice-412@skhcn.binhminh.example.vn>"
 FORWARDER = "van.thu@skhcn.binhminh.example.vn"
@@ -25,8 +26,6 @@ def sample_directory() -> str:
 
 def build_docx(text: str) -> bytes:
     """The notice as Word writes it: letterhead lines as a 2-column table, body as paragraphs."""
-    from docx import Document
-
     lines = text.split("\n")
     doc = Document()
     table = doc.add_table(rows=3, cols=2)

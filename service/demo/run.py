@@ -1,25 +1,24 @@
 """`docket demo`: prepare the sample office, run one pass, show the tasks and the confirmation file."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 
+from rich.console import Console
+from rich.table import Table
 from sqlalchemy import select
 
+from outbox.models import OutboxMessage
 from service.config import load_settings
 from service.demo.build import prepare, sent_file
+from service.runners.daemon import run_daemon
 from service.store.models import Task
-from outbox.models import OutboxMessage
 from service.store.schema import upgrade
 from service.store.stages import Role
 from service.wiring import build_app
 
 
 def run_demo(folder: Path) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    from service.runners.daemon import run_daemon
-
     app = build_app(load_settings(**prepare(folder, now=_now())))
     upgrade(app.engine)
     report = run_daemon(app, once=True)
@@ -43,6 +42,4 @@ def run_demo(folder: Path) -> None:
 
 
 def _now():  # type: ignore[no-untyped-def]
-    from datetime import datetime, timezone
-
     return datetime.now(timezone.utc)

@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
+from imapclient import IMAPClient
+
 from service.errors import MailboxError
 from service.mailbox.base import MailboxUrl, RawMessage
 from service.metrics import IMAP_RECONNECTS
@@ -58,8 +60,6 @@ class ImapMailbox:
     # ------------------------------------------------------------------ connection
 
     def _connect(self) -> Any:
-        from imapclient import IMAPClient
-
         p = self.parsed
         try:
             if p.scheme == "imaps":

@@ -2,16 +2,24 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import socket
 import threading
 from collections.abc import Collection
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from service.admin.health import startup_checks
 from service.errors import DocketError
-
+from service.logging import setup_logging
+from service.mailbox import open_mailbox
+from service.metrics import serve
 from service.runners.one_pass import ROLES, PassReport, run_pass
+from service.store.models import InboundMessage
 from service.store.schema import require_current
+from service.store.stages import Stage
 from service.tasks.units import import_directory
 from service.wiring import App
 
@@ -43,14 +51,6 @@ def load_units(app: App) -> None:
 
 def release_dead_leases(app: App) -> int:
     """Messages claimed by a worker of this host that no longer runs are free again at once, not after the lease."""
-    import os
-    import socket
-
-    from sqlalchemy import select
-
-    from service.store.models import InboundMessage
-    from service.store.stages import Stage
-
     prefix = f"{socket.gethostname()}:"
     freed = 0
     with app.sessions.begin() as session:
@@ -67,8 +67,6 @@ def release_dead_leases(app: App) -> int:
 
 
 def _alive(pid: int) -> bool:
-    import os
-
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -81,11 +79,6 @@ def _alive(pid: int) -> bool:
 def run_daemon(app: App, *, once: bool, stop: threading.Event | None = None,
                roles: Collection[str] = ROLES) -> PassReport | None:
     """One pass with --once; otherwise passes until SIGTERM/SIGINT, waiting for new mail in between."""
-    from service.admin.health import startup_checks
-    from service.logging import setup_logging
-    from service.mailbox import open_mailbox
-    from service.metrics import serve
-
     setup_logging(app.settings.log_format)
     startup_checks(app, roles)
     startup(app)

@@ -1,17 +1,17 @@
 """One pass of the daemon, and the loop around it: intake → process → schedule → deliver."""
 from __future__ import annotations
 
-from typing import Any
-
 import logging
 import threading
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
 from outbox.relay import RelayResult, deliver_due
-from service.runners.intake import intake_once
+from service import metrics
 from service.mailbox import Mailbox, open_mailbox
 from service.runners import scheduler
+from service.runners.intake import intake_once
 from service.runners.process import process_pending
 from service.tasks.notify import original_files
 from service.tasks.relay_veto import task_closed
@@ -53,8 +53,6 @@ def deliver(app: App) -> RelayResult:
 
 def run_pass(app: App, mailbox: Mailbox | None, *, roles: Collection[str] = ROLES, stop: threading.Event | None = None) -> PassReport:
     """The stages this worker's roles allow; once `stop` is set, the stages not yet begun are skipped."""
-    from service import metrics
-
     def go(role: str) -> bool:
         return role in roles and not (stop is not None and stop.is_set())
 

@@ -12,6 +12,8 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.parser import BytesHeaderParser
+from email.policy import compat32
 from email.utils import parseaddr
 
 from sqlalchemy import func, or_, select
@@ -20,19 +22,23 @@ from sqlalchemy.orm import Session, defer
 
 from extractors.base import EmailEnvelope, ExtractedMessage, ExtractionError
 from extractors.email_message import HEADER_SCAN, NOTHING_FOUND, read_envelope
-from rules.findings import Findings
 from outbox import compose
 from outbox.enqueue import enqueue
-from service.store.db import is_transient
+from rules.findings import Findings
+from service import metrics
 from service.errors import DocketError, TransientError
-from service.tasks.holds import hold_view
-from service.logging import bind
-from service.store.models import InboundMessage, Task
-from service.tasks import replies
-from service.tasks.register import register
-from service.store.stages import Role, Stage
+from service.extraction import read_and_analyse
+from service.logging import bind, log_context
 from service.runners import own_mail
 from service.runners.triage import Verdict, triage
+from service.store.db import is_transient
+from service.store.models import InboundMessage, Task
+from service.store.stages import Role, Stage
+from service.tasks import replies, revisions
+from service.tasks.candidates import candidate_view, open_candidates
+from service.tasks.holds import hold_view, queue_assignments
+from service.tasks.register import register
+from service.tasks.units import directory_from_db
 from service.wiring import App
 
 log = logging.getLogger("docket.process")
@@ -100,9 +106,6 @@ def claim_next(app: App, now: datetime, owner: str) -> int | None:
 
 def process_pending(app: App, *, limit: int | None = None, stop: threading.Event | None = None) -> int:
     """Process received messages until none is left (or limit, or `stop` is set between two); returns how many."""
-    from service import metrics
-    from service.logging import log_context
-
     owner, done = worker_id(), 0
     while (limit is None or done < limit) and not (stop is not None and stop.is_set()):
         now = app.clock.now()
@@ -225,7 +228,6 @@ def _read(app: App, row_id: int) -> tuple[ExtractedMessage, list[Findings]] | No
         if _past_attempt_cap(row):
             return None
         raw, size = row.raw, row.size
-        from service.tasks.units import directory_from_db
 
         directory = directory_from_db(session, app.directory)
     return _parse(app, raw, size, directory)
@@ -234,7 +236,6 @@ def _read(app: App, row_id: int) -> tuple[ExtractedMessage, list[Findings]] | No
 def _parse(app: App, raw: bytes, size: int, directory: object) -> tuple[ExtractedMessage, list[Findings]]:
     if size > app.settings.max_message_bytes:
         raise ExtractionError(f"message of {size} bytes exceeds the {app.settings.max_message_bytes}-byte limit")
-    from service.extraction import read_and_analyse
 
     return app.sandbox.run(read_and_analyse, raw, limits=app.limits, directory=directory, calendar=app.calendar)
 
@@ -246,8 +247,6 @@ def dispose(app: App, session: Session, row: InboundMessage, *, now: datetime,
     `parsed`: the message already read by `_read` (outside this transaction); read here when None.
     """
     if parsed is None:
-        from service.tasks.units import directory_from_db
-
         parsed = _parse(app, row.raw, row.size, directory_from_db(session, app.directory))
     message, findings = parsed
     env = message.envelope
@@ -292,8 +291,6 @@ def register_message(app: App, session: Session, row: InboundMessage, message: E
         return Outcome(Stage.PROCESSED, "no-notice", "; ".join(message.warnings) or None)
     if (held := _too_many_notices(app, session, row, message, forwarder, now=now)) is not None:
         return held
-    from service.tasks import revisions
-    from service.tasks.units import directory_from_db
 
     directory = directory_from_db(session, app.directory)  # the issuer is normalised against it (notice identity)
     notice_id, duplicate_all, task_ids, revised = None, True, [], False
@@ -308,7 +305,7 @@ def register_message(app: App, session: Session, row: InboundMessage, message: E
         again = result.duplicate and not (mid and result.notice.message_id == mid)  # not another copy in this same mail
         changes = revisions.propose_changes(session, row, result.notice, findings, forwarder=forwarder, now=now) if again else []
         revised = revised or bool(changes)
-        _queue_assignments(app, session, result, now=now)  # first: the confirmation says whether they wait for review
+        queue_assignments(app, session, result, now=now)  # first: the confirmation says whether they wait for review
         mail = compose.confirmation(
             notice=result.notice, tasks=[task_view(t) for t in tasks], forwarder=forwarder,
             in_reply_to=message.envelope.message_id, warnings=[*message.warnings, *doc.warnings, *findings.warnings],
@@ -343,16 +340,7 @@ def _too_many_notices(app: App, session: Session, row: InboundMessage, message: 
 
 def _candidate_views(session: Session, notice_id: int) -> list[object]:
     """The notice's possible tasks nobody accepted yet, numbered as the clerk will answer them."""
-    from service.tasks.candidates import candidate_view, open_candidates
-
     return [candidate_view(c) for c in open_candidates(session, notice_id)]
-
-
-def _queue_assignments(app: App, session: Session, result: object, *, now: datetime) -> None:
-    """Assignment mails to each lead unit, copies to support units."""
-    from service.tasks import notify
-
-    notify.queue_assignments(app, session, result, now=now)
 
 
 def _queue_unreadable(app: App, session: Session, row: InboundMessage, message: ExtractedMessage | None,
@@ -396,9 +384,6 @@ def _may_answer(app: App, row: InboundMessage) -> bool:
 
 def _raw_headers(raw: bytes) -> dict[str, str]:
     """The top-level headers, read leniently (for loop and authentication checks on unreadable mail)."""
-    from email.parser import BytesHeaderParser
-    from email.policy import compat32
-
     try:
         items = BytesHeaderParser(policy=compat32).parsebytes(raw[:256 * 1024]).items()
     except Exception:  # noqa: BLE001 - unreadable headers: no loop sign can be seen

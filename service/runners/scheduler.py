@@ -26,14 +26,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from outbox import compose
 from outbox.enqueue import enqueue
-from rules.escalation import Policy, due_step, load_policy
+from rules.escalation import Policy, digest_day, due_step, load_policy
+from service.store.models import AssignmentHold, Task
+from service.store.stages import Role, TaskStatus
 from service.tasks.bundles import Carrier, Due, add_weekly, dispatch, enqueue_numbered, pending_units
 from service.tasks.holds import release_due
-from service.store.models import AssignmentHold, Task
 from service.tasks.notify import task_mail
 from service.tasks.recipients import address_book
 from service.tasks.recurrences import create_due_occurrences, date_undated_series
-from service.store.stages import Role, TaskStatus
 from service.tasks.status import GRID, VnStatus, reference_deadline, vn_status
 from service.wiring import App
 
@@ -141,8 +141,6 @@ def queue_digests(
     """On the weekly day: each lead unit's digest (only when something is overdue or due soon; inside its mail
     of the day when it has one; none for the Office, which reads the organisation digest) and the
     organisation digest; on other days the organisation digest only when steps named the leaders today."""
-    from rules.escalation import digest_day
-
     escalated = escalated or []
     weekly = digest_day(policy, today, app.calendar)
     if not weekly and not escalated:

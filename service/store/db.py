@@ -14,6 +14,8 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from extractors.safe_text import safe_text
+from service.config_sources import mask_url
+from service.errors import ConfigError
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -94,8 +96,6 @@ def make_engine(url: str) -> Engine:
     try:
         return _engine(url)
     except (ArgumentError, NoSuchModuleError, ValueError) as err:  # one line, never the password
-        from service.config import mask_url
-        from service.errors import ConfigError
 
         raise ConfigError(f"DOCKET_DATABASE_URL {mask_url(url)!r}: {type(err).__name__}; use sqlite:///PATH or "
                           "postgresql+psycopg://user:pass@host/db (a '/', '#' or '@' in the password as %2F, %23, %40)") from None

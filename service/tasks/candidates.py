@@ -10,10 +10,11 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from service.tasks.audit import Editor, Notify, Outcome, Recorder
 from service.errors import InputError, NotFoundError
-from service.tasks.ids import candidate_token, task_token
 from service.store.models import CandidateStatus, CandidateTask, Task
+from service.tasks.audit import Editor, Notify, Outcome, Recorder
+from service.tasks.corrections import TaskEdit, add_task
+from service.tasks.ids import candidate_token, task_token
 
 
 def open_candidates(session: Session, notice_id: int) -> list[CandidateTask]:
@@ -48,8 +49,6 @@ class Overrides:
 def accept(session: Session, candidate_id: int, editor: Editor, overrides: Overrides = Overrides(), *,
            force: bool = False, notify: Notify | None = None) -> Outcome:
     """The candidate becomes a task through `tasks add`'s audited path; a second accept is refused."""
-    from service.tasks.corrections import TaskEdit, add_task
-
     cand = get_candidate(session, candidate_id)
     if cand.status is CandidateStatus.ACCEPTED:
         raise InputError(f"possible task {candidate_token(cand.id)} was already accepted as {task_token(cand.task_id or 0)}")

@@ -10,17 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.tasks.dates import vn_date
 from service.errors import InputError, NotFoundError
-from service.tasks.ids import notice_token, task_token
+from service.store.models import ExtensionRequest, Notice, Task
+from service.store.stages import TASK_TRANSITIONS, ExtensionStatus, Role, TaskStatus
 from service.tasks.audit import Before, Change, Editor, Notify, Outcome, Recorder, finish, show, snapshot
+from service.tasks.dates import vn_date
 from service.tasks.extensions import approve_extension
-from service.store.models import Notice, Task
+from service.tasks.ids import notice_token, task_token
 from service.tasks.recurrences import check_day, set_day
 from service.tasks.register import set_units, task_fingerprint
-from service.store.stages import TASK_TRANSITIONS, Role, TaskStatus
+from service.tasks.status import done_status
 from service.tasks.unit_names import resolve_units
 
 RECURRENCES = {
@@ -136,8 +138,6 @@ def _transition(task: Task, target: TaskStatus) -> None:
 
 def complete(session: Session, task_id: int, editor: Editor, *, note: str | None = None, notify: Notify | None = None) -> Outcome:
     """Done: on time or late, measured against the ORIGINAL deadline."""
-    from service.tasks.status import done_status
-
     task = get_task(session, task_id)
     target = done_status(task, editor.today)
     return _set_status(session, task, target, editor, reason=note, notify=notify)
@@ -205,11 +205,6 @@ def extend(session: Session, task_id: int, to: date, editor: Editor, *, reason: 
 
 def approve_pending_extension(session: Session, task: Task, to: date, editor: Editor) -> int | None:
     """Approve the unit's pending request (xin gia hạn) to the date given, through service.tasks.extensions."""
-    from sqlalchemy import select
-
-    from service.store.models import ExtensionRequest
-    from service.store.stages import ExtensionStatus
-
     request = session.scalars(
         select(ExtensionRequest).where(ExtensionRequest.task_id == task.id, ExtensionRequest.status == ExtensionStatus.PENDING)
         .order_by(ExtensionRequest.id.desc())

@@ -17,11 +17,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from outbox.hours import OfficeHours
+from rules.text import fold
 from service.errors import InputError
-from service.tasks.ids import notice_token
 from service.store.models import AssignmentHold, Notice, Task, TaskEvent
-from service.tasks.recipients import AddressBook
 from service.store.stages import Role
+from service.tasks import revisions
+from service.tasks.ids import notice_token
+from service.tasks.notify import active_hold, send_assignments
+from service.tasks.recipients import AddressBook, address_book
+from service.wiring import office_hours
 
 WINDOW_ACTOR = "docket (hết thời gian rà soát)"
 
@@ -64,11 +68,6 @@ def hold_view(session: Session, notice_id: int, *, tz: Any) -> HoldView | None:
     return HoldView(row.reason, row.held_until.astimezone(tz)) if row else None
 
 
-def active_hold(session: Session, notice_id: int) -> AssignmentHold | None:
-    return session.scalar(select(AssignmentHold).where(AssignmentHold.notice_id == notice_id,
-                                                       AssignmentHold.released_at.is_(None)))
-
-
 def hold(session: Session, notice: Notice, *, reason: str, until: datetime, now: datetime) -> AssignmentHold:
     row = session.scalar(select(AssignmentHold).where(AssignmentHold.notice_id == notice.id))
     if row is None:
@@ -78,6 +77,22 @@ def hold(session: Session, notice: Notice, *, reason: str, until: datetime, now:
         row.reason, row.held_until, row.created_at, row.released_at, row.released_by = reason, until, now, None, None
     session.flush()
     return row
+
+
+def queue_assignments(app: Any, session: Session, result: Any, *, now: datetime) -> int:
+    """Assignments for the notice's new tasks (service.tasks.notify.send_assignments), unless they must
+    wait for review: then the notice is held. Returns mails queued. Called by service.runners.process in
+    the transaction that stores the tasks."""
+    tasks = [t for t in result.new_tasks if not t.status.is_closed]
+    if not tasks:
+        return 0
+    settings = getattr(app, "settings", app)
+    reason = hold_reason(tasks, address_book(session), wide=settings.wide_send_units)
+    if reason is not None or active_hold(session, result.notice.id) is not None:
+        until = add_working_hours(now, settings.review_window_hours, office_hours(app))
+        hold(session, result.notice, reason=reason or "văn bản đang chờ rà soát", until=until, now=now)
+        return 0
+    return send_assignments(app, session, result.notice, tasks, now=now)
 
 
 def release_notice(app: Any, session: Session, notice_id: int, *, actor: str, now: datetime) -> int:
@@ -96,8 +111,6 @@ def release_notice(app: Any, session: Session, notice_id: int, *, actor: str, no
         session.add(TaskEvent(task_id=task.id, actor=actor, at=now, field="assignments_released", before="held",
                               after="sent", note=row.reason))
     session.flush()
-    from service.tasks.notify import send_assignments
-
     return send_assignments(app, session, notice, tasks, now=now)
 
 
@@ -127,9 +140,6 @@ def agree_by_reply(app: Any, session: Session, *, notice_ids: Iterable[int], sen
 
     Returns what was done, or None (not a plain agreement, not the clerk, nothing waiting: left to the caller).
     """
-    from rules.text import fold
-    from service.tasks import revisions
-
     lines = [fold(line).strip(" .!") for line in body.splitlines() if line.strip()]
     if len(lines) != 1 or lines[0] not in AGREED:
         return None

@@ -1,8 +1,8 @@
 """Queue the mails that follow a change to tasks: assignments for a new notice, notices of corrections.
 
-- `queue_assignments(app, session, result, now=...)`: each lead unit gets its tasks from the notice
+- `send_assignments(app, session, notice, tasks, now=...)`: each lead unit gets its tasks from the notice
   (deadline and quote); each support unit gets a copy of the tasks it supports. Called by
-  service.runners.process in the same transaction that stores the tasks.
+  service.tasks.holds: queue_assignments (in the transaction that stores the tasks) and a hold's release.
 - `queue_change_notice(app_or_settings, session, task, change, now)`: called by the admin CLI after a
   correction that changes what a unit must do ('lead', 'deadline', 'cancelled', 'rejected', or any
   other word; 'assigned' for a new task, which gets an assignment mail). While the notice's
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from outbox import compose
 from outbox.compose import TaskMail, vn_date
 from outbox.enqueue import cancel_pending, enqueue
-from service.store.models import InboundMessage, Notice, Task, Unit
+from service.store.models import AssignmentHold, InboundMessage, Notice, Task, Unit
 from service.tasks.recipients import AddressBook, address_book
 from service.store.stages import Role
 
@@ -74,21 +74,10 @@ def _grouped(tasks: list[Task], book: AddressBook) -> dict[tuple[int, Role], lis
     return groups
 
 
-def queue_assignments(app: Any, session: Session, result: Any, *, now: datetime) -> int:
-    """Assignments for the notice's new tasks, unless they must wait for review (service.tasks.holds); returns mails queued."""
-    from service.tasks import holds
-    from service.wiring import office_hours
-
-    tasks = [t for t in result.new_tasks if not t.status.is_closed]
-    if not tasks:
-        return 0
-    settings = _settings(app)
-    reason = holds.hold_reason(tasks, address_book(session), wide=settings.wide_send_units)
-    if reason is not None or holds.active_hold(session, result.notice.id) is not None:
-        until = holds.add_working_hours(now, settings.review_window_hours, office_hours(app))
-        holds.hold(session, result.notice, reason=reason or "văn bản đang chờ rà soát", until=until, now=now)
-        return 0
-    return send_assignments(app, session, result.notice, tasks, now=now)
+def active_hold(session: Session, notice_id: int) -> AssignmentHold | None:
+    """The notice's unreleased hold (service.tasks.holds): while there is one, no assignment is mailed."""
+    return session.scalar(select(AssignmentHold).where(AssignmentHold.notice_id == notice_id,
+                                                       AssignmentHold.released_at.is_(None)))
 
 
 def original_files(session: Session, notice_id: int) -> list[tuple[str, str, bytes]]:
@@ -187,8 +176,6 @@ def queue_change_notice(
 
     previous_units: canonical names of units that were lead/support before the change (they are told too).
     """
-    from service.tasks.holds import active_hold
-
     settings = _settings(app_or_settings)
     if change == "assigned":  # a new task (tasks add, reprocess, reply): an assignment, held with its notice
         if active_hold(session, task.notice_id) is None:

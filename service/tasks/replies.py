@@ -22,6 +22,8 @@ confirmation releases its assignments (service.tasks.holds).
 """
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 from datetime import datetime
 from email.utils import parseaddr
@@ -30,23 +32,24 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from extractors.base import EmailEnvelope, ExtractedMessage
-from extractors.reply_body import drop_known
+from extractors.email_message import envelope_of
+from extractors.reply_body import drop_known, read_reply
 from outbox import compose
 from outbox.enqueue import enqueue
+from outbox.models import OutboxMessage
 from rules.reply_intent import ReplyIntent, classify_reply
 from service.store.models import InboundMessage, Notice, Task, TaskEvent
-from outbox.models import OutboxMessage
-from service.tasks.notify import task_mail
-from service.tasks.recipients import EVERY_UNIT, AddressBook, address_book
-from service.tasks.threads import our_mails, referenced_ids
 from service.store.stages import Role, TaskStatus
-from service.tasks.history_vi import STATE_VI
 from service.tasks import reply_answers, reply_extensions
 from service.tasks.closing import NOTE_CHARS, mark_done
+from service.tasks.history_vi import STATE_VI
 from service.tasks.holds import agree_by_reply
+from service.tasks.notify import task_mail
 from service.tasks.parts import close_part, open_part
+from service.tasks.recipients import EVERY_UNIT, AddressBook, address_book
 from service.tasks.reply_answers import may_answer
 from service.tasks.reply_extensions import request_by_mail
+from service.tasks.threads import our_mails, referenced_ids
 
 # ASCII digits, at most 9 (a task id fits the database's integer): longer ones are not ours, not a crash.
 _PSEUDO_TASK = re.compile(r"<docket\.task-([0-9]{1,9})@", re.IGNORECASE)
@@ -208,12 +211,6 @@ def task_lines(session: Session, envelope: EmailEnvelope, body: str, book: Addre
 
 def act_on_reply(app: Any, session: Session, row: InboundMessage, task: Task, *, now: datetime) -> str:
     """A stored reply acted on against `task` (an admin attached it from the queue)."""
-    import email
-    import email.policy
-
-    from extractors.email_message import envelope_of
-    from extractors.reply_body import read_reply
-
     envelope = envelope_of(email.message_from_bytes(row.raw, policy=email.policy.compat32))
     sender = parseaddr(envelope.sender or "")[1].lower()
     intent = classify_reply(read_reply(row.raw), today=now.astimezone(app.settings.tz).date())

@@ -7,7 +7,7 @@ an open task the rules no longer find is rejected, with the reason in its histor
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -15,13 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rules.findings import Findings, TaskFinding
+from rules.recurrence import first_deadline
+from service.errors import DocketError, InputError
+from service.extraction import read_and_analyse
+from service.store.models import InboundMessage, Notice, NoticeRevision, Task
+from service.store.stages import Role, Stage, TaskStatus
 from service.tasks.audit import Before, Change, ChangeNotice, Editor, Notify, Recorder, change_kinds, show, snapshot
 from service.tasks.corrections import get_notice
-from service.errors import DocketError, InputError
 from service.tasks.ids import notice_token
-from service.store.models import InboundMessage, Notice, NoticeRevision, Task
 from service.tasks.register import add_task, is_notice, set_units, store_candidates, task_fingerprint
-from service.store.stages import Role, Stage, TaskStatus
+from service.tasks.units import directory_from_db
 
 SAME, CHANGED, ADDED, REMOVED, KEPT = "same", "changed", "added", "removed", "kept"
 
@@ -74,8 +77,6 @@ def plan(app: Any, session: Session, notice_id: int, *, message_id: int | None =
     row = session.scalars(stmt.order_by(InboundMessage.id.desc())).first()
     if row is None:
         raise InputError(f"{notice_token(notice.id)} has no stored message to re-extract")
-    from service.extraction import read_and_analyse
-    from service.tasks.units import directory_from_db
 
     directory = directory_from_db(session, app.directory)
     try:  # the daemon's path, in its sandbox: the same limits bound a re-extraction
@@ -139,10 +140,6 @@ def diff_tasks(notice: Notice, findings: Findings) -> list[TaskDiff]:
 
 def _dated(findings: Findings, notice: Notice) -> Findings:
     """A series known only by its day gets its first deadline as at registration (service.tasks.recurrences)."""
-    from dataclasses import replace
-
-    from rules.recurrence import first_deadline
-
     anchor = notice.issued_date or notice.created_at.date()
     tasks = tuple(replace(f, deadline=first_deadline(f.recurrence, anchor, day=f.recurrence_day))
                   if f.deadline is None and first_deadline(f.recurrence, anchor, day=f.recurrence_day) else f

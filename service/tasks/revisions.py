@@ -18,6 +18,7 @@ from outbox.compose import vn_date
 from rules.findings import Findings
 from service.store.models import InboundMessage, Notice, NoticeRevision
 from service.tasks import reprocess
+from service.tasks.audit import Editor, notifier_for
 from service.tasks.reprocess import ADDED, CHANGED, REMOVED, TaskDiff, diff_tasks
 
 _FIELDS_VI = {"text": "nội dung", "lead": "chủ trì", "support": "phối hợp", "original_deadline": "thời hạn",
@@ -85,7 +86,5 @@ def agreed_by(session: Session, notice: Notice, sender: str) -> NoticeRevision |
 
 def apply(app: Any, session: Session, revision: NoticeRevision, *, actor: str, now: datetime) -> int:
     """Apply the change through reprocess (the re-forward's stored message, re-read); returns tasks changed."""
-    from service.tasks.audit import Editor, notifier_for
-
     planned = reprocess.plan(app, session, revision.notice_id, message_id=revision.inbound_id)
     return reprocess.apply(app, session, planned, Editor(actor=actor, now=now), notify=notifier_for(app))

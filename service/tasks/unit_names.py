@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,8 +29,6 @@ def unit_choices(session: Session) -> dict[str, str]:
 
 def suggestions(typed: str, choices: dict[str, str], limit: int = 3) -> list[str]:
     """The canonical names closest to what was typed (rapidfuzz over names and aliases)."""
-    from rapidfuzz import fuzz, process
-
     spelled = {loose(spelling): name for spelling, name in choices.items()}  # 'phong ke toan' is close to 'Phòng Kế hoạch'
     found = process.extract(loose(typed), list(spelled), scorer=fuzz.WRatio, limit=limit * 3)
     return list(dict.fromkeys(spelled[match] for match, score, _ in found if score >= 50))[:limit]

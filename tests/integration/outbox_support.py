@@ -126,7 +126,7 @@ def gold_tasks(path: Path) -> tuple[dict[str, Any], list[GoldTask]]:
 def register_notice(app: Any, session: Any, *, text: str, doc: dict[str, Any], tasks: list[GoldTask], now: datetime,
                     forwarder: str = "van.thu@example.vn", message_id: str = "<fwd-1@example.vn>") -> Any:
     """Store a notice and its tasks through service.tasks.register (the real path), then queue its assignments."""
-    from service.tasks import notify
+    from service.tasks.holds import queue_assignments
     from service.tasks.register import register
     from service.tasks.units import import_directory
 
@@ -141,7 +141,7 @@ def register_notice(app: Any, session: Any, *, text: str, doc: dict[str, Any], t
                         issued_date=date.fromisoformat(doc["issued_date"]) if doc.get("issued_date") else None)
     result = register(session, doc=ExtractedText(text=text, part="body", kind="txt"), findings=Findings(info, tuple(findings)),
                       forwarder=forwarder, message_id=message_id, now=now, review_threshold=0.6)
-    notify.queue_assignments(app, session, result, now=now)
+    queue_assignments(app, session, result, now=now)
     return result
 
 

@@ -33,7 +33,7 @@ def office_db(make_app, office: Path, database_url: str) -> Office:  # type: ign
     ("maildir:/var/mail/inbox", "maildir:/var/mail/inbox"),
 ])
 def test_mask_url_hides_everything_up_to_the_last_at(url: str, shown: str) -> None:
-    from service.config import mask_url
+    from service.config_sources import mask_url
 
     assert mask_url(url) == shown
 
@@ -61,7 +61,7 @@ def test_a_bad_server_url_is_refused_in_one_line_without_its_password(office_db:
     errors = [line for line in result.stderr.splitlines() if line]
     assert errors and all(line.startswith("docket: ") for line in errors), result.stderr
     if command == ("run", "--once") or "DOCKET_SMTP" not in setting:  # status does not read DOCKET_SMTP
-        from service.config import mask_url
+        from service.config_sources import mask_url
 
         assert any(mask_url(next(iter(setting.values()))) in line for line in errors), result.stderr
 

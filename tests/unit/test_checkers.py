@@ -7,7 +7,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-LONG_LINES = 1835  # lines over 110 characters, repo-wide (E501): reflow them; never raise this
+LONG_LINES = 1834  # lines over 110 characters, repo-wide (E501): reflow them; never raise this
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
