@@ -14,7 +14,8 @@ from extractors.normalize import fold_key, normalize_text
 from extractors.ocr import ocr_available
 from extractors.registry import extract_file
 
-from tests.conftest import CORPUS, REALWORLD  # ../shared beside the checkout (or ../../shared from a worktree)
+# ../shared beside the checkout (or ../../shared from a worktree), found once in conftest
+from tests.conftest import CORPUS, REALWORLD
 
 pytestmark = pytest.mark.corpus
 
@@ -34,7 +35,8 @@ def _renderings(scan: bool) -> list[Path]:
 
 
 def test_the_shared_files_are_found_under_ci() -> None:
-    """An empty parameter set skips silently: under CI=true the corpus and the real-world files must be there."""
+    """An empty parameter set skips silently: under CI=true the corpus and the real-world files must be
+    there."""
     if os.environ.get("CI") != "true":
         pytest.skip("only CI=true requires ../shared")
     assert _renderings(scan=False) and _renderings(scan=True), f"no renderings in {CORPUS}"
