@@ -26,7 +26,8 @@ from outbox.compose import task_thread_id
 from outbox.mail import OWN_MARK, clean_header
 from rules.findings import Findings
 from outbox.models import OutboxMessage, OutboxStatus
-from service.store.models import InboundMessage, Notice, Task, TaskEvent
+from service.store.models import InboundMessage, Notice, Task
+from service.tasks.events import write_event
 
 _OUR_ID = re.compile(r"<docket\.[^<>@\s]{1,200}@([^<>\s]{1,255})>", re.IGNORECASE)
 _TASK_TOKEN = re.compile(r"\[NV-([0-9]{1,9})\]", re.IGNORECASE)
@@ -144,8 +145,8 @@ def record_bounce(session: Session, row: InboundMessage, message: ExtractedMessa
             out.status = OutboxStatus.DEAD
         out.last_error = f"bounced (inbound #{row.id}): {diagnostic}"
         for task_id in _tasks_of(out):
-            session.add(TaskEvent(task_id=task_id, actor=actor, at=now, field="delivery_failed", before=out.kind,
-                                  after=", ".join(out.to_addrs)[:2000], note=diagnostic))
+            write_event(session, task_id, "delivery_failed", actor=actor, at=now, before=out.kind,
+                        after=", ".join(out.to_addrs)[:2000], note=diagnostic)
     row.task_id = next((t for r in rows for t in _tasks_of(r)), None)
     row.notice_id = next((r.notice_id for r in rows if r.notice_id), row.notice_id)
     which = ", ".join(f"#{r.id} ({r.kind})" for r in rows) or "no outbox row matched"

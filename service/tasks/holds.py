@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from outbox.hours import OfficeHours
 from service.errors import InputError
 from service.tasks.ids import notice_token
-from service.store.models import AssignmentHold, Notice, Task, TaskEvent
+from service.store.models import AssignmentHold, Notice, Task
+from service.tasks.events import write_event
 from service.tasks.recipients import AddressBook
 from service.store.stages import Role
 
@@ -93,8 +94,8 @@ def release_notice(app: Any, session: Session, notice_id: int, *, actor: str, no
     assert notice is not None
     tasks = [t for t in notice.tasks if not t.status.is_closed and t.merged_into_id is None]
     for task in tasks:
-        session.add(TaskEvent(task_id=task.id, actor=actor, at=now, field="assignments_released", before="held",
-                              after="sent", note=row.reason))
+        write_event(session, task.id, "assignments_released", actor=actor, at=now, before="held",
+                    after="sent", note=row.reason)
     session.flush()
     from service.tasks.notify import send_assignments
 

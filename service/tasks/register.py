@@ -15,7 +15,8 @@ from extractors.base import ExtractedText
 from rules.directory import EMPTY_DIRECTORY, Directory
 from rules.findings import Candidate, Findings, TaskFinding
 from rules.issuer import issuer_key, words
-from service.store.models import CandidateStatus, CandidateTask, Notice, Task, TaskEvent, TaskUnit, Unit
+from service.store.models import CandidateStatus, CandidateTask, Notice, Task, TaskUnit, Unit
+from service.tasks.events import write_event
 from service.tasks.parts import sync_parts
 from service.tasks.recurrences import date_first_occurrence
 from service.store.stages import Role, TaskStatus
@@ -119,7 +120,8 @@ def register(
     session.flush()
     for task, _ in fresh:
         _settle(session, task, notice, now)
-    session.add_all(_created(task, finding, now) for task, finding in fresh)
+    for task, finding in fresh:
+        _created(session, task, finding, now)
     session.flush()
     new_candidates = store_candidates(session, notice, findings.candidates, now=now)
     return Registered(notice=notice, new_tasks=[task for task, _ in fresh], duplicate=False,
@@ -143,7 +145,7 @@ def add_task(session: Session, notice: Notice, finding: TaskFinding, *, fingerpr
     session.add(task)
     session.flush()
     _settle(session, task, notice, now)
-    session.add(_created(task, finding, now))
+    _created(session, task, finding, now)
     return task
 
 
@@ -162,9 +164,9 @@ def new_task(notice: Notice, finding: TaskFinding, *, fingerprint: str, now: dat
     return task
 
 
-def _created(task: Task, finding: TaskFinding, now: datetime) -> TaskEvent:
-    return TaskEvent(task_id=task.id, actor=SYSTEM_ACTOR, at=now, field="created", before=None,
-                     after=f"confidence={finding.confidence:.2f}", note="; ".join(finding.reasons) or None)
+def _created(session: Session, task: Task, finding: TaskFinding, now: datetime) -> None:
+    write_event(session, task.id, "created", actor=SYSTEM_ACTOR, at=now,
+                after=f"confidence={finding.confidence:.2f}", note="; ".join(finding.reasons) or None)
 
 
 def set_units(session: Session, task: Task, *, lead: tuple[str, ...] | list[str], support: tuple[str, ...] | list[str]) -> None:

@@ -34,7 +34,7 @@ from extractors.reply_body import drop_known
 from outbox import compose
 from outbox.enqueue import enqueue
 from rules.reply_intent import ReplyIntent, classify_reply
-from service.store.models import InboundMessage, Notice, Task, TaskEvent
+from service.store.models import InboundMessage, Notice, Task
 from outbox.models import OutboxMessage
 from service.tasks.notify import task_mail
 from service.tasks.recipients import EVERY_UNIT, AddressBook, address_book
@@ -42,7 +42,8 @@ from service.tasks.threads import our_mails, referenced_ids
 from service.store.stages import Role, TaskStatus
 from service.tasks.history_vi import STATE_VI
 from service.tasks import reply_answers, reply_extensions
-from service.tasks.closing import NOTE_CHARS, mark_done
+from service.tasks.events import write_event
+from service.tasks.closing import NOTE_CHARS, mark_done, reply_note
 from service.tasks.holds import agree_by_reply
 from service.tasks.parts import close_part, open_part
 from service.tasks.reply_answers import may_answer
@@ -251,8 +252,8 @@ def _act(app: Any, session: Session, task: Task, intent: ReplyIntent, *, sender:
              sender, envelope, book, now)
         return "reply-extension"
     if intent.closes_task and task.status is TaskStatus.OPEN and (unit := _support_unit(book, sender, task)) is not None:
-        session.add(TaskEvent(task_id=task.id, actor=sender, at=now, field="support_done", before=None, after=unit,
-                              note=intent.text[:NOTE_CHARS] or None))
+        write_event(session, task.id, "support_done", actor=sender, at=now, after=unit,
+                    note=reply_note(intent.text))
         leads = ", ".join(task.unit_names(Role.LEAD)) or "đơn vị chủ trì"
         detail = (f"Đã ghi nhận {unit} hoàn thành phần việc phối hợp. Nhiệm vụ do {leads} chủ trì vẫn đang thực hiện "
                   "cho đến khi đơn vị chủ trì báo hoàn thành.")
@@ -260,8 +261,8 @@ def _act(app: Any, session: Session, task: Task, intent: ReplyIntent, *, sender:
         return "reply-support-done"
     detail = _unchanged_detail(task, intent, is_lead=is_lead)
     why = "" if is_lead or intent.kind not in ("done", "extension") else NOT_LEAD_NOTE
-    session.add(TaskEvent(task_id=task.id, actor=sender or "unknown", at=now, field="reply", before=None,
-                          after=intent.kind, note=(intent.text[:NOTE_CHARS] + why) or None))
+    write_event(session, task.id, "reply", actor=sender or "unknown", at=now, after=intent.kind,
+                note=(intent.text[:NOTE_CHARS] + why) or None)
     once = f"out-of-office:{sender}" if intent.kind == "out_of_office" else None  # an auto-responder: once per task
     _ack(app, session, task, "note", detail, sender, envelope, book, now, key=once)
     return "reply-note"

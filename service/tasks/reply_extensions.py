@@ -19,7 +19,8 @@ from outbox.enqueue import enqueue
 from rules.reply_intent import ReplyIntent
 from rules.text import fold
 from service.tasks.extensions import approve_extension, refuse_extension
-from service.store.models import ExtensionRequest, Task, TaskEvent
+from service.store.models import ExtensionRequest, Task
+from service.tasks.events import write_event
 from outbox.models import OutboxMessage
 from service.tasks.notify import task_mail
 from service.tasks.recipients import AddressBook
@@ -38,8 +39,8 @@ def record_extension(session: Session, task: Task, intent: ReplyIntent, *, actor
                                status=ExtensionStatus.PENDING, created_at=now)
     session.add(request)
     session.flush()
-    session.add(TaskEvent(task_id=task.id, actor=actor, at=now, field="extension_request", before=str(task.deadline),
-                          after=intent.requested_to.isoformat(), note=f"yêu cầu #{request.id}; lý do: {intent.reason or '—'}"))
+    write_event(session, task.id, "extension_request", actor=actor, at=now, before=task.deadline,
+                after=intent.requested_to, note=f"yêu cầu #{request.id}; lý do: {intent.reason or '—'}")
     return request
 
 

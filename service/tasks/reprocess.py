@@ -15,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rules.findings import Findings, TaskFinding
-from service.tasks.audit import Before, Change, ChangeNotice, Editor, Notify, Recorder, change_kinds, show, snapshot
+from service.tasks.audit import Before, Change, ChangeNotice, Editor, Notify, Recorder, change_kinds, snapshot
+from service.tasks.events import stored
+from service.tasks.closing import set_status
 from service.tasks.corrections import get_notice
 from service.errors import DocketError, InputError
 from service.tasks.ids import notice_token
@@ -185,7 +187,8 @@ def _compare(task: Task, finding: TaskFinding) -> tuple[Change, ...]:
         ("original_deadline", task.original_deadline, finding.deadline),
         ("recurrence", task.recurrence, finding.recurrence),
     )
-    return tuple(Change(name, show(old), show(new)) for name, old, new in pairs if show(old) != show(new))
+    shown = ((name, stored(old), stored(new)) for name, old, new in pairs)
+    return tuple(Change(name, old, new) for name, old, new in shown if old != new)
 
 
 def apply(app: Any, session: Session, planned: Plan, editor: Editor, *, notify: Notify | None = None) -> int:
@@ -240,8 +243,7 @@ def _update(session: Session, task: Task | None, finding: TaskFinding, editor: E
 def _remove(session: Session, task: Task | None, editor: Editor, notify: Notify | None) -> None:
     assert task is not None and not task.manual
     rec, before = Recorder(session, task, editor, note="reprocess: no longer found by the rules"), snapshot(task)
-    rec.record("status", task.status, TaskStatus.REJECTED)
-    task.status, task.closed_reason, task.updated_at = TaskStatus.REJECTED, "no longer found when reprocessed", editor.now
+    set_status(rec, TaskStatus.REJECTED, reason="no longer found when reprocessed")
     _tell(session, task, before, editor, notify)
 
 

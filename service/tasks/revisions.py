@@ -18,6 +18,7 @@ from outbox.compose import vn_date
 from rules.findings import Findings
 from service.store.models import InboundMessage, Notice, NoticeRevision
 from service.tasks import reprocess
+from service.tasks.history_vi import value_vi
 from service.tasks.reprocess import ADDED, CHANGED, REMOVED, TaskDiff, diff_tasks
 
 _FIELDS_VI = {"text": "nội dung", "lead": "chủ trì", "support": "phối hợp", "original_deadline": "thời hạn",
@@ -41,8 +42,8 @@ def change_lines(diffs: list[TaskDiff]) -> list[str]:
 
 
 def _shown(value: str | None) -> str:
-    """A value as service.tasks.audit.show wrote it (dates dd/mm/yyyy, lists joined), or a dash."""
-    return _cut(value) if value else "—"
+    """A value as service.tasks.audit.stored wrote it, as people read it (dates dd/mm/yyyy), or a dash."""
+    return _cut(value_vi(value)) if value else "—"
 
 
 def _cut(text: str, limit: int = 160) -> str:

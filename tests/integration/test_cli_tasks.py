@@ -75,7 +75,7 @@ def test_edit_lead_deadline_text_is_audited_and_notifies(office_db: Office) -> N
     assert task.unit_names(Role.LEAD) == [KHTC] and task.unit_names(Role.SUPPORT) == [TT]
     assert task.deadline == task.original_deadline == date(2026, 12, 15) and task.manual and not task.needs_review
     events = _events(o, number)
-    assert ("lead", QLCN, KHTC, "chanh.vp") in events and ("deadline", "31/12/2026", "15/12/2026", "chanh.vp") in events
+    assert ("lead", QLCN, KHTC, "chanh.vp") in events and ("deadline", "2026-12-31", "2026-12-15", "chanh.vp") in events
     assert ("text", task.text, task.text, "chanh.vp") not in events and any(e[0] == "text" for e in events)
     mails = _change_mails(o, number)
     assert mails, "a new lead and a new deadline are mailed to the units"
