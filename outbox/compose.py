@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from outbox.mail import OutgoingMail, clean_header
+from outbox.models import MailKind
 from outbox.warnings_vi import warnings_vi
 
 RECURRENCE_VI = {"weekly": "hằng tuần", "monthly": "hằng tháng", "quarterly": "hằng quý", "yearly": "hằng năm"}
@@ -147,7 +148,8 @@ def confirmation(
     text, html = render("confirmation", **context)
     prefix = ("Có thay đổi, chờ đồng ý" if changes else "Đã đăng ký trước đó") if duplicate else "Đã tiếp nhận"
     subject = f"[{notice_token(notice.id)}] {prefix}: {notice_label(notice)} - {clean_header(notice.subject or '', limit=90)}"
-    return OutgoingMail(kind="confirmation", to=(forwarder,), subject=subject, text=text, html=html, in_reply_to=in_reply_to)
+    return OutgoingMail(kind=MailKind.CONFIRMATION, to=(forwarder,), subject=subject, text=text, html=html,
+                        in_reply_to=in_reply_to)
 
 
 def unreadable(*, forwarder: str, subject: str | None, in_reply_to: str | None, problems: list[str],
@@ -159,7 +161,8 @@ def unreadable(*, forwarder: str, subject: str | None, in_reply_to: str | None, 
     said = warnings_vi(problems)
     text, html = render("unreadable", subject=subject, problems=[*said.problems, *said.notes], internal=internal)
     return OutgoingMail(
-        kind="unreadable", to=(forwarder,), subject=f"Không đọc được văn bản: {clean_header(subject or '', limit=100)}",
+        kind=MailKind.UNREADABLE, to=(forwarder,),
+        subject=f"Không đọc được văn bản: {clean_header(subject or '', limit=100)}",
         text=text, html=html, in_reply_to=in_reply_to,
     )
 
@@ -168,7 +171,8 @@ def no_notice(*, forwarder: str, subject: str | None, in_reply_to: str | None) -
     """Tell a clerk, politely, that the mail carried no notice (a thank-you, a question): nothing was registered."""
     text, html = render("no_notice", subject=subject)
     return OutgoingMail(
-        kind="no-notice", to=(forwarder,), subject=f"Không có văn bản cần theo dõi: {clean_header(subject or '', limit=100)}",
+        kind=MailKind.NO_NOTICE, to=(forwarder,),
+        subject=f"Không có văn bản cần theo dõi: {clean_header(subject or '', limit=100)}",
         text=text, html=html, in_reply_to=in_reply_to,
     )
 
@@ -177,7 +181,7 @@ def too_many_notices(*, forwarder: str, subject: str | None, in_reply_to: str | 
     """Tell a clerk that a mail with more notices than the cap waits for an admin: nothing registered yet."""
     text, html = render("too_many_notices", subject=subject, found=found, limit=limit)
     return OutgoingMail(
-        kind="too-many-notices", to=(forwarder,),
+        kind=MailKind.TOO_MANY_NOTICES, to=(forwarder,),
         subject=f"Thư có quá nhiều văn bản, chờ quản trị viên xem xét: {clean_header(subject or '', limit=100)}",
         text=text, html=html, in_reply_to=in_reply_to,
     )
@@ -218,13 +222,13 @@ def assignment(
     what = "Giao nhiệm vụ" if role == "lead" else "Phối hợp thực hiện"
     tokens = " ".join(f"[{t.token}]" for t in tasks[:3]) + (" …" if len(tasks) > 3 else "")
     subject = f"{tokens} {what}: {first.notice_label} - {_short(first.notice_subject or first.text)}"
-    return OutgoingMail(kind="assignment", to=to, cc=cc, subject=subject, text=text, html=html,
+    return OutgoingMail(kind=MailKind.ASSIGNMENT, to=to, cc=cc, subject=subject, text=text, html=html,
                         references=_task_refs(tasks, domain), extra_headers=dict(extra_headers or {}))
 
 
 def reminder(*, task: TaskMail, level: str, offset: int, today: date, to: tuple[str, ...], cc: tuple[str, ...], domain: str) -> OutgoingMail:
     """Before the deadline (offset < 0), on the day (0) or overdue (> 0, an escalation)."""
-    kind = "reminder" if offset <= 0 else "escalation"
+    kind = MailKind.REMINDER if offset <= 0 else MailKind.ESCALATION
     text, html = render(kind, task=task, level=level, days=abs(offset), today=today)
     if offset < 0:
         head = f"Nhắc việc: còn {abs(offset)} ngày làm việc (hạn {vn_date(task.deadline)})"
@@ -243,7 +247,7 @@ def change_notice(*, task: TaskMail, change: str, detail: str, to: tuple[str, ..
     """A correction that changes what a unit must do: new lead, new deadline, cancellation, rejection."""
     text, html = render("change", task=task, change=change, detail=detail)
     subject = f"[{task.token}] Điều chỉnh nhiệm vụ: {clean_header(detail, limit=60)} - {_short(task.text)}"
-    return OutgoingMail(kind="change", to=to, cc=cc, subject=subject, text=text, html=html,
+    return OutgoingMail(kind=MailKind.CHANGE, to=to, cc=cc, subject=subject, text=text, html=html,
                         in_reply_to=task_thread_id(task.id, domain), references=_task_refs([task], domain))
 
 
@@ -254,13 +258,14 @@ def reply_ack(*, task: TaskMail | None, outcome: str, detail: str, to: tuple[str
     token = f"[{task.token}] " if task else ""
     titles = {"done": "Đã ghi nhận hoàn thành", "part": "Đã ghi nhận hoàn thành phần việc", "agreed": "Đã gửi giao việc", "applied": "Đã áp dụng thay đổi", "extension": "Đã ghi nhận đề nghị gia hạn", "note": "Đã ghi nhận ý kiến"}
     subject = f"{token}{titles.get(outcome, 'Đã ghi nhận')}" + (f" - {_short(task.text)}" if task else "")
-    return OutgoingMail(kind="reply-ack", to=to, cc=cc, subject=subject, text=text, html=html,
+    return OutgoingMail(kind=MailKind.REPLY_ACK, to=to, cc=cc, subject=subject, text=text, html=html,
                         in_reply_to=in_reply_to, references=references)
 
 
-def answer(*, kind: str, title: str, paragraphs: list[str], to: tuple[str, ...], cc: tuple[str, ...] = (),
-           tasks: list[TaskMail] | None = None, quoted: list[tuple[str, str]] | None = None, help: str | None = None,
-           in_reply_to: str | None = None, references: tuple[str, ...] = (), token: str | None = None) -> OutgoingMail:
+def answer(*, kind: MailKind, title: str, paragraphs: list[str], to: tuple[str, ...],
+           cc: tuple[str, ...] = (), tasks: list[TaskMail] | None = None,
+           quoted: list[tuple[str, str]] | None = None, help: str | None = None, in_reply_to: str | None = None,
+           references: tuple[str, ...] = (), token: str | None = None) -> OutgoingMail:
     """A short answer in a mail conversation (corrections, extension decisions, the admin queue); `quoted`:
     (line, why) pairs that were not understood and from which nothing was applied."""
     text, html = render("answer", paragraphs=paragraphs, tasks=tasks or [], quoted=quoted or [], help=help)
@@ -297,7 +302,7 @@ def digest(
     counts = [f"{len(overdue)} quá hạn"] * bool(overdue) + [f"{len(due_soon)} sắp đến hạn"] * bool(due_soon)
     if counts:
         subject += f" ({', '.join(counts)})"
-    return OutgoingMail(kind="digest", to=to, cc=cc, subject=subject, text=text, html=html)
+    return OutgoingMail(kind=MailKind.DIGEST, to=to, cc=cc, subject=subject, text=text, html=html)
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,7 +365,7 @@ def bundle(
         unit_name = clean_header(unit, limit=60)
         subject = f"{tokens} Nhắc việc ngày {vn_date(today)}: {len(items)} nhiệm vụ{late} - {unit_name}"
     return OutgoingMail(
-        kind="bundle",
+        kind=MailKind.BUNDLE,
         to=to,
         cc=cc,
         subject=subject,
@@ -403,4 +408,4 @@ def org_digest(
     )
     late = len({i.task.id for i in (*escalated, *still_overdue)})
     subject = what + (f" ({late} nhiệm vụ quá hạn)" if late else "")
-    return OutgoingMail(kind="org-digest", to=to, cc=cc, subject=subject, text=text, html=html)
+    return OutgoingMail(kind=MailKind.ORG_DIGEST, to=to, cc=cc, subject=subject, text=text, html=html)

@@ -14,7 +14,7 @@ from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from outbox.mail import OutgoingMail, clean_header
-from outbox.models import OutboxMessage, OutboxStatus
+from outbox.models import MailKind, OutboxMessage, OutboxStatus
 
 LIVE = (OutboxStatus.PENDING, OutboxStatus.RETRY)  # rows that may still be sent and can be cancelled
 
@@ -68,7 +68,7 @@ def enqueue(
     return session.get(OutboxMessage, row_id)
 
 
-def cancel_pending(session: Session, *, task_id: int, kinds: tuple[str, ...], reason: str) -> int:
+def cancel_pending(session: Session, *, task_id: int, kinds: tuple[MailKind, ...], reason: str) -> int:
     """Cancel a task's unsent mails of these kinds; their dedupe keys are freed so a later pass may queue anew.
 
     The Message-ID is changed too (a never-sent message has no identity to keep), because a new row with

@@ -23,11 +23,11 @@ from outbox.hours import IMMEDIATE_KINDS, OfficeHours
 from outbox.mail import render_message
 from outbox.senders import Sender
 from outbox.errors import SendError
-from outbox.models import OutboxMessage, OutboxStatus
+from outbox.models import MailKind, OutboxMessage, OutboxStatus
 
 log = logging.getLogger("docket.outbox")
 # only worth sending while their task (one of them) is open
-TASK_BOUND_KINDS = ("reminder", "escalation", "bundle")
+TASK_BOUND_KINDS = frozenset({MailKind.REMINDER, MailKind.ESCALATION, MailKind.BUNDLE})
 Veto = Callable[[Session, OutboxMessage], str | None]  # why a claimed row must not go out, else None
 ATTACH = "X-Docket-Attach"  # on a row: files to attach when it is sent ("notice:12": the notice's original)
 INTERNAL = "X-Docket-"  # headers for Docket only (attachments, bundling), never on the wire

@@ -28,7 +28,11 @@ MAIL_KIND_VI = {
     "escalation": "báo quá hạn",
     "bundle": "nhắc việc trong ngày",
     "org-digest": "tổng hợp toàn cơ quan",
-}
+    "too-many-notices": "quá nhiều văn bản",
+    "correction": "trả lời điều chỉnh",
+    "reply-answer": "trả lời trong hội thoại",
+    "extension-request": "đề nghị gia hạn",
+}  # every MailKind (tests/unit/test_mail_kinds.py)
 OUTBOX_STATUS_VI = {"pending": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "retry": "chờ gửi lại", "dead": "gửi hỏng",
                     "cancelled": "đã hủy", "bundled": "gộp vào thư trong ngày"}
 STATE_STYLE = {"overdue": "bold red", "done_on_time": "green", "done_late": "yellow", "cancelled": "dim", "rejected": "dim",

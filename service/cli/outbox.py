@@ -89,11 +89,10 @@ def _check_kind(session: Any, kind: str) -> None:
     """--kind takes a kind Docket writes (or one already in the table): a typo is an error, not an empty list."""
     from sqlalchemy import select
 
-    from service.admin.output import MAIL_KIND_VI
     from service.errors import InputError
-    from outbox.models import OutboxMessage
+    from outbox.models import MailKind, OutboxMessage
 
-    known = set(MAIL_KIND_VI) | set(session.scalars(select(OutboxMessage.kind).distinct()))
+    known = set(MailKind) | set(session.scalars(select(OutboxMessage.kind).distinct()))
     if kind not in known:
         raise InputError(f"unknown kind '{kind}': use one of {', '.join(sorted(known))}")
 

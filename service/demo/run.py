@@ -8,7 +8,7 @@ from sqlalchemy import select
 from service.config import load_settings
 from service.demo.build import prepare, sent_file
 from service.store.models import Task
-from outbox.models import OutboxMessage
+from outbox.models import MailKind, OutboxMessage
 from service.store.schema import upgrade
 from service.store.stages import Role
 from service.wiring import build_app
@@ -35,7 +35,8 @@ def run_demo(folder: Path) -> None:
                 task.deadline.strftime("%d/%m/%Y") if task.deadline else "", task.recurrence or "", task.text[:140],
             )
         console.print(table)
-        confirmations = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "confirmation")).all()
+        confirmed = select(OutboxMessage).where(OutboxMessage.kind == MailKind.CONFIRMATION)
+        confirmations = session.scalars(confirmed).all()
     if report is not None:
         console.print(f"This pass: {report.stored} new message(s), {report.processed} processed, {report.delivery.sent} mail(s) sent.")
     for row in confirmations:

@@ -25,7 +25,7 @@ from extractors.base import EmailEnvelope, ExtractedMessage
 from outbox.compose import task_thread_id
 from outbox.mail import OWN_MARK, clean_header
 from rules.findings import Findings
-from outbox.models import OutboxMessage, OutboxStatus
+from outbox.models import MailKind, OutboxMessage, OutboxStatus
 from service.store.models import InboundMessage, Notice, Task
 from service.tasks.events import write_event
 
@@ -165,7 +165,8 @@ def as_reply(session: Session, message: ExtractedMessage, carried: Carried, *, d
     ids += [task_thread_id(int(n), domain) for n in _TASK_TOKEN.findall(carried.subject)]
     for notice_id in _NOTICE_TOKEN.findall(carried.subject):
         confirmation = session.scalars(select(OutboxMessage.message_id).where(
-            OutboxMessage.notice_id == int(notice_id), OutboxMessage.kind == "confirmation").order_by(OutboxMessage.id.desc())).first()
+            OutboxMessage.notice_id == int(notice_id), OutboxMessage.kind == MailKind.CONFIRMATION,
+        ).order_by(OutboxMessage.id.desc())).first()
         ids += [confirmation] if confirmation else []
     envelope = message.envelope
     references = tuple(dict.fromkeys((*envelope.references, *ids)))

@@ -25,11 +25,12 @@ from sqlalchemy.orm import Session
 from outbox import compose
 from outbox.compose import TaskMail, vn_date
 from outbox.enqueue import cancel_pending, enqueue
+from outbox.models import MailKind
 from service.store.models import InboundMessage, Notice, Task, Unit
 from service.tasks.recipients import AddressBook, address_book
 from service.store.stages import Role
 
-SCHEDULED_KINDS = ("reminder", "escalation")
+SCHEDULED_KINDS = (MailKind.REMINDER, MailKind.ESCALATION)
 # what counts as the notice's original file
 DOCUMENT_TYPES = (".docx", ".doc", ".pdf", ".odt", ".rtf", ".xlsx", ".xls")
 QUOTE_CHARS = 240

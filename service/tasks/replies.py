@@ -35,7 +35,7 @@ from outbox import compose
 from outbox.enqueue import enqueue
 from rules.reply_intent import ReplyIntent, classify_reply
 from service.store.models import InboundMessage, Notice, Task
-from outbox.models import OutboxMessage
+from outbox.models import MailKind, OutboxMessage
 from service.tasks.notify import task_mail
 from service.tasks.recipients import EVERY_UNIT, AddressBook, address_book
 from service.tasks.threads import our_mails, referenced_ids
@@ -91,7 +91,9 @@ def is_reply(session: Session, envelope: EmailEnvelope) -> bool:
 _FORWARD_SUBJECT = re.compile(r"^\s*(?:fwd?|tv|wg|chuyển tiếp|chuyen tiep)\s*:", re.IGNORECASE)
 
 
-CLERK_KINDS = frozenset({"confirmation", "unreadable", "no-notice", "correction"})  # mail to the forwarding clerk, not to a unit
+# mail to the forwarding clerk, not to a unit
+CLERK_KINDS = frozenset({MailKind.CONFIRMATION, MailKind.UNREADABLE, MailKind.NO_NOTICE,
+                         MailKind.CORRECTION})
 
 
 def answers_only_notice_mail(session: Session, envelope: EmailEnvelope) -> bool:
@@ -114,7 +116,8 @@ def find_task(session: Session, envelope: EmailEnvelope, body: str, book: Addres
 def _agreed(app: Any, session: Session, envelope: EmailEnvelope, body: str, *, now: datetime) -> bool:
     """A plain "đồng ý" from the clerk to a confirmation: the notice's waiting change is applied and the held
     assignments go out (service.tasks.holds.agree_by_reply)."""
-    notices = [row.notice_id for row in our_mails(session, referenced_ids(envelope)) if row.kind == "confirmation" and row.notice_id]
+    ours = our_mails(session, referenced_ids(envelope))
+    notices = [row.notice_id for row in ours if row.kind == MailKind.CONFIRMATION and row.notice_id]
     sender = parseaddr(envelope.sender or "")[1]
     agreement = agree_by_reply(app, session, notice_ids=notices, sender=sender, body=body, now=now)
     if agreement is None:

@@ -21,12 +21,12 @@ from rules.text import fold
 from service.tasks.extensions import approve_extension, refuse_extension
 from service.store.models import ExtensionRequest, Task
 from service.tasks.events import write_event
-from outbox.models import OutboxMessage
+from outbox.models import MailKind, OutboxMessage
 from service.tasks.notify import task_mail
 from service.tasks.recipients import AddressBook
 from service.store.stages import ExtensionStatus, Role
 
-KIND = "extension-request"
+KIND = MailKind.EXTENSION_REQUEST
 _REFUSE = re.compile(r"^\W*(?:khong (?:dong y|nhat tri|chap thuan|duyet)|tu choi)")
 _APPROVE = re.compile(r"^\W*(?:dong y|nhat tri|chap thuan|duyet)\b")
 _REASON = re.compile(r"(?:ly do|vi)\s*[:,\-]?\s*(.+)", re.DOTALL)
