@@ -5,6 +5,7 @@ reaches a header through clean_header, and HTML is autoescaped by Jinja2.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from dataclasses import dataclass
@@ -16,14 +17,12 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from outbox.mail import OutgoingMail, clean_header
 from outbox.models import MailKind
+from rules.display import notice_token, task_token, vn_date
+from rules.units import EVERY_UNIT
 from outbox.warnings_vi import warnings_vi
 
 RECURRENCE_VI = {"weekly": "hằng tuần", "monthly": "hằng tháng", "quarterly": "hằng quý", "yearly": "hằng năm"}
 SUBJECT_TEXT = 70  # characters of a task's text in a subject
-
-
-def vn_date(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else "—"
 
 
 def recurrence_vi(recurrence: str | None, day: int | None = None) -> str:
@@ -38,7 +37,7 @@ EVERY_UNIT_VI = "tất cả các phòng, đơn vị"
 
 def unit_list(names: Iterable[str]) -> str:
     """Unit names for a mail; '*' (every unit) is written out in words."""
-    return ", ".join(EVERY_UNIT_VI if name == "*" else name for name in names)
+    return ", ".join(EVERY_UNIT_VI if name == EVERY_UNIT else name for name in names)
 
 
 def quote_adds(quote: str | None, text: str) -> bool:
@@ -47,17 +46,13 @@ def quote_adds(quote: str | None, text: str) -> bool:
     return bool(q) and not (t.startswith(q) or q.startswith(t))
 
 
-def task_token(task_id: int) -> str:
-    return f"NV-{task_id}"
-
-
-def notice_token(notice_id: int) -> str:
-    return f"TB-{notice_id}"
-
-
 def task_thread_id(task_id: int, domain: str) -> str:
     """A pseudo Message-ID naming the task: every mail about it references this, so replies find it."""
     return f"<docket.task-{task_id}@{domain}>"
+
+
+# task_thread_id found again in a reply's or a bounce's references (at most 9 ASCII digits: an id)
+TASK_THREAD = re.compile(r"<docket\.task-([0-9]{1,9})@", re.IGNORECASE)
 
 
 def notice_thread_id(notice_id: int, domain: str) -> str:

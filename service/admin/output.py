@@ -11,6 +11,7 @@ import sys
 from datetime import date
 from typing import Any
 
+from rules.display import task_token, vn_date
 from service.tasks.history_vi import FIELD_VI, STATE_VI, describe, value_vi
 
 STAGE_VI = {"received": "đã nhận", "processed": "đã xử lý", "failed": "lỗi", "quarantined": "cách ly", "ignored": "bỏ qua",
@@ -68,7 +69,7 @@ def fixed_column(table: Any, name: str, **options: Any) -> None:
 
 
 def dmy(iso: str | None) -> str:
-    return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else "—"
+    return vn_date(date.fromisoformat(iso) if iso else None)
 
 
 def one_line(text: str | None) -> str:
@@ -225,8 +226,8 @@ def grid_table(grid: Any) -> None:
     from rich.table import Table
 
     rows = grid.table()
-    table = Table(title=f"Từ {grid.period_from:%d/%m/%Y} đến {grid.period_to:%d/%m/%Y} (tính đến {grid.as_of:%d/%m/%Y}, "
-                        "so với thời hạn ban đầu)", pad_edge=False)
+    period = f"Từ {vn_date(grid.period_from)} đến {vn_date(grid.period_to)}"
+    table = Table(title=f"{period} (tính đến {vn_date(grid.as_of)}, so với thời hạn ban đầu)", pad_edge=False)
     for index, name in enumerate(rows[0]):
         table.add_column(str(name), justify="left" if index == 0 else "right", overflow="fold")
     for row in rows[1:]:
@@ -255,7 +256,7 @@ def reprocess_diffs(diffs: Any) -> None:
     """What re-reading a notice would change, task by task, in Vietnamese; cut to the terminal's width."""
     width = terminal_width()
     for diff in diffs:
-        label = f"NV-{diff.task_id}" if diff.task_id else "mới"
+        label = task_token(diff.task_id) if diff.task_id else "mới"
         why = WHY_VI.get(diff.why or "", diff.why or "")
         if why.startswith("already "):
             why = "đã " + STATE_VI.get(why.removeprefix("already "), why.removeprefix("already "))

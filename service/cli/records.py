@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from rules.display import vn_date
 from service.cli.common import Actor, Json, Limit, NoticeId, Now, date_arg, editor_for, guarded, open_app, page_limit
 
 notices_app = typer.Typer(help="Notices: list, show, re-extract with the current rules.", no_args_is_help=True)
@@ -150,7 +151,7 @@ def report_command(
     today = application.clock.now().date()
     start, end = date_arg(period_from) or today.replace(day=1), date_arg(period_to) or today
     if end < start:
-        raise InputError(f"--to {end:%d/%m/%Y} is before --from {start:%d/%m/%Y}")
+        raise InputError(f"--to {vn_date(end)} is before --from {vn_date(start)}")
     with application.sessions() as session:
         grid = build_grid(session, period_from=start, period_to=end, today=today, tz=application.settings.tz)
     if csv_file:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from rules.display import task_token, vn_date
 from service.config import load_settings
 from service.demo.build import prepare, sent_file
 from service.store.models import Task
@@ -31,8 +32,9 @@ def run_demo(folder: Path) -> None:
             table.add_column(column, overflow="fold")
         for task in tasks:
             table.add_row(
-                f"NV-{task.id}", ", ".join(task.unit_names(Role.LEAD)) or "?", ", ".join(task.unit_names(Role.SUPPORT)),
-                task.deadline.strftime("%d/%m/%Y") if task.deadline else "", task.recurrence or "", task.text[:140],
+                task_token(task.id), ", ".join(task.unit_names(Role.LEAD)) or "?",
+                ", ".join(task.unit_names(Role.SUPPORT)),
+                vn_date(task.deadline) if task.deadline else "", task.recurrence or "", task.text[:140],
             )
         console.print(table)
         confirmed = select(OutboxMessage).where(OutboxMessage.kind == MailKind.CONFIRMATION)

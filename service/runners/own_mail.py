@@ -22,17 +22,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from extractors.base import EmailEnvelope, ExtractedMessage
-from outbox.compose import task_thread_id
+from outbox.compose import TASK_THREAD, task_thread_id
 from outbox.mail import OWN_MARK, clean_header
+from rules.display import NOTICE_TAG, TASK_TAG
 from rules.findings import Findings
 from outbox.models import MailKind, OutboxMessage, OutboxStatus
 from service.store.models import InboundMessage, Notice, Task
 from service.tasks.events import write_event
 
 _OUR_ID = re.compile(r"<docket\.[^<>@\s]{1,200}@([^<>\s]{1,255})>", re.IGNORECASE)
-_TASK_TOKEN = re.compile(r"\[NV-([0-9]{1,9})\]", re.IGNORECASE)
-_THREAD_TASK = re.compile(r"<docket\.task-([0-9]{1,9})@", re.IGNORECASE)
-_NOTICE_TOKEN = re.compile(r"\[TB-([0-9]{1,9})\]", re.IGNORECASE)
 
 # Signs that a mail is a delivery failure, for bounces that carry no multipart/report or X-Failed-Recipients.
 _BOUNCE_SENDERS = ("mailer-daemon", "mailerdaemon", "postmaster", "mail-daemon", "bounce")
@@ -92,10 +90,10 @@ def named_originals(session: Session, message: ExtractedMessage, *, domain: str)
         if ids
         else set()
     )
-    tasks = [int(n) for n in _TASK_TOKEN.findall(subjects)][:20]
+    tasks = [int(n) for n in TASK_TAG.findall(subjects)][:20]
     if tasks:
         notices |= set(session.scalars(select(Task.notice_id).where(Task.id.in_(tasks))))
-    notices |= {int(n) for n in _NOTICE_TOKEN.findall(subjects)[:20]}
+    notices |= {int(n) for n in NOTICE_TAG.findall(subjects)[:20]}
     notices.discard(None)
     if not notices:
         return frozenset()
@@ -155,15 +153,15 @@ def record_bounce(session: Session, row: InboundMessage, message: ExtractedMessa
 
 def _tasks_of(row: OutboxMessage) -> list[int]:
     """The tasks a mail of ours was about: its task, or those its References name (an assignment names several)."""
-    named = [int(n) for n in _THREAD_TASK.findall(str((row.headers or {}).get("References", "")))]
+    named = [int(n) for n in TASK_THREAD.findall(str((row.headers or {}).get("References", "")))]
     return list(dict.fromkeys([*([row.task_id] if row.task_id else []), *named]))
 
 
 def as_reply(session: Session, message: ExtractedMessage, carried: Carried, *, domain: str) -> ExtractedMessage:
     """The forward seen as a reply: it answers the mail it carries (its ids, else the tokens of its subject)."""
     ids = list(carried.ids)
-    ids += [task_thread_id(int(n), domain) for n in _TASK_TOKEN.findall(carried.subject)]
-    for notice_id in _NOTICE_TOKEN.findall(carried.subject):
+    ids += [task_thread_id(int(n), domain) for n in TASK_TAG.findall(carried.subject)]
+    for notice_id in NOTICE_TAG.findall(carried.subject):
         confirmation = session.scalars(select(OutboxMessage.message_id).where(
             OutboxMessage.notice_id == int(notice_id), OutboxMessage.kind == MailKind.CONFIRMATION,
         ).order_by(OutboxMessage.id.desc())).first()

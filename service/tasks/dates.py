@@ -5,6 +5,7 @@ import calendar
 import re
 from datetime import date
 
+from rules.display import vn_date as vn_date  # the format's one home
 from service.errors import InputError
 
 # ASCII digits only ([0-9], not \d): a date in Arabic-Indic or other digits is refused, not read.
@@ -34,6 +35,3 @@ def _checked(value: str, year: int, month: int, day: int) -> date:
     return date(year, month, day)
 
 
-def vn_date(value: date | None) -> str:
-    """dd/mm/yyyy, or '—' when there is no date."""
-    return value.strftime("%d/%m/%Y") if value else "—"

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from outbox.hours import OfficeHours
 from service.errors import InputError
-from service.tasks.ids import notice_token
+from service.tasks.ids import notice_token, task_token
 from service.store.models import AssignmentHold, Notice, Task
 from service.tasks.events import write_event
 from service.tasks.recipients import AddressBook
@@ -48,7 +48,7 @@ def hold_reason(tasks: Iterable[Task], book: AddressBook, *, wide: int) -> str |
         return f"giao việc cho {len(units)} phòng, đơn vị"
     flagged = [t for t in tasks if t.needs_review]
     if flagged:
-        return "có nhiệm vụ cần rà soát (" + ", ".join(f"NV-{t.id}" for t in flagged) + ")"
+        return "có nhiệm vụ cần rà soát (" + ", ".join(task_token(t.id) for t in flagged) + ")"
     return None
 
 

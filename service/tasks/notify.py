@@ -23,9 +23,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from outbox import compose
-from outbox.compose import TaskMail, vn_date
+from outbox.compose import TaskMail
 from outbox.enqueue import cancel_pending, enqueue
 from outbox.models import MailKind
+from rules.display import vn_date
 from service.store.models import InboundMessage, Notice, Task, Unit
 from service.tasks.recipients import AddressBook, address_book
 from service.store.stages import Role

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from service.store.models import Task, TaskPart, Unit
 from service.tasks.events import write_event
 from service.tasks.closing import mark_done, reply_note  # one way to close a task
-from service.tasks.recipients import EVERY_UNIT
+from rules.units import EVERY_UNIT
 from service.store.stages import Role, TaskStatus
 from service.tasks.status import done_status
 

@@ -33,11 +33,13 @@ from extractors.base import EmailEnvelope, ExtractedMessage
 from extractors.reply_body import drop_known
 from outbox import compose
 from outbox.enqueue import enqueue
+from rules.display import TASK_LINE, TASK_MENTION, notice_token, vn_date
 from rules.reply_intent import ReplyIntent, classify_reply
+from rules.units import EVERY_UNIT
 from service.store.models import InboundMessage, Notice, Task
 from outbox.models import MailKind, OutboxMessage
 from service.tasks.notify import task_mail
-from service.tasks.recipients import EVERY_UNIT, AddressBook, address_book
+from service.tasks.recipients import AddressBook, address_book
 from service.tasks.threads import our_mails, referenced_ids
 from service.store.stages import Role, TaskStatus
 from service.tasks.history_vi import STATE_VI
@@ -49,24 +51,20 @@ from service.tasks.parts import close_part, open_part
 from service.tasks.reply_answers import may_answer
 from service.tasks.reply_extensions import request_by_mail
 
-# ASCII digits, at most 9 (a task id fits the database's integer): longer ones are not ours, not a crash.
-_PSEUDO_TASK = re.compile(r"<docket\.task-([0-9]{1,9})@", re.IGNORECASE)
-_TOKEN = re.compile(r"\bNV-([0-9]{1,9})\b", re.IGNORECASE)
-
-
 def _referenced_tasks(session: Session, envelope: EmailEnvelope) -> set[int]:
     ids = referenced_ids(envelope)
-    found = {int(m) for i in ids for m in _PSEUDO_TASK.findall(i)}
+    found = {int(m) for i in ids for m in compose.TASK_THREAD.findall(i)}
     for row in our_mails(session, ids):
         if row.task_id:
             found.add(row.task_id)
-        found.update(int(m) for m in _PSEUDO_TASK.findall(str((row.headers or {}).get("References", ""))))
+        references = str((row.headers or {}).get("References", ""))
+        found.update(int(m) for m in compose.TASK_THREAD.findall(references))
     return found
 
 
 def _token_tasks(session: Session, envelope: EmailEnvelope, book: AddressBook) -> list[Task]:
     """Tasks named by [NV-n] in the subject whose units include the sender."""
-    ids = {int(m) for m in _TOKEN.findall(envelope.subject or "")}
+    ids = {int(m) for m in TASK_MENTION.findall(envelope.subject or "")}
     tasks = [session.get(Task, i) for i in sorted(ids)]
     return [t for t in tasks if t is not None and book.is_assignee(envelope.sender or "", t)]
 
@@ -78,12 +76,12 @@ def is_reply(session: Session, envelope: EmailEnvelope) -> bool:
     forward): it waits in the admin queue (service.tasks.reply_answers) instead of being read as a new notice.
     """
     ids = referenced_ids(envelope)
-    if any(_PSEUDO_TASK.search(i) for i in ids) or our_mails(session, ids):
+    if any(compose.TASK_THREAD.search(i) for i in ids) or our_mails(session, ids):
         return True
     subject = envelope.subject or ""
     if _token_tasks(session, envelope, address_book(session)):
         return True
-    tokens = set() if _FORWARD_SUBJECT.match(subject) else {int(m) for m in _TOKEN.findall(subject)}
+    tokens = set() if _FORWARD_SUBJECT.match(subject) else {int(m) for m in TASK_MENTION.findall(subject)}
     return any(session.get(Task, i) is not None for i in sorted(tokens)[:20])
 
 
@@ -105,7 +103,7 @@ def answers_only_notice_mail(session: Session, envelope: EmailEnvelope) -> bool:
 def find_task(session: Session, envelope: EmailEnvelope, body: str, book: AddressBook) -> Task | None:
     referenced = _referenced_tasks(session, envelope)
     if len(referenced) > 1:  # a mail about several tasks: the reply must name one
-        named = {int(m) for m in _TOKEN.findall(f"{envelope.subject or ''}\n{body}")} & referenced
+        named = {int(m) for m in TASK_MENTION.findall(f"{envelope.subject or ''}\n{body}")} & referenced
         referenced = named if len(named) == 1 else set()
     if len(referenced) == 1:
         return session.get(Task, next(iter(referenced)))
@@ -125,9 +123,11 @@ def _agreed(app: Any, session: Session, envelope: EmailEnvelope, body: str, *, n
     notice_id = agreement.notice_id
     said = []
     if agreement.changed is not None:
-        said.append(f"Các thay đổi nhiệm vụ của văn bản TB-{notice_id} đã được áp dụng ({agreement.changed} nhiệm vụ).")
+        said.append(f"Các thay đổi nhiệm vụ của văn bản {notice_token(notice_id)} đã được áp dụng "
+                    f"({agreement.changed} nhiệm vụ).")
     if agreement.released:
-        said.append(f"Thư giao nhiệm vụ của văn bản TB-{notice_id} đã được gửi cho các phòng, đơn vị.")
+        said.append(f"Thư giao nhiệm vụ của văn bản {notice_token(notice_id)} đã được gửi cho các phòng, "
+                    "đơn vị.")
     detail = " ".join(said)
     outcome = "agreed" if agreement.released else "applied"
     mail = compose.reply_ack(task=None, outcome=outcome, detail=detail, to=(sender,), cc=(), in_reply_to=envelope.message_id,
@@ -179,16 +179,13 @@ def _route(app: Any, session: Session, row: InboundMessage, envelope: EmailEnvel
 
 def _named_tasks(session: Session, envelope: EmailEnvelope, body: str) -> list[int]:
     """Existing tasks named by a token in the subject or the body."""
-    ids = sorted({int(m) for m in _TOKEN.findall(f"{envelope.subject or ''}\n{body}")})[:20]
+    ids = sorted({int(m) for m in TASK_MENTION.findall(f"{envelope.subject or ''}\n{body}")})[:20]
     return [i for i in ids if session.get(Task, i) is not None]
 
 
 def _notice_of(session: Session, ours: list[OutboxMessage]) -> Notice | None:
     ids = {r.notice_id for r in ours if r.notice_id}
     return session.get(Notice, ids.pop()) if len(ids) == 1 else None
-
-
-_TOKEN_LINE = re.compile(r"^\W*\[?NV-(\d{1,9})\]?\s*[:.\-–]?\s*", re.IGNORECASE)
 
 
 def task_lines(session: Session, envelope: EmailEnvelope, body: str, book: AddressBook) -> list[tuple[Task, str]]:
@@ -198,7 +195,7 @@ def task_lines(session: Session, envelope: EmailEnvelope, body: str, book: Addre
     sender = envelope.sender or ""
     parts: list[tuple[int, list[str]]] = []
     for line in body.splitlines():
-        if match := _TOKEN_LINE.match(line):
+        if match := TASK_LINE.match(line):
             parts.append((int(match.group(1)), [line[match.end():]]))
         elif parts:
             parts[-1][1].append(line)
@@ -307,7 +304,7 @@ def _unchanged_detail(task: Task, intent: ReplyIntent, *, is_lead: bool) -> str:
 def _done_detail(task: Task) -> str:
     if task.status is TaskStatus.DONE_ON_TIME:
         return "Tình trạng: hoàn thành đúng hạn."
-    return f"Tình trạng: hoàn thành quá hạn (hạn ban đầu {compose.vn_date(task.original_deadline or task.deadline)})."
+    return f"Tình trạng: hoàn thành quá hạn (hạn ban đầu {vn_date(task.original_deadline or task.deadline)})."
 
 
 def _ack(app: Any, session: Session, task: Task, outcome: str, detail: str, sender: str, envelope: EmailEnvelope,

@@ -14,6 +14,7 @@ from extractors.base import EmailEnvelope
 from outbox import compose
 from outbox.enqueue import enqueue
 from outbox.models import MailKind
+from rules.display import notice_token, task_token
 from service.tasks import reply_corrections, reply_extensions
 from service.errors import DocketError
 from service.store.models import ExtensionRequest, InboundMessage, Leader, Notice, Task
@@ -102,7 +103,7 @@ def correction(app: Any, session: Session, row: InboundMessage, notice: Notice, 
     changed = bool(result.applied or result.quoted)  # a plain "cảm ơn" gets a short answer, without the task list
     send(app, session, envelope, to=sender, key=f"{notice.id}:{_per_message(envelope, now)}", now=now,
          kind=MailKind.CORRECTION,
-         title=f"Điều chỉnh {compose.notice_label(notice)}", token=compose.notice_token(notice.id), paragraphs=[done],
+         title=f"Điều chỉnh {compose.notice_label(notice)}", token=notice_token(notice.id), paragraphs=[done],
          tasks=reply_corrections.standing(notice) if changed else [], quoted=result.quoted, help=CORRECTION_HELP,
          notice_id=notice.id)
     if result.applied and not result.quoted:
@@ -116,7 +117,7 @@ def decision(app: Any, session: Session, row: InboundMessage, request: Extension
     task = session.get(Task, request.task_id)
     assert task is not None
     row.task_id = task.id
-    token = compose.task_token(task.id)
+    token = task_token(task.id)
     if sender != (request.approver or "") and sender not in office_addresses(book):
         return queue_and_answer(app, session, row, "unauthorised", sender=sender, envelope=envelope, book=book, now=now)
     if request.status is not ExtensionStatus.PENDING:

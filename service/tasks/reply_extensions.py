@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from outbox import compose
 from outbox.enqueue import enqueue
+from rules.display import task_token, vn_date
 from rules.reply_intent import ReplyIntent
 from rules.text import fold
 from service.tasks.extensions import approve_extension, refuse_extension
@@ -49,7 +50,8 @@ def request_by_mail(app: Any, session: Session, task: Task, intent: ReplyIntent,
     """Record the request, forward it to the unit's leader, and say so (and what to note about the date)."""
     request = record_extension(session, task, intent, actor=sender, now=now)
     leader = forward(app, session, task, request, book, now=now)
-    detail = f"đến ngày {compose.vn_date(request.requested_to)}" + (f", lý do: {request.reason}" if request.reason else "")
+    detail = f"đến ngày {vn_date(request.requested_to)}"
+    detail += f", lý do: {request.reason}" if request.reason else ""
     if task.deadline and now.astimezone(app.settings.tz).date() > task.deadline:
         detail += " (đề nghị gửi sau thời hạn: không làm thay đổi tình trạng quá hạn)"
     if note := day_note(app, request.requested_to):
@@ -71,7 +73,7 @@ def day_note(app: Any, day: date) -> str | None:
     if app.calendar.is_working_day(day):
         return None
     kind = "ngày lễ, Tết" if app.calendar.is_holiday(day) else "ngày nghỉ"
-    return f"Lưu ý: {compose.vn_date(day)} là {DAY_NAMES[day.weekday()]}, {kind}."
+    return f"Lưu ý: {vn_date(day)} là {DAY_NAMES[day.weekday()]}, {kind}."
 
 
 def forward(app: Any, session: Session, task: Task, request: ExtensionRequest, book: AddressBook, *, now: datetime) -> str | None:
@@ -80,12 +82,13 @@ def forward(app: Any, session: Session, task: Task, request: ExtensionRequest, b
     if leader is None:
         return None
     request.approver = leader
-    paragraphs = [f"{request.requested_by} đề nghị gia hạn nhiệm vụ {compose.task_token(task.id)} "
-                  f"từ {compose.vn_date(task.deadline)} đến {compose.vn_date(request.requested_to)}.",
+    paragraphs = [f"{request.requested_by} đề nghị gia hạn nhiệm vụ {task_token(task.id)} "
+                  f"từ {vn_date(task.deadline)} đến {vn_date(request.requested_to)}.",
                   f"Lý do: {request.reason or '(không nêu)'}"]
     paragraphs += [n for n in (day_note(app, request.requested_to),) if n]
-    mail = compose.answer(kind=KIND, title=f"Đề nghị gia hạn đến {compose.vn_date(request.requested_to)} - {task.text[:60]}",
-                          token=compose.task_token(task.id), paragraphs=paragraphs, to=(leader,),
+    title = f"Đề nghị gia hạn đến {vn_date(request.requested_to)} - {task.text[:60]}"
+    mail = compose.answer(kind=KIND, title=title,
+                          token=task_token(task.id), paragraphs=paragraphs, to=(leader,),
                           cc=tuple(a for a in book.addresses(["office"], task) if a != leader), tasks=[task_mail(task)],
                           help='Đề nghị trả lời thư này: "Đồng ý" hoặc "Không đồng ý, lý do: …".',
                           references=(compose.task_thread_id(task.id, app.settings.message_id_domain),))
@@ -124,14 +127,15 @@ def decide(app: Any, session: Session, request: ExtensionRequest, decision: str,
 
 def outcome_paragraphs(app: Any, task: Task, request: ExtensionRequest) -> list[str]:
     """What the requester is told, either way."""
-    token = compose.task_token(task.id)
+    token = task_token(task.id)
     if request.status is ExtensionStatus.APPROVED:
-        lines = [f"Lãnh đạo ({request.decided_by}) đồng ý gia hạn nhiệm vụ {token} đến {compose.vn_date(task.deadline)} "
-                 f"(hạn ban đầu {compose.vn_date(task.original_deadline)})."]
+        lines = [f"Lãnh đạo ({request.decided_by}) đồng ý gia hạn nhiệm vụ {token} "
+                 f"đến {vn_date(task.deadline)} "
+                 f"(hạn ban đầu {vn_date(task.original_deadline)})."]
         return lines + [n for n in (day_note(app, task.deadline) if task.deadline else None,) if n]
     why = f" Lý do: {request.decision_note}" if request.decision_note else ""
     return [f"Lãnh đạo ({request.decided_by}) không đồng ý gia hạn nhiệm vụ {token}.{why}",
-            f"Thời hạn giữ nguyên: {compose.vn_date(task.deadline)}."]
+            f"Thời hạn giữ nguyên: {vn_date(task.deadline)}."]
 
 
 def pending_for(session: Session, task: Task) -> ExtensionRequest | None:

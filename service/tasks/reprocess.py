@@ -20,7 +20,7 @@ from service.tasks.events import stored
 from service.tasks.closing import set_status
 from service.tasks.corrections import get_notice
 from service.errors import DocketError, InputError
-from service.tasks.ids import notice_token
+from service.tasks.ids import notice_token, task_token
 from service.store.models import InboundMessage, Notice, NoticeRevision, Task
 from service.tasks.register import add_task, is_notice, set_units, store_candidates, task_fingerprint
 from service.store.stages import Role, Stage, TaskStatus
@@ -41,8 +41,12 @@ class TaskDiff:
     finding: TaskFinding | None = None
     why: str | None = None
 
+    @property
+    def token(self) -> str | None:
+        return task_token(self.task_id) if self.task_id else None
+
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "task": f"NV-{self.task_id}" if self.task_id else None, "text": self.text,
+        return {"kind": self.kind, "task": self.token, "text": self.text,
                 "changes": [{"field": c.field, "before": c.before, "after": c.after} for c in self.changes], "why": self.why}
 
 
@@ -155,7 +159,7 @@ def _dated(findings: Findings, notice: Notice) -> Findings:
 def _settled(task: Task) -> str | None:
     """Why reprocessing must leave a task alone: merged away, cancelled or rejected (a decision, not a reading)."""
     if task.merged_into_id is not None:
-        return f"merged into NV-{task.merged_into_id}"
+        return f"merged into {task_token(task.merged_into_id)}"
     if task.status in (TaskStatus.CANCELLED, TaskStatus.REJECTED):
         return f"already {task.status.value}"
     return None

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from outbox.compose import vn_date
+from rules.display import vn_date
 from rules.findings import Findings
 from service.store.models import InboundMessage, Notice, NoticeRevision
 from service.tasks import reprocess
@@ -35,9 +35,9 @@ def change_lines(diffs: list[TaskDiff]) -> list[str]:
             lines.append(f'Thêm nhiệm vụ: "{_cut(f.text)}"; chủ trì: {unit}; thời hạn: {vn_date(f.deadline)}')
         elif diff.kind == CHANGED:
             said = "; ".join(f"{_FIELDS_VI.get(c.field, c.field)}: {_shown(c.before)} → {_shown(c.after)}" for c in diff.changes)
-            lines.append(f"NV-{diff.task_id}: {said}")
+            lines.append(f"{diff.token}: {said}")
         elif diff.kind == REMOVED:
-            lines.append(f'NV-{diff.task_id}: bỏ (không còn trong văn bản gửi lại): "{_cut(diff.text)}"')
+            lines.append(f'{diff.token}: bỏ (không còn trong văn bản gửi lại): "{_cut(diff.text)}"')
     return lines
 
 
