@@ -67,3 +67,27 @@ def _event(field: str, before: str | None, after: str | None, note: str | None =
 ])
 def test_history_reads_the_new_format_and_old_rows(event: dict[str, str | None], sentence: str) -> None:
     assert describe(event) == sentence
+
+
+def _sets_task_status(tree: ast.AST) -> list[int]:
+    """Lines that assign `task.status` (or a merged task's), alone or in a tuple."""
+    lines = []
+    for node in ast.walk(tree):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+            node, (ast.AugAssign, ast.AnnAssign)) else []
+        for target in targets:
+            for leaf in target.elts if isinstance(target, ast.Tuple) else [target]:
+                if isinstance(leaf, ast.Attribute) and leaf.attr == "status" and isinstance(leaf.value, ast.Name) \
+                        and leaf.value.id in ("task", "drop", "keep"):
+                    lines.append(leaf.lineno)
+    return lines
+
+
+def test_only_the_transition_writer_sets_a_task_status() -> None:
+    """done, cancel, reject, reopen (replies, parts, corrections, merge, reprocess): service.tasks.closing."""
+    writer = Path("service/tasks/closing.py")
+    setters = [f"{path.relative_to(REPO)}:{line}" for path in sorted((REPO / "service").rglob("*.py"))
+               for line in _sets_task_status(ast.parse(path.read_text(encoding="utf-8")))
+               if path.relative_to(REPO) != writer]
+    assert setters == [], f"a task's status set outside {writer} (use closing.set_status): {setters}"
+    assert _sets_task_status(ast.parse((REPO / writer).read_text(encoding="utf-8")))
