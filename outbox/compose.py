@@ -5,6 +5,7 @@ reaches a header through clean_header, and HTML is autoescaped by Jinja2.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from dataclasses import dataclass
@@ -15,14 +16,13 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from outbox.mail import OutgoingMail, clean_header
+from outbox.models import MailKind
+from rules.display import notice_token, task_token, vn_date
+from rules.units import EVERY_UNIT
 from outbox.warnings_vi import warnings_vi
 
 RECURRENCE_VI = {"weekly": "hằng tuần", "monthly": "hằng tháng", "quarterly": "hằng quý", "yearly": "hằng năm"}
 SUBJECT_TEXT = 70  # characters of a task's text in a subject
-
-
-def vn_date(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else "—"
 
 
 def recurrence_vi(recurrence: str | None, day: int | None = None) -> str:
@@ -37,7 +37,7 @@ EVERY_UNIT_VI = "tất cả các phòng, đơn vị"
 
 def unit_list(names: Iterable[str]) -> str:
     """Unit names for a mail; '*' (every unit) is written out in words."""
-    return ", ".join(EVERY_UNIT_VI if name == "*" else name for name in names)
+    return ", ".join(EVERY_UNIT_VI if name == EVERY_UNIT else name for name in names)
 
 
 def quote_adds(quote: str | None, text: str) -> bool:
@@ -46,17 +46,13 @@ def quote_adds(quote: str | None, text: str) -> bool:
     return bool(q) and not (t.startswith(q) or q.startswith(t))
 
 
-def task_token(task_id: int) -> str:
-    return f"NV-{task_id}"
-
-
-def notice_token(notice_id: int) -> str:
-    return f"TB-{notice_id}"
-
-
 def task_thread_id(task_id: int, domain: str) -> str:
     """A pseudo Message-ID naming the task: every mail about it references this, so replies find it."""
     return f"<docket.task-{task_id}@{domain}>"
+
+
+# task_thread_id found again in a reply's or a bounce's references (at most 9 ASCII digits: an id)
+TASK_THREAD = re.compile(r"<docket\.task-([0-9]{1,9})@", re.IGNORECASE)
 
 
 def notice_thread_id(notice_id: int, domain: str) -> str:
@@ -147,7 +143,8 @@ def confirmation(
     text, html = render("confirmation", **context)
     prefix = ("Có thay đổi, chờ đồng ý" if changes else "Đã đăng ký trước đó") if duplicate else "Đã tiếp nhận"
     subject = f"[{notice_token(notice.id)}] {prefix}: {notice_label(notice)} - {clean_header(notice.subject or '', limit=90)}"
-    return OutgoingMail(kind="confirmation", to=(forwarder,), subject=subject, text=text, html=html, in_reply_to=in_reply_to)
+    return OutgoingMail(kind=MailKind.CONFIRMATION, to=(forwarder,), subject=subject, text=text, html=html,
+                        in_reply_to=in_reply_to)
 
 
 def unreadable(*, forwarder: str, subject: str | None, in_reply_to: str | None, problems: list[str],
@@ -159,7 +156,8 @@ def unreadable(*, forwarder: str, subject: str | None, in_reply_to: str | None, 
     said = warnings_vi(problems)
     text, html = render("unreadable", subject=subject, problems=[*said.problems, *said.notes], internal=internal)
     return OutgoingMail(
-        kind="unreadable", to=(forwarder,), subject=f"Không đọc được văn bản: {clean_header(subject or '', limit=100)}",
+        kind=MailKind.UNREADABLE, to=(forwarder,),
+        subject=f"Không đọc được văn bản: {clean_header(subject or '', limit=100)}",
         text=text, html=html, in_reply_to=in_reply_to,
     )
 
@@ -168,7 +166,8 @@ def no_notice(*, forwarder: str, subject: str | None, in_reply_to: str | None) -
     """Tell a clerk, politely, that the mail carried no notice (a thank-you, a question): nothing was registered."""
     text, html = render("no_notice", subject=subject)
     return OutgoingMail(
-        kind="no-notice", to=(forwarder,), subject=f"Không có văn bản cần theo dõi: {clean_header(subject or '', limit=100)}",
+        kind=MailKind.NO_NOTICE, to=(forwarder,),
+        subject=f"Không có văn bản cần theo dõi: {clean_header(subject or '', limit=100)}",
         text=text, html=html, in_reply_to=in_reply_to,
     )
 
@@ -177,7 +176,7 @@ def too_many_notices(*, forwarder: str, subject: str | None, in_reply_to: str | 
     """Tell a clerk that a mail with more notices than the cap waits for an admin: nothing registered yet."""
     text, html = render("too_many_notices", subject=subject, found=found, limit=limit)
     return OutgoingMail(
-        kind="too-many-notices", to=(forwarder,),
+        kind=MailKind.TOO_MANY_NOTICES, to=(forwarder,),
         subject=f"Thư có quá nhiều văn bản, chờ quản trị viên xem xét: {clean_header(subject or '', limit=100)}",
         text=text, html=html, in_reply_to=in_reply_to,
     )
@@ -218,13 +217,13 @@ def assignment(
     what = "Giao nhiệm vụ" if role == "lead" else "Phối hợp thực hiện"
     tokens = " ".join(f"[{t.token}]" for t in tasks[:3]) + (" …" if len(tasks) > 3 else "")
     subject = f"{tokens} {what}: {first.notice_label} - {_short(first.notice_subject or first.text)}"
-    return OutgoingMail(kind="assignment", to=to, cc=cc, subject=subject, text=text, html=html,
+    return OutgoingMail(kind=MailKind.ASSIGNMENT, to=to, cc=cc, subject=subject, text=text, html=html,
                         references=_task_refs(tasks, domain), extra_headers=dict(extra_headers or {}))
 
 
 def reminder(*, task: TaskMail, level: str, offset: int, today: date, to: tuple[str, ...], cc: tuple[str, ...], domain: str) -> OutgoingMail:
     """Before the deadline (offset < 0), on the day (0) or overdue (> 0, an escalation)."""
-    kind = "reminder" if offset <= 0 else "escalation"
+    kind = MailKind.REMINDER if offset <= 0 else MailKind.ESCALATION
     text, html = render(kind, task=task, level=level, days=abs(offset), today=today)
     if offset < 0:
         head = f"Nhắc việc: còn {abs(offset)} ngày làm việc (hạn {vn_date(task.deadline)})"
@@ -243,7 +242,7 @@ def change_notice(*, task: TaskMail, change: str, detail: str, to: tuple[str, ..
     """A correction that changes what a unit must do: new lead, new deadline, cancellation, rejection."""
     text, html = render("change", task=task, change=change, detail=detail)
     subject = f"[{task.token}] Điều chỉnh nhiệm vụ: {clean_header(detail, limit=60)} - {_short(task.text)}"
-    return OutgoingMail(kind="change", to=to, cc=cc, subject=subject, text=text, html=html,
+    return OutgoingMail(kind=MailKind.CHANGE, to=to, cc=cc, subject=subject, text=text, html=html,
                         in_reply_to=task_thread_id(task.id, domain), references=_task_refs([task], domain))
 
 
@@ -254,13 +253,14 @@ def reply_ack(*, task: TaskMail | None, outcome: str, detail: str, to: tuple[str
     token = f"[{task.token}] " if task else ""
     titles = {"done": "Đã ghi nhận hoàn thành", "part": "Đã ghi nhận hoàn thành phần việc", "agreed": "Đã gửi giao việc", "applied": "Đã áp dụng thay đổi", "extension": "Đã ghi nhận đề nghị gia hạn", "note": "Đã ghi nhận ý kiến"}
     subject = f"{token}{titles.get(outcome, 'Đã ghi nhận')}" + (f" - {_short(task.text)}" if task else "")
-    return OutgoingMail(kind="reply-ack", to=to, cc=cc, subject=subject, text=text, html=html,
+    return OutgoingMail(kind=MailKind.REPLY_ACK, to=to, cc=cc, subject=subject, text=text, html=html,
                         in_reply_to=in_reply_to, references=references)
 
 
-def answer(*, kind: str, title: str, paragraphs: list[str], to: tuple[str, ...], cc: tuple[str, ...] = (),
-           tasks: list[TaskMail] | None = None, quoted: list[tuple[str, str]] | None = None, help: str | None = None,
-           in_reply_to: str | None = None, references: tuple[str, ...] = (), token: str | None = None) -> OutgoingMail:
+def answer(*, kind: MailKind, title: str, paragraphs: list[str], to: tuple[str, ...],
+           cc: tuple[str, ...] = (), tasks: list[TaskMail] | None = None,
+           quoted: list[tuple[str, str]] | None = None, help: str | None = None, in_reply_to: str | None = None,
+           references: tuple[str, ...] = (), token: str | None = None) -> OutgoingMail:
     """A short answer in a mail conversation (corrections, extension decisions, the admin queue); `quoted`:
     (line, why) pairs that were not understood and from which nothing was applied."""
     text, html = render("answer", paragraphs=paragraphs, tasks=tasks or [], quoted=quoted or [], help=help)
@@ -297,7 +297,7 @@ def digest(
     counts = [f"{len(overdue)} quá hạn"] * bool(overdue) + [f"{len(due_soon)} sắp đến hạn"] * bool(due_soon)
     if counts:
         subject += f" ({', '.join(counts)})"
-    return OutgoingMail(kind="digest", to=to, cc=cc, subject=subject, text=text, html=html)
+    return OutgoingMail(kind=MailKind.DIGEST, to=to, cc=cc, subject=subject, text=text, html=html)
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,7 +360,7 @@ def bundle(
         unit_name = clean_header(unit, limit=60)
         subject = f"{tokens} Nhắc việc ngày {vn_date(today)}: {len(items)} nhiệm vụ{late} - {unit_name}"
     return OutgoingMail(
-        kind="bundle",
+        kind=MailKind.BUNDLE,
         to=to,
         cc=cc,
         subject=subject,
@@ -403,4 +403,4 @@ def org_digest(
     )
     late = len({i.task.id for i in (*escalated, *still_overdue)})
     subject = what + (f" ({late} nhiệm vụ quá hạn)" if late else "")
-    return OutgoingMail(kind="org-digest", to=to, cc=cc, subject=subject, text=text, html=html)
+    return OutgoingMail(kind=MailKind.ORG_DIGEST, to=to, cc=cc, subject=subject, text=text, html=html)

@@ -14,7 +14,7 @@ from sqlalchemy import Insert, insert, update
 from sqlalchemy.orm import Session
 
 from outbox.mail import OutgoingMail, clean_header
-from outbox.models import OutboxMessage, OutboxStatus
+from outbox.models import MailKind, OutboxMessage, OutboxStatus
 
 LIVE = (OutboxStatus.PENDING, OutboxStatus.RETRY)  # rows that may still be sent and can be cancelled
 
@@ -65,7 +65,7 @@ def enqueue(
     return session.get(OutboxMessage, row_id)
 
 
-def cancel_pending(session: Session, *, task_id: int, kinds: tuple[str, ...], reason: str) -> int:
+def cancel_pending(session: Session, *, task_id: int, kinds: tuple[MailKind, ...], reason: str) -> int:
     """Cancel a task's unsent mails of these kinds; their dedupe keys are freed so a later pass may queue anew.
 
     The Message-ID is changed too (a never-sent message has no identity to keep), because a new row with
@@ -96,12 +96,19 @@ def cancel_pending(session: Session, *, task_id: int, kinds: tuple[str, ...], re
         if row.id in done:
             continue
         done.add(row.id)
-        row.status = OutboxStatus.CANCELLED
-        row.last_error = clean_header(f"cancelled: {reason}", limit=500)
-        row.dedupe_key = f"{row.dedupe_key}#cancelled:{row.id}"[:300]
-        row.message_id = row.message_id.replace("<docket.", f"<docket.cancelled-{row.id}.", 1)
+        cancel_row(row, reason)
     session.flush()
     return len(done)
+
+
+def cancel_row(row: OutboxMessage, reason: str) -> None:
+    """One unsent row never goes out: cancelled, its dedupe key and Message-ID freed (see cancel_pending).
+
+    The one way to cancel a row: cancel_pending (a task's mails no longer due) and the relay (a vetoed row)."""
+    row.status = OutboxStatus.CANCELLED
+    row.last_error = clean_header(f"cancelled: {reason}", limit=500)
+    row.dedupe_key = f"{row.dedupe_key}#cancelled:{row.id}"[:300]
+    row.message_id = row.message_id.replace("<docket.", f"<docket.cancelled-{row.id}.", 1)
 
 
 BUNDLED_IN = (

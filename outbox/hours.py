@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-IMMEDIATE_KINDS: frozenset[str] = frozenset({"confirmation", "unreadable", "no-notice", "reply-ack", "too-many-notices"})
+from outbox.models import MailKind
+
+IMMEDIATE_KINDS: frozenset[MailKind] = frozenset({
+    MailKind.CONFIRMATION, MailKind.UNREADABLE, MailKind.NO_NOTICE, MailKind.REPLY_ACK,
+    MailKind.TOO_MANY_NOTICES,
+})
 
 
 @dataclass(frozen=True, slots=True)

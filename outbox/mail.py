@@ -8,6 +8,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from datetime import datetime
 
+from outbox.models import MailKind
+
 AUTO_HEADERS = {
     "Auto-Submitted": "auto-generated",
     "X-Auto-Response-Suppress": "All",
@@ -33,7 +35,7 @@ def clean_header(value: str, *, limit: int = MAX_SUBJECT) -> str:
 
 @dataclass(frozen=True, slots=True)
 class OutgoingMail:
-    kind: str  # confirmation | failure | assignment | reminder | escalation | digest | reply
+    kind: MailKind  # a string is read as its MailKind (an unknown kind is a ValueError)
     to: tuple[str, ...]
     subject: str
     text: str
@@ -42,6 +44,9 @@ class OutgoingMail:
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
     extra_headers: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", MailKind(self.kind))
 
 
 def render_message(

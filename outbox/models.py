@@ -26,6 +26,29 @@ class OutboxStatus(str, enum.Enum):
     BUNDLED = "bundled"
 
 
+class MailKind(enum.StrEnum):
+    """Every kind of mail the outbox carries. The kind column stores the value (these strings, as always)."""
+
+    # to the clerk who forwarded a notice, at once (outbox.hours.IMMEDIATE_KINDS)
+    CONFIRMATION = "confirmation"  # the notice was read: its tasks, to check
+    UNREADABLE = "unreadable"
+    NO_NOTICE = "no-notice"
+    TOO_MANY_NOTICES = "too-many-notices"
+    CORRECTION = "correction"  # the answer to the clerk's corrections by mail
+    # to the units, in office hours
+    ASSIGNMENT = "assignment"
+    CHANGE = "change"  # a correction that changes what a unit must do
+    REMINDER = "reminder"
+    ESCALATION = "escalation"
+    BUNDLE = "bundle"  # the day's reminders and escalations of one unit in one mail
+    DIGEST = "digest"
+    ORG_DIGEST = "org-digest"
+    # answers in a mail conversation
+    REPLY_ACK = "reply-ack"  # a unit's reply acknowledged
+    REPLY_ANSWER = "reply-answer"
+    EXTENSION_REQUEST = "extension-request"  # a unit's request, forwarded to its leader to decide
+
+
 class OutboxMessage(Base):
     """A mail to send, written in the same transaction as the change that caused it."""
 

@@ -18,15 +18,16 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from outbox.backoff import GIVE_UP_AFTER, next_delay
+from outbox.enqueue import cancel_row
 from outbox.hours import IMMEDIATE_KINDS, OfficeHours
 from outbox.mail import render_message
 from outbox.senders import Sender
 from outbox.errors import SendError
-from outbox.models import OutboxMessage, OutboxStatus
+from outbox.models import MailKind, OutboxMessage, OutboxStatus
 
 log = logging.getLogger("docket.outbox")
 # only worth sending while their task (one of them) is open
-TASK_BOUND_KINDS = ("reminder", "escalation", "bundle")
+TASK_BOUND_KINDS = frozenset({MailKind.REMINDER, MailKind.ESCALATION, MailKind.BUNDLE})
 Veto = Callable[[Session, OutboxMessage], str | None]  # why a claimed row must not go out, else None
 ATTACH = "X-Docket-Attach"  # on a row: files to attach when it is sent ("notice:12": the notice's original)
 INTERNAL = "X-Docket-"  # headers for Docket only (attachments, bundling), never on the wire
@@ -80,7 +81,7 @@ def _claim(session: Session, now: datetime, *, immediate_only: bool, cap: Recipi
     row = first()
     while row is not None and ((vetoed := veto(session, row) if veto else None) or cap.full(row)):
         if vetoed:
-            _cancel(session, row, f"cancelled: {vetoed}")  # queued before the veto applied (its task closed)
+            _cancel(session, row, vetoed)  # queued before the veto applied (its task closed)
         else:
             cap.waiting.add(row.id)  # untouched: due again on the next pass
         row = first()
@@ -94,12 +95,10 @@ def _claim(session: Session, now: datetime, *, immediate_only: bool, cap: Recipi
 
 
 def _cancel(session: Session, row: OutboxMessage, reason: str) -> None:
-    """Never sent: cancelled, its dedupe key and Message-ID freed as outbox.enqueue.cancel_pending does."""
-    row.status, row.last_error = OutboxStatus.CANCELLED, reason
-    row.dedupe_key = f"{row.dedupe_key}#cancelled:{row.id}"[:300]
-    row.message_id = row.message_id.replace("<docket.", f"<docket.cancelled-{row.id}.", 1)
+    """Never sent: cancelled the one way (outbox.enqueue.cancel_row), and logged."""
+    cancel_row(row, reason)
     session.flush()
-    log.info("outbox %s %s", row.id, reason)
+    log.info("outbox %s %s", row.id, row.last_error)
 
 
 def deliver_due(

@@ -18,7 +18,7 @@ from rules.keep import keep
 from rules.metadata import analyse_metadata
 from rules.tables import drop_repeats, table_tasks
 from rules.text import blocks, clean_view, fold
-from rules.units import find_mentions
+from rules.units import addressee_units, find_mentions
 
 REVIEW_BELOW = 0.6
 _PARTIAL_DATE = re.compile(r"ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})")
@@ -33,7 +33,7 @@ def analyse(text: str, ctx: AnalysisContext) -> Findings:
     mentions = find_mentions(clean, folded, ctx.directory, layout.body_start, layout.body_end)
     doc = Doc(clean=clean, folded=folded, mentions=mentions, issued=info.issued_date,
               year_hint=_year_hint(text[: max(layout.body_start, 1)], info.issued_date), calendar=ctx.calendar,
-              addressees=layout.addressees, addressee_units=_addressee_units(layout.addressees, ctx))
+              addressees=layout.addressees, addressee_units=addressee_units(layout.addressees, ctx.directory))
     body = [b for b in blocks(clean, layout.body_start, layout.body_end)
             if not any(s <= b.start < e for s, e in layout.excluded)]
     doc.event_day = event_day(doc, body)
@@ -60,15 +60,6 @@ def _year_hint(header: str, issued: date | None) -> date | None:
         return None
     month = int(m.group(2)) if m.group(2) and 1 <= int(m.group(2)) <= 12 else 1
     return date(int(m.group(3)), month, 1)
-
-
-def _addressee_units(addressees: tuple[str, ...], ctx: AnalysisContext) -> tuple[str, ...]:
-    names: list[str] = []
-    for a in addressees:
-        for m in find_mentions(a, fold(a), ctx.directory):
-            if m.name and m.name not in names and m.kind in ("unit", "collective"):
-                names.append(m.name)
-    return ("*",) if "*" in names else tuple(names)
 
 
 def _where(ctx: AnalysisContext, offset: int) -> str | None:

@@ -22,7 +22,7 @@ from rules.findings import Candidate, Findings, Source
 from rules.metadata import analyse_metadata
 from rules.patterns import _compile, _load, alternation
 from rules.text import blocks, clean_view, fold, fold_ws, sentences
-from rules.units import Mention, find_mentions
+from rules.units import Mention, addressee_units, find_mentions
 
 MIN_CHARS, MAX_CHARS = 12, 1500  # shorter is a heading or a label; longer is a whole section run together
 _UNIT_KINDS = ("unit", "collective", "unknown", "addressee", "anaphora")
@@ -250,11 +250,3 @@ def _units(v: _View, p: Piece) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return lead, support
 
 
-def addressee_units(addressees: Sequence[str], directory: Any) -> tuple[str, ...]:
-    """The known units a notice is addressed to (Kính gửi): the lead of a candidate that names none."""
-    names: list[str] = []
-    for a in addressees:
-        for m in find_mentions(a, fold(a), directory):
-            if m.name and m.name not in names and m.kind in ("unit", "collective"):
-                names.append(m.name)
-    return ("*",) if "*" in names else tuple(names)

@@ -15,7 +15,7 @@ from rules.items import RULE_OR_SANCTION, item_continued, rule_list, titles_item
 from rules.patterns import patterns
 from rules.roles import Anchor, Group, classify, groups, support_names
 from rules.text import Block, fold, fold_ws, sentences
-from rules.units import STAR, Mention, every_level
+from rules.units import EVERY_UNIT, Mention, every_level
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,9 +203,9 @@ def _asks_third_parties(doc: Doc, anchors: list[Anchor], scopes: list[Scope], le
     """An item under a named unit that asks "các đơn vị" (a collective, not a named body) to act: the unit of the
     heading asks third parties (enterprises, licensees); the item is that unit's task."""
     scope = next((sc for sc in reversed(scopes) if sc.lead is not None or sc.unknown), None)
-    if scope is None or scope.level >= level or not scope.lead or STAR in scope.lead:
+    if scope is None or scope.level >= level or not scope.lead or EVERY_UNIT in scope.lead:
         return False
-    return all(x.how == "cue" and _resolve(doc, x.group)[0] == (STAR,) for x in anchors)
+    return all(x.how == "cue" and _resolve(doc, x.group)[0] == (EVERY_UNIT,) for x in anchors)
 
 
 _CUE_TITLE = re.compile(r"\W*(?:giao(?:\s+cho)?|de\s+nghi|yeu\s+cau)(?P<for>\s+doi\s+voi)?\s+")
@@ -469,16 +469,18 @@ def _resolve(doc: Doc, g: Group) -> tuple[tuple[str, ...], tuple[str, ...]]:
             names.extend(_back_reference(doc, men))
         elif men.kind == "addressee":
             names.extend(_addressed(doc, men))
-    if STAR in names or every_level([m.written for m in g.mentions if m.kind in ("unit", "collective")]):
-        return (STAR,), ()
+    spelled = [m.written for m in g.mentions if m.kind in ("unit", "collective")]
+    if EVERY_UNIT in names or every_level(spelled):
+        return (EVERY_UNIT,), ()
     seen: list[str] = []
     for n in names:
         if n not in seen:
             seen.append(n)
     written = not any(men.kind == "addressee" for men in g.mentions)  # "Quý cơ quan" lists them, as in Kính gửi
-    if written and len(doc.addressee_units) > 1 and STAR not in doc.addressee_units \
+    if written and len(doc.addressee_units) > 1 and EVERY_UNIT not in doc.addressee_units \
             and set(doc.addressee_units) <= set(seen):
-        return (STAR,), tuple(unknown)  # "Công an tỉnh, các sở, ban, ngành và UBND các xã": every addressee
+        # "Công an tỉnh, các sở, ban, ngành và UBND các xã": every addressee
+        return (EVERY_UNIT,), tuple(unknown)
     return tuple(seen), tuple(unknown)
 
 
@@ -552,9 +554,9 @@ def _draft(doc: Doc, s: int, e: int, lead: tuple[str, ...], support: tuple[str, 
     if dl and dl.due is None:
         conf -= 0.1
         reasons_l.append("deadline-not-computable")
-    support = tuple(x for x in support if x not in lead) if STAR not in lead else support
+    support = tuple(x for x in support if x not in lead) if EVERY_UNIT not in lead else support
     for n in lead:
-        if n != STAR:
+        if n != EVERY_UNIT:
             doc.history.append(n)
     return Draft(
         start=s, end=e, text=fold_ws(text), lead=lead, support=support, unknown=unknown,

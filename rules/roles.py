@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from rules.patterns import patterns
-from rules.units import STAR, Mention
+from rules.units import EVERY_UNIT, Mention
 
 _JOIN = re.compile(r"^\s*(?:,|,?\s*va|&|,?\s*cung)?\s*$")
 _BOUNDARY = re.compile(r";|:|(?<![\w])thi(?![\w])|(?<![\w])dong\s+thoi(?![\w])")
@@ -134,4 +134,4 @@ def support_names(gs: list[Group]) -> tuple[str, ...]:
         for men in g.mentions:
             if men.kind in ("unit", "collective") and men.name and men.name not in names:
                 names.append(men.name)
-    return (STAR,) if STAR in names else tuple(names)
+    return (EVERY_UNIT,) if EVERY_UNIT in names else tuple(names)

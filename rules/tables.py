@@ -20,7 +20,7 @@ from rules.patterns import PatternError, _load, alternation
 from rules.table_events import event_end, holds_event
 from rules.table_times import cell_deadline, cell_recurrence
 from rules.text import Block, fold, fold_ws
-from rules.units import STAR, every_level, find_mentions
+from rules.units import EVERY_UNIT, every_level, find_mentions
 
 _UNIT_ROLES = ("lead", "person", "support")
 _COLUMN_NUMBERS = re.compile(r"^\(?\s*(?:\d{1,2}|[a-z])\s*\)?$")
@@ -172,8 +172,8 @@ def _row(doc: Doc, cells: list[Cell], texts: list[str], table: _Table, directory
     if lead_cell and not lead and not unknown:
         unknown = (lead_cell,)  # "Theo phân công tại Quyết định số …": someone is named, elsewhere; a person routes it
     support, _ = _units(_get(texts, roles, "support"), directory)
-    if STAR in support:
-        support = (STAR,)
+    if EVERY_UNIT in support:
+        support = (EVERY_UNIT,)
     due = cell_deadline(time, issued=doc.issued or doc.year_hint, calendar=doc.calendar) if time else None
     rec, rec_day = cell_recurrence(time) if time else (None, None)
     if not time and table.event and holds_event(content):
@@ -181,7 +181,7 @@ def _row(doc: Doc, cells: list[Cell], texts: list[str], table: _Table, directory
     first = next(c for c, t in zip(cells, texts) if t.strip())
     end = max(c.end for c, t in zip(cells, texts) if t.strip())
     for n in lead:
-        if n != STAR:
+        if n != EVERY_UNIT:
             doc.history.append(n)
     conf = (0.9 if lead else 0.45) if not unknown else 0.5
     draft = Draft(
@@ -206,7 +206,7 @@ def _units(text: str, directory: Directory) -> tuple[tuple[str, ...], tuple[str,
             names.append(m.name)
         elif m.kind == "unknown":
             unknown.append(m.written)
-    return ((STAR,) if STAR in names or every_level([text]) else tuple(names)), tuple(unknown)
+    return ((EVERY_UNIT,) if EVERY_UNIT in names or every_level([text]) else tuple(names)), tuple(unknown)
 
 
 _WORD = re.compile(r"[a-z0-9]+")

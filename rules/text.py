@@ -58,6 +58,19 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+def name_key(text: str) -> str:
+    """A name as a lookup key: composed (NFC), case folded, white space as single spaces; diacritics kept.
+
+    The one fold of names and numbers typed or read twice: unit names and aliases (service.tasks.unit_names),
+    a notice's number and issuer in its identity (service.tasks.register)."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).casefold()).strip()
+
+
+def loose_key(text: str) -> str:
+    """Without case, diacritics (đ → d) or punctuation: 'Phòng KH-TC' → 'phong kh tc', as people type it."""
+    return " ".join(re.sub(r"[^\w]+", " ", fold(name_key(text))).split())
+
+
 def fold_pattern(phrase: str) -> str:
     """A regex fragment written in Vietnamese, folded; single spaces become flexible whitespace."""
     return re.sub(r" +", r"\\s+", fold(phrase))

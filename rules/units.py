@@ -8,6 +8,7 @@ three words or more ("thanh tra, kiểm tra" is not "Thanh tra Sở").
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -15,7 +16,9 @@ from rules.directory import Directory
 from rules.patterns import patterns
 from rules.text import LOWER, UPPER, fold
 
-STAR = "*"
+# The "every unit" marker: a collective ("các sở, ban, ngành", "các đơn vị") read as a lead or support.
+# Its one home: rules, the outbox (which writes it out as EVERY_UNIT_VI) and service compare names with it.
+EVERY_UNIT = "*"
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +149,7 @@ def find_mentions(text: str, folded: str, directory: Directory, start: int = 0, 
         if related:
             found.append(Mention(m.start(), related.end(), None, text[m.start():related.end()], "related"))
         else:
-            found.append(Mention(m.start(), m.end(), STAR, text[m.start():m.end()], "collective"))
+            found.append(Mention(m.start(), m.end(), EVERY_UNIT, text[m.start():m.end()], "collective"))
     for m in pat.addressee.finditer(folded, start, end):
         found.append(Mention(m.start(), m.end(), None, text[m.start():m.end()], "addressee"))
     found.extend(_bare_addressee_types(text, start, end))
@@ -322,3 +325,12 @@ def every_level(written: list[str]) -> bool:
     folded = [fold(w) for w in written]
     return any(_DEPARTMENTS.search(f) for f in folded) and any(_COMMUNES.search(f) for f in folded)
 
+
+def addressee_units(addressees: Sequence[str], directory: Directory) -> tuple[str, ...]:
+    """The known units a notice is addressed to (Kính gửi); every unit when a collective is among them."""
+    names: list[str] = []
+    for a in addressees:
+        for m in find_mentions(a, fold(a), directory):
+            if m.name and m.name not in names and m.kind in ("unit", "collective"):
+                names.append(m.name)
+    return (EVERY_UNIT,) if EVERY_UNIT in names else tuple(names)

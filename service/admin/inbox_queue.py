@@ -14,10 +14,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from rules.display import task_token
 from service.errors import InputError, NotFoundError
-from service.store.models import ExtensionRequest, InboundMessage, TaskEvent
+from service.store.models import ExtensionRequest, InboundMessage
 from service.store.stages import ExtensionStatus, Stage
-from service.tasks.ids import task_token
+from service.tasks.events import write_event
 
 audit = logging.getLogger("docket.audit")
 
@@ -70,8 +71,8 @@ def attach(app: Any, session: Session, inbound_id: int, task_id: int, *, actor: 
 
     row = _open(session, inbound_id)
     task = get_task(session, task_id)
-    session.add(TaskEvent(task_id=task.id, actor=actor, at=now, field="inbox-attach", before=None,
-                          after=f"thư #{row.id}", note=f"từ {row.sender}"))
+    write_event(session, task.id, "inbox-attach", actor=actor, at=now, after=f"thư #{row.id}",
+                note=f"từ {row.sender}")
     row.task_id = task.id
     disposition = act_on_reply(app, session, row, task, now=now)
     _close(row, actor=actor, now=now, outcome=f"attached {task_token(task.id)} ({disposition})")

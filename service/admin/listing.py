@@ -11,11 +11,21 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
-from service.tasks.ids import notice_token, task_token
 from outbox.compose import EVERY_UNIT_VI
-from service.store.models import AssignmentHold, ExtensionRequest, InboundMessage, Notice, Task, TaskEvent, TaskPart, TaskUnit, Unit
 from outbox.models import OutboxMessage
-from service.tasks.recipients import EVERY_UNIT
+from rules.display import notice_token, task_token, vn_date
+from rules.units import EVERY_UNIT
+from service.store.models import (
+    AssignmentHold,
+    ExtensionRequest,
+    InboundMessage,
+    Notice,
+    Task,
+    TaskEvent,
+    TaskPart,
+    TaskUnit,
+    Unit,
+)
 from service.store.stages import Role, TaskStatus
 
 STATES = ("open", "overdue", "done", "done_on_time", "done_late", "cancelled", "rejected", "merged", "closed", "all")
@@ -156,7 +166,7 @@ def _notice_label(notice: Notice) -> str:
     if notice.number:
         parts.append(f"số {notice.number}")
     if notice.issued_date:
-        parts.append("ngày " + notice.issued_date.strftime("%d/%m/%Y"))
+        parts.append("ngày " + vn_date(notice.issued_date))
     return " ".join(parts)
 
 

@@ -12,8 +12,8 @@ from datetime import date, datetime
 from typing import Any
 
 from extractors.safe_text import safe_line
+from rules.display import task_token, vn_date
 from service.tasks.history_vi import FIELD_VI, STATE_VI, describe, value_vi
-from service.tasks.ids import task_token
 
 STAGE_VI = {"received": "đã nhận", "processed": "đã xử lý", "failed": "lỗi", "quarantined": "cách ly", "ignored": "bỏ qua",
             "reply": "thư trả lời"}
@@ -30,7 +30,11 @@ MAIL_KIND_VI = {
     "escalation": "báo quá hạn",
     "bundle": "nhắc việc trong ngày",
     "org-digest": "tổng hợp toàn cơ quan",
-}
+    "too-many-notices": "quá nhiều văn bản",
+    "correction": "trả lời điều chỉnh",
+    "reply-answer": "trả lời trong hội thoại",
+    "extension-request": "đề nghị gia hạn",
+}  # every MailKind (tests/unit/test_mail_kinds.py)
 OUTBOX_STATUS_VI = {"pending": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "retry": "chờ gửi lại", "dead": "gửi hỏng",
                     "cancelled": "đã hủy", "bundled": "gộp vào thư trong ngày"}
 STATE_STYLE = {"overdue": "bold red", "done_on_time": "green", "done_late": "yellow", "cancelled": "dim", "rejected": "dim",
@@ -66,7 +70,7 @@ def fixed_column(table: Any, name: str, **options: Any) -> None:
 
 
 def dmy(iso: str | None) -> str:
-    return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else "—"
+    return vn_date(date.fromisoformat(iso) if iso else None)
 
 
 def one_line(text: str | None) -> str:
@@ -217,8 +221,8 @@ def grid_table(grid: Any) -> None:
     from rich.table import Table  # lazy: rich is 16 ms at import; JSON output never needs it
 
     rows = grid.table()
-    table = Table(title=f"Từ {grid.period_from:%d/%m/%Y} đến {grid.period_to:%d/%m/%Y} (tính đến {grid.as_of:%d/%m/%Y}, "
-                        "so với thời hạn ban đầu)", pad_edge=False)
+    period = f"Từ {vn_date(grid.period_from)} đến {vn_date(grid.period_to)}"
+    table = Table(title=f"{period} (tính đến {vn_date(grid.as_of)}, so với thời hạn ban đầu)", pad_edge=False)
     for index, name in enumerate(rows[0]):
         table.add_column(str(name), justify="left" if index == 0 else "right", overflow="fold")
     for row in rows[1:]:
@@ -245,7 +249,7 @@ def reprocess_diffs(diffs: Any) -> None:
     """What re-reading a notice would change, task by task, in Vietnamese; cut to the terminal's width."""
     width = terminal_width()
     for diff in diffs:
-        label = f"NV-{diff.task_id}" if diff.task_id else "mới"
+        label = task_token(diff.task_id) if diff.task_id else "mới"
         why = WHY_VI.get(diff.why or "", diff.why or "")
         if why.startswith("already "):
             why = "đã " + STATE_VI.get(why.removeprefix("already "), why.removeprefix("already "))

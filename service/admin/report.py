@@ -16,6 +16,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from rules.display import vn_date
+from rules.units import EVERY_UNIT
 from service.store.models import Task, TaskPart, TaskUnit, Unit
 from service.store.stages import Role, TaskStatus
 from service.tasks.status import GRID, LABELS, VnStatus, vn_status
@@ -103,7 +105,7 @@ def _parts_by_task(session: Any) -> dict[int, list[tuple[str, Any, datetime | No
 
 def _per_unit(row: Any, parts: dict[int, list[tuple[str, Any, datetime | None]]], units: list[str]) -> list[tuple[str, Any]]:
     """A task counts under its lead unit; an every-unit task ('*') under each unit, with that unit's part status."""
-    if row.name != "*":
+    if row.name != EVERY_UNIT:
         return [(row.name, row)]
     if row.id not in parts:  # stored before parts existed: each unit, with the task's status
         return [(name, row) for name in units]
@@ -132,8 +134,9 @@ def write_xlsx(grid: Grid, path: Path) -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = "Bao cao"
-    sheet.append([f"Báo cáo tình hình thực hiện nhiệm vụ từ {grid.period_from:%d/%m/%Y} đến {grid.period_to:%d/%m/%Y}"])
-    sheet.append([f"Tính đến ngày {grid.as_of:%d/%m/%Y}, so với thời hạn ban đầu"])
+    period = f"từ {vn_date(grid.period_from)} đến {vn_date(grid.period_to)}"
+    sheet.append([f"Báo cáo tình hình thực hiện nhiệm vụ {period}"])
+    sheet.append([f"Tính đến ngày {vn_date(grid.as_of)}, so với thời hạn ban đầu"])
     for row in grid.table():
         sheet.append(row)
     for cell in sheet[3]:

@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from rules.display import notice_token
 from service.cli.common import Limit, RowId, guarded, login_name, page_limit, safe_json, shown, with_app
 
 messages_app = typer.Typer(help="Inbound mail as received: list by stage, show one, retry a failed one.",
@@ -83,7 +84,7 @@ def _print_one(info: dict, settings) -> None:  # type: ignore[no-untyped-def,typ
     values = {**info, "stage": out.STAGE_VI.get(info["stage"], info["stage"]),
              "received_at": out.local_time(info["received_at"], settings.tz),
              "processed_at": out.local_time(info["processed_at"], settings.tz),
-             "notice_id": f"TB-{info['notice_id']}" if info["notice_id"] else None}
+             "notice_id": notice_token(info["notice_id"]) if info["notice_id"] else None}
     for key, value in values.items():
         typer.echo(f"{MESSAGE_LABELS.get(key, key):>18}: {shown(value).plain}")
     typer.echo(f"{'':>18}  (giờ {settings.timezone})")

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from rules.display import notice_token, task_token
 from service.cli.common import fail, guarded, open_app
 
 outbox_app = typer.Typer(help="Outgoing mail: list, show, retry.", no_args_is_help=True)
@@ -24,7 +25,8 @@ def _row(row: Any, *, full: bool = False) -> dict[str, Any]:
         "id": row.id, "kind": row.kind, "status": row.status.value, "to": row.to_addrs, "cc": row.cc_addrs,
         "subject": row.subject, "attempts": row.attempts, "next_attempt_at": _iso(row.next_attempt_at),
         "created_at": _iso(row.created_at), "sent_at": _iso(row.sent_at), "last_error": row.last_error,
-        "task": f"NV-{row.task_id}" if row.task_id else None, "notice": f"TB-{row.notice_id}" if row.notice_id else None,
+        "task": task_token(row.task_id) if row.task_id else None,
+        "notice": notice_token(row.notice_id) if row.notice_id else None,
         "dedupe_key": row.dedupe_key, "message_id": row.message_id,
     }
     if full:
@@ -89,11 +91,10 @@ def _check_kind(session: Any, kind: str) -> None:
     """--kind takes a kind Docket writes (or one already in the table): a typo is an error, not an empty list."""
     from sqlalchemy import select
 
-    from service.admin.output import MAIL_KIND_VI
     from service.errors import InputError
-    from outbox.models import OutboxMessage
+    from outbox.models import MailKind, OutboxMessage
 
-    known = set(MAIL_KIND_VI) | set(session.scalars(select(OutboxMessage.kind).distinct()))
+    known = set(MailKind) | set(session.scalars(select(OutboxMessage.kind).distinct()))
     if kind not in known:
         raise InputError(f"unknown kind '{kind}': use one of {', '.join(sorted(known))}")
 

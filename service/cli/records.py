@@ -6,7 +6,19 @@ from typing import Annotated, Optional
 
 import typer
 
-from service.cli.common import Actor, Json, Limit, NoticeId, Now, date_arg, editor_for, guarded, open_app, page_limit
+from rules.display import vn_date
+from service.cli.common import (
+    Actor,
+    Json,
+    Limit,
+    NoticeId,
+    Now,
+    date_arg,
+    editor_for,
+    guarded,
+    open_app,
+    page_limit,
+)
 
 notices_app = typer.Typer(help="Notices: list, show, re-extract with the current rules.", no_args_is_help=True)
 units_app = typer.Typer(help="Units of the directory: list, import, add aliases.", no_args_is_help=True)
@@ -30,10 +42,10 @@ def notices_list(limit: Limit = None, as_json: Json = False, now: Now = None) ->
 def notices_show(notice_id: NoticeId, as_json: Json = False, now: Now = None) -> None:
     """One notice: its details, the messages it came in, its tasks, its possible tasks (the safety net)."""
     from service.admin import output as out
+    from service.admin.listing import notice_detail
     from service.tasks.candidates import candidate_rows
     from service.tasks.corrections import get_notice
     from service.tasks.ids import parse_notice_id
-    from service.admin.listing import notice_detail
 
     number = parse_notice_id(notice_id)
     application = open_app(now)
@@ -74,9 +86,10 @@ def notices_reprocess(notice_id: NoticeId, apply: Annotated[bool, typer.Option("
 @guarded
 def notices_release(notice_id: NoticeId, actor: Actor = None, as_json: Json = False, now: Now = None) -> None:
     """Send the assignments of a notice held for review now (audited in each task's history)."""
+    from rules.display import notice_token
     from service.admin import output as out
     from service.tasks.holds import release_notice
-    from service.tasks.ids import notice_token, parse_notice_id
+    from service.tasks.ids import parse_notice_id
 
     number = parse_notice_id(notice_id)
     application = open_app(now)
@@ -143,14 +156,14 @@ def report_command(
 ) -> None:
     """The four-status grid per lead unit for a period, against the ORIGINAL deadline."""
     from service.admin import output as out
-    from service.errors import InputError
     from service.admin.report import build_grid, write_csv, write_xlsx
+    from service.errors import InputError
 
     application = open_app(now)
     today = application.clock.now().date()
     start, end = date_arg(period_from) or today.replace(day=1), date_arg(period_to) or today
     if end < start:
-        raise InputError(f"--to {end:%d/%m/%Y} is before --from {start:%d/%m/%Y}")
+        raise InputError(f"--to {vn_date(end)} is before --from {vn_date(start)}")
     with application.sessions() as session:
         grid = build_grid(session, period_from=start, period_to=end, today=today, tz=application.settings.tz)
     if csv_file:

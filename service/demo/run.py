@@ -8,7 +8,8 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
-from outbox.models import OutboxMessage
+from outbox.models import MailKind, OutboxMessage
+from rules.display import task_token, vn_date
 from service.config import load_settings
 from service.demo.build import prepare, sent_file
 from service.runners.daemon import run_daemon
@@ -30,11 +31,13 @@ def run_demo(folder: Path) -> None:
             table.add_column(column, overflow="fold")
         for task in tasks:
             table.add_row(
-                f"NV-{task.id}", ", ".join(task.unit_names(Role.LEAD)) or "?", ", ".join(task.unit_names(Role.SUPPORT)),
-                task.deadline.strftime("%d/%m/%Y") if task.deadline else "", task.recurrence or "", task.text[:140],
+                task_token(task.id), ", ".join(task.unit_names(Role.LEAD)) or "?",
+                ", ".join(task.unit_names(Role.SUPPORT)),
+                vn_date(task.deadline) if task.deadline else "", task.recurrence or "", task.text[:140],
             )
         console.print(table)
-        confirmations = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "confirmation")).all()
+        confirmed = select(OutboxMessage).where(OutboxMessage.kind == MailKind.CONFIRMATION)
+        confirmations = session.scalars(confirmed).all()
     if report is not None:
         console.print(f"This pass: {report.stored} new message(s), {report.processed} processed, {report.delivery.sent} mail(s) sent.")
     for row in confirmations:

@@ -22,16 +22,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from extractors.base import EmailEnvelope, ExtractedMessage
-from outbox.compose import task_thread_id
+from outbox.compose import TASK_THREAD, task_thread_id
 from outbox.mail import OWN_MARK, clean_header
+from rules.display import NOTICE_TAG, TASK_TAG
 from rules.findings import Findings
-from outbox.models import OutboxMessage, OutboxStatus
-from service.store.models import InboundMessage, Notice, Task, TaskEvent
+from outbox.models import MailKind, OutboxMessage, OutboxStatus
+from service.store.models import InboundMessage, Notice, Task
+from service.tasks.events import write_event
 
 _OUR_ID = re.compile(r"<docket\.[^<>@\s]{1,200}@([^<>\s]{1,255})>", re.IGNORECASE)
-_TASK_TOKEN = re.compile(r"\[NV-([0-9]{1,9})\]", re.IGNORECASE)
-_THREAD_TASK = re.compile(r"<docket\.task-([0-9]{1,9})@", re.IGNORECASE)
-_NOTICE_TOKEN = re.compile(r"\[TB-([0-9]{1,9})\]", re.IGNORECASE)
 
 # Signs that a mail is a delivery failure, for bounces that carry no multipart/report or X-Failed-Recipients.
 _BOUNCE_SENDERS = ("mailer-daemon", "mailerdaemon", "postmaster", "mail-daemon", "bounce")
@@ -91,10 +90,10 @@ def named_originals(session: Session, message: ExtractedMessage, *, domain: str)
         if ids
         else set()
     )
-    tasks = [int(n) for n in _TASK_TOKEN.findall(subjects)][:20]
+    tasks = [int(n) for n in TASK_TAG.findall(subjects)][:20]
     if tasks:
         notices |= set(session.scalars(select(Task.notice_id).where(Task.id.in_(tasks))))
-    notices |= {int(n) for n in _NOTICE_TOKEN.findall(subjects)[:20]}
+    notices |= {int(n) for n in NOTICE_TAG.findall(subjects)[:20]}
     notices.discard(None)
     if not notices:
         return frozenset()
@@ -144,8 +143,8 @@ def record_bounce(session: Session, row: InboundMessage, message: ExtractedMessa
             out.status = OutboxStatus.DEAD
         out.last_error = f"bounced (inbound #{row.id}): {diagnostic}"
         for task_id in _tasks_of(out):
-            session.add(TaskEvent(task_id=task_id, actor=actor, at=now, field="delivery_failed", before=out.kind,
-                                  after=", ".join(out.to_addrs)[:2000], note=diagnostic))
+            write_event(session, task_id, "delivery_failed", actor=actor, at=now, before=out.kind,
+                        after=", ".join(out.to_addrs)[:2000], note=diagnostic)
     row.task_id = next((t for r in rows for t in _tasks_of(r)), None)
     row.notice_id = next((r.notice_id for r in rows if r.notice_id), row.notice_id)
     which = ", ".join(f"#{r.id} ({r.kind})" for r in rows) or "no outbox row matched"
@@ -154,17 +153,18 @@ def record_bounce(session: Session, row: InboundMessage, message: ExtractedMessa
 
 def _tasks_of(row: OutboxMessage) -> list[int]:
     """The tasks a mail of ours was about: its task, or those its References name (an assignment names several)."""
-    named = [int(n) for n in _THREAD_TASK.findall(str((row.headers or {}).get("References", "")))]
+    named = [int(n) for n in TASK_THREAD.findall(str((row.headers or {}).get("References", "")))]
     return list(dict.fromkeys([*([row.task_id] if row.task_id else []), *named]))
 
 
 def as_reply(session: Session, message: ExtractedMessage, carried: Carried, *, domain: str) -> ExtractedMessage:
     """The forward seen as a reply: it answers the mail it carries (its ids, else the tokens of its subject)."""
     ids = list(carried.ids)
-    ids += [task_thread_id(int(n), domain) for n in _TASK_TOKEN.findall(carried.subject)]
-    for notice_id in _NOTICE_TOKEN.findall(carried.subject):
+    ids += [task_thread_id(int(n), domain) for n in TASK_TAG.findall(carried.subject)]
+    for notice_id in NOTICE_TAG.findall(carried.subject):
         confirmation = session.scalars(select(OutboxMessage.message_id).where(
-            OutboxMessage.notice_id == int(notice_id), OutboxMessage.kind == "confirmation").order_by(OutboxMessage.id.desc())).first()
+            OutboxMessage.notice_id == int(notice_id), OutboxMessage.kind == MailKind.CONFIRMATION,
+        ).order_by(OutboxMessage.id.desc())).first()
         ids += [confirmation] if confirmation else []
     envelope = message.envelope
     references = tuple(dict.fromkeys((*envelope.references, *ids)))

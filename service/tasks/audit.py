@@ -1,7 +1,8 @@
 """The audit trail of admin changes: who, when, which field, before and after; and what the units are told.
 
-A Recorder writes one TaskEvent per changed field; `finish` marks the task manual and, when what a unit
-must do changed (new lead, new deadline, cancellation, rejection), hands a ChangeNotice to `notify`.
+A Recorder writes one TaskEvent per changed field (through service.tasks.events, the one writer and format);
+`finish` marks the task manual and, when what a unit must do changed (new lead, new deadline, cancellation,
+rejection), hands a ChangeNotice to `notify`.
 """
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from service.tasks.dates import vn_date
-from service.store.models import Task, TaskEvent
+from service.store.models import Task
+from service.tasks.events import stored, write_event
 from service.tasks.notify import queue_change_notice
 from service.store.stages import Role, TaskStatus
 
@@ -75,24 +76,12 @@ class Recorder:
     changes: list[Change] = field(default_factory=list)
 
     def record(self, name: str, before: object, after: object) -> None:
-        before_s, after_s = show(before), show(after)
+        before_s, after_s = stored(before), stored(after)
         if before_s == after_s:
             return
         self.changes.append(Change(name, before_s, after_s))
-        self.session.add(TaskEvent(task_id=self.task.id, actor=self.editor.actor, at=self.editor.now, field=name,
-                                   before=before_s, after=after_s, note=self.note))
-
-
-def show(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return vn_date(value)
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value) or None
-    if isinstance(value, TaskStatus):
-        return value.value
-    return str(value)
+        write_event(self.session, self.task.id, name, actor=self.editor.actor, at=self.editor.now,
+                    before=before_s, after=after_s, note=self.note)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,8 @@ from outbox.mail import OutgoingMail
 from service.store.models import Task, Unit
 from outbox.models import OutboxMessage
 from service.tasks.notify import task_mail
-from service.tasks.recipients import EVERY_UNIT, AddressBook
+from rules.units import EVERY_UNIT
+from service.tasks.recipients import AddressBook
 from service.store.stages import Role
 from outbox.models import OutboxStatus
 

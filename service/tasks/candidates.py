@@ -10,11 +10,11 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from rules.display import candidate_token, task_token
 from service.errors import InputError, NotFoundError
 from service.store.models import CandidateStatus, CandidateTask, Task
 from service.tasks.audit import Editor, Notify, Outcome, Recorder
 from service.tasks.corrections import TaskEdit, add_task
-from service.tasks.ids import candidate_token, task_token
 
 
 def open_candidates(session: Session, notice_id: int) -> list[CandidateTask]:

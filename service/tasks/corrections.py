@@ -13,16 +13,15 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rules.display import notice_token, task_token, vn_date
 from service.errors import InputError, NotFoundError
 from service.store.models import ExtensionRequest, Notice, Task
-from service.store.stages import TASK_TRANSITIONS, ExtensionStatus, Role, TaskStatus
-from service.tasks.audit import Before, Change, Editor, Notify, Outcome, Recorder, finish, show, snapshot
-from service.tasks.dates import vn_date
-from service.tasks.extensions import approve_extension
-from service.tasks.ids import notice_token, task_token
+from service.store.stages import ExtensionStatus, Role, TaskStatus
+from service.tasks.audit import Before, Editor, Notify, Outcome, Recorder, finish, snapshot
+from service.tasks.closing import done, set_status
+from service.tasks.extensions import approve_extension, extend_task
 from service.tasks.recurrences import check_day, set_day
 from service.tasks.register import set_units, task_fingerprint
-from service.tasks.status import done_status
 from service.tasks.unit_names import resolve_units
 
 RECURRENCES = {
@@ -130,17 +129,10 @@ def _apply_units(session: Session, task: Task, rec: Recorder, *, lead: list[str]
     set_units(session, task, lead=new_lead, support=new_support)
 
 
-def _transition(task: Task, target: TaskStatus) -> None:
-    _open_task(task)
-    if target not in TASK_TRANSITIONS[task.status]:
-        raise InputError(f"{task_token(task.id)} is {task.status.value}; it cannot become {target.value}")
-
-
 def complete(session: Session, task_id: int, editor: Editor, *, note: str | None = None, notify: Notify | None = None) -> Outcome:
     """Done: on time or late, measured against the ORIGINAL deadline."""
     task = get_task(session, task_id)
-    target = done_status(task, editor.today)
-    return _set_status(session, task, target, editor, reason=note, notify=notify)
+    return _set_status(session, task, None, editor, reason=note, notify=notify)
 
 
 def reopen(session: Session, task_id: int, editor: Editor, *, note: str | None = None, notify: Notify | None = None) -> Outcome:
@@ -159,20 +151,16 @@ def reject(session: Session, task_id: int, editor: Editor, *, reason: str | None
                        reason=(reason or "not a task").strip(), notify=notify)
 
 
-def _set_status(session: Session, task: Task, target: TaskStatus, editor: Editor, *, reason: str | None,
-                notify: Notify | None) -> Outcome:
-    _transition(task, target)
+def _set_status(session: Session, task: Task, target: TaskStatus | None, editor: Editor, *,
+                reason: str | None, notify: Notify | None) -> Outcome:
+    """Through the one writer of status changes (service.tasks.closing); None: done, on time or late."""
+    _open_task(task)
     rec = Recorder(session, task, editor, note=reason)
     before = snapshot(task)
-    rec.record("status", task.status, target)
-    task.status = target
-    completed = editor.now if target in (TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE) else None
-    rec.record("completed_at", task.completed_at.isoformat() if task.completed_at else None,
-               completed.isoformat() if completed else None)
-    task.completed_at = completed
-    closed_reason = reason if target in (TaskStatus.CANCELLED, TaskStatus.REJECTED) else None
-    rec.record("closed_reason", task.closed_reason, closed_reason)
-    task.closed_reason = closed_reason
+    if target is None:
+        done(rec, today=editor.today)
+    else:
+        set_status(rec, target, reason=reason)
     return finish(session, task, rec, before, notify=notify, reason=reason)
 
 
@@ -191,19 +179,16 @@ def extend(session: Session, task_id: int, to: date, editor: Editor, *, reason: 
     warnings = check_deadline(task.notice, to, force=force)
     rec = Recorder(session, task, editor, note=f"extension: {reason.strip()}")
     before = snapshot(task)
-    request_id = approve_pending_extension(session, task, to, editor)
+    request_id = approve_pending_extension(session, task, to, editor, rec)
     if request_id is None:
-        if task.original_deadline is None:
-            task.original_deadline = task.deadline
-        rec.record("deadline", task.deadline, to)
-        task.deadline = to
-    else:  # service.tasks.extensions moved the deadline and wrote its own event
-        rec.changes.append(Change("deadline", show(before.deadline), show(to)))
+        extend_task(rec, to)
+    else:
         warnings.append(f"approved the pending extension request #{request_id}")
     return finish(session, task, rec, before, warnings=warnings, notify=notify, reason=reason.strip())
 
 
-def approve_pending_extension(session: Session, task: Task, to: date, editor: Editor) -> int | None:
+def approve_pending_extension(session: Session, task: Task, to: date, editor: Editor,
+                              rec: Recorder) -> int | None:
     """Approve the unit's pending request (xin gia hạn) to the date given, through service.tasks.extensions."""
     request = session.scalars(
         select(ExtensionRequest).where(ExtensionRequest.task_id == task.id, ExtensionRequest.status == ExtensionStatus.PENDING)
@@ -211,7 +196,7 @@ def approve_pending_extension(session: Session, task: Task, to: date, editor: Ed
     ).first()
     if request is None:
         return None
-    approve_extension(session, request.id, editor.actor, editor.now, to=to)
+    approve_extension(session, request.id, editor.actor, editor.now, to=to, rec=rec)
     return request.id
 
 
@@ -239,8 +224,7 @@ def merge(session: Session, keep_id: int, drop_id: int, editor: Editor, *, notif
     rec_drop.record("merged_into", None, task_token(keep.id))
     drop.merged_into_id = keep.id
     if drop.status is TaskStatus.OPEN:
-        rec_drop.record("status", drop.status, TaskStatus.CANCELLED)
-        drop.status, drop.closed_reason = TaskStatus.CANCELLED, f"merged into {task_token(keep.id)}"
+        set_status(rec_drop, TaskStatus.CANCELLED, reason=f"merged into {task_token(keep.id)}")
     dropped = finish(session, drop, rec_drop, before_drop, notify=None)
     return kept, dropped
 

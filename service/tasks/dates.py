@@ -1,4 +1,6 @@
-"""Dates typed by an admin: dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy) or ISO yyyy-mm-dd."""
+"""Dates typed by an admin: dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy) or ISO yyyy-mm-dd.
+
+rules.display.vn_date writes them."""
 from __future__ import annotations
 
 import calendar
@@ -34,6 +36,3 @@ def _checked(value: str, year: int, month: int, day: int) -> date:
     return date(year, month, day)
 
 
-def vn_date(value: date | None) -> str:
-    """dd/mm/yyyy, or '—' when there is no date."""
-    return value.strftime("%d/%m/%Y") if value else "—"

@@ -9,6 +9,8 @@ import re
 from datetime import date
 from typing import Any
 
+from rules.display import vn_date
+
 STATE_VI = {
     "open": "đang thực hiện", "overdue": "quá hạn", "done_on_time": "hoàn thành đúng hạn",
     "done_late": "hoàn thành quá hạn", "cancelled": "đã hủy", "rejected": "không phải nhiệm vụ", "merged": "đã gộp",
@@ -42,7 +44,7 @@ def value_vi(value: str | None) -> str:
     if value is None or value == "":
         return "(trống)"
     if ISO_DATE.match(value):
-        return date.fromisoformat(value).strftime("%d/%m/%Y")
+        return vn_date(date.fromisoformat(value))
     return STATE_VI.get(value) or RECURRENCE_VI.get(value) or value
 
 

@@ -17,12 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from outbox.hours import OfficeHours
+from rules.display import notice_token, task_token
 from rules.text import fold
 from service.errors import InputError
-from service.store.models import AssignmentHold, Notice, Task, TaskEvent
+from service.store.models import AssignmentHold, Notice, Task
 from service.store.stages import Role
 from service.tasks import revisions
-from service.tasks.ids import notice_token
+from service.tasks.events import write_event
 from service.tasks.notify import active_hold, send_assignments
 from service.tasks.recipients import AddressBook, address_book
 from service.wiring import office_hours
@@ -51,7 +52,7 @@ def hold_reason(tasks: Iterable[Task], book: AddressBook, *, wide: int) -> str |
         return f"giao việc cho {len(units)} phòng, đơn vị"
     flagged = [t for t in tasks if t.needs_review]
     if flagged:
-        return "có nhiệm vụ cần rà soát (" + ", ".join(f"NV-{t.id}" for t in flagged) + ")"
+        return "có nhiệm vụ cần rà soát (" + ", ".join(task_token(t.id) for t in flagged) + ")"
     return None
 
 
@@ -108,8 +109,8 @@ def release_notice(app: Any, session: Session, notice_id: int, *, actor: str, no
     assert notice is not None
     tasks = [t for t in notice.tasks if not t.status.is_closed and t.merged_into_id is None]
     for task in tasks:
-        session.add(TaskEvent(task_id=task.id, actor=actor, at=now, field="assignments_released", before="held",
-                              after="sent", note=row.reason))
+        write_event(session, task.id, "assignments_released", actor=actor, at=now, before="held",
+                    after="sent", note=row.reason)
     session.flush()
     return send_assignments(app, session, notice, tasks, now=now)
 

@@ -1,24 +1,16 @@
-"""Short IDs shown to people: NV-123 for tasks, TB-45 for notices; parse them back (the bare number works too)."""
+"""Parse back the short IDs people type: NV-123, TB-45, KN-7 (the bare number works too); rules.display
+writes them."""
 from __future__ import annotations
 
 import re
 
+from rules.display import CANDIDATE_PREFIX, NOTICE_PREFIX, TASK_PREFIX  # the formats' one home (and the tokens')
 from service.errors import InputError
 
-TASK_PREFIX = "NV"
-NOTICE_PREFIX = "TB"
 # ASCII digits only: \d would also take Arabic-Indic and other scripts' digits, which int() reads as numbers.
 _SHORT = re.compile(r"^\s*\[?\s*(?:(?P<prefix>[A-Za-z]{2})\s*[-_ ]?\s*)?#?(?P<number>[0-9]{1,12})\s*\]?\s*$")
 _PLAIN = re.compile(r"^\s*(?P<number>[0-9]{1,12})\s*$")
 MAX_ID = 2**31 - 1  # the database's integer keys: a larger number names no row (and PostgreSQL refuses it)
-
-
-def task_token(task_id: int) -> str:
-    return f"{TASK_PREFIX}-{task_id}"
-
-
-def notice_token(notice_id: int) -> str:
-    return f"{NOTICE_PREFIX}-{notice_id}"
 
 
 def _parse(value: str, prefix: str, what: str) -> int:
@@ -47,13 +39,6 @@ def parse_task_id(value: str) -> int:
 def parse_notice_id(value: str) -> int:
     """'TB-45', 'tb45' or '45' → 45; anything else is an InputError."""
     return _parse(value, NOTICE_PREFIX, "notice")
-
-
-CANDIDATE_PREFIX = "KN"  # khả năng là nhiệm vụ: a possible task of the safety net
-
-
-def candidate_token(candidate_id: int) -> str:
-    return f"{CANDIDATE_PREFIX}-{candidate_id}"
 
 
 def parse_candidate_id(value: str) -> int:

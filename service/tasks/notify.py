@@ -14,22 +14,24 @@
 from __future__ import annotations
 
 import hashlib
-from email import message_from_bytes, policy
 from collections import defaultdict
 from datetime import datetime
+from email import message_from_bytes, policy
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from outbox import compose
-from outbox.compose import TaskMail, vn_date
+from outbox.compose import TaskMail
 from outbox.enqueue import cancel_pending, enqueue
+from outbox.models import MailKind
+from rules.display import vn_date
 from service.store.models import AssignmentHold, InboundMessage, Notice, Task, Unit
-from service.tasks.recipients import AddressBook, address_book
 from service.store.stages import Role
+from service.tasks.recipients import AddressBook, address_book
 
-SCHEDULED_KINDS = ("reminder", "escalation")
+SCHEDULED_KINDS = (MailKind.REMINDER, MailKind.ESCALATION)
 # what counts as the notice's original file
 DOCUMENT_TYPES = (".docx", ".doc", ".pdf", ".odt", ".rtf", ".xlsx", ".xls")
 QUOTE_CHARS = 240

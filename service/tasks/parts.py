@@ -11,9 +11,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.store.models import Task, TaskEvent, TaskPart, Unit
-from service.tasks.closing import mark_done  # one way to close a task
-from service.tasks.recipients import EVERY_UNIT
+from service.store.models import Task, TaskPart, Unit
+from service.tasks.events import write_event
+from service.tasks.closing import mark_done, reply_note  # one way to close a task
+from rules.units import EVERY_UNIT
 from service.store.stages import Role, TaskStatus
 from service.tasks.status import done_status
 
@@ -45,8 +46,8 @@ def close_part(app: Any, session: Session, task: Task, unit: Unit, *, actor: str
         return False
     today = now.astimezone(app.settings.tz).date()
     part.status, part.completed_at, part.completed_by = done_status(task, today), now, actor
-    session.add(TaskEvent(task_id=task.id, actor=actor, at=now, field="part", before=f"{unit.name}: open",
-                          after=f"{unit.name}: {part.status.value}", note=(note or "")[:2000] or None))
+    write_event(session, task.id, "part", actor=actor, at=now, before=f"{unit.name}: open",
+                after=f"{unit.name}: {part.status.value}", note=reply_note(note))
     session.flush()
     if any(p.status is TaskStatus.OPEN for p in task.parts):
         return False

@@ -12,10 +12,10 @@ from email.utils import parseaddr
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rules.units import EVERY_UNIT
 from service.store.models import Leader, Task, Unit
 from service.store.stages import Role
 
-EVERY_UNIT = "*"
 
 
 @dataclass(frozen=True, slots=True)

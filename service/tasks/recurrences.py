@@ -13,12 +13,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from rules.display import task_token
 from rules.recurrence import KNOWN, MONTHS, first_deadline, next_deadline
 from service.errors import InputError
-from service.tasks.ids import task_token
-from service.store.models import Task, TaskEvent, TaskUnit
-from service.tasks.parts import sync_parts
+from service.store.models import Task, TaskUnit
 from service.store.stages import TaskStatus
+from service.tasks.events import write_event
+from service.tasks.parts import sync_parts
 
 SYSTEM_ACTOR = "docket"
 MAX_ROUNDS = 60  # catching up after a long stop creates at most this many occurrences per series in one pass
@@ -61,9 +62,9 @@ def next_occurrence(session: Session, task: Task, *, deadline: date | None, now:
     session.add(nxt)
     sync_parts(session, nxt)  # a new occurrence: every unit owes its part again
     session.flush()
-    session.add(TaskEvent(task_id=nxt.id, actor=SYSTEM_ACTOR, at=now, field="created", before=None,
-                          after=f"deadline={deadline.isoformat() if deadline else None}",
-                          note=f"lần tiếp theo của nhiệm vụ định kỳ NV-{task.id}"))
+    write_event(session, nxt.id, "created", actor=SYSTEM_ACTOR, at=now,
+                after=f"deadline={deadline.isoformat() if deadline else None}",
+                note=f"lần tiếp theo của nhiệm vụ định kỳ {task_token(task.id)}")
     return nxt
 
 
@@ -76,8 +77,8 @@ def date_first_occurrence(session: Session, task: Task, *, anchor: date, actor: 
     if first is None:
         return False
     task.deadline = task.original_deadline = first
-    session.add(TaskEvent(task_id=task.id, actor=actor, at=now, field="deadline", before=None, after=first.isoformat(),
-                          note="lần đầu của nhiệm vụ định kỳ, tính theo quy tắc lặp lại"))
+    write_event(session, task.id, "deadline", actor=actor, at=now, after=first,
+                note="lần đầu của nhiệm vụ định kỳ, tính theo quy tắc lặp lại")
     return True
 
 

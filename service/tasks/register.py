@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,7 +13,10 @@ from extractors.base import ExtractedText
 from rules.directory import EMPTY_DIRECTORY, Directory
 from rules.findings import Candidate, Findings, TaskFinding
 from rules.issuer import issuer_key, words
-from service.store.models import CandidateStatus, CandidateTask, Notice, Task, TaskEvent, TaskUnit, Unit
+from rules.text import name_key
+from rules.units import EVERY_UNIT
+from service.store.models import CandidateStatus, CandidateTask, Notice, Task, TaskUnit, Unit
+from service.tasks.events import write_event
 from service.tasks.parts import sync_parts
 from service.tasks.recurrences import date_first_occurrence
 from service.store.stages import Role, TaskStatus
@@ -24,18 +25,13 @@ from service.tasks.units import units_by_name
 SYSTEM_ACTOR = "docket"
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).casefold()
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def notice_identity(findings: Findings, text: str, *, directory: Directory = EMPTY_DIRECTORY) -> str:
     """Number + date + the issuing body (rules.issuer, against the directory) when the notice has a number and a
     date; otherwise a hash of its words. The same for every rendering (.txt, .docx, .pdf, a forwarded body): line
     breaks, table cells and how the letterhead's lines were joined do not count."""
     doc = findings.document
     if doc.number and doc.issued_date:
-        number = "".join(_fold(doc.number).split())
+        number = "".join(name_key(doc.number).split())
         return f"id:{issuer_key(doc.issuer, directory)}|{number}|{doc.issued_date.isoformat()}"
     return "words:" + hashlib.sha256(" ".join(words(text)).encode()).hexdigest()
 
@@ -44,8 +40,8 @@ def _legacy_identity(findings: Findings, text: str) -> str:
     """The key notices registered before sec67_0001 carry (issuer as extracted; text hash with its layout)."""
     doc = findings.document
     if doc.number and doc.issued_date:
-        return f"doc:{_fold(doc.issuer or '')}|{_fold(doc.number)}|{doc.issued_date.isoformat()}"
-    return "hash:" + hashlib.sha256(_fold(text).encode()).hexdigest()
+        return f"doc:{name_key(doc.issuer or '')}|{name_key(doc.number)}|{doc.issued_date.isoformat()}"
+    return "hash:" + hashlib.sha256(name_key(text).encode()).hexdigest()
 
 
 def is_notice(notice: Notice, findings: Findings, text: str, *, directory: Directory = EMPTY_DIRECTORY) -> bool:
@@ -59,7 +55,7 @@ def is_notice(notice: Notice, findings: Findings, text: str, *, directory: Direc
 
 
 def _same_number(a: str, b: str) -> bool:
-    return "".join(_fold(a).split()) == "".join(_fold(b).split())
+    return "".join(name_key(a).split()) == "".join(name_key(b).split())
 
 
 def find_notice(session: Session, findings: Findings, text: str, *, directory: Directory = EMPTY_DIRECTORY) -> Notice | None:
@@ -79,7 +75,7 @@ def find_notice(session: Session, findings: Findings, text: str, *, directory: D
 
 def task_fingerprint(text: str) -> str:
     """Recognises the same directive across reprocessing and re-forwarding."""
-    return hashlib.sha256(_fold(text)[:400].encode()).hexdigest()
+    return hashlib.sha256(name_key(text)[:400].encode()).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +115,8 @@ def register(
     session.flush()
     for task, _ in fresh:
         _settle(session, task, notice, now)
-    session.add_all(_created(task, finding, now) for task, finding in fresh)
+    for task, finding in fresh:
+        _created(session, task, finding, now)
     session.flush()
     new_candidates = store_candidates(session, notice, findings.candidates, now=now)
     return Registered(notice=notice, new_tasks=[task for task, _ in fresh], duplicate=False,
@@ -143,7 +140,7 @@ def add_task(session: Session, notice: Notice, finding: TaskFinding, *, fingerpr
     session.add(task)
     session.flush()
     _settle(session, task, notice, now)
-    session.add(_created(task, finding, now))
+    _created(session, task, finding, now)
     return task
 
 
@@ -162,9 +159,9 @@ def new_task(notice: Notice, finding: TaskFinding, *, fingerprint: str, now: dat
     return task
 
 
-def _created(task: Task, finding: TaskFinding, now: datetime) -> TaskEvent:
-    return TaskEvent(task_id=task.id, actor=SYSTEM_ACTOR, at=now, field="created", before=None,
-                     after=f"confidence={finding.confidence:.2f}", note="; ".join(finding.reasons) or None)
+def _created(session: Session, task: Task, finding: TaskFinding, now: datetime) -> None:
+    write_event(session, task.id, "created", actor=SYSTEM_ACTOR, at=now,
+                after=f"confidence={finding.confidence:.2f}", note="; ".join(finding.reasons) or None)
 
 
 def set_units(session: Session, task: Task, *, lead: tuple[str, ...] | list[str], support: tuple[str, ...] | list[str]) -> None:
@@ -188,7 +185,8 @@ def _link_units(task: Task, *, lead: tuple[str, ...] | list[str], support: tuple
     for role, names in ((Role.LEAD, lead), (Role.SUPPORT, support)):
         for name in dict.fromkeys(n[:width] for n in names):
             unit = units.get(name)
-            task.units.append(TaskUnit(name=name, role=role, unit_id=unit.id if unit else None, known=unit is not None or name == "*"))
+            known = unit is not None or name == EVERY_UNIT
+            task.units.append(TaskUnit(name=name, role=role, unit_id=unit.id if unit else None, known=known))
 
 
 def store_candidates(session: Session, notice: Notice, candidates: Sequence[Candidate], *, now: datetime) -> list[CandidateTask]:

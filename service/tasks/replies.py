@@ -36,39 +36,39 @@ from extractors.email_message import envelope_of
 from extractors.reply_body import drop_known, read_reply
 from outbox import compose
 from outbox.enqueue import enqueue
-from outbox.models import OutboxMessage
+from outbox.models import MailKind, OutboxMessage
+from rules.display import TASK_LINE, TASK_MENTION, notice_token, vn_date
 from rules.reply_intent import ReplyIntent, classify_reply
-from service.store.models import InboundMessage, Notice, Task, TaskEvent
+from rules.units import EVERY_UNIT
+from service.store.models import InboundMessage, Notice, Task
 from service.store.stages import Role, TaskStatus
 from service.tasks import reply_answers, reply_extensions
-from service.tasks.closing import NOTE_CHARS, mark_done
+from service.tasks.closing import NOTE_CHARS, mark_done, reply_note
+from service.tasks.events import write_event
 from service.tasks.history_vi import STATE_VI
 from service.tasks.holds import agree_by_reply
 from service.tasks.notify import task_mail
 from service.tasks.parts import close_part, open_part
-from service.tasks.recipients import EVERY_UNIT, AddressBook, address_book
+from service.tasks.recipients import AddressBook, address_book
 from service.tasks.reply_answers import may_answer
 from service.tasks.reply_extensions import request_by_mail
 from service.tasks.threads import our_mails, referenced_ids
 
-# ASCII digits, at most 9 (a task id fits the database's integer): longer ones are not ours, not a crash.
-_PSEUDO_TASK = re.compile(r"<docket\.task-([0-9]{1,9})@", re.IGNORECASE)
-_TOKEN = re.compile(r"\bNV-([0-9]{1,9})\b", re.IGNORECASE)
-
 
 def _referenced_tasks(session: Session, envelope: EmailEnvelope) -> set[int]:
     ids = referenced_ids(envelope)
-    found = {int(m) for i in ids for m in _PSEUDO_TASK.findall(i)}
+    found = {int(m) for i in ids for m in compose.TASK_THREAD.findall(i)}
     for row in our_mails(session, ids):
         if row.task_id:
             found.add(row.task_id)
-        found.update(int(m) for m in _PSEUDO_TASK.findall(str((row.headers or {}).get("References", ""))))
+        references = str((row.headers or {}).get("References", ""))
+        found.update(int(m) for m in compose.TASK_THREAD.findall(references))
     return found
 
 
 def _token_tasks(session: Session, envelope: EmailEnvelope, book: AddressBook) -> list[Task]:
     """Tasks named by [NV-n] in the subject whose units include the sender."""
-    ids = {int(m) for m in _TOKEN.findall(envelope.subject or "")}
+    ids = {int(m) for m in TASK_MENTION.findall(envelope.subject or "")}
     tasks = [session.get(Task, i) for i in sorted(ids)]
     return [t for t in tasks if t is not None and book.is_assignee(envelope.sender or "", t)]
 
@@ -80,12 +80,12 @@ def is_reply(session: Session, envelope: EmailEnvelope) -> bool:
     forward): it waits in the admin queue (service.tasks.reply_answers) instead of being read as a new notice.
     """
     ids = referenced_ids(envelope)
-    if any(_PSEUDO_TASK.search(i) for i in ids) or our_mails(session, ids):
+    if any(compose.TASK_THREAD.search(i) for i in ids) or our_mails(session, ids):
         return True
     subject = envelope.subject or ""
     if _token_tasks(session, envelope, address_book(session)):
         return True
-    tokens = set() if _FORWARD_SUBJECT.match(subject) else {int(m) for m in _TOKEN.findall(subject)}
+    tokens = set() if _FORWARD_SUBJECT.match(subject) else {int(m) for m in TASK_MENTION.findall(subject)}
     return any(session.get(Task, i) is not None for i in sorted(tokens)[:20])
 
 
@@ -93,7 +93,9 @@ def is_reply(session: Session, envelope: EmailEnvelope) -> bool:
 _FORWARD_SUBJECT = re.compile(r"^\s*(?:fwd?|tv|wg|chuyển tiếp|chuyen tiep)\s*:", re.IGNORECASE)
 
 
-CLERK_KINDS = frozenset({"confirmation", "unreadable", "no-notice", "correction"})  # mail to the forwarding clerk, not to a unit
+# mail to the forwarding clerk, not to a unit
+CLERK_KINDS = frozenset({MailKind.CONFIRMATION, MailKind.UNREADABLE, MailKind.NO_NOTICE,
+                         MailKind.CORRECTION})
 
 
 def answers_only_notice_mail(session: Session, envelope: EmailEnvelope) -> bool:
@@ -105,7 +107,7 @@ def answers_only_notice_mail(session: Session, envelope: EmailEnvelope) -> bool:
 def find_task(session: Session, envelope: EmailEnvelope, body: str, book: AddressBook) -> Task | None:
     referenced = _referenced_tasks(session, envelope)
     if len(referenced) > 1:  # a mail about several tasks: the reply must name one
-        named = {int(m) for m in _TOKEN.findall(f"{envelope.subject or ''}\n{body}")} & referenced
+        named = {int(m) for m in TASK_MENTION.findall(f"{envelope.subject or ''}\n{body}")} & referenced
         referenced = named if len(named) == 1 else set()
     if len(referenced) == 1:
         return session.get(Task, next(iter(referenced)))
@@ -116,7 +118,8 @@ def find_task(session: Session, envelope: EmailEnvelope, body: str, book: Addres
 def _agreed(app: Any, session: Session, envelope: EmailEnvelope, body: str, *, now: datetime) -> bool:
     """A plain "đồng ý" from the clerk to a confirmation: the notice's waiting change is applied and the held
     assignments go out (service.tasks.holds.agree_by_reply)."""
-    notices = [row.notice_id for row in our_mails(session, referenced_ids(envelope)) if row.kind == "confirmation" and row.notice_id]
+    ours = our_mails(session, referenced_ids(envelope))
+    notices = [row.notice_id for row in ours if row.kind == MailKind.CONFIRMATION and row.notice_id]
     sender = parseaddr(envelope.sender or "")[1]
     agreement = agree_by_reply(app, session, notice_ids=notices, sender=sender, body=body, now=now)
     if agreement is None:
@@ -124,9 +127,11 @@ def _agreed(app: Any, session: Session, envelope: EmailEnvelope, body: str, *, n
     notice_id = agreement.notice_id
     said = []
     if agreement.changed is not None:
-        said.append(f"Các thay đổi nhiệm vụ của văn bản TB-{notice_id} đã được áp dụng ({agreement.changed} nhiệm vụ).")
+        said.append(f"Các thay đổi nhiệm vụ của văn bản {notice_token(notice_id)} đã được áp dụng "
+                    f"({agreement.changed} nhiệm vụ).")
     if agreement.released:
-        said.append(f"Thư giao nhiệm vụ của văn bản TB-{notice_id} đã được gửi cho các phòng, đơn vị.")
+        said.append(f"Thư giao nhiệm vụ của văn bản {notice_token(notice_id)} đã được gửi cho các phòng, "
+                    "đơn vị.")
     detail = " ".join(said)
     outcome = "agreed" if agreement.released else "applied"
     mail = compose.reply_ack(task=None, outcome=outcome, detail=detail, to=(sender,), cc=(), in_reply_to=envelope.message_id,
@@ -178,16 +183,13 @@ def _route(app: Any, session: Session, row: InboundMessage, envelope: EmailEnvel
 
 def _named_tasks(session: Session, envelope: EmailEnvelope, body: str) -> list[int]:
     """Existing tasks named by a token in the subject or the body."""
-    ids = sorted({int(m) for m in _TOKEN.findall(f"{envelope.subject or ''}\n{body}")})[:20]
+    ids = sorted({int(m) for m in TASK_MENTION.findall(f"{envelope.subject or ''}\n{body}")})[:20]
     return [i for i in ids if session.get(Task, i) is not None]
 
 
 def _notice_of(session: Session, ours: list[OutboxMessage]) -> Notice | None:
     ids = {r.notice_id for r in ours if r.notice_id}
     return session.get(Notice, ids.pop()) if len(ids) == 1 else None
-
-
-_TOKEN_LINE = re.compile(r"^\W*\[?NV-(\d{1,9})\]?\s*[:.\-–]?\s*", re.IGNORECASE)
 
 
 def task_lines(session: Session, envelope: EmailEnvelope, body: str, book: AddressBook) -> list[tuple[Task, str]]:
@@ -197,7 +199,7 @@ def task_lines(session: Session, envelope: EmailEnvelope, body: str, book: Addre
     sender = envelope.sender or ""
     parts: list[tuple[int, list[str]]] = []
     for line in body.splitlines():
-        if match := _TOKEN_LINE.match(line):
+        if match := TASK_LINE.match(line):
             parts.append((int(match.group(1)), [line[match.end():]]))
         elif parts:
             parts[-1][1].append(line)
@@ -248,8 +250,8 @@ def _act(app: Any, session: Session, task: Task, intent: ReplyIntent, *, sender:
              sender, envelope, book, now)
         return "reply-extension"
     if intent.closes_task and task.status is TaskStatus.OPEN and (unit := _support_unit(book, sender, task)) is not None:
-        session.add(TaskEvent(task_id=task.id, actor=sender, at=now, field="support_done", before=None, after=unit,
-                              note=intent.text[:NOTE_CHARS] or None))
+        write_event(session, task.id, "support_done", actor=sender, at=now, after=unit,
+                    note=reply_note(intent.text))
         leads = ", ".join(task.unit_names(Role.LEAD)) or "đơn vị chủ trì"
         detail = (f"Đã ghi nhận {unit} hoàn thành phần việc phối hợp. Nhiệm vụ do {leads} chủ trì vẫn đang thực hiện "
                   "cho đến khi đơn vị chủ trì báo hoàn thành.")
@@ -257,8 +259,8 @@ def _act(app: Any, session: Session, task: Task, intent: ReplyIntent, *, sender:
         return "reply-support-done"
     detail = _unchanged_detail(task, intent, is_lead=is_lead)
     why = "" if is_lead or intent.kind not in ("done", "extension") else NOT_LEAD_NOTE
-    session.add(TaskEvent(task_id=task.id, actor=sender or "unknown", at=now, field="reply", before=None,
-                          after=intent.kind, note=(intent.text[:NOTE_CHARS] + why) or None))
+    write_event(session, task.id, "reply", actor=sender or "unknown", at=now, after=intent.kind,
+                note=(intent.text[:NOTE_CHARS] + why) or None)
     once = f"out-of-office:{sender}" if intent.kind == "out_of_office" else None  # an auto-responder: once per task
     _ack(app, session, task, "note", detail, sender, envelope, book, now, key=once)
     return "reply-note"
@@ -300,7 +302,7 @@ def _unchanged_detail(task: Task, intent: ReplyIntent, *, is_lead: bool) -> str:
 def _done_detail(task: Task) -> str:
     if task.status is TaskStatus.DONE_ON_TIME:
         return "Tình trạng: hoàn thành đúng hạn."
-    return f"Tình trạng: hoàn thành quá hạn (hạn ban đầu {compose.vn_date(task.original_deadline or task.deadline)})."
+    return f"Tình trạng: hoàn thành quá hạn (hạn ban đầu {vn_date(task.original_deadline or task.deadline)})."
 
 
 def _ack(app: Any, session: Session, task: Task, outcome: str, detail: str, sender: str, envelope: EmailEnvelope,

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from extractors.base import EmailEnvelope
 from outbox import compose
 from outbox.enqueue import enqueue
+from outbox.models import MailKind
+from rules.display import notice_token, task_token
 from service.tasks import reply_corrections, reply_extensions
 from service.errors import DocketError
 from service.store.models import ExtensionRequest, InboundMessage, Leader, Notice, Task
@@ -53,8 +55,8 @@ def office_addresses(book: AddressBook) -> tuple[str, ...]:
 
 def send(app: Any, session: Session, envelope: EmailEnvelope, *, to: str, key: str, now: datetime, title: str,
          paragraphs: list[str], tasks: list[Task] | None = None, quoted: list[tuple[str, str]] | None = None,
-         help: str | None = None, token: str | None = None, task: Task | None = None, kind: str = "reply-answer",
-         notice_id: int | None = None) -> None:
+         help: str | None = None, token: str | None = None, task: Task | None = None,
+         kind: MailKind = MailKind.REPLY_ANSWER, notice_id: int | None = None) -> None:
     """One answer; `key` is its whole dedupe key (the same key twice sends once)."""
     refs = tuple(dict.fromkeys([*referenced_ids(envelope), *([envelope.message_id] if envelope.message_id else [])]))
     mail = compose.answer(kind=kind, title=title, paragraphs=paragraphs, to=(to,),
@@ -82,7 +84,8 @@ def queue_and_answer(app: Any, session: Session, row: InboundMessage, reason: st
 
 def _answers_an_answer(session: Session, envelope: EmailEnvelope) -> bool:
     """Mail in answer to one of our answers is queued silently: an unmarked auto-responder must not start a loop."""
-    return any(r.kind in ("reply-answer", "reply-ack") for r in our_mails(session, referenced_ids(envelope)))
+    answered = (MailKind.REPLY_ANSWER, MailKind.REPLY_ACK)
+    return any(r.kind in answered for r in our_mails(session, referenced_ids(envelope)))
 
 
 CORRECTION_HELP = ('Điều chỉnh bằng cách trả lời thư này, mỗi dòng một việc: "NV-3: chủ trì …; phối hợp …; hạn dd/mm/yyyy", '
@@ -98,8 +101,9 @@ def correction(app: Any, session: Session, row: InboundMessage, notice: Notice, 
     session.refresh(notice)
     done = f"Đã áp dụng {len(result.applied)} điều chỉnh." if result.applied else "Chưa áp dụng điều chỉnh nào."
     changed = bool(result.applied or result.quoted)  # a plain "cảm ơn" gets a short answer, without the task list
-    send(app, session, envelope, to=sender, key=f"{notice.id}:{_per_message(envelope, now)}", now=now, kind="correction",
-         title=f"Điều chỉnh {compose.notice_label(notice)}", token=compose.notice_token(notice.id), paragraphs=[done],
+    send(app, session, envelope, to=sender, key=f"{notice.id}:{_per_message(envelope, now)}", now=now,
+         kind=MailKind.CORRECTION,
+         title=f"Điều chỉnh {compose.notice_label(notice)}", token=notice_token(notice.id), paragraphs=[done],
          tasks=reply_corrections.standing(notice) if changed else [], quoted=result.quoted, help=CORRECTION_HELP,
          notice_id=notice.id)
     if result.applied and not result.quoted:
@@ -113,7 +117,7 @@ def decision(app: Any, session: Session, row: InboundMessage, request: Extension
     task = session.get(Task, request.task_id)
     assert task is not None
     row.task_id = task.id
-    token = compose.task_token(task.id)
+    token = task_token(task.id)
     if sender != (request.approver or "") and sender not in office_addresses(book):
         return queue_and_answer(app, session, row, "unauthorised", sender=sender, envelope=envelope, book=book, now=now)
     if request.status is not ExtensionStatus.PENDING:

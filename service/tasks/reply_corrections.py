@@ -19,15 +19,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from rules.display import notice_token, task_token, vn_date
+from rules.text import fold
+from service.errors import DocketError, InputError
+from service.store.models import Notice, Task
+from service.store.stages import TaskStatus
 from service.tasks import corrections
 from service.tasks.audit import Editor, notifier_for
 from service.tasks.dates import parse_date
-from service.errors import DocketError, InputError
-from service.tasks.ids import notice_token, task_token
-from service.store.models import Notice, Task
-from service.store.stages import TaskStatus
-from service.tasks.unit_names import fold as fold_name, suggestions, unit_choices
-from rules.text import fold
+from service.tasks.unit_names import fold as fold_name
+from service.tasks.unit_names import suggestions, unit_choices
 
 _TASK_LINE = re.compile(r"\bnv\s*-\s*(\d{1,9})\b\]?\s*[:.\-–]?\s*(.*)$")
 _ADD_LINE = re.compile(r"^\W*them\s*[:\-–]\s*(.+)$")
@@ -171,7 +172,8 @@ def _canonical(session: Session, names: tuple[str, ...] | None) -> tuple[str, ..
 def _with_units(session: Session, notice: Notice, edit: corrections.TaskEdit) -> corrections.TaskEdit:
     """The edit with canonical unit names, its deadline checked against the notice's date (in Vietnamese)."""
     if edit.deadline and notice.issued_date and edit.deadline < notice.issued_date:
-        raise InputError(f"hạn {edit.deadline:%d/%m/%Y} trước ngày của văn bản ({notice.issued_date:%d/%m/%Y})")
+        raise InputError(f"hạn {vn_date(edit.deadline)} trước ngày của văn bản "
+                         f"({vn_date(notice.issued_date)})")
     return replace(edit, lead=_canonical(session, edit.lead), support=_canonical(session, edit.support))
 
 

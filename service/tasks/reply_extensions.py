@@ -16,16 +16,18 @@ from sqlalchemy.orm import Session
 
 from outbox import compose
 from outbox.enqueue import enqueue
+from rules.display import task_token, vn_date
 from rules.reply_intent import ReplyIntent
 from rules.text import fold
 from service.tasks.extensions import approve_extension, refuse_extension
-from service.store.models import ExtensionRequest, Task, TaskEvent
-from outbox.models import OutboxMessage
+from service.store.models import ExtensionRequest, Task
+from service.tasks.events import write_event
+from outbox.models import MailKind, OutboxMessage
 from service.tasks.notify import task_mail
 from service.tasks.recipients import AddressBook
 from service.store.stages import ExtensionStatus, Role
 
-KIND = "extension-request"
+KIND = MailKind.EXTENSION_REQUEST
 _REFUSE = re.compile(r"^\W*(?:khong (?:dong y|nhat tri|chap thuan|duyet)|tu choi)")
 _APPROVE = re.compile(r"^\W*(?:dong y|nhat tri|chap thuan|duyet)\b")
 _REASON = re.compile(r"(?:ly do|vi)\s*[:,\-]?\s*(.+)", re.DOTALL)
@@ -38,8 +40,8 @@ def record_extension(session: Session, task: Task, intent: ReplyIntent, *, actor
                                status=ExtensionStatus.PENDING, created_at=now)
     session.add(request)
     session.flush()
-    session.add(TaskEvent(task_id=task.id, actor=actor, at=now, field="extension_request", before=str(task.deadline),
-                          after=intent.requested_to.isoformat(), note=f"yêu cầu #{request.id}; lý do: {intent.reason or '—'}"))
+    write_event(session, task.id, "extension_request", actor=actor, at=now, before=task.deadline,
+                after=intent.requested_to, note=f"yêu cầu #{request.id}; lý do: {intent.reason or '—'}")
     return request
 
 
@@ -48,7 +50,8 @@ def request_by_mail(app: Any, session: Session, task: Task, intent: ReplyIntent,
     """Record the request, forward it to the unit's leader, and say so (and what to note about the date)."""
     request = record_extension(session, task, intent, actor=sender, now=now)
     leader = forward(app, session, task, request, book, now=now)
-    detail = f"đến ngày {compose.vn_date(request.requested_to)}" + (f", lý do: {request.reason}" if request.reason else "")
+    detail = f"đến ngày {vn_date(request.requested_to)}"
+    detail += f", lý do: {request.reason}" if request.reason else ""
     if task.deadline and now.astimezone(app.settings.tz).date() > task.deadline:
         detail += " (đề nghị gửi sau thời hạn: không làm thay đổi tình trạng quá hạn)"
     if note := day_note(app, request.requested_to):
@@ -70,7 +73,7 @@ def day_note(app: Any, day: date) -> str | None:
     if app.calendar.is_working_day(day):
         return None
     kind = "ngày lễ, Tết" if app.calendar.is_holiday(day) else "ngày nghỉ"
-    return f"Lưu ý: {compose.vn_date(day)} là {DAY_NAMES[day.weekday()]}, {kind}."
+    return f"Lưu ý: {vn_date(day)} là {DAY_NAMES[day.weekday()]}, {kind}."
 
 
 def forward(app: Any, session: Session, task: Task, request: ExtensionRequest, book: AddressBook, *, now: datetime) -> str | None:
@@ -79,12 +82,13 @@ def forward(app: Any, session: Session, task: Task, request: ExtensionRequest, b
     if leader is None:
         return None
     request.approver = leader
-    paragraphs = [f"{request.requested_by} đề nghị gia hạn nhiệm vụ {compose.task_token(task.id)} "
-                  f"từ {compose.vn_date(task.deadline)} đến {compose.vn_date(request.requested_to)}.",
+    paragraphs = [f"{request.requested_by} đề nghị gia hạn nhiệm vụ {task_token(task.id)} "
+                  f"từ {vn_date(task.deadline)} đến {vn_date(request.requested_to)}.",
                   f"Lý do: {request.reason or '(không nêu)'}"]
     paragraphs += [n for n in (day_note(app, request.requested_to),) if n]
-    mail = compose.answer(kind=KIND, title=f"Đề nghị gia hạn đến {compose.vn_date(request.requested_to)} - {task.text[:60]}",
-                          token=compose.task_token(task.id), paragraphs=paragraphs, to=(leader,),
+    title = f"Đề nghị gia hạn đến {vn_date(request.requested_to)} - {task.text[:60]}"
+    mail = compose.answer(kind=KIND, title=title,
+                          token=task_token(task.id), paragraphs=paragraphs, to=(leader,),
                           cc=tuple(a for a in book.addresses(["office"], task) if a != leader), tasks=[task_mail(task)],
                           help='Đề nghị trả lời thư này: "Đồng ý" hoặc "Không đồng ý, lý do: …".',
                           references=(compose.task_thread_id(task.id, app.settings.message_id_domain),))
@@ -123,14 +127,15 @@ def decide(app: Any, session: Session, request: ExtensionRequest, decision: str,
 
 def outcome_paragraphs(app: Any, task: Task, request: ExtensionRequest) -> list[str]:
     """What the requester is told, either way."""
-    token = compose.task_token(task.id)
+    token = task_token(task.id)
     if request.status is ExtensionStatus.APPROVED:
-        lines = [f"Lãnh đạo ({request.decided_by}) đồng ý gia hạn nhiệm vụ {token} đến {compose.vn_date(task.deadline)} "
-                 f"(hạn ban đầu {compose.vn_date(task.original_deadline)})."]
+        lines = [f"Lãnh đạo ({request.decided_by}) đồng ý gia hạn nhiệm vụ {token} "
+                 f"đến {vn_date(task.deadline)} "
+                 f"(hạn ban đầu {vn_date(task.original_deadline)})."]
         return lines + [n for n in (day_note(app, task.deadline) if task.deadline else None,) if n]
     why = f" Lý do: {request.decision_note}" if request.decision_note else ""
     return [f"Lãnh đạo ({request.decided_by}) không đồng ý gia hạn nhiệm vụ {token}.{why}",
-            f"Thời hạn giữ nguyên: {compose.vn_date(task.deadline)}."]
+            f"Thời hạn giữ nguyên: {vn_date(task.deadline)}."]
 
 
 def pending_for(session: Session, task: Task) -> ExtensionRequest | None:

@@ -14,15 +14,26 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rules.display import notice_token, task_token
 from rules.findings import Findings, TaskFinding
 from rules.recurrence import first_deadline
 from service.errors import DocketError, InputError
 from service.extraction import read_and_analyse
 from service.store.models import InboundMessage, Notice, NoticeRevision, Task
 from service.store.stages import Role, Stage, TaskStatus
-from service.tasks.audit import Before, Change, ChangeNotice, Editor, Notify, Recorder, change_kinds, show, snapshot
+from service.tasks.audit import (
+    Before,
+    Change,
+    ChangeNotice,
+    Editor,
+    Notify,
+    Recorder,
+    change_kinds,
+    snapshot,
+)
+from service.tasks.closing import set_status
 from service.tasks.corrections import get_notice
-from service.tasks.ids import notice_token
+from service.tasks.events import stored
 from service.tasks.register import add_task, is_notice, set_units, store_candidates, task_fingerprint
 from service.tasks.units import directory_from_db
 
@@ -42,8 +53,12 @@ class TaskDiff:
     finding: TaskFinding | None = None
     why: str | None = None
 
+    @property
+    def token(self) -> str | None:
+        return task_token(self.task_id) if self.task_id else None
+
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "task": f"NV-{self.task_id}" if self.task_id else None, "text": self.text,
+        return {"kind": self.kind, "task": self.token, "text": self.text,
                 "changes": [{"field": c.field, "before": c.before, "after": c.after} for c in self.changes], "why": self.why}
 
 
@@ -150,7 +165,7 @@ def _dated(findings: Findings, notice: Notice) -> Findings:
 def _settled(task: Task) -> str | None:
     """Why reprocessing must leave a task alone: merged away, cancelled or rejected (a decision, not a reading)."""
     if task.merged_into_id is not None:
-        return f"merged into NV-{task.merged_into_id}"
+        return f"merged into {task_token(task.merged_into_id)}"
     if task.status in (TaskStatus.CANCELLED, TaskStatus.REJECTED):
         return f"already {task.status.value}"
     return None
@@ -182,7 +197,8 @@ def _compare(task: Task, finding: TaskFinding) -> tuple[Change, ...]:
         ("original_deadline", task.original_deadline, finding.deadline),
         ("recurrence", task.recurrence, finding.recurrence),
     )
-    return tuple(Change(name, show(old), show(new)) for name, old, new in pairs if show(old) != show(new))
+    shown = ((name, stored(old), stored(new)) for name, old, new in pairs)
+    return tuple(Change(name, old, new) for name, old, new in shown if old != new)
 
 
 def apply(app: Any, session: Session, planned: Plan, editor: Editor, *, notify: Notify | None = None) -> int:
@@ -237,8 +253,7 @@ def _update(session: Session, task: Task | None, finding: TaskFinding, editor: E
 def _remove(session: Session, task: Task | None, editor: Editor, notify: Notify | None) -> None:
     assert task is not None and not task.manual
     rec, before = Recorder(session, task, editor, note="reprocess: no longer found by the rules"), snapshot(task)
-    rec.record("status", task.status, TaskStatus.REJECTED)
-    task.status, task.closed_reason, task.updated_at = TaskStatus.REJECTED, "no longer found when reprocessed", editor.now
+    set_status(rec, TaskStatus.REJECTED, reason="no longer found when reprocessed")
     _tell(session, task, before, editor, notify)
 
 

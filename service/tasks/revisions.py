@@ -14,11 +14,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from outbox.compose import vn_date
+from rules.display import vn_date
 from rules.findings import Findings
 from service.store.models import InboundMessage, Notice, NoticeRevision
 from service.tasks import reprocess
 from service.tasks.audit import Editor, notifier_for
+from service.tasks.history_vi import value_vi
 from service.tasks.reprocess import ADDED, CHANGED, REMOVED, TaskDiff, diff_tasks
 
 _FIELDS_VI = {"text": "nội dung", "lead": "chủ trì", "support": "phối hợp", "original_deadline": "thời hạn",
@@ -35,15 +36,15 @@ def change_lines(diffs: list[TaskDiff]) -> list[str]:
             lines.append(f'Thêm nhiệm vụ: "{_cut(f.text)}"; chủ trì: {unit}; thời hạn: {vn_date(f.deadline)}')
         elif diff.kind == CHANGED:
             said = "; ".join(f"{_FIELDS_VI.get(c.field, c.field)}: {_shown(c.before)} → {_shown(c.after)}" for c in diff.changes)
-            lines.append(f"NV-{diff.task_id}: {said}")
+            lines.append(f"{diff.token}: {said}")
         elif diff.kind == REMOVED:
-            lines.append(f'NV-{diff.task_id}: bỏ (không còn trong văn bản gửi lại): "{_cut(diff.text)}"')
+            lines.append(f'{diff.token}: bỏ (không còn trong văn bản gửi lại): "{_cut(diff.text)}"')
     return lines
 
 
 def _shown(value: str | None) -> str:
-    """A value as service.tasks.audit.show wrote it (dates dd/mm/yyyy, lists joined), or a dash."""
-    return _cut(value) if value else "—"
+    """A value as service.tasks.audit.stored wrote it, as people read it (dates dd/mm/yyyy), or a dash."""
+    return _cut(value_vi(value)) if value else "—"
 
 
 def _cut(text: str, limit: int = 160) -> str:

@@ -1,21 +1,15 @@
 """Resolve a unit name typed by an admin (name or alias, with or without case and diacritics) to its canonical name."""
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rules.text import loose_key as loose  # the one fold of names
+from rules.text import name_key as fold
+from rules.units import EVERY_UNIT
 from service.errors import InputError
 from service.store.models import Unit
-
-EVERY_UNIT = "*"
-
-
-def fold(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text).casefold()).strip()
 
 
 def unit_choices(session: Session) -> dict[str, str]:
@@ -32,13 +26,6 @@ def suggestions(typed: str, choices: dict[str, str], limit: int = 3) -> list[str
     spelled = {loose(spelling): name for spelling, name in choices.items()}  # 'phong ke toan' is close to 'Phòng Kế hoạch'
     found = process.extract(loose(typed), list(spelled), scorer=fuzz.WRatio, limit=limit * 3)
     return list(dict.fromkeys(spelled[match] for match, score, _ in found if score >= 50))[:limit]
-
-
-def loose(text: str) -> str:
-    """Without case, diacritics (đ → d) or punctuation: 'Phòng KH-TC' → 'phong kh tc', as an admin may type it."""
-    decomposed = unicodedata.normalize("NFD", fold(text).replace("đ", "d"))
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(re.sub(r"[^\w]+", " ", bare).split())
 
 
 def match_unit(typed: str, choices: dict[str, str]) -> str:

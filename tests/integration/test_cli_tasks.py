@@ -1,7 +1,7 @@
 """`docket tasks …` through the real entry point, on SQLite and PostgreSQL: listing, showing and audited corrections."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -75,7 +75,7 @@ def test_edit_lead_deadline_text_is_audited_and_notifies(office_db: Office) -> N
     assert task.unit_names(Role.LEAD) == [KHTC] and task.unit_names(Role.SUPPORT) == [TT]
     assert task.deadline == task.original_deadline == date(2026, 12, 15) and task.manual and not task.needs_review
     events = _events(o, number)
-    assert ("lead", QLCN, KHTC, "chanh.vp") in events and ("deadline", "31/12/2026", "15/12/2026", "chanh.vp") in events
+    assert ("lead", QLCN, KHTC, "chanh.vp") in events and ("deadline", "2026-12-31", "2026-12-15", "chanh.vp") in events
     assert ("text", task.text, task.text, "chanh.vp") not in events and any(e[0] == "text" for e in events)
     mails = _change_mails(o, number)
     assert mails, "a new lead and a new deadline are mailed to the units"
@@ -110,6 +110,10 @@ def test_done_reopen_cancel_reject(office_db: Office) -> None:
     assert _task(o, o.task_ids[2]).status is TaskStatus.REJECTED
     fields = [e[0] for e in _events(o, late)]
     assert fields.count("status") == 3
+    # one format (service.tasks.events): statuses by value, a time in ISO with its zone
+    assert ("status", "open", "done_late") in [e[:3] for e in _events(o, late)]
+    completed = next(after for field, _, after, _ in _events(o, late) if field == "completed_at")
+    assert completed is not None and datetime.fromisoformat(completed).utcoffset() is not None, completed
     bad = o.run("tasks", "done", f"NV-{late}", "--now", NOW)
     assert bad.exit_code == 1 and "cancelled; it cannot become done" in bad.stderr
 
@@ -128,6 +132,8 @@ def test_extend_keeps_original_deadline_and_approves_pending_request(office_db: 
         request = session.scalars(select(ExtensionRequest)).one()
         assert request.status is ExtensionStatus.APPROVED and request.decided_by
     assert _change_mails(o, number)
+    # one writer (service.tasks.extensions.extend_task), so one deadline event, dates in ISO
+    assert [e[:3] for e in _events(o, number) if e[0] == "deadline"] == [("deadline", "2026-11-30", "2026-12-15")]
     earlier = o.run("tasks", "extend", f"NV-{number}", "--to", "01/12/2026", "--reason", "x", "--now", NOW)
     assert earlier.exit_code == 1 and "not later than the current deadline" in earlier.stderr
 

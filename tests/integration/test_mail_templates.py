@@ -109,7 +109,7 @@ def samples(count: int) -> dict[str, Any]:
         "detail": "Thời hạn mới: 15/12/2026 (trước đây 01/12/2026).",
         "outcome": "done",
         "references": ("<docket.task-100@so.example.vn>",),
-        "kind": "answer",
+        "kind": "correction",  # a MailKind: compose.answer serves several (correction, reply-answer, …)
         "token": "TB-4",
         "title": "Đã điều chỉnh nhiệm vụ theo thư của anh/chị",
         "paragraphs": ["Docket đã áp dụng các điều chỉnh dưới đây.", "NV-101: chủ trì Văn phòng Sở."],

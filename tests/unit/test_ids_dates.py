@@ -5,9 +5,10 @@ from datetime import date
 
 import pytest
 
-from service.tasks.dates import parse_date, vn_date
+from rules.display import notice_token, task_token, vn_date
 from service.errors import InputError
-from service.tasks.ids import notice_token, parse_notice_id, parse_task_id, task_token
+from service.tasks.dates import parse_date
+from service.tasks.ids import parse_notice_id, parse_task_id
 
 
 @pytest.mark.parametrize("text", ["NV-123", "nv-123", "NV123", "[NV-123]", "123", " 123 ", "NV 123"])
