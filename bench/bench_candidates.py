@@ -1,8 +1,10 @@
-"""What the safety net costs: the judge's load time (fresh process) and the per-document time of the rules alone,
+"""What the safety net costs: the judge's load time (fresh process) and the per-document time of the rules
+alone,
 the rules + candidates, and the rules + candidates + judge, over the .txt documents of gold folders.
 
     python bench/bench_candidates.py ../shared/corpus-real ../shared/corpus --rounds 5
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,10 +16,12 @@ import time
 import unicodedata
 from pathlib import Path
 
-LOAD = ("import time; t0 = time.perf_counter(); import spacy; t1 = time.perf_counter(); "
-        "from rules.candidate_model import shipped_judge; j = shipped_judge(); t2 = time.perf_counter(); "
-        "j.scores(['sig_action Rà soát hồ sơ']); t3 = time.perf_counter(); "
-        "print(t1 - t0, t2 - t1, t3 - t2)")
+LOAD = (
+    "import time; t0 = time.perf_counter(); import spacy; t1 = time.perf_counter(); "
+    "from rules.candidate_model import shipped_judge; j = shipped_judge(); t2 = time.perf_counter(); "
+    "j.scores(['sig_action Rà soát hồ sơ']); t3 = time.perf_counter(); "
+    "print(t1 - t0, t2 - t1, t3 - t2)"
+)
 
 
 def _load_times(rounds: int) -> list[tuple[float, float, float]]:
@@ -25,8 +29,14 @@ def _load_times(rounds: int) -> list[tuple[float, float, float]]:
     root = str(Path(__file__).resolve().parents[1])
     out = []
     for _ in range(rounds):
-        done = subprocess.run([sys.executable, "-c", LOAD], capture_output=True, text=True, check=True, cwd=root,
-                              env={"PYTHONPATH": root, "PATH": "/usr/bin:/bin"})
+        done = subprocess.run(
+            [sys.executable, "-c", LOAD],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=root,
+            env={"PYTHONPATH": root, "PATH": "/usr/bin:/bin"},
+        )
         a, b, c = (float(x) for x in done.stdout.split())
         out.append((a, b, c))
     return out
@@ -55,8 +65,10 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     loads = _load_times(3)
-    print("load (fresh process, median of 3): import spacy %.0f ms, model %.0f ms, first call %.0f ms" % tuple(
-        statistics.median(x[i] for x in loads) * 1000 for i in range(3)))
+    print(
+        "load (fresh process, median of 3): import spacy %.0f ms, model %.0f ms, first call %.0f ms"
+        % tuple(statistics.median(x[i] for x in loads) * 1000 for i in range(3))
+    )
     calendar, judge = WorkCalendar(), shipped_judge()
     rows = []
     for folder in args.folders:
@@ -70,12 +82,18 @@ def main() -> int:
             ctx = AnalysisContext(directory=directory, calendar=calendar)
             findings = analyse(text, ctx)
             rules_ms = _median_ms(lambda: analyse(text, ctx), args.rounds)
-            net_ms = _median_ms(lambda: find_candidates(text, findings, directory=directory, calendar=calendar), args.rounds)
-            judged_ms = _median_ms(lambda: find_candidates(text, findings, directory=directory, calendar=calendar,
-                                                           judge=judge), args.rounds)
+            net_ms = _median_ms(
+                lambda: find_candidates(text, findings, directory=directory, calendar=calendar), args.rounds
+            )
+            judged_ms = _median_ms(
+                lambda: find_candidates(text, findings, directory=directory, calendar=calendar, judge=judge),
+                args.rounds,
+            )
             rows.append((txt.name, len(text), rules_ms, net_ms, judged_ms))
     for name, chars, r, n, j in rows:
-        print(f"{name:<14} {chars:>7} chars  rules {r:7.2f} ms  + net {n:7.2f} ms  + net with judge {j:7.2f} ms")
+        print(
+            f"{name:<14} {chars:>7} chars  rules {r:7.2f} ms  + net {n:7.2f} ms  + net with judge {j:7.2f} ms"
+        )
     for label, k in (("rules", 2), ("net (no judge)", 3), ("net with judge", 4)):
         print(f"median per document, {label}: {statistics.median(r[k] for r in rows):.2f} ms")
     return 0

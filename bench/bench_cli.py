@@ -22,7 +22,8 @@ sys.path.insert(0, str(REPO))
 
 
 def build_database(path: Path, tasks: int) -> str:
-    """A migrated SQLite file with the sample units, one notice per 10 tasks, every task with a lead and a support."""
+    """A migrated SQLite file with the sample units, one notice per 10 tasks, every task with a lead and a
+    support."""
     from sqlalchemy import insert
 
     from rules.directory import parse_directory
@@ -43,23 +44,69 @@ def build_database(path: Path, tasks: int) -> str:
     now = datetime(2026, 11, 25, 1, 30, tzinfo=timezone.utc)
     with make_sessions(engine).begin() as session:
         import_directory(session, directory)
-        session.execute(insert(Notice), [
-            {"id": n + 1, "identity_key": f"bench:{n}", "number": f"{n + 1}/TB-SKHCN", "doc_type": "Thông báo",
-             "issued_date": date(2026, 1, 1) + timedelta(days=n % 300), "subject": f"Thông báo kết luận số {n + 1}",
-             "recipients": [], "text": "", "warnings": [], "created_at": now, "updated_at": now}
-            for n in range(tasks // 10 + 1)])
-        statuses = [TaskStatus.OPEN] * 6 + [TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE, TaskStatus.CANCELLED, TaskStatus.OPEN]
-        session.execute(insert(Task), [
-            {"id": i + 1, "notice_id": i // 10 + 1, "seq": i % 10, "status": statuses[i % 10], "confidence": 0.9,
-             "text": f"Phòng số {i % 5} chủ trì rà soát, tổng hợp và báo cáo kết quả thực hiện nhiệm vụ số {i + 1} "
-                     "theo kết luận của Giám đốc Sở.",
-             "deadline": date(2026, 1, 1) + timedelta(days=i % 400), "original_deadline": date(2026, 1, 1) + timedelta(days=i % 400),
-             "needs_review": i % 17 == 0, "manual": False, "created_at": now, "updated_at": now}
-            for i in range(tasks)])
-        session.execute(insert(TaskUnit), [
-            row for i in range(tasks) for row in (
-                {"task_id": i + 1, "name": names[i % len(names)], "role": Role.LEAD, "known": True},
-                {"task_id": i + 1, "name": names[(i + 1) % len(names)], "role": Role.SUPPORT, "known": True})])
+        session.execute(
+            insert(Notice),
+            [
+                {
+                    "id": n + 1,
+                    "identity_key": f"bench:{n}",
+                    "number": f"{n + 1}/TB-SKHCN",
+                    "doc_type": "Thông báo",
+                    "issued_date": date(2026, 1, 1) + timedelta(days=n % 300),
+                    "subject": f"Thông báo kết luận số {n + 1}",
+                    "recipients": [],
+                    "text": "",
+                    "warnings": [],
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for n in range(tasks // 10 + 1)
+            ],
+        )
+        statuses = [TaskStatus.OPEN] * 6 + [
+            TaskStatus.DONE_ON_TIME,
+            TaskStatus.DONE_LATE,
+            TaskStatus.CANCELLED,
+            TaskStatus.OPEN,
+        ]
+        session.execute(
+            insert(Task),
+            [
+                {
+                    "id": i + 1,
+                    "notice_id": i // 10 + 1,
+                    "seq": i % 10,
+                    "status": statuses[i % 10],
+                    "confidence": 0.9,
+                    "text": f"Phòng số {i % 5} chủ trì rà soát, tổng hợp và báo cáo kết quả thực hiện nhiệm "
+                            f"vụ số {i + 1} "
+                    "theo kết luận của Giám đốc Sở.",
+                    "deadline": date(2026, 1, 1) + timedelta(days=i % 400),
+                    "original_deadline": date(2026, 1, 1) + timedelta(days=i % 400),
+                    "needs_review": i % 17 == 0,
+                    "manual": False,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i in range(tasks)
+            ],
+        )
+        session.execute(
+            insert(TaskUnit),
+            [
+                row
+                for i in range(tasks)
+                for row in (
+                    {"task_id": i + 1, "name": names[i % len(names)], "role": Role.LEAD, "known": True},
+                    {
+                        "task_id": i + 1,
+                        "name": names[(i + 1) % len(names)],
+                        "role": Role.SUPPORT,
+                        "known": True,
+                    },
+                )
+            ],
+        )
     engine.dispose()
     return url
 
@@ -87,7 +134,12 @@ def main() -> None:
         started = time.perf_counter()
         url = build_database(Path(folder) / "bench.db", args.tasks)
         print(f"database: {args.tasks} tasks built in {time.perf_counter() - started:.1f} s (SQLite)")
-        env = {**os.environ, "DOCKET_DATABASE_URL": url, "DOCKET_CONFIG": str(Path(folder) / "absent.toml"), "COLUMNS": "160"}
+        env = {
+            **os.environ,
+            "DOCKET_DATABASE_URL": url,
+            "DOCKET_CONFIG": str(Path(folder) / "absent.toml"),
+            "COLUMNS": "160",
+        }
         commands = [
             ("python -c pass", [python, "-c", "pass"]),
             ("docket --help", [docket, "--help"]),
@@ -102,8 +154,11 @@ def main() -> None:
             results[label] = seconds
             print(f"{label:45} {seconds * 1000:7.0f} ms {size:>9,} B")
         listing = results["docket tasks list"]
-        print(f"\n`docket tasks list` over {args.tasks} tasks: {listing:.2f} s "
-              f"({'under' if listing < 1 else 'OVER'} the 1 s target); bare Python start-up {results['python -c pass']:.2f} s")
+        print(
+            f"\n`docket tasks list` over {args.tasks} tasks: {listing:.2f} s "
+            f"({'under' if listing < 1 else 'OVER'} the 1 s target); bare Python start-up "
+            f"{results['python -c pass']:.2f} s"
+        )
 
 
 if __name__ == "__main__":

@@ -60,8 +60,10 @@ def main() -> None:
         items = files.get(kind, [])
         if not items:
             continue
-        per = [_median_ms(lambda n=n, d=d, u=u: extract_bytes(d, n, directory=u, calendar=calendar), args.rounds)
-               for n, d, u in items]
+        per = [
+            _median_ms(lambda n=n, d=d, u=u: extract_bytes(d, n, directory=u, calendar=calendar), args.rounds)
+            for n, d, u in items
+        ]
         ms = statistics.mean(per)
         total_ms += sum(per)
         total_docs += len(per)
@@ -87,8 +89,10 @@ def main() -> None:
 
         ours = _median_ms(docket_all, args.rounds)
         theirs = _median_ms(plumber_all, args.rounds)
-        print(f"\nbatch of {len(pdfs)} PDFs: docket extract (text + rules) {ours:.1f} ms; "
-              f"pdfplumber extract_text alone {theirs:.1f} ms; ratio {theirs / ours:.1f}x in docket's favour")
+        print(
+            f"\nbatch of {len(pdfs)} PDFs: docket extract (text + rules) {ours:.1f} ms; "
+            f"pdfplumber extract_text alone {theirs:.1f} ms; ratio {theirs / ours:.1f}x in docket's favour"
+        )
 
     from rules.analyse import analyse
     from rules.findings import AnalysisContext
@@ -96,10 +100,13 @@ def main() -> None:
     texts = [(data.decode("utf-8"), u) for _, data, u in files.get("txt", [])]
     rules_ms = statistics.mean(
         _median_ms(lambda t=t, u=u: analyse(t, AnalysisContext(directory=u, calendar=calendar)), args.rounds)
-        for t, u in texts)
+        for t, u in texts
+    )
     chars = statistics.mean(len(t) for t, _ in texts)
-    print(f"\nrules alone (regex): {rules_ms:.2f} ms per notice ({chars / 1000:.1f}k chars), "
-          f"{rules_ms / (chars / 1000):.2f} ms per 1k chars")
+    print(
+        f"\nrules alone (regex): {rules_ms:.2f} ms per notice ({chars / 1000:.1f}k chars), "
+        f"{rules_ms / (chars / 1000):.2f} ms per 1k chars"
+    )
     print(f"peak RSS (regex path, all formats): {_rss_mb():.0f} MB")
 
     if args.spacy:
@@ -110,13 +117,32 @@ def main() -> None:
         nlp = spacy.blank("xx")
         nlp.add_pipe("sentencizer")
         matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        cues = ["giao", "đề nghị", "yêu cầu", "chủ trì", "phối hợp với", "có trách nhiệm", "là đầu mối", "tham mưu",
-                "trước ngày", "chậm nhất", "hoàn thành", "xong trước", "hằng tháng", "hằng quý", "hằng tuần"]
+        cues = [
+            "giao",
+            "đề nghị",
+            "yêu cầu",
+            "chủ trì",
+            "phối hợp với",
+            "có trách nhiệm",
+            "là đầu mối",
+            "tham mưu",
+            "trước ngày",
+            "chậm nhất",
+            "hoàn thành",
+            "xong trước",
+            "hằng tháng",
+            "hằng quý",
+            "hằng tuần",
+        ]
         matcher.add("CUE", [nlp.make_doc(c) for c in cues])
         build_ms = (time.perf_counter() - t0) * 1000
         sp_ms = statistics.mean(_median_ms(lambda t=t: matcher(nlp(t)), args.rounds) for t, _ in texts)
-        print(f"\nspaCy blank('xx') + sentencizer + PhraseMatcher ({len(cues)} cues), tokenising and cue matching only: "
-              f"{sp_ms:.2f} ms per notice (build {build_ms:.0f} ms); the whole regex rule pass: {rules_ms:.2f} ms")
+        print(
+            f"\nspaCy blank('xx') + sentencizer + PhraseMatcher ({len(cues)} cues), tokenising and cue "
+            "matching only: "
+            f"{sp_ms:.2f} ms per notice (build {build_ms:.0f} ms); the whole regex rule pass: "
+            f"{rules_ms:.2f} ms"
+        )
         print(f"peak RSS after importing spaCy: {_rss_mb():.0f} MB")
 
 

@@ -80,7 +80,10 @@ def main() -> None:
     for name, data in batch:
         extract_file(data, name, limits=limits)
     total = time.perf_counter() - t
-    print(f"whole batch once: {len(batch)} documents in {total * 1000:.1f} ms = {len(batch) / total:.0f} notices/s")
+    print(
+        f"whole batch once: {len(batch)} documents in {total * 1000:.1f} ms = {len(batch) / total:.0f} "
+        "notices/s"
+    )
     for scan in sorted(args.corpus.glob("dev-*.scan.pdf")):
         t = time.perf_counter()
         out = extract_file(scan.read_bytes(), scan.name)

@@ -64,7 +64,10 @@ def _read_without_check(data: bytes) -> None:
 
 
 def cost(pdfs: list[Path], rounds: int) -> None:
-    print(f"cost, median of {rounds} interleaved rounds after a warm-up (word cache warm, as in a long-lived worker)")
+    print(
+        f"cost, median of {rounds} interleaved rounds after a warm-up (word cache warm, as in a long-lived "
+        "worker)"
+    )
     for path in pdfs:
         data = path.read_bytes()
         layers = _layers(path)
@@ -74,8 +77,11 @@ def cost(pdfs: list[Path], rounds: int) -> None:
             without.append(_median_ms(lambda d=data: _read_without_check(d), 1))
             check.append(_median_ms(lambda ls=layers: [score_text(t) for t in ls], 1))
         a, b, c = (statistics.median(x) for x in (with_check, without, check))
-        print(f"  {path.name:<14} {len(layers):>3} pages  read_pdf {a:6.2f} ms (without the check {b:6.2f} ms)  "
-              f"the check alone {c:6.3f} ms = {c / len(layers) * 1000:4.0f} µs/page, {c / a:4.1%} of the read")
+        print(
+            f"  {path.name:<14} {len(layers):>3} pages  read_pdf {a:6.2f} ms (without the check {b:6.2f} "
+            "ms)  "
+            f"the check alone {c:6.3f} ms = {c / len(layers) * 1000:4.0f} µs/page, {c / a:4.1%} of the read"
+        )
     sample = " ".join(_layers(pdfs[0]))
     is_syllable.cache_clear()
     _word_kind.cache_clear()
@@ -92,17 +98,30 @@ def verdicts(dirs: list[Path]) -> None:
             for n, layer in enumerate(_layers(path), 1):
                 q = score_text(layer)
                 if q.judged:
-                    rows.append((q.trusted, q.valid_share, q.marked_share, q.words, f"{d.name}/{path.name} p{n}",
-                                 q.abbreviation_share))
+                    rows.append(
+                        (
+                            q.trusted,
+                            q.valid_share,
+                            q.marked_share,
+                            q.words,
+                            f"{d.name}/{path.name} p{n}",
+                            q.abbreviation_share,
+                        )
+                    )
     rows.sort(key=lambda r: (not r[0], r[1]))
     trusted = [r for r in rows if r[0]]
     print(f"\nverdicts: {len(rows)} judged pages, {len(trusted)} trusted, {len(rows) - len(trusted)} not")
     if trusted:
-        print(f"  trusted pages: valid ≥ {min(r[1] for r in trusted):.0%}, marked ≥ {min(r[2] for r in trusted):.0%}, "
-              f"abbreviations ≤ {max(r[5] for r in trusted):.0%} (thresholds 75%, 25%, 50%)")
+        print(
+            f"  trusted pages: valid ≥ {min(r[1] for r in trusted):.0%}, marked ≥ "
+            f"{min(r[2] for r in trusted):.0%}, "
+            f"abbreviations ≤ {max(r[5] for r in trusted):.0%} (thresholds 75%, 25%, 50%)"
+        )
     for r in trusted[:5] + [r for r in rows if not r[0]]:
-        print(f"  {'trusted' if r[0] else 'NOT trusted':<12} valid {r[1]:4.0%}  marked {r[2]:4.0%}  "
-              f"abbreviations {r[5]:4.0%}  {r[3]:>4} words  {r[4]}")
+        print(
+            f"  {'trusted' if r[0] else 'NOT trusted':<12} valid {r[1]:4.0%}  marked {r[2]:4.0%}  "
+            f"abbreviations {r[5]:4.0%}  {r[3]:>4} words  {r[4]}"
+        )
 
 
 def _agreement(layer: str, other: str) -> float:
@@ -131,13 +150,16 @@ def second_opinion(dirs: list[Path], limit: int) -> None:
                 q = score_text(layer)
                 if q.judged:
                     ocr = ocr_png(_render_png(page), timeout=120)
-                    print(f"  {d.name}/{path.name} p{n + 1}: {'trusted' if q.trusted else 'NOT trusted':<12} "
-                          f"layer agrees with OCR {_agreement(layer, ocr):4.0%}; "
-                          f"OCR reads {score_text(ocr).describe()}")
+                    print(
+                        f"  {d.name}/{path.name} p{n + 1}: {'trusted' if q.trusted else 'NOT trusted':<12} "
+                        f"layer agrees with OCR {_agreement(layer, ocr):4.0%}; "
+                        f"OCR reads {score_text(ocr).describe()}"
+                    )
                 page.close()
             if any(not score_text(t).trusted for t in _layers(path)):
-                print(f"  {d.name}/{path.name}: the text Docket chose agrees with OCR "
-                      f"{_agreement(chosen, ' '.join(ocr_png(_render_png(doc[k]), timeout=120) for k in range(len(doc)))):4.0%}")
+                ocr_all = " ".join(ocr_png(_render_png(doc[k]), timeout=120) for k in range(len(doc)))
+                agreement = _agreement(chosen, ocr_all)
+                print(f"  {d.name}/{path.name}: the text Docket chose agrees with OCR {agreement:4.0%}")
             doc.close()
 
 
@@ -145,8 +167,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=30)
     ap.add_argument("--shared", type=Path, default=REPO / ".." / "shared")
-    ap.add_argument("--second-opinion", type=int, default=0, metavar="N",
-                    help="also OCR the pages of the first N PDFs of each directory and compare (slow: ~1 s/page)")
+    ap.add_argument(
+        "--second-opinion",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also OCR the pages of the first N PDFs of each directory and compare (slow: ~1 s/page)",
+    )
     args = ap.parse_args()
     corpus = args.shared / "corpus"
     if not corpus.is_dir():

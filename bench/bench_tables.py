@@ -58,7 +58,12 @@ def _table_page() -> bytes:
 
 
 def _plan() -> bytes:
-    head = ["SỞ XÂY DỰNG TỈNH THỬ NGHIỆM", "Số: 17/KH-SXD", "Thử Nghiệm, ngày 03 tháng 3 năm 2026", "KẾ HOẠCH"]
+    head = [
+        "SỞ XÂY DỰNG TỈNH THỬ NGHIỆM",
+        "Số: 17/KH-SXD",
+        "Thử Nghiệm, ngày 03 tháng 3 năm 2026",
+        "KẾ HOẠCH",
+    ]
     prose = [(([*head] if i == 0 else []) + PROSE * 9, [], []) for i in range(8)]
     rows = _rows(24)
     annex = [(["PHỤ LỤC", "NHIỆM VỤ TRIỂN KHAI KẾ HOẠCH"], [HEADER, *rows[:12]], []), ([], rows[12:], [])]
@@ -66,7 +71,8 @@ def _plan() -> bytes:
 
 
 def _time(fn: Callable[[], Any], rounds: int) -> tuple[float, float]:
-    """(median, min) ms: the machine is shared, so the min says what the code costs, the median what it got."""
+    """(median, min) ms: the machine is shared, so the min says what the code costs, the median what it
+    got."""
     fn()
     samples = []
     for _ in range(rounds):
@@ -88,6 +94,7 @@ def _pypdfium2_only(fn: Callable[[], Any]) -> Callable[[], Any]:
             return fn()
         finally:
             pdf_module.has_ruling = saved
+
     return run
 
 
@@ -95,8 +102,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=20)
     rounds = ap.parse_args().rounds
-    ctx = AnalysisContext(directory=parse_directory({"organization": "Sở Xây dựng tỉnh Thử Nghiệm",
-                                                     "units": [{"name": n} for n in UNITS]}), calendar=WorkCalendar())
+    ctx = AnalysisContext(
+        directory=parse_directory(
+            {"organization": "Sở Xây dựng tỉnh Thử Nghiệm", "units": [{"name": n} for n in UNITS]}
+        ),
+        calendar=WorkCalendar(),
+    )
     cases: list[tuple[str, bytes, AnalysisContext, float | None]] = [
         ("2-page notice, no table", _notice(), ctx, 10.0),
         ("1 page, ruled table 13 rows", _table_page(), ctx, 150.0),
@@ -104,11 +115,17 @@ def main() -> None:
     ]
     real = CORPUS_REAL / "rd-10.pdf"
     if real.exists():
-        real_ctx = AnalysisContext(directory=load_directory(CORPUS_REAL / "directory-laocai-ubnd.yaml"),
-                                   calendar=WorkCalendar())
+        real_ctx = AnalysisContext(
+            directory=load_directory(CORPUS_REAL / "directory-laocai-ubnd.yaml"), calendar=WorkCalendar()
+        )
         cases.append(("corpus-real rd-10.pdf (in place)", real.read_bytes(), real_ctx, None))
-    print("ms: median / min over the rounds; rows = tasks read from table rows; old = every page on pypdfium2")
-    print(f"{'input':<34} {'read':>15} {'read+rules':>15} {'old read+rules':>15} {'rows':>5} {'old':>4}  limit (min)")
+    print(
+        "ms: median / min over the rounds; rows = tasks read from table rows; old = every page on pypdfium2"
+    )
+    print(
+        f"{'input':<34} {'read':>15} {'read+rules':>15} {'old read+rules':>15} {'rows':>5} {'old':>4}  "
+        "limit (min)"
+    )
     for label, data, c, limit in cases:
         read = _time(lambda d=data: read_pdf(d, part="x.pdf"), rounds)
         full = _time(lambda d=data, c=c: analyse(read_pdf(d, part="x.pdf").text, c), rounds)
@@ -116,13 +133,17 @@ def main() -> None:
         rows = _rows_found(data, c)
         old_rows = _pypdfium2_only(lambda d=data, c=c: _rows_found(d, c))()
         verdict = "" if limit is None else f"≤ {limit:.0f} ms: {'ok' if read[1] <= limit else 'OVER'}"
-        print(f"{label:<34} {read[0]:6.1f}/{read[1]:6.1f} {full[0]:6.1f}/{full[1]:6.1f} {old[0]:6.1f}/{old[1]:6.1f} "
-              f"{rows:5d} {old_rows:4d}  {verdict}")
+        print(
+            f"{label:<34} {read[0]:6.1f}/{read[1]:6.1f} {full[0]:6.1f}/{full[1]:6.1f} "
+            f"{old[0]:6.1f}/{old[1]:6.1f} "
+            f"{rows:5d} {old_rows:4d}  {verdict}"
+        )
     real_pages(rounds)
 
 
 def real_pages(rounds: int) -> None:
-    """Each ruled page of the corpus-real PDFs (LibreOffice exports of real plans) through pdfplumber alone."""
+    """Each ruled page of the corpus-real PDFs (LibreOffice exports of real plans) through pdfplumber
+    alone."""
     import pypdfium2 as pdfium
 
     from extractors.pdf_tables import PdfTables, has_ruling
@@ -139,7 +160,9 @@ def real_pages(rounds: int) -> None:
         for i in ruled:
             med, low = _time(lambda i=i: PdfTables(data).page_paragraphs(i), rounds)
             figures.append(f"p{i + 1} {med:.0f}/{low:.0f}")
-        print(f"corpus-real {name}.pdf ruled pages (ms median/min, pdfplumber incl. open): {', '.join(figures)}")
+        print(
+            f"corpus-real {name}.pdf ruled pages (ms median/min, pdfplumber incl. open): {', '.join(figures)}"
+        )
 
 
 if __name__ == "__main__":

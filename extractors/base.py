@@ -20,7 +20,8 @@ class Limits:
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """A span [start, end) of ExtractedText.text and where it came from: 'page 2', 'paragraph 14', 'table 1 row 3'."""
+    """A span [start, end) of ExtractedText.text and where it came from: 'page 2', 'paragraph 14', 'table 1
+    row 3'."""
 
     start: int
     end: int
@@ -69,7 +70,9 @@ class ExtractedMessage:
     note: str  # the forwarder's own words (and signature), kept apart from the notice
     documents: tuple[ExtractedText, ...]  # attachments of supported types, or the forwarded body
     warnings: tuple[str, ...] = ()  # attachments that could not be read, and why
-    forwarded_headers: dict[str, str] = field(default_factory=dict)  # From/Date/Subject/To of the forwarded mail
+    forwarded_headers: dict[str, str] = field(
+        default_factory=dict
+    )  # From/Date/Subject/To of the forwarded mail
     reply_text: str = ""  # the writer's own words when the message is a reply (extractors.reply_body)
     # Message-ID, In-Reply-To and References of mail carried inside this one (attached message/rfc822 or .eml
     # parts, a forwarded header block): how the service knows its own mail forwarded or bounced back.

@@ -69,7 +69,10 @@ def doc_to_text(data: bytes) -> str:
         path = os.path.join(workdir, "input.doc")
         with open(path, "wb") as fh:
             fh.write(data)
-        converters = (("antiword", partial(_antiword, path)), ("LibreOffice", partial(_soffice, path, workdir)))
+        converters = (
+            ("antiword", partial(_antiword, path)),
+            ("LibreOffice", partial(_soffice, path, workdir)),
+        )
         for name, convert in converters:
             try:
                 return convert()

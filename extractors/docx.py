@@ -58,13 +58,17 @@ class _Reader:
             lvl = numpr.find(f"{W}ilvl")
             if nid is None:
                 return ""
-            return self.numbering.label(nid.get(f"{W}val", "0"), int(lvl.get(f"{W}val", "0")) if lvl is not None else 0)
+            return self.numbering.label(
+                nid.get(f"{W}val", "0"), int(lvl.get(f"{W}val", "0")) if lvl is not None else 0
+            )
         if style and style in self.styles.num:
             nid, ilvl = self.styles.num[style]
             return self.numbering.label(nid, ilvl)
         return ""
 
-    def _inline(self, el: etree._Element, out: list[str], boxes: list[etree._Element], style: str | None) -> None:
+    def _inline(
+        self, el: etree._Element, out: list[str], boxes: list[etree._Element], style: str | None
+    ) -> None:
         for child in el:
             tag = child.tag
             if tag in _SKIP or not isinstance(tag, str):
@@ -147,8 +151,9 @@ def _cells(tr: etree._Element) -> list[etree._Element]:
     return cells
 
 
-def _table_blocks(reader: _Reader, tbl: etree._Element, builder: TextBuilder, prefix: str,
-                  counters: dict[str, int]) -> None:
+def _table_blocks(
+    reader: _Reader, tbl: etree._Element, builder: TextBuilder, prefix: str, counters: dict[str, int]
+) -> None:
     """Rows with several cells become 'a | b' lines; a row of one cell (a layout box) is read as body text."""
     table = counters["t"]
     in_rows = False
@@ -175,8 +180,9 @@ def _direct_rows(tbl: etree._Element) -> list[etree._Element]:
     return rows
 
 
-def _body_blocks(reader: _Reader, container: etree._Element, builder: TextBuilder, prefix: str,
-                 counters: dict[str, int]) -> None:
+def _body_blocks(
+    reader: _Reader, container: etree._Element, builder: TextBuilder, prefix: str, counters: dict[str, int]
+) -> None:
     for child in container:
         tag = child.tag
         if tag == f"{W}p":

@@ -13,7 +13,8 @@ from extractors.builder import TextBuilder
 
 
 def read_with_python_docx(data: bytes, *, part: str, first_reason: str) -> ExtractedText:
-    """Paragraphs and tables in body order, then headers and footers; ExtractionError when python-docx fails too."""
+    """Paragraphs and tables in body order, then headers and footers; ExtractionError when python-docx
+    fails too."""
     import docx  # lazy: python-docx is 24 ms at import; only a .docx our own reader cannot read needs it
 
     try:
@@ -25,7 +26,9 @@ def read_with_python_docx(data: bytes, *, part: str, first_reason: str) -> Extra
                 if not story.is_linked_to_previous:
                     _blocks(story, builder, f"{kind} {n} ")
     except Exception as err:  # noqa: BLE001 — python-docx raises anything from KeyError to lxml errors
-        raise ExtractionError(f"{first_reason}; python-docx cannot read it either ({_one_line(err)})") from err
+        raise ExtractionError(
+            f"{first_reason}; python-docx cannot read it either ({_one_line(err)})"
+        ) from err
     builder.warn(f"read with python-docx (second reader): {first_reason}")
     return builder.build(part=part, kind="docx")
 
@@ -38,7 +41,9 @@ def _blocks(container, builder: TextBuilder, prefix: str) -> None:  # type: igno
             for i, row in enumerate(block.rows, 1):
                 cells = [" ".join(c.text.split()) for c in row.cells]
                 if any(cells):
-                    builder.add(" | ".join(cells), f"{prefix}table {tables} row {i}", sep="\n" if i > 1 else "\n\n")
+                    builder.add(
+                        " | ".join(cells), f"{prefix}table {tables} row {i}", sep="\n" if i > 1 else "\n\n"
+                    )
         else:
             paragraphs += 1
             builder.add(block.text, f"{prefix}paragraph {paragraphs}")

@@ -1,4 +1,6 @@
-"""Render Word automatic numbering labels ('1.', 'a)', 'II.', '-') from numbering.xml, counting as Word does."""
+"""Render Word automatic numbering labels ('1.', 'a)', 'II.', '-') from numbering.xml, counting as Word
+does."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,8 +21,21 @@ class Level:
 
 def _roman(n: int) -> str:
     out = []
-    for value, sym in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
-                       (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for value, sym in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while n >= value:
             out.append(sym)
             n -= value

@@ -19,7 +19,8 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 
 
 class CorruptDocx(ExtractionError):
-    """Our reader could not read the package; the second reader (python-docx) is asked before it is refused."""
+    """Our reader could not read the package; the second reader (python-docx) is asked before it is
+    refused."""
 
 
 def is_encrypted_office(data: bytes) -> bool:
@@ -41,7 +42,9 @@ class DocxPackage:
         declared = sum(i.file_size for i in infos)
         if declared > limits.max_unzipped_bytes:
             raise ExtractionError(
-                f"zip bomb refused: .docx declares {declared} bytes unpacked (limit {limits.max_unzipped_bytes})")
+                f"zip bomb refused: .docx declares {declared} bytes unpacked (limit "
+                f"{limits.max_unzipped_bytes})"
+            )
         self._budget = limits.max_unzipped_bytes
         self._names = {i.filename for i in infos}
         if "word/document.xml" not in self._names:
@@ -101,7 +104,9 @@ def _style_snippets(raw: bytes, wanted: set[str]) -> list[bytes]:
         if sid in done:
             continue
         done.add(sid)
-        block = re.search(rb'<w:style\b[^>]*w:styleId="' + re.escape(sid.encode()) + rb'".*?</w:style>', raw, re.S)
+        block = re.search(
+            rb'<w:style\b[^>]*w:styleId="' + re.escape(sid.encode()) + rb'".*?</w:style>', raw, re.S
+        )
         if block:
             snippets.append(block.group(0))
             base = re.search(rb'<w:basedOn w:val="([^"]+)"', block.group(0))
@@ -150,7 +155,10 @@ class Styles:
                 nid = numpr.find(f"{W}numId")
                 lvl = numpr.find(f"{W}ilvl")
                 if nid is not None:
-                    styles.num[sid] = (nid.get(f"{W}val", "0"), int(lvl.get(f"{W}val", "0")) if lvl is not None else 0)
+                    styles.num[sid] = (
+                        nid.get(f"{W}val", "0"),
+                        int(lvl.get(f"{W}val", "0")) if lvl is not None else 0,
+                    )
         for sid in list(styles.font):
             seen, cur = set(), sid
             while styles.font.get(cur) is None and cur in based and cur not in seen:
@@ -164,7 +172,8 @@ class Styles:
         """Read only docDefaults and the styles `wanted` (with their basedOn chains) out of styles.xml.
 
         styles.xml is often 300+ KB of latent styles; cutting out the few referenced blocks is ~20× faster
-        than parsing it. The cut-out blocks are wrapped in the file's own root tag, so the prefixes it declares
+        than parsing it. The cut-out blocks are wrapped in the file's own root tag, so the prefixes it
+        declares
         (w14, mc …) stay bound. A shortcut must never refuse what the full parse reads: when the cut-out text
         is not well-formed, or the file does not use the usual 'w:' prefix, the whole file is parsed.
         """

@@ -95,5 +95,7 @@ def _outlook_style(body: str) -> Split:
     for m in re.finditer(r"^[ \t>]*(?:From|Từ)\s*:.*$", body, re.I | re.M):
         headers, rest = _header_block(body[m.start():])
         if len(headers) >= 3 and "Subject" in headers:
-            return Split(note=body[: m.start()].rstrip(), forwarded=_unquote(rest).strip("\n"), headers=headers)
+            return Split(
+                note=body[: m.start()].rstrip(), forwarded=_unquote(rest).strip("\n"), headers=headers
+            )
     return Split(note=body, forwarded=None)

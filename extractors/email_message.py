@@ -1,7 +1,9 @@
-"""Read one e-mail: envelope, the forwarder's note, and the notices it carries (attachments or forwarded body).
+"""Read one e-mail: envelope, the forwarder's note, and the notices it carries (attachments or forwarded
+body).
 
 Never raises on malformed MIME: whatever could be read is returned, and each failure becomes a warning.
 """
+
 from __future__ import annotations
 
 import email
@@ -15,15 +17,32 @@ from extractors.base import EmailEnvelope, ExtractedMessage, ExtractedText, Extr
 from extractors.builder import TextBuilder
 from extractors.documents import extract_bytes
 from extractors.email_forward import split_forward
-from extractors.email_mime import (decode_header, header_line, is_attachment, part_bytes, part_filename, part_text,
-                                   sender_of)
+from extractors.email_mime import (
+    decode_header,
+    header_line,
+    is_attachment,
+    part_bytes,
+    part_filename,
+    part_text,
+    sender_of,
+)
 from extractors.html_text import html_to_text
 from extractors.normalize import normalize_text
 from extractors.sniff import SUPPORTED, kind_of
 
-SELECTED_HEADERS = ("Auto-Submitted", "X-Autoreply", "X-Autorespond", "Precedence", "Return-Path",
-                    "Content-Type", "Authentication-Results", "X-Auto-Response-Suppress",
-                    "X-Failed-Recipients", "List-Id", "X-Loop")
+SELECTED_HEADERS = (
+    "Auto-Submitted",
+    "X-Autoreply",
+    "X-Autorespond",
+    "Precedence",
+    "Return-Path",
+    "Content-Type",
+    "Authentication-Results",
+    "X-Auto-Response-Suppress",
+    "X-Failed-Recipients",
+    "List-Id",
+    "X-Loop",
+)
 _NOTICE_CUES = re.compile(r"(?im)^\s*(?:Số\s*:|CỘNG HÒA XÃ HỘI|CỘNG HOÀ XÃ HỘI|Kính gửi|Nơi nhận|V/v\s)")
 NO_NOTICE = "no notice found: no attachment of a supported type and no forwarded notice"
 NO_TEXT = "no text body and no readable attachment"
@@ -57,11 +76,15 @@ def envelope_of(msg: Message) -> EmailEnvelope:
         if values is not None:
             headers[key] = "\n".join(header_line(v) for v in values)
     return EmailEnvelope(
-        sender=sender.address, sender_name=sender.name, sender_problem=sender.problem,
+        sender=sender.address,
+        sender_name=sender.name,
+        sender_problem=sender.problem,
         subject=decode_header(msg.get("Subject")) or None,
         message_id=header_line(msg.get("Message-ID")) or None,
         in_reply_to=header_line(msg.get("In-Reply-To")) or None,
-        references=refs, date=header_line(msg.get("Date")) or None, headers=headers,
+        references=refs,
+        date=header_line(msg.get("Date")) or None,
+        headers=headers,
     )
 
 
@@ -72,13 +95,18 @@ def header_block(raw: bytes, *, limit: int = HEADER_SCAN) -> bytes:
     """
     head = raw[:limit]
     crlf, lf = head.find(b"\r\n\r\n"), head.find(b"\n\n")
-    ends = [*([crlf + 2] if crlf >= 0 else []), *([lf + 1] if lf >= 0 else [])]  # through the last header's line end
-    return head[:min(ends)] if ends else head
+    ends = [
+        *([crlf + 2] if crlf >= 0 else []),
+        *([lf + 1] if lf >= 0 else []),
+    ]  # through the last header's line end
+    return head[: min(ends)] if ends else head
 
 
 def read_envelope(raw: bytes) -> EmailEnvelope:
     """The envelope from the header block alone (sender, loop signs): the body is never parsed."""
-    return envelope_of(email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(header_block(raw)))
+    return envelope_of(
+        email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(header_block(raw))
+    )
 
 
 def _walk(part: Message, state: _State, *, inner: bool, depth: int = 0) -> None:
@@ -91,12 +119,17 @@ def _walk(part: Message, state: _State, *, inner: bool, depth: int = 0) -> None:
             if isinstance(sub, Message):
                 state.carried_ids += _ids_of(sub)
                 if not state.inner_headers:
-                    state.inner_headers = {k: decode_header(sub.get(k)) for k in ("From", "Date", "Subject", "To")
-                                           if sub.get(k)}
+                    state.inner_headers = {
+                        k: decode_header(sub.get(k)) for k in ("From", "Date", "Subject", "To") if sub.get(k)
+                    }
                 _walk(sub, state, inner=True, depth=depth + 1)
         return
     if part.is_multipart():
-        subs = [s for s in part.get_payload() if isinstance(s, Message)] if isinstance(part.get_payload(), list) else []
+        subs = (
+            [s for s in part.get_payload() if isinstance(s, Message)]
+            if isinstance(part.get_payload(), list)
+            else []
+        )
         if ctype == "multipart/alternative":
             subs = _choose_alternative(subs)
         for sub in subs:
@@ -138,7 +171,9 @@ def _attachment(part: Message, state: _State) -> None:
     label = name or part.get_content_type()
     kind = kind_of(data, name or "", content_type=part.get_content_type())
     if kind == "eml" and data:
-        state.carried_ids += _ids_of(email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(data[:256 * 1024]))
+        state.carried_ids += _ids_of(
+            email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(data[: 256 * 1024])
+        )
     if kind not in SUPPORTED:
         if part.get("Content-ID") and part.get_content_maintype() == "image":
             return  # inline images of the body (logos, signatures)
@@ -149,8 +184,14 @@ def _attachment(part: Message, state: _State) -> None:
         state.warn(f"attachment {label}: empty or undecodable")
         return
     try:
-        document = extract_bytes(data, name or f"attachment.{kind}", kind=kind, part=f"attachment:{label}",
-                                 limits=state.limits, mail=main_document)
+        document = extract_bytes(
+            data,
+            name or f"attachment.{kind}",
+            kind=kind,
+            part=f"attachment:{label}",
+            limits=state.limits,
+            mail=main_document,
+        )
         state.attachments.append(document)
     except ExtractionError as err:
         state.warn(f"attachment {label}: {err}")
@@ -184,12 +225,20 @@ def read_message(raw: bytes, *, limits: Limits = Limits()) -> ExtractedMessage:
         msg = email.parser.BytesHeaderParser().parsebytes(raw[: 256 * 1024])
         if not msg.keys():
             raise ExtractionError("not an e-mail message: no headers")
-        return ExtractedMessage(envelope=envelope_of(msg), note="", documents=(),
-                                warnings=(f"message too big: {len(raw)} bytes (limit {cap}), not read",))
+        return ExtractedMessage(
+            envelope=envelope_of(msg),
+            note="",
+            documents=(),
+            warnings=(f"message too big: {len(raw)} bytes (limit {cap}), not read",),
+        )
     try:
         msg = email.message_from_bytes(raw, policy=email.policy.compat32)
-    except RecursionError:  # the stdlib parser recurses once per nested part: thousands of levels are bad input
-        raise ExtractionError(f"MIME parts nested too deep to read (more than {MAX_NESTING} levels are not read)") from None
+    except (
+        RecursionError
+    ):  # the stdlib parser recurses once per nested part: thousands of levels are bad input
+        raise ExtractionError(
+            f"MIME parts nested too deep to read (more than {MAX_NESTING} levels are not read)"
+        ) from None
     if not msg.keys():
         raise ExtractionError("not an e-mail message: no headers")
     state = _State(limits=limits)
@@ -225,10 +274,18 @@ def _assemble(msg: Message, state: _State) -> ExtractedMessage:
             state.warn(NO_TEXT)
         else:
             state.warn(NO_NOTICE)
-    carried = [*state.carried_ids, *(i for key in _ID_HEADERS for i in _ID.findall(split.headers.get(key, "")))]
-    return ExtractedMessage(envelope=envelope_of(msg), note=note, documents=documents,
-                            warnings=tuple(state.warnings), forwarded_headers=headers,
-                            carried_ids=tuple(dict.fromkeys(carried)))
+    carried = [
+        *state.carried_ids,
+        *(i for key in _ID_HEADERS for i in _ID.findall(split.headers.get(key, ""))),
+    ]
+    return ExtractedMessage(
+        envelope=envelope_of(msg),
+        note=note,
+        documents=documents,
+        warnings=tuple(state.warnings),
+        forwarded_headers=headers,
+        carried_ids=tuple(dict.fromkeys(carried)),
+    )
 
 
 def main_document(data: bytes, part: str, limits: Limits) -> ExtractedText:
@@ -237,7 +294,11 @@ def main_document(data: bytes, part: str, limits: Limits) -> ExtractedText:
     if msg.documents:
         main = msg.documents[0]
         extra = tuple(w for w in msg.warnings if w not in main.warnings)
-        return ExtractedText(text=main.text, part=main.part, kind=main.kind, segments=main.segments,
-                             warnings=main.warnings + extra)
-    return ExtractedText(text=msg.note, part="body", kind="email-body",
-                         segments=(), warnings=msg.warnings)
+        return ExtractedText(
+            text=main.text,
+            part=main.part,
+            kind=main.kind,
+            segments=main.segments,
+            warnings=main.warnings + extra,
+        )
+    return ExtractedText(text=msg.note, part="body", kind="email-body", segments=(), warnings=msg.warnings)

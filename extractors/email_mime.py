@@ -1,4 +1,6 @@
-"""MIME helpers for reading e-mail: header decoding (RFC 2047/2231), charset decoding, body and part choice."""
+"""MIME helpers for reading e-mail: header decoding (RFC 2047/2231), charset decoding, body and part
+choice."""
+
 from __future__ import annotations
 
 import codecs
@@ -14,17 +16,29 @@ from typing import cast
 
 from extractors.safe_text import safe_line
 
-_CHARSET_ALIASES = {"windows-1258": "cp1258", "x-cp1258": "cp1258", "vn": "cp1258", "utf8": "utf-8",
-                    "unicode-1-1-utf-8": "utf-8", "x-unknown": "utf-8", "unknown-8bit": "utf-8"}
+_CHARSET_ALIASES = {
+    "windows-1258": "cp1258",
+    "x-cp1258": "cp1258",
+    "vn": "cp1258",
+    "utf8": "utf-8",
+    "unicode-1-1-utf-8": "utf-8",
+    "x-unknown": "utf-8",
+    "unknown-8bit": "utf-8",
+}
 
 
 def raw_header_text(value: object) -> str:
-    """The header as written: 8-bit bytes decoded (UTF-8, else Windows-1258), RFC 2047 words left as they are."""
+    """The header as written: 8-bit bytes decoded (UTF-8, else Windows-1258), RFC 2047 words left as they
+    are."""
     if value is None:
         return ""
-    if isinstance(value, email.header.Header):  # compat32 wraps a header with 8-bit bytes in one unknown-8bit chunk
-        return "".join(chunk if isinstance(chunk, str) else _guess(chunk)[0]
-                       for chunk, _ in email.header.decode_header(value))
+    if isinstance(
+        value, email.header.Header
+    ):  # compat32 wraps a header with 8-bit bytes in one unknown-8bit chunk
+        return "".join(
+            chunk if isinstance(chunk, str) else _guess(chunk)[0]
+            for chunk, _ in email.header.decode_header(value)
+        )
     text = str(value)
     if any("\udc80" <= ch <= "\udcff" for ch in text):  # bytes kept as surrogates by the parser
         text = _guess(text.encode("utf-8", "surrogateescape"))[0]
@@ -32,12 +46,14 @@ def raw_header_text(value: object) -> str:
 
 
 def header_line(value: object) -> str:
-    """A header that is not RFC 2047 encoded (Message-ID, In-Reply-To): one safe line, whitespace collapsed."""
+    """A header that is not RFC 2047 encoded (Message-ID, In-Reply-To): one safe line, whitespace
+    collapsed."""
     return safe_line(" ".join(raw_header_text(value).split())).strip()
 
 
 def decode_header(value: object) -> str:
-    """A header value as text: RFC 2047 words decoded (bad ones kept as written), NFC, one line without controls."""
+    """A header value as text: RFC 2047 words decoded (bad ones kept as written), NFC, one line without
+    controls."""
     raw = raw_header_text(value)
     if "=?" not in raw:
         return _one_line(raw)
@@ -101,7 +117,12 @@ def _one_sender(address: email.headerregistry.Address, defects: object) -> Sende
     spec = address.addr_spec
     if any(isinstance(d, email.errors.InvalidHeaderDefect) for d in defects):  # type: ignore[attr-defined]
         return Sender(None, name, "From header is malformed: the sender is ambiguous")
-    if not address.username or not address.domain or safe_line(spec) != spec or any(c.isspace() for c in spec):
+    if (
+        not address.username
+        or not address.domain
+        or safe_line(spec) != spec
+        or any(c.isspace() for c in spec)
+    ):
         return Sender(None, name, "From address cannot be read")
     if len(spec) > MAX_ADDRESS_CHARS:
         return Sender(None, name, f"From address of {len(spec)} characters is not a real address")

@@ -1,4 +1,6 @@
-"""HTML to text with its structure kept: blocks → paragraphs, <br> → line, table rows → 'cell | cell' lines."""
+"""HTML to text with its structure kept: blocks → paragraphs, <br> → line, table rows → 'cell | cell'
+lines."""
+
 from __future__ import annotations
 
 import re
@@ -87,7 +89,9 @@ def _cell_text(cell: etree._Element) -> str:
         walker.out.append(_WS.sub(" ", cell.text))
     for child in cell:
         if isinstance(child.tag, str) and child.tag.lower() == "table":
-            walker.out.append(" " + " ".join(" | ".join(_cell_text(c) for c in row) for row in _rows(child)) + " ")
+            walker.out.append(
+                " " + " ".join(" | ".join(_cell_text(c) for c in row) for row in _rows(child)) + " "
+            )
             walker._tail(child, False)
         else:
             walker.walk(child, in_cell=True)

@@ -40,6 +40,7 @@ def die_with_parent(parent_pid: int) -> None:
 
 
 def dies_with_this_process() -> Callable[[], None]:
-    """A Popen preexec_fn: the program it starts is killed when the caller ends (only a prctl call after fork)."""
+    """A Popen preexec_fn: the program it starts is killed when the caller ends (only a prctl call after
+    fork)."""
     parent = os.getpid()
     return lambda: die_with_parent(parent)

@@ -1,9 +1,11 @@
-"""Normalise extracted Vietnamese text: legacy fonts, NFC, look-alike letters, invisible characters, whitespace.
+"""Normalise extracted Vietnamese text: legacy fonts, NFC, look-alike letters, invisible characters,
+whitespace.
 
 Order follows domain-vi.md §3.6: legacy TCVN3/VNI conversion first (TCVN3 uses U+00AD for 'ư'), then NFC,
 then Ð→Đ and the NBSP / zero-width / soft-hyphen cleanup, then whitespace folding that keeps line,
 paragraph and list-item boundaries, then the re-join of a paragraph cut by a page break.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,14 +13,27 @@ import unicodedata
 
 from extractors.legacy import fix_legacy
 
-_LOOKALIKES = str.maketrans({
-    "\u00d0": "Đ", "\u00f0": "đ",  # Icelandic eth typed for Đ/đ
-    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u3000": " ", "\t": " ", "\v": " ",
-    **{chr(c): " " for c in range(0x2000, 0x200B)},
-    "\ufffe": "-",  # a non-character some PDF text layers give for the hyphen ("/KH\ufffeSCT")
-    "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None, "\u00ad": None,
-    "\r": None,
-})
+_LOOKALIKES = str.maketrans(
+    {
+        "\u00d0": "Đ",
+        "\u00f0": "đ",  # Icelandic eth typed for Đ/đ
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2007": " ",
+        "\u3000": " ",
+        "\t": " ",
+        "\v": " ",
+        **{chr(c): " " for c in range(0x2000, 0x200B)},
+        "\ufffe": "-",  # a non-character some PDF text layers give for the hyphen ("/KH\ufffeSCT")
+        "\u200b": None,
+        "\u200c": None,
+        "\u200d": None,
+        "\u2060": None,
+        "\ufeff": None,
+        "\u00ad": None,
+        "\r": None,
+    }
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _SPACES = re.compile(r" {2,}")
 _BLANKS = re.compile(r"\n{3,}")
@@ -74,7 +89,7 @@ def _join_cuts(text: str) -> str:
     out = [paras[0]]
     for para in paras[1:]:
         page = _PAGE_NUMBER_LINE.search(out[-1])
-        if page and join_page_cut(out[-1][:page.start()], para):
+        if page and join_page_cut(out[-1][: page.start()], para):
             out[-1] = out[-1] + "\n" + para  # the page number stays a line of its own: the rules blank it
         elif not page and join_page_cut(out[-1], para):
             out[-1] = out[-1] + " " + para
@@ -88,7 +103,8 @@ _WS = re.compile(r"\s+")
 
 
 def fold_key(text: str) -> str:
-    """A diacritic-free, lower-case, single-spaced key for fuzzy matching ('Ủy ban' and 'uỷ  ban' → 'uy ban')."""
+    """A diacritic-free, lower-case, single-spaced key for fuzzy matching ('Ủy ban' and 'uỷ  ban' → 'uy
+    ban')."""
     decomposed = unicodedata.normalize("NFD", text.translate(_TONE_VARIANTS))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _WS.sub(" ", bare.lower()).strip()

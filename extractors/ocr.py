@@ -38,7 +38,9 @@ def ocr_png(png: bytes, *, timeout: float = 60.0, lang: str = "vie") -> str:
         raise OcrUnavailable(f"tesseract with the '{lang}' model is not installed")
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     try:
-        code, out, err = _run_bounded([exe, "stdin", "stdout", "-l", lang, "--psm", "3"], png, timeout=timeout, env=env)
+        code, out, err = _run_bounded(
+            [exe, "stdin", "stdout", "-l", lang, "--psm", "3"], png, timeout=timeout, env=env
+        )
     except subprocess.TimeoutExpired as exc:
         raise OcrUnavailable(f"tesseract timed out after {timeout:.0f} s") from exc
     except OSError as exc:
@@ -49,14 +51,23 @@ def ocr_png(png: bytes, *, timeout: float = 60.0, lang: str = "vie") -> str:
     return out.decode("utf-8", "replace")
 
 
-def _run_bounded(argv: list[str], data: bytes, *, timeout: float, env: dict[str, str]) -> tuple[int, bytes, bytes]:
+def _run_bounded(
+    argv: list[str], data: bytes, *, timeout: float, env: dict[str, str]
+) -> tuple[int, bytes, bytes]:
     """Run a tool in a process group of its own that dies with us; on timeout the whole group is killed.
 
     Its own group: a terminal's Ctrl-C meant for the daemon does not cut a page short, and a timeout
     takes whatever the tool started with it. PR_SET_PDEATHSIG: a SIGKILLed caller leaves no OCR behind.
     """
-    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                            process_group=0, preexec_fn=dies_with_this_process())  # noqa: PLW1509 - a prctl call only
+    proc = subprocess.Popen(
+        argv,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        process_group=0,
+        preexec_fn=dies_with_this_process(),
+    )  # noqa: PLW1509 - a prctl call only
     try:
         out, err = proc.communicate(data, timeout=timeout)
     except BaseException:

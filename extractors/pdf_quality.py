@@ -22,9 +22,12 @@ from extractors.syllables import is_marked_syllable, is_syllable
 MIN_WORDS = 20  # fewer words than this: too little text to judge, the layer is taken as it is
 MIN_VALID_SHARE = 0.75  # measured on 96 real pages ≥ 0.96; rw-31's lying fonts 0.30, rw-32's OCR layer ≤ 0.49
 MIN_MARKED_SHARE = 0.25  # measured on the same real pages ≥ 0.71; rw-31 0.11, rw-32 0.00
-MAX_ABBREVIATION_SHARE = 0.5  # measured: real pages ≤ 0.16; glyph ids of small letters land on capitals ('EDQ' for 'ban')
+MAX_ABBREVIATION_SHARE = (
+    0.5  # measured: real pages ≤ 0.16; glyph ids of small letters land on capitals ('EDQ' for 'ban')
+)
 _WORD = re.compile(r"[^\W\d_]+")
-# UBND, TTr, QĐ, HĐND, GDĐT: two or more capitals, Latin letters and Đ only; a lying layer's words mix in other
+# UBND, TTr, QĐ, HĐND, GDĐT: two or more capitals, Latin letters and Đ only; a lying layer's words mix in
+# other
 # scripts or Vietnamese small letters ('QJKӏ', 'YăQ') and still count
 _ABBREVIATION = re.compile(r"(?=(?:.*[A-ZĐ]){2})[A-Za-zĐđ]+")
 
@@ -55,8 +58,11 @@ class TextQuality:
     @property
     def trusted(self) -> bool:
         """False only when there is enough text to judge and it does not read as Vietnamese."""
-        return not self.judged or (self.valid_share >= MIN_VALID_SHARE and self.marked_share >= MIN_MARKED_SHARE
-                                   and self.abbreviation_share <= MAX_ABBREVIATION_SHARE)
+        return not self.judged or (
+            self.valid_share >= MIN_VALID_SHARE
+            and self.marked_share >= MIN_MARKED_SHARE
+            and self.abbreviation_share <= MAX_ABBREVIATION_SHARE
+        )
 
     def better_than(self, other: TextQuality) -> bool:
         return self._goodness() > other._goodness()
@@ -66,8 +72,11 @@ class TextQuality:
 
     def describe(self) -> str:
         text = f"{self.valid_share:.0%} valid Vietnamese syllables, {self.marked_share:.0%} with their marks"
-        return text + (f", {self.abbreviation_share:.0%} look like abbreviations"
-                       if self.abbreviation_share > MAX_ABBREVIATION_SHARE else "")
+        return text + (
+            f", {self.abbreviation_share:.0%} look like abbreviations"
+            if self.abbreviation_share > MAX_ABBREVIATION_SHARE
+            else ""
+        )
 
 
 def score_text(text: str) -> TextQuality:
@@ -103,7 +112,8 @@ def _word_kind(word: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class PageText:
-    """The text chosen for one page and, when it is not the text layer as it stands, a line saying how it was read."""
+    """The text chosen for one page and, when it is not the text layer as it stands, a line saying how it
+    was read."""
 
     text: str
     how: str | None = None
@@ -112,8 +122,9 @@ class PageText:
 Reading = Callable[[], "str | None"]  # another way to read the page: None (or OcrUnavailable) when it cannot
 
 
-def choose_page_text(layer: str, n: int, *, decoders: Sequence[tuple[str, Reading]] = (),
-                     ocr: Reading | None = None) -> PageText:
+def choose_page_text(
+    layer: str, n: int, *, decoders: Sequence[tuple[str, Reading]] = (), ocr: Reading | None = None
+) -> PageText:
     """The page's text layer when it reads as Vietnamese; else the first decoding of it that does, else OCR.
 
     `decoders` are tried in order (cheap, from the file itself: legacy encodings, the fonts' own maps); OCR
@@ -125,17 +136,31 @@ def choose_page_text(layer: str, n: int, *, decoders: Sequence[tuple[str, Readin
     for label, decode in decoders:
         text = decode()
         if text is not None and score_text(text).trusted:
-            return PageText(text, f"page {n}: text layer decoded ({label}); as it stood it read {quality.describe()}")
+            return PageText(
+                text, f"page {n}: text layer decoded ({label}); as it stood it read {quality.describe()}"
+            )
     if ocr is None:
-        return PageText(layer, f"page {n}: text layer does not read as Vietnamese ({quality.describe()}); "
-                               "OCR is not available, its text may be wrong")
+        return PageText(
+            layer,
+            f"page {n}: text layer does not read as Vietnamese ({quality.describe()}); "
+            "OCR is not available, its text may be wrong",
+        )
     try:
         text = ocr()
     except OcrUnavailable as err:
-        return PageText(layer, f"page {n}: text layer does not read as Vietnamese ({quality.describe()}); "
-                               f"OCR failed ({err}), its text may be wrong")
+        return PageText(
+            layer,
+            f"page {n}: text layer does not read as Vietnamese ({quality.describe()}); "
+            f"OCR failed ({err}), its text may be wrong",
+        )
     if text and score_text(text).better_than(quality):
-        return PageText(text, f"page {n} read by OCR (tesseract vie): its text layer does not read as Vietnamese "
-                              f"({quality.describe()}); quotes may contain recognition errors")
-    return PageText(layer, f"page {n}: text layer does not read as Vietnamese ({quality.describe()}) and OCR read "
-                           "no better; the layer is kept")
+        return PageText(
+            text,
+            f"page {n} read by OCR (tesseract vie): its text layer does not read as Vietnamese "
+            f"({quality.describe()}); quotes may contain recognition errors",
+        )
+    return PageText(
+        layer,
+        f"page {n}: text layer does not read as Vietnamese ({quality.describe()}) and OCR read "
+        "no better; the layer is kept",
+    )

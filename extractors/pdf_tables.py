@@ -23,7 +23,7 @@ from extractors.pdf_reflow import reflow
 
 MARGIN_SHARE = 0.08  # a bare number this close to the top or bottom edge is a page number
 _PAGE_NO = re.compile(r"^\s*[-–]?\s*\d{1,3}\s*[-–]?\s*$")
-MIN_RULINGS = 2  # a ruled grid has at least two lines across and two down; letterhead underlines only go across
+MIN_RULINGS = 2
 THIN = 3.0  # points: a path thinner than this in one direction is a ruling line
 _SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
@@ -63,9 +63,16 @@ def _is_grid(table: Any) -> bool:
 
 def _outermost(tables: list[Any]) -> list[Any]:
     """Tables not inside another one (pdfplumber also reports the grid of a merged block within a table)."""
+
     def inside(a: Any, b: Any) -> bool:
-        return a is not b and b.bbox[0] <= a.bbox[0] and b.bbox[1] <= a.bbox[1] \
-            and a.bbox[2] <= b.bbox[2] and a.bbox[3] <= b.bbox[3]
+        return (
+            a is not b
+            and b.bbox[0] <= a.bbox[0]
+            and b.bbox[1] <= a.bbox[1]
+            and a.bbox[2] <= b.bbox[2]
+            and a.bbox[3] <= b.bbox[3]
+        )
+
     return [t for t in tables if not any(inside(t, o) for o in tables)]
 
 
@@ -78,8 +85,11 @@ def _text_lines(page: Any) -> list[tuple[float, str]]:
     (an annex restarts its numbering, so the number itself cannot be checked against the page's index)."""
     margin = float(page.height) * MARGIN_SHARE
     lines = [(float(ln["top"]), str(ln["text"])) for ln in page.extract_text_lines(return_chars=False)]
-    return [(top, text) for top, text in lines
-            if not (_PAGE_NO.match(text) and (top < margin or top > float(page.height) - margin))]
+    return [
+        (top, text)
+        for top, text in lines
+        if not (_PAGE_NO.match(text) and (top < margin or top > float(page.height) - margin))
+    ]
 
 
 class PdfTables:
@@ -113,7 +123,9 @@ def _paragraphs(page: Any, tables: list[Any]) -> list[str]:
         outside = outside.outside_bbox(t.bbox)
     items: list[tuple[float, int, list[str]]] = []
     for t in tables:
-        items.append((float(t.bbox[1]), 1, [_row_line(r) for r in t.extract() if any(c and c.strip() for c in r)]))
+        items.append(
+            (float(t.bbox[1]), 1, [_row_line(r) for r in t.extract() if any(c and c.strip() for c in r)])
+        )
     lines = _text_lines(outside)
     out: list[str] = []
     pending: list[str] = []

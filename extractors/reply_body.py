@@ -35,7 +35,9 @@ _DROP = " | ".join((
     "//*[@data-marker='__QUOTED_TEXT__']", "//*[@data-marker='__HEADERS__']",
 ))
 # Markers after which everything is the quoted original (Outlook, Zimbra).
-_CUT = "//*[@id='divRplyFwdMsg'] | //*[@id='appendonsend'] | //*[@id='zwchr'] | //*[@data-marker='__DIVIDER__']"
+_CUT = (
+    "//*[@id='divRplyFwdMsg'] | //*[@id='appendonsend'] | //*[@id='zwchr'] | //*[@data-marker='__DIVIDER__']"
+)
 _BORDER_TOP = "//div[contains(translate(@style,'BORDERTOP','bordertop'),'border-top')]"
 _HEADER_START = re.compile(r"^\s*(?:From|Từ|Người gửi)\s*:", re.IGNORECASE)
 
@@ -45,7 +47,8 @@ _WROTE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _SIGNATURE = re.compile(
-    r"^(?:--[ \t]*|(?:Sent from|Gửi từ|Được gửi từ) [^\n]{0,80})$", re.IGNORECASE | re.MULTILINE,
+    r"^(?:--[ \t]*|(?:Sent from|Gửi từ|Được gửi từ) [^\n]{0,80})$",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 
@@ -154,7 +157,8 @@ def _key(line: str) -> str:
 
 
 def drop_known(text: str, known: Iterable[str], *, min_run: int = 2) -> str:
-    """`text` without runs of `min_run` or more lines that are lines of `known` (our own mail pasted as is)."""
+    """`text` without runs of `min_run` or more lines that are lines of `known` (our own mail pasted as
+    is)."""
     ours = {_key(line) for body in known for line in body.split("\n") if len(_key(line)) >= 8}
     if not ours:
         return text

@@ -46,8 +46,36 @@ _GLIDED = {
     "uyê": ("n", "t"),
     "uơ": ("",),
 }
-ONSETS = ("", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh", "p",
-          "ph", "qu", "r", "s", "t", "th", "tr", "v", "x")
+ONSETS = (
+    "",
+    "b",
+    "c",
+    "ch",
+    "d",
+    "đ",
+    "g",
+    "gh",
+    "gi",
+    "h",
+    "k",
+    "kh",
+    "l",
+    "m",
+    "n",
+    "ng",
+    "ngh",
+    "nh",
+    "p",
+    "ph",
+    "qu",
+    "r",
+    "s",
+    "t",
+    "th",
+    "tr",
+    "v",
+    "x",
+)
 _FRONT = ("i", "e", "ê", "y")
 
 
@@ -79,7 +107,7 @@ def _split(bare: str) -> list[tuple[str, str]]:
     out = []
     for onset in ONSETS:
         if bare.startswith(onset):
-            rest = bare[len(onset):]
+            rest = bare[len(onset) :]
             if rest in RHYMES or (onset == "qu" and "u" + rest in RHYMES):  # 'quỳnh' as 'huỳnh'
                 out.append((onset, rest))
             elif onset == "gi" and ("i" + rest) in RHYMES:  # 'gì', 'gìn', 'giếng' keep the i of gi
@@ -106,8 +134,11 @@ def is_syllable(word: str) -> bool:
 
 @functools.lru_cache(maxsize=65536)
 def is_marked_syllable(word: str) -> bool:
-    """A valid syllable that carries a tone or a Vietnamese letter (ă â ê ô ơ ư đ): text written with its marks."""
+    """A valid syllable that carries a tone or a Vietnamese letter (ă â ê ô ơ ư đ): text written with its
+    marks."""
     if not is_syllable(word):
         return False
     decomposed = unicodedata.normalize("NFD", word.lower())
-    return any(ch in TONES for ch in decomposed) or any(ch in _MARKED for ch in unicodedata.normalize("NFC", word.lower()))
+    return any(ch in TONES for ch in decomposed) or any(
+        ch in _MARKED for ch in unicodedata.normalize("NFC", word.lower())
+    )

@@ -21,7 +21,12 @@ from rules.display import notice_token, task_token, vn_date
 from rules.units import EVERY_UNIT
 from outbox.warnings_vi import warnings_vi
 
-RECURRENCE_VI = {"weekly": "hằng tuần", "monthly": "hằng tháng", "quarterly": "hằng quý", "yearly": "hằng năm"}
+RECURRENCE_VI = {
+    "weekly": "hằng tuần",
+    "monthly": "hằng tháng",
+    "quarterly": "hằng quý",
+    "yearly": "hằng năm",
+}
 SUBJECT_TEXT = 70  # characters of a task's text in a subject
 
 
@@ -107,7 +112,9 @@ def _env() -> Environment:
 def render(name: str, **context: Any) -> tuple[str, str]:
     """(text, html) of templates/NAME.txt and templates/NAME.html."""
     env = _env()
-    return env.get_template(f"{name}.txt").render(**context), env.get_template(f"{name}.html").render(**context)
+    return env.get_template(f"{name}.txt").render(**context), env.get_template(f"{name}.html").render(
+        **context
+    )
 
 
 def notice_label(notice: Any) -> str:
@@ -124,61 +131,112 @@ def _short(text: str) -> str:
 
 
 def confirmation(
-    *, notice: Any, tasks: list[Any], forwarder: str, in_reply_to: str | None, warnings: list[str], duplicate: bool,
-    review_threshold: float, hold: Any = None, candidates: Sequence[Any] = (), changes: Sequence[str] = (),
+    *,
+    notice: Any,
+    tasks: list[Any],
+    forwarder: str,
+    in_reply_to: str | None,
+    warnings: list[str],
+    duplicate: bool,
+    review_threshold: float,
+    hold: Any = None,
+    candidates: Sequence[Any] = (),
+    changes: Sequence[str] = (),
 ) -> OutgoingMail:
     """The reply to the forwarder: what was registered, what needs review, what could not be read, and the
     possible tasks (the safety net) the clerk may accept.
 
     hold: when the assignments wait for review (service.tasks.holds.HoldView: reason, until in office time).
-    changes: a notice forwarded again with other tasks: what would change (Vietnamese lines), waiting for "đồng ý".
+    changes: a notice forwarded again with other tasks: what would change (Vietnamese lines), waiting for
+    "đồng ý".
     """
     review = [t for t in tasks if t.needs_review]
-    said = warnings_vi(warnings)  # the English stays in the admin's log; the clerk reads the vocabulary's Vietnamese
+    said = warnings_vi(
+        warnings
+    )  # the English stays in the admin's log; the clerk reads the vocabulary's Vietnamese
     context = dict(
-        notice=notice, label=notice_label(notice), tasks=tasks, review=review, notes=said.notes, problems=said.problems,
-        duplicate=duplicate, token=notice_token(notice.id), review_threshold=review_threshold, hold=hold,
-        candidates=list(candidates), changes=list(changes),
+        notice=notice,
+        label=notice_label(notice),
+        tasks=tasks,
+        review=review,
+        notes=said.notes,
+        problems=said.problems,
+        duplicate=duplicate,
+        token=notice_token(notice.id),
+        review_threshold=review_threshold,
+        hold=hold,
+        candidates=list(candidates),
+        changes=list(changes),
     )
     text, html = render("confirmation", **context)
-    prefix = ("Có thay đổi, chờ đồng ý" if changes else "Đã đăng ký trước đó") if duplicate else "Đã tiếp nhận"
-    subject = f"[{notice_token(notice.id)}] {prefix}: {notice_label(notice)} - {clean_header(notice.subject or '', limit=90)}"
-    return OutgoingMail(kind=MailKind.CONFIRMATION, to=(forwarder,), subject=subject, text=text, html=html,
-                        in_reply_to=in_reply_to)
+    prefix = (
+        ("Có thay đổi, chờ đồng ý" if changes else "Đã đăng ký trước đó") if duplicate else "Đã tiếp nhận"
+    )
+    subject = (f"[{notice_token(notice.id)}] {prefix}: {notice_label(notice)} - "
+               f"{clean_header(notice.subject or '', limit=90)}")
+    return OutgoingMail(
+        kind=MailKind.CONFIRMATION,
+        to=(forwarder,),
+        subject=subject,
+        text=text,
+        html=html,
+        in_reply_to=in_reply_to,
+    )
 
 
-def unreadable(*, forwarder: str, subject: str | None, in_reply_to: str | None, problems: list[str],
-               internal: bool = False) -> OutgoingMail:
+def unreadable(
+    *,
+    forwarder: str,
+    subject: str | None,
+    in_reply_to: str | None,
+    problems: list[str],
+    internal: bool = False,
+) -> OutgoingMail:
     """Tell the forwarder what could not be read; the raw message is kept for reprocessing.
 
     `internal`: the fault was ours, not the document's; the clerk is told it is kept and need not be resent.
     """
     said = warnings_vi(problems)
-    text, html = render("unreadable", subject=subject, problems=[*said.problems, *said.notes], internal=internal)
+    text, html = render(
+        "unreadable", subject=subject, problems=[*said.problems, *said.notes], internal=internal
+    )
     return OutgoingMail(
-        kind=MailKind.UNREADABLE, to=(forwarder,),
+        kind=MailKind.UNREADABLE,
+        to=(forwarder,),
         subject=f"Không đọc được văn bản: {clean_header(subject or '', limit=100)}",
-        text=text, html=html, in_reply_to=in_reply_to,
+        text=text,
+        html=html,
+        in_reply_to=in_reply_to,
     )
 
 
 def no_notice(*, forwarder: str, subject: str | None, in_reply_to: str | None) -> OutgoingMail:
-    """Tell a clerk, politely, that the mail carried no notice (a thank-you, a question): nothing was registered."""
+    """Tell a clerk, politely, that the mail carried no notice (a thank-you, a question): nothing was
+    registered."""
     text, html = render("no_notice", subject=subject)
     return OutgoingMail(
-        kind=MailKind.NO_NOTICE, to=(forwarder,),
+        kind=MailKind.NO_NOTICE,
+        to=(forwarder,),
         subject=f"Không có văn bản cần theo dõi: {clean_header(subject or '', limit=100)}",
-        text=text, html=html, in_reply_to=in_reply_to,
+        text=text,
+        html=html,
+        in_reply_to=in_reply_to,
     )
 
 
-def too_many_notices(*, forwarder: str, subject: str | None, in_reply_to: str | None, found: int, limit: int) -> OutgoingMail:
+def too_many_notices(
+    *, forwarder: str, subject: str | None, in_reply_to: str | None, found: int, limit: int
+) -> OutgoingMail:
     """Tell a clerk that a mail with more notices than the cap waits for an admin: nothing registered yet."""
     text, html = render("too_many_notices", subject=subject, found=found, limit=limit)
     return OutgoingMail(
-        kind=MailKind.TOO_MANY_NOTICES, to=(forwarder,),
-        subject=f"Thư có quá nhiều văn bản, chờ quản trị viên xem xét: {clean_header(subject or '', limit=100)}",
-        text=text, html=html, in_reply_to=in_reply_to,
+        kind=MailKind.TOO_MANY_NOTICES,
+        to=(forwarder,),
+        subject="Thư có quá nhiều văn bản, chờ quản trị viên xem xét: "
+                f"{clean_header(subject or '', limit=100)}",
+        text=text,
+        html=html,
+        in_reply_to=in_reply_to,
     )
 
 
@@ -217,11 +275,28 @@ def assignment(
     what = "Giao nhiệm vụ" if role == "lead" else "Phối hợp thực hiện"
     tokens = " ".join(f"[{t.token}]" for t in tasks[:3]) + (" …" if len(tasks) > 3 else "")
     subject = f"{tokens} {what}: {first.notice_label} - {_short(first.notice_subject or first.text)}"
-    return OutgoingMail(kind=MailKind.ASSIGNMENT, to=to, cc=cc, subject=subject, text=text, html=html,
-                        references=_task_refs(tasks, domain), extra_headers=dict(extra_headers or {}))
+    return OutgoingMail(
+        kind=MailKind.ASSIGNMENT,
+        to=to,
+        cc=cc,
+        subject=subject,
+        text=text,
+        html=html,
+        references=_task_refs(tasks, domain),
+        extra_headers=dict(extra_headers or {}),
+    )
 
 
-def reminder(*, task: TaskMail, level: str, offset: int, today: date, to: tuple[str, ...], cc: tuple[str, ...], domain: str) -> OutgoingMail:
+def reminder(
+    *,
+    task: TaskMail,
+    level: str,
+    offset: int,
+    today: date,
+    to: tuple[str, ...],
+    cc: tuple[str, ...],
+    domain: str,
+) -> OutgoingMail:
     """Before the deadline (offset < 0), on the day (0) or overdue (> 0, an escalation)."""
     kind = MailKind.REMINDER if offset <= 0 else MailKind.ESCALATION
     text, html = render(kind, task=task, level=level, days=abs(offset), today=today)
@@ -234,39 +309,98 @@ def reminder(*, task: TaskMail, level: str, offset: int, today: date, to: tuple[
     else:
         head = f"Quá hạn {offset} ngày làm việc (hạn {vn_date(task.deadline)})"
     subject = f"[{task.token}] {head} - {_short(task.text)}"
-    return OutgoingMail(kind=kind, to=to, cc=cc, subject=subject, text=text, html=html,
-                        in_reply_to=task_thread_id(task.id, domain), references=_task_refs([task], domain))
+    return OutgoingMail(
+        kind=kind,
+        to=to,
+        cc=cc,
+        subject=subject,
+        text=text,
+        html=html,
+        in_reply_to=task_thread_id(task.id, domain),
+        references=_task_refs([task], domain),
+    )
 
 
-def change_notice(*, task: TaskMail, change: str, detail: str, to: tuple[str, ...], cc: tuple[str, ...], domain: str) -> OutgoingMail:
+def change_notice(
+    *, task: TaskMail, change: str, detail: str, to: tuple[str, ...], cc: tuple[str, ...], domain: str
+) -> OutgoingMail:
     """A correction that changes what a unit must do: new lead, new deadline, cancellation, rejection."""
     text, html = render("change", task=task, change=change, detail=detail)
     subject = f"[{task.token}] Điều chỉnh nhiệm vụ: {clean_header(detail, limit=60)} - {_short(task.text)}"
-    return OutgoingMail(kind=MailKind.CHANGE, to=to, cc=cc, subject=subject, text=text, html=html,
-                        in_reply_to=task_thread_id(task.id, domain), references=_task_refs([task], domain))
+    return OutgoingMail(
+        kind=MailKind.CHANGE,
+        to=to,
+        cc=cc,
+        subject=subject,
+        text=text,
+        html=html,
+        in_reply_to=task_thread_id(task.id, domain),
+        references=_task_refs([task], domain),
+    )
 
 
-def reply_ack(*, task: TaskMail | None, outcome: str, detail: str, to: tuple[str, ...], cc: tuple[str, ...],
-              in_reply_to: str | None, references: tuple[str, ...]) -> OutgoingMail:
+def reply_ack(
+    *,
+    task: TaskMail | None,
+    outcome: str,
+    detail: str,
+    to: tuple[str, ...],
+    cc: tuple[str, ...],
+    in_reply_to: str | None,
+    references: tuple[str, ...],
+) -> OutgoingMail:
     """Answer a unit's reply: done recorded, extension request recorded, or note attached."""
     text, html = render("reply_ack", task=task, outcome=outcome, detail=detail)
     token = f"[{task.token}] " if task else ""
-    titles = {"done": "Đã ghi nhận hoàn thành", "part": "Đã ghi nhận hoàn thành phần việc", "agreed": "Đã gửi giao việc", "applied": "Đã áp dụng thay đổi", "extension": "Đã ghi nhận đề nghị gia hạn", "note": "Đã ghi nhận ý kiến"}
+    titles = {
+        "done": "Đã ghi nhận hoàn thành",
+        "part": "Đã ghi nhận hoàn thành phần việc",
+        "agreed": "Đã gửi giao việc",
+        "applied": "Đã áp dụng thay đổi",
+        "extension": "Đã ghi nhận đề nghị gia hạn",
+        "note": "Đã ghi nhận ý kiến",
+    }
     subject = f"{token}{titles.get(outcome, 'Đã ghi nhận')}" + (f" - {_short(task.text)}" if task else "")
-    return OutgoingMail(kind=MailKind.REPLY_ACK, to=to, cc=cc, subject=subject, text=text, html=html,
-                        in_reply_to=in_reply_to, references=references)
+    return OutgoingMail(
+        kind=MailKind.REPLY_ACK,
+        to=to,
+        cc=cc,
+        subject=subject,
+        text=text,
+        html=html,
+        in_reply_to=in_reply_to,
+        references=references,
+    )
 
 
-def answer(*, kind: MailKind, title: str, paragraphs: list[str], to: tuple[str, ...],
-           cc: tuple[str, ...] = (), tasks: list[TaskMail] | None = None,
-           quoted: list[tuple[str, str]] | None = None, help: str | None = None, in_reply_to: str | None = None,
-           references: tuple[str, ...] = (), token: str | None = None) -> OutgoingMail:
+def answer(
+    *,
+    kind: MailKind,
+    title: str,
+    paragraphs: list[str],
+    to: tuple[str, ...],
+    cc: tuple[str, ...] = (),
+    tasks: list[TaskMail] | None = None,
+    quoted: list[tuple[str, str]] | None = None,
+    help: str | None = None,
+    in_reply_to: str | None = None,
+    references: tuple[str, ...] = (),
+    token: str | None = None,
+) -> OutgoingMail:
     """A short answer in a mail conversation (corrections, extension decisions, the admin queue); `quoted`:
     (line, why) pairs that were not understood and from which nothing was applied."""
     text, html = render("answer", paragraphs=paragraphs, tasks=tasks or [], quoted=quoted or [], help=help)
     subject = (f"[{token}] " if token else "") + clean_header(title, limit=120)
-    return OutgoingMail(kind=kind, to=to, cc=cc, subject=subject, text=text, html=html, in_reply_to=in_reply_to,
-                        references=references)
+    return OutgoingMail(
+        kind=kind,
+        to=to,
+        cc=cc,
+        subject=subject,
+        text=text,
+        html=html,
+        in_reply_to=in_reply_to,
+        references=references,
+    )
 
 
 def digest(

@@ -53,11 +53,22 @@ def enqueue(
         headers["References"] = " ".join(refs)
     to = list(dict.fromkeys(a for a in mail.to if a))
     values = dict(
-        dedupe_key=dedupe_key, kind=mail.kind, to_addrs=to,
+        dedupe_key=dedupe_key,
+        kind=mail.kind,
+        to_addrs=to,
         cc_addrs=[a for a in dict.fromkeys(mail.cc) if a and a not in to],
-        subject=clean_header(mail.subject), body_text=mail.text, body_html=mail.html, headers=headers,
-        message_id=stable_message_id(dedupe_key, domain), status=OutboxStatus.PENDING, attempts=0,
-        next_attempt_at=not_before or now, give_up_at=give_up_at, created_at=now, task_id=task_id, notice_id=notice_id,
+        subject=clean_header(mail.subject),
+        body_text=mail.text,
+        body_html=mail.html,
+        headers=headers,
+        message_id=stable_message_id(dedupe_key, domain),
+        status=OutboxStatus.PENDING,
+        attempts=0,
+        next_attempt_at=not_before or now,
+        give_up_at=give_up_at,
+        created_at=now,
+        task_id=task_id,
+        notice_id=notice_id,
     )
     row_id = _insert_ignoring_duplicates(session, values)
     if row_id is None:
@@ -66,7 +77,8 @@ def enqueue(
 
 
 def cancel_pending(session: Session, *, task_id: int, kinds: tuple[MailKind, ...], reason: str) -> int:
-    """Cancel a task's unsent mails of these kinds; their dedupe keys are freed so a later pass may queue anew.
+    """Cancel a task's unsent mails of these kinds; their dedupe keys are freed so a later pass may queue
+    anew.
 
     The Message-ID is changed too (a never-sent message has no identity to keep), because a new row with
     the same dedupe key will get the stable Message-ID of that key. A step that went into a day's mail
@@ -74,9 +86,13 @@ def cancel_pending(session: Session, *, task_id: int, kinds: tuple[MailKind, ...
     mails are cancelled with it, and so are the other steps they carried, so the next pass bundles again what
     is still due (never a step twice: a carrier already sent keeps its steps as they are).
     """
-    rows = session.query(OutboxMessage).filter(
-        OutboxMessage.task_id == task_id, OutboxMessage.kind.in_(kinds), OutboxMessage.status.in_(LIVE)
-    ).all()
+    rows = (
+        session.query(OutboxMessage)
+        .filter(
+            OutboxMessage.task_id == task_id, OutboxMessage.kind.in_(kinds), OutboxMessage.status.in_(LIVE)
+        )
+        .all()
+    )
     bundled = (
         session.query(OutboxMessage)
         .filter(
@@ -104,7 +120,8 @@ def cancel_pending(session: Session, *, task_id: int, kinds: tuple[MailKind, ...
 def cancel_row(row: OutboxMessage, reason: str) -> None:
     """One unsent row never goes out: cancelled, its dedupe key and Message-ID freed (see cancel_pending).
 
-    The one way to cancel a row: cancel_pending (a task's mails no longer due) and the relay (a vetoed row)."""
+    The one way to cancel a row: cancel_pending (a task's mails no longer due) and the relay (a vetoed
+    row)."""
     row.status = OutboxStatus.CANCELLED
     row.last_error = clean_header(f"cancelled: {reason}", limit=500)
     row.dedupe_key = f"{row.dedupe_key}#cancelled:{row.id}"[:300]
@@ -135,8 +152,13 @@ def _carried(session: Session, carrier: OutboxMessage) -> list[OutboxMessage]:
 def requeue(session: Session, row: OutboxMessage, *, now: datetime, give_up_at: datetime) -> None:
     """Put a dead or waiting row back in the queue for an immediate attempt (`docket outbox retry`)."""
     session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == row.id).values(
-            status=OutboxStatus.PENDING, next_attempt_at=now, give_up_at=give_up_at, last_error=None,
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row.id)
+        .values(
+            status=OutboxStatus.PENDING,
+            next_attempt_at=now,
+            give_up_at=give_up_at,
+            last_error=None,
         )
     )
     session.refresh(row)

@@ -7,7 +7,8 @@ class OutboxError(Exception):
 
 
 class SendError(OutboxError):
-    """Outgoing mail could not be delivered; `permanent` when trying again cannot help (RFC 5321 5xx but 552)."""
+    """Outgoing mail could not be delivered; `permanent` when trying again cannot help (RFC 5321 5xx but
+    552)."""
 
     def __init__(self, message: str, *, permanent: bool = False, code: int | None = None) -> None:
         super().__init__(message)

@@ -28,7 +28,9 @@ class OfficeHours:
 
     def is_open(self, when: datetime) -> bool:
         local = when.astimezone(self.tz)
-        return self.is_working_day(local.date()) and self.start <= local.time().replace(tzinfo=None) < self.end
+        return (
+            self.is_working_day(local.date()) and self.start <= local.time().replace(tzinfo=None) < self.end
+        )
 
     def next_open(self, when: datetime) -> datetime:
         """`when` itself if the office is open, otherwise the next opening time."""

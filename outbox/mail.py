@@ -16,7 +16,8 @@ AUTO_HEADERS = {
     "Precedence": "bulk",
 }
 MAX_SUBJECT = 160
-# The footer line every mail of ours carries (templates/_foot.*, and each template without it): how our own mail
+# The footer line every mail of ours carries (templates/_foot.*, and each template without it): how our own
+# mail
 # is known when it comes back forwarded or bounced without its headers (service.runners.own_mail).
 OWN_MARK = "Thư tự động từ Docket"
 _CONTROL = re.compile(r"[\r\n\t\x00-\x1f\x7f]+")
@@ -50,8 +51,16 @@ class OutgoingMail:
 
 
 def render_message(
-    *, from_addr: str, to: list[str], cc: list[str], subject: str, text: str, html: str | None,
-    message_id: str, headers: dict[str, str], date: datetime,
+    *,
+    from_addr: str,
+    to: list[str],
+    cc: list[str],
+    subject: str,
+    text: str,
+    html: str | None,
+    message_id: str,
+    headers: dict[str, str],
+    date: datetime,
 ) -> EmailMessage:
     """Build the wire message; every header value is cleaned again here, whatever its origin."""
     msg = EmailMessage()

@@ -42,11 +42,12 @@ class RelayResult:
     retried: int = 0
     dead: int = 0
     held: bool = False  # outside office hours: mail to units waited
-    waiting: int = 0  # due, but an address had its DOCKET_MAX_MAILS_PER_RECIPIENT_PER_PASS: sent on a later pass
+    waiting: int = 0
 
 
 class RecipientCap:
-    """At most `limit` mails per address in one pass (None: no cap); a row naming a full address waits, still due."""
+    """At most `limit` mails per address in one pass (None: no cap); a row naming a full address waits,
+    still due."""
 
     def __init__(self, limit: int | None) -> None:
         self.limit, self.sent, self.waiting = limit, Counter[str](), set[int]()
@@ -62,8 +63,14 @@ def _addresses(row: OutboxMessage) -> set[str]:
     return {a.lower() for a in (*row.to_addrs, *row.cc_addrs)}
 
 
-def _claim(session: Session, now: datetime, *, immediate_only: bool, cap: RecipientCap | None = None,
-           veto: Veto | None = None) -> OutboxMessage | None:
+def _claim(
+    session: Session,
+    now: datetime,
+    *,
+    immediate_only: bool,
+    cap: RecipientCap | None = None,
+    veto: Veto | None = None,
+) -> OutboxMessage | None:
     cap = cap or RecipientCap(None)
     due = or_(
         OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.RETRY]),
@@ -75,7 +82,11 @@ def _claim(session: Session, now: datetime, *, immediate_only: bool, cap: Recipi
 
     def first() -> OutboxMessage | None:
         stmt = base.where(OutboxMessage.id.not_in(cap.waiting)) if cap.waiting else base
-        stmt = stmt.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(1).with_for_update(skip_locked=True)
+        stmt = (
+            stmt.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
         return session.scalars(stmt).first()
 
     row = first()
@@ -102,8 +113,15 @@ def _cancel(session: Session, row: OutboxMessage, reason: str) -> None:
 
 
 def deliver_due(
-    sessions: sessionmaker[Session], sender: Sender, *, from_addr: str, now: datetime, limit: int = 500,
-    hours: OfficeHours | None = None, per_recipient: int | None = None, veto: Veto | None = None,
+    sessions: sessionmaker[Session],
+    sender: Sender,
+    *,
+    from_addr: str,
+    now: datetime,
+    limit: int = 500,
+    hours: OfficeHours | None = None,
+    per_recipient: int | None = None,
+    veto: Veto | None = None,
     attachments: Attachments | None = None,
 ) -> RelayResult:
     """Send what is due now. The claim is committed first, so two workers never send one row at once.
@@ -132,8 +150,9 @@ def deliver_due(
                 if attachments is not None and row.headers.get(ATTACH):
                     for name, mime, data in attachments(session, row):
                         maintype, _, subtype = mime.partition("/")
-                        msg.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream",
-                                           filename=name)
+                        msg.add_attachment(
+                            data, maintype=maintype, subtype=subtype or "octet-stream", filename=name
+                        )
             except SendError as err:
                 bad = err
         if bad is not None:
@@ -153,17 +172,27 @@ def deliver_due(
         _record_sent(sessions, row_id, now, refused)
         sent += 1
     if cap.waiting:
-        log.info("outbox: %s mail(s) wait for the next pass (DOCKET_MAX_MAILS_PER_RECIPIENT_PER_PASS=%s)",
-                 len(cap.waiting), per_recipient)
+        log.info(
+            "outbox: %s mail(s) wait for the next pass (DOCKET_MAX_MAILS_PER_RECIPIENT_PER_PASS=%s)",
+            len(cap.waiting),
+            per_recipient,
+        )
     return RelayResult(sent=sent, retried=retried, dead=dead, held=immediate_only, waiting=len(cap.waiting))
 
 
 def _render(row: OutboxMessage, from_addr: str) -> EmailMessage:
-    """The message; a row that cannot be rendered is a permanent failure of that row alone (senders flatten it)."""
+    """The message; a row that cannot be rendered is a permanent failure of that row alone (senders flatten
+    it)."""
     try:
         return render_message(
-            from_addr=from_addr, to=row.to_addrs, cc=row.cc_addrs, subject=row.subject, text=row.body_text,
-            html=row.body_html, message_id=row.message_id, date=row.created_at,
+            from_addr=from_addr,
+            to=row.to_addrs,
+            cc=row.cc_addrs,
+            subject=row.subject,
+            text=row.body_text,
+            html=row.body_html,
+            message_id=row.message_id,
+            date=row.created_at,
             headers={k: v for k, v in row.headers.items() if not k.startswith(INTERNAL)},
         )
     except (ValueError, TypeError, LookupError, UnicodeError, email.errors.MessageError) as err:
@@ -180,7 +209,9 @@ def _record_sent(sessions: sessionmaker[Session], row_id: int, now: datetime, re
         log.info("outbox %s sent %s", row_id, done.message_id)
 
 
-def _record_failure(sessions: sessionmaker[Session], row_id: int, err: SendError, now: datetime) -> OutboxStatus:
+def _record_failure(
+    sessions: sessionmaker[Session], row_id: int, err: SendError, now: datetime
+) -> OutboxStatus:
     with sessions.begin() as session:
         row = session.get(OutboxMessage, row_id)
         assert row is not None

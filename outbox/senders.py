@@ -45,7 +45,9 @@ class MaildirSender:
             self._box.add(msg)
             return None
         except UNRENDERABLE as err:
-            raise SendError(f"cannot compose the message: {type(err).__name__}: {err}", permanent=True) from err
+            raise SendError(
+                f"cannot compose the message: {type(err).__name__}: {err}", permanent=True
+            ) from err
         except OSError as err:
             raise SendError(f"cannot write to {self.path}: {err}") from err
 
@@ -74,7 +76,9 @@ class SmtpSender:
     def _connect(self) -> smtplib.SMTP:
         url = self.url
         if url.implicit_tls:
-            conn: smtplib.SMTP = smtplib.SMTP_SSL(url.host, url.port, timeout=self.timeout, context=self.context)
+            conn: smtplib.SMTP = smtplib.SMTP_SSL(
+                url.host, url.port, timeout=self.timeout, context=self.context
+            )
         else:
             conn = smtplib.SMTP(url.host, url.port, timeout=self.timeout)
             if url.starttls:
@@ -92,20 +96,32 @@ class SmtpSender:
             # The server refuses our credentials: a setting to fix, not a fault of this message. Keep the
             # mail (retried until its give-up deadline) and stop the pass instead of killing the whole queue.
             self.close()
-            raise SendError(f"SMTP authentication failed ({err.smtp_code}): check DOCKET_SMTP credentials") from err
+            raise SendError(
+                f"SMTP authentication failed ({err.smtp_code}): check DOCKET_SMTP credentials"
+            ) from err
         except smtplib.SMTPRecipientsRefused as err:
             self.close()
             codes = [code for code, _ in err.recipients.values()]
-            raise SendError(f"all recipients refused: {err.recipients}", permanent=all(classify(c) for c in codes), code=codes[0] if codes else None) from err
+            raise SendError(
+                f"all recipients refused: {err.recipients}",
+                permanent=all(classify(c) for c in codes),
+                code=codes[0] if codes else None,
+            ) from err
         except smtplib.SMTPResponseException as err:
             self.close()
-            raise SendError(f"SMTP {err.smtp_code}: {err.smtp_error!r}", permanent=classify(err.smtp_code), code=err.smtp_code) from err
+            raise SendError(
+                f"SMTP {err.smtp_code}: {err.smtp_error!r}",
+                permanent=classify(err.smtp_code),
+                code=err.smtp_code,
+            ) from err
         except (smtplib.SMTPException, OSError, socket.timeout) as err:
             self.close()
             raise SendError(f"SMTP unavailable: {err}") from err
         except UNRENDERABLE as err:  # after the OSError branch: UnicodeError is a ValueError, not an OSError
             self.close()  # the server saw half a message: start the next one on a clean connection
-            raise SendError(f"cannot compose the message: {type(err).__name__}: {err}", permanent=True) from err
+            raise SendError(
+                f"cannot compose the message: {type(err).__name__}: {err}", permanent=True
+            ) from err
         return dict(refused) or None  # accepted for the others: a resend would duplicate it for them
 
     def close(self) -> None:

@@ -31,15 +31,28 @@ def analyse(text: str, ctx: AnalysisContext) -> Findings:
     clean = clean_view(text)
     folded = fold(clean)
     mentions = find_mentions(clean, folded, ctx.directory, layout.body_start, layout.body_end)
-    doc = Doc(clean=clean, folded=folded, mentions=mentions, issued=info.issued_date,
-              year_hint=_year_hint(text[: max(layout.body_start, 1)], info.issued_date), calendar=ctx.calendar,
-              addressees=layout.addressees, addressee_units=addressee_units(layout.addressees, ctx.directory))
-    body = [b for b in blocks(clean, layout.body_start, layout.body_end)
-            if not any(s <= b.start < e for s, e in layout.excluded)]
+    doc = Doc(
+        clean=clean,
+        folded=folded,
+        mentions=mentions,
+        issued=info.issued_date,
+        year_hint=_year_hint(text[: max(layout.body_start, 1)], info.issued_date),
+        calendar=ctx.calendar,
+        addressees=layout.addressees,
+        addressee_units=addressee_units(layout.addressees, ctx.directory),
+    )
+    body = [
+        b
+        for b in blocks(clean, layout.body_start, layout.body_end)
+        if not any(s <= b.start < e for s, e in layout.excluded)
+    ]
     doc.event_day = event_day(doc, body)
     # tables are read past the signature too: plans put their task table in an annex after it
-    lines = [b for b in blocks(clean, layout.body_start, len(clean))
-             if not any(s <= b.start < e for s, e in layout.excluded)]
+    lines = [
+        b
+        for b in blocks(clean, layout.body_start, len(clean))
+        if not any(s <= b.start < e for s, e in layout.excluded)
+    ]
     table_drafts, used = table_tasks(doc, lines, directory=ctx.directory)
     prose = find_directives(doc, [b for b in body if b.start not in used])
     drafts = drop_repeats(prose, table_drafts) + table_drafts
@@ -71,10 +84,17 @@ def _where(ctx: AnalysisContext, offset: int) -> str | None:
 
 def _finding(d: Draft, ctx: AnalysisContext) -> TaskFinding:
     return TaskFinding(
-        text=d.text, lead=d.lead, support=d.support, deadline=d.deadline, deadline_text=d.deadline_text,
-        recurrence=d.recurrence, confidence=round(d.confidence, 3),
+        text=d.text,
+        lead=d.lead,
+        support=d.support,
+        deadline=d.deadline,
+        deadline_text=d.deadline_text,
+        recurrence=d.recurrence,
+        confidence=round(d.confidence, 3),
         source=Source(part=ctx.part, start=d.start, end=d.end, where=_where(ctx, d.start)),
-        unknown_units=d.unknown, recurrence_day=d.recurrence_day, needs_review=d.confidence < REVIEW_BELOW,
+        unknown_units=d.unknown,
+        recurrence_day=d.recurrence_day,
+        needs_review=d.confidence < REVIEW_BELOW,
         reasons=d.reasons,
     )
 

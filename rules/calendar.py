@@ -75,7 +75,9 @@ class WorkCalendar:
         """Working days after start up to and including end (negative when end is before start)."""
         if end < start:
             return -self.working_days_between(end, start)
-        return sum(1 for n in range(1, (end - start).days + 1) if self.is_working_day(start + timedelta(days=n)))
+        return sum(
+            1 for n in range(1, (end - start).days + 1) if self.is_working_day(start + timedelta(days=n))
+        )
 
     def next_working_day(self, day: date) -> date:
         """day itself when it is a working day, otherwise the next one (BLDS 2015, Điều 148)."""

@@ -1,13 +1,16 @@
-"""The safety net's judge: a spaCy text classifier (textcat, bag of words on a blank "xx" pipeline) that keeps or
+"""The safety net's judge: a spaCy text classifier (textcat, bag of words on a blank "xx" pipeline) that
+keeps or
 drops a possible task. Built by scripts/build_candidate_model.py from the gold sets; shipped as one file.
 
 The shipped file was built, from the repository root, with
     python scripts/build_candidate_model.py --out rules/data/candidate_textcat.bin \
         ../shared/corpus ../shared/corpus-real tests/fixtures/notices tests/fixtures/notices_*
 (the same bytes every time for the same sets and pieces: rebuild it whenever rules/candidates.py changes
-what a piece is). spaCy is imported only when a model is loaded (once per process: the sandbox child loads it on its first
+what a piece is). spaCy is imported only when a model is loaded (once per process: the sandbox child loads it
+on its first
 message). No model download: blank("xx") tokenization, weights from rules/data/candidate_textcat.bin.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -1,4 +1,5 @@
-"""The safety net: every sentence or table row that reads like an order but gave no task becomes a possible task.
+"""The safety net: every sentence or table row that reads like an order but gave no task becomes a possible
+task.
 
 A missed directive costs the office more than a doubtful one the clerk dismisses, so the net is wide on
 purpose: a piece of the body reads like an order when it carries an order word (a cue, a modal, or an
@@ -6,6 +7,7 @@ opening action verb) AND something an order is about (a unit or body, a date or 
 table row). An optional judge (rules/candidate_model.py, a spaCy text classifier) then keeps or drops each
 piece. Pure: text, findings and the directory in, candidates out.
 """
+
 from __future__ import annotations
 
 import re
@@ -72,9 +74,11 @@ def _cues() -> _Cues:
     )
 
 
-def signals(text: str, *, row: bool, item: bool, has_unit: bool, acting_unit: bool = False,
-            folded: str | None = None) -> tuple[str, ...]:
-    """Why a piece reads like an order; 'not-order' and 'past' (narration before the first order word) speak against it.
+def signals(
+    text: str, *, row: bool, item: bool, has_unit: bool, acting_unit: bool = False, folded: str | None = None
+) -> tuple[str, ...]:
+    """Why a piece reads like an order; 'not-order' and 'past' (narration before the first order word)
+    speak against it.
 
     `folded`: fold(text) when the caller has it already."""
     c = _cues()
@@ -94,8 +98,11 @@ def signals(text: str, *, row: bool, item: bool, has_unit: bool, acting_unit: bo
     out += ["row"] if row else (["item"] if item else [])
     if c.not_order.match(cells[0] if cells else folded):
         out.append("not-order")
-    first_order = 0 if out and out[0] == "action" else min(
-        (m.start() for rx in (c.cue, c.modal) if (m := rx.search(folded))), default=len(folded))
+    first_order = (
+        0
+        if out and out[0] == "action"
+        else min((m.start() for rx in (c.cue, c.modal) if (m := rx.search(folded))), default=len(folded))
+    )
     past = c.past.search(text)  # on the written text: folded "đã" is also "đa" (đa dạng)
     if past and past.start() < first_order:
         out.append("past")
@@ -112,18 +119,21 @@ def reads_like_order(sig: Sequence[str]) -> bool:
     if "not-order" in sig or ("past" in sig and "when" not in sig):
         return False
     order = any(s in sig for s in ("action", "cue", "modal"))
-    # a row is about something when a cell opens with a verb: a header row ("Cơ quan chủ trì | Thời gian") is not
+    # a row is about something when a cell opens with a verb: a header row ("Cơ quan chủ trì | Thời gian") is
+    # not
     about = any(s in sig for s in ("unit", "when", "item")) or ("row" in sig and "action" in sig)
     return order and about
 
 
-def _spans(clean: str, start: int, end: int, excluded: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+def _spans(
+    clean: str, start: int, end: int, excluded: Sequence[tuple[int, int]]
+) -> list[tuple[int, int, str]]:
     """(start, end, kind) of every sentence, list item sentence and table row of the body."""
     out = []
     for b in blocks(clean, start, end):
         if any(s <= b.start < e for s, e in excluded):
             continue
-        if " | " in clean[b.start:b.end]:
+        if " | " in clean[b.start : b.end]:
             out.append((b.body_start, b.end, "row"))
             continue
         kind = "item" if b.level is not None else "sentence"
@@ -143,7 +153,9 @@ def _view(text: str, directory: Any) -> _View:
     _, layout = analyse_metadata(text)
     clean = clean_view(text)
     folded = fold(clean)
-    mentions = [m for m in find_mentions(clean, folded, directory, layout.body_start) if m.kind in _UNIT_KINDS]
+    mentions = [
+        m for m in find_mentions(clean, folded, directory, layout.body_start) if m.kind in _UNIT_KINDS
+    ]
     return _View(clean, folded, layout, mentions)
 
 
@@ -157,12 +169,13 @@ _LIST_LINE = re.compile(r"^[ \t|]*(?:[-+•*]|noi nhan)")
 
 
 def _after_distribution(folded: str, pos: int) -> int:
-    """The end of the 'Nơi nhận' list after `pos` (its lines name recipients, never tasks); `pos` when none."""
+    """The end of the 'Nơi nhận' list after `pos` (its lines name recipients, never tasks); `pos` when
+    none."""
     m = _DISTRIBUTION.search(folded, pos)
     if not m:
         return pos
     end = m.start()
-    for line in folded[m.start():].split("\n"):
+    for line in folded[m.start() :].split("\n"):
         if line.strip() and not _LIST_LINE.match(line):
             break
         end += len(line) + 1
@@ -170,7 +183,8 @@ def _after_distribution(folded: str, pos: int) -> int:
 
 
 def _ranges(v: _View) -> list[tuple[int, int]]:
-    """The body, and whatever follows the signature and the distribution list (a plan's annex and its table)."""
+    """The body, and whatever follows the signature and the distribution list (a plan's annex and its
+    table)."""
     tail = _after_distribution(v.folded, v.layout.body_end)
     return [(v.layout.body_start, v.layout.body_end), (tail, len(v.clean))]
 
@@ -183,17 +197,31 @@ def _pieces(v: _View) -> list[Piece]:
         body = fold_ws(v.clean[s:e]).strip(" |")  # a row's empty number cell says nothing
         if not MIN_CHARS <= len(body) <= MAX_CHARS or (body == body.upper() and kind != "row"):
             continue  # a heading in capitals, a label, or a runaway
-        named = v.mentions[bisect_left(starts, s):bisect_left(starts, e)]
+        named = v.mentions[bisect_left(starts, s) : bisect_left(starts, e)]
         acting = any(_cues().action_here.match(v.folded, m.end, e) for m in named)  # "Chi cục X kiểm tra …"
-        sig = signals(v.clean[s:e], row=kind == "row", item=kind == "item", has_unit=bool(named), acting_unit=acting,
-                      folded=v.folded[s:e])
+        sig = signals(
+            v.clean[s:e],
+            row=kind == "row",
+            item=kind == "item",
+            has_unit=bool(named),
+            acting_unit=acting,
+            folded=v.folded[s:e],
+        )
         if reads_like_order(sig):
             out.append(Piece(s, e, body, sig))
     return out
 
 
-def find_candidates(text: str, findings: Findings, *, directory: Any, calendar: Any, part: str = "text",
-                    segments: Sequence[Any] = (), judge: Judge | None = None) -> tuple[Candidate, ...]:
+def find_candidates(
+    text: str,
+    findings: Findings,
+    *,
+    directory: Any,
+    calendar: Any,
+    part: str = "text",
+    segments: Sequence[Any] = (),
+    judge: Judge | None = None,
+) -> tuple[Candidate, ...]:
     """The order-like pieces of `text` that overlap no task of `findings`, kept by `judge` when one is given.
 
     `text` is the text the rules analysed (spans are shared); `part` names it as the tasks' sources do.
@@ -207,27 +235,53 @@ def find_candidates(text: str, findings: Findings, *, directory: Any, calendar: 
             continue  # the rules already made a task of it, or the prose repeats a row
         seen.add(p.text.casefold())
         fresh.append(p)
-    scores: list[float | None] = list(judge.scores([judge_text(p) for p in fresh])) if judge and fresh else [None] * len(fresh)
-    kept = [(p, sc) for p, sc in zip(fresh, scores, strict=True)
-            if judge is None or sc is None or sc >= judge.threshold]
+    scores: list[float | None] = (
+        list(judge.scores([judge_text(p) for p in fresh])) if judge and fresh else [None] * len(fresh)
+    )
+    kept = [
+        (p, sc)
+        for p, sc in zip(fresh, scores, strict=True)
+        if judge is None or sc is None or sc >= judge.threshold
+    ]
     addressees = addressee_units(v.layout.addressees, directory)
     issued = findings.document.issued_date
-    return tuple(_candidate(p, sc, v, calendar=calendar, issued=issued, part=part, segments=segments,
-                            addressees=addressees) for p, sc in kept)
+    return tuple(
+        _candidate(
+            p, sc, v, calendar=calendar, issued=issued, part=part, segments=segments, addressees=addressees
+        )
+        for p, sc in kept
+    )
 
 
-def _candidate(p: Piece, score: float | None, v: _View, *, calendar: Any, issued: date | None, part: str,
-               segments: Sequence[Any], addressees: tuple[str, ...]) -> Candidate:
+def _candidate(
+    p: Piece,
+    score: float | None,
+    v: _View,
+    *,
+    calendar: Any,
+    issued: date | None,
+    part: str,
+    segments: Sequence[Any],
+    addressees: tuple[str, ...],
+) -> Candidate:
     lead, support = _units(v, p)
-    deadline = _deadline(v.clean[p.start:p.end], row="row" in p.signals, issued=issued, calendar=calendar)
+    deadline = _deadline(v.clean[p.start : p.end], row="row" in p.signals, issued=issued, calendar=calendar)
     where = next((str(seg.where) for seg in segments if seg.start <= p.start < seg.end), None)
-    return Candidate(text=p.text, source=Source(part=part, start=p.start, end=p.end, where=where), signals=p.signals,
-                     lead=lead or addressees, support=support, deadline=deadline.due if deadline else None,
-                     deadline_text=deadline.text if deadline else None, score=score)
+    return Candidate(
+        text=p.text,
+        source=Source(part=part, start=p.start, end=p.end, where=where),
+        signals=p.signals,
+        lead=lead or addressees,
+        support=support,
+        deadline=deadline.due if deadline else None,
+        deadline_text=deadline.text if deadline else None,
+        score=score,
+    )
 
 
 def _deadline(text: str, *, row: bool, issued: date | None, calendar: Any) -> Any:
-    """The stated deadline; in a row, the last cell that is a time ("Quý I/2027" needs no "trước ngày" there)."""
+    """The stated deadline; in a row, the last cell that is a time ("Quý I/2027" needs no "trước ngày"
+    there)."""
     if not row:
         return find_deadline(text, issued=issued, calendar=calendar)
     for cell in reversed(text.split("|")):
@@ -244,9 +298,11 @@ def _units(v: _View, p: Piece) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Named units before 'phối hợp' lead, after it support: a guess the clerk confirms or corrects."""
     cut = _SUPPORT.search(v.folded, p.start, p.end)
     split = cut.start() if cut else p.end
-    known = [m for m in v.mentions if p.start <= m.start < p.end and m.name and m.kind in ("unit", "collective")]
+    known = [
+        m for m in v.mentions if p.start <= m.start < p.end and m.name and m.kind in ("unit", "collective")
+    ]
     lead = tuple(dict.fromkeys(m.name for m in known if m.start < split and m.name))
-    support = tuple(dict.fromkeys(m.name for m in known if m.start >= split and m.name and m.name not in lead))
+    support = tuple(
+        dict.fromkeys(m.name for m in known if m.start >= split and m.name and m.name not in lead)
+    )
     return lead, support
-
-

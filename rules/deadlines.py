@@ -55,16 +55,20 @@ _MONTHS = re.compile(
     r"(\d{1,2})\s+thang\s*,?\s*(?:ke\s+)?tu\s+(?:ngay|khi)\s+(ky|ban\s+hanh|nhan)"
 )
 _RANGE_END = re.compile(r"(?<![\w])tu\s+ngay\s+[\d/. thangm]{3,30}?\s+den\s+(?:het\s+)?(?:ngay\s+)?$")
-_DAY_ONLY = re.compile(r"(?<![\w])(?:truoc|cham\s+nhat|vao|trong)\s+ngay\s+(\d{1,2})(?!\s*[/.-]\s*\d|\s+thang\s+\d)")
+_DAY_ONLY = re.compile(
+    r"(?<![\w])(?:truoc|cham\s+nhat|vao|trong)\s+ngay\s+(\d{1,2})(?!\s*[/.-]\s*\d|\s+thang\s+\d)"
+)
 _DAY_MONTHLY = re.compile(r"(?<![\w])ngay\s+(\d{1,2})\s+(?:hang|hàng|moi)\s+thang")
 # "trước ngày 15/12 hằng năm", "trước ngày 31/01 năm liền kề", "chậm nhất là ngày 31/12 năm trước liền kề": a
 # day of each year (the one after, or before, the year it concerns), not one date
 _EVERY_YEAR = re.compile(
-    r"\s*,?\s*(?:(?:hang|moi)\s+nam|(?:cua\s+)?nam\s+(?:truoc\s+|sau\s+)?lien\s+ke)(?![\w])")
+    r"\s*,?\s*(?:(?:hang|moi)\s+nam|(?:cua\s+)?nam\s+(?:truoc\s+|sau\s+)?lien\s+ke)(?![\w])"
+)
 
 
 def _yearly_day(folded: str, m: re.Match[str], year_group: int) -> bool:
-    """A day and month written without a year and followed by "hằng năm" recur each year: no single deadline."""
+    """A day and month written without a year and followed by "hằng năm" recur each year: no single
+    deadline."""
     return not m.group(year_group) and _EVERY_YEAR.match(folded, m.end()) is not None
 
 
@@ -79,15 +83,21 @@ _CLOCK_RANGE = r"(?:(?:tu\s+)?\d{1,2}\s*(?:gio|h|:)\s*(?:\d{1,2}\s*(?:phut|')?)?
 
 def _trigger_before(folded: str, pos: int, *, period: bool) -> bool:
     pat = patterns()
-    window = folded[max(0, pos - 60):pos]
+    window = folded[max(0, pos - 60) : pos]
     words = pat.period_triggers if period else pat.triggers
-    tail = (r"\s*(?:la\s+)?(?:vao\s+)?(?:luc\s+)?" + _CLOCK_RANGE + _TIME + r"(?:ngay\s+)?" + _WEEKDAY
-            + r"(?:ngay\s+)?$")
+    tail = (
+        r"\s*(?:la\s+)?(?:vao\s+)?(?:luc\s+)?"
+        + _CLOCK_RANGE
+        + _TIME
+        + r"(?:ngay\s+)?"
+        + _WEEKDAY
+        + r"(?:ngay\s+)?$"
+    )
     return re.search(r"(?<![\w])" + words + tail, window) is not None
 
 
 def _cited_before(folded: str, pos: int) -> bool:
-    window = folded[max(0, pos - 40):pos]
+    window = folded[max(0, pos - 40) : pos]
     # "số 846/QĐ-TTg ngày" — the reference holds a digit; "Sở" folds to "so" too, so a bare word is not one.
     return re.search(r"[\w.]+/[\w./-]+\s+ngay\s*$|\bso\s+\d[\w./-]*\s+ngay\s*$", window) is not None
 
@@ -128,8 +138,11 @@ def _candidates(text: str, folded: str, issued: date | None, calendar: Any) -> l
         n, working, anchor = int(m.group(1)), bool(m.group(2)), m.group(3)
         due = None
         if issued is not None and anchor != "nhan" and n <= 400:
-            due = calendar.add_working_days(issued, n) if working else calendar.next_working_day(
-                issued + timedelta(days=n))
+            due = (
+                calendar.add_working_days(issued, n)
+                if working
+                else calendar.next_working_day(issued + timedelta(days=n))
+            )
         add(due, m.start(), m.end(), "relative")
     for m in _MONTHS.finditer(folded):
         n, anchor = int(m.group(1)), m.group(2)
@@ -163,7 +176,7 @@ def _candidates(text: str, folded: str, issued: date | None, calendar: Any) -> l
 
 
 def _range_end(folded: str, pos: int) -> bool:
-    return _RANGE_END.search(folded[max(0, pos - 60):pos]) is not None
+    return _RANGE_END.search(folded[max(0, pos - 60) : pos]) is not None
 
 
 def _period_end(m: re.Match[str], kind: str, issued: date | None) -> date | None:
@@ -186,7 +199,9 @@ def _period_end(m: re.Match[str], kind: str, issued: date | None) -> date | None
 PLAUSIBLE_YEARS = (1900, 2200)  # dates outside are not deadlines; also keeps date arithmetic in range
 
 
-def find_deadline(text: str, *, issued: date | None, calendar: Any, require_trigger: bool = True) -> Deadline | None:
+def find_deadline(
+    text: str, *, issued: date | None, calendar: Any, require_trigger: bool = True
+) -> Deadline | None:
     """The deadline stated in `text`, or None. Never raises: every path validates before it builds a date
     (hypothesis tests hold it to that), so no exception is caught and hidden here."""
     if issued is not None and not PLAUSIBLE_YEARS[0] < issued.year < PLAUSIBLE_YEARS[1]:
@@ -217,7 +232,8 @@ def _find(text: str, issued: date | None, calendar: Any, require_trigger: bool) 
 
 
 def find_recurrence(text: str) -> Recurrence | None:
-    """Weekly/monthly/quarterly/yearly, with the day when one is written. Never raises (tested like find_deadline)."""
+    """Weekly/monthly/quarterly/yearly, with the day when one is written. Never raises (tested like
+    find_deadline)."""
     folded = fold(text or "")
     hits = []
     for kind, rx in patterns().recurrence:
@@ -231,7 +247,7 @@ def find_recurrence(text: str) -> Recurrence | None:
     dm = _DAY_MONTHLY.search(folded) or _DAY_ONLY.search(folded)
     if dm and 1 <= int(dm.group(1)) <= 31 and kind in ("monthly", "quarterly"):
         day = int(dm.group(1))
-    return Recurrence(kind, day, text[m.start():m.end()])
+    return Recurrence(kind, day, text[m.start() : m.end()])
 
 
 def _add_months(day: date, n: int) -> date:

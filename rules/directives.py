@@ -41,7 +41,7 @@ class Scope:
     level: float
     lead: tuple[str, ...] | None
     unknown: tuple[str, ...] = ()
-    how: str = "heading"  # how the lead-in named its subject: 'heading' (name only), 'cue', 'frame', 'initial'
+    how: str = "heading"
 
 
 _HEADING_MAX = 110
@@ -51,11 +51,16 @@ _TOPIC = re.compile(r"^\W*ve\s")  # "Về cơ sở vật chất, ký túc xá": 
 
 
 def _is_heading(doc: Doc, b: Block) -> bool:
-    s = doc.clean[b.body_start:b.end].strip()
+    s = doc.clean[b.body_start : b.end].strip()
     if not s or len(s) > _HEADING_MAX or s[-1] in ".;" or " | " in s:
         return False
-    if s[-1] != ":" and _TOPIC.match(doc.folded[b.body_start:b.end]) and not any(
-            b.body_start <= m.start < b.end and m.kind in ("unit", "collective") for m in doc.mentions):
+    if (
+        s[-1] != ":"
+        and _TOPIC.match(doc.folded[b.body_start : b.end])
+        and not any(
+            b.body_start <= m.start < b.end and m.kind in ("unit", "collective") for m in doc.mentions
+        )
+    ):
         return True
     if b.level == 0 or (s == s.upper() and any(c.isalpha() for c in s)):
         return True
@@ -70,10 +75,14 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
     review = False  # the skipped section opened on a no-task heading, not on a quoted law
     permitted: list[tuple[tuple[str, ...], tuple[str, ...]]] = []  # the unit the last permission named
     section = -1.0  # level of the last numbered heading or item: a lead-in paragraph below it belongs to it
-    pending: list[Block] = []  # items without a lead since the last heading: a closing line may name their leads
-    untasked: Block | None = None  # the last numbered title that gave no task ("a) Rà soát quy hoạch khoáng sản")
+    pending: list[
+        Block
+    ] = []  # items without a lead since the last heading: a closing line may name their leads
+    untasked: Block | None = None
     later = 0  # how many drafts the last closing line made, for the support and time lines after it
-    windows: list[tuple[float, Deadline]] = []  # "I. NHIỆM VỤ TRIỂN KHAI NGAY TRONG THÁNG 12/2025": dates its items
+    windows: list[
+        tuple[float, Deadline]
+    ] = []  # "I. NHIỆM VỤ TRIỂN KHAI NGAY TRONG THÁNG 12/2025": dates its items
     for idx, b in enumerate(body):
         level = b.level if b.level is not None else -1
         if pat.trailing_lead.match(doc.folded, b.body_start, b.end):
@@ -82,11 +91,16 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             later, pending, untasked = len(made), [], None
             continue
         if later and _fills_later(doc, b, drafts, later):
-            continue  # "- Cơ quan phối hợp: …", "- Thời gian hoàn thành: Quý II/2026" under a task and its lead
+            # "- Cơ quan phối hợp: …", "- Thời gian hoàn thành: Quý II/2026" under a task and its lead
+            continue
         later = 0
         heading = _is_heading(doc, b)
-        if not heading and b.level in (0, 1, 2) and doc.clean[b.end - 1] == ":" \
-                and pat.no_task_section.search(doc.folded[b.body_start:b.end]):
+        if (
+            not heading
+            and b.level in (0, 1, 2)
+            and doc.clean[b.end - 1] == ":"
+            and pat.no_task_section.search(doc.folded[b.body_start : b.end])
+        ):
             heading = True  # "2. Thành phần mời:" opens a list of invitees, not of tasks
         if skip_level is not None:
             if (heading and b.level is None) or (b.level is not None and level <= skip_level):
@@ -103,7 +117,8 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
         if not heading and (pat.legal_quote.match(doc.folded, b.body_start, b.end) or rule_list(doc, b)):
             skip_level = section if section >= 0 else (b.level if b.level is not None else 99)
             review = False
-            continue  # "Khoản 1 Điều 59 Nghị định … quy định: …": the law's text up to the next item of the section
+            # "Khoản 1 Điều 59 Nghị định … quy định: …": the law's text up to the next item of the section
+            continue
         cue_title = _cue_title_scope(doc, b, nxt, level)
         if cue_title is not None:  # "2. Đề nghị UBND các xã, phường" over its bullets
             scopes = [s for s in scopes if s.level < level]
@@ -112,7 +127,9 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             continue
         if not heading and b.level is not None and b.level <= 5 and doc.clean[b.end - 1] not in ".;":
             named = _name_only_scope(doc, b, level)
-            if named is not None:  # "3. Bảo hiểm xã hội các huyện, thị xã, thành phố": a per-addressee heading
+            if (
+                named is not None
+            ):  # "3. Bảo hiểm xã hội các huyện, thị xã, thành phố": a per-addressee heading
                 scopes = [s for s in scopes if s.level < level]
                 scopes.append(named)
                 continue
@@ -121,7 +138,7 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             pending = []
         untasked = b if b.level is not None else None
         if heading:
-            text = doc.folded[b.body_start:b.end]
+            text = doc.folded[b.body_start : b.end]
             windows = [w for w in windows if w[0] < level]
             window = _heading_window(doc, b)
             if window is not None:
@@ -134,10 +151,12 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             if scope:
                 scopes.append(scope)
             continue
-        if re.fullmatch(r"\([^()]*\)\W*", doc.clean[b.body_start:b.end]):
+        if re.fullmatch(r"\([^()]*\)\W*", doc.clean[b.body_start : b.end]):
             continue  # "(Có các Mẫu báo cáo số 05, 06 kèm theo)": a note in brackets
         item = item_continued(body, idx)
-        if item is not None:  # a paragraph between two items of a list: the rest of the item above (PDF reflow)
+        if (
+            item is not None
+        ):  # a paragraph between two items of a list: the rest of the item above (PDF reflow)
             b = Block(b.start, b.end, item.level, b.body_start)
             level = item.level if item.level is not None else -1
         if b.level is None and drafts and drafts[-1].deadline_text is None and _closing_time_line(doc, b):
@@ -146,15 +165,25 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
         opened = len(scopes)
         got = _block(doc, b, level if b.level is not None else section + 0.5, scopes, title, permitted)
         if len(scopes) > opened and b.level is not None and nxt is not None and nxt.level == b.level:
-            scopes[-1].level -= 0.5  # "1. Giao phòng X … các công việc sau:" over "2. …", "3. …": a numbering slip
-        if item is not None and got and drafts and drafts[-1].start >= item.start \
-                and all(g.lead == drafts[-1].lead and not _has_time(doc, g.start, g.end) for g in got):
+            scopes[
+                -1
+            ].level -= 0.5  # "1. Giao phòng X … các công việc sau:" over "2. …", "3. …": a numbering slip
+        if (
+            item is not None
+            and got
+            and drafts
+            and drafts[-1].start >= item.start
+            and all(g.lead == drafts[-1].lead and not _has_time(doc, g.start, g.end) for g in got)
+        ):
             last = drafts[-1]
-            drafts[-1] = _draft(doc, last.start, b.end, last.lead, last.support, last.unknown, last.confidence,
-                                last.reasons)
+            drafts[-1] = _draft(
+                doc, last.start, b.end, last.lead, last.support, last.unknown, last.confidence, last.reasons
+            )
             continue
         if not got and item is not None and pending and pending[-1].start == item.start:
-            pending[-1] = Block(item.start, b.end, item.level, item.body_start)  # the item waits with its rest
+            pending[-1] = Block(
+                item.start, b.end, item.level, item.body_start
+            )  # the item waits with its rest
             continue
         if not got and _waits_for_lead(doc, b, scopes, nxt):
             pending.append(b)
@@ -166,7 +195,9 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
 
 def _heading_window(doc: Doc, b: Block) -> Deadline | None:
     """The period a section heading gives its items ("… CẦN TRIỂN KHAI NGAY TRONG THÁNG 12/2025")."""
-    dl = find_deadline(doc.clean[b.body_start:b.end], issued=doc.issued or doc.year_hint, calendar=doc.calendar)
+    dl = find_deadline(
+        doc.clean[b.body_start : b.end], issued=doc.issued or doc.year_hint, calendar=doc.calendar
+    )
     return dl if dl is not None and dl.due is not None and dl.kind in ("period", "date") else None
 
 
@@ -174,11 +205,14 @@ def _in_window(d: Draft, window: Deadline) -> Draft:
     """An item without a time of its own, under a heading that gives one, is due when the heading says."""
     if d.deadline is not None or d.deadline_text or d.recurrence:
         return d
-    return replace(d, deadline=window.due, deadline_text=fold_ws(window.text), reasons=(*d.reasons, "time:heading"))
+    return replace(
+        d, deadline=window.due, deadline_text=fold_ws(window.text), reasons=(*d.reasons, "time:heading")
+    )
 
 
 def _fills_later(doc: Doc, b: Block, drafts: list[Draft], n: int) -> bool:
-    """The lines that follow a task's "Cơ quan chủ trì:" line give its partners and its time; they fill the last
+    """The lines that follow a task's "Cơ quan chủ trì:" line give its partners and its time; they fill the
+    last
     `n` drafts and make no task."""
     pat = patterns()
     sup = pat.support_label.match(doc.folded, b.body_start, b.end)
@@ -192,15 +226,19 @@ def _fills_later(doc: Doc, b: Block, drafts: list[Draft], n: int) -> bool:
             names = support_names(groups(after, doc.folded))
             drafts[k] = replace(d, support=tuple(dict.fromkeys(d.support + names)))
         elif d.deadline is None and when is not None:  # no partners' line: the time line it is
-            dl = find_deadline("hoàn thành " + doc.clean[when.end():b.end],
-                               issued=doc.issued or doc.year_hint, calendar=doc.calendar)
+            dl = find_deadline(
+                "hoàn thành " + doc.clean[when.end() : b.end],
+                issued=doc.issued or doc.year_hint,
+                calendar=doc.calendar,
+            )
             if dl and dl.due:
                 drafts[k] = replace(d, deadline=dl.due, deadline_text=fold_ws(dl.text))
     return True
 
 
 def _asks_third_parties(doc: Doc, anchors: list[Anchor], scopes: list[Scope], level: float) -> bool:
-    """An item under a named unit that asks "các đơn vị" (a collective, not a named body) to act: the unit of the
+    """An item under a named unit that asks "các đơn vị" (a collective, not a named body) to act: the unit
+    of the
     heading asks third parties (enterprises, licensees); the item is that unit's task."""
     scope = next((sc for sc in reversed(scopes) if sc.lead is not None or sc.unknown), None)
     if scope is None or scope.level >= level or not scope.lead or EVERY_UNIT in scope.lead:
@@ -212,8 +250,10 @@ _CUE_TITLE = re.compile(r"\W*(?:giao(?:\s+cho)?|de\s+nghi|yeu\s+cau)(?P<for>\s+d
 
 
 def _cue_title_scope(doc: Doc, b: Block, nxt: Block | None, level: int) -> Scope | None:
-    """A numbered item over deeper items that is only a cue and the bodies it addresses ("2. Đề nghị UBND các xã,
-    phường"; "1. Yêu cầu đối với các tổ chức, cá nhân được cấp giấy phép khai thác." — "đối với" makes it a title
+    """A numbered item over deeper items that is only a cue and the bodies it addresses ("2. Đề nghị UBND
+    các xã,
+    phường"; "1. Yêu cầu đối với các tổ chức, cá nhân được cấp giấy phép khai thác." — "đối với" makes it a
+    title
     that may describe them): its items take those bodies as lead."""
     if b.level is None or nxt is None or doc.clean[b.end - 1] in ";:":
         return None
@@ -237,7 +277,7 @@ def _waits_for_lead(doc: Doc, b: Block, scopes: list[Scope], nxt: Block | None) 
     if any(sc.lead or sc.unknown for sc in scopes):
         return False
     pat = patterns()
-    first = doc.folded[b.body_start:b.end]
+    first = doc.folded[b.body_start : b.end]
     return not (pat.narration_start.search(first) or pat.citation_start.search(first))
 
 
@@ -255,11 +295,13 @@ def _trailing_leads(doc: Doc, b: Block) -> tuple[tuple[str, ...], tuple[str, ...
 def _words_besides(doc: Doc, a: int, z: int, men: list[Mention]) -> str:
     rest = doc.folded[a:z]
     for m in men:
-        rest = rest.replace(doc.folded[m.start:m.end], " ")
+        rest = rest.replace(doc.folded[m.start : m.end], " ")
     return re.sub(r"[\s,.:;-]|va|doi voi", "", rest)
 
 
-def _later(doc: Doc, pending: list[Block], leads: tuple[tuple[str, ...], tuple[str, ...]] | None) -> list[Draft]:
+def _later(
+    doc: Doc, pending: list[Block], leads: tuple[tuple[str, ...], tuple[str, ...]] | None
+) -> list[Draft]:
     """One task per pending item, with the leads named after the block; a further sentence of an item with its
     own date or recurrence is a task of its own."""
     if leads is None:
@@ -271,7 +313,9 @@ def _later(doc: Doc, pending: list[Block], leads: tuple[tuple[str, ...], tuple[s
         cuts = [spans[0][0]] + [a for a, z in spans[1:] if _has_time(doc, a, z)] if spans else []
         for k, s in enumerate(cuts):
             e = cuts[k + 1] if k + 1 < len(cuts) else b.end
-            out.append(_draft(doc, s, e, lead, support_names(_support_in(doc, s, e)), unknown, 0.8, ("lead:later",)))
+            out.append(
+                _draft(doc, s, e, lead, support_names(_support_in(doc, s, e)), unknown, 0.8, ("lead:later",))
+            )
     return out
 
 
@@ -290,8 +334,14 @@ def _name_only_scope(doc: Doc, b: Block, level: int) -> Scope | None:
     return Scope(level, lead, unknown)
 
 
-def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = False,
-           permitted: list[tuple[tuple[str, ...], tuple[str, ...]]] | None = None) -> list[Draft]:
+def _block(
+    doc: Doc,
+    b: Block,
+    level: float,
+    scopes: list[Scope],
+    title: bool = False,
+    permitted: list[tuple[tuple[str, ...], tuple[str, ...]]] | None = None,
+) -> list[Draft]:
     """The drafts of one block. `permitted` carries, from block to block, the unit a permission named
     ("Đồng ý để X …") until a sentence without a subject sets its time limit."""
     pat = patterns()
@@ -305,15 +355,25 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = 
             continue
         if out and out[-1].deadline_text is None and _time_only(doc, a, z):
             prior = out[-1]  # "… trình UBND tỉnh xem xét. Hoàn thành trước ngày 11/11/2023./.": its time
-            out[-1] = _draft(doc, prior.start, z, prior.lead, prior.support, prior.unknown, prior.confidence,
-                             prior.reasons + ("time:closing-sentence",))
+            out[-1] = _draft(
+                doc,
+                prior.start,
+                z,
+                prior.lead,
+                prior.support,
+                prior.unknown,
+                prior.confidence,
+                prior.reasons + ("time:closing-sentence",),
+            )
             continue
         men = [m for m in doc.mentions if a <= m.start < z]
         gs = groups(men, doc.folded)
         roles = classify(gs, doc.folded, a, z, doc.clean)
         anchors, support = roles.anchors, roles.support
         narration = bool(pat.narration_start.search(sent_f)) and not _dated_plan(doc, sent_f)
-        background = narration or bool(pat.citation_start.search(sent_f) and not pat.self_reference.search(sent_f))
+        background = narration or bool(
+            pat.citation_start.search(sent_f) and not pat.self_reference.search(sent_f)
+        )
         if narration:
             anchors = []
         elif background:
@@ -321,12 +381,13 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = 
         if last and doc.clean[a:z].rstrip().endswith(":"):
             owner = anchors[-1] if anchors else None
             if owner and owner.how == "initial" and pat.announce.match(doc.folded, owner.group.end, z):
-                owner = None  # "Văn phòng … hướng dẫn … như sau:": the writer announces content, assigns nothing
+                owner = None
             lead, unknown = _resolve(doc, owner.group) if owner else (None, ())
             scopes.append(Scope(level, lead, unknown, owner.how if owner else "none"))
             continue
-        if pat.closing.search(sent_f) and not find_deadline(doc.clean[a:z], issued=doc.issued or doc.year_hint,
-                                                            calendar=doc.calendar):
+        if pat.closing.search(sent_f) and not find_deadline(
+            doc.clean[a:z], issued=doc.issued or doc.year_hint, calendar=doc.calendar
+        ):
             continue
         if permitted is not None:
             allowed = None if anchors else _permitted_unit(doc, a, gs)
@@ -335,10 +396,11 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = 
             if allowed is not None:
                 continue  # "Đồng ý để Công ty X thực hiện …": a permission, no order yet
         if anchors and b.level is not None and _asks_third_parties(doc, anchors, scopes, level):
-            anchors = []  # under "3. Sở X:", "- Yêu cầu các đơn vị khai thác lắp đặt trạm cân": Sở X's own act
+            # under "3. Sở X:", "- Yêu cầu các đơn vị khai thác lắp đặt trạm cân": Sở X's own act
+            anchors = []
         if anchors:
             pieces = _split(doc, a, z, anchors)
-            for (s, e, anchor) in pieces:
+            for s, e, anchor in pieces:
                 lead, unknown = _resolve(doc, anchor.group)
                 conf = 0.9 if anchor.how in ("cue", "frame") else 0.8
                 sup = support_names([g for g in support if s <= g.start < e])
@@ -354,10 +416,29 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = 
         if scope is not None and (b.level is None or scope.level < level):
             same_item = out[-1] if out and out[-1].start >= b.body_start else None
             if same_item is not None and b.level is not None and not _has_time(doc, a, z):
-                out[-1] = _draft(doc, same_item.start, z, same_item.lead, tuple(dict.fromkeys(same_item.support + sup)),
-                                 same_item.unknown, 0.75, same_item.reasons)  # a further sentence of the same item
+                out[-1] = _draft(
+                    doc,
+                    same_item.start,
+                    z,
+                    same_item.lead,
+                    tuple(dict.fromkeys(same_item.support + sup)),
+                    same_item.unknown,
+                    0.75,
+                    same_item.reasons,
+                )  # a further sentence of the same item
                 continue
-            out.append(_draft(doc, a, z, scope.lead or (), sup, scope.unknown, 0.75, ("lead:scope", f"scope:{scope.how}")))
+            out.append(
+                _draft(
+                    doc,
+                    a,
+                    z,
+                    scope.lead or (),
+                    sup,
+                    scope.unknown,
+                    0.75,
+                    ("lead:scope", f"scope:{scope.how}"),
+                )
+            )
         elif item_lead is not None and _has_time(doc, a, z):
             out.append(_draft(doc, a, z, item_lead[0], sup, item_lead[1], 0.65, ("lead:item",)))
         elif permitted and _has_time(doc, a, z):  # "Thời hạn thực hiện và báo cáo … không quá 2 tháng …"
@@ -368,13 +449,17 @@ def _block(doc: Doc, b: Block, level: float, scopes: list[Scope], title: bool = 
     return out
 
 
-_OPENING_DATE = re.compile(r"^\W*(?:(?:sang|chieu|toi)\s+)?(?:(?:tu|den(?:\s+het)?)\s+)?ngay\s+(\d{1,2})\s*[/.-]\s*"
-                           r"(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d/])")
+_OPENING_DATE = re.compile(
+    r"^\W*(?:(?:sang|chieu|toi)\s+)?(?:(?:tu|den(?:\s+het)?)\s+)?ngay\s+(\d{1,2})\s*[/.-]\s*"
+    r"(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d/])"
+)
 
 
 def _dated_plan(doc: Doc, sent_f: str) -> bool:
-    """A sentence that opens on a date after the day of signing and tells no past ("Từ ngày 01/7/2023, Văn phòng Sở
-    tiếp nhận …", "Đến hết ngày 30/6/2023, các đơn vị phải …") plans or orders; the same opening with an earlier
+    """A sentence that opens on a date after the day of signing and tells no past ("Từ ngày 01/7/2023, Văn
+    phòng Sở
+    tiếp nhận …", "Đến hết ngày 30/6/2023, các đơn vị phải …") plans or orders; the same opening with an
+    earlier
     date ("Ngày 23/7/2020, đồng chí … đã chủ trì …") narrates. Without a known day of signing it narrates."""
     m = _OPENING_DATE.match(sent_f)
     if m is None or doc.issued is None or patterns().past.search(sent_f):
@@ -388,7 +473,7 @@ def _dated_plan(doc: Doc, sent_f: str) -> bool:
 
 def _permitted_unit(doc: Doc, a: int, gs: list[Group]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """The unit a permission sentence lets act ("Đồng ý để Công ty X thực hiện …"), if the sentence is one."""
-    if not gs or not patterns().permission.match(doc.folded[a:gs[0].start]):
+    if not gs or not patterns().permission.match(doc.folded[a : gs[0].start]):
         return None
     lead, unknown = _resolve(doc, gs[0])
     return (lead, unknown) if lead or unknown else None
@@ -403,7 +488,7 @@ def _closing_time_line(doc: Doc, b: Block) -> bool:
 def _dated(doc: Doc, d: Draft, b: Block) -> Draft:
     """The draft with the time a closing line gives it."""
     issued = doc.issued or doc.year_hint
-    dl = find_deadline(doc.clean[b.body_start:b.end], issued=issued, calendar=doc.calendar)
+    dl = find_deadline(doc.clean[b.body_start : b.end], issued=issued, calendar=doc.calendar)
     if dl is None:
         return d
     due = None if dl.kind == "relative" and doc.issued is None else dl.due
@@ -413,13 +498,19 @@ def _dated(doc: Doc, d: Draft, b: Block) -> Draft:
 
 def _time_only(doc: Doc, a: int, z: int) -> bool:
     """A short sentence that opens on a completion word and gives a time, and nothing else to do."""
-    return bool(patterns().time_only.match(doc.folded[a:z])) and len(doc.clean[a:z].strip()) <= 80 \
+    return (
+        bool(patterns().time_only.match(doc.folded[a:z]))
+        and len(doc.clean[a:z].strip()) <= 80
         and _has_time(doc, a, z)
+    )
 
 
 def _has_time(doc: Doc, a: int, z: int) -> bool:
     text = doc.clean[a:z]
-    return bool(find_recurrence(text) or find_deadline(text, issued=doc.issued or doc.year_hint, calendar=doc.calendar))
+    return bool(
+        find_recurrence(text)
+        or find_deadline(text, issued=doc.issued or doc.year_hint, calendar=doc.calendar)
+    )
 
 
 def _split(doc: Doc, a: int, z: int, anchors: list[Anchor]) -> list[tuple[int, int, Anchor]]:
@@ -476,16 +567,23 @@ def _resolve(doc: Doc, g: Group) -> tuple[tuple[str, ...], tuple[str, ...]]:
     for n in names:
         if n not in seen:
             seen.append(n)
-    written = not any(men.kind == "addressee" for men in g.mentions)  # "Quý cơ quan" lists them, as in Kính gửi
-    if written and len(doc.addressee_units) > 1 and EVERY_UNIT not in doc.addressee_units \
-            and set(doc.addressee_units) <= set(seen):
+    written = not any(
+        men.kind == "addressee" for men in g.mentions
+    )  # "Quý cơ quan" lists them, as in Kính gửi
+    if (
+        written
+        and len(doc.addressee_units) > 1
+        and EVERY_UNIT not in doc.addressee_units
+        and set(doc.addressee_units) <= set(seen)
+    ):
         # "Công an tỉnh, các sở, ban, ngành và UBND các xã": every addressee
         return (EVERY_UNIT,), tuple(unknown)
     return tuple(seen), tuple(unknown)
 
 
 def _addressed(doc: Doc, men: Mention) -> list[str]:
-    """The Kính gửi units a reference stands for: "Công ty" takes the addressees whose name starts with "Công ty"
+    """The Kính gửi units a reference stands for: "Công ty" takes the addressees whose name starts with
+    "Công ty"
     when there are such, "Quý cơ quan" every addressee."""
     word = re.sub(r"^quy\s+", "", fold(men.written))
     typed = [n for n in doc.addressee_units if fold(n).startswith(word)]
@@ -497,7 +595,7 @@ def _back_reference(doc: Doc, men: Mention) -> list[str]:
     counts = patterns().anaphora_counts
     at = next((i for i, w in enumerate(words) if w in counts), None)
     # "hai Chi cục", "Trưởng hai khoa": the type words after the count ("chi cuc", "khoa")
-    prefix = " ".join(words[at + 1:] if at is not None else words)
+    prefix = " ".join(words[at + 1 :] if at is not None else words)
     picked: list[str] = []
     for n in reversed(doc.history):
         if fold(n).startswith(prefix) and n not in picked:
@@ -513,7 +611,8 @@ def _back_reference(doc: Doc, men: Mention) -> list[str]:
     return list(reversed(picked))
 
 
-# Type words that fit every unit: "Hai đơn vị", "hai cơ quan" take the units named before them in the paragraph,
+# Type words that fit every unit: "Hai đơn vị", "hai cơ quan" take the units named before them in the
+# paragraph,
 # whatever their roles there ("Giao phòng X chủ trì, phối hợp với Trạm Y … Hai đơn vị báo cáo …").
 _GENERIC_TYPES = ("don vi", "co quan")
 
@@ -529,15 +628,25 @@ def _units_named_before(doc: Doc, men: Mention) -> list[str]:
     return []
 
 
-def _draft(doc: Doc, s: int, e: int, lead: tuple[str, ...], support: tuple[str, ...], unknown: tuple[str, ...],
-           conf: float, reasons: tuple[str, ...]) -> Draft:
+def _draft(
+    doc: Doc,
+    s: int,
+    e: int,
+    lead: tuple[str, ...],
+    support: tuple[str, ...],
+    unknown: tuple[str, ...],
+    conf: float,
+    reasons: tuple[str, ...],
+) -> Draft:
     text = doc.clean[s:e]
     issued_for_dates = doc.issued or doc.year_hint
     dl = find_deadline(text, issued=issued_for_dates, calendar=doc.calendar)
     if dl and dl.kind == "relative" and doc.issued is None:
         dl = type(dl)(None, dl.text, dl.start, dl.end, dl.kind, dl.conflicting)
     if dl is None and doc.event_day and HOLDS_EVENT.search(doc.folded[s:e]):
-        dl = Deadline(doc.event_day, "", 0, 0, "date")  # "tổ chức kiểm tra", "để tổ chức huấn luyện": the event's day
+        dl = Deadline(
+            doc.event_day, "", 0, 0, "date"
+        )  # "tổ chức kiểm tra", "để tổ chức huấn luyện": the event's day
     rec = find_recurrence(text)
     if dl and rec and rec.kind == "yearly" and dl.kind == "date" and not re.search(r"\d{4}", dl.text):
         dl = None  # "định kỳ hàng năm (trước ngày 10/12)": a day of every year, no first deadline
@@ -559,8 +668,16 @@ def _draft(doc: Doc, s: int, e: int, lead: tuple[str, ...], support: tuple[str, 
         if n != EVERY_UNIT:
             doc.history.append(n)
     return Draft(
-        start=s, end=e, text=fold_ws(text), lead=lead, support=support, unknown=unknown,
-        deadline=dl.due if dl else None, deadline_text=fold_ws(dl.text) if dl else None,
-        recurrence=rec.kind if rec else None, recurrence_day=rec.day if rec else None,
-        confidence=max(0.0, min(1.0, conf)), reasons=tuple(reasons_l),
+        start=s,
+        end=e,
+        text=fold_ws(text),
+        lead=lead,
+        support=support,
+        unknown=unknown,
+        deadline=dl.due if dl else None,
+        deadline_text=fold_ws(dl.text) if dl else None,
+        recurrence=rec.kind if rec else None,
+        recurrence_day=rec.day if rec else None,
+        confidence=max(0.0, min(1.0, conf)),
+        reasons=tuple(reasons_l),
     )

@@ -66,7 +66,11 @@ def parse_directory(data: Any) -> Directory:
         if not isinstance(raw, dict) or not raw.get("name"):
             raise DirectoryError(f"a unit needs a name: {raw!r}")
         aliases = tuple(str(a) for a in raw.get("aliases") or ())
-        units.append(UnitEntry(name=str(raw["name"]), aliases=aliases, email=raw.get("email"), head=_person(raw.get("head"))))
+        units.append(
+            UnitEntry(
+                name=str(raw["name"]), aliases=aliases, email=raw.get("email"), head=_person(raw.get("head"))
+            )
+        )
     leaders = tuple(p for p in (_person(r) for r in data.get("leaders") or ()) if p)
     return Directory(
         organization=str(data.get("organization") or ""),

@@ -15,7 +15,9 @@ CANDIDATE_PREFIX = "KN"  # khả năng là nhiệm vụ: a possible task of the 
 
 # ASCII digits, at most 9 (an id fits the database's integer): a longer number is not ours, and no crash.
 _NUMBER = r"([0-9]{1,9})"
-TASK_MENTION = re.compile(rf"\b{TASK_PREFIX}-{_NUMBER}\b", re.IGNORECASE)  # NV-12 anywhere in a subject or text
+TASK_MENTION = re.compile(
+    rf"\b{TASK_PREFIX}-{_NUMBER}\b", re.IGNORECASE
+)  # NV-12 anywhere in a subject or text
 TASK_TAG = re.compile(rf"\[{TASK_PREFIX}-{_NUMBER}\]", re.IGNORECASE)  # [NV-12]: how our subjects name a task
 NOTICE_TAG = re.compile(rf"\[{NOTICE_PREFIX}-{_NUMBER}\]", re.IGNORECASE)  # [TB-3]: and a notice
 # a line of an answer that starts with a task: "NV-15: đã hoàn thành", "[NV-15] - xin gia hạn"

@@ -72,11 +72,15 @@ def _rule(raw: Any, key: str, sign: int) -> Rule:
         raise PolicyError(f"each entry needs 'level' and '{key}': {raw!r}")
     days = raw[key]
     if not isinstance(days, int) or days < 0 or (sign > 0 and days == 0):
-        raise PolicyError(f"{raw['level']}: '{key}' must be a whole number of working days (after: at least 1)")
+        raise PolicyError(
+            f"{raw['level']}: '{key}' must be a whole number of working days (after: at least 1)"
+        )
     to = _roles(raw.get("to"), str(raw["level"]))
     if not to:
         raise PolicyError(f"{raw['level']}: 'to' names nobody")
-    return Rule(level=str(raw["level"]), offset=sign * days, to=to, cc=_roles(raw.get("cc"), str(raw["level"])))
+    return Rule(
+        level=str(raw["level"]), offset=sign * days, to=to, cc=_roles(raw.get("cc"), str(raw["level"]))
+    )
 
 
 def parse_policy(data: Any) -> Policy:
@@ -95,8 +99,10 @@ def parse_policy(data: Any) -> Policy:
     if not 0 <= weekday <= 6:
         raise PolicyError("digest.weekday is 0 (Monday) to 6 (Sunday)")
     return Policy(
-        rules=tuple(sorted(rules, key=lambda r: r.offset)), repeat_every=every,
-        repeat_to=_roles(repeat.get("to"), "repeat") if every else (), repeat_cc=_roles(repeat.get("cc"), "repeat"),
+        rules=tuple(sorted(rules, key=lambda r: r.offset)),
+        repeat_every=every,
+        repeat_to=_roles(repeat.get("to"), "repeat") if every else (),
+        repeat_cc=_roles(repeat.get("cc"), "repeat"),
         digest_weekday=weekday,
     )
 
@@ -119,7 +125,8 @@ def _on(deadline: date, offset: int, calendar: Calendar) -> date:
 
 
 def steps_for(policy: Policy, deadline: date, calendar: Calendar) -> Iterator[Step]:
-    """Every step of one deadline in date order; two steps on one day keep the later one (closer to the deadline)."""
+    """Every step of one deadline in date order; two steps on one day keep the later one (closer to the
+    deadline)."""
     dated = [Step(rule, _on(deadline, rule.offset, calendar), rule.offset) for rule in policy.rules]
     by_day: dict[date, Step] = {}
     for step in dated:
@@ -132,11 +139,18 @@ def steps_for(policy: Policy, deadline: date, calendar: Calendar) -> Iterator[St
     repeat = Rule(level="R", offset=last, to=policy.repeat_to, cc=policy.repeat_cc)
     for n in range(1, MAX_REPEATS + 1):
         offset = last + n * policy.repeat_every
-        yield Step(Rule(level=f"R{n}", offset=offset, to=repeat.to, cc=repeat.cc), calendar.add_working_days(deadline, offset), offset)
+        yield Step(
+            Rule(level=f"R{n}", offset=offset, to=repeat.to, cc=repeat.cc),
+            calendar.add_working_days(deadline, offset),
+            offset,
+        )
 
 
-def due_step(policy: Policy, *, deadline: date, today: date, calendar: Calendar, not_before: date | None = None) -> Step | None:
-    """The latest step dated today or earlier (and not before `not_before`, e.g. the day the task was created).
+def due_step(
+    policy: Policy, *, deadline: date, today: date, calendar: Calendar, not_before: date | None = None
+) -> Step | None:
+    """The latest step dated today or earlier (and not before `not_before`, e.g. the day the task was
+    created).
 
     Taking only the latest means a day the service was down is caught up with one mail, not a burst,
     and a reminder that is no longer true ("còn 3 ngày") is never sent late.

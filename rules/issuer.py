@@ -1,4 +1,5 @@
-"""The body that issued a notice, the same however its letterhead was laid out (pure: issuer text + directory in).
+"""The body that issued a notice, the same however its letterhead was laid out (pure: issuer text +
+directory in).
 
 A letterhead names the issuer under its parent authority ("UBND TỈNH LẠNG SƠN / SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG").
 Renderings join those lines differently — a Word table cell gives one line, a text copy two — so the extracted
@@ -6,6 +7,7 @@ issuer differs from one rendering to the next. `issuer_key` keeps the body that 
 organisation, or one of its units, when the issuer ends with its name (or alias, or short name); otherwise the
 issuer with a leading parent authority taken off.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,13 +40,14 @@ def issuer_key(issuer: str | None, directory: Directory) -> str:
         if name and _ends_with_start_of(said, words(name)):
             return "org"
     for unit in directory.units:
-        if any(len(w := words(n)) >= 2 and said[-len(w):] == w for n in (unit.name, *unit.aliases)):
+        if any(len(w := words(n)) >= 2 and said[-len(w) :] == w for n in (unit.name, *unit.aliases)):
             return "unit:" + " ".join(words(unit.name))
     return _without_parent(" ".join(said))
 
 
 def _ends_with_start_of(said: list[str], name: list[str]) -> bool:
-    """The issuer ends with the whole name, or with its first words (the place left off: "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG")."""
+    """The issuer ends with the whole name, or with its first words (the place left off: "SỞ TÀI NGUYÊN VÀ
+    MÔI TRƯỜNG")."""
     if not name:
         return False
     for size in range(min(len(said), len(name)), 0, -1):

@@ -1,6 +1,9 @@
-"""Layout predicates over the blocks of a body (list items, titles, lead-ins, rules stated in the passive), as real
-documents print them: numbered titles over their items, PDF text that puts an item's second sentence on a line of its
+"""Layout predicates over the blocks of a body (list items, titles, lead-ins, rules stated in the passive),
+as real
+documents print them: numbered titles over their items, PDF text that puts an item's second sentence on a line
+of its
 own, lists of forms and recipients. Pure."""
+
 from __future__ import annotations
 
 import re
@@ -10,6 +13,7 @@ from rules.text import Block, sentences
 
 if TYPE_CHECKING:
     from rules.doc import Doc
+
 
 def item_continued(body: list[Block], idx: int) -> Block | None:
     """The list item that a paragraph continues: the paragraph stands right after a dash or '+' item (or after
@@ -25,20 +29,28 @@ def item_continued(body: list[Block], idx: int) -> Block | None:
     return body[k] if body[idx + 1].level == body[k].level else None
 
 
-# A lead-in whose subject is a document or a rule, with a verb of filing in the passive: "(3) Báo cáo định kỳ … được
-# nộp cho các cơ quan sau đây:", "Hồ sơ được lập theo các mẫu sau:". Not "được giao", "được phân công", which assign.
-_PASSIVE = re.compile(r"\W*(?:\w+\W+){2,}?(?P<verb>duoc)\s+(?:nop|gui|lap|luu(?:\s+giu)?|quy\s+dinh|ap\s+dung|the\s+hien)"
-                      r"(?![\w])[^:]*:\W*$")
+# A lead-in whose subject is a document or a rule, with a verb of filing in the passive: "(3) Báo cáo định kỳ
+# … được
+# nộp cho các cơ quan sau đây:", "Hồ sơ được lập theo các mẫu sau:". Not "được giao", "được phân công", which
+# assign.
+_PASSIVE = re.compile(
+    r"\W*(?:\w+\W+){2,}?(?P<verb>duoc)\s+(?:nop|gui|lap|luu(?:\s+giu)?|quy\s+dinh|ap\s+dung|the\s+hien)"
+    r"(?![\w])[^:]*:\W*$"
+)
 
 
-# Sentences that state how a document is filed or what befalls an offender, not what to do: "Báo cáo định kỳ … được
+# Sentences that state how a document is filed or what befalls an offender, not what to do: "Báo cáo định kỳ …
+# được
 # lập theo Mẫu số 05", "Trường hợp phát hiện gian lận sẽ bị xem xét xử lý theo quy định".
-RULE_OR_SANCTION = re.compile(r"(?<![\w])duoc\s+lap\s+theo\s+(?:mau|phu\s+luc)(?![\w])|"
-                               r"^\W*(?:truong\s+hop|neu)\s[^;]*?(?:se\s+)?bi\s+(?:xem\s+xet\s+)?(?:xu\s+ly|xu\s+phat)(?![\w])")
+RULE_OR_SANCTION = re.compile(
+    r"(?<![\w])duoc\s+lap\s+theo\s+(?:mau|phu\s+luc)(?![\w])|"
+    r"^\W*(?:truong\s+hop|neu)\s[^;]*?(?:se\s+)?bi\s+(?:xem\s+xet\s+)?(?:xu\s+ly|xu\s+phat)(?![\w])"
+)
 
 
 def rule_list(doc: Doc, b: Block) -> bool:
-    """A lead-in in the passive that names no body ("(3) Báo cáo định kỳ … được nộp cho các cơ quan sau đây:"): the
+    """A lead-in in the passive that names no body ("(3) Báo cáo định kỳ … được nộp cho các cơ quan sau
+    đây:"): the
     list below states a rule."""
     if doc.clean[b.end - 1] != ":":
         return False
@@ -58,7 +70,9 @@ def titles_items(doc: Doc, b: Block, nxt: Block | None) -> bool:
     Đảng, đẩy mạnh tuyên truyền" over its bullets) titles them, commas and all."""
     if b.level is None or nxt is None or doc.clean[b.end - 1] in ";:":
         return False
-    if doc.clean[b.end - 1] == "." and not (_TOPIC_TITLE.match(doc.folded, b.body_start) and nxt.level is not None):
+    if doc.clean[b.end - 1] == "." and not (
+        _TOPIC_TITLE.match(doc.folded, b.body_start) and nxt.level is not None
+    ):
         return False  # "2.2. Đối với công tác bảo vệ khoáng sản." over its bullets is still a title
     if nxt.level is None:  # "2.3. Đối với công tác báo cáo" over a paragraph
         return b.level <= 2

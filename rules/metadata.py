@@ -13,29 +13,76 @@ from rules.findings import DocumentInfo
 from rules.text import LOWER, UPPER, fold
 
 TYPE_CODES = {
-    "NQ": "Nghị quyết", "QĐ": "Quyết định", "CT": "Chỉ thị", "QC": "Quy chế", "QYĐ": "Quy định",
-    "TC": "Thông cáo", "TB": "Thông báo", "HD": "Hướng dẫn", "CTR": "Chương trình", "KH": "Kế hoạch",
-    "PA": "Phương án", "ĐA": "Đề án", "DA": "Dự án", "BC": "Báo cáo", "BB": "Biên bản", "TTR": "Tờ trình",
-    "HĐ": "Hợp đồng", "CĐ": "Công điện", "BGN": "Bản ghi nhớ", "BTT": "Bản thỏa thuận", "GUQ": "Giấy ủy quyền",
-    "GM": "Giấy mời", "GGT": "Giấy giới thiệu", "GNP": "Giấy nghỉ phép", "PG": "Phiếu gửi", "PC": "Phiếu chuyển",
-    "PB": "Phiếu báo", "NĐ": "Nghị định", "TT": "Thông tư", "KL": "Kết luận", "CV": "Công văn",
+    "NQ": "Nghị quyết",
+    "QĐ": "Quyết định",
+    "CT": "Chỉ thị",
+    "QC": "Quy chế",
+    "QYĐ": "Quy định",
+    "TC": "Thông cáo",
+    "TB": "Thông báo",
+    "HD": "Hướng dẫn",
+    "CTR": "Chương trình",
+    "KH": "Kế hoạch",
+    "PA": "Phương án",
+    "ĐA": "Đề án",
+    "DA": "Dự án",
+    "BC": "Báo cáo",
+    "BB": "Biên bản",
+    "TTR": "Tờ trình",
+    "HĐ": "Hợp đồng",
+    "CĐ": "Công điện",
+    "BGN": "Bản ghi nhớ",
+    "BTT": "Bản thỏa thuận",
+    "GUQ": "Giấy ủy quyền",
+    "GM": "Giấy mời",
+    "GGT": "Giấy giới thiệu",
+    "GNP": "Giấy nghỉ phép",
+    "PG": "Phiếu gửi",
+    "PC": "Phiếu chuyển",
+    "PB": "Phiếu báo",
+    "NĐ": "Nghị định",
+    "TT": "Thông tư",
+    "KL": "Kết luận",
+    "CV": "Công văn",
 }
 TYPE_TITLES = sorted({v.upper(): v for v in TYPE_CODES.values()}.items(), key=lambda kv: -len(kv[0]))
-_TITLE_ALIASES = {"THÔNG BÁO KẾT LUẬN": "Thông báo", "CÔNG VĂN": "Công văn", "PHIẾU TRÌNH": "Phiếu trình",
-                  "ĐIỀU LỆ": "Điều lệ", "CHƯƠNG TRÌNH HÀNH ĐỘNG": "Chương trình hành động"}
+_TITLE_ALIASES = {
+    "THÔNG BÁO KẾT LUẬN": "Thông báo",
+    "CÔNG VĂN": "Công văn",
+    "PHIẾU TRÌNH": "Phiếu trình",
+    "ĐIỀU LỆ": "Điều lệ",
+    "CHƯƠNG TRÌNH HÀNH ĐỘNG": "Chương trình hành động",
+}
 
-_NUMBER = re.compile(r"(?:^|[\s|])Số\s*:?\s*(\d{0,6})\s*/\s*((?:\d{4}/)?[A-Za-zĐđ][\wĐđ&]*(?:[-/][\wĐđ&.]+)*)")
-# Party documents join number and type with a hyphen and print spaces around it: "Số 2449 -CV/ĐU", "Số 104-CTr/TU".
-_PARTY_NUMBER = re.compile(r"(?:^|[\s|])Số\s*:?\s*(\d{1,6})\s*-\s*([A-Za-zĐđ][\wĐđ]*/[A-Za-zĐđ][\wĐđ&]*(?:-[\wĐđ&]+)*)")
-_DATE = re.compile(r"(?P<place>[^\n,|]{2,60}),\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})")
-_VV = re.compile(r"(?:(?:^|[\s|])(?:V/v|v/v|V/V|Về việc)|^\s*về việc)\s*:?\s*(?P<rest>.*)")  # Party: "về việc …" 
-_SIGN = re.compile(r"(?:^|[\s|])(?P<auth>(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*\.\s*[" + UPPER + "][" + UPPER + r" ,\-]{2,})")
+_NUMBER = re.compile(
+    r"(?:^|[\s|])Số\s*:?\s*(\d{0,6})\s*/\s*((?:\d{4}/)?[A-Za-zĐđ][\wĐđ&]*(?:[-/][\wĐđ&.]+)*)"
+)
+# Party documents join number and type with a hyphen and print spaces around it: "Số 2449 -CV/ĐU", "Số
+# 104-CTr/TU".
+_PARTY_NUMBER = re.compile(
+    r"(?:^|[\s|])Số\s*:?\s*(\d{1,6})\s*-\s*([A-Za-zĐđ][\wĐđ]*/[A-Za-zĐđ][\wĐđ&]*(?:-[\wĐđ&]+)*)"
+)
+_DATE = re.compile(
+    r"(?P<place>[^\n,|]{2,60}),\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})"
+)
+_VV = re.compile(
+    r"(?:(?:^|[\s|])(?:V/v|v/v|V/V|Về việc)|^\s*về việc)\s*:?\s*(?P<rest>.*)"
+)  # Party: "về việc …"
+_SIGN = re.compile(
+    r"(?:^|[\s|])(?P<auth>(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*\.\s*[" + UPPER + "][" + UPPER + r" ,\-]{2,})"
+)
 _URGENCY = re.compile(r"(?<![\w])(HỎA TỐC|HOẢ TỐC|THƯỢNG KHẨN|KHẨN)(?![\w])")
-_NAME = re.compile(r"(?<![\w])((?:[" + UPPER + "][" + LOWER + r"]+)(?:\s+[" + UPPER + "][" + LOWER + r"]+){1,4})\s*$")
-_BODY_START = re.compile(r"^\W*(?:Căn cứ|Thực hiện|Kính gửi|Ngày \d|Năm \d|Sáng|Chiều|Theo|Xét|Qua|Để|Từ ngày|Trong|"
-                         r"Thời gian|Đến|Sau khi|Hiện nay|Nhằm)\b")
-_QUOC_HIEU = re.compile(r"CỘNG\s+H[OÒ][ÀA]\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|"
-                        r"Độc\s+lập\s*-\s*Tự\s+do\s*-\s*Hạnh\s+phúc|_{3,}|-{3,}")
+_NAME = re.compile(
+    r"(?<![\w])((?:[" + UPPER + "][" + LOWER + r"]+)(?:\s+[" + UPPER + "][" + LOWER + r"]+){1,4})\s*$"
+)
+_BODY_START = re.compile(
+    r"^\W*(?:Căn cứ|Thực hiện|Kính gửi|Ngày \d|Năm \d|Sáng|Chiều|Theo|Xét|Qua|Để|Từ ngày|Trong|"
+    r"Thời gian|Đến|Sau khi|Hiện nay|Nhằm)\b"
+)
+_QUOC_HIEU = re.compile(
+    r"CỘNG\s+H[OÒ][ÀA]\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|"
+    r"Độc\s+lập\s*-\s*Tự\s+do\s*-\s*Hạnh\s+phúc|_{3,}|-{3,}"
+)
 _SIGNED = re.compile(r"\((?:Đã|đã)\s+ký\)|\bĐã ký\b|\(ký[^)]*\)")
 
 
@@ -127,24 +174,37 @@ def analyse_metadata(text: str, *, fallback_issued: date | None = None) -> tuple
     subject, subj_end = _subject(head, title_idx, date_idx)
     if symbol and (doc_type is None or title_idx < 0):
         doc_type = _type_from_symbol(symbol) or doc_type
-    vv_idx = next((i for i, (_, ln) in enumerate(head) if _VV.search(ln) and i <= max(num_idx, date_idx) + 6), -1)
+    vv_idx = next(
+        (i for i, (_, ln) in enumerate(head) if _VV.search(ln) and i <= max(num_idx, date_idx) + 6), -1
+    )
     if vv_idx >= 0 and title_idx < 0:
         subject, subj_end = _vv_subject(head, vv_idx)
-        doc_type = doc_type if doc_type and doc_type != "Công văn" and symbol and _type_from_symbol(symbol) != "Công văn" \
+        doc_type = (
+            doc_type
+            if doc_type and doc_type != "Công văn" and symbol and _type_from_symbol(symbol) != "Công văn"
             else "Công văn"
+        )
     last_header = max(num_idx, date_idx, title_idx, subj_end, vv_idx)
     layout = _layout(text, lines, last_header)
     signer, authority = _signature(lines, layout)
     info = DocumentInfo(
-        number=number, type=doc_type, issuer=_issuer(head, num_idx), place=place, issued_date=issued,
-        subject=subject, signer=signer, signing_authority=authority, urgency=_urgency(head[: max(last_header, 0) + 3]),
+        number=number,
+        type=doc_type,
+        issuer=_issuer(head, num_idx),
+        place=place,
+        issued_date=issued,
+        subject=subject,
+        signer=signer,
+        signing_authority=authority,
+        urgency=_urgency(head[: max(last_header, 0) + 3]),
         recipients=_recipients(lines),
     )
     return info, layout
 
 
 def _after_date(line: str) -> list[str]:
-    """A type title that PDF text glued to the end of the date line ("Lào Cai, ngày tháng 6 năm 2026 KẾ HOẠCH")."""
+    """A type title that PDF text glued to the end of the date line ("Lào Cai, ngày tháng 6 năm 2026 KẾ
+    HOẠCH")."""
     m = re.search(r"năm\s*\d{4}\s+(\S.*)$", line)
     return [m.group(1)] if m else []
 
@@ -172,8 +232,11 @@ def _subject(head: list[tuple[int, str]], title_idx: int, date_idx: int) -> tupl
             if parts and not _resumes(parts[-1], head, i):
                 break
             continue
-        if (_BODY_START.match(line) and (parts or not _titleish(line))) or (parts and not _continues(parts[-1], line)) \
-                or (parts and _AUTHORITY.match(line) and line == line.upper()):
+        if (
+            (_BODY_START.match(line) and (parts or not _titleish(line)))
+            or (parts and not _continues(parts[-1], line))
+            or (parts and _AUTHORITY.match(line) and line == line.upper())
+        ):
             break
         parts.append(line)
         end = i
@@ -181,30 +244,36 @@ def _subject(head: list[tuple[int, str]], title_idx: int, date_idx: int) -> tupl
 
 
 # The authority glued to the end of the trích yếu on one line (PDF text): "… năm 2050 BỘ TRƯỞNG BỘ XÂY DỰNG".
-_AUTHORITY_TAIL = re.compile(r"\s(?:BỘ TRƯỞNG BỘ|THỦ TƯỚNG CHÍNH PHỦ|CHỦ TỊCH (?:ỦY|UỶ) BAN NHÂN DÂN|(?:ỦY|UỶ) BAN NHÂN DÂN "
-                             r"(?:TỈNH|THÀNH PHỐ|HUYỆN|XÃ|PHƯỜNG)|GIÁM ĐỐC SỞ|CỤC TRƯỞNG CỤC|TỔNG GIÁM ĐỐC)\b")
+_AUTHORITY_TAIL = re.compile(
+    r"\s(?:BỘ TRƯỞNG BỘ|THỦ TƯỚNG CHÍNH PHỦ|CHỦ TỊCH (?:ỦY|UỶ) BAN NHÂN DÂN|(?:ỦY|UỶ) BAN NHÂN DÂN "
+    r"(?:TỈNH|THÀNH PHỐ|HUYỆN|XÃ|PHƯỜNG)|GIÁM ĐỐC SỞ|CỤC TRƯỞNG CỤC|TỔNG GIÁM ĐỐC)\b"
+)
 
 
 def _drop_authority(subject: str) -> str:
     for m in _AUTHORITY_TAIL.finditer(subject):
-        rest = subject[m.start():]
+        rest = subject[m.start() :]
         if rest == rest.upper():
-            return subject[:m.start()].strip()
+            return subject[: m.start()].strip()
     return subject
 
 
 def _resumes(prev: str, head: list[tuple[int, str]], blank: int) -> bool:
-    """Word files give each line of a trích yếu its own paragraph, with empty paragraphs between: the subject runs
+    """Word files give each line of a trích yếu its own paragraph, with empty paragraphs between: the
+    subject runs
     on over the blank when the next line starts in lower case and the previous one did not close."""
-    nxt = next((ln.strip() for _, ln in head[blank + 1:] if ln.strip()), "")
+    nxt = next((ln.strip() for _, ln in head[blank + 1 :] if ln.strip()), "")
     return prev[-1:] not in ".;:" and nxt[:1].islower()
 
 
-# The signer's authority printed in capitals between a decision's trích yếu and its "Căn cứ" lines: "BỘ TRƯỞNG BỘ
+# The signer's authority printed in capitals between a decision's trích yếu and its "Căn cứ" lines: "BỘ TRƯỞNG
+# BỘ
 # XÂY DỰNG", "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …", "GIÁM ĐỐC SỞ …" — never part of the subject.
-_AUTHORITY = re.compile(r"^(?:BỘ TRƯỞNG|THỦ TƯỚNG|CHỦ TỊCH|PHÓ CHỦ TỊCH|GIÁM ĐỐC|TỔNG GIÁM ĐỐC|CỤC TRƯỞNG|VỤ TRƯỞNG|"
-                        r"CHÁNH VĂN PHÒNG|VIỆN TRƯỞNG|HIỆU TRƯỞNG|TRƯỞNG BAN|TRƯỞNG PHÒNG|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|"
-                        r"BAN THƯỜNG VỤ|BAN CHẤP HÀNH|THƯỜNG TRỰC)\b")
+_AUTHORITY = re.compile(
+    r"^(?:BỘ TRƯỞNG|THỦ TƯỚNG|CHỦ TỊCH|PHÓ CHỦ TỊCH|GIÁM ĐỐC|TỔNG GIÁM ĐỐC|CỤC TRƯỞNG|VỤ TRƯỞNG|"
+    r"CHÁNH VĂN PHÒNG|VIỆN TRƯỞNG|HIỆU TRƯỞNG|TRƯỞNG BAN|TRƯỞNG PHÒNG|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|"
+    r"BAN THƯỜNG VỤ|BAN CHẤP HÀNH|THƯỜNG TRỰC)\b"
+)
 _NEVER_SUBJECT = re.compile(r"^\W*(?:Căn cứ|Kính gửi|Ngày \d|Năm \d|Sáng|Chiều|Hiện nay)\b")
 _CITES = re.compile(r"\d+\s*/\s*\d*[A-ZĐ]|ngày\s+\d{1,2}\s*[/.-]\s*\d")
 
@@ -212,8 +281,12 @@ _CITES = re.compile(r"\d+\s*/\s*\d*[A-ZĐ]|ngày\s+\d{1,2}\s*[/.-]\s*\d")
 def _titleish(line: str) -> bool:
     """The line right under a type title that starts like a body sentence ("Thực hiện công tác …", "Để …") is
     still the trích yếu when it reads like one: no sentence end, no cited number or date, short."""
-    return (not _NEVER_SUBJECT.match(line) and line[-1:] not in ".:;," and not _CITES.search(line)
-            and len(line) <= 200)
+    return (
+        not _NEVER_SUBJECT.match(line)
+        and line[-1:] not in ".:;,"
+        and not _CITES.search(line)
+        and len(line) <= 200
+    )
 
 
 def _continues(prev: str, line: str) -> bool:
@@ -222,9 +295,12 @@ def _continues(prev: str, line: str) -> bool:
     return len(prev) >= 55 and prev[-1:] not in ".;:"
 
 
-# Words that cannot end a trích yếu: the V/v column wrapped after them ("… Quyết định số" / "1074/QĐ-BXD ngày …",
+# Words that cannot end a trích yếu: the V/v column wrapped after them ("… Quyết định số" / "1074/QĐ-BXD ngày
+# …",
 # "… của Bộ" / "Xây dựng ban hành …").
-_HANGING = re.compile(r"(?<![\w])(?:số|của|và|về|với|ngày|các|tại|theo|cho|trong|đối|Bộ|Sở|Ủy ban|UBND|Cục|Ban)$")
+_HANGING = re.compile(
+    r"(?<![\w])(?:số|của|và|về|với|ngày|các|tại|theo|cho|trong|đối|Bộ|Sở|Ủy ban|UBND|Cục|Ban)$"
+)
 
 
 def _hangs(prev: str, line: str) -> bool:
@@ -277,7 +353,10 @@ def _issuer(head: list[tuple[int, str]], num_idx: int) -> str | None:
                 caps.append(cell)
     if not caps:
         return None
-    if re.match(r"^(SỞ|VĂN PHÒNG|BỆNH VIỆN|PHÒNG|BAN|CỤC|TRUNG TÂM|CHI CỤC|TRƯỜNG|VIỆN|HỘI)\b", caps[-1]) and len(caps) > 1:
+    if (
+        re.match(r"^(SỞ|VĂN PHÒNG|BỆNH VIỆN|PHÒNG|BAN|CỤC|TRUNG TÂM|CHI CỤC|TRƯỜNG|VIỆN|HỘI)\b", caps[-1])
+        and len(caps) > 1
+    ):
         return caps[-1]
     return " ".join(caps)
 
@@ -287,7 +366,9 @@ def _urgency(head: list[tuple[int, str]]) -> str | None:
         m = _URGENCY.search(line)
         if m and not re.search(r"[a-zà-ỹ]{3}", line.replace(m.group(1), "")[:0]):
             word = m.group(1)
-            return {"HỎA TỐC": "Hỏa tốc", "HOẢ TỐC": "Hỏa tốc", "THƯỢNG KHẨN": "Thượng khẩn"}.get(word, "Khẩn")
+            return {"HỎA TỐC": "Hỏa tốc", "HOẢ TỐC": "Hỏa tốc", "THƯỢNG KHẨN": "Thượng khẩn"}.get(
+                word, "Khẩn"
+            )
     return None
 
 
@@ -308,7 +389,9 @@ def _layout(text: str, lines: list[tuple[int, str]], last_header: int) -> Layout
             j, first = i + 1, re.sub(r"^Kính\s+gửi\s*:?\s*", "", s)
             if first:
                 addressees.append(first.strip(" .;"))
-            while j < len(lines) and (lines[j][1].strip().startswith(("-", "+", "•")) or not lines[j][1].strip()):
+            while j < len(lines) and (
+                lines[j][1].strip().startswith(("-", "+", "•")) or not lines[j][1].strip()
+            ):
                 if lines[j][1].strip():
                     addressees.append(lines[j][1].strip().lstrip("-+• ").strip(" .;"))
                 j += 1
@@ -331,19 +414,21 @@ def _layout(text: str, lines: list[tuple[int, str]], last_header: int) -> Layout
     return Layout(body_start, body_end, tuple(excluded), tuple(a for a in addressees if a), signature_at)
 
 
-# "KẾ HOẠCH … (Kèm theo Quyết định số 2200/QĐ-BNNMT …)", "(Ban hành kèm theo Quyết định số …)": a document issued
+# "KẾ HOẠCH … (Kèm theo Quyết định số 2200/QĐ-BNNMT …)", "(Ban hành kèm theo Quyết định số …)": a document
+# issued
 # with this one, printed after its signature.
 _ISSUED_WITH = re.compile(r"^\(?\s*(?:Ban hành\s+)?[Kk]èm theo\s+(?:Quyết định|Nghị quyết|Chỉ thị)\b")
 
 
 def _attached_body(lines: list[tuple[int, str]], body_end: int) -> int | None:
-    """Where the body of a document issued with a decision starts: after its type title and "(Kèm theo Quyết định
+    """Where the body of a document issued with a decision starts: after its type title and "(Kèm theo
+    Quyết định
     …)" line, printed after the decision's signature."""
     after = [(k, p, ln) for k, (p, ln) in enumerate(lines) if p >= body_end]
     for n, (k, pos, line) in enumerate(after):
         if not _ISSUED_WITH.match(line.strip()):
             continue
-        if any(_title_type(ln) for _, _, ln in after[max(0, n - 4):n]):
+        if any(_title_type(ln) for _, _, ln in after[max(0, n - 4) : n]):
             return lines[k + 1][0] if k + 1 < len(lines) else pos + len(line)
     return None
 
@@ -368,7 +453,7 @@ def _signature(lines: list[tuple[int, str]], layout: Layout) -> tuple[str | None
         for cell in reversed(_cells(s)):
             name = _NAME.search(cell)
             if name and not re.match(r"^(Nơi|Như|Lưu|Kính)\b", name.group(1)):
-                signer = name.group(1) + _name_rest(tail[k + 1:])
+                signer = name.group(1) + _name_rest(tail[k + 1 :])
                 break
     return signer, (" / ".join(auth_parts) or None)
 
@@ -377,7 +462,8 @@ _LONE_NAME_WORD = re.compile(r"[" + UPPER + "][" + LOWER + r"]+")
 
 
 def _name_rest(after: list[tuple[int, str]]) -> str:
-    """The last word of a signer's name that a narrow PDF cell put on the next line ("Hoàng Văn" / "Thuân")."""
+    """The last word of a signer's name that a narrow PDF cell put on the next line ("Hoàng Văn" /
+    "Thuân")."""
     nxt = next((ln.strip() for _, ln in after if ln.strip()), "")
     return " " + nxt if _LONE_NAME_WORD.fullmatch(nxt) else ""
 

@@ -59,7 +59,8 @@ class Patterns:
     legal_quote: re.Pattern[str]  # "Khoản 1 Điều 59 Nghị định … quy định:": a quoted rule, not an order
     support_label: re.Pattern[str]  # "Cơ quan phối hợp:" after a task's lead line
     time_label: re.Pattern[str]  # "Thời gian hoàn thành:" after a task's lead line
-    trailing_lead: re.Pattern[str]  # "Trách nhiệm chỉ đạo thực hiện:" — leads named after their block of items
+    # "Trách nhiệm chỉ đạo thực hiện:" — leads named after their block of items
+    trailing_lead: re.Pattern[str]
     announce: re.Pattern[str]  # after a lead-in's subject: the writer speaks ("hướng dẫn … như sau:")
     no_task_section: re.Pattern[str]
     time_only: re.Pattern[str]  # "Hoàn thành trước ngày …" alone: the time of the order before it
@@ -76,7 +77,9 @@ class Patterns:
     collective: re.Pattern[str]
     related_suffix: re.Pattern[str]
     unit_types: tuple[str, ...]
-    addressee_types: tuple[str, ...]  # capitalised type words that stand for the addressee ("đề nghị Công ty")
+    addressee_types: tuple[
+        str, ...
+    ]  # capitalised type words that stand for the addressee ("đề nghị Công ty")
     company_forms: tuple[str, ...]  # legal forms that continue a company's name ("Công ty cổ phần …")
     name_stop: tuple[str, ...]  # lower-case words that end a unit-like name (plain words, not folded)
     name_frame: tuple[str, ...]  # the role frames among them: strong evidence that the name ended
@@ -103,9 +106,13 @@ def patterns() -> Patterns:
         narration_start=_compile(r"^\W*" + alternation(d["narration_start"])),
         citation_start=_compile(r"^\W*" + alternation(d["citation_start"])),
         self_reference=_compile(r"^\W*" + alternation(d["self_reference"])),
-        not_order=_compile(r"^\s*(?:\([^)]{0,200}\)\s*)?" + alternation(d["not_order_after_subject"]) + r"(?![\w])"),
+        not_order=_compile(
+            r"^\s*(?:\([^)]{0,200}\)\s*)?" + alternation(d["not_order_after_subject"]) + r"(?![\w])"
+        ),
         field_label=_compile(r"\W*" + alternation(d["field_label"]) + r"\s*:"),
-        legal_quote=_compile(r"\W*" + alternation(d["legal_quote"]) + r"[^:]{0,200}?\bquy\s+dinh(?:\s+nhu\s+sau)?\s*:"),
+        legal_quote=_compile(
+            r"\W*" + alternation(d["legal_quote"]) + r"[^:]{0,200}?\bquy\s+dinh(?:\s+nhu\s+sau)?\s*:"
+        ),
         support_label=_compile(r"\W*" + alternation(d["support_label"]) + r"\s*:"),
         time_label=_compile(r"\W*" + alternation(d["time_label"]) + r"\s*:"),
         trailing_lead=_compile(r"\W*" + alternation(d["trailing_lead_label"]) + r"\s*:"),
@@ -130,8 +137,12 @@ def patterns() -> Patterns:
         name_stop=tuple(sorted((str(x) for x in a.get("name_stop") or ()), key=len, reverse=True)),
         name_frame=tuple(sorted((str(x) for x in a.get("name_frame") or ()), key=len, reverse=True)),
         anaphora=_compile(
-            r"(?<![\w])(?:(?P<count>" + count_alt + r")\s+|(?P<plural>cac)\s+)?(?P<type>"
-            + alternation(a["anaphora_types"]) + r")" + word_end
+            r"(?<![\w])(?:(?P<count>"
+            + count_alt
+            + r")\s+|(?P<plural>cac)\s+)?(?P<type>"
+            + alternation(a["anaphora_types"])
+            + r")"
+            + word_end
         ),
         anaphora_counts=counts,
         triggers=alternation(t["triggers"]),

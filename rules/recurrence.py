@@ -38,4 +38,8 @@ def first_deadline(recurrence: str | None, after: date, *, day: int | None) -> d
     if not day or recurrence not in MONTHS:
         return None
     this_month = _add_months(after.replace(day=1), 0, pin_day=day)
-    return this_month if this_month > after else _add_months(after.replace(day=1), MONTHS[recurrence], pin_day=day)
+    return (
+        this_month
+        if this_month > after
+        else _add_months(after.replace(day=1), MONTHS[recurrence], pin_day=day)
+    )

@@ -72,8 +72,12 @@ def _rules() -> _Rules:
     try:
         cues = {label: tuple((str(rule), _compile(_bounded(str(src)))) for rule, src in data[label].items())
                 for label in PRECEDENCE}
-        return _Rules(cues, _compile(_bounded(data["extension_request"])), _compile(_bounded(data["negation"])),
-                      _compile(_bounded(data["done_veto"])))
+        return _Rules(
+            cues,
+            _compile(_bounded(data["extension_request"])),
+            _compile(_bounded(data["negation"])),
+            _compile(_bounded(data["done_veto"])),
+        )
     except (KeyError, AttributeError) as err:
         raise PatternError(f"reply.yaml: missing or malformed section ({err})") from err
 
@@ -82,7 +86,7 @@ def _sentences(folded: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence; a '.' inside a date or number ('10.12.2026') does not end one."""
     spans, start = [], 0
     for m in re.finditer(r"\n|[!?;]+|\.+(?=\s|$)", folded):
-        if folded[start:m.end()].strip():
+        if folded[start : m.end()].strip():
             spans.append((start, m.end()))
         start = m.end()
     if folded[start:].strip():
@@ -102,8 +106,16 @@ def _cues(text: str, folded: str) -> list[Cue]:
             if label == "done" and vetoed:
                 continue
             for rule, pattern in rules.cues[label]:
-                found += [Cue(label, rule, start + m.start(), start + m.end(), text[start + m.start():start + m.end()])
-                          for m in pattern.finditer(sentence)]
+                found += [
+                    Cue(
+                        label,
+                        rule,
+                        start + m.start(),
+                        start + m.end(),
+                        text[start + m.start() : start + m.end()],
+                    )
+                    for m in pattern.finditer(sentence)
+                ]
     return found
 
 
@@ -112,18 +124,23 @@ def _extension_cues(text: str, folded: str, start: int, end: int) -> list[Cue]:
     rules, found = _rules(), []
     for rule, pattern in rules.cues["extension"]:
         for m in pattern.finditer(folded, start, end):
-            verbs = [v for v in rules.request.finditer(folded, max(start, m.start() - _VERB_WINDOW), m.start() + 1)
-                     if v.start() <= m.start()]
+            verbs = [
+                v
+                for v in rules.request.finditer(folded, max(start, m.start() - _VERB_WINDOW), m.start() + 1)
+                if v.start() <= m.start()
+            ]
             if not verbs or _negated(folded, start, verbs[-1].start(), m.start()):
                 continue
-            found.append(Cue("extension", rule, m.start(), m.end(), text[m.start():m.end()]))
+            found.append(Cue("extension", rule, m.start(), m.end(), text[m.start() : m.end()]))
     return found
 
 
 def _negated(folded: str, start: int, verb_at: int, cue_at: int) -> bool:
     """A negation in the two words before the request verb, or between the verb and the cue."""
     before = folded[start:verb_at].split()[-2:]
-    return bool(_rules().negation.search(" ".join(before))) or bool(_rules().negation.search(folded[verb_at:cue_at]))
+    return bool(_rules().negation.search(" ".join(before))) or bool(
+        _rules().negation.search(folded[verb_at:cue_at])
+    )
 
 
 _NUMERIC = re.compile(r"(?<![\d/])(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}|\d{2}))?(?![\d/])")
@@ -142,13 +159,13 @@ def _year(raw: str | None, day: int, month: int, today: date) -> int:
 
 def _requested_date(folded: str, at: int, today: date) -> tuple[date | None, str | None]:
     """The date asked for after the extension word, or why there is none."""
-    window = folded[at:at + _DATE_WINDOW]
+    window = folded[at : at + _DATE_WINDOW]
     found = [(m.start(), m) for rx in (_NUMERIC, _WORDS) if (m := rx.search(window))]
     part = _PART_OF_MONTH.search(window)
     if part and all(part.start() < s for s, _ in found):
         month = int(part.group(2))
         if not 1 <= month <= 12:
-            return None, f"tháng không hợp lệ: {window[part.start():part.end()]}"
+            return None, f"tháng không hợp lệ: {window[part.start() : part.end()]}"
         year = _year(part.group(3), 1, month, today)
         day = {"dau": 1, "giua": 15}.get(part.group(1), calendar.monthrange(year, month)[1])
         return date(year, month, day), None
@@ -158,9 +175,12 @@ def _requested_date(folded: str, at: int, today: date) -> tuple[date | None, str
         try:
             return date(_year(m.group(3), day, month, today), month, day), None
         except ValueError:
-            return None, f"ngày không hợp lệ: {window[m.start():m.end()]}"
+            return None, f"ngày không hợp lệ: {window[m.start() : m.end()]}"
     if duration := _DURATION.search(window):
-        return None, f"chỉ nêu thời gian thêm ({duration.group(1)} {duration.group(2)}), chưa nêu đến ngày nào"
+        return (
+            None,
+            f"chỉ nêu thời gian thêm ({duration.group(1)} {duration.group(2)}), chưa nêu đến ngày nào",
+        )
     return None, "chưa nêu gia hạn đến ngày nào"
 
 
@@ -187,5 +207,7 @@ def classify_reply(text: str, *, today: date) -> ReplyIntent:
         if label != "extension":
             return ReplyIntent(label, text, mine)
         wanted, problem = _requested_date(folded, mine[0].end, today)
-        return ReplyIntent(label, text, mine, requested_to=wanted, reason=_reason(text, mine[0].end), problem=problem)
+        return ReplyIntent(
+            label, text, mine, requested_to=wanted, reason=_reason(text, mine[0].end), problem=problem
+        )
     return ReplyIntent(OTHER, text)

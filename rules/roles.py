@@ -13,7 +13,9 @@ _JOIN = re.compile(r"^\s*(?:,|,?\s*va|&|,?\s*cung)?\s*$")
 _BOUNDARY = re.compile(r";|:|(?<![\w])thi(?![\w])|(?<![\w])dong\s+thoi(?![\w])")
 _PURPOSE = re.compile(r"(?<![\w])(?:để|nhằm)(?![\w])", re.IGNORECASE)  # "… để tổng hợp đề nghị Sở X …"
 _LIST_SEMICOLON = re.compile(r"(?::[^;.:]{0,200})?\s*;\s*$")  # only a ";" (after a ":" list) between groups
-_LABEL = re.compile(r"^[^,;.:]{0,60}:\s*\S")  # "Hội X: Không có khả năng ..." — a name labelling a description
+_LABEL = re.compile(
+    r"^[^,;.:]{0,60}:\s*\S"
+)  # "Hội X: Không có khả năng ..." — a name labelling a description
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +39,7 @@ def groups(mentions: list[Mention], folded: str) -> list[Group]:
     for men in mentions:
         if men.kind == "issuer":
             continue
-        if out and _JOIN.match(folded[out[-1][-1].end:men.start]):
+        if out and _JOIN.match(folded[out[-1][-1].end : men.start]):
             out[-1].append(men)
         else:
             out.append([men])
@@ -69,12 +71,15 @@ def classify(gs: list[Group], folded: str, lo: int, hi: int, clean: str = "") ->
     last_support = False
     prev_end = lo
     for g in gs:
-        window = folded[max(lo, g.start - 50):g.start]
-        after = folded[g.end:min(hi, g.end + 70)]
+        window = folded[max(lo, g.start - 50) : g.start]
+        after = folded[g.end : min(hi, g.end + 70)]
         # "phối hợp các Sở: A, B; Ban Quản lý …; UBND các huyện: X, Y và …": a partner list runs on over ';'
         # up to a group that takes a role frame of its own ("…; Sở C có trách nhiệm …")
-        runs_on = last_support and _LIST_SEMICOLON.match(folded, prev_end, g.start) is not None \
+        runs_on = (
+            last_support
+            and _LIST_SEMICOLON.match(folded, prev_end, g.start) is not None
             and not pat.lead_after.match(after)
+        )
         prev_end = g.end
         if pat.support_before.search(window) or (last_support and pat.appositive.search(window)) or runs_on:
             support.append(g)
@@ -89,25 +94,39 @@ def classify(gs: list[Group], folded: str, lo: int, hi: int, clean: str = "") ->
             cue_pos = max(lo, g.start - 50) + cue.start()
             phrase_start = max(clause, folded.rfind(",", clause, cue_pos) + 1)
             purpose = bool(clean) and _in_purpose(clean, clause, phrase_start, cue_pos)
-            if not (pat.past.search(folded[phrase_start:cue_pos]) or pat.humble.search(folded[lo:cue_pos]) or purpose):
+            if not (
+                pat.past.search(folded[phrase_start:cue_pos])
+                or pat.humble.search(folded[lo:cue_pos])
+                or purpose
+            ):
                 anchors.append(Anchor(g, "cue", cue_pos))
             seen_in_clause[clause] = True
             continue
-        prefix = folded[clause:g.start].strip()
+        prefix = folded[clause : g.start].strip()
         if pat.topic_addressee.match(prefix) and re.match(r"\s*(?:\([^)]{0,200}\)\s*)?:", after):
             anchors.append(Anchor(g, "frame", g.start))  # "Đối với Trung tâm X: khẩn trương …"
             seen_in_clause[clause] = True
             continue
         connector = bool(pat.subject_connector.search(prefix)) and not re.match(r"\s*[,)]", after)
-        if pat.object_before.search(window) and not connector:  # "trong đó" ends on "đó", not the object word "do"
+        if (
+            pat.object_before.search(window) and not connector
+        ):  # "trong đó" ends on "đó", not the object word "do"
             continue
-        if pat.lead_after.match(after) and not re.match(r"^\s*(?:da|duoc\s+(?!giao|phan\s+cong))(?![\w])", after):
+        if pat.lead_after.match(after) and not re.match(
+            r"^\s*(?:da|duoc\s+(?!giao|phan\s+cong))(?![\w])", after
+        ):
             anchors.append(Anchor(g, "frame", g.start))
             seen_in_clause[clause] = True
             continue
-        initial = connector or not seen_in_clause.get(clause) and (
-            prefix == "" or (prefix.endswith(",") and bool(pat.subject_prefix.match(prefix)))
-            or bool(pat.subject_prefix_bare.match(prefix)))
+        initial = (
+            connector
+            or not seen_in_clause.get(clause)
+            and (
+                prefix == ""
+                or (prefix.endswith(",") and bool(pat.subject_prefix.match(prefix)))
+                or bool(pat.subject_prefix_bare.match(prefix))
+            )
+        )
         seen_in_clause[clause] = True
         label = _LABEL.match(after) and not any(m.kind in ("unit", "collective") for m in g.mentions)
         if initial and (pat.not_order.match(after) or label):
@@ -118,13 +137,15 @@ def classify(gs: list[Group], folded: str, lo: int, hi: int, clean: str = "") ->
 
 
 def _in_purpose(clean: str, clause: int, phrase_start: int, cue_pos: int) -> bool:
-    """Whether a cue stands inside a purpose clause ("…, để tổng hợp đề nghị Sở X xem xét"). A purpose clause that
-    opens the sentence is a fronted adverbial: its comma may be missing ("Để kịp tổng hợp đề nghị các đơn vị gửi
+    """Whether a cue stands inside a purpose clause ("…, để tổng hợp đề nghị Sở X xem xét"). A purpose
+    clause that
+    opens the sentence is a fronted adverbial: its comma may be missing ("Để kịp tổng hợp đề nghị các đơn vị
+    gửi
     …"), and the cue after it is still the main clause's order."""
     m = _PURPOSE.search(clean, phrase_start, cue_pos)
     if m is None:
         return False
-    fronted = phrase_start == clause and not clean[clause:m.start()].strip(" \t\n\"'“(")
+    fronted = phrase_start == clause and not clean[clause : m.start()].strip(" \t\n\"'“(")
     return not fronted
 
 

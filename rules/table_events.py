@@ -23,11 +23,14 @@ _BLOCK_LINES = 12  # non-empty lines a schedule item may run over (rounds and th
 
 @lru_cache(maxsize=1)
 def _event_row() -> re.Pattern[str]:
-    return re.compile(r"^to\s+chuc\s+" + alternation(list(_load("table_header.yaml").get("events") or [])) + r"\b")
+    return re.compile(
+        r"^to\s+chuc\s+" + alternation(list(_load("table_header.yaml").get("events") or [])) + r"\b"
+    )
 
 
 def holds_event(content: str) -> bool:
-    """Whether a row's content is holding the event itself ("Tổ chức kiểm tra", "Tổ chức huấn luyện, kiểm tra")."""
+    """Whether a row's content is holding the event itself ("Tổ chức kiểm tra", "Tổ chức huấn luyện, kiểm
+    tra")."""
     return bool(_event_row().match(fold(content).strip()))
 
 
@@ -42,12 +45,13 @@ def _dates(text: str) -> list[date]:
 
 
 def event_end(text: str) -> date | None:
-    """The last day of the event the first schedule item names, or None when there is none or it has no date."""
+    """The last day of the event the first schedule item names, or None when there is none or it has no
+    date."""
     lines = fold(text).split("\n")
     for i, line in enumerate(lines):
         if not _SCHEDULE.match(line):
             continue
-        block = [line, *_take(lines[i + 1:])]
+        block = [line, *_take(lines[i + 1 :])]
         dates = [d for ln in block for d in _dates(ln)]
         if not dates:
             return None

@@ -16,13 +16,19 @@ from rules.text import fold
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _YEAR = r"((?:19|20)\d\d)"
-_QUARTERS = re.compile(r"\bquy\s+((?:iv|iii|ii|i|[1-4])(?:\s*(?:,|-|–|va)\s*(?:iv|iii|ii|i|[1-4]))*)\s*(?:/|nam)\s*"
-                       + _YEAR + r"((?:\s*(?:,|-|–|va)\s*(?:19|20)\d\d)*)")
+_QUARTERS = re.compile(
+    r"\bquy\s+((?:iv|iii|ii|i|[1-4])(?:\s*(?:,|-|–|va)\s*(?:iv|iii|ii|i|[1-4]))*)\s*(?:/|nam)\s*"
+    + _YEAR
+    + r"((?:\s*(?:,|-|–|va)\s*(?:19|20)\d\d)*)"
+)
 _MONTHS = re.compile(r"(?<![\d/])(?:thang\s+)?(\d{1,2})\s*[-–]\s*(\d{1,2})\s*/\s*" + _YEAR + r"(?!\s*/)")
 _MONTH = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*" + _YEAR + r"(?![\d/])")
-_YEARS = re.compile(r"(?:^|\bnam\s+|\btrong\s+nam\s+)" + _YEAR + r"((?:\s*(?:,|-|–|va)\s*(?:19|20)\d\d)*)\s*$")
-_FROM_YEAR = re.compile(r"(?<![\w])tu\s+(?:nam\s+)?" + _YEAR
-                        + r"(?!\s*(?:-|–|den)\s*(?:nam\s+)?(?:19|20)\d\d)")
+_YEARS = re.compile(
+    r"(?:^|\bnam\s+|\btrong\s+nam\s+)" + _YEAR + r"((?:\s*(?:,|-|–|va)\s*(?:19|20)\d\d)*)\s*$"
+)
+_FROM_YEAR = re.compile(
+    r"(?<![\w])tu\s+(?:nam\s+)?" + _YEAR + r"(?!\s*(?:-|–|den)\s*(?:nam\s+)?(?:19|20)\d\d)"
+)
 _DAY_FIRST = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{2,4}|\bngay\b")
 
 

@@ -1,11 +1,13 @@
 """Task tables ("Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian", "Nhiệm vụ | Người thực hiện"):
 one task per content row, its lead, support and deadline read from the columns the header names. Pure.
 
-Rows arrive as "cell | cell" lines whatever the rendering (.txt copy, extractors/docx.py, extractors/pdf_tables.py).
+Rows arrive as "cell | cell" lines whatever the rendering (.txt copy, extractors/docx.py,
+extractors/pdf_tables.py).
 The header's words (patterns/table_header.yaml) say which column is which; group rows ("I | GIAI ĐOẠN 1",
 "1 | Tổ chức tuyên truyền …" with no unit and no time) are headings; an empty time cell under a filled one is
 a merged cell and takes the value above, within its group.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,9 +26,13 @@ from rules.units import EVERY_UNIT, every_level, find_mentions
 
 _UNIT_ROLES = ("lead", "person", "support")
 _COLUMN_NUMBERS = re.compile(r"^\(?\s*(?:\d{1,2}|[a-z])\s*\)?$")
-_GROUP_LABEL = re.compile(r"^(?:[IVXL]+|(?:phan|giai\s+doan|nhom|muc)\s+(?:[ivxl]+|\d+))\s*\.?$", re.IGNORECASE)
+_GROUP_LABEL = re.compile(
+    r"^(?:[IVXL]+|(?:phan|giai\s+doan|nhom|muc)\s+(?:[ivxl]+|\d+))\s*\.?$", re.IGNORECASE
+)
 _UPPER_MIN = 4  # a content cell in capitals with at least this many letters is a group heading
-_ROW_LABEL = re.compile(r"^(?:\d{1,3}|[IVXL]+|[a-zđ])\s*[.)]?$")  # "7", "09", "VI", "a)": a data row, never a header
+_ROW_LABEL = re.compile(
+    r"^(?:\d{1,3}|[IVXL]+|[a-zđ])\s*[.)]?$"
+)  # "7", "09", "VI", "a)": a data row, never a header
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +52,7 @@ def _header_vocabulary() -> tuple[tuple[str, re.Pattern[str]], ...]:
 def cells_of(doc: Doc, b: Block) -> list[Cell]:
     """The cells of a row line, spans without their padding; a leading empty cell is kept."""
     line_start = doc.clean.rfind("\n", 0, b.start) + 1
-    line = doc.clean[line_start:b.end]
+    line = doc.clean[line_start : b.end]
     out: list[Cell] = []
     pos = line_start
     for part in line.split("|"):
@@ -88,11 +94,11 @@ def table_tasks(doc: Doc, lines: list[Block], *, directory: Directory) -> tuple[
     used: set[int] = set()
     table: _Table | None = None
     for b in lines:
-        if "|" not in doc.clean[b.start:b.end]:
+        if "|" not in doc.clean[b.start : b.end]:
             table = None
             continue
         cells = cells_of(doc, b)
-        texts = [doc.clean[c.start:c.end] for c in cells]
+        texts = [doc.clean[c.start : c.end] for c in cells]
         roles = header_roles(texts) if not _ROW_LABEL.match(texts[0].strip()) else None
         if roles:
             table = _Table(roles, len(cells), event_end(doc.clean))
@@ -133,8 +139,11 @@ def _sub_row(texts: list[str], table: _Table) -> bool:
         return False
     above = table.last[1]
     lead = next((r for r in ("lead", "person") if r in table.roles), None)
-    return bool(lead and "time" in table.roles and all(
-        _get(texts, table.roles, r) and _get(above, table.roles, r) for r in (lead, "time")))
+    return bool(
+        lead
+        and "time" in table.roles
+        and all(_get(texts, table.roles, r) and _get(above, table.roles, r) for r in (lead, "time"))
+    )
 
 
 def _get(texts: list[str], roles: dict[str, int], role: str) -> str:
@@ -154,11 +163,20 @@ def _is_group(texts: list[str], table: _Table) -> bool:
     return not assigned
 
 
-def _row(doc: Doc, cells: list[Cell], texts: list[str], table: _Table, directory: Directory, *,
-         merged: bool = False) -> Draft | None:
+def _row(
+    doc: Doc,
+    cells: list[Cell],
+    texts: list[str],
+    table: _Table,
+    directory: Directory,
+    *,
+    merged: bool = False,
+) -> Draft | None:
     roles = table.roles
     content = _get(texts, roles, "content")
-    if (not content and not merged) or all(_COLUMN_NUMBERS.match(fold(t).strip()) for t in texts if t.strip()):
+    if (not content and not merged) or all(
+        _COLUMN_NUMBERS.match(fold(t).strip()) for t in texts if t.strip()
+    ):
         return None
     if not merged and _is_group(texts, table):
         table.last = None
@@ -170,7 +188,9 @@ def _row(doc: Doc, cells: list[Cell], texts: list[str], table: _Table, directory
     lead_cell = (_get(texts, roles, "lead") + " ; " + _get(texts, roles, "person")).strip(" ;")
     lead, unknown = _units(lead_cell, directory)
     if lead_cell and not lead and not unknown:
-        unknown = (lead_cell,)  # "Theo phân công tại Quyết định số …": someone is named, elsewhere; a person routes it
+        unknown = (
+            lead_cell,
+        )  # "Theo phân công tại Quyết định số …": someone is named, elsewhere; a person routes it
     support, _ = _units(_get(texts, roles, "support"), directory)
     if EVERY_UNIT in support:
         support = (EVERY_UNIT,)
@@ -185,9 +205,17 @@ def _row(doc: Doc, cells: list[Cell], texts: list[str], table: _Table, directory
             doc.history.append(n)
     conf = (0.9 if lead else 0.45) if not unknown else 0.5
     draft = Draft(
-        start=first.start, end=end, text=fold_ws(" | ".join(t.strip() for t in texts).strip(" |")),
-        lead=lead, support=tuple(s for s in support if s not in lead), unknown=unknown, deadline=due,
-        deadline_text=fold_ws(time) or None, recurrence=rec, recurrence_day=rec_day, confidence=conf,
+        start=first.start,
+        end=end,
+        text=fold_ws(" | ".join(t.strip() for t in texts).strip(" |")),
+        lead=lead,
+        support=tuple(s for s in support if s not in lead),
+        unknown=unknown,
+        deadline=due,
+        deadline_text=fold_ws(time) or None,
+        recurrence=rec,
+        recurrence_day=rec_day,
+        confidence=conf,
         reasons=("table-row",),
     )
     table.rows = [draft]
@@ -222,6 +250,10 @@ def drop_repeats(prose: list[Draft], rows: list[Draft]) -> list[Draft]:
     kept = []
     for d in prose:
         words = set(_WORD.findall(fold(d.text)))
-        if d.lead or len(words) < 4 or not any(len(words & rw) >= REPEAT_SHARE * len(words) for rw in row_words):
+        if (
+            d.lead
+            or len(words) < 4
+            or not any(len(words & rw) >= REPEAT_SHARE * len(words) for rw in row_words)
+        ):
             kept.append(d)
     return kept

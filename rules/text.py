@@ -122,7 +122,8 @@ def _first_alpha_lower(s: str) -> bool:
 
 
 def _body_width(lines: list[str]) -> int:
-    """The width of a full line of the body: a high quantile of the line lengths, not the longest line, so that
+    """The width of a full line of the body: a high quantile of the line lengths, not the longest line, so
+    that
     footnotes set in a smaller font (longer lines) do not raise it."""
     sized = sorted(len(s.strip()) for s in lines if len(s.strip()) > 20)
     return sized[int(len(sized) * 0.75)] if sized else 0
@@ -163,8 +164,9 @@ def clean_view(text: str) -> str:
             for k in range(offsets[i], offsets[i] + len(line)):
                 out[k] = " "
             continue
-        if prev is not None and _joins(lines[prev], stripped, blank_between=(i - prev > 1), wrapped=wrapped,
-                                       width=width):
+        if prev is not None and _joins(
+            lines[prev], stripped, blank_between=(i - prev > 1), wrapped=wrapped, width=width
+        ):
             for k in range(offsets[prev] + len(lines[prev]), offsets[i]):
                 out[k] = " "
         prev = i
@@ -181,7 +183,8 @@ def _note_marker(n: int) -> re.Pattern[str]:
 
 
 def _footnote_lines(lines: list[str]) -> set[int]:
-    """Lines of PDF footnotes that fall inside the body: a line "N text" where N is the next footnote number and
+    """Lines of PDF footnotes that fall inside the body: a line "N text" where N is the next footnote
+    number and
     its reference was glued to a word since the last footnote, up to the page number that follows it (the next
     page starts there), or to the next blank line when no page number comes."""
     notes: set[int] = set()
@@ -189,7 +192,9 @@ def _footnote_lines(lines: list[str]) -> set[int]:
     i = 0
     while i < len(lines):
         m = _NOTE_START.match(lines[i])
-        if not (m and int(m.group(1)) == expected and _note_marker(expected).search("\n".join(lines[since:i]))):
+        if not (
+            m and int(m.group(1)) == expected and _note_marker(expected).search("\n".join(lines[since:i]))
+        ):
             i += 1
             continue
         back = i
@@ -240,8 +245,33 @@ def blocks(clean: str, start: int = 0, end: int | None = None) -> list[Block]:
     return out
 
 
-_ABBREV = {"tp", "ts", "ths", "bs", "bsck", "bscki", "bsckii", "pgs", "gs", "ks", "cn", "d/c", "ong", "ba", "tt", "p",
-           "q", "tl", "kt", "tm", "tuq", "v.v", "vv", "st", "th"}
+_ABBREV = {
+    "tp",
+    "ts",
+    "ths",
+    "bs",
+    "bsck",
+    "bscki",
+    "bsckii",
+    "pgs",
+    "gs",
+    "ks",
+    "cn",
+    "d/c",
+    "ong",
+    "ba",
+    "tt",
+    "p",
+    "q",
+    "tl",
+    "kt",
+    "tm",
+    "tuq",
+    "v.v",
+    "vv",
+    "st",
+    "th",
+}
 _SENT_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[" + UPPER + "])")
 
 
@@ -251,7 +281,7 @@ def sentences(clean: str, start: int, end: int) -> list[tuple[int, int]]:
     segment = clean[start:end]
     for m in _SENT_END.finditer(segment):
         cut = start + m.start()
-        word = re.search(r"([\w/.]+)[.!?]$", clean[s:cut + 1] if cut + 1 <= end else clean[s:cut])
+        word = re.search(r"([\w/.]+)[.!?]$", clean[s : cut + 1] if cut + 1 <= end else clean[s:cut])
         if word and fold(word.group(1)).rstrip(".") in _ABBREV:
             continue
         if cut > s:

@@ -101,7 +101,8 @@ _UPPER = re.compile("[" + UPPER + "]")
 
 
 def _bare_field(written: str, name: str) -> bool:
-    """An alias that is the unit's name without its type word ("Xây dựng" for "Bộ Xây dựng"): a field, which is also
+    """An alias that is the unit's name without its type word ("Xây dựng" for "Bộ Xây dựng"): a field,
+    which is also
     an ordinary verb or noun ("Xây dựng, nâng cấp công trình …")."""
     types = [fold(t) for t in patterns().unit_types]
     words = " " + " ".join(re.findall(r"\w+", fold(written))) + " "
@@ -113,21 +114,24 @@ _TYPE_HEAD = re.compile(r"(?<![\w])(?:bo|so|nganh|cac bo|cac so)\s*(?:,[^:.;\n]{
 
 
 def _in_name_list(folded: str, start: int) -> bool:
-    """Whether a bare field stands in a list of names under its type word: "các Bộ: Xây dựng, Công Thương", "các
+    """Whether a bare field stands in a list of names under its type word: "các Bộ: Xây dựng, Công Thương",
+    "các
     Sở: Tài chính và Xây dựng"."""
-    window = folded[max(0, start - 160):start]
-    window = window[window.rfind("\n") + 1:]
+    window = folded[max(0, start - 160) : start]
+    window = window[window.rfind("\n") + 1 :]
     return bool(_LIST_BEFORE.search(window)) and bool(_TYPE_HEAD.search(window))
 
 
 def _head_prefix(folded: str, start: int) -> int:
     """Extend a mention left over a head title ("Thủ trưởng", "Chủ tịch", "Trưởng")."""
-    window = folded[max(0, start - 40):start]
+    window = folded[max(0, start - 40) : start]
     m = re.search(r"(?<![\w])" + patterns().head_titles + r"\s+$", window)
     return start - (len(window) - m.start()) if m else start
 
 
-def find_mentions(text: str, folded: str, directory: Directory, start: int = 0, end: int | None = None) -> list[Mention]:
+def find_mentions(
+    text: str, folded: str, directory: Directory, start: int = 0, end: int | None = None
+) -> list[Mention]:
     """Every unit mention in text[start:end], longest first, without overlaps, in text order."""
     end = len(text) if end is None else end
     um = matcher_for(directory)
@@ -135,9 +139,10 @@ def find_mentions(text: str, folded: str, directory: Directory, start: int = 0, 
     found: list[Mention] = []
     if um.folded_rx:
         for m in um.folded_rx.finditer(folded, start, end):
-            written = text[m.start():m.end()]
+            written = text[m.start() : m.end()]
             if len(written.split()) < 3 and not _UPPER.search(written) and _key(written) not in um.lower_keys:
-                continue  # "thanh tra, kiểm tra" is no "Thanh tra Sở"; but the office's own "các khoa" is its unit
+                # "thanh tra, kiểm tra" is no "Thanh tra Sở"; but the office's own "các khoa" is its unit
+                continue
             name = _lookup(um, written)
             if name and (not _bare_field(written, name) or _in_name_list(folded, m.start())):
                 found.append(Mention(m.start(), m.end(), name, written, "unit"))
@@ -147,11 +152,11 @@ def find_mentions(text: str, folded: str, directory: Directory, start: int = 0, 
     for m in pat.collective.finditer(folded, start, end):
         related = pat.related_suffix.match(folded, m.end(), end)
         if related:
-            found.append(Mention(m.start(), related.end(), None, text[m.start():related.end()], "related"))
+            found.append(Mention(m.start(), related.end(), None, text[m.start() : related.end()], "related"))
         else:
-            found.append(Mention(m.start(), m.end(), EVERY_UNIT, text[m.start():m.end()], "collective"))
+            found.append(Mention(m.start(), m.end(), EVERY_UNIT, text[m.start() : m.end()], "collective"))
     for m in pat.addressee.finditer(folded, start, end):
-        found.append(Mention(m.start(), m.end(), None, text[m.start():m.end()], "addressee"))
+        found.append(Mention(m.start(), m.end(), None, text[m.start() : m.end()], "addressee"))
     found.extend(_bare_addressee_types(text, start, end))
     found.extend(_unknown_names(text, start, end, um))
     found.extend(_anaphora(text, folded, start, end, pat))
@@ -165,7 +170,7 @@ def find_mentions(text: str, folded: str, directory: Directory, start: int = 0, 
     for men in chosen:
         s = _head_prefix(folded, men.start)
         if s != men.start and (not out or out[-1].end <= s):
-            men = Mention(s, men.end, men.name, text[s:men.end], men.kind, men.count)
+            men = Mention(s, men.end, men.name, text[s : men.end], men.kind, men.count)
         out.append(men)
     return out
 
@@ -181,7 +186,8 @@ def _unknown_rx() -> re.Pattern[str]:
     types = "|".join(re.escape(t) for t in patterns().unit_types)
     sp = r"[ \t]+"
     first = rf"(?:{_NAME_WORD}|{_ADMIN}{sp}{_NAME_WORD})"
-    more = rf"(?:{sp}(?:-{sp}|và{sp}|&[ \t]*)?(?:{_NAME_WORD}|[{LOWER}]+(?=(?:{sp}[{LOWER}]+)?{sp}{_NAME_WORD})))*"
+    more = (rf"(?:{sp}(?:-{sp}|và{sp}|&[ "
+            rf"\t]*)?(?:{_NAME_WORD}|[{LOWER}]+(?=(?:{sp}[{LOWER}]+)?{sp}{_NAME_WORD})))*")
     return re.compile(rf"(?<![\w])(?:{types}){sp}{first}{more}")
 
 
@@ -193,8 +199,12 @@ def _phrases(words: tuple[str, ...]) -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def _tail_rx() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     pat = patterns()
-    return (re.compile(rf"[ \t]+[{LOWER}]+(?![\w&-])"), _phrases(pat.name_stop), _phrases(pat.name_frame),
-            re.compile(rf"[ \t]+(?:-[ \t]+|và[ \t]+|&[ \t]*)?{_NAME_WORD}"))
+    return (
+        re.compile(rf"[ \t]+[{LOWER}]+(?![\w&-])"),
+        _phrases(pat.name_stop),
+        _phrases(pat.name_frame),
+        re.compile(rf"[ \t]+(?:-[ \t]+|và[ \t]+|&[ \t]*)?{_NAME_WORD}"),
+    )
 
 
 _ADMIN_WORDS = frozenset({"tỉnh", "huyện", "xã", "phường", "quận", "thị trấn", "thị xã", "thành phố"})
@@ -203,7 +213,8 @@ _MAX_LOWER = {"frame": 6, "name": 6, "stop": 4, "end": 3}
 
 def _extend(text: str, pos: int, end: int, single_cap: bool) -> int:
     """Where a name ending at `pos` really ends. Vietnamese writes a body's function field with only its first
-    syllable capitalised ("Sở Nội vụ", "Ban Quản lý dự án Thủy lợi", "Chi cục An toàn vệ sinh thực phẩm"): after
+    syllable capitalised ("Sở Nội vụ", "Ban Quản lý dự án Thủy lợi", "Chi cục An toàn vệ sinh thực phẩm"):
+    after
     one such capitalised word the name runs on over lower-case words up to a frame word, a stop word (a verb,
     preposition or determiner), punctuation or the next capitalised word — never over more words than that
     boundary allows. After a proper name of several capitalised words ("Sông Mây") the name has ended."""
@@ -254,7 +265,7 @@ def _unknown_names(text: str, start: int, end: int, um: UnitMatcher) -> list[Men
         words = m.group(0).split()
         single = words[-1][:1].isupper() and (not words[-2][:1].isupper() or _starts_name(text, m))
         stop_at = _extend(text, m.end(), end, single)
-        written = text[m.start():stop_at].rstrip(" .")
+        written = text[m.start() : stop_at].rstrip(" .")
         key = _key(written)
         if any(k.startswith(key) or key.startswith(k) for k in um.org_keys):
             kind = "issuer"
@@ -270,7 +281,7 @@ def _starts_name(text: str, m: re.Match[str]) -> bool:
     s = m.group(0)
     for t in types:
         if s.startswith(t + " ") or s.startswith(t + "\t"):
-            rest = s[len(t):].split()
+            rest = s[len(t) :].split()
             return len(rest) == 1 and rest[0][:1].isupper()
     return False
 
@@ -281,12 +292,12 @@ _SINGLE_BACKREF = {"chi cuc", "trung tam", "chi nhanh", "benh vien"}
 def _anaphora(text: str, folded: str, start: int, end: int, pat: object) -> list[Mention]:
     out = []
     for m in patterns().anaphora.finditer(folded, start, end):
-        after = text[m.end():m.end() + 3]
+        after = text[m.end() : m.end() + 3]
         if after[:1] == " " and after[1:2].isupper():
             continue  # "Trung tâm Dự báo ...": a name, not a back-reference
-        written = text[m.start():m.end()]
+        written = text[m.start() : m.end()]
         count_word = m.group("count")
-        typ = folded[m.start("type"):m.end("type")]
+        typ = folded[m.start("type") : m.end("type")]
         if count_word:
             count = patterns().anaphora_counts.get(count_word, 2)
         elif m.group("plural"):
@@ -301,16 +312,23 @@ def _anaphora(text: str, folded: str, start: int, end: int, pat: object) -> list
 
 @lru_cache(maxsize=1)
 def _bare_type_rx() -> re.Pattern[str]:
-    """A letter names its addressee by its type word alone, capitalised ("đề nghị Công ty thực hiện …", "Quý Doanh
-    nghiệp"); a type word followed by a name or by the legal form of one ("Công ty Điện lực", "Công ty cổ phần …")
+    """A letter names its addressee by its type word alone, capitalised ("đề nghị Công ty thực hiện …",
+    "Quý Doanh
+    nghiệp"); a type word followed by a name or by the legal form of one ("Công ty Điện lực", "Công ty cổ phần
+    …")
     is that other body."""
     types = "|".join(re.escape(t) for t in patterns().addressee_types)
     forms = "|".join(re.escape(f) for f in patterns().company_forms)
-    return re.compile(rf"(?<![\w])(?:Quý[ \t]+)?(?:{types})(?![\w])(?![ \t]+(?:[{UPPER}]|(?:{forms})(?![\w])))")
+    return re.compile(
+        rf"(?<![\w])(?:Quý[ \t]+)?(?:{types})(?![\w])(?![ \t]+(?:[{UPPER}]|(?:{forms})(?![\w])))"
+    )
 
 
 def _bare_addressee_types(text: str, start: int, end: int) -> list[Mention]:
-    return [Mention(m.start(), m.end(), None, m.group(0), "addressee") for m in _bare_type_rx().finditer(text, start, end)]
+    return [
+        Mention(m.start(), m.end(), None, m.group(0), "addressee")
+        for m in _bare_type_rx().finditer(text, start, end)
+    ]
 
 
 # "Các sở, ban, ngành và UBND các xã, phường": the province's departments together with its communes are every

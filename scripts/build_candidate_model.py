@@ -40,8 +40,11 @@ def examples(folder: Path) -> list[tuple[str, bool]]:
             directory = load_directory(folder / f"directory-{gold.get('org', '')}.yaml")
         except DirectoryError:
             directory = EMPTY_DIRECTORY
-        spans = [(i, i + len(q)) for q in (unicodedata.normalize("NFC", t["quote"]) for t in gold.get("tasks", []))
-                 if (i := text.find(q)) >= 0]
+        spans = [
+            (i, i + len(q))
+            for q in (unicodedata.normalize("NFC", t["quote"]) for t in gold.get("tasks", []))
+            if (i := text.find(q)) >= 0
+        ]
         for p in pieces(text, directory):
             out.append((judge_text(p), any(p.start < e and s < p.end for s, e in spans)))
     return out
@@ -56,8 +59,10 @@ def train(data: list[tuple[str, bool]], *, seed: int = SEED, epochs: int = EPOCH
 
     fix_random_seed(seed)
     nlp = blank_pipeline()
-    gold = [Example.from_dict(nlp.make_doc(text), {"cats": {"TASK": float(pos), "OTHER": float(not pos)}})
-            for text, pos in data]
+    gold = [
+        Example.from_dict(nlp.make_doc(text), {"cats": {"TASK": float(pos), "OTHER": float(not pos)}})
+        for text, pos in data
+    ]
     optimizer = nlp.initialize(lambda: gold)
     rng = random.Random(seed)
     for _ in range(epochs):
@@ -70,22 +75,31 @@ def train(data: list[tuple[str, bool]], *, seed: int = SEED, epochs: int = EPOCH
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folders", nargs="+", type=Path, help="Gold sets: NAME.json + NAME.txt (+ directory-ORG.yaml).")
+    parser.add_argument(
+        "folders", nargs="+", type=Path, help="Gold sets: NAME.json + NAME.txt (+ directory-ORG.yaml)."
+    )
     parser.add_argument("--out", type=Path, required=True, help="Where to write the model file.")
-    parser.add_argument("--exclude", type=Path, action="append", default=[], help="A folder to leave out (held-out set).")
+    parser.add_argument(
+        "--exclude", type=Path, action="append", default=[], help="A folder to leave out (held-out set)."
+    )
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     args = parser.parse_args(argv)
     skip = {p.resolve() for p in args.exclude}
     data = [ex for folder in args.folders if folder.resolve() not in skip for ex in examples(folder)]
     positives = sum(pos for _, pos in data)
     if not positives or positives == len(data):
-        print(f"build_candidate_model: need both task and non-task pieces (got {positives} of {len(data)})", file=sys.stderr)
+        print(
+            f"build_candidate_model: need both task and non-task pieces (got {positives} of {len(data)})",
+            file=sys.stderr,
+        )
         return 1
     nlp = train(data, epochs=args.epochs)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(nlp.to_bytes(exclude=["vocab"]))  # type: ignore[attr-defined]
-    print(f"{args.out}: {len(data)} pieces ({positives} tasks) from {len(args.folders) - len(skip)} folder(s), "
-          f"{args.out.stat().st_size} bytes")
+    print(
+        f"{args.out}: {len(data)} pieces ({positives} tasks) from {len(args.folders) - len(skip)} folder(s), "
+        f"{args.out.stat().st_size} bytes"
+    )
     return 0
 
 

@@ -28,7 +28,8 @@ class FixedClock:
 
 
 def parse_now(value: str, tz: ZoneInfo) -> datetime:
-    """An ISO datetime from `--now`, in the office's time zone (a naive one is read there; an aware one converted).
+    """An ISO datetime from `--now`, in the office's time zone (a naive one is read there; an aware one
+    converted).
 
     Converted because callers take `.date()` of now as the office's day.
     """

@@ -12,13 +12,21 @@ from urllib.parse import SplitResult, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 from service.config_sources import env_names, mask_url, masked, read_toml, refuse_unknown, toml_path
 from service.errors import ConfigError
 
 TOML_PATH_ENV = "DOCKET_CONFIG"
-CHOICES = {"log_format": ("text", "json"), "processed_action": ("keyword", "move")}  # settings with a fixed set of values
+CHOICES = {
+    "log_format": ("text", "json"),
+    "processed_action": ("keyword", "move"),
+}  # settings with a fixed set of values
 
 
 class Settings(BaseSettings):
@@ -35,7 +43,8 @@ class Settings(BaseSettings):
     mailbox: str = Field(
         "maildir:./mail/inbox",
         description="Where notices arrive: imaps://user:pass@host[:port]/FOLDER, "
-        "imap://user:pass@host:port/FOLDER (STARTTLS required unless ?tls=off, loopback only), or maildir:PATH.",
+        "imap://user:pass@host:port/FOLDER (STARTTLS required unless ?tls=off, loopback only), or "
+        "maildir:PATH.",
     )
     smtp: str = Field(
         "maildir:./mail/sent",
@@ -43,52 +52,81 @@ class Settings(BaseSettings):
         "(STARTTLS unless ?tls=off), or maildir:PATH (every outgoing message written there as a file).",
     )
     from_address: str = Field(
-        "docket@localhost", alias="DOCKET_FROM", description="The service's own address (From: of every mail)."
+        "docket@localhost",
+        alias="DOCKET_FROM",
+        description="The service's own address (From: of every mail).",
     )
     directory: Path | None = Field(None, description="The units directory YAML (org chart).")
     allowed_senders: str = Field(
-        "", description="Comma-separated addresses or @domains allowed to submit notices; default: the directory's domain."
+        "",
+        description="Comma-separated addresses or @domains allowed to submit notices; default: the "
+                    "directory's domain.",
     )
     timezone: str = Field("Asia/Ho_Chi_Minh", description="The office's time zone.")
     processed_action: str = Field(
-        "keyword", description="After a message is stored: 'keyword' (set processed_keyword) or 'move' (to processed_folder)."
+        "keyword",
+        description="After a message is stored: 'keyword' (set processed_keyword) or 'move' (to "
+                    "processed_folder).",
     )
     processed_keyword: str = Field("$DocketProcessed", description="IMAP keyword set on handled mail.")
-    processed_folder: str = Field("Processed", description="IMAP folder handled mail is moved to when processed_action=move.")
-    imap_cafile: Path | None = Field(None, description="CA bundle to verify the IMAP server with (default: system CAs).")
-    smtp_cafile: Path | None = Field(None, description="CA bundle to verify the SMTP server with (default: system CAs).")
+    processed_folder: str = Field(
+        "Processed", description="IMAP folder handled mail is moved to when processed_action=move."
+    )
+    imap_cafile: Path | None = Field(
+        None, description="CA bundle to verify the IMAP server with (default: system CAs)."
+    )
+    smtp_cafile: Path | None = Field(
+        None, description="CA bundle to verify the SMTP server with (default: system CAs)."
+    )
     poll_interval: float = Field(60.0, description="Seconds between polls when the IMAP server lacks IDLE.")
-    idle_timeout: float = Field(25 * 60.0, description="Seconds before IDLE is re-issued (servers drop it at 30 min).")
+    idle_timeout: float = Field(
+        25 * 60.0, description="Seconds before IDLE is re-issued (servers drop it at 30 min)."
+    )
     max_message_bytes: int = Field(40 * 1024 * 1024, description="Larger messages are kept but not parsed.")
-    max_attachment_bytes: int = Field(30 * 1024 * 1024, description="Larger attachments are skipped with a warning.")
+    max_attachment_bytes: int = Field(
+        30 * 1024 * 1024, description="Larger attachments are skipped with a warning."
+    )
     max_pdf_pages: int = Field(200, description="PDFs with more pages are refused with a clear error.")
-    max_unzipped_bytes: int = Field(100 * 1024 * 1024, description="A .docx that inflates beyond this is refused.")
-    office_hours_start: time = Field(time(7, 30), description="Mail to units goes out from this local time ...")
+    max_unzipped_bytes: int = Field(
+        100 * 1024 * 1024, description="A .docx that inflates beyond this is refused."
+    )
+    office_hours_start: time = Field(
+        time(7, 30), description="Mail to units goes out from this local time ..."
+    )
     office_hours_end: time = Field(time(17, 0), description="... until this local time, on working days.")
-    escalation_policy: Path | None = Field(None, description="Escalation policy YAML; default: rules/escalation.yaml.")
+    escalation_policy: Path | None = Field(
+        None, description="Escalation policy YAML; default: rules/escalation.yaml."
+    )
     calendar_overrides: Path | None = Field(None, description="Extra days off / working days YAML.")
     metrics_port: int | None = Field(None, description="Serve Prometheus metrics on this port when set.")
     log_format: str = Field("text", description="'text' or 'json'.")
     review_threshold: float = Field(0.6, description="Tasks with a lower confidence are marked for review.")
     wide_send_units: int = Field(
-        5, description="A notice that would assign work to this many distinct units (or more) waits for review before "
+        5,
+        description="A notice that would assign work to this many distinct units (or more) waits for review "
+                    "before "
         "its assignment mails go out; 0 turns the check off.",
     )
     review_window_hours: float = Field(
-        2.0, description="Working hours (office hours on the office calendar) a held notice waits for the clerk's "
-        "\"đồng ý\" or an admin's `docket notices release` before its assignments go out anyway.",
+        2.0,
+        description="Working hours (office hours on the office calendar) a held notice waits for the clerk's "
+        '"đồng ý" or an admin\'s `docket notices release` before its assignments go out anyway.',
     )
     max_notices_per_mail: int = Field(
-        20, description="A mail carrying more notices than this is held for an admin (`docket quarantine release` "
+        20,
+        description="A mail carrying more notices than this is held for an admin (`docket quarantine "
+                    "release` "
         "registers them all) and its sender is told; nothing of it is registered meanwhile.",
     )
     max_mails_per_recipient_per_pass: int = Field(
-        20, description="No address gets more mails than this in one delivery pass; the rest wait, due, for the "
+        20,
+        description="No address gets more mails than this in one delivery pass; the rest wait, due, for the "
         "next passes (nothing is dropped).",
     )
     bundle_daily: bool = Field(
         True,
-        description="One mail a day per unit carries all its reminders and escalations of that day (and one a "
+        description="One mail a day per unit carries all its reminders and escalations of that day (and one "
+                    "a "
         "day to the leaders and the Office); false: one mail per task and step, as before.",
     )
     due_soon_working_days: int = Field(
@@ -102,10 +140,16 @@ class Settings(BaseSettings):
         "many bytes in all; above it the mail says the Office keeps the original. 0 never attaches.",
     )
     extract_timeout: float = Field(
-        120.0, description="Seconds one message may take to be read (attachments, OCR); 0 reads in-process without limits."
+        120.0,
+        description="Seconds one message may take to be read (attachments, OCR); 0 reads in-process without "
+                    "limits.",
     )
-    extract_memory_mb: int = Field(1024, description="Extra memory (MB) reading one message may use before it is stopped.")
-    imap_timeout: float = Field(30.0, description="Seconds before an IMAP command without an answer counts as a broken line.")
+    extract_memory_mb: int = Field(
+        1024, description="Extra memory (MB) reading one message may use before it is stopped."
+    )
+    imap_timeout: float = Field(
+        30.0, description="Seconds before an IMAP command without an answer counts as a broken line."
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -125,7 +169,12 @@ class Settings(BaseSettings):
         """HH:MM or H:MM; a whole hour may be written alone: 17 (docket.toml) or "17" (environment)."""
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value)
-        elif isinstance(value, str) and (hm := value.strip().split(":")) and len(hm) == 2 and all(p.isdigit() for p in hm):
+        elif (
+            isinstance(value, str)
+            and (hm := value.strip().split(":"))
+            and len(hm) == 2
+            and all(p.isdigit() for p in hm)
+        ):
             try:
                 return time(int(hm[0]), int(hm[1]))  # 7:30 as well as 07:30
             except ValueError:
@@ -153,9 +202,18 @@ class Settings(BaseSettings):
             raise ValueError(f"use {' or '.join(allowed)}")
         return value
 
-    @field_validator("poll_interval", "idle_timeout", "imap_timeout", "max_message_bytes", "max_attachment_bytes",
-                     "max_pdf_pages", "max_unzipped_bytes", "extract_memory_mb", "max_notices_per_mail",
-                     "max_mails_per_recipient_per_pass")
+    @field_validator(
+        "poll_interval",
+        "idle_timeout",
+        "imap_timeout",
+        "max_message_bytes",
+        "max_attachment_bytes",
+        "max_pdf_pages",
+        "max_unzipped_bytes",
+        "extract_memory_mb",
+        "max_notices_per_mail",
+        "max_mails_per_recipient_per_pass",
+    )
     @classmethod
     def _positive(cls, value: float) -> float:
         if value <= 0:
@@ -186,8 +244,10 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _office_day(self) -> "Settings":
         if self.office_hours_start.replace(tzinfo=None) >= self.office_hours_end.replace(tzinfo=None):
-            raise ValueError(f"office_hours_start {self.office_hours_start:%H:%M} must come before office_hours_end "
-                             f"{self.office_hours_end:%H:%M}")
+            raise ValueError(
+                f"office_hours_start {self.office_hours_start:%H:%M} must come before office_hours_end "
+                f"{self.office_hours_end:%H:%M}"
+            )
         return self
 
     @property
@@ -200,7 +260,8 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Read the settings once; an unknown name or a malformed value becomes a one-line ConfigError naming the setting."""
+    """Read the settings once; an unknown name or a malformed value becomes a one-line ConfigError naming
+    the setting."""
     path = toml_path()
     refuse_unknown(Settings.model_fields, os.environ, read_toml(path), path)
     try:
@@ -210,7 +271,8 @@ def load_settings(**overrides: Any) -> Settings:
 
 
 def invalid_setting_message(err: Any) -> str:
-    """The first problem of a ValidationError on one line: `invalid setting DOCKET_TIMEZONE='Mars/Olympus': why`."""
+    """The first problem of a ValidationError on one line: `invalid setting DOCKET_TIMEZONE='Mars/Olympus':
+    why`."""
     problem = err.errors()[0]
     why = str(problem["msg"]).removeprefix("Value error, ")
     more = f" (and {err.error_count() - 1} more)" if err.error_count() > 1 else ""
@@ -223,16 +285,21 @@ def invalid_setting_message(err: Any) -> str:
 
 
 def split_url(url: str, *, setting: str, schemes: tuple[str, ...], forms: str) -> SplitResult:
-    """A mail server URL split, or a one-line ConfigError naming the setting, its masked value and the accepted forms."""
+    """A mail server URL split, or a one-line ConfigError naming the setting, its masked value and the
+    accepted forms."""
     problem = f"{setting} {mask_url(url)!r}: use {forms}"
     try:
         parts = urlsplit(url)
         ok = parts.scheme in schemes and bool(parts.hostname)
         parts.port  # noqa: B018 - raises ValueError on a port that is not a number (e.g. a password with '/')
     except ValueError:
-        raise ConfigError(f"{problem} (a '/', '#' or '@' in the password must be written %2F, %23, %40)") from None
+        raise ConfigError(
+            f"{problem} (a '/', '#' or '@' in the password must be written %2F, %23, %40)"
+        ) from None
     if not ok:
         raise ConfigError(problem)
-    if "@" not in parts.netloc and "@" in url.partition("://")[2]:  # user:12/34@host read as host 'user', port 12
+    if (
+        "@" not in parts.netloc and "@" in url.partition("://")[2]
+    ):  # user:12/34@host read as host 'user', port 12
         raise ConfigError(f"{problem} (a '/', '#' or '@' in the password must be written %2F, %23, %40)")
     return parts

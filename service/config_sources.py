@@ -1,9 +1,11 @@
-"""Where each setting comes from: unknown names refused with the closest valid one, provenance and masked values.
+"""Where each setting comes from: unknown names refused with the closest valid one, provenance and masked
+values.
 
 Used by `load_settings` (refuse unknown DOCKET_* variables and docket.toml keys before anything starts) and
 by `docket config` (each value in effect, its source, secrets masked). Messages are English, like every
 diagnostic of the admin CLI; only the office's data (statuses, labels, history) is shown in Vietnamese.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -18,8 +20,9 @@ from typing import Any
 from service.errors import ConfigError
 
 # DOCKET_* variables that are read by the deployment files (docker/), not settings of the service.
-DEPLOYMENT_VARIABLES = frozenset({"DOCKET_CONFIG", "DOCKET_WORKERS", "DOCKET_SKIP_MIGRATIONS", "DOCKET_IMAGE",
-                                  "DOCKET_DIRECTORY_FILE"})
+DEPLOYMENT_VARIABLES = frozenset(
+    {"DOCKET_CONFIG", "DOCKET_WORKERS", "DOCKET_SKIP_MIGRATIONS", "DOCKET_IMAGE", "DOCKET_DIRECTORY_FILE"}
+)
 ENVIRONMENT, FILE, DEFAULT, GIVEN = "environment", "file", "default", "command line"
 
 
@@ -44,7 +47,8 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 
 def closest(typed: str, valid: list[str]) -> str | None:
-    """The valid name nearest to a mistyped one: a name that starts with it ('from' → 'from_address'), else difflib."""
+    """The valid name nearest to a mistyped one: a name that starts with it ('from' → 'from_address'), else
+    difflib."""
     folded = typed.lower()
     longer = [name for name in valid if name.lower().startswith(folded)]  # 'from' → 'from_address'
     if longer:
@@ -56,15 +60,20 @@ def closest(typed: str, valid: list[str]) -> str | None:
     return next((name for name in valid if close and name.lower() == close[0]), None)
 
 
-def refuse_unknown(fields: Mapping[str, Any], environ: Mapping[str, str], toml: Mapping[str, Any], path: Path) -> None:
-    """A DOCKET_* variable or docket.toml key that names no setting stops the start, naming the closest valid one."""
+def refuse_unknown(
+    fields: Mapping[str, Any], environ: Mapping[str, str], toml: Mapping[str, Any], path: Path
+) -> None:
+    """A DOCKET_* variable or docket.toml key that names no setting stops the start, naming the closest
+    valid one."""
     names = env_names(fields)
     valid_env = sorted(set(names.values()) | DEPLOYMENT_VARIABLES)
     for variable in sorted(environ):
         if variable.upper().startswith("DOCKET_") and variable.upper() not in valid_env:
             raise ConfigError(_unknown(f"environment variable {variable}", variable.upper(), valid_env))
     valid_keys = sorted(fields)
-    aliases = {field.alias for field in fields.values() if field.alias}  # DOCKET_FROM is read from the file too
+    aliases = {
+        field.alias for field in fields.values() if field.alias
+    }  # DOCKET_FROM is read from the file too
     for key in toml:
         if key not in fields and key not in aliases:
             raise ConfigError(_unknown(f"key '{key}' in {path}", key, valid_keys))
@@ -76,9 +85,15 @@ def _unknown(what: str, typed: str, valid: list[str]) -> str:
     return f"unknown setting: {what}{hint} (`docket config` lists them all)"
 
 
-def source_of(name: str, env_name: str, environ: Mapping[str, str], toml: Mapping[str, Any],
-              given: Mapping[str, Any] = {}) -> str:
-    """environment | file | default (| command line for a value passed in), in the order the settings read them."""
+def source_of(
+    name: str,
+    env_name: str,
+    environ: Mapping[str, str],
+    toml: Mapping[str, Any],
+    given: Mapping[str, Any] = {},
+) -> str:
+    """environment | file | default (| command line for a value passed in), in the order the settings read
+    them."""
     if name in given:
         return GIVEN
     if any(variable.upper() == env_name for variable in environ):
@@ -89,7 +104,8 @@ def source_of(name: str, env_name: str, environ: Mapping[str, str], toml: Mappin
 
 
 def shown(value: Any) -> str:
-    """How `docket config` prints a value: 07:30 for a time, (not set) for None, URLs without their password."""
+    """How `docket config` prints a value: 07:30 for a time, (not set) for None, URLs without their
+    password."""
     if value is None:
         return "(not set)"
     if isinstance(value, time):
@@ -115,7 +131,8 @@ def mask_url(url: str) -> str:
 
 
 def masked(value: str) -> str:
-    """A URL's password hidden (mask_url, the one masking rule); other values, e.g. an address, as they are."""
+    """A URL's password hidden (mask_url, the one masking rule); other values, e.g. an address, as they
+    are."""
     return mask_url(value) if "://" in value else value
 
 
@@ -129,11 +146,20 @@ class SettingRow:
     description: str
 
 
-def effective_rows(settings: Any, environ: Mapping[str, str], toml: Mapping[str, Any],
-                   given: Mapping[str, Any] = {}) -> list[SettingRow]:
+def effective_rows(
+    settings: Any, environ: Mapping[str, str], toml: Mapping[str, Any], given: Mapping[str, Any] = {}
+) -> list[SettingRow]:
     """Every setting with the value in effect and where it came from."""
     fields = type(settings).model_fields
     names = env_names(fields)
-    return [SettingRow(name=name, env=names[name], value=shown(getattr(settings, name)),
-                       source=source_of(name, names[name], environ, toml, given), default=shown(field.default),
-                       description=field.description or "") for name, field in fields.items()]
+    return [
+        SettingRow(
+            name=name,
+            env=names[name],
+            value=shown(getattr(settings, name)),
+            source=source_of(name, names[name], environ, toml, given),
+            default=shown(field.default),
+            description=field.description or "",
+        )
+        for name, field in fields.items()
+    ]

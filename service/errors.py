@@ -19,7 +19,8 @@ class MailboxError(DocketError):
 
 
 class TransientError(DocketError):
-    """The database or a server was briefly unreachable: the work is retried later, never blamed on the sender."""
+    """The database or a server was briefly unreachable: the work is retried later, never blamed on the
+    sender."""
 
 
 class NotFoundError(DocketError):

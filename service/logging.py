@@ -28,7 +28,9 @@ _MARK = "_docket_handler"
 @contextmanager
 def log_context(**fields: Any) -> Iterator[None]:
     """Within the block, every log line carries these fields (None values are left out)."""
-    token = _context.set({**_context.get(), "_open": True, **{k: v for k, v in fields.items() if v is not None}})
+    token = _context.set(
+        {**_context.get(), "_open": True, **{k: v for k, v in fields.items() if v is not None}}
+    )
     try:
         yield
     finally:
@@ -117,7 +119,9 @@ def make_handler(log_format: str, stream: TextIO | None = None) -> logging.Handl
     return handler
 
 
-def setup_logging(log_format: str = "text", *, level: int = logging.INFO, stream: TextIO | None = None) -> logging.Handler:
+def setup_logging(
+    log_format: str = "text", *, level: int = logging.INFO, stream: TextIO | None = None
+) -> logging.Handler:
     """Install one handler on the root logger (replacing an earlier one of ours); docket.* logs at `level`.
 
     Libraries keep the root level (warnings and up), so their lines, and Python warnings, come out in

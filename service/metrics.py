@@ -20,7 +20,9 @@ MESSAGES = Counter(
     "(processed/registered, processed/duplicate, failed/error, quarantined/sender, ignored/auto-reply ...).",
     ["stage", "disposition"],
 )
-STORED = Counter("docket_messages_stored_total", "Messages copied from the mailbox into the database by intake.")
+STORED = Counter(
+    "docket_messages_stored_total", "Messages copied from the mailbox into the database by intake."
+)
 TASKS = Counter("docket_tasks_created_total", "Tasks created from notices.")
 EXTRACTION = Histogram(
     "docket_extraction_seconds",
@@ -29,7 +31,9 @@ EXTRACTION = Histogram(
 )
 OUTBOX_SENT = Counter("docket_outbox_sent_total", "Outgoing mails handed to the SMTP server (or Maildir).")
 OUTBOX_FAILED = Counter(
-    "docket_outbox_failed_total", "Failed delivery attempts: result=retry (temporary) or dead (given up).", ["result"]
+    "docket_outbox_failed_total",
+    "Failed delivery attempts: result=retry (temporary) or dead (given up).",
+    ["result"],
 )
 IMAP_RECONNECTS = Counter("docket_imap_reconnects_total", "IMAP connections lost and opened again.")
 LAST_PASS = Gauge("docket_last_pass_timestamp_seconds", "Unix time at the end of this worker's last pass.")

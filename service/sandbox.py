@@ -63,14 +63,23 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dic
     conn.close()
 
 
-def run_limited(fn: Callable[..., Any], *args: Any, timeout: float, memory_mb: int, what: str = "reading the message",
-                **kwargs: Any) -> Any:
-    """fn(*args, **kwargs) in a child process; ExtractionError on timeout, memory exhaustion, crash or error."""
+def run_limited(
+    fn: Callable[..., Any],
+    *args: Any,
+    timeout: float,
+    memory_mb: int,
+    what: str = "reading the message",
+    **kwargs: Any,
+) -> Any:
+    """fn(*args, **kwargs) in a child process; ExtractionError on timeout, memory exhaustion, crash or
+    error."""
     if timeout <= 0 or "fork" not in multiprocessing.get_all_start_methods():
         return fn(*args, **kwargs)
     ctx = multiprocessing.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, fn, args, kwargs, memory_mb * 1024 * 1024, os.getpid()), daemon=True)
+    proc = ctx.Process(
+        target=_child, args=(child, fn, args, kwargs, memory_mb * 1024 * 1024, os.getpid()), daemon=True
+    )
     proc.start()
     child.close()
     deadline = time.monotonic() + timeout
@@ -83,7 +92,9 @@ def run_limited(fn: Callable[..., Any], *args: Any, timeout: float, memory_mb: i
             proc.join(5)
             code = proc.exitcode
             if code is not None and code < 0:
-                raise ExtractionError(f"{what} was stopped by signal {-code} (likely over DOCKET_EXTRACT_MEMORY_MB={memory_mb})") from None
+                raise ExtractionError(
+                    f"{what} was stopped by signal {-code} (likely over DOCKET_EXTRACT_MEMORY_MB={memory_mb})"
+                ) from None
             raise ExtractionError(f"{what} crashed (exit status {code})") from None
     finally:
         if proc.is_alive():
@@ -101,7 +112,9 @@ def run_limited(fn: Callable[..., Any], *args: Any, timeout: float, memory_mb: i
 
 def _serve(conn: Any, parent_end: Any, extra_bytes: int, parent_pid: int) -> None:
     """The long-lived child: run one call at a time until the parent closes the pipe (or dies)."""
-    die_with_parent(parent_pid)  # killed with the daemon even in the middle of a call (recv() alone notices only between calls)
+    die_with_parent(
+        parent_pid
+    )  # killed with the daemon even in the middle of a call (recv() alone notices only between calls)
     parent_end.close()  # fork copied it: keeping it open would hide the parent's death from recv()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, signal.SIG_DFL)  # the daemon's graceful-stop handlers were inherited by fork
@@ -137,8 +150,11 @@ class Sandbox:
     def enabled(self) -> bool:
         return self.timeout > 0 and "fork" in multiprocessing.get_all_start_methods()
 
-    def run(self, fn: Callable[..., Any], *args: Any, what: str = "reading the message", **kwargs: Any) -> Any:
-        """fn(*args, **kwargs) in the child (fn must be importable by name); ExtractionError on any failure."""
+    def run(
+        self, fn: Callable[..., Any], *args: Any, what: str = "reading the message", **kwargs: Any
+    ) -> Any:
+        """fn(*args, **kwargs) in the child (fn must be importable by name); ExtractionError on any
+        failure."""
         if not self.enabled:
             return fn(*args, **kwargs)
         status, value = self._call(fn, args, kwargs, what)
@@ -147,23 +163,32 @@ class Sandbox:
         if status == "ok":
             return value
         if status == "memory":
-            raise ExtractionError(f"{what} needed more than {self.memory_mb} MB (DOCKET_EXTRACT_MEMORY_MB); stopped")
+            raise ExtractionError(
+                f"{what} needed more than {self.memory_mb} MB (DOCKET_EXTRACT_MEMORY_MB); stopped"
+            )
         if status == "bug":
             raise InternalError(str(value))
         raise ExtractionError(str(value))
 
-    def _call(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], what: str) -> tuple[str, Any]:
+    def _call(
+        self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], what: str
+    ) -> tuple[str, Any]:
         if self._proc is None or not self._proc.is_alive() or self._calls >= self.RECYCLE_AFTER:
             self._start()
         self._calls += 1
         try:
             self._conn.send((fn, args, kwargs))
-        except (BrokenPipeError, ConnectionResetError):  # the child died since the liveness check: one fresh try
+        except (
+            BrokenPipeError,
+            ConnectionResetError,
+        ):  # the child died since the liveness check: one fresh try
             self._start()
             self._conn.send((fn, args, kwargs))
         if not self._conn.poll(self.timeout):
             self.close()
-            raise ExtractionError(f"{what} took longer than {self.timeout:g} s (DOCKET_EXTRACT_TIMEOUT); stopped")
+            raise ExtractionError(
+                f"{what} took longer than {self.timeout:g} s (DOCKET_EXTRACT_TIMEOUT); stopped"
+            )
         try:
             status, value = self._conn.recv()
         except (EOFError, OSError):
@@ -171,7 +196,10 @@ class Sandbox:
             code = self._proc.exitcode
             self.close()
             if code is not None and code < 0:
-                raise ExtractionError(f"{what} was stopped by signal {-code} (likely over DOCKET_EXTRACT_MEMORY_MB={self.memory_mb})") from None
+                raise ExtractionError(
+                    f"{what} was stopped by signal {-code} (likely over "
+                    f"DOCKET_EXTRACT_MEMORY_MB={self.memory_mb})"
+                ) from None
             raise ExtractionError(f"{what} crashed (exit status {code})") from None
         if status == "memory":
             self.close()
@@ -181,8 +209,9 @@ class Sandbox:
         self.close()
         ctx = multiprocessing.get_context("fork")
         self._conn, child = ctx.Pipe(duplex=True)
-        self._proc = ctx.Process(target=_serve, args=(child, self._conn, self.memory_mb * 1024 * 1024, os.getpid()),
-                                 daemon=True)
+        self._proc = ctx.Process(
+            target=_serve, args=(child, self._conn, self.memory_mb * 1024 * 1024, os.getpid()), daemon=True
+        )
         self._proc.start()
         child.close()
         self._calls = 0

@@ -52,7 +52,11 @@ class App:
     @cached_property
     def limits(self) -> Limits:
         s = self.settings
-        return Limits(max_bytes=s.max_attachment_bytes, max_pdf_pages=s.max_pdf_pages, max_unzipped_bytes=s.max_unzipped_bytes)
+        return Limits(
+            max_bytes=s.max_attachment_bytes,
+            max_pdf_pages=s.max_pdf_pages,
+            max_unzipped_bytes=s.max_unzipped_bytes,
+        )
 
     @cached_property
     def allowed_senders(self) -> tuple[str, ...]:
@@ -81,16 +85,24 @@ def build_app(settings: Settings, clock: Clock | None = None) -> App:
 def office_hours(app: App) -> OfficeHours:
     """Mail to units goes out only in office hours on working days (outbox.hours)."""
     s = app.settings
-    return OfficeHours(start=s.office_hours_start, end=s.office_hours_end, tz=s.tz,
-                       is_working_day=app.calendar.is_working_day)
+    return OfficeHours(
+        start=s.office_hours_start,
+        end=s.office_hours_end,
+        tz=s.tz,
+        is_working_day=app.calendar.is_working_day,
+    )
 
 
 def smtp_target(url: str) -> SmtpUrl | Path:
     """DOCKET_SMTP parsed: a Maildir folder (maildir:PATH) or an SMTP server; malformed, a ConfigError."""
     if url.startswith("maildir:"):
         return Path(url.removeprefix("maildir:")).expanduser().resolve()
-    parts = split_url(url, setting="DOCKET_SMTP", schemes=("smtp", "smtps"),
-                      forms="smtps://[user:pass@]host[:port], smtp://[user:pass@]host:port or maildir:PATH")
+    parts = split_url(
+        url,
+        setting="DOCKET_SMTP",
+        schemes=("smtp", "smtps"),
+        forms="smtps://[user:pass@]host[:port], smtp://[user:pass@]host:port or maildir:PATH",
+    )
     tls_off = parse_qs(parts.query).get("tls", [""])[0] == "off"
     if tls_off and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
         raise ConfigError("DOCKET_SMTP: ?tls=off is allowed on loopback only")

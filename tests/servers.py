@@ -143,7 +143,9 @@ class Dovecot:
         finally:
             c.logout()
 
-    def append_many(self, user: str, raws: list[bytes], folder: str = "INBOX", flags: tuple[bytes, ...] = ()) -> None:
+    def append_many(
+        self, user: str, raws: list[bytes], folder: str = "INBOX", flags: tuple[bytes, ...] = ()
+    ) -> None:
         c = self.client(user, None)
         try:
             for raw in raws:
@@ -193,8 +195,11 @@ class Dovecot:
 
     def start(self) -> None:
         for _ in range(5):
-            self.proc = subprocess.Popen(["dovecot", "-F", "-c", str(self.base / "dovecot.conf")],
-                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            self.proc = subprocess.Popen(
+                ["dovecot", "-F", "-c", str(self.base / "dovecot.conf")],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
             deadline = time.monotonic() + 15
             while time.monotonic() < deadline:
                 if self.proc.poll() is not None:
@@ -205,7 +210,11 @@ class Dovecot:
                             return
                 except OSError:
                     time.sleep(0.02)
-            err = self.proc.stderr.read().decode(errors="replace") if self.proc.poll() is not None and self.proc.stderr else ""
+            err = (
+                self.proc.stderr.read().decode(errors="replace")
+                if self.proc.poll() is not None and self.proc.stderr
+                else ""
+            )
             self.stop()
             if "Address already in use" in err:  # lost a race for the port: take others
                 self.port, self.ssl_port = free_port(), free_port()
@@ -232,7 +241,8 @@ class Dovecot:
             pid.unlink()
 
     def _kill_sessions(self) -> None:
-        """Post-login imap processes outlive the master: end this instance's, so clients really lose the server."""
+        """Post-login imap processes outlive the master: end this instance's, so clients really lose the
+        server."""
         prefix = f"dovecot-test-{self.instance}/".encode()
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
@@ -256,12 +266,23 @@ class Dovecot:
 
     def _write_conf(self) -> None:
         (self.base / "dovecot.conf").write_text(
-            CONF.format(instance=self.instance, base=self.base, port=self.port, sport=self.ssl_port, password=PASSWORD, uid=self.uid, gid=self.gid)
+            CONF.format(
+                instance=self.instance,
+                base=self.base,
+                port=self.port,
+                sport=self.ssl_port,
+                password=PASSWORD,
+                uid=self.uid,
+                gid=self.gid,
+            )
         )
 
 
 def start_dovecot() -> Dovecot:
-    need(shutil.which("dovecot") is not None, "dovecot not installed (apt-get install dovecot-imapd; scripts/test does it)")
+    need(
+        shutil.which("dovecot") is not None,
+        "dovecot not installed (apt-get install dovecot-imapd; scripts/test does it)",
+    )
     need(shutil.which("openssl") is not None, "openssl not installed")
     base = Path(tempfile.mkdtemp(prefix="docket-dovecot-"))
     os.chmod(base, 0o755)  # not tmp_path: pytest's basetemp is 0700 and dovecot's auth user must traverse it
@@ -326,11 +347,17 @@ class SmtpSink:
     @property
     def url(self) -> str:
         auth = f"{self.user}:{self.password}@" if self.user else ""
-        return f"smtp://{auth}localhost:{self.port}" if self.tls else f"smtp://{auth}127.0.0.1:{self.port}?tls=off"
+        return (
+            f"smtp://{auth}localhost:{self.port}"
+            if self.tls
+            else f"smtp://{auth}127.0.0.1:{self.port}?tls=off"
+        )
 
     def fail_with(self, code: int | None, text: str = "") -> None:
         """Answer DATA with this code (4xx temporary, 5xx permanent); None to accept again."""
-        self.failure = None if code is None else (code, text or ("Try again later" if code < 500 else "Rejected"))
+        self.failure = (
+            None if code is None else (code, text or ("Try again later" if code < 500 else "Rejected"))
+        )
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[Captured]:
         with self.arrived:
@@ -341,7 +368,9 @@ class SmtpSink:
         if self.failure is not None:
             return f"{self.failure[0]} {self.failure[1]}"
         with self.arrived:
-            self.messages.append(Captured(envelope.mail_from, list(envelope.rcpt_tos), envelope.content, time.monotonic()))
+            self.messages.append(
+                Captured(envelope.mail_from, list(envelope.rcpt_tos), envelope.content, time.monotonic())
+            )
             self.arrived.notify_all()
         return "250 Message accepted for delivery"
 
@@ -363,10 +392,15 @@ def start_smtp(*, tls_dir: Path | None = None, user: str = "", password: str = "
         sink.cafile, sink.tls = cert, True
 
         def authenticator(server, session, envelope, mechanism, auth_data):  # type: ignore[no-untyped-def]
-            ok = getattr(auth_data, "login", b"") == user.encode() and getattr(auth_data, "password", b"") == password.encode()
+            ok = (
+                getattr(auth_data, "login", b"") == user.encode()
+                and getattr(auth_data, "password", b"") == password.encode()
+            )
             return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
-        kwargs.update(tls_context=sctx, require_starttls=True, authenticator=authenticator, auth_require_tls=True)
+        kwargs.update(
+            tls_context=sctx, require_starttls=True, authenticator=authenticator, auth_require_tls=True
+        )
     controller = Controller(sink, hostname="127.0.0.1", port=sink.port, **kwargs)
     controller.start()
     sink.controller = controller

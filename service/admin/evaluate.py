@@ -87,20 +87,46 @@ class Score:
         return self.doc_ok / self.doc_total if self.doc_total else 1.0
 
     def add(self, other: Score) -> None:
-        for name in ("required", "matched_required", "predictions", "matched_optional", "deadline_ok", "lead_ok",
-                     "recurrence_ok", "doc_ok", "doc_total", "caught", "candidates", "false_candidates", "documents"):
+        for name in (
+            "required",
+            "matched_required",
+            "predictions",
+            "matched_optional",
+            "deadline_ok",
+            "lead_ok",
+            "recurrence_ok",
+            "doc_ok",
+            "doc_total",
+            "caught",
+            "candidates",
+            "false_candidates",
+            "documents",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "recall": round(self.recall, 4), "precision": round(self.precision, 4),
-                "deadline": round(self.deadline, 4), "lead": round(self.lead, 4),
-                "recurrence": round(self.recurrence, 4), "doc": round(self.doc, 4), "required": self.required,
-                "matched": self.matched_required, "predictions": self.predictions,
-                "net_catch": round(self.catch_rate, 4), "net_caught": self.caught,
-                "net_missed": self.required - self.matched_required, "candidates": self.candidates,
-                "false_candidates": self.false_candidates, "false_per_doc": round(self.false_per_doc, 3),
-                "documents": self.documents,
-                "misses": self.misses, "extras": self.extras, "wrong": self.wrong}
+        return {
+            "name": self.name,
+            "recall": round(self.recall, 4),
+            "precision": round(self.precision, 4),
+            "deadline": round(self.deadline, 4),
+            "lead": round(self.lead, 4),
+            "recurrence": round(self.recurrence, 4),
+            "doc": round(self.doc, 4),
+            "required": self.required,
+            "matched": self.matched_required,
+            "predictions": self.predictions,
+            "net_catch": round(self.catch_rate, 4),
+            "net_caught": self.caught,
+            "net_missed": self.required - self.matched_required,
+            "candidates": self.candidates,
+            "false_candidates": self.false_candidates,
+            "false_per_doc": round(self.false_per_doc, 3),
+            "documents": self.documents,
+            "misses": self.misses,
+            "extras": self.extras,
+            "wrong": self.wrong,
+        }
 
 
 def score(name: str, gold: dict[str, Any], output: dict[str, Any]) -> Score:
@@ -132,16 +158,20 @@ def score(name: str, gold: dict[str, Any], output: dict[str, Any]) -> Score:
         s.lead_ok += ok_lead
         s.recurrence_ok += ok_rec
         if not (ok_deadline and ok_lead and ok_rec):
-            s.wrong.append(f"{g['quote']!r}: deadline {task.get('deadline')} vs {g.get('deadline')}, "
-                           f"lead {task.get('lead')} vs {g.get('lead')}, "
-                           f"recurrence {task.get('recurrence')} vs {g.get('recurrence')}")
+            s.wrong.append(
+                f"{g['quote']!r}: deadline {task.get('deadline')} vs {g.get('deadline')}, "
+                f"lead {task.get('lead')} vs {g.get('lead')}, "
+                f"recurrence {task.get('recurrence')} vs {g.get('recurrence')}"
+            )
     s.extras = [preds[i][:100] for i in range(len(preds)) if i not in used]
     _score_net(s, gold, output)
     doc_out = output.get("document", {})
     for key in DOC_FIELDS:
         s.doc_total += 1
         want, got = gold.get("doc", {}).get(key), doc_out.get(key)
-        if (want is None and got is None) or (want is not None and got is not None and norm(str(want)) == norm(str(got))):
+        if (want is None and got is None) or (
+            want is not None and got is not None and norm(str(want)) == norm(str(got))
+        ):
             s.doc_ok += 1
         else:
             s.wrong.append(f"doc.{key}: {got!r} vs {want!r}")
@@ -149,15 +179,20 @@ def score(name: str, gold: dict[str, Any], output: dict[str, Any]) -> Score:
 
 
 def overlaps(quote: str, candidate: str) -> bool:
-    """The candidate's text covers the quote, or the two overlap by half the quote (a quote across a line break)."""
+    """The candidate's text covers the quote, or the two overlap by half the quote (a quote across a line
+    break)."""
     if quote in candidate or (candidate and candidate in quote):
         return True
     need = max(12, len(quote) // 2)
-    return any(candidate.endswith(quote[:k]) or candidate.startswith(quote[-k:]) for k in range(len(quote) - 1, need - 1, -1))
+    return any(
+        candidate.endswith(quote[:k]) or candidate.startswith(quote[-k:])
+        for k in range(len(quote) - 1, need - 1, -1)
+    )
 
 
 def _score_net(s: Score, gold: dict[str, Any], output: dict[str, Any]) -> None:
-    """The safety net's two figures: missed required tasks it catches, and candidates that are no task at all."""
+    """The safety net's two figures: missed required tasks it catches, and candidates that are no task at
+    all."""
     cands = [norm(c.get("text")) for c in output.get("candidates", [])]
     missed = {norm(m) for m in s.misses}
     quotes = [norm(g["quote"]) for g in gold.get("tasks", [])]
@@ -186,14 +221,19 @@ def load_gold(path: Path) -> dict[str, Any]:
 
 
 def merge_outputs(outputs: list[dict[str, Any]]) -> dict[str, Any]:
-    """One output for a file that carried several documents (e-mail): the tasks of all, the metadata of the first
+    """One output for a file that carried several documents (e-mail): the tasks of all, the metadata of the
+    first
     document that has a number or a type."""
     if not outputs:
         return {"document": {}, "tasks": [], "warnings": []}
     main = next((o for o in outputs if o["document"].get("number") or o["document"].get("type")), outputs[0])
     tasks = [t for o in outputs for t in o.get("tasks", [])]
-    return {"document": main["document"], "tasks": tasks, "warnings": [w for o in outputs for w in o.get("warnings", [])],
-            "candidates": [c for o in outputs for c in o.get("candidates", [])]}
+    return {
+        "document": main["document"],
+        "tasks": tasks,
+        "warnings": [w for o in outputs for w in o.get("warnings", [])],
+        "candidates": [c for o in outputs for c in o.get("candidates", [])],
+    }
 
 
 def evaluate_folder(folder: Path, *, calendar: Any, judge: Any = "shipped") -> dict[str, Any]:
@@ -210,8 +250,10 @@ def evaluate_folder(folder: Path, *, calendar: Any, judge: Any = "shipped") -> d
             except DirectoryError:
                 directories[org] = EMPTY_DIRECTORY
         try:
-            outputs = [f.to_json() for _, f in extract_path(path, directory=directories[org], calendar=calendar,
-                                                             judge=judge)]
+            outputs = [
+                f.to_json()
+                for _, f in extract_path(path, directory=directories[org], calendar=calendar, judge=judge)
+            ]
             error = None
         except ExtractionError as err:
             outputs, error = [], " ".join(str(err).split())
@@ -220,16 +262,28 @@ def evaluate_folder(folder: Path, *, calendar: Any, judge: Any = "shipped") -> d
         row["kind"], row["error"] = kind, error
         rows.append(row)
         group = "scan" if kind == "scan.pdf" else "text"
-        totals.setdefault(group, Score(f"TOTAL ({'scanned PDFs, OCR' if group == 'scan' else 'text renderings'})")).add(s)
+        totals.setdefault(
+            group, Score(f"TOTAL ({'scanned PDFs, OCR' if group == 'scan' else 'text renderings'})")
+        ).add(s)
         totals.setdefault(kind, Score(f"total {kind}")).add(s)
-    order = ["txt", "docx", "pdf", "eml", "scan.pdf", "scan", "text"]  # the overall text total last: the line to read
+    order = [
+        "txt",
+        "docx",
+        "pdf",
+        "eml",
+        "scan.pdf",
+        "scan",
+        "text",
+    ]  # the overall text total last: the line to read
     return {"documents": rows, "totals": [totals[k].as_dict() for k in order if k in totals]}
 
 
 def format_line(row: dict[str, Any]) -> str:
-    line = (f"{row['name']:<28} recall {row['recall']:.3f}  precision {row['precision']:.3f}  "
-            f"deadline {row['deadline']:.3f}  lead {row['lead']:.3f}  recurrence {row['recurrence']:.3f}  "
-            f"doc {row['doc']:.3f}  ({row['matched']}/{row['required']} required, {row['predictions']} predicted)")
+    line = (
+        f"{row['name']:<28} recall {row['recall']:.3f}  precision {row['precision']:.3f}  "
+        f"deadline {row['deadline']:.3f}  lead {row['lead']:.3f}  recurrence {row['recurrence']:.3f}  "
+        f"doc {row['doc']:.3f}  ({row['matched']}/{row['required']} required, {row['predictions']} predicted)"
+    )
     if row.get("error"):
         line += f"  ERROR: {row['error']}"
     return line
@@ -237,6 +291,9 @@ def format_line(row: dict[str, Any]) -> str:
 
 def format_net(row: dict[str, Any]) -> str:
     """The safety net's two figures for a total."""
-    return (f"{row['name']:<28} safety net: catches {row['net_catch']:.3f} of missed required tasks "
-            f"({row['net_caught']}/{row['net_missed']}), false candidates per document {row['false_per_doc']:.2f} "
-            f"({row['false_candidates']} of {row['candidates']} candidates, {row['documents']} documents)")
+    return (
+        f"{row['name']:<28} safety net: catches {row['net_catch']:.3f} of missed required tasks "
+        f"({row['net_caught']}/{row['net_missed']}), false candidates per document "
+        f"{row['false_per_doc']:.2f} "
+        f"({row['false_candidates']} of {row['candidates']} candidates, {row['documents']} documents)"
+    )

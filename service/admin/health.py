@@ -103,20 +103,25 @@ def probe_smtp(app: App, timeout: float = 10.0) -> str | None:
 
 
 def startup_checks(app: App, roles: Collection[str] | None = None) -> None:
-    """Run the checks this worker's roles need (None: all roles); the first failure raises StartupError naming it."""
+    """Run the checks this worker's roles need (None: all roles); the first failure raises StartupError
+    naming it."""
     try:
         require_current(app.engine)
     except DocketError as err:
         raise StartupError(f"start-up check 'schema version' failed: {err}") from err
     except SQLAlchemyError as err:
-        raise StartupError(f"start-up check 'schema version' failed: cannot reach the database: {_first_line(err)}") from err
+        raise StartupError(
+            f"start-up check 'schema version' failed: cannot reach the database: {_first_line(err)}"
+        ) from err
     if app.settings.directory is not None:
         try:
             directory = app.directory
         except DocketError as err:
             raise StartupError(f"start-up check 'directory loaded' failed: {err}") from err
         if not directory.units:
-            raise StartupError(f"start-up check 'directory loaded' failed: {app.settings.directory} lists no units")
+            raise StartupError(
+                f"start-up check 'directory loaded' failed: {app.settings.directory} lists no units"
+            )
     if (roles is None or "intake" in roles) and (problem := probe_mailbox(app)):
         raise StartupError(f"start-up check 'mailbox login' failed: {problem}")
     if (roles is None or "deliver" in roles) and (problem := probe_smtp(app)):
@@ -148,7 +153,9 @@ class Health:
     outbox_pending: int
     outbox_dead: int
     overdue_tasks: int
-    queue: dict[str, int] = field(default_factory=dict)  # waiting for a person (service.admin.inbox_queue.counts)
+    queue: dict[str, int] = field(
+        default_factory=dict
+    )  # waiting for a person (service.admin.inbox_queue.counts)
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -191,12 +198,21 @@ def gather(app: App, *, probe: bool = True, now: datetime | None = None) -> Heal
     schema = counts.get("schema")
     if counts:
         if schema != head_revision():
-            problems.insert(0, f"database schema is at {schema or '(none)'}, this code needs {head_revision()}: run `docket db upgrade`")
+            problems.insert(
+                0,
+                f"database schema is at {schema or '(none)'}, this code needs {head_revision()}: run "
+                "`docket db upgrade`",
+            )
     last_sync, sync_error = counts.get("last_sync_at"), counts.get("last_sync_error")
     if counts and last_sync is None:
-        problems.append("the mailbox has never been synced (no `docket run` with the intake role has completed a pass)")
+        problems.append(
+            "the mailbox has never been synced (no `docket run` with the intake role has completed a pass)"
+        )
     elif isinstance(last_sync, datetime) and now - last_sync > stale_after(app):
-        problems.append(f"last sync {_ago(now - last_sync)} ago (more than {_ago(stale_after(app))}): is a worker with the intake role running?")
+        problems.append(
+            f"last sync {_ago(now - last_sync)} ago (more than {_ago(stale_after(app))}): is a worker with "
+            "the intake role running?"
+        )
     if sync_error:
         problems.append(f"last sync failed: {sync_error}")
     if counts.get("outbox_dead"):
@@ -225,7 +241,8 @@ def gather(app: App, *, probe: bool = True, now: datetime | None = None) -> Heal
 
 
 def missing_sqlite_file(url: str) -> Path | None:
-    """The file of a SQLite URL when it does not exist (None for other databases, in-memory ones, or a file present)."""
+    """The file of a SQLite URL when it does not exist (None for other databases, in-memory ones, or a file
+    present)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
@@ -239,14 +256,22 @@ def _counts(app: App, mailbox_name: str, now: datetime) -> dict[str, Any]:
         return {"schema": None}
     today = now.astimezone(app.settings.tz).date()
     with app.sessions() as session:
-        stages = dict(session.execute(
-            select(InboundMessage.stage, func.count()).where(InboundMessage.stage.in_([Stage.RECEIVED, Stage.FAILED]))
-            .group_by(InboundMessage.stage)
-        ).all())
-        oldest = session.scalar(select(func.min(InboundMessage.received_at)).where(InboundMessage.stage == Stage.RECEIVED))
-        outbox = dict(session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
+        stages = dict(
+            session.execute(
+                select(InboundMessage.stage, func.count())
+                .where(InboundMessage.stage.in_([Stage.RECEIVED, Stage.FAILED]))
+                .group_by(InboundMessage.stage)
+            ).all()
+        )
+        oldest = session.scalar(
+            select(func.min(InboundMessage.received_at)).where(InboundMessage.stage == Stage.RECEIVED)
+        )
+        outbox = dict(
+            session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
+        )
         overdue = session.scalar(
-            select(func.count()).select_from(Task)
+            select(func.count())
+            .select_from(Task)
             .where(Task.status == TaskStatus.OPEN, Task.deadline < today, Task.merged_into_id.is_(None))
         )
         sync = session.get(SyncState, mailbox_name)
@@ -257,7 +282,9 @@ def _counts(app: App, mailbox_name: str, now: datetime) -> dict[str, Any]:
         "backlog": stages.get(Stage.RECEIVED, 0),
         "failed": stages.get(Stage.FAILED, 0),
         "oldest_backlog_at": oldest,
-        "outbox_pending": sum(outbox.get(s, 0) for s in (OutboxStatus.PENDING, OutboxStatus.RETRY, OutboxStatus.SENDING)),
+        "outbox_pending": sum(
+            outbox.get(s, 0) for s in (OutboxStatus.PENDING, OutboxStatus.RETRY, OutboxStatus.SENDING)
+        ),
         "outbox_dead": outbox.get(OutboxStatus.DEAD, 0),
         "overdue": overdue or 0,
         "last_sync_at": sync.last_sync_at if sync else None,

@@ -30,15 +30,24 @@ def _open(session: Session, inbound_id: int) -> InboundMessage:
     if row.queue is None:
         raise InputError(f"message {inbound_id} is not in the admin queue")
     if row.queue_closed_at is not None:
-        raise InputError(f"message {inbound_id} was already handled: {row.queue_outcome} by {row.queue_closed_by}")
+        raise InputError(
+            f"message {inbound_id} was already handled: {row.queue_outcome} by {row.queue_closed_by}"
+        )
     return row
 
 
 def item(row: InboundMessage) -> dict[str, Any]:
-    return {"id": row.id, "received_at": row.received_at.isoformat() if row.received_at else None, "sender": row.sender,
-            "subject": row.subject, "reason": row.queue, "task": task_token(row.task_id) if row.task_id else None,
-            "closed_by": row.queue_closed_by, "closed_at": row.queue_closed_at.isoformat() if row.queue_closed_at else None,
-            "outcome": row.queue_outcome}
+    return {
+        "id": row.id,
+        "received_at": row.received_at.isoformat() if row.received_at else None,
+        "sender": row.sender,
+        "subject": row.subject,
+        "reason": row.queue,
+        "task": task_token(row.task_id) if row.task_id else None,
+        "closed_by": row.queue_closed_by,
+        "closed_at": row.queue_closed_at.isoformat() if row.queue_closed_at else None,
+        "outcome": row.queue_outcome,
+    }
 
 
 def list_items(session: Session, *, include_closed: bool = False) -> list[dict[str, Any]]:
@@ -60,8 +69,14 @@ def show_item(session: Session, inbound_id: int) -> dict[str, Any]:
 
 def _close(row: InboundMessage, *, actor: str, now: datetime, outcome: str) -> None:
     row.queue_closed_by, row.queue_closed_at, row.queue_outcome = actor, now, outcome
-    audit.info("inbox %s: inbound %s from %s by %s", outcome, row.id, row.sender, actor,
-               extra={"inbound_id": row.id, "actor": actor, "action": "inbox-close"})
+    audit.info(
+        "inbox %s: inbound %s from %s by %s",
+        outcome,
+        row.id,
+        row.sender,
+        actor,
+        extra={"inbound_id": row.id, "actor": actor, "action": "inbox-close"},
+    )
 
 
 def attach(app: Any, session: Session, inbound_id: int, task_id: int, *, actor: str, now: datetime) -> str:
@@ -71,25 +86,44 @@ def attach(app: Any, session: Session, inbound_id: int, task_id: int, *, actor: 
 
     row = _open(session, inbound_id)
     task = get_task(session, task_id)
-    write_event(session, task.id, "inbox-attach", actor=actor, at=now, after=f"thư #{row.id}",
-                note=f"từ {row.sender}")
+    write_event(
+        session, task.id, "inbox-attach", actor=actor, at=now, after=f"thư #{row.id}", note=f"từ {row.sender}"
+    )
     row.task_id = task.id
     disposition = act_on_reply(app, session, row, task, now=now)
     _close(row, actor=actor, now=now, outcome=f"attached {task_token(task.id)} ({disposition})")
     return disposition
 
 
-def dismiss(session: Session, inbound_id: int, *, actor: str, now: datetime, reason: str | None = None) -> None:
+def dismiss(
+    session: Session, inbound_id: int, *, actor: str, now: datetime, reason: str | None = None
+) -> None:
     row = _open(session, inbound_id)
-    _close(row, actor=actor, now=now, outcome="dismissed" + (f": {reason.strip()}" if reason and reason.strip() else ""))
+    _close(
+        row,
+        actor=actor,
+        now=now,
+        outcome="dismissed" + (f": {reason.strip()}" if reason and reason.strip() else ""),
+    )
 
 
 def counts(session: Session) -> dict[str, int]:
     """What waits for a person: queued replies, pending extension requests, quarantined mail."""
-    queued = session.scalar(select(func.count()).select_from(InboundMessage)
-                            .where(InboundMessage.queue.is_not(None), InboundMessage.queue_closed_at.is_(None)))
-    pending = session.scalar(select(func.count()).select_from(ExtensionRequest)
-                             .where(ExtensionRequest.status == ExtensionStatus.PENDING))
-    quarantined = session.scalar(select(func.count()).select_from(InboundMessage)
-                                 .where(InboundMessage.stage == Stage.QUARANTINED))
-    return {"queued_replies": queued or 0, "pending_extensions": pending or 0, "quarantined": quarantined or 0}
+    queued = session.scalar(
+        select(func.count())
+        .select_from(InboundMessage)
+        .where(InboundMessage.queue.is_not(None), InboundMessage.queue_closed_at.is_(None))
+    )
+    pending = session.scalar(
+        select(func.count())
+        .select_from(ExtensionRequest)
+        .where(ExtensionRequest.status == ExtensionStatus.PENDING)
+    )
+    quarantined = session.scalar(
+        select(func.count()).select_from(InboundMessage).where(InboundMessage.stage == Stage.QUARANTINED)
+    )
+    return {
+        "queued_replies": queued or 0,
+        "pending_extensions": pending or 0,
+        "quarantined": quarantined or 0,
+    }

@@ -15,8 +15,14 @@ from extractors.safe_text import safe_line
 from rules.display import task_token, vn_date
 from service.tasks.history_vi import FIELD_VI, STATE_VI, describe, value_vi
 
-STAGE_VI = {"received": "đã nhận", "processed": "đã xử lý", "failed": "lỗi", "quarantined": "cách ly", "ignored": "bỏ qua",
-            "reply": "thư trả lời"}
+STAGE_VI = {
+    "received": "đã nhận",
+    "processed": "đã xử lý",
+    "failed": "lỗi",
+    "quarantined": "cách ly",
+    "ignored": "bỏ qua",
+    "reply": "thư trả lời",
+}
 EXTENSION_VI = {"pending": "chờ duyệt", "approved": "đã duyệt", "refused": "từ chối"}
 MAIL_KIND_VI = {
     "confirmation": "xác nhận",
@@ -35,10 +41,23 @@ MAIL_KIND_VI = {
     "reply-answer": "trả lời trong hội thoại",
     "extension-request": "đề nghị gia hạn",
 }  # every MailKind (tests/unit/test_mail_kinds.py)
-OUTBOX_STATUS_VI = {"pending": "chờ gửi", "sending": "đang gửi", "sent": "đã gửi", "retry": "chờ gửi lại", "dead": "gửi hỏng",
-                    "cancelled": "đã hủy", "bundled": "gộp vào thư trong ngày"}
-STATE_STYLE = {"overdue": "bold red", "done_on_time": "green", "done_late": "yellow", "cancelled": "dim", "rejected": "dim",
-               "merged": "dim"}
+OUTBOX_STATUS_VI = {
+    "pending": "chờ gửi",
+    "sending": "đang gửi",
+    "sent": "đã gửi",
+    "retry": "chờ gửi lại",
+    "dead": "gửi hỏng",
+    "cancelled": "đã hủy",
+    "bundled": "gộp vào thư trong ngày",
+}
+STATE_STYLE = {
+    "overdue": "bold red",
+    "done_on_time": "green",
+    "done_late": "yellow",
+    "cancelled": "dim",
+    "rejected": "dim",
+    "merged": "dim",
+}
 
 
 def print_json(value: Any) -> None:
@@ -60,7 +79,8 @@ def _console() -> Any:
 
 
 def cut_column(table: Any, name: str, *, ratio: int = 1, min_width: int | None = None) -> None:
-    """A column of free text: one line per row, cut with "…", sharing the width left with the other such columns."""
+    """A column of free text: one line per row, cut with "…", sharing the width left with the other such
+    columns."""
     table.add_column(name, overflow="ellipsis", no_wrap=True, ratio=ratio, min_width=min_width)
 
 
@@ -86,16 +106,23 @@ def task_table(rows: list[dict[str, Any]], total: int) -> None:
     table = Table(show_lines=False, pad_edge=False, expand=True)
     fixed_column(table, "Mã")
     fixed_column(table, "Hạn")
-    table.add_column("Trạng thái", overflow="ellipsis", no_wrap=True, max_width=max(width // 6, 10))  # cut before the text
+    table.add_column(
+        "Trạng thái", overflow="ellipsis", no_wrap=True, max_width=max(width // 6, 10)
+    )  # cut before the text
     cut_column(table, "Chủ trì", ratio=1, min_width=8)
     cut_column(table, "Nhiệm vụ", ratio=3, min_width=16)
     fixed_column(table, "Văn bản")
     for row in rows:
         state = row["status"]
         label = STATE_VI.get(state, state)
-        table.add_row(row["id"] + (" ⚑" if row["needs_review"] else ""), dmy(row["deadline"]),
-                      f"[{STATE_STYLE[state]}]{label}[/]" if state in STATE_STYLE else label,
-                      escape(one_line(", ".join(row["lead"])) or "—"), escape(one_line(row["text"])), row["notice"])
+        table.add_row(
+            row["id"] + (" ⚑" if row["needs_review"] else ""),
+            dmy(row["deadline"]),
+            f"[{STATE_STYLE[state]}]{label}[/]" if state in STATE_STYLE else label,
+            escape(one_line(", ".join(row["lead"])) or "—"),
+            escape(one_line(row["text"])),
+            row["notice"],
+        )
     console = _console()
     console.print(table)
     more = total - len(rows)
@@ -118,8 +145,10 @@ def task_panel(detail: dict[str, Any], zone: str = "") -> None:
 
     console = _console()
     out = console.print
-    out(f"[bold]{detail['id']}[/] — {STATE_VI.get(detail['status'], detail['status'])}"
-        f"{'  ⚑ cần rà soát' if detail['needs_review'] else ''}{'  (đã sửa tay)' if detail['manual'] else ''}")
+    out(
+        f"[bold]{detail['id']}[/] — {STATE_VI.get(detail['status'], detail['status'])}"
+        f"{'  ⚑ cần rà soát' if detail['needs_review'] else ''}{'  (đã sửa tay)' if detail['manual'] else ''}"
+    )
     out(f"Văn bản: {detail['notice']} {detail['notice_label']}")
     out(f"Nội dung: {detail['text']}")
     out(f"Chủ trì: {', '.join(detail['lead']) or '—'}")
@@ -134,19 +163,28 @@ def task_panel(detail: dict[str, Any], zone: str = "") -> None:
         out(f"Lý do: {detail['closed_reason']}")
     evidence = detail["evidence"]
     part = "thân thư" if evidence["part"] in (None, "body") else evidence["part"]
-    where = f"{escape(part)}, ký tự {evidence['start']}–{evidence['end']}" if evidence["start"] is not None else "—"
+    where = (
+        f"{escape(part)}, ký tự {evidence['start']}–{evidence['end']}"
+        if evidence["start"] is not None
+        else "—"
+    )
     out(f"\n[bold]Trích dẫn[/] ({where}):\n  “{evidence['quote']}”")
     out(f"\n[bold]Lịch sử[/]{f' (giờ {zone})' if zone else ''}:")
     for event in detail["history"]:
         out(f"  {local_minute(event['at'])}  {escape(event['actor'])}: {escape(describe(event))}")
     for request in detail["extension_requests"]:
         status = EXTENSION_VI.get(request["status"], request["status"])
-        out(f"Xin gia hạn #{request['id']} đến {dmy(request['to'])}: {status} — {escape(request['reason'] or '')}")
+        out(
+            f"Xin gia hạn #{request['id']} đến {dmy(request['to'])}: {status} — "
+            f"{escape(request['reason'] or '')}"
+        )
     if detail["mails"]:
         out("\n[bold]Thư[/]:")
         for mail in detail["mails"]:
-            out(f"  #{mail['id']} {MAIL_KIND_VI.get(mail['kind'], mail['kind'])}, "
-                f"{OUTBOX_STATUS_VI.get(mail['status'], mail['status'])}: {escape(mail['subject'])}")
+            out(
+                f"  #{mail['id']} {MAIL_KIND_VI.get(mail['kind'], mail['kind'])}, "
+                f"{OUTBOX_STATUS_VI.get(mail['status'], mail['status'])}: {escape(mail['subject'])}"
+            )
 
 
 def notice_table(rows: list[dict[str, Any]], total: int) -> None:
@@ -160,26 +198,44 @@ def notice_table(rows: list[dict[str, Any]], total: int) -> None:
     fixed_column(table, "Nhiệm vụ", justify="right")
     fixed_column(table, "Cần rà soát", justify="right")
     for row in rows:
-        table.add_row(row["id"], escape(row["number"] or "—"), escape(row["type"] or "—"), dmy(row["issued_date"]),
-                      escape(one_line(row["subject"])), str(row["tasks"]), str(row["needs_review"]))
+        table.add_row(
+            row["id"],
+            escape(row["number"] or "—"),
+            escape(row["type"] or "—"),
+            dmy(row["issued_date"]),
+            escape(one_line(row["subject"])),
+            str(row["tasks"]),
+            str(row["needs_review"]),
+        )
     console = _console()
     console.print(table)
     more = total - len(rows)
-    console.print(f"{len(rows)}/{total} văn bản" + (f" — còn {more} văn bản không hiện (--limit 0 hoặc --json)" if more > 0 else ""))
+    console.print(
+        f"{len(rows)}/{total} văn bản"
+        + (f" — còn {more} văn bản không hiện (--limit 0 hoặc --json)" if more > 0 else "")
+    )
 
 
 def notice_panel(detail: dict[str, Any]) -> None:
     console = _console()
     console.print(f"[bold]{detail['id']}[/] {detail['label']}")
-    for label, key in (("Cơ quan ban hành", "issuer"), ("Trích yếu", "subject"), ("Người ký", "signer"),
-                       ("Độ khẩn", "urgency"), ("Nguồn", "source"), ("Người chuyển", "forwarder")):
+    for label, key in (
+        ("Cơ quan ban hành", "issuer"),
+        ("Trích yếu", "subject"),
+        ("Người ký", "signer"),
+        ("Độ khẩn", "urgency"),
+        ("Nguồn", "source"),
+        ("Người chuyển", "forwarder"),
+    ):
         if detail.get(key):
             console.print(f"{label}: {detail[key]}")
     for warning in detail["warnings"]:
         console.print(f"[yellow]Cảnh báo:[/] {warning}")
     for message in detail["messages"]:
         stage = STAGE_VI.get(message["stage"], message["stage"])
-        console.print(f"Thư #{message['id']} {message['message_id'] or ''} từ {message['sender'] or '?'}: {stage}")
+        console.print(
+            f"Thư #{message['id']} {message['message_id'] or ''} từ {message['sender'] or '?'}: {stage}"
+        )
     task_table(detail["tasks"], len(detail["tasks"]))
 
 
@@ -190,14 +246,19 @@ def candidate_table(rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     console = _console()
-    console.print(f"[bold]Nội dung có thể là nhiệm vụ (cần rà soát)[/] ({len(rows)}): docket tasks add --from-candidate ID")
+    console.print(
+        f"[bold]Nội dung có thể là nhiệm vụ (cần rà soát)[/] ({len(rows)}): docket tasks add "
+        "--from-candidate ID"
+    )
     for row in rows:
         done = f" → {row['task']}" if row["task"] else ""
         lead = ", ".join(row["lead"]) or "?"
         deadline = f"; hạn {row['deadline']}" if row["deadline"] else ""
         token = escape("[" + row["id"] + "]")
-        console.print(f"{row['number']}. {token}{done} {escape(row['text'])}  [dim]({escape(lead + deadline)})[/]",
-                      highlight=False)
+        console.print(
+            f"{row['number']}. {token}{done} {escape(row['text'])}  [dim]({escape(lead + deadline)})[/]",
+            highlight=False,
+        )
 
 
 def unit_table(rows: list[dict[str, Any]]) -> None:
@@ -211,9 +272,18 @@ def unit_table(rows: list[dict[str, Any]]) -> None:
     cut_column(table, "Thủ trưởng", ratio=1)
     fixed_column(table, "NV đang chủ trì", justify="right")
     for row in rows:
-        name = escape(row["name"]) + (" (VP)" if row["office"] else "") + ("" if row["active"] else " [dim](ngừng)[/]")
-        table.add_row(name, escape(", ".join(row["aliases"])), row["email"] or "—", escape(row["head"] or "—"),
-                      str(row["open_tasks_as_lead"]))
+        name = (
+            escape(row["name"])
+            + (" (VP)" if row["office"] else "")
+            + ("" if row["active"] else " [dim](ngừng)[/]")
+        )
+        table.add_row(
+            name,
+            escape(", ".join(row["aliases"])),
+            row["email"] or "—",
+            escape(row["head"] or "—"),
+            str(row["open_tasks_as_lead"]),
+        )
     _console().print(table)
 
 
@@ -241,8 +311,17 @@ def changes(outcome: Any) -> None:
         print(f"warning: {warning}", file=sys.stderr)
 
 
-DIFF_VI = {"same": "giữ nguyên", "changed": "thay đổi", "added": "thêm mới", "removed": "không còn thấy", "kept": "giữ lại"}
-WHY_VI = {"corrected by an admin": "đã được sửa tay", "no longer found by the rules": "quy tắc hiện tại không còn tìm thấy"}
+DIFF_VI = {
+    "same": "giữ nguyên",
+    "changed": "thay đổi",
+    "added": "thêm mới",
+    "removed": "không còn thấy",
+    "kept": "giữ lại",
+}
+WHY_VI = {
+    "corrected by an admin": "đã được sửa tay",
+    "no longer found by the rules": "quy tắc hiện tại không còn tìm thấy",
+}
 
 
 def reprocess_diffs(diffs: Any) -> None:
@@ -258,10 +337,16 @@ def reprocess_diffs(diffs: Any) -> None:
         room = max(width - len(tail), 20)
         print((line if len(line) <= room else line[: room - 1] + "…") + tail)
         for change in diff.changes:
-            print(f"{'':24}{FIELD_VI.get(change.field, change.field)}: {value_vi(change.before)} → {value_vi(change.after)}")
+            print(
+                f"{'':24}{FIELD_VI.get(change.field, change.field)}: {value_vi(change.before)} → "
+                f"{value_vi(change.after)}"
+            )
 
 
 def outcome_json(outcome: Any, notified: bool) -> dict[str, Any]:
-    return {"task": task_token(outcome.task_id), "warnings": list(outcome.warnings),
-            "changes": [{"field": c.field, "before": c.before, "after": c.after} for c in outcome.changes],
-            "notified": list(outcome.notice.kinds) if outcome.notice and notified else []}
+    return {
+        "task": task_token(outcome.task_id),
+        "warnings": list(outcome.warnings),
+        "changes": [{"field": c.field, "before": c.before, "after": c.after} for c in outcome.changes],
+        "notified": list(outcome.notice.kinds) if outcome.notice and notified else [],
+    }

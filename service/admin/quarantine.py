@@ -1,4 +1,6 @@
-"""Quarantined mail: list it, release it (processed again as if the sender were allowed), delete it. Audited."""
+"""Quarantined mail: list it, release it (processed again as if the sender were allowed), delete it.
+Audited."""
+
 from __future__ import annotations
 
 import logging
@@ -16,10 +18,20 @@ audit = logging.getLogger("docket.audit")
 
 
 def list_quarantined(session: Session) -> list[dict[str, Any]]:
-    rows = session.scalars(select(InboundMessage).where(InboundMessage.stage == Stage.QUARANTINED).order_by(InboundMessage.id))
+    rows = session.scalars(
+        select(InboundMessage).where(InboundMessage.stage == Stage.QUARANTINED).order_by(InboundMessage.id)
+    )
     return [
-        {"id": r.id, "received_at": r.received_at.isoformat() if r.received_at else None, "sender": r.sender,
-         "subject": r.subject, "reason": r.error, "size": r.size, "message_id": r.message_id, "mailbox": r.mailbox}
+        {
+            "id": r.id,
+            "received_at": r.received_at.isoformat() if r.received_at else None,
+            "sender": r.sender,
+            "subject": r.subject,
+            "reason": r.error,
+            "size": r.size,
+            "message_id": r.message_id,
+            "mailbox": r.mailbox,
+        }
         for r in rows
     ]
 
@@ -40,14 +52,26 @@ def release(session: Session, inbound_id: int, *, actor: str, now: datetime) -> 
     row.stage, row.disposition, row.error = Stage.RECEIVED, "released", None
     row.released_by, row.released_at = actor, now
     row.attempts, row.lease_owner, row.lease_until, row.processed_at = 0, None, None, None
-    audit.info("quarantine release: inbound %s from %s by %s (was: %s)", row.id, row.sender, actor, reason,
-               extra={"inbound_id": row.id, "actor": actor, "action": "quarantine-release"})
+    audit.info(
+        "quarantine release: inbound %s from %s by %s (was: %s)",
+        row.id,
+        row.sender,
+        actor,
+        reason,
+        extra={"inbound_id": row.id, "actor": actor, "action": "quarantine-release"},
+    )
     return row
 
 
 def delete(session: Session, inbound_id: int, *, actor: str, now: datetime) -> None:
     """Remove a quarantined message for good (its raw bytes too)."""
     row = _get(session, inbound_id)
-    audit.info("quarantine delete: inbound %s from %s subject %r by %s", row.id, row.sender, row.subject, actor,
-               extra={"inbound_id": row.id, "actor": actor, "action": "quarantine-delete"})
+    audit.info(
+        "quarantine delete: inbound %s from %s subject %r by %s",
+        row.id,
+        row.sender,
+        row.subject,
+        actor,
+        extra={"inbound_id": row.id, "actor": actor, "action": "quarantine-delete"},
+    )
     session.delete(row)

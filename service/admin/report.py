@@ -1,10 +1,12 @@
-"""The four-status report per unit for a period (cells from service.tasks.status.vn_status); table, CSV or XLSX.
+"""The four-status report per unit for a period (cells from service.tasks.status.vn_status); table, CSV or
+XLSX.
 
 Which tasks: not cancelled, rejected or merged, whose original deadline falls in the period (a task without
 a deadline counts in the period it was created). Status as of the period's end (or today, if earlier):
 a task completed after that day still counts as not done. A task counts once for each of its lead units;
 a task for every unit counts under each unit, by that unit's part (service.tasks.parts), never under '*'.
 """
+
 from __future__ import annotations
 
 import csv
@@ -42,7 +44,12 @@ def status_as_of(row: Any, as_of: date, tz: Any) -> VnStatus | None:
     """The grid cell of a task on `as_of` (service.tasks.status.vn_status is the single rule)."""
     completed = row.completed_at.astimezone(tz).date() if row.completed_at else None
     status = TaskStatus.OPEN if completed is not None and completed > as_of else row.status
-    view = _AsOf(status, row.original_deadline, row.deadline, row.completed_at if status is not TaskStatus.OPEN else None)
+    view = _AsOf(
+        status,
+        row.original_deadline,
+        row.deadline,
+        row.completed_at if status is not TaskStatus.OPEN else None,
+    )
     return vn_status(view, as_of, tz=tz)
 
 
@@ -55,7 +62,9 @@ class Grid:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "from": self.period_from.isoformat(), "to": self.period_to.isoformat(), "as_of": self.as_of.isoformat(),
+            "from": self.period_from.isoformat(),
+            "to": self.period_to.isoformat(),
+            "as_of": self.as_of.isoformat(),
             "columns": {c: LABELS_VI[c] for c in COLUMNS},
             "rows": [{"unit": unit, **counts, "total": sum(counts.values())} for unit, counts in self.rows],
         }
@@ -63,7 +72,10 @@ class Grid:
     def table(self) -> list[list[Any]]:
         """Header plus one row per unit, as plain cells (CSV, XLSX and the terminal table share it)."""
         header = ["Đơn vị", *(LABELS_VI[c] for c in COLUMNS), "Tổng"]
-        return [header, *([unit, *(counts[c] for c in COLUMNS), sum(counts.values())] for unit, counts in self.rows)]
+        return [
+            header,
+            *([unit, *(counts[c] for c in COLUMNS), sum(counts.values())] for unit, counts in self.rows),
+        ]
 
 
 def build_grid(session: Any, *, period_from: date, period_to: date, today: date, tz: Any) -> Grid:
@@ -71,10 +83,22 @@ def build_grid(session: Any, *, period_from: date, period_to: date, today: date,
     as_of = min(period_to, today)
     units = list(_unit_order(session))
     counts: dict[str, dict[str, int]] = {}
-    stmt = (select(Task.id, Task.status, Task.original_deadline, Task.deadline, Task.completed_at, Task.created_at, TaskUnit.name)
-            .join(TaskUnit, (TaskUnit.task_id == Task.id) & (TaskUnit.role == Role.LEAD))
-            .where(Task.status.in_([TaskStatus.OPEN, TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE]),
-                   Task.merged_into_id.is_(None)))
+    stmt = (
+        select(
+            Task.id,
+            Task.status,
+            Task.original_deadline,
+            Task.deadline,
+            Task.completed_at,
+            Task.created_at,
+            TaskUnit.name,
+        )
+        .join(TaskUnit, (TaskUnit.task_id == Task.id) & (TaskUnit.role == Role.LEAD))
+        .where(
+            Task.status.in_([TaskStatus.OPEN, TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE]),
+            Task.merged_into_id.is_(None),
+        )
+    )
     parts = _parts_by_task(session)
     for row in session.execute(stmt):
         deadline = row.original_deadline or row.deadline
@@ -96,21 +120,29 @@ def build_grid(session: Any, *, period_from: date, period_to: date, today: date,
 def _parts_by_task(session: Any) -> dict[int, list[tuple[str, Any, datetime | None]]]:
     """(unit name, part status, completed at) of every every-unit task, by task id."""
     found: dict[int, list[tuple[str, Any, datetime | None]]] = {}
-    rows = session.execute(select(TaskPart.task_id, Unit.name, TaskPart.status, TaskPart.completed_at)
-                           .join(Unit, Unit.id == TaskPart.unit_id).order_by(TaskPart.id))
+    rows = session.execute(
+        select(TaskPart.task_id, Unit.name, TaskPart.status, TaskPart.completed_at)
+        .join(Unit, Unit.id == TaskPart.unit_id)
+        .order_by(TaskPart.id)
+    )
     for task_id, name, status, completed_at in rows:
         found.setdefault(task_id, []).append((name, status, completed_at))
     return found
 
 
-def _per_unit(row: Any, parts: dict[int, list[tuple[str, Any, datetime | None]]], units: list[str]) -> list[tuple[str, Any]]:
-    """A task counts under its lead unit; an every-unit task ('*') under each unit, with that unit's part status."""
+def _per_unit(
+    row: Any, parts: dict[int, list[tuple[str, Any, datetime | None]]], units: list[str]
+) -> list[tuple[str, Any]]:
+    """A task counts under its lead unit; an every-unit task ('*') under each unit, with that unit's part
+    status."""
     if row.name != EVERY_UNIT:
         return [(row.name, row)]
     if row.id not in parts:  # stored before parts existed: each unit, with the task's status
         return [(name, row) for name in units]
-    return [(name, _AsOf(status, row.original_deadline, row.deadline, completed_at) if status.is_closed else row)
-            for name, status, completed_at in parts[row.id]]  # an open part follows the task (closed by an admin)
+    return [
+        (name, _AsOf(status, row.original_deadline, row.deadline, completed_at) if status.is_closed else row)
+        for name, status, completed_at in parts[row.id]
+    ]  # an open part follows the task (closed by an admin)
 
 
 def _unit_order(session: Any) -> Iterable[str]:
@@ -123,7 +155,9 @@ def _local_date(value: datetime | None, tz: Any) -> date | None:
 
 
 def write_csv(grid: Grid, path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8-sig") as handle:  # BOM: Excel opens Vietnamese text correctly
+    with path.open(
+        "w", newline="", encoding="utf-8-sig"
+    ) as handle:  # BOM: Excel opens Vietnamese text correctly
         csv.writer(handle).writerows(grid.table())
 
 

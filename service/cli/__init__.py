@@ -15,7 +15,8 @@ from service.cli.common import fail, guarded, open_app
 
 app = typer.Typer(
     name="docket",
-    help="Docket: turns directives in forwarded official notices into tracked tasks, with reminders and escalation.",
+    help="Docket: turns directives in forwarded official notices into tracked tasks, with reminders and "
+         "escalation.",
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -54,9 +55,12 @@ def db_current() -> None:
 @guarded
 def config_command(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
-    markdown: Annotated[bool, typer.Option("--markdown", help="The README's settings table: variable, key, default, meaning.")] = False,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="The README's settings table: variable, key, default, meaning.")
+    ] = False,
 ) -> None:
-    """Every setting in effect: its value (passwords masked), where it came from (environment, file, default) and meaning."""
+    """Every setting in effect: its value (passwords masked), where it came from (environment, file,
+    default) and meaning."""
     import os
 
     from service.config import load_settings
@@ -68,7 +72,9 @@ def config_command(
     if markdown:
         typer.echo("| environment variable | docket.toml key | default | meaning |\n|---|---|---|---|")
         for row in rows:
-            typer.echo(f"| `{row.env}` | `{row.name}` | `{row.default}` | {row.description.replace('|', '/')} |")
+            typer.echo(
+                f"| `{row.env}` | `{row.name}` | `{row.default}` | {row.description.replace('|', '/')} |"
+            )
         return
     if as_json:
         import json
@@ -76,18 +82,35 @@ def config_command(
 
         typer.echo(json.dumps([asdict(row) for row in rows], ensure_ascii=False, indent=1))
         return
-    typer.echo(f"settings file: {path.resolve()}{'' if path.exists() else ' (none)'}; the environment wins over the file\n")
+    typer.echo(
+        f"settings file: {path.resolve()}{'' if path.exists() else ' (none)'}; the environment wins over "
+        "the file\n"
+    )
     for row in rows:
         default = "" if row.source == "default" else f"; default {row.default}"
-        typer.echo(f"{row.env} = {row.value}\n    from {row.source}{default}; docket.toml key: {row.name}\n    {row.description}\n")
+        typer.echo(
+            f"{row.env} = {row.value}\n    from {row.source}{default}; docket.toml key: {row.name}\n    "
+            f"{row.description}\n"
+        )
 
 
 @app.command("run")
 @guarded
 def run_command(
-    once: Annotated[bool, typer.Option("--once", help="Do one pass (intake, process, schedule, deliver) and exit.")] = False,
-    now: Annotated[Optional[str], typer.Option(help="Run as if it were this ISO datetime (tests, checks).")] = None,
-    role: Annotated[Optional[list[str]], typer.Option("--role", metavar="ROLE", help="Only these stages (repeatable): intake, process, schedule, deliver. Default: all.")] = None,
+    once: Annotated[
+        bool, typer.Option("--once", help="Do one pass (intake, process, schedule, deliver) and exit.")
+    ] = False,
+    now: Annotated[
+        Optional[str], typer.Option(help="Run as if it were this ISO datetime (tests, checks).")
+    ] = None,
+    role: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--role",
+            metavar="ROLE",
+            help="Only these stages (repeatable): intake, process, schedule, deliver. Default: all.",
+        ),
+    ] = None,
 ) -> None:
     """Run the daemon: read the mailbox, extract tasks, send mail, remind and escalate."""
     from service.runners.daemon import run_daemon
@@ -104,20 +127,21 @@ def run_command(
 def demo_command(
     folder: Annotated[Path, typer.Option("--dir", help="Where the demo office lives.")] = Path("docket-demo"),
 ) -> None:
-    """Set up a sample office with one forwarded notice, run one pass, print the tasks and the confirmation."""
+    """Set up a sample office with one forwarded notice, run one pass, print the tasks and the
+    confirmation."""
     from service.demo.run import run_demo
 
     run_demo(folder.resolve())
 
 
 SUBCOMMAND_MODULES = (
-    "service.cli.extract",     # extract, eval
-    "service.cli.tasks",       # tasks, notices, units, report
-    "service.cli.status",         # status
-    "service.cli.outbox",      # outbox
+    "service.cli.extract",  # extract, eval
+    "service.cli.tasks",  # tasks, notices, units, report
+    "service.cli.status",  # status
+    "service.cli.outbox",  # outbox
     "service.cli.quarantine",  # quarantine
-    "service.cli.inbox",       # inbox (the admin queue)
-    "service.cli.messages",    # messages
+    "service.cli.inbox",  # inbox (the admin queue)
+    "service.cli.messages",  # messages
 )
 
 

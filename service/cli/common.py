@@ -10,14 +10,26 @@ from typing import Annotated, Any, Callable, Optional
 import typer
 
 Json = Annotated[bool, typer.Option("--json", help="Machine-readable output; listings are complete.")]
-Now = Annotated[Optional[str], typer.Option("--now", hidden=True, help="Act as if it were this ISO datetime (tests, checks).")]
-Actor = Annotated[Optional[str], typer.Option("--actor", help="Who makes the change, for the audit trail (default: the OS user).")]
-Limit = Annotated[Optional[str], typer.Option("--limit", metavar="N", help="Show at most this many (0 = all). Default: 50, or all with --json.")]
+Now = Annotated[
+    Optional[str],
+    typer.Option("--now", hidden=True, help="Act as if it were this ISO datetime (tests, checks)."),
+]
+Actor = Annotated[
+    Optional[str],
+    typer.Option("--actor", help="Who makes the change, for the audit trail (default: the OS user)."),
+]
+Limit = Annotated[
+    Optional[str],
+    typer.Option(
+        "--limit", metavar="N", help="Show at most this many (0 = all). Default: 50, or all with --json."
+    ),
+]
 Force = Annotated[bool, typer.Option("--force", help="Accept a deadline before the notice's own date.")]
 TaskId = Annotated[str, typer.Argument(help="Task ID: NV-123 or 123.")]
 NoticeId = Annotated[str, typer.Argument(help="Notice ID: TB-45 or 45.")]
 RowId = Annotated[str, typer.Argument(metavar="ID", help="The message's ID, as listed.")]
 PAGE = 50
+
 
 def fail(message: str, code: int = 1) -> None:
     """`docket: message` on stderr and exit status `code` (an option value no command can use)."""
@@ -39,12 +51,18 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
         except DocketError as err:
             typer.echo(f"docket: {err}", err=True)
             raise typer.Exit(1) from None
-        except DataError as err:  # a value the database refuses (out of range, too long): not a schema problem
+        except (
+            DataError
+        ) as err:  # a value the database refuses (out of range, too long): not a schema problem
             detail = str(err.orig or err).strip().splitlines()[0] if str(err.orig or err).strip() else ""
             typer.echo(f"docket: the database refused a value ({type(err).__name__}: {detail})", err=True)
             raise typer.Exit(1) from None
         except SQLAlchemyError as err:
-            typer.echo(f"docket: database error ({type(err).__name__}); is the schema current? try `docket db upgrade`", err=True)
+            typer.echo(
+                f"docket: database error ({type(err).__name__}); is the schema current? try `docket db "
+                "upgrade`",
+                err=True,
+            )
             raise typer.Exit(1) from None
 
     return wrapper
@@ -140,8 +158,13 @@ def date_arg(value: str | None) -> Any:
 
 
 def safe_json(value: Any, *, indent: int | None = None) -> str:
-    """JSON for the terminal: Vietnamese as written, but DEL and C1 controls escaped (json leaves them raw)."""
+    """JSON for the terminal: Vietnamese as written, but DEL and C1 controls escaped (json leaves them
+    raw)."""
     import json
     import re
 
-    return re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False, indent=indent))
+    return re.sub(
+        r"[\x7f-\x9f]",
+        lambda m: f"\\u{ord(m.group()):04x}",
+        json.dumps(value, ensure_ascii=False, indent=indent),
+    )

@@ -1,4 +1,6 @@
-"""`docket extract PATH...` and `docket eval DIR`: thin commands over service.extraction and service.admin.evaluate."""
+"""`docket extract PATH...` and `docket eval DIR`: thin commands over service.extraction and
+service.admin.evaluate."""
+
 from __future__ import annotations
 
 import json
@@ -48,9 +50,15 @@ def _one_line(err: BaseException) -> str:
 
 
 def extract_command(
-    paths: Annotated[list[Path], typer.Argument(help="Notices to read: .txt, .docx, .pdf, .eml, .html, .doc.")],
-    directory: Annotated[Optional[Path], typer.Option("--directory", help="Units directory YAML (org chart).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per path (JSON Lines for several paths).")] = False,
+    paths: Annotated[
+        list[Path], typer.Argument(help="Notices to read: .txt, .docx, .pdf, .eml, .html, .doc.")
+    ],
+    directory: Annotated[
+        Optional[Path], typer.Option("--directory", help="Units directory YAML (org chart).")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per path (JSON Lines for several paths).")
+    ] = False,
 ) -> None:
     """Find every directive in the notices: lead and support units, deadline, recurrence."""
     from extractors.base import ExtractionError, Limits
@@ -75,7 +83,8 @@ def extract_command(
 
 def path_json(path: Path, results: list[Any]) -> dict[str, Any]:
     """ONE object per path, as other tools expect: an e-mail carrying two notices gives the first notice's
-    document fields, every task of both (each task's source.part says which), and each notice under "documents"."""
+    document fields, every task of both (each task's source.part says which), and each notice under
+    "documents"."""
     per_doc = []
     for doc, findings in results:
         obj = findings.to_json()
@@ -99,8 +108,10 @@ def _print_table(path: Path, part: str, findings: Any) -> None:
     doc = findings.document
     console = Console()
     console.print(f"[bold]{path}[/bold] ({part})")
-    console.print(f"  Số: {doc.number or '—'}   Loại: {doc.type or '—'}   Ngày: {doc.issued_date or '—'}   "
-                  f"Ký: {doc.signer or '—'}   Khẩn: {doc.urgency or '—'}")
+    console.print(
+        f"  Số: {doc.number or '—'}   Loại: {doc.type or '—'}   Ngày: {doc.issued_date or '—'}   "
+        f"Ký: {doc.signer or '—'}   Khẩn: {doc.urgency or '—'}"
+    )
     if doc.subject:
         console.print(f"  Trích yếu: {doc.subject}")
     table = Table(show_lines=True)
@@ -109,8 +120,15 @@ def _print_table(path: Path, part: str, findings: Any) -> None:
     for i, t in enumerate(findings.tasks, 1):
         lead = ", ".join(t.lead) or ("?" + ", ".join(t.unknown_units) if t.unknown_units else "?")
         flag = " ⚠" if t.needs_review else ""
-        table.add_row(str(i), t.text, lead, ", ".join(t.support), str(t.deadline or t.deadline_text or ""),
-                      t.recurrence or "", f"{t.confidence:.2f}{flag}")
+        table.add_row(
+            str(i),
+            t.text,
+            lead,
+            ", ".join(t.support),
+            str(t.deadline or t.deadline_text or ""),
+            t.recurrence or "",
+            f"{t.confidence:.2f}{flag}",
+        )
     console.print(table if findings.tasks else "  (no directive found)")
     for i, c in enumerate(findings.candidates, 1):
         console.print(f"  possible task {i}: {c.text}", markup=False, highlight=False)
@@ -119,13 +137,21 @@ def _print_table(path: Path, part: str, findings: Any) -> None:
 
 
 def eval_command(
-    folder: Annotated[Path, typer.Argument(help="Folder of gold NAME.json files, renderings and directory-ORG.yaml.")],
+    folder: Annotated[
+        Path, typer.Argument(help="Folder of gold NAME.json files, renderings and directory-ORG.yaml.")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable scores.")] = False,
-    candidate_model: Annotated[Optional[str], typer.Option(
-        "--candidate-model", help="The safety net's classifier: a model file, or 'none' to keep every candidate. "
-                                  "Default: the shipped model.")] = None,
+    candidate_model: Annotated[
+        Optional[str],
+        typer.Option(
+            "--candidate-model",
+            help="The safety net's classifier: a model file, or 'none' to keep every candidate. "
+            "Default: the shipped model.",
+        ),
+    ] = None,
 ) -> None:
-    """Score extraction against gold annotations: one line per rendering, then totals and the safety net's figures."""
+    """Score extraction against gold annotations: one line per rendering, then totals and the safety net's
+    figures."""
     from service.admin.evaluate import evaluate_folder, format_line, format_net
 
     report = evaluate_folder(folder, calendar=_calendar(), judge=_judge(candidate_model))

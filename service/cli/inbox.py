@@ -1,4 +1,6 @@
-"""`docket inbox list|show|attach|dismiss`: mail waiting for a person (the admin queue), worked and audited."""
+"""`docket inbox list|show|attach|dismiss`: mail waiting for a person (the admin queue), worked and
+audited."""
+
 from __future__ import annotations
 
 import json
@@ -8,17 +10,23 @@ import typer
 
 from service.cli.common import TaskId, guarded, login_name, shown, with_app
 
-inbox_app = typer.Typer(help="Replies Docket could not act on: tie them to a task or dismiss them (audited).",
-                        no_args_is_help=True)
+inbox_app = typer.Typer(
+    help="Replies Docket could not act on: tie them to a task or dismiss them (audited).",
+    no_args_is_help=True,
+)
 InboxId = Annotated[int, typer.Argument(metavar="ID", help="The message's ID from `docket inbox list`.")]
-Actor = Annotated[Optional[str], typer.Option("--actor", "--as", help="Who acts, for the audit log (default: the OS user).")]
+Actor = Annotated[
+    Optional[str], typer.Option("--actor", "--as", help="Who acts, for the audit log (default: the OS user).")
+]
 Now = Annotated[Optional[str], typer.Option("--now", help="ISO datetime to act at (tests, replays).")]
 
 
 @inbox_app.command("list")
 @guarded
-def list_command(as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
-                 show_all: Annotated[bool, typer.Option("--all", help="Include items already handled.")] = False) -> None:
+def list_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    show_all: Annotated[bool, typer.Option("--all", help="Include items already handled.")] = False,
+) -> None:
     """The queue: id, when, sender, subject, why it waits (and, with --all, who handled it)."""
     from service.admin.inbox_queue import counts, list_items
 
@@ -29,18 +37,29 @@ def list_command(as_json: Annotated[bool, typer.Option("--json", help="Print JSO
             typer.echo(json.dumps({"items": items, "counts": totals}, ensure_ascii=False, indent=2))
             return
         _print_table(items, application.settings)
-        typer.echo("{queued_replies} thư chờ xử lý, {pending_extensions} đề nghị gia hạn chờ duyệt, "
-                   "{quarantined} thư bị cách ly".format(**totals))
+        typer.echo(
+            "{queued_replies} thư chờ xử lý, {pending_extensions} đề nghị gia hạn chờ duyệt, "
+            "{quarantined} thư bị cách ly".format(**totals)
+        )
 
     with_app(go)
 
 
-SHOW_LABELS = (("id", "Mã"), ("received_at", "Nhận lúc"), ("sender", "Người gửi"), ("subject", "Tiêu đề"),
-               ("reason", "Lý do chờ"), ("task", "Nhiệm vụ"), ("outcome", "Kết quả"), ("closed_by", "Người xử lý"))
+SHOW_LABELS = (
+    ("id", "Mã"),
+    ("received_at", "Nhận lúc"),
+    ("sender", "Người gửi"),
+    ("subject", "Tiêu đề"),
+    ("reason", "Lý do chờ"),
+    ("task", "Nhiệm vụ"),
+    ("outcome", "Kết quả"),
+    ("closed_by", "Người xử lý"),
+)
 
 
 def _print_table(items: list[dict], settings) -> None:  # type: ignore[no-untyped-def,type-arg]
-    """The queue as a table that fills the terminal; times in the office's zone (named once); mail text made safe."""
+    """The queue as a table that fills the terminal; times in the office's zone (named once); mail text
+    made safe."""
     from rich.table import Table
 
     from service.admin import output as out
@@ -54,14 +73,22 @@ def _print_table(items: list[dict], settings) -> None:  # type: ignore[no-untype
     out.cut_column(table, "Đã xử lý", ratio=1, min_width=6)
     for it in items:
         done = f"{it['outcome']} ({it['closed_by']})" if it["closed_at"] else ""
-        table.add_row(str(it["id"]), out.local_time(it["received_at"], settings.tz), shown(it["reason"]), shown(it["sender"]),
-                      shown(out.one_line(it["subject"])), shown(done))
+        table.add_row(
+            str(it["id"]),
+            out.local_time(it["received_at"], settings.tz),
+            shown(it["reason"]),
+            shown(it["sender"]),
+            shown(out.one_line(it["subject"])),
+            shown(done),
+        )
     out._console().print(table)
 
 
 @inbox_app.command("show")
 @guarded
-def show_command(inbound_id: InboxId, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def show_command(
+    inbound_id: InboxId, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
+) -> None:
     """One queued mail and the sender's own words (quotes and signature cut)."""
     from service.admin.inbox_queue import show_item
 
@@ -91,8 +118,14 @@ def attach_command(inbound_id: InboxId, task: TaskId, actor: Actor = None, now: 
 
     def go(application):  # type: ignore[no-untyped-def]
         with application.sessions.begin() as session:
-            disposition = attach(application, session, inbound_id, parse_task_id(task), actor=login_name(actor),
-                                 now=application.clock.now())
+            disposition = attach(
+                application,
+                session,
+                inbound_id,
+                parse_task_id(task),
+                actor=login_name(actor),
+                now=application.clock.now(),
+            )
         typer.echo(f"message {inbound_id} attached to {task}: {disposition}")
 
     with_app(go, now)
@@ -100,8 +133,12 @@ def attach_command(inbound_id: InboxId, task: TaskId, actor: Actor = None, now: 
 
 @inbox_app.command("dismiss")
 @guarded
-def dismiss_command(inbound_id: InboxId, reason: Annotated[Optional[str], typer.Option("--reason", help="Why (audit log).")] = None,
-                    actor: Actor = None, now: Now = None) -> None:
+def dismiss_command(
+    inbound_id: InboxId,
+    reason: Annotated[Optional[str], typer.Option("--reason", help="Why (audit log).")] = None,
+    actor: Actor = None,
+    now: Now = None,
+) -> None:
     """Take the mail off the queue without acting on it (kept, with who and why)."""
     from service.admin.inbox_queue import dismiss
 

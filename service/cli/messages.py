@@ -31,7 +31,9 @@ def _stage(value: str | None):  # type: ignore[no-untyped-def]
 def list_command(
     stage: Annotated[Optional[str], typer.Option(help=f"Only this stage: {STAGES}.")] = None,
     limit: Limit = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output; complete unless --limit is given.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Machine-readable output; complete unless --limit is given.")
+    ] = False,
 ) -> None:
     """List inbound messages, newest first, with their stage and error."""
     from service.admin.messages import list_messages
@@ -65,26 +67,49 @@ def _print_table(rows: list[dict], tz, zone: str) -> None:  # type: ignore[no-un
     out.cut_column(table, "Lỗi", ratio=1, min_width=5)
     for r in rows:
         received = out.local_time(r["received_at"], tz)
-        stage = out.STAGE_VI.get(r["stage"], r["stage"]) + (f" ({r['disposition']})" if r["disposition"] else "")
-        table.add_row(str(r["id"]), received, shown(stage), shown(r["sender"]), shown(out.one_line(r["subject"])),
-                      shown(out.one_line(r["error"])))  # text from mail: no terminal controls, no Rich markup
+        stage = out.STAGE_VI.get(r["stage"], r["stage"]) + (
+            f" ({r['disposition']})" if r["disposition"] else ""
+        )
+        table.add_row(
+            str(r["id"]),
+            received,
+            shown(stage),
+            shown(r["sender"]),
+            shown(out.one_line(r["subject"])),
+            shown(out.one_line(r["error"])),
+        )  # text from mail: no terminal controls, no Rich markup
     out._console().print(table)
 
 
-MESSAGE_LABELS = {"id": "Mã", "stage": "Tình trạng", "disposition": "Kết quả", "error": "Lỗi", "received_at": "Nhận lúc",
-                  "processed_at": "Xử lý lúc", "sender": "Người gửi", "subject": "Tiêu đề", "message_id": "Message-ID",
-                  "size": "Kích thước (byte)", "attempts": "Số lần xử lý", "notice_id": "Văn bản", "mailbox": "Hộp thư",
-                  "source_key": "Khóa trong hộp thư"}
+MESSAGE_LABELS = {
+    "id": "Mã",
+    "stage": "Tình trạng",
+    "disposition": "Kết quả",
+    "error": "Lỗi",
+    "received_at": "Nhận lúc",
+    "processed_at": "Xử lý lúc",
+    "sender": "Người gửi",
+    "subject": "Tiêu đề",
+    "message_id": "Message-ID",
+    "size": "Kích thước (byte)",
+    "attempts": "Số lần xử lý",
+    "notice_id": "Văn bản",
+    "mailbox": "Hộp thư",
+    "source_key": "Khóa trong hộp thư",
+}
 
 
 def _print_one(info: dict, settings) -> None:  # type: ignore[no-untyped-def,type-arg]
     """One message with Vietnamese labels; times in the office's zone, named once."""
     from service.admin import output as out
 
-    values = {**info, "stage": out.STAGE_VI.get(info["stage"], info["stage"]),
-             "received_at": out.local_time(info["received_at"], settings.tz),
-             "processed_at": out.local_time(info["processed_at"], settings.tz),
-             "notice_id": notice_token(info["notice_id"]) if info["notice_id"] else None}
+    values = {
+        **info,
+        "stage": out.STAGE_VI.get(info["stage"], info["stage"]),
+        "received_at": out.local_time(info["received_at"], settings.tz),
+        "processed_at": out.local_time(info["processed_at"], settings.tz),
+        "notice_id": notice_token(info["notice_id"]) if info["notice_id"] else None,
+    }
     for key, value in values.items():
         typer.echo(f"{MESSAGE_LABELS.get(key, key):>18}: {shown(value).plain}")
     typer.echo(f"{'':>18}  (giờ {settings.timezone})")
@@ -94,7 +119,9 @@ def _print_one(info: dict, settings) -> None:  # type: ignore[no-untyped-def,typ
 @guarded
 def show_command(
     inbound_id: RowId,
-    raw: Annotated[Optional[Path], typer.Option("--save-raw", help="Write the original message (.eml) to this file.")] = None,
+    raw: Annotated[
+        Optional[Path], typer.Option("--save-raw", help="Write the original message (.eml) to this file.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """One message: where it came from, what became of it, and its error."""
@@ -119,7 +146,10 @@ def show_command(
 @guarded
 def retry_command(
     inbound_id: RowId,
-    actor: Annotated[Optional[str], typer.Option("--actor", help="Who retries it, for the audit log (default: the OS user).")] = None,
+    actor: Annotated[
+        Optional[str],
+        typer.Option("--actor", help="Who retries it, for the audit log (default: the OS user)."),
+    ] = None,
 ) -> None:
     """Queue a failed message again: the next `docket run` pass processes it with the current rules."""
     from service.tasks.ids import parse_row_id
@@ -127,7 +157,12 @@ def retry_command(
 
     def go(application):  # type: ignore[no-untyped-def]
         with application.sessions.begin() as session:
-            row = retry(session, parse_row_id(inbound_id, "a message"), actor=login_name(actor), now=application.clock.now())
+            row = retry(
+                session,
+                parse_row_id(inbound_id, "a message"),
+                actor=login_name(actor),
+                now=application.clock.now(),
+            )
             typer.echo(f"message {row.id} from {shown(row.sender).plain} will be processed on the next pass")
 
     with_app(go)

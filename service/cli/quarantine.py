@@ -8,14 +8,17 @@ import typer
 from service.cli.common import RowId, guarded, login_name, safe_json, shown, with_app
 
 quarantine_app = typer.Typer(
-    help="Mail from unknown or unauthenticated senders: kept, never answered, released or deleted by an admin.",
+    help="Mail from unknown or unauthenticated senders: kept, never answered, released or deleted by an "
+         "admin.",
     no_args_is_help=True,
 )
 
 
 @quarantine_app.command("list")
 @guarded
-def list_command(as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False) -> None:
+def list_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
     """List quarantined messages: id, when, sender, subject and why."""
     from service.admin.quarantine import list_quarantined
 
@@ -46,8 +49,13 @@ def _print_table(items: list[dict], settings) -> None:  # type: ignore[no-untype
     out.cut_column(table, "Tiêu đề", ratio=2, min_width=12)
     out.cut_column(table, "Lý do", ratio=1, min_width=8)
     for it in items:
-        table.add_row(str(it["id"]), out.local_time(it["received_at"], settings.tz), shown(it["sender"]),
-                      shown(out.one_line(it["subject"])), shown(out.one_line(it["reason"])))  # from mail: shown() makes it safe
+        table.add_row(
+            str(it["id"]),
+            out.local_time(it["received_at"], settings.tz),
+            shown(it["sender"]),
+            shown(out.one_line(it["subject"])),
+            shown(out.one_line(it["reason"])),
+        )  # from mail: shown() makes it safe
     out._console().print(table)
 
 
@@ -55,16 +63,28 @@ def _print_table(items: list[dict], settings) -> None:  # type: ignore[no-untype
 @guarded
 def release_command(
     inbound_id: RowId,
-    actor: Annotated[Optional[str], typer.Option("--actor", "--as", help="Who releases it, for the audit log (default: the OS user).")] = None,
+    actor: Annotated[
+        Optional[str],
+        typer.Option("--actor", "--as", help="Who releases it, for the audit log (default: the OS user)."),
+    ] = None,
 ) -> None:
-    """Let a quarantined message through: the next `docket run` pass processes it as if the sender were allowed."""
+    """Let a quarantined message through: the next `docket run` pass processes it as if the sender were
+    allowed."""
     from service.tasks.ids import parse_row_id
     from service.admin.quarantine import release
 
     def go(application):  # type: ignore[no-untyped-def]
         with application.sessions.begin() as session:
-            row = release(session, parse_row_id(inbound_id, "a message"), actor=login_name(actor), now=application.clock.now())
-            typer.echo(f"released message {row.id} from {shown(row.sender).plain}: it will be processed on the next pass")
+            row = release(
+                session,
+                parse_row_id(inbound_id, "a message"),
+                actor=login_name(actor),
+                now=application.clock.now(),
+            )
+            typer.echo(
+                f"released message {row.id} from {shown(row.sender).plain}: it will be processed on the "
+                "next pass"
+            )
 
     with_app(go)
 
@@ -73,7 +93,10 @@ def release_command(
 @guarded
 def delete_command(
     inbound_id: RowId,
-    actor: Annotated[Optional[str], typer.Option("--actor", "--as", help="Who deletes it, for the audit log (default: the OS user).")] = None,
+    actor: Annotated[
+        Optional[str],
+        typer.Option("--actor", "--as", help="Who deletes it, for the audit log (default: the OS user)."),
+    ] = None,
 ) -> None:
     """Delete a quarantined message for good."""
     from service.tasks.ids import parse_row_id
@@ -81,7 +104,12 @@ def delete_command(
 
     def go(application):  # type: ignore[no-untyped-def]
         with application.sessions.begin() as session:
-            delete(session, parse_row_id(inbound_id, "a message"), actor=login_name(actor), now=application.clock.now())
+            delete(
+                session,
+                parse_row_id(inbound_id, "a message"),
+                actor=login_name(actor),
+                now=application.clock.now(),
+            )
         typer.echo(f"deleted message {inbound_id}")
 
     with_app(go)

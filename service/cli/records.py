@@ -1,4 +1,6 @@
-"""`docket notices …`, `docket units …` and `docket report`: records around the tasks (registered by service.cli.tasks)."""
+"""`docket notices …`, `docket units …` and `docket report`: records around the tasks (registered by
+service.cli.tasks)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,7 +22,9 @@ from service.cli.common import (
     page_limit,
 )
 
-notices_app = typer.Typer(help="Notices: list, show, re-extract with the current rules.", no_args_is_help=True)
+notices_app = typer.Typer(
+    help="Notices: list, show, re-extract with the current rules.", no_args_is_help=True
+)
 units_app = typer.Typer(help="Units of the directory: list, import, add aliases.", no_args_is_help=True)
 
 
@@ -61,9 +65,15 @@ def notices_show(notice_id: NoticeId, as_json: Json = False, now: Now = None) ->
 
 @notices_app.command("reprocess")
 @guarded
-def notices_reprocess(notice_id: NoticeId, apply: Annotated[bool, typer.Option("--apply", help="Apply the diff (default: show it only).")] = False,
-                      actor: Actor = None, as_json: Json = False, now: Now = None) -> None:
-    """Re-extract the stored message with the current rules and show the diff; --apply applies it. Manual corrections stay."""
+def notices_reprocess(
+    notice_id: NoticeId,
+    apply: Annotated[bool, typer.Option("--apply", help="Apply the diff (default: show it only).")] = False,
+    actor: Actor = None,
+    as_json: Json = False,
+    now: Now = None,
+) -> None:
+    """Re-extract the stored message with the current rules and show the diff; --apply applies it. Manual
+    corrections stay."""
     from service.admin import output as out
     from service.tasks import reprocess
     from service.tasks.audit import notifier_for
@@ -73,13 +83,27 @@ def notices_reprocess(notice_id: NoticeId, apply: Annotated[bool, typer.Option("
     application = open_app(now)
     with application.sessions.begin() as session:
         planned = reprocess.plan(application, session, number)
-        applied = reprocess.apply(application, session, planned, editor_for(application, actor), notify=notifier_for(application)) if apply else 0
+        applied = (
+            reprocess.apply(
+                application,
+                session,
+                planned,
+                editor_for(application, actor),
+                notify=notifier_for(application),
+            )
+            if apply
+            else 0
+        )
     if as_json:
         out.print_json({**planned.to_json(), "applied": applied})
         return
     out.reprocess_diffs(planned.diffs)
     pending = len(planned.pending)
-    typer.echo(f"applied {applied} change(s)" if apply else f"{pending} change(s) pending; run again with --apply to apply them")
+    typer.echo(
+        f"applied {applied} change(s)"
+        if apply
+        else f"{pending} change(s) pending; run again with --apply to apply them"
+    )
 
 
 @notices_app.command("release")
@@ -97,7 +121,9 @@ def notices_release(notice_id: NoticeId, actor: Actor = None, as_json: Json = Fa
     with application.sessions.begin() as session:
         queued = release_notice(application, session, number, actor=editor.actor, now=editor.now)
     result = {"notice": notice_token(number), "released_by": editor.actor, "assignments_queued": queued}
-    out.print_json(result) if as_json else typer.echo(f"{result['notice']}: released, {queued} assignment mail(s) queued")
+    out.print_json(result) if as_json else typer.echo(
+        f"{result['notice']}: released, {queued} assignment mail(s) queued"
+    )
 
 
 @units_app.command("list")
@@ -115,7 +141,10 @@ def units_list(as_json: Json = False, now: Now = None) -> None:
 
 @units_app.command("import")
 @guarded
-def units_import(file: Annotated[Path, typer.Argument(help="The directory YAML (organization, units, leaders).")], now: Now = None) -> None:
+def units_import(
+    file: Annotated[Path, typer.Argument(help="The directory YAML (organization, units, leaders).")],
+    now: Now = None,
+) -> None:
     """Load or refresh the units and leaders from a directory file; aliases added by hand are kept."""
     from rules.directory import DirectoryError, load_directory
     from service.errors import InputError
@@ -135,8 +164,11 @@ def units_import(file: Annotated[Path, typer.Argument(help="The directory YAML (
 
 @units_app.command("add-alias")
 @guarded
-def units_add_alias(unit: Annotated[str, typer.Argument(help="The unit (name or alias).")],
-                    alias: Annotated[str, typer.Argument(help="Another name for it, as notices write it.")], now: Now = None) -> None:
+def units_add_alias(
+    unit: Annotated[str, typer.Argument(help="The unit (name or alias).")],
+    alias: Annotated[str, typer.Argument(help="Another name for it, as notices write it.")],
+    now: Now = None,
+) -> None:
     """Teach the rules another name of a unit; it applies to notices read from now on."""
     from service.tasks.unit_names import add_alias
 
@@ -148,11 +180,19 @@ def units_add_alias(unit: Annotated[str, typer.Argument(help="The unit (name or 
 
 @guarded
 def report_command(
-    period_from: Annotated[Optional[str], typer.Option("--from", help="First day (dd/mm/yyyy or ISO); default: the 1st of this month.")] = None,
+    period_from: Annotated[
+        Optional[str],
+        typer.Option("--from", help="First day (dd/mm/yyyy or ISO); default: the 1st of this month."),
+    ] = None,
     period_to: Annotated[Optional[str], typer.Option("--to", help="Last day; default: today.")] = None,
-    csv_file: Annotated[Optional[Path], typer.Option("--csv", help="Write the grid to this CSV file.")] = None,
-    xlsx_file: Annotated[Optional[Path], typer.Option("--xlsx", help="Write the grid to this Excel file.")] = None,
-    as_json: Json = False, now: Now = None,
+    csv_file: Annotated[
+        Optional[Path], typer.Option("--csv", help="Write the grid to this CSV file.")
+    ] = None,
+    xlsx_file: Annotated[
+        Optional[Path], typer.Option("--xlsx", help="Write the grid to this Excel file.")
+    ] = None,
+    as_json: Json = False,
+    now: Now = None,
 ) -> None:
     """The four-status grid per lead unit for a period, against the ORIGINAL deadline."""
     from service.admin import output as out

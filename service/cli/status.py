@@ -15,9 +15,13 @@ def register(app: typer.Typer) -> None:
 
 def status_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
-    probe: Annotated[bool, typer.Option("--probe/--no-probe", help="Log in to the mailbox (default) or only read the database.")] = True,
+    probe: Annotated[
+        bool,
+        typer.Option("--probe/--no-probe", help="Log in to the mailbox (default) or only read the database."),
+    ] = True,
 ) -> None:
-    """Mailbox reachable, last sync, backlog, outbox pending and dead, overdue tasks; exit 0 healthy, 1 not (with the reasons)."""
+    """Mailbox reachable, last sync, backlog, outbox pending and dead, overdue tasks; exit 0 healthy, 1 not
+    (with the reasons)."""
     from service.admin.health import gather
 
     application = open_app(None)
@@ -34,13 +38,17 @@ def status_command(
 
 
 def _print(report, zone: str) -> None:  # type: ignore[no-untyped-def]
-    """Labels in Vietnamese, times in the office's zone (said once); the problems stay one line each on stderr."""
+    """Labels in Vietnamese, times in the office's zone (said once); the problems stay one line each on
+    stderr."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    reachable = {True: "kết nối được", False: f"KHÔNG KẾT NỐI ĐƯỢC ({report.mailbox_error})",
-                 None: "không kiểm tra"}[report.mailbox_reachable]
+    reachable = {
+        True: "kết nối được",
+        False: f"KHÔNG KẾT NỐI ĐƯỢC ({report.mailbox_error})",
+        None: "không kiểm tra",
+    }[report.mailbox_reachable]
     last_sync = _local(report.last_sync_at) or "chưa lần nào"
     oldest = f" (cũ nhất {_local(report.oldest_backlog_at)})" if report.oldest_backlog_at else ""
     table = Table(show_header=False, box=None, pad_edge=False)
@@ -50,14 +58,21 @@ def _print(report, zone: str) -> None:  # type: ignore[no-untyped-def]
         ("tình trạng", "ổn" if report.healthy else "CÓ VẤN ĐỀ"),
         ("cơ sở dữ liệu", f"{report.database} (phiên bản {report.schema or 'chưa có'})"),
         ("hộp thư", f"{report.mailbox}: {reachable}"),
-        ("đồng bộ lần cuối", last_sync + (f" — lỗi: {report.last_sync_error}" if report.last_sync_error else "")),
+        (
+            "đồng bộ lần cuối",
+            last_sync + (f" — lỗi: {report.last_sync_error}" if report.last_sync_error else ""),
+        ),
         ("chờ xử lý", f"{report.backlog} thư đã nhận, chưa xử lý{oldest}"),
         ("lỗi", f"{report.failed_messages} thư đến bị lỗi"),
         ("thư đi", f"{report.outbox_pending} chờ gửi, {report.outbox_dead} gửi hỏng"),
         ("quá hạn", f"{report.overdue_tasks} nhiệm vụ đang mở đã quá hạn"),
-        ("hộp chờ xử lý", "{queued_replies} thư trả lời chờ xử lý, {pending_extensions} đề nghị gia hạn chờ duyệt, "
-                          "{quarantined} thư bị cách ly (`docket inbox list`)".format(
-                              **{"queued_replies": 0, "pending_extensions": 0, "quarantined": 0, **report.queue})),
+        (
+            "hộp chờ xử lý",
+            "{queued_replies} thư trả lời chờ xử lý, {pending_extensions} đề nghị gia hạn chờ duyệt, "
+            "{quarantined} thư bị cách ly (`docket inbox list`)".format(
+                **{"queued_replies": 0, "pending_extensions": 0, "quarantined": 0, **report.queue}
+            ),
+        ),
         ("múi giờ", zone),
     ]
     for key, value in rows:

@@ -29,7 +29,9 @@ def build_docx(text: str) -> bytes:
     lines = text.split("\n")
     doc = Document()
     table = doc.add_table(rows=3, cols=2)
-    for row, (left, right) in enumerate(((lines[0] + "\n" + lines[1], lines[2] + "\n" + lines[3]), (lines[4], lines[5]))):
+    for row, (left, right) in enumerate(
+        ((lines[0] + "\n" + lines[1], lines[2] + "\n" + lines[3]), (lines[4], lines[5]))
+    ):
         table.cell(row, 0).text, table.cell(row, 1).text = left, right
     for paragraph in "\n".join(lines[6:]).split("\n"):
         doc.add_paragraph(paragraph)
@@ -45,9 +47,15 @@ def build_email(docx: bytes, *, now: datetime, domain: str) -> bytes:
     msg["Subject"] = "Fwd: Thông báo kết luận giao ban tháng 11/2026"
     msg["Message-ID"] = DEMO_MESSAGE_ID
     msg["Date"] = format_datetime(now)
-    msg.set_content("Kính gửi Văn phòng,\nEm chuyển Thông báo kết luận số 412/TB-SKHCN để theo dõi.\nTrân trọng.\n")
-    msg.add_attachment(docx, maintype="application", subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
-                       filename="412-TB-SKHCN.docx")
+    msg.set_content(
+        "Kính gửi Văn phòng,\nEm chuyển Thông báo kết luận số 412/TB-SKHCN để theo dõi.\nTrân trọng.\n"
+    )
+    msg.add_attachment(
+        docx,
+        maintype="application",
+        subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+        filename="412-TB-SKHCN.docx",
+    )
     return msg.as_bytes()
 
 

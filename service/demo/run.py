@@ -39,9 +39,15 @@ def run_demo(folder: Path) -> None:
         confirmed = select(OutboxMessage).where(OutboxMessage.kind == MailKind.CONFIRMATION)
         confirmations = session.scalars(confirmed).all()
     if report is not None:
-        console.print(f"This pass: {report.stored} new message(s), {report.processed} processed, {report.delivery.sent} mail(s) sent.")
+        console.print(
+            f"This pass: {report.stored} new message(s), {report.processed} processed, "
+            f"{report.delivery.sent} mail(s) sent."
+        )
     for row in confirmations:
-        console.print(f"Confirmation to {', '.join(row.to_addrs)} ({row.status.value}): {sent_file(folder, row.message_id)}")
+        console.print(
+            f"Confirmation to {', '.join(row.to_addrs)} ({row.status.value}): "
+            f"{sent_file(folder, row.message_id)}"
+        )
 
 
 def _now():  # type: ignore[no-untyped-def]

@@ -22,8 +22,12 @@ def parse_mailbox_url(url: str) -> MailboxUrl:
     """Parse DOCKET_MAILBOX; a malformed value is a ConfigError that quotes the accepted forms."""
     if url.startswith("maildir:"):
         return MailboxUrl(scheme="maildir", path=Path(url.removeprefix("maildir:")).expanduser().resolve())
-    parts = split_url(url, setting="DOCKET_MAILBOX", schemes=("imap", "imaps"),
-                      forms="imaps://user:pass@host[:port]/FOLDER, imap://user:pass@host:port/FOLDER or maildir:PATH")
+    parts = split_url(
+        url,
+        setting="DOCKET_MAILBOX",
+        schemes=("imap", "imaps"),
+        forms="imaps://user:pass@host[:port]/FOLDER, imap://user:pass@host:port/FOLDER or maildir:PATH",
+    )
     tls_off = parse_qs(parts.query).get("tls", [""])[0] == "off"
     if tls_off and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
         raise ConfigError("DOCKET_MAILBOX: ?tls=off is allowed on loopback only")

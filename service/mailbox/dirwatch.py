@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 log = logging.getLogger("docket.intake")
-# Maildir delivery links or renames a finished file from tmp/ into new/ (IN_CREATE, IN_MOVED_TO); a file written
+# Maildir delivery links or renames a finished file from tmp/ into new/ (IN_CREATE, IN_MOVED_TO); a file
+# written
 # in place by hand is seen once closed (IN_CLOSE_WRITE).
 IN_CLOSE_WRITE, IN_MOVED_TO, IN_CREATE = 0x008, 0x080, 0x100
 WATCHED = IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE
@@ -26,7 +27,8 @@ POLL_STEP = 0.25  # seconds between two looks at the directories without inotify
 
 
 def _inotify_fd(paths: Sequence[Path]) -> int | None:
-    """An inotify descriptor watching the paths, or None where inotify is unavailable (not Linux, limits reached)."""
+    """An inotify descriptor watching the paths, or None where inotify is unavailable (not Linux, limits
+    reached)."""
     name = ctypes.util.find_library("c")
     try:
         libc = ctypes.CDLL(name or "libc.so.6", use_errno=True)
@@ -49,7 +51,8 @@ class DirectoryWatch:
     def __init__(self, paths: Sequence[Path], *, use_inotify: bool = True) -> None:
         self.paths = tuple(paths)
         self._fd = _inotify_fd(self.paths) if use_inotify else None
-        # A mailbox dropped without close() still gives its descriptor back (inotify instances are few per user).
+        # A mailbox dropped without close() still gives its descriptor back (inotify instances are few per
+        # user).
         self._release = weakref.finalize(self, os.close, self._fd) if self._fd is not None else None
         self._seen = self._stamps()
 

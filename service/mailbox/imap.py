@@ -26,7 +26,13 @@ T = TypeVar("T")
 BACKOFF = (1.0, 2.0, 5.0, 15.0, 60.0)
 FETCH_BATCH = 50  # UIDs per round of size look-ups
 FETCH_BYTES = 16 * 1024 * 1024  # message bytes per body fetch
-NET_ERRORS: tuple[type[BaseException], ...] = (imaplib.IMAP4.error, OSError, socket.timeout, ssl.SSLError, EOFError)
+NET_ERRORS: tuple[type[BaseException], ...] = (
+    imaplib.IMAP4.error,
+    OSError,
+    socket.timeout,
+    ssl.SSLError,
+    EOFError,
+)
 
 
 def split_key(key: str) -> tuple[int, int]:
@@ -63,7 +69,9 @@ class ImapMailbox:
         p = self.parsed
         try:
             if p.scheme == "imaps":
-                conn = IMAPClient(p.host, port=p.port, ssl=True, ssl_context=self.context, timeout=self.timeout)
+                conn = IMAPClient(
+                    p.host, port=p.port, ssl=True, ssl_context=self.context, timeout=self.timeout
+                )
             else:
                 conn = IMAPClient(p.host, port=p.port, ssl=False, timeout=self.timeout)
                 if p.tls:
@@ -109,7 +117,8 @@ class ImapMailbox:
         raise AssertionError("unreachable")
 
     def uidvalidity(self) -> int:
-        """UIDVALIDITY of the selected folder, as read by the last SELECT on a connection proven alive by NOOP."""
+        """UIDVALIDITY of the selected folder, as read by the last SELECT on a connection proven alive by
+        NOOP."""
         self._call("noop", lambda c: c.noop())
         assert self._uidvalidity is not None
         return self._uidvalidity
@@ -142,11 +151,16 @@ class ImapMailbox:
     def fetch(self, keys: Iterable[str]) -> Iterator[RawMessage]:
         wanted = list(keys)
         for start in range(0, len(wanted), FETCH_BATCH):
-            batch = wanted[start:start + FETCH_BATCH]
+            batch = wanted[start : start + FETCH_BATCH]
             validity = self.uidvalidity()
             uids = [uid for v, uid in map(split_key, batch) if v == validity]
             if len(uids) < len(batch):
-                log.warning("IMAP %s: UIDVALIDITY changed to %s; %d listed keys dropped", self.name, validity, len(batch) - len(uids))
+                log.warning(
+                    "IMAP %s: UIDVALIDITY changed to %s; %d listed keys dropped",
+                    self.name,
+                    validity,
+                    len(batch) - len(uids),
+                )
             if not uids:
                 continue
             for group in self._groups_by_size(uids):
@@ -248,7 +262,9 @@ class ImapMailbox:
             responses = conn.idle_check(timeout=min(1.0, deadline - now))
             if any(r and r[0] == b"BYE" for r in responses):
                 raise imaplib.IMAP4.abort("server said BYE during IDLE")
-            changed = any(len(r) >= 2 and r[1] in (b"EXISTS", b"RECENT", b"EXPUNGE", b"FETCH") for r in responses)
+            changed = any(
+                len(r) >= 2 and r[1] in (b"EXISTS", b"RECENT", b"EXPUNGE", b"FETCH") for r in responses
+            )
         conn.idle_done()  # only on a healthy line: after an error the caller drops the connection
         return changed
 

@@ -21,14 +21,19 @@ class MaildirMailbox:
         try:
             self._box = stdlib_mailbox.Maildir(str(path), create=True)
             folders = self._box.list_folders()
-            self._done = self._box.get_folder("Processed") if "Processed" in folders else self._box.add_folder("Processed")
+            self._done = (
+                self._box.get_folder("Processed")
+                if "Processed" in folders
+                else self._box.add_folder("Processed")
+            )
         except OSError as err:
             raise MailboxError(f"cannot open Maildir {path}: {err}") from err
         # Armed at once so that a file landing during a pass wakes the wait that follows it.
         self._watch = DirectoryWatch([path / "new", path / "cur"])
 
     def wait_for_mail(self, timeout: float, stop: threading.Event | None = None) -> bool:
-        """Return when a file lands in new/ or cur/ (inotify; polling where it is unavailable), or after timeout."""
+        """Return when a file lands in new/ or cur/ (inotify; polling where it is unavailable), or after
+        timeout."""
         return self._watch.wait(timeout, stop)
 
     def new_keys(self, known: set[str]) -> list[str]:

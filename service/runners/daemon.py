@@ -50,12 +50,16 @@ def load_units(app: App) -> None:
 
 
 def release_dead_leases(app: App) -> int:
-    """Messages claimed by a worker of this host that no longer runs are free again at once, not after the lease."""
+    """Messages claimed by a worker of this host that no longer runs are free again at once, not after the
+    lease."""
     prefix = f"{socket.gethostname()}:"
     freed = 0
     with app.sessions.begin() as session:
-        held = session.scalars(select(InboundMessage).where(
-            InboundMessage.stage == Stage.RECEIVED, InboundMessage.lease_owner.startswith(prefix)))
+        held = session.scalars(
+            select(InboundMessage).where(
+                InboundMessage.stage == Stage.RECEIVED, InboundMessage.lease_owner.startswith(prefix)
+            )
+        )
         for row in held:
             pid = (row.lease_owner or "").removeprefix(prefix)  # the query matched its prefix
             if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
@@ -76,8 +80,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def run_daemon(app: App, *, once: bool, stop: threading.Event | None = None,
-               roles: Collection[str] = ROLES) -> PassReport | None:
+def run_daemon(
+    app: App, *, once: bool, stop: threading.Event | None = None, roles: Collection[str] = ROLES
+) -> PassReport | None:
     """One pass with --once; otherwise passes until SIGTERM/SIGINT, waiting for new mail in between."""
     setup_logging(app.settings.log_format)
     startup_checks(app, roles)
@@ -92,7 +97,9 @@ def run_daemon(app: App, *, once: bool, stop: threading.Event | None = None,
             try:
                 report = run_pass(app, mailbox, roles=roles, stop=stop)
                 failures = 0
-            except PASS_FAILURES as err:  # the database or a server went away: the daemon goes on (--once: fails)
+            except (
+                PASS_FAILURES
+            ) as err:  # the database or a server went away: the daemon goes on (--once: fails)
                 if once:
                     raise
                 failures += 1

@@ -1,4 +1,5 @@
-"""IntakeRunner: new mailbox messages → InboundMessage rows (raw bytes kept), marked on the server only after commit.
+"""IntakeRunner: new mailbox messages → InboundMessage rows (raw bytes kept), marked on the server only
+after commit.
 
 Exactly once: a row per (mailbox, key), unique in the database, written before the message is
 marked on the server. Mailboxes with a UID cursor (IMAP) are asked only for UIDs above the last one
@@ -6,6 +7,7 @@ recorded for the current UIDVALIDITY, so an idle sync costs the same over 10 or 
 After a UIDVALIDITY change, a message already recorded under the old one (same Message-ID and
 content hash) is re-keyed, not processed again.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -34,17 +36,28 @@ CURSOR_EVERY = 50  # advance the stored UID cursor after this many messages of a
 
 
 def inbound_row(mailbox: Mailbox, msg: RawMessage, now: datetime) -> InboundMessage:
-    """The durable record of one message, whatever it contains (headers read leniently, made safe to store)."""
+    """The durable record of one message, whatever it contains (headers read leniently, made safe to
+    store)."""
     try:
-        headers = BytesHeaderParser(policy=compat32).parsebytes(header_block(msg.raw))  # never a copy of the body
+        headers = BytesHeaderParser(policy=compat32).parsebytes(
+            header_block(msg.raw)
+        )  # never a copy of the body
     except Exception:  # noqa: BLE001 - a message whose headers cannot be parsed is still recorded
         headers = Message()
     return InboundMessage(
-        mailbox=mailbox.name, source_key=msg.key, uidvalidity=msg.uidvalidity, uid=msg.uid,
+        mailbox=mailbox.name,
+        source_key=msg.key,
+        uidvalidity=msg.uidvalidity,
+        uid=msg.uid,
         message_id=message_id_of(msg.raw, headers),
-        content_hash=hashlib.sha256(msg.raw).hexdigest(), raw=msg.raw, size=len(msg.raw),
+        content_hash=hashlib.sha256(msg.raw).hexdigest(),
+        raw=msg.raw,
+        size=len(msg.raw),
         sender=sender_of(headers).address,  # None when ambiguous: never answered, quarantined by triage
-        subject=decode_header(headers.get("Subject")) or None, received_at=now, stage=Stage.RECEIVED, attempts=0,
+        subject=decode_header(headers.get("Subject")) or None,
+        received_at=now,
+        stage=Stage.RECEIVED,
+        attempts=0,
     )
 
 
@@ -61,7 +74,7 @@ def known_keys(session: Session, mailbox_name: str, among: Iterable[str] | None 
         return set(session.scalars(base))
     keys, found = list(among), set()
     for start in range(0, len(keys), CHUNK):
-        found |= set(session.scalars(base.where(InboundMessage.source_key.in_(keys[start:start + CHUNK]))))
+        found |= set(session.scalars(base.where(InboundMessage.source_key.in_(keys[start : start + CHUNK]))))
     return found
 
 
@@ -107,8 +120,12 @@ def _intake_by_cursor(app: App, mailbox: Mailbox) -> int:
         last_validity, last_uid = (state.uidvalidity, state.last_uid) if state else (None, None)
     cursor = last_uid if last_validity == validity else None
     if last_validity is not None and last_validity != validity:
-        log.warning("%s: UIDVALIDITY changed %s → %s; resynchronising by Message-ID and content hash",
-                    mailbox.name, last_validity, validity)
+        log.warning(
+            "%s: UIDVALIDITY changed %s → %s; resynchronising by Message-ID and content hash",
+            mailbox.name,
+            last_validity,
+            validity,
+        )
     keys = mailbox.new_keys_after(cursor, validity)  # type: ignore[attr-defined]
     if keys and int(keys[0].partition(":")[0]) != validity:  # reconnected into a renumbered folder meanwhile
         validity, cursor = int(keys[0].partition(":")[0]), None
@@ -142,16 +159,29 @@ def _rekey_seen(app: App, mailbox: Mailbox, msg: RawMessage) -> bool:
     message_id = message_id_of(msg.raw)
     with app.sessions.begin() as session:
         row = session.scalars(
-            select(InboundMessage).where(
-                InboundMessage.mailbox == mailbox.name, InboundMessage.content_hash == digest,
-                InboundMessage.message_id == message_id if message_id else InboundMessage.message_id.is_(None),
+            select(InboundMessage)
+            .where(
+                InboundMessage.mailbox == mailbox.name,
+                InboundMessage.content_hash == digest,
+                InboundMessage.message_id == message_id
+                if message_id
+                else InboundMessage.message_id.is_(None),
                 InboundMessage.uidvalidity != msg.uidvalidity,
-            ).order_by(InboundMessage.id).limit(1)
+            )
+            .order_by(InboundMessage.id)
+            .limit(1)
         ).first()
         if row is None:
             return False
-        log.info("%s: %s was recorded as %s (inbound %s); re-keyed", mailbox.name, msg.key, row.source_key, row.id)
-        row.source_key, row.uidvalidity, row.uid, row.marked_on_server = msg.key, msg.uidvalidity, msg.uid, False
+        log.info(
+            "%s: %s was recorded as %s (inbound %s); re-keyed", mailbox.name, msg.key, row.source_key, row.id
+        )
+        row.source_key, row.uidvalidity, row.uid, row.marked_on_server = (
+            msg.key,
+            msg.uidvalidity,
+            msg.uid,
+            False,
+        )
     return True
 
 
@@ -165,8 +195,12 @@ def _store(app: App, mailbox: Mailbox, msg: RawMessage) -> int:
     except (OperationalError, InterfaceError):
         raise  # the database itself is gone: the pass fails and is retried, nothing is marked
     except Exception as err:  # noqa: BLE001 - one mail must never stop intake: keep its bytes, quarantined
-        log.warning("message %s of %s could not be stored as read (%s); kept quarantined with its raw bytes",
-                    msg.key, mailbox.name, type(err).__name__)
+        log.warning(
+            "message %s of %s could not be stored as read (%s); kept quarantined with its raw bytes",
+            msg.key,
+            mailbox.name,
+            type(err).__name__,
+        )
         _store_quarantined(app, mailbox, msg, err)
     return 1
 
@@ -175,11 +209,22 @@ def _store_quarantined(app: App, mailbox: Mailbox, msg: RawMessage, err: Excepti
     """The safe form of a message whose headers the database refused: raw bytes only, for an admin."""
     now = app.clock.now()
     with app.sessions.begin() as session:
-        session.add(InboundMessage(  # no UID columns either: a UID over 2^31 is one of the values refused
-            mailbox=mailbox.name, source_key=msg.key, content_hash=hashlib.sha256(msg.raw).hexdigest(), raw=msg.raw, size=len(msg.raw),
-            received_at=now, processed_at=now, stage=Stage.QUARANTINED, disposition="unstorable", attempts=0,
-            error=f"its headers could not be stored ({type(err).__name__}); release it to process the raw message",
-        ))
+        session.add(
+            InboundMessage(  # no UID columns either: a UID over 2^31 is one of the values refused
+                mailbox=mailbox.name,
+                source_key=msg.key,
+                content_hash=hashlib.sha256(msg.raw).hexdigest(),
+                raw=msg.raw,
+                size=len(msg.raw),
+                received_at=now,
+                processed_at=now,
+                stage=Stage.QUARANTINED,
+                disposition="unstorable",
+                attempts=0,
+                error=f"its headers could not be stored ({type(err).__name__}); release it to process the "
+                      "raw message",
+            )
+        )
 
 
 def _mark(app: App, mailbox: Mailbox, key: str) -> None:
@@ -194,7 +239,8 @@ def _mark(app: App, mailbox: Mailbox, key: str) -> None:
 
 
 def _advance_cursor(app: App, mailbox_name: str, validity: int, uid: int | None) -> None:
-    """Record the sync; the cursor only moves forward within one UIDVALIDITY (concurrent workers race safely)."""
+    """Record the sync; the cursor only moves forward within one UIDVALIDITY (concurrent workers race
+    safely)."""
     try:
         _advance_cursor_once(app, mailbox_name, validity, uid)
     except IntegrityError:  # another worker created the SyncState row at the same moment

@@ -18,7 +18,12 @@ from service.tasks.relay_veto import task_closed
 from service.wiring import App, office_hours, sender_for
 
 log = logging.getLogger("docket.run")
-ROLES = ("intake", "process", "schedule", "deliver")  # `docket run --role`: a worker does the stages it is given
+ROLES = (
+    "intake",
+    "process",
+    "schedule",
+    "deliver",
+)  # `docket run --role`: a worker does the stages it is given
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,15 +49,25 @@ def originals_for(session: Any, row: Any) -> list[tuple[str, str, bytes]]:
 def deliver(app: App) -> RelayResult:
     sender = sender_for(app)
     try:
-        return deliver_due(app.sessions, sender, from_addr=app.settings.from_address, now=app.clock.now(),
-                           hours=office_hours(app), veto=task_closed, attachments=originals_for,
-                           per_recipient=app.settings.max_mails_per_recipient_per_pass)
+        return deliver_due(
+            app.sessions,
+            sender,
+            from_addr=app.settings.from_address,
+            now=app.clock.now(),
+            hours=office_hours(app),
+            veto=task_closed,
+            attachments=originals_for,
+            per_recipient=app.settings.max_mails_per_recipient_per_pass,
+        )
     finally:
         sender.close()
 
 
-def run_pass(app: App, mailbox: Mailbox | None, *, roles: Collection[str] = ROLES, stop: threading.Event | None = None) -> PassReport:
+def run_pass(
+    app: App, mailbox: Mailbox | None, *, roles: Collection[str] = ROLES, stop: threading.Event | None = None
+) -> PassReport:
     """The stages this worker's roles allow; once `stop` is set, the stages not yet begun are skipped."""
+
     def go(role: str) -> bool:
         return role in roles and not (stop is not None and stop.is_set())
 
@@ -63,7 +78,9 @@ def run_pass(app: App, mailbox: Mailbox | None, *, roles: Collection[str] = ROLE
     metrics.STORED.inc(stored)
     metrics.record_delivery(delivery.sent, delivery.retried, delivery.dead)
     metrics.LAST_PASS.set_to_current_time()
-    log.info("pass: stored %s, processed %s, scheduled %s, sent %s", stored, processed, scheduled, delivery.sent)
+    log.info(
+        "pass: stored %s, processed %s, scheduled %s, sent %s", stored, processed, scheduled, delivery.sent
+    )
     return PassReport(stored, processed, scheduled, delivery)
 
 

@@ -105,7 +105,8 @@ def claim_next(app: App, now: datetime, owner: str) -> int | None:
 
 
 def process_pending(app: App, *, limit: int | None = None, stop: threading.Event | None = None) -> int:
-    """Process received messages until none is left (or limit, or `stop` is set between two); returns how many."""
+    """Process received messages until none is left (or limit, or `stop` is set between two); returns how
+    many."""
     owner, done = worker_id(), 0
     while (limit is None or done < limit) and not (stop is not None and stop.is_set()):
         now = app.clock.now()
@@ -115,7 +116,9 @@ def process_pending(app: App, *, limit: int | None = None, stop: threading.Event
         started = time.perf_counter()
         with log_context(inbound_id=row_id):
             outcome = process_one(app, row_id, now=now)
-        metrics.record_outcome(outcome.stage.value, outcome.disposition, time.perf_counter() - started, len(outcome.task_ids))
+        metrics.record_outcome(
+            outcome.stage.value, outcome.disposition, time.perf_counter() - started, len(outcome.task_ids)
+        )
         done += 1
     return done
 
@@ -131,7 +134,9 @@ def process_one(app: App, row_id: int, *, now: datetime) -> Outcome:
                     row = session.get(InboundMessage, row_id)
                     assert row is not None
                     bind(message_id=row.message_id)
-                    outcome = _give_up(app, session, row, now) or dispose(app, session, row, now=now, parsed=parsed)
+                    outcome = _give_up(app, session, row, now) or dispose(
+                        app, session, row, now=now, parsed=parsed
+                    )
                     _finish(row, outcome, now)
                 break
             except IntegrityError:
@@ -139,15 +144,25 @@ def process_one(app: App, row_id: int, *, now: datetime) -> Outcome:
                     raise
                 # Another worker committed the same notice between our look-up and our insert (PostgreSQL):
                 # once more, in a fresh transaction that finds it and registers this message as a duplicate.
-                log.info("inbound %s: the same notice was registered meanwhile by another worker; again", row_id)
+                log.info(
+                    "inbound %s: the same notice was registered meanwhile by another worker; again", row_id
+                )
         assert row is not None and outcome is not None  # the loop ends with a break after both are set
-        log.info("inbound %s message-id %s: %s (%s)", row_id, row.message_id, outcome.stage.value, outcome.disposition,
-                 extra={"notice_id": outcome.notice_id, "task_ids": list(outcome.task_ids) or None})
+        log.info(
+            "inbound %s message-id %s: %s (%s)",
+            row_id,
+            row.message_id,
+            outcome.stage.value,
+            outcome.disposition,
+            extra={"notice_id": outcome.notice_id, "task_ids": list(outcome.task_ids) or None},
+        )
         return outcome
     except Exception as err:  # noqa: BLE001 - the runner is the one place that parks any failure
         if is_transient(err):
             _hand_back(app, row_id)
-            raise TransientError(f"the database failed while processing inbound {row_id}: {type(err).__name__}") from err
+            raise TransientError(
+                f"the database failed while processing inbound {row_id}: {type(err).__name__}"
+            ) from err
         log.exception("inbound %s failed", row_id)
         return park_failed(app, row_id, err, now=now)
 
@@ -163,7 +178,9 @@ def set_aside_by_headers(app: App, row_id: int, *, now: datetime) -> Outcome | N
         assert row is not None
         if _past_attempt_cap(row):
             return None  # parked as gave-up by the usual path
-        head = session.scalar(select(func.substr(InboundMessage.raw, 1, HEADER_SCAN)).where(InboundMessage.id == row_id))
+        head = session.scalar(
+            select(func.substr(InboundMessage.raw, 1, HEADER_SCAN)).where(InboundMessage.id == row_id)
+        )
         verdict = _triage(app, read_envelope(bytes(head or b"")), released=row.released_at is not None)
         if verdict is None:
             return None
@@ -171,14 +188,24 @@ def set_aside_by_headers(app: App, row_id: int, *, now: datetime) -> Outcome | N
         outcome = Outcome(verdict.stage, verdict.disposition, verdict.reason)
         _finish(row, outcome, now)
         message_id = row.message_id
-    log.info("inbound %s message-id %s: %s (%s), from its headers, unparsed", row_id, message_id, outcome.stage.value,
-             outcome.disposition)
+    log.info(
+        "inbound %s message-id %s: %s (%s), from its headers, unparsed",
+        row_id,
+        message_id,
+        outcome.stage.value,
+        outcome.disposition,
+    )
     return outcome
 
 
 def _triage(app: App, envelope: EmailEnvelope, *, released: bool) -> Verdict | None:
-    return triage(envelope, own_domain=app.settings.message_id_domain, own_address=app.settings.from_address,
-                  allowed=app.allowed_senders, released=released)
+    return triage(
+        envelope,
+        own_domain=app.settings.message_id_domain,
+        own_address=app.settings.from_address,
+        allowed=app.allowed_senders,
+        released=released,
+    )
 
 
 def _hand_back(app: App, row_id: int) -> None:
@@ -201,7 +228,8 @@ def _past_attempt_cap(row: InboundMessage) -> bool:
 
 
 def _give_up(app: App, session: Session, row: InboundMessage, now: datetime) -> Outcome | None:
-    """Park a message whose processing never finished MAX_ATTEMPTS times; the clerk hears it is ours to look at."""
+    """Park a message whose processing never finished MAX_ATTEMPTS times; the clerk hears it is ours to
+    look at."""
     if not _past_attempt_cap(row):
         return None
     error = f"processing stopped the worker {row.attempts - 1} times"
@@ -217,7 +245,8 @@ def _finish(row: InboundMessage, outcome: Outcome, now: datetime) -> None:
 
 
 def _read(app: App, row_id: int) -> tuple[ExtractedMessage, list[Findings]] | None:
-    """Parse and analyse the stored message in the sandbox, holding no transaction (SQLite: no write lock) meanwhile.
+    """Parse and analyse the stored message in the sandbox, holding no transaction (SQLite: no write lock)
+    meanwhile.
 
     None when the message is past its attempt cap (it is not parsed again). The session is closed
     before the sandbox runs; the caller's write transaction comes after.
@@ -235,13 +264,23 @@ def _read(app: App, row_id: int) -> tuple[ExtractedMessage, list[Findings]] | No
 
 def _parse(app: App, raw: bytes, size: int, directory: object) -> tuple[ExtractedMessage, list[Findings]]:
     if size > app.settings.max_message_bytes:
-        raise ExtractionError(f"message of {size} bytes exceeds the {app.settings.max_message_bytes}-byte limit")
+        raise ExtractionError(
+            f"message of {size} bytes exceeds the {app.settings.max_message_bytes}-byte limit"
+        )
 
-    return app.sandbox.run(read_and_analyse, raw, limits=app.limits, directory=directory, calendar=app.calendar)
+    return app.sandbox.run(
+        read_and_analyse, raw, limits=app.limits, directory=directory, calendar=app.calendar
+    )
 
 
-def dispose(app: App, session: Session, row: InboundMessage, *, now: datetime,
-            parsed: tuple[ExtractedMessage, list[Findings]] | None = None) -> Outcome:
+def dispose(
+    app: App,
+    session: Session,
+    row: InboundMessage,
+    *,
+    now: datetime,
+    parsed: tuple[ExtractedMessage, list[Findings]] | None = None,
+) -> Outcome:
     """Decide what this message is and act on it; the caller commits everything at once.
 
     `parsed`: the message already read by `_read` (outside this transaction); read here when None.
@@ -251,9 +290,15 @@ def dispose(app: App, session: Session, row: InboundMessage, *, now: datetime,
     message, findings = parsed
     env = message.envelope
     domain = app.settings.message_id_domain
-    carried = own_mail.find_carried(message, own_address=app.settings.from_address, own_domain=domain,
-                                    originals=own_mail.named_originals(session, message, domain=domain))
-    if carried is not None and own_mail.is_bounce(env, message):  # our mail returned: a delivery failure, never answered
+    carried = own_mail.find_carried(
+        message,
+        own_address=app.settings.from_address,
+        own_domain=domain,
+        originals=own_mail.named_originals(session, message, domain=domain),
+    )
+    if carried is not None and own_mail.is_bounce(
+        env, message
+    ):  # our mail returned: a delivery failure, never answered
         bounce = own_mail.record_bounce(session, row, message, carried, now=now)
         return Outcome(Stage.IGNORED, "bounce", bounce)
     # Again on the parsed envelope: `docket notices reprocess` comes here without the header-first step.
@@ -261,7 +306,9 @@ def dispose(app: App, session: Session, row: InboundMessage, *, now: datetime,
         return Outcome(verdict.stage, verdict.disposition, verdict.reason)
     if replies.is_reply(session, env) and not _new_notice_in_reply(session, message):
         return Outcome(Stage.REPLY, replies.handle_reply(app, session, row, message, now=now))
-    if carried is not None and carried.only_ours(message):  # our mail forwarded back: about its task, never a notice
+    if carried is not None and carried.only_ours(
+        message
+    ):  # our mail forwarded back: about its task, never a notice
         reply = own_mail.as_reply(session, message, carried, domain=app.settings.message_id_domain)
         return Outcome(Stage.REPLY, replies.handle_reply(app, session, row, reply, now=now))
     if carried is not None:
@@ -279,48 +326,93 @@ def _new_notice_in_reply(session: Session, message: ExtractedMessage) -> bool:
     return attached and replies.answers_only_notice_mail(session, message.envelope)
 
 
-def register_message(app: App, session: Session, row: InboundMessage, message: ExtractedMessage,
-                     findings_per_doc: list[Findings], *, now: datetime) -> Outcome:
+def register_message(
+    app: App,
+    session: Session,
+    row: InboundMessage,
+    message: ExtractedMessage,
+    findings_per_doc: list[Findings],
+    *,
+    now: datetime,
+) -> Outcome:
     forwarder = parseaddr(message.envelope.sender or "")[1]
     if not message.documents:
         problems = [w for w in message.warnings if w not in NOTHING_FOUND]
         if problems:  # attachments that could not be read: FAILED, so `docket messages retry` can try again
             _queue_unreadable(app, session, row, message, problems, now=now)
             return Outcome(Stage.FAILED, "unreadable", "; ".join(problems))
-        _queue_no_notice(app, session, row, forwarder, now=now)  # a thank-you or a question: answered politely
+        _queue_no_notice(
+            app, session, row, forwarder, now=now
+        )  # a thank-you or a question: answered politely
         return Outcome(Stage.PROCESSED, "no-notice", "; ".join(message.warnings) or None)
     if (held := _too_many_notices(app, session, row, message, forwarder, now=now)) is not None:
         return held
 
-    directory = directory_from_db(session, app.directory)  # the issuer is normalised against it (notice identity)
+    directory = directory_from_db(
+        session, app.directory
+    )  # the issuer is normalised against it (notice identity)
     notice_id, duplicate_all, task_ids, revised = None, True, [], False
     for doc, findings in zip(message.documents, findings_per_doc, strict=True):
-        result = register(session, doc=doc, findings=findings, forwarder=forwarder, message_id=message.envelope.message_id,
-                          now=now, review_threshold=app.settings.review_threshold, directory=directory)
+        result = register(
+            session,
+            doc=doc,
+            findings=findings,
+            forwarder=forwarder,
+            message_id=message.envelope.message_id,
+            now=now,
+            review_threshold=app.settings.review_threshold,
+            directory=directory,
+        )
         notice_id, duplicate_all = result.notice.id, duplicate_all and result.duplicate
         task_ids += [t.id for t in result.new_tasks]
         bind(notice_id=notice_id)
         tasks = result.notice.tasks if result.duplicate else result.new_tasks
         mid = message.envelope.message_id
-        again = result.duplicate and not (mid and result.notice.message_id == mid)  # not another copy in this same mail
-        changes = revisions.propose_changes(session, row, result.notice, findings, forwarder=forwarder, now=now) if again else []
-        revised = revised or bool(changes)
-        queue_assignments(app, session, result, now=now)  # first: the confirmation says whether they wait for review
-        mail = compose.confirmation(
-            notice=result.notice, tasks=[task_view(t) for t in tasks], forwarder=forwarder,
-            in_reply_to=message.envelope.message_id, warnings=[*message.warnings, *doc.warnings, *findings.warnings],
-            duplicate=result.duplicate, review_threshold=app.settings.review_threshold,
-            candidates=_candidate_views(session, result.notice.id),
-            hold=hold_view(session, result.notice.id, tz=app.settings.tz), changes=changes,
+        again = result.duplicate and not (
+            mid and result.notice.message_id == mid
+        )  # not another copy in this same mail
+        changes = (
+            revisions.propose_changes(session, row, result.notice, findings, forwarder=forwarder, now=now)
+            if again
+            else []
         )
-        enqueue(session, mail, dedupe_key=f"confirmation:{row.id}:{result.notice.id}", now=now,
-                domain=app.settings.message_id_domain, notice_id=result.notice.id)
+        revised = revised or bool(changes)
+        queue_assignments(
+            app, session, result, now=now
+        )  # first: the confirmation says whether they wait for review
+        mail = compose.confirmation(
+            notice=result.notice,
+            tasks=[task_view(t) for t in tasks],
+            forwarder=forwarder,
+            in_reply_to=message.envelope.message_id,
+            warnings=[*message.warnings, *doc.warnings, *findings.warnings],
+            duplicate=result.duplicate,
+            review_threshold=app.settings.review_threshold,
+            candidates=_candidate_views(session, result.notice.id),
+            hold=hold_view(session, result.notice.id, tz=app.settings.tz),
+            changes=changes,
+        )
+        enqueue(
+            session,
+            mail,
+            dedupe_key=f"confirmation:{row.id}:{result.notice.id}",
+            now=now,
+            domain=app.settings.message_id_domain,
+            notice_id=result.notice.id,
+        )
     disposition = "revision" if revised else "duplicate" if duplicate_all else "registered"
     return Outcome(Stage.PROCESSED, disposition, notice_id=notice_id, task_ids=tuple(task_ids))
 
 
-def _too_many_notices(app: App, session: Session, row: InboundMessage, message: ExtractedMessage, forwarder: str, *,
-                      now: datetime) -> Outcome | None:
+def _too_many_notices(
+    app: App,
+    session: Session,
+    row: InboundMessage,
+    message: ExtractedMessage,
+    forwarder: str,
+    *,
+    now: datetime,
+) -> Outcome | None:
     """More notices than DOCKET_MAX_NOTICES_PER_MAIL in one mail: held whole for an admin, the clerk told.
 
     Registering only the first N would leave the clerk guessing which were taken; registering all of
@@ -330,12 +422,22 @@ def _too_many_notices(app: App, session: Session, row: InboundMessage, message: 
     if found <= limit or row.released_at is not None:
         return None
     if forwarder:
-        mail = compose.too_many_notices(forwarder=forwarder, subject=row.subject, in_reply_to=row.message_id,
-                                        found=found, limit=limit)
-        enqueue(session, mail, dedupe_key=f"too-many-notices:{row.id}", now=now, domain=app.settings.message_id_domain)
-    return Outcome(Stage.QUARANTINED, "too-many-notices",
-                   f"carries {found} notices, more than DOCKET_MAX_NOTICES_PER_MAIL={limit}: held for an admin "
-                   "(release it to register them all)")
+        mail = compose.too_many_notices(
+            forwarder=forwarder, subject=row.subject, in_reply_to=row.message_id, found=found, limit=limit
+        )
+        enqueue(
+            session,
+            mail,
+            dedupe_key=f"too-many-notices:{row.id}",
+            now=now,
+            domain=app.settings.message_id_domain,
+        )
+    return Outcome(
+        Stage.QUARANTINED,
+        "too-many-notices",
+        f"carries {found} notices, more than DOCKET_MAX_NOTICES_PER_MAIL={limit}: held for an admin "
+        "(release it to register them all)",
+    )
 
 
 def _candidate_views(session: Session, notice_id: int) -> list[object]:
@@ -343,21 +445,38 @@ def _candidate_views(session: Session, notice_id: int) -> list[object]:
     return [candidate_view(c) for c in open_candidates(session, notice_id)]
 
 
-def _queue_unreadable(app: App, session: Session, row: InboundMessage, message: ExtractedMessage | None,
-                      problems: list[str], *, now: datetime, internal: bool = False) -> None:
+def _queue_unreadable(
+    app: App,
+    session: Session,
+    row: InboundMessage,
+    message: ExtractedMessage | None,
+    problems: list[str],
+    *,
+    now: datetime,
+    internal: bool = False,
+) -> None:
     envelope = message.envelope if message else None
     forwarder = parseaddr((envelope.sender if envelope else row.sender) or "")[1]
     if not forwarder:
         return
-    mail = compose.unreadable(forwarder=forwarder, subject=row.subject, in_reply_to=row.message_id, problems=problems,
-                              internal=internal)
+    mail = compose.unreadable(
+        forwarder=forwarder,
+        subject=row.subject,
+        in_reply_to=row.message_id,
+        problems=problems,
+        internal=internal,
+    )
     enqueue(session, mail, dedupe_key=f"unreadable:{row.id}", now=now, domain=app.settings.message_id_domain)
 
 
-def _queue_no_notice(app: App, session: Session, row: InboundMessage, forwarder: str, *, now: datetime) -> None:
+def _queue_no_notice(
+    app: App, session: Session, row: InboundMessage, forwarder: str, *, now: datetime
+) -> None:
     if forwarder:
         mail = compose.no_notice(forwarder=forwarder, subject=row.subject, in_reply_to=row.message_id)
-        enqueue(session, mail, dedupe_key=f"no-notice:{row.id}", now=now, domain=app.settings.message_id_domain)
+        enqueue(
+            session, mail, dedupe_key=f"no-notice:{row.id}", now=now, domain=app.settings.message_id_domain
+        )
 
 
 def park_failed(app: App, row_id: int, err: BaseException, *, now: datetime) -> Outcome:
@@ -377,15 +496,26 @@ def park_failed(app: App, row_id: int, err: BaseException, *, now: datetime) -> 
 
 def _may_answer(app: App, row: InboundMessage) -> bool:
     """Only an allowed sender hears back about a failure: never feed a loop or a stranger."""
-    env = EmailEnvelope(sender=row.sender, sender_name=None, subject=row.subject, message_id=row.message_id,
-                        in_reply_to=None, references=(), date=None, headers=_raw_headers(row.raw))
-    return _triage(app, env, released=False) is None and (row.sender or "").lower() != app.settings.from_address.lower()
+    env = EmailEnvelope(
+        sender=row.sender,
+        sender_name=None,
+        subject=row.subject,
+        message_id=row.message_id,
+        in_reply_to=None,
+        references=(),
+        date=None,
+        headers=_raw_headers(row.raw),
+    )
+    return (
+        _triage(app, env, released=False) is None
+        and (row.sender or "").lower() != app.settings.from_address.lower()
+    )
 
 
 def _raw_headers(raw: bytes) -> dict[str, str]:
     """The top-level headers, read leniently (for loop and authentication checks on unreadable mail)."""
     try:
-        items = BytesHeaderParser(policy=compat32).parsebytes(raw[:256 * 1024]).items()
+        items = BytesHeaderParser(policy=compat32).parsebytes(raw[: 256 * 1024]).items()
     except Exception:  # noqa: BLE001 - unreadable headers: no loop sign can be seen
         return {}
     headers: dict[str, str] = {}

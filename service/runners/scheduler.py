@@ -2,8 +2,10 @@
 escalations and digests due at app.clock.now().
 
 Everything is queued with a dedupe key, so a second pass at the same moment queues nothing new:
-    reminder:{task}:{level}:{day}   escalation:{task}:{level}:{day}   (the record of each step; service.tasks.bundles)
-    bundle:{unit}:{day}             escalation:org:{day}               (what goes out: one mail per unit and day)
+    reminder:{task}:{level}:{day}   escalation:{task}:{level}:{day}   (the record of each step;
+    service.tasks.bundles)
+    bundle:{unit}:{day}             escalation:org:{day}               (what goes out: one mail per unit and
+    day)
     digest:unit:{unit}:{iso week}   digest:org:{iso week}
 Reminders, their bundles and the digests share one transaction (the leaders' items of the day go into their
 digest); the other parts run in their own. Mail is only queued here; the relay sends it in office hours.
@@ -13,6 +15,7 @@ weekly day gets a digest only when it has something overdue or due within `due_s
 leaders (the director) and the Office get the organisation digest weekly, and on the days when a step of the
 policy names them, instead of one mail per task.
 """
+
 from __future__ import annotations
 
 import logging
@@ -26,6 +29,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from outbox import compose
 from outbox.enqueue import enqueue
+from rules.calendar import WorkCalendar
 from rules.escalation import Policy, digest_day, due_step, load_policy
 from service.store.models import AssignmentHold, Task
 from service.store.stages import Role, TaskStatus
@@ -64,22 +68,35 @@ def run_due(app: App) -> int:
     ):  # one transaction: a crash leaves all of it to the next pass, or none
         day = queue_reminders(app, session, policy, today=today, now=now)
         reminded = day.queued
-        digests = queue_digests(app, session, policy, today=today, now=now, escalated=day.escalated,
-                                carriers=day.bundles)
+        digests = queue_digests(
+            app, session, policy, today=today, now=now, escalated=day.escalated, carriers=day.bundles
+        )
     if released or created or reminded or digests:
-        log.info("scheduler %s: %s held assignments released, %s occurrences, %s reminders/escalations, %s digests",
-                 today, released, created, reminded, digests)
+        log.info(
+            "scheduler %s: %s held assignments released, %s occurrences, %s reminders/escalations, %s "
+            "digests",
+            today,
+            released,
+            created,
+            reminded,
+            digests,
+        )
     return released + created + reminded + digests
 
 
-_held = (select(AssignmentHold.id).where(AssignmentHold.notice_id == Task.notice_id, AssignmentHold.released_at.is_(None))
-         .exists())  # units not told yet: no reminders before the assignment
+_held = (
+    select(AssignmentHold.id)
+    .where(AssignmentHold.notice_id == Task.notice_id, AssignmentHold.released_at.is_(None))
+    .exists()
+)  # units not told yet: no reminders before the assignment
 
 
 def _open_tasks(session: Session) -> list[Task]:
     stmt = (
-        select(Task).where(Task.status == TaskStatus.OPEN, Task.merged_into_id.is_(None), ~_held)
-        .options(selectinload(Task.units), selectinload(Task.notice)).order_by(Task.id)
+        select(Task)
+        .where(Task.status == TaskStatus.OPEN, Task.merged_into_id.is_(None), ~_held)
+        .options(selectinload(Task.units), selectinload(Task.notice))
+        .order_by(Task.id)
     )
     return list(session.scalars(stmt))
 
@@ -102,11 +119,22 @@ def queue_reminders(app: App, session: Session, policy: Policy, *, today: date, 
         if not to:
             to, cc = cc[:1], cc[1:]
         if not to:
-            log.warning("task %s: nobody to send %s to (unknown unit or no address in the directory)", task.id, step.rule.level)
+            log.warning(
+                "task %s: nobody to send %s to (unknown unit or no address in the directory)",
+                task.id,
+                step.rule.level,
+            )
             continue
         offset = _offset(task.deadline, today, calendar)
-        mail = compose.reminder(task=task_mail(task), level=step.rule.level, offset=offset if step.offset else 0,
-                                today=today, to=tuple(to), cc=tuple(cc), domain=domain)
+        mail = compose.reminder(
+            task=task_mail(task),
+            level=step.rule.level,
+            offset=offset if step.offset else 0,
+            today=today,
+            to=tuple(to),
+            cc=tuple(cc),
+            domain=domain,
+        )
         key = f"{step.rule.kind}:{task.id}:{step.rule.level}:{step.on.isoformat()}"
         row = enqueue(
             session, mail, dedupe_key=key, now=now, domain=domain, task_id=task.id, notice_id=task.notice_id
@@ -116,9 +144,13 @@ def queue_reminders(app: App, session: Session, policy: Policy, *, today: date, 
     return dispatch(app, session, book, dues, today=today, now=now)
 
 
-def _offset(deadline: date, today: date, calendar: object) -> int:
+def _offset(deadline: date, today: date, calendar: WorkCalendar) -> int:
     """Working days from the deadline: negative before it, positive after it."""
-    return calendar.working_days_between(deadline, today) if today > deadline else -calendar.working_days_between(today, deadline)  # type: ignore[attr-defined]
+    return (
+        calendar.working_days_between(deadline, today)
+        if today > deadline
+        else -calendar.working_days_between(today, deadline)
+    )
 
 
 def _in_scope(task: Task, today: date, tz: object) -> bool:
@@ -148,8 +180,14 @@ def queue_digests(
     tz, domain, soon = app.settings.tz, app.settings.message_id_domain, app.settings.due_soon_working_days
     year, week, _ = today.isocalendar()
     book = address_book(session)
-    stmt = select(Task).where(Task.merged_into_id.is_(None), ~_held).options(selectinload(Task.units), selectinload(Task.notice))
-    tasks = [t for t in session.scalars(stmt) if _in_scope(t, today, tz) and vn_status(t, today, tz=tz) is not None]
+    stmt = (
+        select(Task)
+        .where(Task.merged_into_id.is_(None), ~_held)
+        .options(selectinload(Task.units), selectinload(Task.notice))
+    )
+    tasks = [
+        t for t in session.scalars(stmt) if _in_scope(t, today, tz) and vn_status(t, today, tz=tz) is not None
+    ]
     statuses = {t.id: vn_status(t, today, tz=tz) for t in tasks}
     late = {
         t.id: app.calendar.working_days_between(reference_deadline(t), today)  # type: ignore[arg-type]

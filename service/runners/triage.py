@@ -166,7 +166,8 @@ def sender_reason(envelope: EmailEnvelope, *, allowed: tuple[str, ...]) -> str |
 
 
 def _is_our_message_id(message_id: str | None, own_domain: str) -> bool:
-    """Our Message-IDs are <docket.…@domain>; the office's own clerks share the domain, so it alone proves nothing."""
+    """Our Message-IDs are <docket.…@domain>; the office's own clerks share the domain, so it alone proves
+    nothing."""
     local, _, domain = (message_id or "").strip("<> ").partition("@")
     return local.startswith("docket.") and domain.lower() == own_domain.lower()
 

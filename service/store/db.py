@@ -48,11 +48,17 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UtcDateTime(), dict[str, Any]: JSON(), list[str]: JSON(), list[Any]: JSON()}
+    type_annotation_map = {
+        datetime: UtcDateTime(),
+        dict[str, Any]: JSON(),
+        list[str]: JSON(),
+        list[Any]: JSON(),
+    }
 
 
 def fit(value: Any, column_type: Any) -> Any:
-    """A value made storable: text without NUL or lone surrogates (PostgreSQL refuses them), cut to its column.
+    """A value made storable: text without NUL or lone surrogates (PostgreSQL refuses them), cut to its
+    column.
 
     The one place where mail's strings meet the database: every row passes here on insert and update.
     Str enums are left alone (their columns have lengths too); JSON lists and dicts are cleaned inside.
@@ -96,9 +102,10 @@ def make_engine(url: str) -> Engine:
     try:
         return _engine(url)
     except (ArgumentError, NoSuchModuleError, ValueError) as err:  # one line, never the password
-
-        raise ConfigError(f"DOCKET_DATABASE_URL {mask_url(url)!r}: {type(err).__name__}; use sqlite:///PATH or "
-                          "postgresql+psycopg://user:pass@host/db (a '/', '#' or '@' in the password as %2F, %23, %40)") from None
+        raise ConfigError(
+            f"DOCKET_DATABASE_URL {mask_url(url)!r}: {type(err).__name__}; use sqlite:///PATH or "
+            "postgresql+psycopg://user:pass@host/db (a '/', '#' or '@' in the password as %2F, %23, %40)"
+        ) from None
 
 
 def _engine(url: str) -> Engine:
@@ -136,7 +143,8 @@ def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
 
 
 def is_transient(err: BaseException) -> bool:
-    """A database fault that passes by itself (server gone or restarting, connection dropped, locked, pool full).
+    """A database fault that passes by itself (server gone or restarting, connection dropped, locked, pool
+    full).
 
     Such a fault is nobody's input: the work it interrupted is retried, not parked or reported to a sender.
     """

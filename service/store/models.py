@@ -1,4 +1,6 @@
-"""The tables: inbound messages, notices, tasks and their units, audit events, units (the outbox's is outbox.models)."""
+"""The tables: inbound messages, notices, tasks and their units, audit events, units (the outbox's is
+outbox.models)."""
+
 from __future__ import annotations
 
 import enum
@@ -42,7 +44,9 @@ class InboundMessage(Base):
     subject: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime]
     stage: Mapped[Stage] = mapped_column(enum_column(Stage, "stage"), index=True)
-    disposition: Mapped[str | None] = mapped_column(String(60))  # why: new, duplicate, no-notice, auto-reply ...
+    disposition: Mapped[str | None] = mapped_column(
+        String(60)
+    )  # why: new, duplicate, no-notice, auto-reply ...
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_owner: Mapped[str | None] = mapped_column(String(100))
@@ -51,7 +55,9 @@ class InboundMessage(Base):
     processed_at: Mapped[datetime | None]
     notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"), index=True)
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))  # for replies
-    released_by: Mapped[str | None] = mapped_column(String(320))  # admin who let a quarantined message through
+    released_by: Mapped[str | None] = mapped_column(
+        String(320)
+    )  # admin who let a quarantined message through
     released_at: Mapped[datetime | None]
     # The admin queue (service.admin.inbox_queue): why a person must look at this mail; None = not queued.
     queue: Mapped[str | None] = mapped_column(String(40), index=True)
@@ -133,12 +139,18 @@ class Task(Base):
     deadline_text: Mapped[str | None] = mapped_column(Text)
     recurrence: Mapped[str | None] = mapped_column(String(20))
     recurrence_day: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[TaskStatus] = mapped_column(enum_column(TaskStatus, "task_status"), index=True, default=TaskStatus.OPEN)
+    status: Mapped[TaskStatus] = mapped_column(
+        enum_column(TaskStatus, "task_status"), index=True, default=TaskStatus.OPEN
+    )
     confidence: Mapped[float] = mapped_column(Float, default=1.0)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
     manual: Mapped[bool] = mapped_column(Boolean, default=False)  # corrected by an admin: reprocess keeps it
-    fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)  # matches a task across reprocessing
-    previous_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))  # earlier occurrence of a recurrence
+    fingerprint: Mapped[str | None] = mapped_column(
+        String(64), index=True
+    )  # matches a task across reprocessing
+    previous_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tasks.id")
+    )  # earlier occurrence of a recurrence
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
     completed_at: Mapped[datetime | None]
     closed_reason: Mapped[str | None] = mapped_column(Text)
@@ -182,7 +194,9 @@ class CandidateTask(Base):
     deadline_text: Mapped[str | None] = mapped_column(Text)
     score: Mapped[float | None] = mapped_column(Float)  # the classifier's probability, when one judged it
     fingerprint: Mapped[str] = mapped_column(String(64))  # the same piece when the notice comes again
-    status: Mapped[CandidateStatus] = mapped_column(enum_column(CandidateStatus, "candidate_status"), default=CandidateStatus.OPEN)
+    status: Mapped[CandidateStatus] = mapped_column(
+        enum_column(CandidateStatus, "candidate_status"), default=CandidateStatus.OPEN
+    )
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))  # the task it became
     decided_by: Mapped[str | None] = mapped_column(String(320))
     decided_at: Mapped[datetime | None]
@@ -214,7 +228,9 @@ class TaskPart(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
-    status: Mapped[TaskStatus] = mapped_column(enum_column(TaskStatus, "part_status"), default=TaskStatus.OPEN)
+    status: Mapped[TaskStatus] = mapped_column(
+        enum_column(TaskStatus, "part_status"), default=TaskStatus.OPEN
+    )
     completed_at: Mapped[datetime | None]
     completed_by: Mapped[str | None] = mapped_column(String(320))
 
@@ -244,7 +260,9 @@ class NoticeRevision(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
-    inbound_id: Mapped[int] = mapped_column(ForeignKey("inbound_messages.id"))  # the re-forward carrying the new text
+    inbound_id: Mapped[int] = mapped_column(
+        ForeignKey("inbound_messages.id")
+    )  # the re-forward carrying the new text
     forwarder: Mapped[str | None] = mapped_column(String(320))
     summary: Mapped[str] = mapped_column(Text)  # what would change, as the clerk was told
     created_at: Mapped[datetime]

@@ -35,7 +35,9 @@ def upgrade(engine: Engine) -> str:
     """Apply every migration not yet applied; returns the revision now in place."""
     config = _config()
     with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":  # several workers starting at once: one migrates, the others wait
+        if (
+            conn.dialect.name == "postgresql"
+        ):  # several workers starting at once: one migrates, the others wait
             conn.execute(text("SELECT pg_advisory_xact_lock(7346101)"))
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
@@ -46,6 +48,10 @@ def require_current(engine: Engine) -> None:
     """Raise a SchemaError with the fix when the database is behind this code."""
     current, head = current_revision(engine), head_revision()
     if current is None:
-        raise SchemaError(f"the database at {engine.url.render_as_string()} has no Docket schema: run `docket db upgrade`")
+        raise SchemaError(
+            f"the database at {engine.url.render_as_string()} has no Docket schema: run `docket db upgrade`"
+        )
     if current != head:
-        raise SchemaError(f"the database schema is at {current}, this code needs {head}: run `docket db upgrade`")
+        raise SchemaError(
+            f"the database schema is at {current}, this code needs {head}: run `docket db upgrade`"
+        )

@@ -41,7 +41,9 @@ class ExtensionStatus(str, enum.Enum):
 
 
 TASK_TRANSITIONS: dict[TaskStatus, frozenset[TaskStatus]] = {
-    TaskStatus.OPEN: frozenset({TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE, TaskStatus.CANCELLED, TaskStatus.REJECTED}),
+    TaskStatus.OPEN: frozenset(
+        {TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE, TaskStatus.CANCELLED, TaskStatus.REJECTED}
+    ),
     TaskStatus.DONE_ON_TIME: frozenset({TaskStatus.OPEN}),
     TaskStatus.DONE_LATE: frozenset({TaskStatus.OPEN}),
     TaskStatus.CANCELLED: frozenset({TaskStatus.OPEN}),

@@ -19,7 +19,7 @@ from service.store.stages import Role, TaskStatus
 
 # What a unit must do changed: these kinds reach the units by mail (issue 6).
 NEW_LEAD, NEW_DEADLINE, CANCELLED, REJECTED = "new-lead", "new-deadline", "cancelled", "rejected"
-ASSIGNED = "assigned"  # a task that had no units before (tasks add, reprocess, a reply or correction adding it)
+ASSIGNED = "assigned"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +80,16 @@ class Recorder:
         if before_s == after_s:
             return
         self.changes.append(Change(name, before_s, after_s))
-        write_event(self.session, self.task.id, name, actor=self.editor.actor, at=self.editor.now,
-                    before=before_s, after=after_s, note=self.note)
+        write_event(
+            self.session,
+            self.task.id,
+            name,
+            actor=self.editor.actor,
+            at=self.editor.now,
+            before=before_s,
+            after=after_s,
+            note=self.note,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,11 +101,21 @@ class Before:
 
 
 def snapshot(task: Task) -> Before:
-    return Before(tuple(task.unit_names(Role.LEAD)), tuple(task.unit_names(Role.SUPPORT)), task.deadline, task.status)
+    return Before(
+        tuple(task.unit_names(Role.LEAD)), tuple(task.unit_names(Role.SUPPORT)), task.deadline, task.status
+    )
 
 
-def finish(session: Session, task: Task, rec: Recorder, before: Before, *, warnings: list[str] | None = None,
-            notify: Notify | None, reason: str | None = None) -> Outcome:
+def finish(
+    session: Session,
+    task: Task,
+    rec: Recorder,
+    before: Before,
+    *,
+    warnings: list[str] | None = None,
+    notify: Notify | None,
+    reason: str | None = None,
+) -> Outcome:
     """Mark the task manual, stamp it, and tell the units when what they must do changed."""
     rec.record("manual", task.manual, True)
     task.manual = True
@@ -106,7 +124,9 @@ def finish(session: Session, task: Task, rec: Recorder, before: Before, *, warni
     kinds = change_kinds(task, before)
     change = None
     if kinds:
-        change = ChangeNotice(task.id, kinds, before.lead, before.support, before.deadline, reason, rec.editor.actor)
+        change = ChangeNotice(
+            task.id, kinds, before.lead, before.support, before.deadline, reason, rec.editor.actor
+        )
         if notify is not None:
             notify(session, task, change, rec.editor.now)
     return Outcome(task.id, tuple(rec.changes), tuple(warnings or ()), change)
@@ -125,7 +145,13 @@ def change_kinds(task: Task, before: Before) -> tuple[str, ...]:
     return tuple(kinds)
 
 
-NOTIFY_WORDS = {ASSIGNED: "assigned", NEW_LEAD: "lead", NEW_DEADLINE: "deadline", CANCELLED: "cancelled", REJECTED: "rejected"}
+NOTIFY_WORDS = {
+    ASSIGNED: "assigned",
+    NEW_LEAD: "lead",
+    NEW_DEADLINE: "deadline",
+    CANCELLED: "cancelled",
+    REJECTED: "rejected",
+}
 
 
 def notifier_for(app: object) -> Notify | None:

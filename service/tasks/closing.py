@@ -2,9 +2,11 @@
 
 Every caller goes through `set_status` (or `done`, or `mark_done` for mail): a unit's reply
 (service.tasks.replies), the last part of a task for every unit (service.tasks.parts), the admin's and the
-clerk's corrections (service.tasks.corrections), a merge and a reprocess. It checks the transition, records status,
+clerk's corrections (service.tasks.corrections), a merge and a reprocess. It checks the transition, records
+status,
 completed_at and closed_reason, and drops the unsent reminders of a task that closes.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -44,8 +46,12 @@ def set_status(rec: Recorder, target: TaskStatus, *, reason: str | None = None) 
     return target
 
 
-_DROPPED = {TaskStatus.DONE_ON_TIME: "task done", TaskStatus.DONE_LATE: "task done",
-            TaskStatus.CANCELLED: "task cancelled", TaskStatus.REJECTED: "task rejected"}
+_DROPPED = {
+    TaskStatus.DONE_ON_TIME: "task done",
+    TaskStatus.DONE_LATE: "task done",
+    TaskStatus.CANCELLED: "task cancelled",
+    TaskStatus.REJECTED: "task rejected",
+}
 
 
 def done(rec: Recorder, *, today: date) -> TaskStatus:
@@ -53,8 +59,9 @@ def done(rec: Recorder, *, today: date) -> TaskStatus:
     return set_status(rec, done_status(rec.task, today))
 
 
-def mark_done(app: Any, session: Session, task: Task, *, actor: str, note: str | None,
-              now: datetime) -> TaskStatus:
+def mark_done(
+    app: Any, session: Session, task: Task, *, actor: str, note: str | None, now: datetime
+) -> TaskStatus:
     """Done by mail (a unit's reply, the last part of an every-unit task): `done` on the office's day."""
     rec = Recorder(session, task, Editor(actor, now), note=reply_note(note))
     return done(rec, today=now.astimezone(app.settings.tz).date())

@@ -79,11 +79,21 @@ def check_deadline(notice: Notice, deadline: date, *, force: bool) -> list[str]:
 
 def _open_task(task: Task) -> None:
     if task.merged_into_id is not None:
-        raise InputError(f"{task_token(task.id)} was merged into {task_token(task.merged_into_id)}; change that task instead")
+        raise InputError(
+            f"{task_token(task.id)} was merged into {task_token(task.merged_into_id)}; change that task "
+            "instead"
+        )
 
 
-def edit_task(session: Session, task_id: int, edit: TaskEdit, editor: Editor, *, force: bool = False,
-              notify: Notify | None = None) -> Outcome:
+def edit_task(
+    session: Session,
+    task_id: int,
+    edit: TaskEdit,
+    editor: Editor,
+    *,
+    force: bool = False,
+    notify: Notify | None = None,
+) -> Outcome:
     """Correct what extraction got wrong: text, lead, support, deadline, recurrence."""
     task = get_task(session, task_id)
     _open_task(task)
@@ -113,14 +123,18 @@ def edit_task(session: Session, task_id: int, edit: TaskEdit, editor: Editor, *,
     if edit.recurrence_day is not None:
         set_day(task, rec, edit.recurrence_day, dated=edit.deadline is not None)
     if not rec.changes:
-        raise InputError(f"nothing to change on {task_token(task.id)}: give --text, --lead, --support, --deadline, "
-                         "--recurrence or --day")
+        raise InputError(
+            f"nothing to change on {task_token(task.id)}: give --text, --lead, --support, --deadline, "
+            "--recurrence or --day"
+        )
     rec.record("needs_review", task.needs_review, False)
     task.needs_review = False
     return finish(session, task, rec, before, warnings=warnings, notify=notify)
 
 
-def _apply_units(session: Session, task: Task, rec: Recorder, *, lead: list[str] | None, support: list[str] | None) -> None:
+def _apply_units(
+    session: Session, task: Task, rec: Recorder, *, lead: list[str] | None, support: list[str] | None
+) -> None:
     old_lead, old_support = task.unit_names(Role.LEAD), task.unit_names(Role.SUPPORT)
     new_lead = lead if lead is not None else old_lead
     new_support = [name for name in (support if support is not None else old_support) if name not in new_lead]
@@ -129,30 +143,60 @@ def _apply_units(session: Session, task: Task, rec: Recorder, *, lead: list[str]
     set_units(session, task, lead=new_lead, support=new_support)
 
 
-def complete(session: Session, task_id: int, editor: Editor, *, note: str | None = None, notify: Notify | None = None) -> Outcome:
+def complete(
+    session: Session, task_id: int, editor: Editor, *, note: str | None = None, notify: Notify | None = None
+) -> Outcome:
     """Done: on time or late, measured against the ORIGINAL deadline."""
     task = get_task(session, task_id)
     return _set_status(session, task, None, editor, reason=note, notify=notify)
 
 
-def reopen(session: Session, task_id: int, editor: Editor, *, note: str | None = None, notify: Notify | None = None) -> Outcome:
-    return _set_status(session, get_task(session, task_id), TaskStatus.OPEN, editor, reason=note, notify=notify)
+def reopen(
+    session: Session, task_id: int, editor: Editor, *, note: str | None = None, notify: Notify | None = None
+) -> Outcome:
+    return _set_status(
+        session, get_task(session, task_id), TaskStatus.OPEN, editor, reason=note, notify=notify
+    )
 
 
-def cancel(session: Session, task_id: int, editor: Editor, *, reason: str, notify: Notify | None = None) -> Outcome:
+def cancel(
+    session: Session, task_id: int, editor: Editor, *, reason: str, notify: Notify | None = None
+) -> Outcome:
     if not reason.strip():
         raise InputError("a cancellation needs a --reason")
-    return _set_status(session, get_task(session, task_id), TaskStatus.CANCELLED, editor, reason=reason.strip(), notify=notify)
+    return _set_status(
+        session,
+        get_task(session, task_id),
+        TaskStatus.CANCELLED,
+        editor,
+        reason=reason.strip(),
+        notify=notify,
+    )
 
 
-def reject(session: Session, task_id: int, editor: Editor, *, reason: str | None = None, notify: Notify | None = None) -> Outcome:
+def reject(
+    session: Session, task_id: int, editor: Editor, *, reason: str | None = None, notify: Notify | None = None
+) -> Outcome:
     """Not a task at all (extraction mistook a sentence for a directive)."""
-    return _set_status(session, get_task(session, task_id), TaskStatus.REJECTED, editor,
-                       reason=(reason or "not a task").strip(), notify=notify)
+    return _set_status(
+        session,
+        get_task(session, task_id),
+        TaskStatus.REJECTED,
+        editor,
+        reason=(reason or "not a task").strip(),
+        notify=notify,
+    )
 
 
-def _set_status(session: Session, task: Task, target: TaskStatus | None, editor: Editor, *,
-                reason: str | None, notify: Notify | None) -> Outcome:
+def _set_status(
+    session: Session,
+    task: Task,
+    target: TaskStatus | None,
+    editor: Editor,
+    *,
+    reason: str | None,
+    notify: Notify | None,
+) -> Outcome:
     """Through the one writer of status changes (service.tasks.closing); None: done, on time or late."""
     _open_task(task)
     rec = Recorder(session, task, editor, note=reason)
@@ -164,8 +208,16 @@ def _set_status(session: Session, task: Task, target: TaskStatus | None, editor:
     return finish(session, task, rec, before, notify=notify, reason=reason)
 
 
-def extend(session: Session, task_id: int, to: date, editor: Editor, *, reason: str, force: bool = False,
-           notify: Notify | None = None) -> Outcome:
+def extend(
+    session: Session,
+    task_id: int,
+    to: date,
+    editor: Editor,
+    *,
+    reason: str,
+    force: bool = False,
+    notify: Notify | None = None,
+) -> Outcome:
     """More time: the deadline moves, the original deadline stays (reports measure against it)."""
     task = get_task(session, task_id)
     _open_task(task)
@@ -174,8 +226,10 @@ def extend(session: Session, task_id: int, to: date, editor: Editor, *, reason: 
     if not reason.strip():
         raise InputError("an extension needs a --reason")
     if task.deadline is not None and to <= task.deadline:
-        raise InputError(f"{vn_date(to)} is not later than the current deadline {vn_date(task.deadline)}; "
-                         "to correct a wrongly read deadline use `docket tasks edit --deadline`")
+        raise InputError(
+            f"{vn_date(to)} is not later than the current deadline {vn_date(task.deadline)}; "
+            "to correct a wrongly read deadline use `docket tasks edit --deadline`"
+        )
     warnings = check_deadline(task.notice, to, force=force)
     rec = Recorder(session, task, editor, note=f"extension: {reason.strip()}")
     before = snapshot(task)
@@ -187,11 +241,14 @@ def extend(session: Session, task_id: int, to: date, editor: Editor, *, reason: 
     return finish(session, task, rec, before, warnings=warnings, notify=notify, reason=reason.strip())
 
 
-def approve_pending_extension(session: Session, task: Task, to: date, editor: Editor,
-                              rec: Recorder) -> int | None:
-    """Approve the unit's pending request (xin gia hạn) to the date given, through service.tasks.extensions."""
+def approve_pending_extension(
+    session: Session, task: Task, to: date, editor: Editor, rec: Recorder
+) -> int | None:
+    """Approve the unit's pending request (xin gia hạn) to the date given, through
+    service.tasks.extensions."""
     request = session.scalars(
-        select(ExtensionRequest).where(ExtensionRequest.task_id == task.id, ExtensionRequest.status == ExtensionStatus.PENDING)
+        select(ExtensionRequest)
+        .where(ExtensionRequest.task_id == task.id, ExtensionRequest.status == ExtensionStatus.PENDING)
         .order_by(ExtensionRequest.id.desc())
     ).first()
     if request is None:
@@ -200,7 +257,9 @@ def approve_pending_extension(session: Session, task: Task, to: date, editor: Ed
     return request.id
 
 
-def merge(session: Session, keep_id: int, drop_id: int, editor: Editor, *, notify: Notify | None = None) -> tuple[Outcome, Outcome]:
+def merge(
+    session: Session, keep_id: int, drop_id: int, editor: Editor, *, notify: Notify | None = None
+) -> tuple[Outcome, Outcome]:
     """Two tasks are one: B's units join A (a lead of either stays a lead), B closes as merged into A."""
     if keep_id == drop_id:
         raise InputError("merge needs two different tasks")
@@ -208,9 +267,16 @@ def merge(session: Session, keep_id: int, drop_id: int, editor: Editor, *, notif
     _open_task(keep)
     _open_task(drop)
     if keep.notice_id != drop.notice_id:
-        raise InputError(f"{task_token(keep.id)} and {task_token(drop.id)} come from different notices; only tasks of one notice merge")
+        raise InputError(
+            f"{task_token(keep.id)} and {task_token(drop.id)} come from different notices; only tasks of "
+            "one notice merge"
+        )
     lead = list(dict.fromkeys([*keep.unit_names(Role.LEAD), *drop.unit_names(Role.LEAD)]))
-    support = [n for n in dict.fromkeys([*keep.unit_names(Role.SUPPORT), *drop.unit_names(Role.SUPPORT)]) if n not in lead]
+    support = [
+        n
+        for n in dict.fromkeys([*keep.unit_names(Role.SUPPORT), *drop.unit_names(Role.SUPPORT)])
+        if n not in lead
+    ]
     rec_keep = Recorder(session, keep, editor, note=f"merged with {task_token(drop.id)}")
     before_keep = snapshot(keep)
     _apply_units(session, keep, rec_keep, lead=lead, support=support)
@@ -229,8 +295,15 @@ def merge(session: Session, keep_id: int, drop_id: int, editor: Editor, *, notif
     return kept, dropped
 
 
-def add_task(session: Session, notice_id: int, edit: TaskEdit, editor: Editor, *, force: bool = False,
-             notify: Notify | None = None) -> Outcome:
+def add_task(
+    session: Session,
+    notice_id: int,
+    edit: TaskEdit,
+    editor: Editor,
+    *,
+    force: bool = False,
+    notify: Notify | None = None,
+) -> Outcome:
     """A directive the extractor missed, added by hand (manual from the start)."""
     notice = get_notice(session, notice_id)
     if not (edit.text or "").strip():
@@ -242,9 +315,21 @@ def add_task(session: Session, notice_id: int, edit: TaskEdit, editor: Editor, *
     recurrence = parse_recurrence(edit.recurrence) if edit.recurrence is not None else None
     warnings = check_deadline(notice, edit.deadline, force=force) if edit.deadline else []
     text = (edit.text or "").strip()
-    task = Task(notice=notice, seq=len(notice.tasks), text=text, original_deadline=edit.deadline, deadline=edit.deadline,
-                recurrence=recurrence, status=TaskStatus.OPEN, confidence=1.0, needs_review=False, manual=True,
-                fingerprint=task_fingerprint(text + "|" + ",".join(lead)), created_at=editor.now, updated_at=editor.now)
+    task = Task(
+        notice=notice,
+        seq=len(notice.tasks),
+        text=text,
+        original_deadline=edit.deadline,
+        deadline=edit.deadline,
+        recurrence=recurrence,
+        status=TaskStatus.OPEN,
+        confidence=1.0,
+        needs_review=False,
+        manual=True,
+        fingerprint=task_fingerprint(text + "|" + ",".join(lead)),
+        created_at=editor.now,
+        updated_at=editor.now,
+    )
     session.add(task)
     set_units(session, task, lead=lead, support=support)
     session.flush()

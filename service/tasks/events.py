@@ -29,10 +29,26 @@ def stored(value: object) -> str | None:
     return str(value)
 
 
-def write_event(session: Session, task_id: int, field: str, *, actor: str, at: datetime, before: object = None,
-                after: object = None, note: str | None = None) -> TaskEvent:
+def write_event(
+    session: Session,
+    task_id: int,
+    field: str,
+    *,
+    actor: str,
+    at: datetime,
+    before: object = None,
+    after: object = None,
+    note: str | None = None,
+) -> TaskEvent:
     """Add one audit event to the session."""
-    event = TaskEvent(task_id=task_id, actor=actor, at=at, field=field, before=stored(before),
-                      after=stored(after), note=note)
+    event = TaskEvent(
+        task_id=task_id,
+        actor=actor,
+        at=at,
+        field=field,
+        before=stored(before),
+        after=stored(after),
+        note=note,
+    )
     session.add(event)
     return event

@@ -45,8 +45,16 @@ def extend_task(rec: Recorder, to: date) -> None:
     drop_stale_reminders(rec.session, task, reason="deadline extended")
 
 
-def approve_extension(session: Session, request_id: int, actor: str, now: datetime, *, notify_with: Any = None,
-                      to: date | None = None, rec: Recorder | None = None) -> Task:
+def approve_extension(
+    session: Session,
+    request_id: int,
+    actor: str,
+    now: datetime,
+    *,
+    notify_with: Any = None,
+    to: date | None = None,
+    rec: Recorder | None = None,
+) -> Task:
     """Approve a pending request (optionally to another date than asked); returns the task.
 
     `rec`: the caller's recorder (an admin's correction), else one of its own with the request's reason."""
@@ -61,11 +69,21 @@ def approve_extension(session: Session, request_id: int, actor: str, now: dateti
     return task
 
 
-def refuse_extension(session: Session, request_id: int, actor: str, now: datetime, *, reason: str | None = None) -> Task:
+def refuse_extension(
+    session: Session, request_id: int, actor: str, now: datetime, *, reason: str | None = None
+) -> Task:
     request = _pending(session, request_id)
     request.status, request.decided_by, request.decided_at = ExtensionStatus.REFUSED, actor, now
-    write_event(session, request.task_id, "extension_request", actor=actor, at=now,
-                before=request.requested_to, after="refused", note=reason)
+    write_event(
+        session,
+        request.task_id,
+        "extension_request",
+        actor=actor,
+        at=now,
+        before=request.requested_to,
+        after="refused",
+        note=reason,
+    )
     task = session.get(Task, request.task_id)
     assert task is not None
     return task

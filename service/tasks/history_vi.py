@@ -1,8 +1,10 @@
-"""A task's audit events as Vietnamese sentences for `docket tasks show` (pure; the JSON keeps the raw fields).
+"""A task's audit events as Vietnamese sentences for `docket tasks show` (pure; the JSON keeps the raw
+fields).
 
 The audit trail stores field names and internal codes ("created", "confidence=0.90", "lead:cue") so that
 scripts can read it; people read these sentences instead.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,30 +14,66 @@ from typing import Any
 from rules.display import vn_date
 
 STATE_VI = {
-    "open": "đang thực hiện", "overdue": "quá hạn", "done_on_time": "hoàn thành đúng hạn",
-    "done_late": "hoàn thành quá hạn", "cancelled": "đã hủy", "rejected": "không phải nhiệm vụ", "merged": "đã gộp",
+    "open": "đang thực hiện",
+    "overdue": "quá hạn",
+    "done_on_time": "hoàn thành đúng hạn",
+    "done_late": "hoàn thành quá hạn",
+    "cancelled": "đã hủy",
+    "rejected": "không phải nhiệm vụ",
+    "merged": "đã gộp",
 }
-RECURRENCE_VI = {"weekly": "hằng tuần", "monthly": "hằng tháng", "quarterly": "hằng quý", "yearly": "hằng năm"}
+RECURRENCE_VI = {
+    "weekly": "hằng tuần",
+    "monthly": "hằng tháng",
+    "quarterly": "hằng quý",
+    "yearly": "hằng năm",
+}
 FIELD_VI = {
-    "text": "Nội dung", "deadline": "Thời hạn", "original_deadline": "Thời hạn ban đầu", "recurrence": "Định kỳ",
-    "lead": "Đơn vị chủ trì", "support": "Đơn vị phối hợp", "status": "Trạng thái", "closed_reason": "Lý do đóng",
-    "completed_at": "Thời điểm hoàn thành", "needs_review": "Cần rà soát", "manual": "Đã sửa tay",
-    "merged_from": "Gộp từ", "merged_into": "Gộp vào", "created": "Tạo", "reprocess": "Đọc lại văn bản",
+    "text": "Nội dung",
+    "deadline": "Thời hạn",
+    "original_deadline": "Thời hạn ban đầu",
+    "recurrence": "Định kỳ",
+    "lead": "Đơn vị chủ trì",
+    "support": "Đơn vị phối hợp",
+    "status": "Trạng thái",
+    "closed_reason": "Lý do đóng",
+    "completed_at": "Thời điểm hoàn thành",
+    "needs_review": "Cần rà soát",
+    "manual": "Đã sửa tay",
+    "merged_from": "Gộp từ",
+    "merged_into": "Gộp vào",
+    "created": "Tạo",
+    "reprocess": "Đọc lại văn bản",
 }
 REASON_VI = {  # how the rules found the task (rules/directives.py); scope:* only repeats lead:scope
-    "lead:cue": "văn bản giao việc rõ cho đơn vị chủ trì", "lead:frame": "đơn vị chủ trì nêu trong câu giao việc",
-    "lead:initial": "đơn vị nêu ở đầu câu", "lead:scope": "đơn vị nêu ở đề mục", "lead:item": "đơn vị nêu trong mục",
-    "lead:none": "không thấy đơn vị chủ trì", "table-row": "một dòng của bảng phân công",
-    "no-known-assignee": "không có đơn vị nào trong danh bạ", "unknown-unit": "có đơn vị không có trong danh bạ",
-    "conflicting-dates": "các thời hạn mâu thuẫn nhau", "deadline-not-computable": "không tính được thời hạn",
+    "lead:cue": "văn bản giao việc rõ cho đơn vị chủ trì",
+    "lead:frame": "đơn vị chủ trì nêu trong câu giao việc",
+    "lead:initial": "đơn vị nêu ở đầu câu",
+    "lead:scope": "đơn vị nêu ở đề mục",
+    "lead:item": "đơn vị nêu trong mục",
+    "lead:none": "không thấy đơn vị chủ trì",
+    "table-row": "một dòng của bảng phân công",
+    "no-known-assignee": "không có đơn vị nào trong danh bạ",
+    "unknown-unit": "có đơn vị không có trong danh bạ",
+    "conflicting-dates": "các thời hạn mâu thuẫn nhau",
+    "deadline-not-computable": "không tính được thời hạn",
 }
 REPLY_VI = {
-    "done": "báo đã hoàn thành", "extension": "xin gia hạn", "question": "hỏi lại", "refusal": "từ chối nhận việc",
-    "not_done": "báo chưa hoàn thành", "progress": "báo tiến độ", "out_of_office": "trả lời tự động (vắng mặt)",
+    "done": "báo đã hoàn thành",
+    "extension": "xin gia hạn",
+    "question": "hỏi lại",
+    "refusal": "từ chối nhận việc",
+    "not_done": "báo chưa hoàn thành",
+    "progress": "báo tiến độ",
+    "out_of_office": "trả lời tự động (vắng mặt)",
 }
 NOTE_VI = {"reprocess": "đọc lại văn bản", "task done": "nhiệm vụ đã hoàn thành"}
-CHANGE_VI = {"new-lead": "đơn vị chủ trì mới", "new-deadline": "thời hạn mới", "cancelled": "hủy nhiệm vụ",
-             "rejected": "không phải nhiệm vụ"}
+CHANGE_VI = {
+    "new-lead": "đơn vị chủ trì mới",
+    "new-deadline": "thời hạn mới",
+    "cancelled": "hủy nhiệm vụ",
+    "rejected": "không phải nhiệm vụ",
+}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -57,7 +95,11 @@ def note_vi(note: str | None) -> str:
 
 
 def reasons_vi(note: str | None) -> str:
-    codes = [code.strip() for code in (note or "").split(";") if code.strip() and not code.strip().startswith("scope:")]
+    codes = [
+        code.strip()
+        for code in (note or "").split(";")
+        if code.strip() and not code.strip().startswith("scope:")
+    ]
     return "; ".join(REASON_VI.get(code, code) for code in codes)
 
 
@@ -71,7 +113,9 @@ def _created(after: str | None, note: str | None) -> str:
         deadline = after.removeprefix("deadline=")
         when = value_vi(deadline) if deadline != "None" else "chưa có"
         return f"Tạo lần tiếp theo, thời hạn {when}" + (f" — {note}" if note else "")
-    return f"Thêm nhiệm vụ bằng tay ({after.replace(' in ', ', văn bản ')})" + (f" — {note_vi(note)}" if note else "")
+    return f"Thêm nhiệm vụ bằng tay ({after.replace(' in ', ', văn bản ')})" + (
+        f" — {note_vi(note)}" if note else ""
+    )
 
 
 def describe(event: dict[str, Any]) -> str:

@@ -75,7 +75,13 @@ def hold(session: Session, notice: Notice, *, reason: str, until: datetime, now:
         row = AssignmentHold(notice_id=notice.id, reason=reason, held_until=until, created_at=now)
         session.add(row)
     elif row.released_at is not None:  # new tasks of a notice already released: a fresh hold
-        row.reason, row.held_until, row.created_at, row.released_at, row.released_by = reason, until, now, None, None
+        row.reason, row.held_until, row.created_at, row.released_at, row.released_by = (
+            reason,
+            until,
+            now,
+            None,
+            None,
+        )
     session.flush()
     return row
 
@@ -109,16 +115,27 @@ def release_notice(app: Any, session: Session, notice_id: int, *, actor: str, no
     assert notice is not None
     tasks = [t for t in notice.tasks if not t.status.is_closed and t.merged_into_id is None]
     for task in tasks:
-        write_event(session, task.id, "assignments_released", actor=actor, at=now, before="held",
-                    after="sent", note=row.reason)
+        write_event(
+            session,
+            task.id,
+            "assignments_released",
+            actor=actor,
+            at=now,
+            before="held",
+            after="sent",
+            note=row.reason,
+        )
     session.flush()
     return send_assignments(app, session, notice, tasks, now=now)
 
 
 def release_due(app: Any, session: Session, *, now: datetime) -> int:
     """Release every hold whose review window has passed; returns mails queued."""
-    due = session.scalars(select(AssignmentHold.notice_id).where(AssignmentHold.released_at.is_(None),
-                                                                 AssignmentHold.held_until <= now)).all()
+    due = session.scalars(
+        select(AssignmentHold.notice_id).where(
+            AssignmentHold.released_at.is_(None), AssignmentHold.held_until <= now
+        )
+    ).all()
     return sum(release_notice(app, session, notice_id, actor=WINDOW_ACTOR, now=now) for notice_id in due)
 
 
@@ -130,16 +147,19 @@ class Agreement:
     """What a clerk's "đồng ý" did to one notice."""
 
     notice_id: int
-    changed: int | None = None  # tasks changed by applying a waiting re-forward (service.tasks.revisions), if one waited
+    changed: int | None = None
     released: bool = False  # held assignment mails sent
 
 
-def agree_by_reply(app: Any, session: Session, *, notice_ids: Iterable[int], sender: str, body: str,
-                   now: datetime) -> Agreement | None:
-    """The forwarding clerk answers a confirmation with a plain "đồng ý": the notice's waiting change (a re-forward
+def agree_by_reply(
+    app: Any, session: Session, *, notice_ids: Iterable[int], sender: str, body: str, now: datetime
+) -> Agreement | None:
+    """The forwarding clerk answers a confirmation with a plain "đồng ý": the notice's waiting change (a
+    re-forward
     with other tasks) is applied, and its held assignments are released.
 
-    Returns what was done, or None (not a plain agreement, not the clerk, nothing waiting: left to the caller).
+    Returns what was done, or None (not a plain agreement, not the clerk, nothing waiting: left to the
+    caller).
     """
     lines = [fold(line).strip(" .!") for line in body.splitlines() if line.strip()]
     if len(lines) != 1 or lines[0] not in AGREED:
@@ -149,8 +169,12 @@ def agree_by_reply(app: Any, session: Session, *, notice_ids: Iterable[int], sen
         if notice is None:
             continue
         revision = revisions.agreed_by(session, notice, sender)
-        changed = revisions.apply(app, session, revision, actor=sender, now=now) if revision is not None else None
-        held = (notice.forwarder or "").lower() == sender.lower() and active_hold(session, notice_id) is not None
+        changed = (
+            revisions.apply(app, session, revision, actor=sender, now=now) if revision is not None else None
+        )
+        held = (notice.forwarder or "").lower() == sender.lower() and active_hold(
+            session, notice_id
+        ) is not None
         if held:
             release_notice(app, session, notice_id, actor=sender, now=now)
         if revision is not None or held:

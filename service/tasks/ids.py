@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
-from rules.display import CANDIDATE_PREFIX, NOTICE_PREFIX, TASK_PREFIX  # the formats' one home (and the tokens')
+from rules.display import (
+    CANDIDATE_PREFIX,
+    NOTICE_PREFIX,
+    TASK_PREFIX,
+)  # the formats' one home (and the tokens')
 from service.errors import InputError
 
 # ASCII digits only: \d would also take Arabic-Indic and other scripts' digits, which int() reads as numbers.
@@ -19,7 +23,10 @@ def _parse(value: str, prefix: str, what: str) -> int:
         raise InputError(f"'{value}' is not a {what} ID: write {prefix}-123 or 123")
     given = (match.group("prefix") or prefix).upper()
     if given != prefix:
-        raise InputError(f"'{value}' is not a {what} ID: {what} IDs start with {prefix}- (e.g. {prefix}-{match.group('number')})")
+        raise InputError(
+            f"'{value}' is not a {what} ID: {what} IDs start with {prefix}- (e.g. "
+            f"{prefix}-{match.group('number')})"
+        )
     return _in_range(value, int(match.group("number")), what)
 
 

@@ -45,8 +45,13 @@ def evidence_quote(task: Task) -> str:
     """The words of the notice the task came from (its source span), shortened on a word."""
     text = task.text
     notice_text = task.notice.text if task.notice is not None else ""
-    if task.source_start is not None and task.source_end and notice_text and task.source_part in (None, task.notice.source_name):
-        span = notice_text[task.source_start:task.source_end].strip()
+    if (
+        task.source_start is not None
+        and task.source_end
+        and notice_text
+        and task.source_part in (None, task.notice.source_name)
+    ):
+        span = notice_text[task.source_start : task.source_end].strip()
         text = span or text
     text = " ".join(text.split())
     return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"
@@ -55,12 +60,20 @@ def evidence_quote(task: Task) -> str:
 def task_mail(task: Task) -> TaskMail:
     notice = task.notice
     return TaskMail(
-        id=task.id, text=" ".join(task.text.split()), quote=evidence_quote(task),
-        lead_names=tuple(task.unit_names(Role.LEAD)) or (), support_names=tuple(task.unit_names(Role.SUPPORT)),
-        deadline=task.deadline, original_deadline=task.original_deadline, recurrence=task.recurrence,
-        recurrence_day=task.recurrence_day, notice_id=task.notice_id,
-        notice_label=compose.notice_label(notice), notice_subject=notice.subject,
-        confidence=task.confidence, needs_review=task.needs_review,
+        id=task.id,
+        text=" ".join(task.text.split()),
+        quote=evidence_quote(task),
+        lead_names=tuple(task.unit_names(Role.LEAD)) or (),
+        support_names=tuple(task.unit_names(Role.SUPPORT)),
+        deadline=task.deadline,
+        original_deadline=task.original_deadline,
+        recurrence=task.recurrence,
+        recurrence_day=task.recurrence_day,
+        notice_id=task.notice_id,
+        notice_label=compose.notice_label(notice),
+        notice_subject=notice.subject,
+        confidence=task.confidence,
+        needs_review=task.needs_review,
     )
 
 
@@ -78,8 +91,11 @@ def _grouped(tasks: list[Task], book: AddressBook) -> dict[tuple[int, Role], lis
 
 def active_hold(session: Session, notice_id: int) -> AssignmentHold | None:
     """The notice's unreleased hold (service.tasks.holds): while there is one, no assignment is mailed."""
-    return session.scalar(select(AssignmentHold).where(AssignmentHold.notice_id == notice_id,
-                                                       AssignmentHold.released_at.is_(None)))
+    return session.scalar(
+        select(AssignmentHold).where(
+            AssignmentHold.notice_id == notice_id, AssignmentHold.released_at.is_(None)
+        )
+    )
 
 
 def original_files(session: Session, notice_id: int) -> list[tuple[str, str, bytes]]:
@@ -134,20 +150,38 @@ def send_assignments(app: Any, session: Session, notice: Any, tasks: list[Task],
     units = {u.id: u for u in book.units.values()}
     originals, too_large, attach = _originals(settings, session, notice)
     queued = 0
-    for (unit_id, role), group in sorted(_grouped(tasks, book).items(), key=lambda kv: (kv[0][1].value, kv[0][0])):
+    for (unit_id, role), group in sorted(
+        _grouped(tasks, book).items(), key=lambda kv: (kv[0][1].value, kv[0][0])
+    ):
         unit: Unit = units[unit_id]
         if not unit.email:
             continue
         group = own_first(unit, group)
         mail = compose.assignment(
-            unit=unit.name, role=role.value, tasks=[task_mail(t) for t in group], to=(unit.email,),
-            cc=(unit.head_email,) if role is Role.LEAD and unit.head_email else (), domain=settings.message_id_domain,
-            originals=originals, originals_too_large=too_large, extra_headers=attach,
+            unit=unit.name,
+            role=role.value,
+            tasks=[task_mail(t) for t in group],
+            to=(unit.email,),
+            cc=(unit.head_email,) if role is Role.LEAD and unit.head_email else (),
+            domain=settings.message_id_domain,
+            originals=originals,
+            originals_too_large=too_large,
+            extra_headers=attach,
         )
         ids = ",".join(str(i) for i in sorted(t.id for t in group))  # the same key whatever the order shown
         key = f"assignment:{notice.id}:{unit.id}:{role.value}:{hashlib.sha256(ids.encode()).hexdigest()[:12]}"
-        queued += enqueue(session, mail, dedupe_key=key, now=now, domain=settings.message_id_domain,
-                          notice_id=notice.id, task_id=group[0].id if len(group) == 1 else None) is not None
+        queued += (
+            enqueue(
+                session,
+                mail,
+                dedupe_key=key,
+                now=now,
+                domain=settings.message_id_domain,
+                notice_id=notice.id,
+                task_id=group[0].id if len(group) == 1 else None,
+            )
+            is not None
+        )
     return queued
 
 
@@ -161,7 +195,11 @@ def _detail(task: Task, change: str) -> str:
     if change == "lead":
         return f"Đơn vị chủ trì được điều chỉnh: {leads}."
     if change in ("deadline", "extension"):
-        original = f" (hạn ban đầu {vn_date(task.original_deadline)})" if task.original_deadline != task.deadline else ""
+        original = (
+            f" (hạn ban đầu {vn_date(task.original_deadline)})"
+            if task.original_deadline != task.deadline
+            else ""
+        )
         return f"Thời hạn được điều chỉnh: {vn_date(task.deadline)}{original}."
     if change == "cancelled":
         return f"Nhiệm vụ đã được hủy{': ' + task.closed_reason if task.closed_reason else ''}."
@@ -171,8 +209,14 @@ def _detail(task: Task, change: str) -> str:
 
 
 def queue_change_notice(
-    app_or_settings: Any, session: Session, task: Task, change: str, now: datetime, *,
-    detail: str | None = None, previous_units: tuple[str, ...] | list[str] = (),
+    app_or_settings: Any,
+    session: Session,
+    task: Task,
+    change: str,
+    now: datetime,
+    *,
+    detail: str | None = None,
+    previous_units: tuple[str, ...] | list[str] = (),
 ) -> int | None:
     """Tell the units concerned about a correction; drop the reminders it made stale. Returns the outbox id.
 
@@ -192,8 +236,21 @@ def queue_change_notice(
     to = list(dict.fromkeys(to)) or cc[:1]
     if not to:
         return None
-    mail = compose.change_notice(task=task_mail(task), change=change, detail=detail or _detail(task, change),
-                                 to=tuple(to), cc=tuple(a for a in cc if a not in to), domain=settings.message_id_domain)
-    row = enqueue(session, mail, dedupe_key=f"change:{task.id}:{change}:{now.isoformat()}", now=now,
-                  domain=settings.message_id_domain, task_id=task.id, notice_id=task.notice_id)
+    mail = compose.change_notice(
+        task=task_mail(task),
+        change=change,
+        detail=detail or _detail(task, change),
+        to=tuple(to),
+        cc=tuple(a for a in cc if a not in to),
+        domain=settings.message_id_domain,
+    )
+    row = enqueue(
+        session,
+        mail,
+        dedupe_key=f"change:{task.id}:{change}:{now.isoformat()}",
+        now=now,
+        domain=settings.message_id_domain,
+        task_id=task.id,
+        notice_id=task.notice_id,
+    )
     return row.id if row else None

@@ -37,7 +37,12 @@ class AddressBook:
     def role_units(self, task: Task, role: Role, *, pending_only: bool = True) -> list[Unit]:
         """The units of a role; for an every-unit task tracked per unit, only those whose part is open."""
         units = self.expand(task.unit_names(role))
-        if not pending_only or role is not Role.LEAD or EVERY_UNIT not in task.unit_names(role) or not task.parts:
+        if (
+            not pending_only
+            or role is not Role.LEAD
+            or EVERY_UNIT not in task.unit_names(role)
+            or not task.parts
+        ):
             return units
         pending = {p.unit_id for p in task.parts if not p.status.is_closed}
         if not pending:  # every part done but the task reopened by an admin: everyone again
@@ -46,7 +51,8 @@ class AddressBook:
         return [u for u in units if u.id in pending or u.name in named]
 
     def addresses(self, roles: Iterable[str], task: Task) -> list[str]:
-        """Policy roles (lead, support, lead_head, office, director) to addresses, in order, without repeats."""
+        """Policy roles (lead, support, lead_head, office, director) to addresses, in order, without
+        repeats."""
         out: list[str | None] = []
         for role in roles:
             out += self._role(role, task)
@@ -85,5 +91,7 @@ class AddressBook:
 def address_book(session: Session) -> AddressBook:
     units = {u.name: u for u in session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.id))}
     office = next((u for u in units.values() if u.is_office), None)
-    director = session.scalars(select(Leader).where(Leader.email.is_not(None)).order_by(Leader.rank, Leader.id)).first()
+    director = session.scalars(
+        select(Leader).where(Leader.email.is_not(None)).order_by(Leader.rank, Leader.id)
+    ).first()
     return AddressBook(units=units, office=office, director=director)

@@ -51,25 +51,48 @@ def _next_due(task: Task, today: date) -> tuple[bool, date | None]:
 def next_occurrence(session: Session, task: Task, *, deadline: date | None, now: datetime) -> Task:
     """Add the occurrence after `task`, with the same units and wording."""
     nxt = Task(
-        notice_id=task.notice_id, seq=task.seq, text=task.text, source_part=task.source_part,
-        source_start=task.source_start, source_end=task.source_end, original_deadline=deadline, deadline=deadline,
-        deadline_text=task.deadline_text, recurrence=task.recurrence, recurrence_day=task.recurrence_day,
-        status=TaskStatus.OPEN, confidence=task.confidence, needs_review=False, manual=task.manual,
-        fingerprint=None, previous_id=task.id, created_at=now, updated_at=now,
+        notice_id=task.notice_id,
+        seq=task.seq,
+        text=task.text,
+        source_part=task.source_part,
+        source_start=task.source_start,
+        source_end=task.source_end,
+        original_deadline=deadline,
+        deadline=deadline,
+        deadline_text=task.deadline_text,
+        recurrence=task.recurrence,
+        recurrence_day=task.recurrence_day,
+        status=TaskStatus.OPEN,
+        confidence=task.confidence,
+        needs_review=False,
+        manual=task.manual,
+        fingerprint=None,
+        previous_id=task.id,
+        created_at=now,
+        updated_at=now,
     )
     for link in task.units:
         nxt.units.append(TaskUnit(name=link.name, role=link.role, unit_id=link.unit_id, known=link.known))
     session.add(nxt)
     sync_parts(session, nxt)  # a new occurrence: every unit owes its part again
     session.flush()
-    write_event(session, nxt.id, "created", actor=SYSTEM_ACTOR, at=now,
-                after=f"deadline={deadline.isoformat() if deadline else None}",
-                note=f"lần tiếp theo của nhiệm vụ định kỳ {task_token(task.id)}")
+    write_event(
+        session,
+        nxt.id,
+        "created",
+        actor=SYSTEM_ACTOR,
+        at=now,
+        after=f"deadline={deadline.isoformat() if deadline else None}",
+        note=f"lần tiếp theo của nhiệm vụ định kỳ {task_token(task.id)}",
+    )
     return nxt
 
 
-def date_first_occurrence(session: Session, task: Task, *, anchor: date, actor: str = SYSTEM_ACTOR, now: datetime) -> bool:
-    """A series known only by its rule ("hằng tháng trước ngày 25") gets its first deadline: the first such day
+def date_first_occurrence(
+    session: Session, task: Task, *, anchor: date, actor: str = SYSTEM_ACTOR, now: datetime
+) -> bool:
+    """A series known only by its rule ("hằng tháng trước ngày 25") gets its first deadline: the first such
+    day
     after `anchor` (the notice's date). Audited; returns True when a deadline was set."""
     if task.deadline is not None or task.status is not TaskStatus.OPEN:
         return False
@@ -77,17 +100,36 @@ def date_first_occurrence(session: Session, task: Task, *, anchor: date, actor: 
     if first is None:
         return False
     task.deadline = task.original_deadline = first
-    write_event(session, task.id, "deadline", actor=actor, at=now, after=first,
-                note="lần đầu của nhiệm vụ định kỳ, tính theo quy tắc lặp lại")
+    write_event(
+        session,
+        task.id,
+        "deadline",
+        actor=actor,
+        at=now,
+        after=first,
+        note="lần đầu của nhiệm vụ định kỳ, tính theo quy tắc lặp lại",
+    )
     return True
 
 
 def date_undated_series(session: Session, *, tz: object, now: datetime) -> int:
-    """Give every open recurring task without a deadline its first occurrence (tasks stored before this rule)."""
-    stmt = (select(Task).where(Task.recurrence.in_(sorted(KNOWN)), Task.status == TaskStatus.OPEN, Task.deadline.is_(None),
-                               Task.recurrence_day.is_not(None), Task.merged_into_id.is_(None))
-            .options(selectinload(Task.notice)).order_by(Task.id))
-    return sum(date_first_occurrence(session, t, anchor=anchor_of(t, tz), now=now) for t in session.scalars(stmt))
+    """Give every open recurring task without a deadline its first occurrence (tasks stored before this
+    rule)."""
+    stmt = (
+        select(Task)
+        .where(
+            Task.recurrence.in_(sorted(KNOWN)),
+            Task.status == TaskStatus.OPEN,
+            Task.deadline.is_(None),
+            Task.recurrence_day.is_not(None),
+            Task.merged_into_id.is_(None),
+        )
+        .options(selectinload(Task.notice))
+        .order_by(Task.id)
+    )
+    return sum(
+        date_first_occurrence(session, t, anchor=anchor_of(t, tz), now=now) for t in session.scalars(stmt)
+    )
 
 
 def anchor_of(task: Task, tz: object) -> date:
@@ -115,12 +157,15 @@ def create_due_occurrences(session: Session, *, today: date, now: datetime) -> i
 
 
 def check_day(task: Task, day: int, recurrence: str | None) -> None:
-    """`tasks edit --day`: a day of the month, on a monthly, quarterly or yearly task (InputError otherwise)."""
+    """`tasks edit --day`: a day of the month, on a monthly, quarterly or yearly task (InputError
+    otherwise)."""
     if not 1 <= day <= 31:
         raise InputError(f"--day {day}: a day of the month is 1 to 31")
     if recurrence not in MONTHS:
-        raise InputError(f"--day needs a monthly, quarterly or yearly task; {task_token(task.id)} is "
-                         f"{recurrence or 'not recurring'} (give --recurrence monthly too)")
+        raise InputError(
+            f"--day needs a monthly, quarterly or yearly task; {task_token(task.id)} is "
+            f"{recurrence or 'not recurring'} (give --recurrence monthly too)"
+        )
 
 
 def set_day(task: Task, rec: Any, day: int, *, dated: bool) -> None:

@@ -26,8 +26,10 @@ SYSTEM_ACTOR = "docket"
 
 
 def notice_identity(findings: Findings, text: str, *, directory: Directory = EMPTY_DIRECTORY) -> str:
-    """Number + date + the issuing body (rules.issuer, against the directory) when the notice has a number and a
-    date; otherwise a hash of its words. The same for every rendering (.txt, .docx, .pdf, a forwarded body): line
+    """Number + date + the issuing body (rules.issuer, against the directory) when the notice has a number
+    and a
+    date; otherwise a hash of its words. The same for every rendering (.txt, .docx, .pdf, a forwarded body):
+    line
     breaks, table cells and how the letterhead's lines were joined do not count."""
     doc = findings.document
     if doc.number and doc.issued_date:
@@ -44,29 +46,45 @@ def _legacy_identity(findings: Findings, text: str) -> str:
     return "hash:" + hashlib.sha256(name_key(text).encode()).hexdigest()
 
 
-def is_notice(notice: Notice, findings: Findings, text: str, *, directory: Directory = EMPTY_DIRECTORY) -> bool:
-    """Whether these findings are this notice (its identity now, its number, date and issuer, or its older key)."""
-    if notice.identity_key in (notice_identity(findings, text, directory=directory), _legacy_identity(findings, text)):
+def is_notice(
+    notice: Notice, findings: Findings, text: str, *, directory: Directory = EMPTY_DIRECTORY
+) -> bool:
+    """Whether these findings are this notice (its identity now, its number, date and issuer, or its older
+    key)."""
+    if notice.identity_key in (
+        notice_identity(findings, text, directory=directory),
+        _legacy_identity(findings, text),
+    ):
         return True
     doc = findings.document
-    return bool(doc.number and doc.issued_date and notice.number and doc.issued_date == notice.issued_date
-                and _same_number(notice.number, doc.number)
-                and issuer_key(notice.issuer, directory) == issuer_key(doc.issuer, directory))
+    return bool(
+        doc.number
+        and doc.issued_date
+        and notice.number
+        and doc.issued_date == notice.issued_date
+        and _same_number(notice.number, doc.number)
+        and issuer_key(notice.issuer, directory) == issuer_key(doc.issuer, directory)
+    )
 
 
 def _same_number(a: str, b: str) -> bool:
     return "".join(name_key(a).split()) == "".join(name_key(b).split())
 
 
-def find_notice(session: Session, findings: Findings, text: str, *, directory: Directory = EMPTY_DIRECTORY) -> Notice | None:
+def find_notice(
+    session: Session, findings: Findings, text: str, *, directory: Directory = EMPTY_DIRECTORY
+) -> Notice | None:
     """The notice these findings are, if it is registered: by identity, then by number and date with the same
-    issuing body (a notice stored under an older key, or before the directory changed), then by the older key."""
+    issuing body (a notice stored under an older key, or before the directory changed), then by the older
+    key."""
     key = notice_identity(findings, text, directory=directory)
     if (notice := session.scalar(select(Notice).where(Notice.identity_key == key))) is not None:
         return notice
     doc = findings.document
     if doc.number and doc.issued_date:
-        same = session.scalars(select(Notice).where(Notice.issued_date == doc.issued_date, Notice.number.is_not(None)))
+        same = session.scalars(
+            select(Notice).where(Notice.issued_date == doc.issued_date, Notice.number.is_not(None))
+        )
         for notice in same:
             if is_notice(notice, findings, text, directory=directory):
                 return notice
@@ -83,14 +101,24 @@ class Registered:
     notice: Notice
     new_tasks: list[Task]
     duplicate: bool
-    new_candidates: list[object] = field(default_factory=list)  # service.store.models.CandidateTask rows (the safety net)
+    new_candidates: list[object] = field(
+        default_factory=list
+    )  # service.store.models.CandidateTask rows (the safety net)
 
 
 def register(
-    session: Session, *, doc: ExtractedText, findings: Findings, forwarder: str | None, message_id: str | None,
-    now: datetime, review_threshold: float, directory: Directory = EMPTY_DIRECTORY,
+    session: Session,
+    *,
+    doc: ExtractedText,
+    findings: Findings,
+    forwarder: str | None,
+    message_id: str | None,
+    now: datetime,
+    review_threshold: float,
+    directory: Directory = EMPTY_DIRECTORY,
 ) -> Registered:
-    """Store a new notice and its tasks, or find the notice again: then nothing is added (a notice forwarded again
+    """Store a new notice and its tasks, or find the notice again: then nothing is added (a notice
+    forwarded again
     with other tasks is a proposed change, service.tasks.revisions, never silent new tasks)."""
     notice = find_notice(session, findings, doc.text, directory=directory)
     if notice is not None:
@@ -108,9 +136,21 @@ def register(
         if fingerprint in known:
             continue
         known.add(fingerprint)
-        fresh.append((new_task(notice, finding, fingerprint=fingerprint, now=now, review_threshold=review_threshold, units=units),
-                      finding))
-    # One flush for all the new tasks: a flush per task re-read the notice's whole task list each time (quadratic).
+        fresh.append(
+            (
+                new_task(
+                    notice,
+                    finding,
+                    fingerprint=fingerprint,
+                    now=now,
+                    review_threshold=review_threshold,
+                    units=units,
+                ),
+                finding,
+            )
+        )
+    # One flush for all the new tasks: a flush per task re-read the notice's whole task list each time
+    # (quadratic).
     session.add_all(task for task, _ in fresh)
     session.flush()
     for task, _ in fresh:
@@ -119,24 +159,64 @@ def register(
         _created(session, task, finding, now)
     session.flush()
     new_candidates = store_candidates(session, notice, findings.candidates, now=now)
-    return Registered(notice=notice, new_tasks=[task for task, _ in fresh], duplicate=False,
-                      new_candidates=list(new_candidates))
-
-
-def _new_notice(findings: Findings, doc: ExtractedText, *, key: str, forwarder: str | None, message_id: str | None, now: datetime) -> Notice:
-    info = findings.document
-    return Notice(
-        identity_key=key, number=info.number, doc_type=info.type, issuer=info.issuer, issued_date=info.issued_date,
-        place=info.place, subject=info.subject, signer=info.signer, signing_authority=info.signing_authority,
-        urgency=info.urgency, recipients=list(info.recipients), text=doc.text, source_name=doc.part,
-        warnings=[*doc.warnings, *findings.warnings], forwarder=forwarder, message_id=message_id,
-        created_at=now, updated_at=now,
+    return Registered(
+        notice=notice,
+        new_tasks=[task for task, _ in fresh],
+        duplicate=False,
+        new_candidates=list(new_candidates),
     )
 
 
-def add_task(session: Session, notice: Notice, finding: TaskFinding, *, fingerprint: str, now: datetime, review_threshold: float) -> Task:
+def _new_notice(
+    findings: Findings,
+    doc: ExtractedText,
+    *,
+    key: str,
+    forwarder: str | None,
+    message_id: str | None,
+    now: datetime,
+) -> Notice:
+    info = findings.document
+    return Notice(
+        identity_key=key,
+        number=info.number,
+        doc_type=info.type,
+        issuer=info.issuer,
+        issued_date=info.issued_date,
+        place=info.place,
+        subject=info.subject,
+        signer=info.signer,
+        signing_authority=info.signing_authority,
+        urgency=info.urgency,
+        recipients=list(info.recipients),
+        text=doc.text,
+        source_name=doc.part,
+        warnings=[*doc.warnings, *findings.warnings],
+        forwarder=forwarder,
+        message_id=message_id,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def add_task(
+    session: Session,
+    notice: Notice,
+    finding: TaskFinding,
+    *,
+    fingerprint: str,
+    now: datetime,
+    review_threshold: float,
+) -> Task:
     """One new task on the notice, flushed (it has its id), with its 'created' event."""
-    task = new_task(notice, finding, fingerprint=fingerprint, now=now, review_threshold=review_threshold, units=units_by_name(session))
+    task = new_task(
+        notice,
+        finding,
+        fingerprint=fingerprint,
+        now=now,
+        review_threshold=review_threshold,
+        units=units_by_name(session),
+    )
     session.add(task)
     session.flush()
     _settle(session, task, notice, now)
@@ -144,27 +224,54 @@ def add_task(session: Session, notice: Notice, finding: TaskFinding, *, fingerpr
     return task
 
 
-def new_task(notice: Notice, finding: TaskFinding, *, fingerprint: str, now: datetime, review_threshold: float,
-             units: dict[str, Unit]) -> Task:
+def new_task(
+    notice: Notice,
+    finding: TaskFinding,
+    *,
+    fingerprint: str,
+    now: datetime,
+    review_threshold: float,
+    units: dict[str, Unit],
+) -> Task:
     """The task and its unit links, not yet in the session."""
     task = Task(
-        notice=notice, seq=len(notice.tasks), text=finding.text, source_part=finding.source.part,
-        source_start=finding.source.start, source_end=finding.source.end, original_deadline=finding.deadline,
-        deadline=finding.deadline, deadline_text=finding.deadline_text, recurrence=finding.recurrence,
-        recurrence_day=finding.recurrence_day, status=TaskStatus.OPEN, confidence=finding.confidence,
-        needs_review=finding.needs_review or finding.confidence < review_threshold, fingerprint=fingerprint,
-        created_at=now, updated_at=now,
+        notice=notice,
+        seq=len(notice.tasks),
+        text=finding.text,
+        source_part=finding.source.part,
+        source_start=finding.source.start,
+        source_end=finding.source.end,
+        original_deadline=finding.deadline,
+        deadline=finding.deadline,
+        deadline_text=finding.deadline_text,
+        recurrence=finding.recurrence,
+        recurrence_day=finding.recurrence_day,
+        status=TaskStatus.OPEN,
+        confidence=finding.confidence,
+        needs_review=finding.needs_review or finding.confidence < review_threshold,
+        fingerprint=fingerprint,
+        created_at=now,
+        updated_at=now,
     )
     _link_units(task, lead=finding.lead, support=finding.support, units=units)
     return task
 
 
 def _created(session: Session, task: Task, finding: TaskFinding, now: datetime) -> None:
-    write_event(session, task.id, "created", actor=SYSTEM_ACTOR, at=now,
-                after=f"confidence={finding.confidence:.2f}", note="; ".join(finding.reasons) or None)
+    write_event(
+        session,
+        task.id,
+        "created",
+        actor=SYSTEM_ACTOR,
+        at=now,
+        after=f"confidence={finding.confidence:.2f}",
+        note="; ".join(finding.reasons) or None,
+    )
 
 
-def set_units(session: Session, task: Task, *, lead: tuple[str, ...] | list[str], support: tuple[str, ...] | list[str]) -> None:
+def set_units(
+    session: Session, task: Task, *, lead: tuple[str, ...] | list[str], support: tuple[str, ...] | list[str]
+) -> None:
     """Replace the task's unit links; names not in the directory are kept as written and flagged."""
     units = units_by_name(session)
     task.units.clear()
@@ -180,7 +287,13 @@ def _settle(session: Session, task: Task, notice: Notice, now: datetime) -> None
     date_first_occurrence(session, task, anchor=notice.issued_date or now.date(), now=now)
 
 
-def _link_units(task: Task, *, lead: tuple[str, ...] | list[str], support: tuple[str, ...] | list[str], units: dict[str, Unit]) -> None:
+def _link_units(
+    task: Task,
+    *,
+    lead: tuple[str, ...] | list[str],
+    support: tuple[str, ...] | list[str],
+    units: dict[str, Unit],
+) -> None:
     width = TaskUnit.__table__.c["name"].type.length  # type: ignore[attr-defined]  # String(n): cut before de-duplicating: two long names may share a prefix
     for role, names in ((Role.LEAD, lead), (Role.SUPPORT, support)):
         for name in dict.fromkeys(n[:width] for n in names):
@@ -189,9 +302,13 @@ def _link_units(task: Task, *, lead: tuple[str, ...] | list[str], support: tuple
             task.units.append(TaskUnit(name=name, role=role, unit_id=unit.id if unit else None, known=known))
 
 
-def store_candidates(session: Session, notice: Notice, candidates: Sequence[Candidate], *, now: datetime) -> list[CandidateTask]:
+def store_candidates(
+    session: Session, notice: Notice, candidates: Sequence[Candidate], *, now: datetime
+) -> list[CandidateTask]:
     """Add the candidates the notice does not have yet (a re-forwarded notice adds none); numbered from 1."""
-    existing = list(session.query(CandidateTask).filter(CandidateTask.notice_id == notice.id).order_by(CandidateTask.seq))
+    existing = list(
+        session.query(CandidateTask).filter(CandidateTask.notice_id == notice.id).order_by(CandidateTask.seq)
+    )
     known = {c.fingerprint for c in existing}
     added: list[CandidateTask] = []
     for cand in candidates:
@@ -200,11 +317,22 @@ def store_candidates(session: Session, notice: Notice, candidates: Sequence[Cand
             continue
         known.add(fingerprint)
         row = CandidateTask(
-            notice_id=notice.id, seq=len(existing) + len(added) + 1, text=cand.text,
-            source_part=cand.source.part, source_start=cand.source.start, source_end=cand.source.end,
-            source_where=cand.source.where, signals=list(cand.signals), lead=list(cand.lead), support=list(cand.support),
-            deadline=cand.deadline, deadline_text=cand.deadline_text, score=cand.score, fingerprint=fingerprint,
-            status=CandidateStatus.OPEN, created_at=now,
+            notice_id=notice.id,
+            seq=len(existing) + len(added) + 1,
+            text=cand.text,
+            source_part=cand.source.part,
+            source_start=cand.source.start,
+            source_end=cand.source.end,
+            source_where=cand.source.where,
+            signals=list(cand.signals),
+            lead=list(cand.lead),
+            support=list(cand.support),
+            deadline=cand.deadline,
+            deadline_text=cand.deadline_text,
+            score=cand.score,
+            fingerprint=fingerprint,
+            status=CandidateStatus.OPEN,
+            created_at=now,
         )  # strings are cleaned and cut to their columns by service.store.db on insert
         session.add(row)
         added.append(row)

@@ -134,10 +134,23 @@ def _agreed(app: Any, session: Session, envelope: EmailEnvelope, body: str, *, n
                     "đơn vị.")
     detail = " ".join(said)
     outcome = "agreed" if agreement.released else "applied"
-    mail = compose.reply_ack(task=None, outcome=outcome, detail=detail, to=(sender,), cc=(), in_reply_to=envelope.message_id,
-                             references=tuple(referenced_ids(envelope)))
-    enqueue(session, mail, dedupe_key=f"reply-ack:agreed:{notice_id}:{envelope.message_id or now.isoformat()}"[:300], now=now,
-            domain=app.settings.message_id_domain, notice_id=notice_id)
+    mail = compose.reply_ack(
+        task=None,
+        outcome=outcome,
+        detail=detail,
+        to=(sender,),
+        cc=(),
+        in_reply_to=envelope.message_id,
+        references=tuple(referenced_ids(envelope)),
+    )
+    enqueue(
+        session,
+        mail,
+        dedupe_key=f"reply-ack:agreed:{notice_id}:{envelope.message_id or now.isoformat()}"[:300],
+        now=now,
+        domain=app.settings.message_id_domain,
+        notice_id=notice_id,
+    )
     return True
 
 
@@ -147,9 +160,11 @@ def own_words(session: Session, envelope: EmailEnvelope, message: ExtractedMessa
     return drop_known(message.reply_text, [row.body_text for row in ours if row.body_text])
 
 
-def handle_reply(app: Any, session: Session, row: InboundMessage, message: ExtractedMessage, *,
-                 now: datetime) -> str:
-    """Act on the reply (in the caller's transaction); returns its disposition. Nothing is dropped unanswered."""
+def handle_reply(
+    app: Any, session: Session, row: InboundMessage, message: ExtractedMessage, *, now: datetime
+) -> str:
+    """Act on the reply (in the caller's transaction); returns its disposition. Nothing is dropped
+    unanswered."""
     envelope = message.envelope
     book = address_book(session)
     body = own_words(session, envelope, message)
@@ -159,25 +174,56 @@ def handle_reply(app: Any, session: Session, row: InboundMessage, message: Extra
     return _route(app, session, row, envelope, body, sender=sender, book=book, now=now)
 
 
-def _route(app: Any, session: Session, row: InboundMessage, envelope: EmailEnvelope, body: str, *, sender: str,
-           book: AddressBook, now: datetime) -> str:
-    """Leader's decision, clerk's correction, a unit's report (one task, or one line per task), else the queue."""
+def _route(
+    app: Any,
+    session: Session,
+    row: InboundMessage,
+    envelope: EmailEnvelope,
+    body: str,
+    *,
+    sender: str,
+    book: AddressBook,
+    now: datetime,
+) -> str:
+    """Leader's decision, clerk's correction, a unit's report (one task, or one line per task), else the
+    queue."""
     ours = our_mails(session, referenced_ids(envelope))
     if (request := reply_extensions.request_answered(session, ours)) is not None:
-        return reply_answers.decision(app, session, row, request, body, sender=sender, envelope=envelope, book=book, now=now)
-    if ours and all(r.kind in CLERK_KINDS for r in ours) and (notice := _notice_of(session, ours)) is not None:
+        return reply_answers.decision(
+            app, session, row, request, body, sender=sender, envelope=envelope, book=book, now=now
+        )
+    if (
+        ours
+        and all(r.kind in CLERK_KINDS for r in ours)
+        and (notice := _notice_of(session, ours)) is not None
+    ):
         row.notice_id = notice.id
-        return reply_answers.correction(app, session, row, notice, body, sender=sender, envelope=envelope, book=book, now=now)
+        return reply_answers.correction(
+            app, session, row, notice, body, sender=sender, envelope=envelope, book=book, now=now
+        )
     lines = task_lines(session, envelope, body, book)
     if not lines and (task := find_task(session, envelope, body, book)) is not None:
         lines = [(task, body)]
     if not lines:
         reason = "not-assignee" if _named_tasks(session, envelope, body) else "unmatched"
-        return reply_answers.queue_and_answer(app, session, row, reason, sender=sender, envelope=envelope, book=book, now=now)
+        return reply_answers.queue_and_answer(
+            app, session, row, reason, sender=sender, envelope=envelope, book=book, now=now
+        )
     row.task_id = lines[0][0].id
     today = now.astimezone(app.settings.tz).date()
-    done = [_act(app, session, task, classify_reply(text, today=today), sender=sender, envelope=envelope, book=book, now=now)
-            for task, text in lines]
+    done = [
+        _act(
+            app,
+            session,
+            task,
+            classify_reply(text, today=today),
+            sender=sender,
+            envelope=envelope,
+            book=book,
+            now=now,
+        )
+        for task, text in lines
+    ]
     return done[0] if len(set(done)) == 1 else "reply-lines"
 
 
@@ -192,7 +238,9 @@ def _notice_of(session: Session, ours: list[OutboxMessage]) -> Notice | None:
     return session.get(Notice, ids.pop()) if len(ids) == 1 else None
 
 
-def task_lines(session: Session, envelope: EmailEnvelope, body: str, book: AddressBook) -> list[tuple[Task, str]]:
+def task_lines(
+    session: Session, envelope: EmailEnvelope, body: str, book: AddressBook
+) -> list[tuple[Task, str]]:
     """'NV-15: đã hoàn thành' one line per task: each line (and the lines after it, up to the next token) is
     that task's answer; a task counts when the mail answers ours about it or the sender is on it."""
     referenced = _referenced_tasks(session, envelope)
@@ -200,7 +248,7 @@ def task_lines(session: Session, envelope: EmailEnvelope, body: str, book: Addre
     parts: list[tuple[int, list[str]]] = []
     for line in body.splitlines():
         if match := TASK_LINE.match(line):
-            parts.append((int(match.group(1)), [line[match.end():]]))
+            parts.append((int(match.group(1)), [line[match.end() :]]))
         elif parts:
             parts[-1][1].append(line)
     found: list[tuple[Task, str]] = []
@@ -216,17 +264,24 @@ def act_on_reply(app: Any, session: Session, row: InboundMessage, task: Task, *,
     envelope = envelope_of(email.message_from_bytes(row.raw, policy=email.policy.compat32))
     sender = parseaddr(envelope.sender or "")[1].lower()
     intent = classify_reply(read_reply(row.raw), today=now.astimezone(app.settings.tz).date())
-    return _act(app, session, task, intent, sender=sender, envelope=envelope, book=address_book(session), now=now)
+    return _act(
+        app, session, task, intent, sender=sender, envelope=envelope, book=address_book(session), now=now
+    )
 
 
 NOT_CLOSED = "Nhiệm vụ chưa được ghi nhận hoàn thành."
 NOT_LEAD_NOTE = " (người gửi không phải đơn vị chủ trì: không thay đổi trạng thái)"
-HOW_TO = ('Khi hoàn thành, đề nghị trả lời thư này: "Đã hoàn thành"; nếu cần thêm thời gian: '
-          '"Xin gia hạn đến ngày dd/mm/yyyy, lý do: …".')
+HOW_TO = (
+    'Khi hoàn thành, đề nghị trả lời thư này: "Đã hoàn thành"; nếu cần thêm thời gian: '
+    '"Xin gia hạn đến ngày dd/mm/yyyy, lý do: …".'
+)
 _ANSWERS = {  # what a unit hears back when its reply does not change the task
     "question": f"Câu hỏi đã được chuyển Văn phòng; cán bộ theo dõi sẽ trả lời. {NOT_CLOSED}",
-    "refusal": ("Ý kiến không nhận nhiệm vụ đã được ghi lại và chuyển Văn phòng xem xét; trong khi chờ, đơn vị chủ trì "
-                f"và thời hạn giữ nguyên. {NOT_CLOSED}"),
+    "refusal": (
+        "Ý kiến không nhận nhiệm vụ đã được ghi lại và chuyển Văn phòng xem xét; trong khi chờ, đơn vị chủ "
+        "trì "
+        f"và thời hạn giữ nguyên. {NOT_CLOSED}"
+    ),
     "progress": f"Đã ghi nhận tiến độ thực hiện. {NOT_CLOSED} {HOW_TO}",
     "not_done": f"Đã ghi nhận tình hình: nhiệm vụ chưa hoàn thành. {NOT_CLOSED} {HOW_TO}",
     "out_of_office": f"Đã ghi nhận thư báo vắng mặt; Docket tiếp tục nhắc việc theo lịch. {NOT_CLOSED}",
@@ -235,10 +290,22 @@ _ANSWERS = {  # what a unit hears back when its reply does not change the task
 }
 
 
-def _act(app: Any, session: Session, task: Task, intent: ReplyIntent, *, sender: str, envelope: EmailEnvelope,
-         book: AddressBook, now: datetime) -> str:
-    if intent.closes_task and task.status is TaskStatus.OPEN and _close_part(app, session, task, intent, sender=sender,
-                                                                              envelope=envelope, book=book, now=now):
+def _act(
+    app: Any,
+    session: Session,
+    task: Task,
+    intent: ReplyIntent,
+    *,
+    sender: str,
+    envelope: EmailEnvelope,
+    book: AddressBook,
+    now: datetime,
+) -> str:
+    if (
+        intent.closes_task
+        and task.status is TaskStatus.OPEN
+        and _close_part(app, session, task, intent, sender=sender, envelope=envelope, book=book, now=now)
+    ):
         return "reply-part-done"
     is_lead = book.is_assignee(sender, task, lead_only=True) and EVERY_UNIT not in task.unit_names(Role.LEAD)
     if intent.closes_task and is_lead and task.status is TaskStatus.OPEN:
@@ -246,22 +313,48 @@ def _act(app: Any, session: Session, task: Task, intent: ReplyIntent, *, sender:
         _ack(app, session, task, "done", _done_detail(task), sender, envelope, book, now)
         return "reply-done"
     if intent.kind == "extension" and is_lead and task.status is TaskStatus.OPEN and intent.requested_to:
-        _ack(app, session, task, "extension", request_by_mail(app, session, task, intent, sender, book, now),
-             sender, envelope, book, now)
+        _ack(
+            app,
+            session,
+            task,
+            "extension",
+            request_by_mail(app, session, task, intent, sender, book, now),
+            sender,
+            envelope,
+            book,
+            now,
+        )
         return "reply-extension"
-    if intent.closes_task and task.status is TaskStatus.OPEN and (unit := _support_unit(book, sender, task)) is not None:
-        write_event(session, task.id, "support_done", actor=sender, at=now, after=unit,
-                    note=reply_note(intent.text))
+    if (
+        intent.closes_task
+        and task.status is TaskStatus.OPEN
+        and (unit := _support_unit(book, sender, task)) is not None
+    ):
+        write_event(
+            session, task.id, "support_done", actor=sender, at=now, after=unit, note=reply_note(intent.text)
+        )
         leads = ", ".join(task.unit_names(Role.LEAD)) or "đơn vị chủ trì"
-        detail = (f"Đã ghi nhận {unit} hoàn thành phần việc phối hợp. Nhiệm vụ do {leads} chủ trì vẫn đang thực hiện "
-                  "cho đến khi đơn vị chủ trì báo hoàn thành.")
+        detail = (
+            f"Đã ghi nhận {unit} hoàn thành phần việc phối hợp. Nhiệm vụ do {leads} chủ trì vẫn đang thực "
+            "hiện "
+            "cho đến khi đơn vị chủ trì báo hoàn thành."
+        )
         _ack(app, session, task, "note", detail, sender, envelope, book, now)
         return "reply-support-done"
     detail = _unchanged_detail(task, intent, is_lead=is_lead)
     why = "" if is_lead or intent.kind not in ("done", "extension") else NOT_LEAD_NOTE
-    write_event(session, task.id, "reply", actor=sender or "unknown", at=now, after=intent.kind,
-                note=(intent.text[:NOTE_CHARS] + why) or None)
-    once = f"out-of-office:{sender}" if intent.kind == "out_of_office" else None  # an auto-responder: once per task
+    write_event(
+        session,
+        task.id,
+        "reply",
+        actor=sender or "unknown",
+        at=now,
+        after=intent.kind,
+        note=(intent.text[:NOTE_CHARS] + why) or None,
+    )
+    once = (
+        f"out-of-office:{sender}" if intent.kind == "out_of_office" else None
+    )  # an auto-responder: once per task
     _ack(app, session, task, "note", detail, sender, envelope, book, now, key=once)
     return "reply-note"
 
@@ -274,17 +367,42 @@ def _support_unit(book: AddressBook, sender: str, task: Task) -> str | None:
     return unit.name
 
 
-def _close_part(app: Any, session: Session, task: Task, intent: ReplyIntent, *, sender: str, envelope: EmailEnvelope,
-                book: AddressBook, now: datetime) -> bool:
-    """Every-unit task: "done" from a unit closes that unit's part only (service.tasks.parts); the task closes with the last."""
+def _close_part(
+    app: Any,
+    session: Session,
+    task: Task,
+    intent: ReplyIntent,
+    *,
+    sender: str,
+    envelope: EmailEnvelope,
+    book: AddressBook,
+    now: datetime,
+) -> bool:
+    """Every-unit task: "done" from a unit closes that unit's part only (service.tasks.parts); the task
+    closes with the last."""
     unit = book.unit_of(sender)
     if unit is None or open_part(task, unit) is None:
         return False
     closed = close_part(app, session, task, unit, actor=sender, note=intent.text, now=now)
     left = sum(1 for p in task.parts if p.status is TaskStatus.OPEN)
-    detail = (_done_detail(task) if closed else
-              f"Đã ghi nhận {unit.name} hoàn thành phần việc của đơn vị; còn {left} phòng, đơn vị chưa hoàn thành.")
-    _ack(app, session, task, "done" if closed else "part", detail, sender, envelope, book, now, key=f"part:{unit.id}")
+    detail = (
+        _done_detail(task)
+        if closed
+        else f"Đã ghi nhận {unit.name} hoàn thành phần việc của đơn vị; còn {left} phòng, đơn vị chưa hoàn "
+             "thành."
+    )
+    _ack(
+        app,
+        session,
+        task,
+        "done" if closed else "part",
+        detail,
+        sender,
+        envelope,
+        book,
+        now,
+        key=f"part:{unit.id}",
+    )
     return True
 
 
@@ -292,11 +410,15 @@ def _unchanged_detail(task: Task, intent: ReplyIntent, *, is_lead: bool) -> str:
     """Why the reply changed nothing, and what to write instead, in Vietnamese."""
     if task.status is not TaskStatus.OPEN:
         state = STATE_VI.get(task.status.value, task.status.value)
-        return f"Nhiệm vụ đang ở trạng thái \"{state}\"; thư này không thay đổi nhiệm vụ."
+        return f'Nhiệm vụ đang ở trạng thái "{state}"; thư này không thay đổi nhiệm vụ.'
     if not is_lead and intent.kind in ("done", "extension"):
-        return ("Người gửi không phải đơn vị chủ trì nên trạng thái và thời hạn nhiệm vụ không thay đổi; "
-                f"đơn vị chủ trì trả lời để xác nhận. {NOT_CLOSED}")
-    return _ANSWERS.get(intent.kind, _ANSWERS["other"]).format(problem=intent.problem or "chưa nêu đến ngày nào")
+        return (
+            "Người gửi không phải đơn vị chủ trì nên trạng thái và thời hạn nhiệm vụ không thay đổi; "
+            f"đơn vị chủ trì trả lời để xác nhận. {NOT_CLOSED}"
+        )
+    return _ANSWERS.get(intent.kind, _ANSWERS["other"]).format(
+        problem=intent.problem or "chưa nêu đến ngày nào"
+    )
 
 
 def _done_detail(task: Task) -> str:
@@ -305,16 +427,39 @@ def _done_detail(task: Task) -> str:
     return f"Tình trạng: hoàn thành quá hạn (hạn ban đầu {vn_date(task.original_deadline or task.deadline)})."
 
 
-def _ack(app: Any, session: Session, task: Task, outcome: str, detail: str, sender: str, envelope: EmailEnvelope,
-         book: AddressBook, now: datetime, *, key: str | None = None) -> None:
-    """Answer the sender (office in copy); `key` replaces the reply's Message-ID in the dedupe key when set."""
+def _ack(
+    app: Any,
+    session: Session,
+    task: Task,
+    outcome: str,
+    detail: str,
+    sender: str,
+    envelope: EmailEnvelope,
+    book: AddressBook,
+    now: datetime,
+    *,
+    key: str | None = None,
+) -> None:
+    """Answer the sender (office in copy); `key` replaces the reply's Message-ID in the dedupe key when
+    set."""
     domain = app.settings.message_id_domain
     office = book.addresses(["office"], task)
-    refs = tuple(dict.fromkeys([*referenced_ids(envelope), *([envelope.message_id] if envelope.message_id else [])]))
-    to = (sender,) if may_answer(app, session, book, sender) else tuple(office[:1])  # never outside the directory
+    refs = tuple(
+        dict.fromkeys([*referenced_ids(envelope), *([envelope.message_id] if envelope.message_id else [])])
+    )
+    to = (
+        (sender,) if may_answer(app, session, book, sender) else tuple(office[:1])
+    )  # never outside the directory
     if not to:
         return
-    mail = compose.reply_ack(task=task_mail(task), outcome=outcome, detail=detail, to=to,
-                             cc=tuple(a for a in office if a not in to), in_reply_to=envelope.message_id, references=refs)
+    mail = compose.reply_ack(
+        task=task_mail(task),
+        outcome=outcome,
+        detail=detail,
+        to=to,
+        cc=tuple(a for a in office if a not in to),
+        in_reply_to=envelope.message_id,
+        references=refs,
+    )
     key = f"reply-ack:{task.id}:{outcome}:{key or envelope.message_id or now.isoformat()}"[:300]
     enqueue(session, mail, dedupe_key=key, now=now, domain=domain, task_id=task.id, notice_id=task.notice_id)

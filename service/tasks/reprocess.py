@@ -1,10 +1,13 @@
-"""`docket notices reprocess`: re-extract a notice's stored message with the current rules, diff, apply on request.
+"""`docket notices reprocess`: re-extract a notice's stored message with the current rules, diff, apply on
+request.
 
-The path is the daemon's: service.extraction.read_and_analyse (read_message, then analyse_document) in the sandbox
+The path is the daemon's: service.extraction.read_and_analyse (read_message, then analyse_document) in the
+sandbox
 with the directory from the database. Tasks corrected by an admin (Task.manual) are never touched; closed
 tasks are kept, and a merged, cancelled or rejected task found again is never revived (nor re-added as new);
 an open task the rules no longer find is rejected, with the reason in its history.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -58,8 +61,13 @@ class TaskDiff:
         return task_token(self.task_id) if self.task_id else None
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "task": self.token, "text": self.text,
-                "changes": [{"field": c.field, "before": c.before, "after": c.after} for c in self.changes], "why": self.why}
+        return {
+            "kind": self.kind,
+            "task": self.token,
+            "text": self.text,
+            "changes": [{"field": c.field, "before": c.before, "after": c.after} for c in self.changes],
+            "why": self.why,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,8 +84,13 @@ class Plan:
         return tuple(d for d in self.diffs if d.kind in (CHANGED, ADDED, REMOVED))
 
     def to_json(self) -> dict[str, Any]:
-        return {"notice": notice_token(self.notice_id), "message": self.message_id, "part": self.part,
-                "diff": [d.to_json() for d in self.diffs], "pending": len(self.pending)}
+        return {
+            "notice": notice_token(self.notice_id),
+            "message": self.message_id,
+            "part": self.part,
+            "diff": [d.to_json() for d in self.diffs],
+            "pending": len(self.pending),
+        }
 
 
 def plan(app: Any, session: Session, notice_id: int, *, message_id: int | None = None) -> Plan:
@@ -86,7 +99,9 @@ def plan(app: Any, session: Session, notice_id: int, *, message_id: int | None =
     The message read is `message_id`, else the latest that registered the notice or forwarded it again (a
     re-forward with other tasks: its proposed change, service.tasks.revisions, is what `--apply` applies)."""
     notice = get_notice(session, notice_id)
-    stmt = select(InboundMessage).where(InboundMessage.notice_id == notice.id, InboundMessage.stage == Stage.PROCESSED)
+    stmt = select(InboundMessage).where(
+        InboundMessage.notice_id == notice.id, InboundMessage.stage == Stage.PROCESSED
+    )
     if message_id is not None:
         stmt = stmt.where(InboundMessage.id == message_id)
     row = session.scalars(stmt.order_by(InboundMessage.id.desc())).first()
@@ -95,11 +110,14 @@ def plan(app: Any, session: Session, notice_id: int, *, message_id: int | None =
 
     directory = directory_from_db(session, app.directory)
     try:  # the daemon's path, in its sandbox: the same limits bound a re-extraction
-        message, findings = app.sandbox.run(read_and_analyse, row.raw, limits=app.limits, directory=directory,
-                                            calendar=app.calendar)
+        message, findings = app.sandbox.run(
+            read_and_analyse, row.raw, limits=app.limits, directory=directory, calendar=app.calendar
+        )
         analysed = list(zip(message.documents, findings, strict=True))
     except Exception as err:  # noqa: BLE001 - like the runner: any failure of the extraction is reported, nothing changes
-        raise ReprocessError(f"re-extracting {notice_token(notice.id)} failed: {type(err).__name__}: {err}") from err
+        raise ReprocessError(
+            f"re-extracting {notice_token(notice.id)} failed: {type(err).__name__}: {err}"
+        ) from err
     doc, findings = _pick(notice, analysed, directory)
     return Plan(notice.id, row.id, doc.text, doc.part, findings, tuple(diff_tasks(notice, findings)))
 
@@ -113,8 +131,10 @@ def _pick(notice: Notice, analysed: list[tuple[Any, Findings]], directory: Any) 
         return same_part[0]
     if len(analysed) == 1:
         return analysed[0]
-    raise InputError(f"the stored message of {notice_token(notice.id)} no longer yields this notice "
-                     f"({len(analysed)} documents, none matching)")
+    raise InputError(
+        f"the stored message of {notice_token(notice.id)} no longer yields this notice "
+        f"({len(analysed)} documents, none matching)"
+    )
 
 
 def finding_fingerprint(finding: TaskFinding) -> str:
@@ -123,7 +143,9 @@ def finding_fingerprint(finding: TaskFinding) -> str:
 
 def diff_tasks(notice: Notice, findings: Findings) -> list[TaskDiff]:
     """Match findings to stored tasks (fingerprint, then text, then source span) and compare them."""
-    unmatched = list(notice.tasks)  # merged, cancelled and rejected tasks too: found again, they are never revived
+    unmatched = list(
+        notice.tasks
+    )  # merged, cancelled and rejected tasks too: found again, they are never revived
     findings = _dated(findings, notice)
     diffs: list[TaskDiff] = []
     for finding in findings.tasks:
@@ -143,7 +165,8 @@ def diff_tasks(notice: Notice, findings: Findings) -> list[TaskDiff]:
             diffs.append(TaskDiff(CHANGED, task.id, task.text, changes, finding))
     for task in unmatched:
         if task.merged_into_id is not None or task.previous_id is not None:
-            continue  # merged away (part of the task it joined), or a later occurrence of a series (not in the text)
+            # merged away (part of the task it joined), or a later occurrence of a series (not in the text)
+            continue
         if task.manual:
             diffs.append(TaskDiff(KEPT, task.id, task.text, why="corrected by an admin"))
         elif task.status is not TaskStatus.OPEN:
@@ -154,16 +177,21 @@ def diff_tasks(notice: Notice, findings: Findings) -> list[TaskDiff]:
 
 
 def _dated(findings: Findings, notice: Notice) -> Findings:
-    """A series known only by its day gets its first deadline as at registration (service.tasks.recurrences)."""
+    """A series known only by its day gets its first deadline as at registration
+    (service.tasks.recurrences)."""
     anchor = notice.issued_date or notice.created_at.date()
-    tasks = tuple(replace(f, deadline=first_deadline(f.recurrence, anchor, day=f.recurrence_day))
-                  if f.deadline is None and first_deadline(f.recurrence, anchor, day=f.recurrence_day) else f
-                  for f in findings.tasks)
+    tasks = tuple(
+        replace(f, deadline=first_deadline(f.recurrence, anchor, day=f.recurrence_day))
+        if f.deadline is None and first_deadline(f.recurrence, anchor, day=f.recurrence_day)
+        else f
+        for f in findings.tasks
+    )
     return replace(findings, tasks=tasks)
 
 
 def _settled(task: Task) -> str | None:
-    """Why reprocessing must leave a task alone: merged away, cancelled or rejected (a decision, not a reading)."""
+    """Why reprocessing must leave a task alone: merged away, cancelled or rejected (a decision, not a
+    reading)."""
     if task.merged_into_id is not None:
         return f"merged into {task_token(task.merged_into_id)}"
     if task.status in (TaskStatus.CANCELLED, TaskStatus.REJECTED):
@@ -173,8 +201,11 @@ def _settled(task: Task) -> str | None:
 
 def _match(finding: TaskFinding, tasks: list[Task]) -> Task | None:
     fingerprint, text_print = finding_fingerprint(finding), task_fingerprint(finding.text)
-    for test in (lambda t: t.fingerprint == fingerprint, lambda t: task_fingerprint(t.text) == text_print,
-                 lambda t: _overlap(t, finding) > 0.5):
+    for test in (
+        lambda t: t.fingerprint == fingerprint,
+        lambda t: task_fingerprint(t.text) == text_print,
+        lambda t: _overlap(t, finding) > 0.5,
+    ):
         found = next((t for t in tasks if test(t)), None)
         if found is not None:
             return found
@@ -207,8 +238,14 @@ def apply(app: Any, session: Session, planned: Plan, editor: Editor, *, notify: 
     applied = 0
     for diff in planned.pending:
         if diff.kind == ADDED and diff.finding is not None:
-            task = add_task(session, notice, diff.finding, fingerprint=finding_fingerprint(diff.finding), now=editor.now,
-                            review_threshold=app.settings.review_threshold)
+            task = add_task(
+                session,
+                notice,
+                diff.finding,
+                fingerprint=finding_fingerprint(diff.finding),
+                now=editor.now,
+                review_threshold=app.settings.review_threshold,
+            )
             Recorder(session, task, editor, note="reprocess").record("reprocess", None, "added")
             _tell(session, task, Before((), (), None, TaskStatus.OPEN), editor, notify)
         elif diff.kind == CHANGED and diff.finding is not None:
@@ -216,12 +253,17 @@ def apply(app: Any, session: Session, planned: Plan, editor: Editor, *, notify: 
         elif diff.kind == REMOVED:
             _remove(session, session.get(Task, diff.task_id), editor, notify)
         applied += 1
-    for diff in planned.diffs:  # the notice's text is replaced below: re-anchor the evidence of untouched tasks
+    for (
+        diff
+    ) in planned.diffs:  # the notice's text is replaced below: re-anchor the evidence of untouched tasks
         if diff.kind in (SAME, KEPT) and diff.finding is not None and diff.task_id is not None:
             kept = session.get(Task, diff.task_id)
             if kept is not None:
-                kept.source_part, kept.source_start, kept.source_end = (diff.finding.source.part, diff.finding.source.start,
-                                                                        diff.finding.source.end)
+                kept.source_part, kept.source_start, kept.source_end = (
+                    diff.finding.source.part,
+                    diff.finding.source.start,
+                    diff.finding.source.end,
+                )
     notice.text, notice.updated_at = planned.text, editor.now
     notice.warnings = list(planned.findings.warnings)
     store_candidates(session, notice, planned.findings.candidates, now=editor.now)  # safety net (issue 12)
@@ -230,7 +272,9 @@ def apply(app: Any, session: Session, planned: Plan, editor: Editor, *, notify: 
     return applied
 
 
-def _update(session: Session, task: Task | None, finding: TaskFinding, editor: Editor, notify: Notify | None) -> None:
+def _update(
+    session: Session, task: Task | None, finding: TaskFinding, editor: Editor, notify: Notify | None
+) -> None:
     assert task is not None and not task.manual
     rec, before = Recorder(session, task, editor, note="reprocess"), snapshot(task)
     rec.record("text", task.text, finding.text)
@@ -243,16 +287,31 @@ def _update(session: Session, task: Task | None, finding: TaskFinding, editor: E
         rec.record("deadline", task.deadline, finding.deadline)
         task.deadline = finding.deadline
     rec.record("recurrence", task.recurrence, finding.recurrence)
-    task.text, task.original_deadline, task.deadline_text = finding.text, finding.deadline, finding.deadline_text
-    task.recurrence, task.recurrence_day, task.confidence = finding.recurrence, finding.recurrence_day, finding.confidence
-    task.source_part, task.source_start, task.source_end = finding.source.part, finding.source.start, finding.source.end
+    task.text, task.original_deadline, task.deadline_text = (
+        finding.text,
+        finding.deadline,
+        finding.deadline_text,
+    )
+    task.recurrence, task.recurrence_day, task.confidence = (
+        finding.recurrence,
+        finding.recurrence_day,
+        finding.confidence,
+    )
+    task.source_part, task.source_start, task.source_end = (
+        finding.source.part,
+        finding.source.start,
+        finding.source.end,
+    )
     task.fingerprint, task.updated_at = finding_fingerprint(finding), editor.now
     _tell(session, task, before, editor, notify)
 
 
 def _remove(session: Session, task: Task | None, editor: Editor, notify: Notify | None) -> None:
     assert task is not None and not task.manual
-    rec, before = Recorder(session, task, editor, note="reprocess: no longer found by the rules"), snapshot(task)
+    rec, before = (
+        Recorder(session, task, editor, note="reprocess: no longer found by the rules"),
+        snapshot(task),
+    )
     set_status(rec, TaskStatus.REJECTED, reason="no longer found when reprocessed")
     _tell(session, task, before, editor, notify)
 
@@ -261,13 +320,23 @@ def _tell(session: Session, task: Task, before: Before, editor: Editor, notify: 
     session.flush()
     kinds = change_kinds(task, before)
     if kinds and notify is not None:
-        notify(session, task, ChangeNotice(task.id, kinds, before.lead, before.support, before.deadline, "reprocess",
-                                           editor.actor), editor.now)
+        notify(
+            session,
+            task,
+            ChangeNotice(
+                task.id, kinds, before.lead, before.support, before.deadline, "reprocess", editor.actor
+            ),
+            editor.now,
+        )
 
 
 def close_applied(session: Session, notice_id: int, message_id: int, *, actor: str, now: datetime) -> None:
     """A reprocess applied from this message: the change it proposed (service.tasks.revisions) is decided."""
-    for revision in session.scalars(select(NoticeRevision).where(NoticeRevision.notice_id == notice_id,
-                                                                 NoticeRevision.inbound_id == message_id,
-                                                                 NoticeRevision.outcome.is_(None))):
+    for revision in session.scalars(
+        select(NoticeRevision).where(
+            NoticeRevision.notice_id == notice_id,
+            NoticeRevision.inbound_id == message_id,
+            NoticeRevision.outcome.is_(None),
+        )
+    ):
         revision.decided_at, revision.decided_by, revision.outcome = now, actor, "applied"

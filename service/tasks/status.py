@@ -60,8 +60,11 @@ def done_on_time(deadline: date | None, completed: date) -> bool:
     return deadline is None or completed <= deadline
 
 
-def vn_status(task: Any, today: date, *, tz: ZoneInfo = DEFAULT_TZ, honour_extensions: bool = False) -> VnStatus | None:
-    """The grid cell of one task on `today`; None when the task is outside the grid (cancelled, rejected, merged)."""
+def vn_status(
+    task: Any, today: date, *, tz: ZoneInfo = DEFAULT_TZ, honour_extensions: bool = False
+) -> VnStatus | None:
+    """The grid cell of one task on `today`; None when the task is outside the grid (cancelled, rejected,
+    merged)."""
     status = TaskStatus(task.status)
     if status in (TaskStatus.CANCELLED, TaskStatus.REJECTED) or getattr(task, "merged_into_id", None):
         return None
@@ -77,11 +80,16 @@ def vn_status(task: Any, today: date, *, tz: ZoneInfo = DEFAULT_TZ, honour_exten
 
 
 def done_status(task: Any, completed: date) -> TaskStatus:
-    """The status to store when a task is marked done on `completed` (judged against the original deadline)."""
-    return TaskStatus.DONE_ON_TIME if done_on_time(reference_deadline(task), completed) else TaskStatus.DONE_LATE
+    """The status to store when a task is marked done on `completed` (judged against the original
+    deadline)."""
+    return (
+        TaskStatus.DONE_ON_TIME if done_on_time(reference_deadline(task), completed) else TaskStatus.DONE_LATE
+    )
 
 
-def count_grid(tasks: Iterable[Any], today: date, *, tz: ZoneInfo = DEFAULT_TZ, honour_extensions: bool = False) -> dict[VnStatus, int]:
+def count_grid(
+    tasks: Iterable[Any], today: date, *, tz: ZoneInfo = DEFAULT_TZ, honour_extensions: bool = False
+) -> dict[VnStatus, int]:
     """How many tasks fall in each cell, every cell present (zeros included)."""
     counts = Counter(vn_status(t, today, tz=tz, honour_extensions=honour_extensions) for t in tasks)
     return {cell: counts.get(cell, 0) for cell in GRID}

@@ -1,4 +1,6 @@
-"""Resolve a unit name typed by an admin (name or alias, with or without case and diacritics) to its canonical name."""
+"""Resolve a unit name typed by an admin (name or alias, with or without case and diacritics) to its
+canonical name."""
+
 from __future__ import annotations
 
 from rapidfuzz import fuzz, process
@@ -23,30 +25,39 @@ def unit_choices(session: Session) -> dict[str, str]:
 
 def suggestions(typed: str, choices: dict[str, str], limit: int = 3) -> list[str]:
     """The canonical names closest to what was typed (rapidfuzz over names and aliases)."""
-    spelled = {loose(spelling): name for spelling, name in choices.items()}  # 'phong ke toan' is close to 'Phòng Kế hoạch'
+    spelled = {
+        loose(spelling): name for spelling, name in choices.items()
+    }  # 'phong ke toan' is close to 'Phòng Kế hoạch'
     found = process.extract(loose(typed), list(spelled), scorer=fuzz.WRatio, limit=limit * 3)
     return list(dict.fromkeys(spelled[match] for match, score, _ in found if score >= 50))[:limit]
 
 
 def match_unit(typed: str, choices: dict[str, str]) -> str:
-    """The canonical name for what was typed: exact spelling first, then without diacritics, then as whole words of
-    one unit's name or alias ('ke hoach', 'KH-TC'). Several units matching, or none, is an InputError naming them."""
+    """The canonical name for what was typed: exact spelling first, then without diacritics, then as whole
+    words of
+    one unit's name or alias ('ke hoach', 'KH-TC'). Several units matching, or none, is an InputError
+    naming them."""
     if (canonical := choices.get(fold(typed))) is not None:
         return canonical
     key = loose(typed)
     spelled = {loose(spelling): name for spelling, name in choices.items()}
     if key and key in spelled:
         return spelled[key]
-    found = list(dict.fromkeys(name for spelling, name in spelled.items() if key and f" {key} " in f" {spelling} "))
+    found = list(
+        dict.fromkeys(name for spelling, name in spelled.items() if key and f" {key} " in f" {spelling} ")
+    )
     if len(found) == 1:
         return found[0]
     if found:
-        raise InputError(f"unit '{typed}' is ambiguous: it could be {', '.join(found)}; type more of the name")
+        raise InputError(
+            f"unit '{typed}' is ambiguous: it could be {', '.join(found)}; type more of the name"
+        )
     raise InputError(unknown_unit_message(typed, choices))
 
 
 def resolve_units(session: Session, names: list[str] | tuple[str, ...]) -> list[str]:
-    """Canonical names in the order given; an unknown or ambiguous name is an InputError naming the closest units."""
+    """Canonical names in the order given; an unknown or ambiguous name is an InputError naming the closest
+    units."""
     if not names:
         return []
     choices = unit_choices(session)
@@ -58,7 +69,9 @@ def resolve_units(session: Session, names: list[str] | tuple[str, ...]) -> list[
 
 def unknown_unit_message(name: str, choices: dict[str, str]) -> str:
     if not choices:
-        return f"unknown unit '{name}': no units are known yet (load them with `docket units import FILE.yaml`)"
+        return (
+            f"unknown unit '{name}': no units are known yet (load them with `docket units import FILE.yaml`)"
+        )
     close = suggestions(name, choices)
     hint = f"; did you mean: {', '.join(close)}?" if close else ""
     return f"unknown unit '{name}'{hint} (`docket units list` shows them all)"

@@ -52,13 +52,27 @@ def _sync_leaders(session: Session, leaders: tuple[Person, ...]) -> None:
 
 
 def directory_from_db(session: Session, base: Directory) -> Directory:
-    """The directory the rules should use: the file's units plus aliases added with `docket units add-alias`."""
-    aliases = {u.name: tuple(u.aliases or ()) for u in session.scalars(select(Unit).where(Unit.active.is_(True)))}
+    """The directory the rules should use: the file's units plus aliases added with `docket units
+    add-alias`."""
+    aliases = {
+        u.name: tuple(u.aliases or ()) for u in session.scalars(select(Unit).where(Unit.active.is_(True)))
+    }
     units = tuple(
-        UnitEntry(name=u.name, aliases=tuple(dict.fromkeys((*u.aliases, *aliases.get(u.name, ())))), email=u.email, head=u.head)
+        UnitEntry(
+            name=u.name,
+            aliases=tuple(dict.fromkeys((*u.aliases, *aliases.get(u.name, ())))),
+            email=u.email,
+            head=u.head,
+        )
         for u in base.units
     )
-    return Directory(organization=base.organization, domain=base.domain, units=units, leaders=base.leaders, short_name=base.short_name)
+    return Directory(
+        organization=base.organization,
+        domain=base.domain,
+        units=units,
+        leaders=base.leaders,
+        short_name=base.short_name,
+    )
 
 
 def units_by_name(session: Session) -> dict[str, Unit]:

@@ -30,7 +30,9 @@ class SinkHandler:
         with self.lock:
             if self.failures:
                 return self.failures.pop(0)
-            self.messages.append(message_from_bytes(envelope.original_content or envelope.content, policy=policy.default))
+            self.messages.append(
+                message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+            )
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 OK"
 
@@ -38,8 +40,14 @@ class SinkHandler:
 class Sink:
     """aiosmtpd Controller on 127.0.0.1 and an explicit free port; start/stop at will (an outage)."""
 
-    def __init__(self, *, tls: str = "off", cert: tuple[Path, Path] | None = None, users: dict[str, str] | None = None,
-                 mechanisms_off: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        tls: str = "off",
+        cert: tuple[Path, Path] | None = None,
+        users: dict[str, str] | None = None,
+        mechanisms_off: list[str] | None = None,
+    ) -> None:
         self.handler = SinkHandler()
         self.mechanisms_off = mechanisms_off or []
         self.port = free_port()
@@ -49,7 +57,10 @@ class Sink:
     def _auth(self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> Any:
         from aiosmtpd.smtp import AuthResult, LoginPassword
 
-        ok = isinstance(auth_data, LoginPassword) and self.users.get(auth_data.login.decode()) == auth_data.password.decode()
+        ok = (
+            isinstance(auth_data, LoginPassword)
+            and self.users.get(auth_data.login.decode()) == auth_data.password.decode()
+        )
         return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535 itself
 
     def start(self) -> Sink:
@@ -66,7 +77,9 @@ class Sink:
             else:
                 kwargs.update(ssl_context=ctx, auth_require_tls=False)
         if self.users:
-            kwargs.update(authenticator=self._auth, auth_required=True, auth_exclude_mechanism=self.mechanisms_off)
+            kwargs.update(
+                authenticator=self._auth, auth_required=True, auth_exclude_mechanism=self.mechanisms_off
+            )
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **kwargs)
         self.controller.start()
         return self
@@ -117,15 +130,32 @@ class GoldTask:
 
 def gold_tasks(path: Path) -> tuple[dict[str, Any], list[GoldTask]]:
     data = json.loads(path.read_text(encoding="utf-8"))
-    tasks = [GoldTask(quote=t["quote"], lead=tuple(t["lead"]), support=tuple(t["support"]),
-                      deadline=date.fromisoformat(t["deadline"]) if t["deadline"] else None, recurrence=t["recurrence"])
-             for t in data["tasks"]]
+    tasks = [
+        GoldTask(
+            quote=t["quote"],
+            lead=tuple(t["lead"]),
+            support=tuple(t["support"]),
+            deadline=date.fromisoformat(t["deadline"]) if t["deadline"] else None,
+            recurrence=t["recurrence"],
+        )
+        for t in data["tasks"]
+    ]
     return data["doc"], tasks
 
 
-def register_notice(app: Any, session: Any, *, text: str, doc: dict[str, Any], tasks: list[GoldTask], now: datetime,
-                    forwarder: str = "van.thu@example.vn", message_id: str = "<fwd-1@example.vn>") -> Any:
-    """Store a notice and its tasks through service.tasks.register (the real path), then queue its assignments."""
+def register_notice(
+    app: Any,
+    session: Any,
+    *,
+    text: str,
+    doc: dict[str, Any],
+    tasks: list[GoldTask],
+    now: datetime,
+    forwarder: str = "van.thu@example.vn",
+    message_id: str = "<fwd-1@example.vn>",
+) -> Any:
+    """Store a notice and its tasks through service.tasks.register (the real path), then queue its
+    assignments."""
     from service.tasks.holds import queue_assignments
     from service.tasks.register import register
     from service.tasks.units import import_directory
@@ -134,13 +164,34 @@ def register_notice(app: Any, session: Any, *, text: str, doc: dict[str, Any], t
     findings = []
     for t in tasks:
         start = max(text.find(t.quote), 0)
-        findings.append(TaskFinding(text=t.quote, lead=t.lead, support=t.support, deadline=t.deadline, deadline_text=None,
-                                    recurrence=t.recurrence, confidence=0.9, source=Source("body", start, start + len(t.quote)),
-                                    recurrence_day=t.recurrence_day))
-    info = DocumentInfo(number=doc.get("number"), type=doc.get("type"), subject=doc.get("subject"),
-                        issued_date=date.fromisoformat(doc["issued_date"]) if doc.get("issued_date") else None)
-    result = register(session, doc=ExtractedText(text=text, part="body", kind="txt"), findings=Findings(info, tuple(findings)),
-                      forwarder=forwarder, message_id=message_id, now=now, review_threshold=0.6)
+        findings.append(
+            TaskFinding(
+                text=t.quote,
+                lead=t.lead,
+                support=t.support,
+                deadline=t.deadline,
+                deadline_text=None,
+                recurrence=t.recurrence,
+                confidence=0.9,
+                source=Source("body", start, start + len(t.quote)),
+                recurrence_day=t.recurrence_day,
+            )
+        )
+    info = DocumentInfo(
+        number=doc.get("number"),
+        type=doc.get("type"),
+        subject=doc.get("subject"),
+        issued_date=date.fromisoformat(doc["issued_date"]) if doc.get("issued_date") else None,
+    )
+    result = register(
+        session,
+        doc=ExtractedText(text=text, part="body", kind="txt"),
+        findings=Findings(info, tuple(findings)),
+        forwarder=forwarder,
+        message_id=message_id,
+        now=now,
+        review_threshold=0.6,
+    )
     queue_assignments(app, session, result, now=now)
     return result
 

@@ -1,8 +1,10 @@
-"""Attacks on the admin's side (issue 10, items 8, 9, 10): secrets in messages, terminal escapes, numbers that are not.
+"""Attacks on the admin's side (issue 10, items 8, 9, 10): secrets in messages, terminal escapes, numbers
+that are not.
 
 Through the real `docket` app on SQLite and PostgreSQL: every refusal is one `docket: ...` line,
 exit status 1, no traceback, the database unchanged; no password is ever printed.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,13 +27,16 @@ def office_db(make_app, office: Path, database_url: str) -> Office:  # type: ign
 # --------------------------------------------------------------------------- item 8: passwords
 
 
-@pytest.mark.parametrize(("url", "shown"), [
-    ("imapz://docket:S3CRET-PW@mail.example/INBOX", "imapz://docket:***@mail.example/INBOX"),
-    ("imaps://docket:S3C/RET#PW@mail.example:993/INBOX", "imaps://docket:***@mail.example:993/INBOX"),
-    ("smtps://docket:p@ss@mail.example", "smtps://docket:***@mail.example"),
-    ("postgresql+psycopg://docket@db/docket", "postgresql+psycopg://docket:***@db/docket"),
-    ("maildir:/var/mail/inbox", "maildir:/var/mail/inbox"),
-])
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("imapz://docket:S3CRET-PW@mail.example/INBOX", "imapz://docket:***@mail.example/INBOX"),
+        ("imaps://docket:S3C/RET#PW@mail.example:993/INBOX", "imaps://docket:***@mail.example:993/INBOX"),
+        ("smtps://docket:p@ss@mail.example", "smtps://docket:***@mail.example"),
+        ("postgresql+psycopg://docket@db/docket", "postgresql+psycopg://docket:***@db/docket"),
+        ("maildir:/var/mail/inbox", "maildir:/var/mail/inbox"),
+    ],
+)
 def test_mask_url_hides_everything_up_to_the_last_at(url: str, shown: str) -> None:
     from service.config_sources import mask_url
 
@@ -41,7 +46,9 @@ def test_mask_url_hides_everything_up_to_the_last_at(url: str, shown: str) -> No
 BAD_URLS = [
     {"DOCKET_MAILBOX": f"imapz://docket:{SECRET}@mail.example/INBOX"},  # a scheme typo
     {"DOCKET_SMTP": f"smtpz://docket:{SECRET}@mail.example"},
-    {"DOCKET_MAILBOX": "imaps://docket:S3C/RET-PW@mail.example/INBOX"},  # unencoded '/': the start was in a traceback
+    {
+        "DOCKET_MAILBOX": "imaps://docket:S3C/RET-PW@mail.example/INBOX"
+    },  # unencoded '/': the start was in a traceback
     {"DOCKET_MAILBOX": "imaps://docket:S3C#RET-PW@mail.example/INBOX"},
     {"DOCKET_SMTP": "smtps://docket:1234/S3CRET@mail.example"},  # would be read as host 'docket', port 1234
     {"DOCKET_DATABASE_URL": f"postgresqlz://docket:{SECRET}@127.0.0.1/test"},
@@ -49,8 +56,12 @@ BAD_URLS = [
 
 
 @pytest.mark.parametrize("command", [("run", "--once"), ("status",)])
-@pytest.mark.parametrize("setting", BAD_URLS, ids=lambda s: next(iter(s.values())).split(":")[0] + "-" + next(iter(s)))
-def test_a_bad_server_url_is_refused_in_one_line_without_its_password(office_db: Office, setting, command) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "setting", BAD_URLS, ids=lambda s: next(iter(s.values())).split(":")[0] + "-" + next(iter(s))
+)
+def test_a_bad_server_url_is_refused_in_one_line_without_its_password(
+    office_db: Office, setting, command
+) -> None:  # type: ignore[no-untyped-def]
     o = office_db
     o.env.update(setting)
     result = o.run(*command)
@@ -72,14 +83,33 @@ ESCAPES = b"=?utf-8?q?Hi_=1B]0;PWNED=07=1B[2J=1B[31mred_[/bold]_[link=http://evi
 CONTROLS = ("\x1b", "\x07", "\x9b")
 
 
-def test_escapes_from_a_mail_never_reach_the_terminal(office_db: Office, office: Path, database_url: str) -> None:
+def test_escapes_from_a_mail_never_reach_the_terminal(
+    office_db: Office, office: Path, database_url: str
+) -> None:
     o = office_db
-    deliver_to_maildir(office, [raw_mail(sender=b"=?utf-8?q?=1B[2Jx?= <a@evil.example>", subject=ESCAPES, message_id=b"<esc@evil.example>")])
+    deliver_to_maildir(
+        office,
+        [
+            raw_mail(
+                sender=b"=?utf-8?q?=1B[2Jx?= <a@evil.example>",
+                subject=ESCAPES,
+                message_id=b"<esc@evil.example>",
+            )
+        ],
+    )
     run_daemon(o.app, once=True)
     with o.app.engine.begin() as conn:  # a row stored before the fix still holds the raw escapes
-        conn.execute(text("UPDATE inbound_messages SET error = :e"), {"e": "sender \x1b]0;PWNED\x07\x9b31m is not allowed"})
+        conn.execute(
+            text("UPDATE inbound_messages SET error = :e"),
+            {"e": "sender \x1b]0;PWNED\x07\x9b31m is not allowed"},
+        )
     [row_id] = [str(r["id"]) for r in o.json("quarantine", "list")]
-    for args in (("quarantine", "list"), ("messages", "list"), ("messages", "show", row_id), ("messages", "list", "--json")):
+    for args in (
+        ("quarantine", "list"),
+        ("messages", "list"),
+        ("messages", "show", row_id),
+        ("messages", "list", "--json"),
+    ):
         output = o.ok(*args).output
         assert not any(c in output for c in CONTROLS), (args, output)
         assert "PWNED" in output, (args, output)
@@ -117,5 +147,7 @@ def test_numbers_that_are_not_are_refused_in_one_line(office_db: Office) -> None
         result = o.run(*args, "--now", NOW) if args[0] in ("tasks", "notices") else o.run(*args)
         assert result.exit_code == 1, f"{args}: exit {result.exit_code}: {result.output}"
         assert message in result.stderr and "db upgrade" not in result.stderr, f"{args}: {result.stderr!r}"
-        assert result.stderr.startswith("docket: ") and len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert result.stderr.startswith("docket: ") and len(result.stderr.strip().splitlines()) == 1, (
+            result.stderr
+        )
     assert o.dump() == before

@@ -28,13 +28,28 @@ OWN = f"docket@{D}"
 
 def notices_mail(count: int, *, first: int = 1) -> bytes:
     """One clerk's mail with `count` different notices attached as .txt files."""
-    parts = [b"From: " + CLERK, b"To: " + OWN.encode(), b"Subject: Fwd: nhieu van ban", b"Message-ID: <many@clerk.example.vn>",
-             b"MIME-Version: 1.0", b'Content-Type: multipart/mixed; boundary="b1"', b"",
-             b"--b1", b"Content-Type: text/plain; charset=utf-8", b"", "Chuyển các văn bản đính kèm.".encode()]
+    parts = [
+        b"From: " + CLERK,
+        b"To: " + OWN.encode(),
+        b"Subject: Fwd: nhieu van ban",
+        b"Message-ID: <many@clerk.example.vn>",
+        b"MIME-Version: 1.0",
+        b'Content-Type: multipart/mixed; boundary="b1"',
+        b"",
+        b"--b1",
+        b"Content-Type: text/plain; charset=utf-8",
+        b"",
+        "Chuyển các văn bản đính kèm.".encode(),
+    ]
     for n in range(first, first + count):
-        parts += [b"--b1", b"Content-Type: text/plain; charset=utf-8",
-                  f'Content-Disposition: attachment; filename="tb{n}.txt"'.encode(), b"Content-Transfer-Encoding: 8bit", b"",
-                  notice_text(n).encode()]
+        parts += [
+            b"--b1",
+            b"Content-Type: text/plain; charset=utf-8",
+            f'Content-Disposition: attachment; filename="tb{n}.txt"'.encode(),
+            b"Content-Transfer-Encoding: 8bit",
+            b"",
+            notice_text(n).encode(),
+        ]
     return b"\r\n".join([*parts, b"--b1--", b""])
 
 
@@ -80,9 +95,15 @@ def test_a_mail_within_the_cap_is_registered_as_before(make_app, office) -> None
 
 
 def test_no_address_gets_more_than_the_cap_in_one_pass_and_nothing_is_lost(make_app, office) -> None:  # type: ignore[no-untyped-def]
-    app = make_app(now=vn(2026, 11, 25, 9, 0), allowed_senders=f"@{D}", max_mails_per_recipient_per_pass=2,
-                   wide_send_units=0)
-    deliver_to_maildir(office, [raw_mail(n=n, message_id=f"<m{n}@clerk.example.vn>".encode()) for n in range(1, 6)])
+    app = make_app(
+        now=vn(2026, 11, 25, 9, 0),
+        allowed_senders=f"@{D}",
+        max_mails_per_recipient_per_pass=2,
+        wide_send_units=0,
+    )
+    deliver_to_maildir(
+        office, [raw_mail(n=n, message_id=f"<m{n}@clerk.example.vn>".encode()) for n in range(1, 6)]
+    )
     per_pass, sent = [], set()
     for _ in range(30):  # the daemon's pass, then delivery passes until nothing more goes out
         run_daemon(app, once=True) if not per_pass else deliver(app)
@@ -96,10 +117,13 @@ def test_no_address_gets_more_than_the_cap_in_one_pass_and_nothing_is_lost(make_
     assert all(r.status is OutboxStatus.SENT for r in _outbox(app)), "mail held back by the cap was lost"
 
 
-@pytest.mark.parametrize(("header", "why"), [
-    (b"List-Id: Van thu toan So <vanthu.skhcn.binhminh.example.vn>", "List-Id"),
-    (f"X-Loop: {OWN}".encode(), "X-Loop"),
-])
+@pytest.mark.parametrize(
+    ("header", "why"),
+    [
+        (b"List-Id: Van thu toan So <vanthu.skhcn.binhminh.example.vn>", "List-Id"),
+        (f"X-Loop: {OWN}".encode(), "X-Loop"),
+    ],
+)
 def test_list_and_x_loop_mail_is_quarantined_unread(make_app, office, header: bytes, why: str) -> None:  # type: ignore[no-untyped-def]
     app = make_app(allowed_senders=f"@{D}")
     deliver_to_maildir(office, [raw_mail(headers=[header])])
@@ -157,7 +181,13 @@ def test_delivery_is_at_least_once_and_a_resend_keeps_its_message_id(make_app, o
     later = app.clock.now() + CLAIM_LEASE + timedelta(seconds=1)  # the crashed claim's lease has run out
     app.clock = FixedClock(later)
     deliver_due(app.sessions, open_sender(sent), from_addr=OWN, now=later)
-    ids = [message_from_bytes(m.as_bytes())["Message-ID"] for m in mailbox.Maildir(str(sent)) if m["Message-ID"] == message_id]
-    assert len(ids) == 3  # the first delivery, the one the crash cut short, and its resend: one Message-ID throughout
+    ids = [
+        message_from_bytes(m.as_bytes())["Message-ID"]
+        for m in mailbox.Maildir(str(sent))
+        if m["Message-ID"] == message_id
+    ]
+    assert (
+        len(ids) == 3
+    )  # the first delivery, the one the crash cut short, and its resend: one Message-ID throughout
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert "at least once" in readme and "same Message-ID" in readme

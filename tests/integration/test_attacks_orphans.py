@@ -51,7 +51,8 @@ def _descendants(root: int) -> list[int]:
 
 def _alive(pid: int) -> bool:
     stat = _stat(pid)
-    return stat is not None and stat[1] not in "ZX"  # a zombie has ended; only its parent has not collected it
+    # a zombie has ended; only its parent has not collected it
+    return stat is not None and stat[1] not in "ZX"
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process-death signals are a Linux feature")
@@ -67,7 +68,9 @@ def test_the_ocr_child_and_the_sandbox_die_with_a_killed_daemon(tmp_path: Path) 
         deadline, ocr = time.monotonic() + 20, []
         while time.monotonic() < deadline and not ocr:
             time.sleep(0.1)
-            ocr = [p for p in _descendants(parent.pid) if Path(f"/proc/{p}/comm").read_text().strip() == "sleep"]
+            ocr = [
+                p for p in _descendants(parent.pid) if Path(f"/proc/{p}/comm").read_text().strip() == "sleep"
+            ]
         assert ocr, "the OCR stand-in never started"
         family = _descendants(parent.pid)  # the sandbox child and the OCR process
         os.kill(parent.pid, signal.SIGKILL)

@@ -1,10 +1,12 @@
-"""Header-first triage (issue 10, item 3): an outsider's or a looping mail is set aside from its headers alone.
+"""Header-first triage (issue 10, item 3): an outsider's or a looping mail is set aside from its headers
+alone.
 
 Before this, every attachment was parsed (OCR included) before the sender was looked at: a 35 KB mail
 of 200 blank A3 pages from a stranger held the only worker for about 100 s. Now the sender and the
 loop signs are read from the header block; such a mail is quarantined (or ignored) without the
 sandbox ever starting, and parsed only once an admin releases it.
 """
+
 from __future__ import annotations
 
 import time
@@ -68,7 +70,9 @@ def test_an_auto_reply_carrying_a_scan_is_ignored_unparsed(make_app, office) -> 
 
 def test_a_quarantined_mail_is_parsed_once_an_admin_releases_it(make_app, office) -> None:  # type: ignore[no-untyped-def]
     app = make_app(allowed_senders=f"@{D}")
-    deliver_to_maildir(office, [raw_mail(sender=STRANGER.encode(), message_id=b"<stranger-notice@unknown-sender.example>")])
+    deliver_to_maildir(
+        office, [raw_mail(sender=STRANGER.encode(), message_id=b"<stranger-notice@unknown-sender.example>")]
+    )
     run_daemon(app, once=True)
     row = _only_row(app)
     assert row.stage is Stage.QUARANTINED and not _sandbox_started(app)
@@ -81,7 +85,8 @@ def test_a_quarantined_mail_is_parsed_once_an_admin_releases_it(make_app, office
 
 
 def test_a_large_outsiders_mail_is_held_once_in_the_daemon(make_app, office) -> None:  # type: ignore[no-untyped-def]
-    """Intake and triage of a 20 MB mail hold about one copy of it (before: ~9 copies, e.g. headers parsed from all of it)."""
+    """Intake and triage of a 20 MB mail hold about one copy of it (before: ~9 copies, e.g. headers parsed
+    from all of it)."""
     import tracemalloc
 
     from service.runners.intake import intake_once

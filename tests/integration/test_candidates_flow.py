@@ -22,7 +22,8 @@ from service.store.models import CandidateStatus, CandidateTask, Task, TaskEvent
 from service.store.stages import Role
 from tests.conftest import vn
 
-MISSED = "- Khẩn trương rà soát, cập nhật danh mục nhiệm vụ khoa học và công nghệ cấp tỉnh, hoàn thành trước ngày 15/12/2026."
+MISSED = ("- Khẩn trương rà soát, cập nhật danh mục nhiệm vụ khoa học và công nghệ cấp tỉnh, hoàn thành "
+          "trước ngày 15/12/2026.")
 CLERK = "van.thu@skhcn.binhminh.example.vn"
 
 
@@ -48,56 +49,109 @@ def _confirmation(office: Path) -> str:
 def _cli(office: Path, database_url: str, *args: str) -> object:
     from service.cli import app
 
-    env = {"DOCKET_DATABASE_URL": database_url, "DOCKET_DIRECTORY": str(office / "directory.yaml"),
-           "DOCKET_FROM": "docket@skhcn.binhminh.example.vn", "DOCKET_MAILBOX": f"maildir:{office / 'mail' / 'inbox'}",
-           "DOCKET_SMTP": f"maildir:{office / 'mail' / 'sent'}", "DOCKET_CONFIG": str(office / "absent.toml"),
-           "COLUMNS": "200"}
-    return CliRunner().invoke(app, [*args, "--now", "2026-11-25T09:00:00+07:00"], env=env, catch_exceptions=False)
+    env = {
+        "DOCKET_DATABASE_URL": database_url,
+        "DOCKET_DIRECTORY": str(office / "directory.yaml"),
+        "DOCKET_FROM": "docket@skhcn.binhminh.example.vn",
+        "DOCKET_MAILBOX": f"maildir:{office / 'mail' / 'inbox'}",
+        "DOCKET_SMTP": f"maildir:{office / 'mail' / 'sent'}",
+        "DOCKET_CONFIG": str(office / "absent.toml"),
+        "COLUMNS": "200",
+    }
+    return CliRunner().invoke(
+        app, [*args, "--now", "2026-11-25T09:00:00+07:00"], env=env, catch_exceptions=False
+    )
 
 
-def test_a_missed_order_is_listed_then_accepted_as_an_audited_task(make_app, office: Path, database_url: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_missed_order_is_listed_then_accepted_as_an_audited_task(
+    make_app, office: Path, database_url: str
+) -> None:  # type: ignore[no-untyped-def]
     from service.tasks.units import import_directory
 
     app = make_app()
     with app.sessions.begin() as session:
         import_directory(session, app.directory)
-    _deliver(office, build_email(build_docx(_notice_with_a_missed_order()), now=vn(2026, 11, 24, 9, 0),
-                                 domain="skhcn.binhminh.example.vn"))
+    _deliver(
+        office,
+        build_email(
+            build_docx(_notice_with_a_missed_order()),
+            now=vn(2026, 11, 24, 9, 0),
+            domain="skhcn.binhminh.example.vn",
+        ),
+    )
     run_daemon(app, once=True)
 
     with app.sessions() as session:
-        assert not [t.text for t in session.scalars(select(Task)) if "danh mục nhiệm vụ khoa học" in t.text], \
-            "the rules now find this order: pick another sentence they miss"
-        cand = session.scalars(select(CandidateTask).where(CandidateTask.text.contains("danh mục nhiệm vụ khoa học"))).one()
+        assert not [
+            t.text for t in session.scalars(select(Task)) if "danh mục nhiệm vụ khoa học" in t.text
+        ], "the rules now find this order: pick another sentence they miss"
+        cand = session.scalars(
+            select(CandidateTask).where(CandidateTask.text.contains("danh mục nhiệm vụ khoa học"))
+        ).one()
         cand_id, number, notice_id = cand.id, cand.seq, cand.notice_id
-        assert cand.deadline == date(2026, 12, 15) and cand.status is CandidateStatus.OPEN and cand.score is not None
+        assert (
+            cand.deadline == date(2026, 12, 15)
+            and cand.status is CandidateStatus.OPEN
+            and cand.score is not None
+        )
 
     body = _confirmation(office)
     assert "NỘI DUNG CÓ THỂ LÀ NHIỆM VỤ (CẦN RÀ SOÁT)" in body
-    assert re.search(rf"^{number}\. \[KN-{cand_id}\] Khẩn trương rà soát, cập nhật danh mục", body, re.MULTILINE)
-    assert "docket " not in body and "thêm: <nội dung>" in body  # the clerk answers by mail; the command is the admin's
+    assert re.search(
+        rf"^{number}\. \[KN-{cand_id}\] Khẩn trương rà soát, cập nhật danh mục", body, re.MULTILINE
+    )
+    assert (
+        "docket " not in body and "thêm: <nội dung>" in body
+    )  # the clerk answers by mail; the command is the admin's
 
     shown = _cli(office, app.settings.database_url, "notices", "show", f"TB-{notice_id}")
-    assert shown.exit_code == 0 and f"[KN-{cand_id}]" in shown.stdout and "Nội dung có thể là nhiệm vụ" in shown.stdout
+    assert (
+        shown.exit_code == 0
+        and f"[KN-{cand_id}]" in shown.stdout
+        and "Nội dung có thể là nhiệm vụ" in shown.stdout
+    )
 
     no_lead = _cli(office, app.settings.database_url, "tasks", "add", "--from-candidate", f"KN-{cand_id}")
     assert no_lead.exit_code == 1 and "names no unit: give the lead with --lead" in no_lead.stderr
 
-    done = _cli(office, app.settings.database_url, "tasks", "add", "--from-candidate", f"KN-{cand_id}",
-                "--lead", "Phòng QLCN", "--actor", "truong.phong")
+    done = _cli(
+        office,
+        app.settings.database_url,
+        "tasks",
+        "add",
+        "--from-candidate",
+        f"KN-{cand_id}",
+        "--lead",
+        "Phòng QLCN",
+        "--actor",
+        "truong.phong",
+    )
     assert done.exit_code == 0, done.output
     with app.sessions() as session:
         cand = session.get(CandidateTask, cand_id)
-        assert cand is not None and cand.status is CandidateStatus.ACCEPTED and cand.decided_by == "truong.phong"
+        assert (
+            cand is not None and cand.status is CandidateStatus.ACCEPTED and cand.decided_by == "truong.phong"
+        )
         task = session.get(Task, cand.task_id)
         assert task is not None and task.notice_id == notice_id and task.manual
         assert task.text.startswith("Khẩn trương rà soát") and task.deadline == date(2026, 12, 15)
         assert task.unit_names(Role.LEAD) == ["Phòng Quản lý công nghệ"]
-        events = {(e.field, e.actor) for e in session.scalars(select(TaskEvent).where(TaskEvent.task_id == task.id))}
+        events = {
+            (e.field, e.actor) for e in session.scalars(select(TaskEvent).where(TaskEvent.task_id == task.id))
+        }
         assert {("created", "truong.phong"), ("from_candidate", "truong.phong")} <= events
         task_id = task.id
 
-    again = _cli(office, app.settings.database_url, "tasks", "add", "--from-candidate", str(cand_id), "--lead", "Phòng QLCN")
+    again = _cli(
+        office,
+        app.settings.database_url,
+        "tasks",
+        "add",
+        "--from-candidate",
+        str(cand_id),
+        "--lead",
+        "Phòng QLCN",
+    )
     assert again.exit_code == 1
     assert again.stderr.strip() == f"docket: possible task KN-{cand_id} was already accepted as NV-{task_id}"
 
@@ -108,7 +162,11 @@ def test_a_missed_order_is_listed_then_accepted_as_an_audited_task(make_app, off
 
 def test_forwarding_the_notice_again_adds_no_candidate_twice(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
-    raw = build_email(build_docx(_notice_with_a_missed_order()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn")
+    raw = build_email(
+        build_docx(_notice_with_a_missed_order()),
+        now=vn(2026, 11, 24, 9, 0),
+        domain="skhcn.binhminh.example.vn",
+    )
     _deliver(office, raw)
     run_daemon(app, once=True)
     _deliver(office, raw.replace(b"demo-notice-412", b"demo-notice-412-again"))
@@ -155,8 +213,13 @@ def test_reprocess_apply_stores_the_new_candidates_once(make_app, office: Path, 
 
     o = seed_office(make_app, office, database_url)
     start = NOTICE_TEXT.index("Thanh tra Sở")
-    cand = Candidate(text="Thanh tra Sở tổng hợp kết quả thanh tra chuyên ngành", source=Source("body", start, start + 52),
-                     signals=("unit", "action"), lead=("Thanh tra Sở",), score=0.8)
+    cand = Candidate(
+        text="Thanh tra Sở tổng hợp kết quả thanh tra chuyên ngành",
+        source=Source("body", start, start + 52),
+        signals=("unit", "action"),
+        lead=("Thanh tra Sở",),
+        score=0.8,
+    )
     findings = replace(sample_findings(), candidates=(cand,))
     for _ in range(2):  # applying twice stores it once
         with o.app.sessions.begin() as session:

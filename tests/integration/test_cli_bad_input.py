@@ -1,4 +1,6 @@
-"""Bad input changes nothing and explains itself: same table dump before and after, a clear message, exit status 1."""
+"""Bad input changes nothing and explains itself: same table dump before and after, a clear message, exit
+status 1."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,16 +24,39 @@ def _cases(o: Office) -> list[tuple[tuple[str, ...], str]]:
         (("tasks", "edit", "abc", "--text", "x"), "'abc' is not a task ID"),
         (("notices", "show", "TB-77"), "no notice TB-77"),
         (("tasks", "add", "--notice", "TB-77", "--text", "x", "--lead", "Thanh tra Sở"), "no notice TB-77"),
-        (("tasks", "edit", first, "--lead", "Phòng Kế hoạch Tài chánh"), "did you mean: Phòng Kế hoạch - Tài chính"),
-        (("tasks", "edit", first, "--lead", "Thanh tra Sở", "--support", "Trung tâm Chuyển giao số"), "did you mean: Trung tâm Chuyển đổi số"),
+        (
+            ("tasks", "edit", first, "--lead", "Phòng Kế hoạch Tài chánh"),
+            "did you mean: Phòng Kế hoạch - Tài chính",
+        ),
+        (
+            ("tasks", "edit", first, "--lead", "Thanh tra Sở", "--support", "Trung tâm Chuyển giao số"),
+            "did you mean: Trung tâm Chuyển đổi số",
+        ),
         (("tasks", "list", "--unit", "Phong QLCNN"), "did you mean: Phòng Quản lý công nghệ"),
-        (("tasks", "list", "--unit", "phong"), "unit 'phong' is ambiguous: it could be Văn phòng Sở, Phòng Kế hoạch - Tài chính, "
-                                               "Phòng Quản lý công nghệ; type more of the name"),
+        (
+            ("tasks", "list", "--unit", "phong"),
+            "unit 'phong' is ambiguous: it could be Văn phòng Sở, Phòng Kế hoạch - Tài chính, "
+            "Phòng Quản lý công nghệ; type more of the name",
+        ),
         (("tasks", "edit", first, "--deadline", "31/02/2027"), "02/2027 has 28 days"),
         (("tasks", "edit", first, "--deadline", "next friday"), "is not a date"),
         (("tasks", "extend", first, "--to", "2026-13-01", "--reason", "x"), "no month 13"),
         (("tasks", "edit", first, "--deadline", "01/10/2026"), "before the date of " + notice),
-        (("tasks", "add", "--notice", notice, "--text", "Báo cáo.", "--lead", "Thanh tra Sở", "--deadline", "01/01/2026"), "--force"),
+        (
+            (
+                "tasks",
+                "add",
+                "--notice",
+                notice,
+                "--text",
+                "Báo cáo.",
+                "--lead",
+                "Thanh tra Sở",
+                "--deadline",
+                "01/01/2026",
+            ),
+            "--force",
+        ),
         (("tasks", "edit", first, "--recurrence", "fortnightly"), "unknown recurrence"),
         (("tasks", "edit", first), "nothing to change"),
         (("tasks", "cancel", first, "--reason", "  "), "needs a --reason"),
@@ -68,6 +93,8 @@ def test_units_import_of_a_broken_file_changes_nothing(office_db: Office, tmp_pa
 
 def test_force_accepts_a_deadline_before_the_notice_with_a_warning(office_db: Office) -> None:
     o = office_db
-    result = o.run("tasks", "edit", f"NV-{o.task_ids[0]}", "--deadline", "01/10/2026", "--force", "--now", NOW)
+    result = o.run(
+        "tasks", "edit", f"NV-{o.task_ids[0]}", "--deadline", "01/10/2026", "--force", "--now", NOW
+    )
     assert result.exit_code == 0 and "accepted with --force" in result.stderr
     assert o.json("tasks", "show", f"NV-{o.task_ids[0]}", "--now", NOW)["deadline"] == "2026-10-01"

@@ -22,12 +22,26 @@ def office_db(make_app, office: Path, database_url: str) -> Office:  # type: ign
 
 def _queued(o: Office, *, sender: str, subject: str, body: str, n: int) -> int:
     msg = EmailMessage()
-    msg["From"], msg["To"], msg["Subject"], msg["Message-ID"] = sender, f"docket{D}", subject, f"<q{n}@units.example.vn>"
+    msg["From"], msg["To"], msg["Subject"], msg["Message-ID"] = (
+        sender,
+        f"docket{D}",
+        subject,
+        f"<q{n}@units.example.vn>",
+    )
     msg.set_content(body)
     raw = msg.as_bytes()
     with o.app.sessions.begin() as session:
-        row = InboundMessage(mailbox="test", source_key=f"q{n}", content_hash=hashlib.sha256(raw).hexdigest(), raw=raw,
-                             size=len(raw), sender=sender, subject=subject, received_at=o.app.clock.now(), stage=Stage.RECEIVED)
+        row = InboundMessage(
+            mailbox="test",
+            source_key=f"q{n}",
+            content_hash=hashlib.sha256(raw).hexdigest(),
+            raw=raw,
+            size=len(raw),
+            sender=sender,
+            subject=subject,
+            received_at=o.app.clock.now(),
+            stage=Stage.RECEIVED,
+        )
         session.add(row)
         session.flush()
         row_id = row.id
@@ -39,7 +53,9 @@ def test_the_queue_worked_from_the_cli(office_db: Office) -> None:
     o = office_db
     kh = o.task_ids[0]
     # the head of another unit (QLCN) answers about a task not his: queued, then dismissed
-    wrong = _queued(o, sender=f"tuan.pm{D}", subject=f"Re: [NV-{kh}] báo cáo", body="Đã hoàn thành.\n-- \nTuấn", n=1)
+    wrong = _queued(
+        o, sender=f"tuan.pm{D}", subject=f"Re: [NV-{kh}] báo cáo", body="Đã hoàn thành.\n-- \nTuấn", n=1
+    )
     other = _queued(o, sender=f"thanhtra{D}", subject=f"Re: [NV-{kh}] hỏi", body="Việc này giao ai?", n=2)
     listed = o.json("inbox", "list")
     assert [i["id"] for i in listed["items"]] == [wrong, other] and listed["counts"]["queued_replies"] == 2

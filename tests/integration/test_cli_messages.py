@@ -22,11 +22,19 @@ def _env(application) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 def _broken_docx_mail() -> bytes:
     msg = EmailMessage()
-    msg["From"], msg["To"], msg["Subject"] = "van.thu@skhcn.binhminh.example.vn", "docket@x.vn", "Fwd: Thông báo"
+    msg["From"], msg["To"], msg["Subject"] = (
+        "van.thu@skhcn.binhminh.example.vn",
+        "docket@x.vn",
+        "Fwd: Thông báo",
+    )
     msg["Message-ID"] = "<broken-1@skhcn.binhminh.example.vn>"
     msg.set_content("Em gửi thông báo.")
-    msg.add_attachment(b"PK\x03\x04 truncated", maintype="application",
-                       subtype="vnd.openxmlformats-officedocument.wordprocessingml.document", filename="tb.docx")
+    msg.add_attachment(
+        b"PK\x03\x04 truncated",
+        maintype="application",
+        subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+        filename="tb.docx",
+    )
     return msg.as_bytes()
 
 

@@ -13,7 +13,16 @@ from service.tasks.audit import Editor
 from service.store.models import InboundMessage, Notice, Task
 from service.tasks.reprocess import ADDED, CHANGED, KEPT, REMOVED, SAME, apply, diff_tasks
 from service.store.stages import Role, Stage, TaskStatus
-from tests.integration.cli_support import CDS, NOTICE_TEXT, NOW, QLCN, TT, Office, sample_findings, seed_office
+from tests.integration.cli_support import (
+    CDS,
+    NOTICE_TEXT,
+    NOW,
+    QLCN,
+    TT,
+    Office,
+    sample_findings,
+    seed_office,
+)
 
 
 @pytest.fixture
@@ -24,7 +33,9 @@ def office_db(make_app, office: Path, database_url: str) -> Office:  # type: ign
 def test_notices_list_and_show(office_db: Office) -> None:
     o = office_db
     rows = o.json("notices", "list", "--now", NOW)
-    assert rows == [{**rows[0], "id": f"TB-{o.notice_id}", "number": "15/TB-SKHCN", "tasks": 4, "needs_review": 1}]
+    assert rows == [
+        {**rows[0], "id": f"TB-{o.notice_id}", "number": "15/TB-SKHCN", "tasks": 4, "needs_review": 1}
+    ]
     assert "15/TB-SKHCN" in o.ok("notices", "list").stdout
     detail = o.json("notices", "show", f"TB-{o.notice_id}", "--now", NOW)
     assert detail["label"] == "Thông báo số 15/TB-SKHCN ngày 02/11/2026" and len(detail["tasks"]) == 4
@@ -36,7 +47,9 @@ def _rules_changed() -> object:
     findings = sample_findings()
     tasks = list(findings.tasks)
     tasks[1] = replace(tasks[1], support=(TT,))
-    extra = replace(tasks[0], text="Văn phòng Sở chuẩn bị hội nghị.", lead=(CDS,), support=(), deadline=date(2026, 12, 5))
+    extra = replace(
+        tasks[0], text="Văn phòng Sở chuẩn bị hội nghị.", lead=(CDS,), support=(), deadline=date(2026, 12, 5)
+    )
     return replace(findings, tasks=(tasks[0], tasks[1], tasks[2], extra))
 
 
@@ -73,15 +86,35 @@ def _store_message(o: Office) -> None:
     msg.set_content(NOTICE_TEXT)
     raw = msg.as_bytes()
     with o.app.sessions.begin() as session:
-        session.add(InboundMessage(mailbox="test", source_key="1", content_hash="x" * 64, raw=raw, size=len(raw),
-                                   sender="van.thu@skhcn.binhminh.example.vn", received_at=o.app.clock.now(),
-                                   stage=Stage.PROCESSED, notice_id=o.notice_id))
+        session.add(
+            InboundMessage(
+                mailbox="test",
+                source_key="1",
+                content_hash="x" * 64,
+                raw=raw,
+                size=len(raw),
+                sender="van.thu@skhcn.binhminh.example.vn",
+                received_at=o.app.clock.now(),
+                stage=Stage.PROCESSED,
+                notice_id=o.notice_id,
+            )
+        )
 
 
 def test_reprocess_through_the_cli(office_db: Office) -> None:
     o = office_db
     _store_message(o)
-    o.ok("tasks", "edit", f"NV-{o.task_ids[0]}", "--text", "Rà soát dự toán 2027 (đã sửa tay).", "--lead", "Thanh tra", "--now", NOW)
+    o.ok(
+        "tasks",
+        "edit",
+        f"NV-{o.task_ids[0]}",
+        "--text",
+        "Rà soát dự toán 2027 (đã sửa tay).",
+        "--lead",
+        "Thanh tra",
+        "--now",
+        NOW,
+    )
     shown = o.json("notices", "reprocess", f"TB-{o.notice_id}", "--now", NOW)
     assert shown["applied"] == 0 and shown["diff"]
     assert o.json("tasks", "show", f"NV-{o.task_ids[0]}")["text"] == "Rà soát dự toán 2027 (đã sửa tay)."
@@ -91,7 +124,9 @@ def test_reprocess_through_the_cli(office_db: Office) -> None:
     assert applied["applied"] == applied["pending"]
     manual = o.json("tasks", "show", f"NV-{o.task_ids[0]}")
     assert manual["text"] == "Rà soát dự toán 2027 (đã sửa tay)." and manual["lead"] == [TT]
-    assert o.json("notices", "reprocess", f"TB-{o.notice_id}", "--now", NOW)["pending"] == 0  # applying converges
+    assert (
+        o.json("notices", "reprocess", f"TB-{o.notice_id}", "--now", NOW)["pending"] == 0
+    )  # applying converges
 
 
 def test_reprocess_without_a_stored_message_is_a_clear_error(office_db: Office) -> None:

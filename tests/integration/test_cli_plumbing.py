@@ -1,4 +1,6 @@
-"""One plumbing for every command: a wrong value or an un-migrated database is one line on stderr and exit 1."""
+"""One plumbing for every command: a wrong value or an un-migrated database is one line on stderr and exit
+1."""
+
 from __future__ import annotations
 
 import os
@@ -23,8 +25,12 @@ COMMANDS = [
 
 def _docket(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKET_")}
-    env.update(DOCKET_DATABASE_URL=f"sqlite:///{tmp_path / 'never-upgraded.db'}", DOCKET_CONFIG="/nonexistent.toml",
-               DOCKET_MAILBOX=f"maildir:{tmp_path / 'inbox'}", DOCKET_SMTP=f"maildir:{tmp_path / 'sent'}")
+    env.update(
+        DOCKET_DATABASE_URL=f"sqlite:///{tmp_path / 'never-upgraded.db'}",
+        DOCKET_CONFIG="/nonexistent.toml",
+        DOCKET_MAILBOX=f"maildir:{tmp_path / 'inbox'}",
+        DOCKET_SMTP=f"maildir:{tmp_path / 'sent'}",
+    )
     return subprocess.run([DOCKET, *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
 
 

@@ -1,4 +1,6 @@
-"""A correction reaches the next reminder: the new lead gets it, with the new deadline; the old reminder is dropped."""
+"""A correction reaches the next reminder: the new lead gets it, with the new deadline; the old reminder is
+dropped."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,8 +21,13 @@ def office_db(make_app, office: Path, database_url: str) -> Office:  # type: ign
 
 def _reminders(o: Office, task_id: int) -> list[OutboxMessage]:
     with o.app.sessions() as session:
-        return list(session.scalars(select(OutboxMessage).where(OutboxMessage.task_id == task_id,
-                                                                OutboxMessage.kind == "reminder").order_by(OutboxMessage.id)))
+        return list(
+            session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.task_id == task_id, OutboxMessage.kind == "reminder")
+                .order_by(OutboxMessage.id)
+            )
+        )
 
 
 def _carriers(o: Office, step: OutboxMessage) -> list[OutboxMessage]:
@@ -36,7 +43,17 @@ def test_correction_appears_in_the_next_reminder(office_db: Office) -> None:
     o.ok("run", "--once", "--now", NOW)
     first = _reminders(o, task)
     assert [r.to_addrs for r in first] == [[KHTC_MAIL]] and "30/11/2026" in first[0].body_text
-    o.ok("tasks", "edit", f"NV-{task}", "--lead", "Phòng QLCN", "--deadline", "02/12/2026", "--now", "2026-11-25T10:00:00+07:00")
+    o.ok(
+        "tasks",
+        "edit",
+        f"NV-{task}",
+        "--lead",
+        "Phòng QLCN",
+        "--deadline",
+        "02/12/2026",
+        "--now",
+        "2026-11-25T10:00:00+07:00",
+    )
     # Wednesday 02/12: T-3 is Friday 27/11; the next pass reminds the new lead of the new deadline.
     o.ok("run", "--once", "--now", "2026-11-27T08:30:00+07:00")
     after = [r for r in _reminders(o, task) if r.id != first[0].id]
@@ -80,5 +97,7 @@ def test_cancelled_task_gets_no_more_reminders(office_db: Office) -> None:
     o.ok("run", "--once", "--now", "2026-11-27T08:30:00+07:00")
     assert _reminders(o, task) == []
     with o.app.sessions() as session:
-        changes = session.scalars(select(OutboxMessage).where(OutboxMessage.task_id == task, OutboxMessage.kind == "change")).all()
+        changes = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.task_id == task, OutboxMessage.kind == "change")
+        ).all()
     assert [c.status for c in changes] == [OutboxStatus.SENT] and KHTC_MAIL in changes[0].to_addrs

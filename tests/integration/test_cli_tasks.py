@@ -1,4 +1,6 @@
-"""`docket tasks …` through the real entry point, on SQLite and PostgreSQL: listing, showing and audited corrections."""
+"""`docket tasks …` through the real entry point, on SQLite and PostgreSQL: listing, showing and audited
+corrections."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -28,13 +30,23 @@ def _task(o: Office, number: int) -> Task:
 
 def _events(o: Office, number: int) -> list[tuple[str, str | None, str | None, str]]:
     with o.app.sessions() as session:
-        return [(e.field, e.before, e.after, e.actor) for e in session.scalars(
-            select(TaskEvent).where(TaskEvent.task_id == number, TaskEvent.actor != "docket").order_by(TaskEvent.id))]
+        return [
+            (e.field, e.before, e.after, e.actor)
+            for e in session.scalars(
+                select(TaskEvent)
+                .where(TaskEvent.task_id == number, TaskEvent.actor != "docket")
+                .order_by(TaskEvent.id)
+            )
+        ]
 
 
 def _change_mails(o: Office, number: int) -> list[OutboxMessage]:
     with o.app.sessions() as session:
-        return list(session.scalars(select(OutboxMessage).where(OutboxMessage.task_id == number, OutboxMessage.kind == "change")))
+        return list(
+            session.scalars(
+                select(OutboxMessage).where(OutboxMessage.task_id == number, OutboxMessage.kind == "change")
+            )
+        )
 
 
 def test_list_sorted_by_deadline_with_short_ids_and_filters(office_db: Office) -> None:
@@ -44,7 +56,9 @@ def test_list_sorted_by_deadline_with_short_ids_and_filters(office_db: Office) -
     assert rows[0]["id"] == f"NV-{o.task_ids[3]}" and rows[0]["notice"] == f"TB-{o.notice_id}"
     assert rows[0]["status"] == "overdue" and rows[1]["status"] == "open"
     assert [r["lead"] for r in o.json("tasks", "list", "--status", "overdue", "--now", NOW)] == [[TT]]
-    assert [r["lead"] for r in o.json("tasks", "list", "--unit", "VP Sở", "--now", NOW)] == [[KHTC]]  # alias, support role
+    assert [r["lead"] for r in o.json("tasks", "list", "--unit", "VP Sở", "--now", NOW)] == [
+        [KHTC]
+    ]  # alias, support role
     assert [r["lead"] for r in o.json("tasks", "list", "--needs-review", "--now", NOW)] == [[CDS]]
     due = o.json("tasks", "list", "--due-after", "25/11/2026", "--due-before", "2026-11-30", "--now", NOW)
     assert [r["deadline"] for r in due] == ["2026-11-25", "2026-11-30"]
@@ -68,14 +82,38 @@ def test_show_has_quote_source_and_history(office_db: Office) -> None:
 def test_edit_lead_deadline_text_is_audited_and_notifies(office_db: Office) -> None:
     o = office_db
     number = o.task_ids[1]
-    out = o.ok("tasks", "edit", f"NV-{number}", "--lead", "Phòng KH-TC", "--support", "Thanh tra", "--deadline", "15/12/2026",
-               "--text", "Xây dựng kế hoạch kiểm tra công nghệ năm 2027.", "--actor", "chanh.vp", "--now", NOW).stdout
+    out = o.ok(
+        "tasks",
+        "edit",
+        f"NV-{number}",
+        "--lead",
+        "Phòng KH-TC",
+        "--support",
+        "Thanh tra",
+        "--deadline",
+        "15/12/2026",
+        "--text",
+        "Xây dựng kế hoạch kiểm tra công nghệ năm 2027.",
+        "--actor",
+        "chanh.vp",
+        "--now",
+        NOW,
+    ).stdout
     assert f"NV-{number}: Đơn vị chủ trì: {QLCN} → {KHTC}" in out
     task = _task(o, number)
     assert task.unit_names(Role.LEAD) == [KHTC] and task.unit_names(Role.SUPPORT) == [TT]
-    assert task.deadline == task.original_deadline == date(2026, 12, 15) and task.manual and not task.needs_review
+    assert (
+        task.deadline == task.original_deadline == date(2026, 12, 15)
+        and task.manual
+        and not task.needs_review
+    )
     events = _events(o, number)
-    assert ("lead", QLCN, KHTC, "chanh.vp") in events and ("deadline", "2026-12-31", "2026-12-15", "chanh.vp") in events
+    assert ("lead", QLCN, KHTC, "chanh.vp") in events and (
+        "deadline",
+        "2026-12-31",
+        "2026-12-15",
+        "chanh.vp",
+    ) in events
     assert ("text", task.text, task.text, "chanh.vp") not in events and any(e[0] == "text" for e in events)
     mails = _change_mails(o, number)
     assert mails, "a new lead and a new deadline are mailed to the units"
@@ -99,7 +137,9 @@ def test_done_reopen_cancel_reject(office_db: Office) -> None:
     late, on_time = o.task_ids[3], o.task_ids[0]
     o.ok("tasks", "done", f"NV-{late}", "--now", NOW)
     o.ok("tasks", "done", f"NV-{on_time}", "--now", NOW)
-    assert _task(o, late).status is TaskStatus.DONE_LATE and _task(o, on_time).status is TaskStatus.DONE_ON_TIME
+    assert (
+        _task(o, late).status is TaskStatus.DONE_LATE and _task(o, on_time).status is TaskStatus.DONE_ON_TIME
+    )
     o.ok("tasks", "reopen", f"NV-{late}", "--note", "chưa đủ hồ sơ", "--now", NOW)
     assert _task(o, late).status is TaskStatus.OPEN and _task(o, late).completed_at is None
     o.ok("tasks", "cancel", f"NV-{late}", "--reason", "Giám đốc Sở đã thu hồi", "--now", NOW)
@@ -122,9 +162,27 @@ def test_extend_keeps_original_deadline_and_approves_pending_request(office_db: 
     o = office_db
     number = o.task_ids[0]
     with o.app.sessions.begin() as session:
-        session.add(ExtensionRequest(task_id=number, requested_to=date(2026, 12, 20), reason="chờ số liệu", requested_by="khtc",
-                                     status=ExtensionStatus.PENDING, created_at=o.app.clock.now()))
-    out = o.ok("tasks", "extend", f"NV-{number}", "--to", "15/12/2026", "--reason", "chờ số liệu quyết toán", "--now", NOW)
+        session.add(
+            ExtensionRequest(
+                task_id=number,
+                requested_to=date(2026, 12, 20),
+                reason="chờ số liệu",
+                requested_by="khtc",
+                status=ExtensionStatus.PENDING,
+                created_at=o.app.clock.now(),
+            )
+        )
+    out = o.ok(
+        "tasks",
+        "extend",
+        f"NV-{number}",
+        "--to",
+        "15/12/2026",
+        "--reason",
+        "chờ số liệu quyết toán",
+        "--now",
+        NOW,
+    )
     assert "Thời hạn: 30/11/2026 → 15/12/2026" in out.stdout
     task = _task(o, number)
     assert task.deadline == date(2026, 12, 15) and task.original_deadline == date(2026, 11, 30)
@@ -133,7 +191,9 @@ def test_extend_keeps_original_deadline_and_approves_pending_request(office_db: 
         assert request.status is ExtensionStatus.APPROVED and request.decided_by
     assert _change_mails(o, number)
     # one writer (service.tasks.extensions.extend_task), so one deadline event, dates in ISO
-    assert [e[:3] for e in _events(o, number) if e[0] == "deadline"] == [("deadline", "2026-11-30", "2026-12-15")]
+    assert [e[:3] for e in _events(o, number) if e[0] == "deadline"] == [
+        ("deadline", "2026-11-30", "2026-12-15")
+    ]
     earlier = o.run("tasks", "extend", f"NV-{number}", "--to", "01/12/2026", "--reason", "x", "--now", NOW)
     assert earlier.exit_code == 1 and "not later than the current deadline" in earlier.stderr
 
@@ -154,17 +214,37 @@ def test_merge_two_tasks_into_one(office_db: Office) -> None:
 
 def test_add_a_missed_task(office_db: Office) -> None:
     o = office_db
-    result = o.json("tasks", "add", "--notice", f"TB-{o.notice_id}", "--text", "Văn phòng Sở chuẩn bị hội nghị tổng kết năm 2026.",
-                    "--lead", "Văn phòng", "--support", "Thanh tra Sở", "--deadline", "2026-12-20", "--now", NOW)
+    result = o.json(
+        "tasks",
+        "add",
+        "--notice",
+        f"TB-{o.notice_id}",
+        "--text",
+        "Văn phòng Sở chuẩn bị hội nghị tổng kết năm 2026.",
+        "--lead",
+        "Văn phòng",
+        "--support",
+        "Thanh tra Sở",
+        "--deadline",
+        "2026-12-20",
+        "--now",
+        NOW,
+    )
     number = int(result[0]["task"].removeprefix("NV-"))
     task = _task(o, number)
     assert task.notice_id == o.notice_id and task.manual and task.unit_names(Role.LEAD) == [VP]
     assert task.deadline == task.original_deadline == date(2026, 12, 20)
     assert _events(o, number)[0][0] == "created" and not _change_mails(o, number)
     with o.app.sessions() as session:  # a new task is an assignment to its units, never an "Điều chỉnh"
-        mails = list(session.scalars(select(OutboxMessage).where(OutboxMessage.task_id == number).order_by(OutboxMessage.id)))
+        mails = list(
+            session.scalars(
+                select(OutboxMessage).where(OutboxMessage.task_id == number).order_by(OutboxMessage.id)
+            )
+        )
     assert [(m.kind, m.subject.split(":")[0].split("] ")[-1]) for m in mails] == [
-        ("assignment", "Giao nhiệm vụ"), ("assignment", "Phối hợp thực hiện")]
+        ("assignment", "Giao nhiệm vụ"),
+        ("assignment", "Phối hợp thực hiện"),
+    ]
     assert "Điều chỉnh" not in mails[0].subject + mails[0].body_text
 
 
@@ -177,11 +257,29 @@ def test_the_installed_docket_command(office_db: Office) -> None:
     from pathlib import Path as P
 
     docket = P(sys.executable).with_name("docket")
-    done = subprocess.run([str(docket), "tasks", "list", "--json", "--status", "open", "--now", NOW], capture_output=True,
-                          text=True, env={**os.environ, **office_db.env}, timeout=60)
+    done = subprocess.run(
+        [str(docket), "tasks", "list", "--json", "--status", "open", "--now", NOW],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **office_db.env},
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     # 'open' includes the overdue task (overdue is derived, never stored)
-    assert [r["deadline"] for r in json.loads(done.stdout)] == ["2026-11-20", "2026-11-25", "2026-11-30", "2026-12-31"]
-    bad = subprocess.run([str(docket), "tasks", "show", "NV-999"], capture_output=True, text=True,
-                         env={**os.environ, **office_db.env}, timeout=60)
-    assert bad.returncode == 1 and bad.stderr.strip() == "docket: no task NV-999 (`docket tasks list` shows the tasks)"
+    assert [r["deadline"] for r in json.loads(done.stdout)] == [
+        "2026-11-20",
+        "2026-11-25",
+        "2026-11-30",
+        "2026-12-31",
+    ]
+    bad = subprocess.run(
+        [str(docket), "tasks", "show", "NV-999"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **office_db.env},
+        timeout=60,
+    )
+    assert (
+        bad.returncode == 1
+        and bad.stderr.strip() == "docket: no task NV-999 (`docket tasks list` shows the tasks)"
+    )

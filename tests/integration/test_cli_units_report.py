@@ -27,9 +27,18 @@ def test_units_import_adds_and_refreshes(office_db: Office, office: Path, tmp_pa
     o = office_db
     assert "0 unit(s) added, 5 updated" in o.ok("units", "import", str(office / "directory.yaml")).stdout
     bigger = tmp_path / "more.yaml"
-    bigger.write_text((office / "directory.yaml").read_text(encoding="utf-8").replace("leaders:", (
-        "  - name: Phòng Tổ chức cán bộ\n    aliases: [Phòng TCCB]\n    email: tccb@skhcn.binhminh.example.vn\nleaders:")),
-        encoding="utf-8")
+    bigger.write_text(
+        (office / "directory.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "leaders:",
+            (
+                "  - name: Phòng Tổ chức cán bộ\n    aliases: [Phòng TCCB]\n    email: "
+                "tccb@skhcn.binhminh.example.vn\nleaders:"
+            ),
+        ),
+        encoding="utf-8",
+    )
     assert "1 unit(s) added, 5 updated" in o.ok("units", "import", str(bigger)).stdout
     assert "Phòng Tổ chức cán bộ" in [r["name"] for r in o.json("units", "list")]
     o.ok("tasks", "edit", f"NV-{o.task_ids[1]}", "--lead", "Phòng TCCB", "--now", NOW)
@@ -38,26 +47,43 @@ def test_units_import_adds_and_refreshes(office_db: Office, office: Path, tmp_pa
 
 def test_add_alias_applies_to_future_notices(office_db: Office) -> None:
     o = office_db
-    assert "'P. Kế hoạch Tài chính' → Phòng Kế hoạch - Tài chính" in o.ok("units", "add-alias", "Phòng KH-TC", "P. Kế hoạch Tài chính").stdout
+    assert (
+        "'P. Kế hoạch Tài chính' → Phòng Kế hoạch - Tài chính"
+        in o.ok("units", "add-alias", "Phòng KH-TC", "P. Kế hoạch Tài chính").stdout
+    )
     assert "already known" in o.ok("units", "add-alias", KHTC, "P. Kế hoạch Tài chính").stdout
     with o.app.sessions() as session:
         directory = directory_from_db(session, o.app.directory)  # what the rules use for the next notice
     unit = directory.unit(KHTC)
     assert unit is not None and "P. Kế hoạch Tài chính" in unit.aliases
     assert [r["lead"] for r in o.json("tasks", "list", "--unit", "p. kế hoạch tài chính")] == [[KHTC]]
-    o.ok("units", "import", str(Path(o.env["DOCKET_DIRECTORY"])))  # re-importing the file keeps the admin's alias
+    o.ok(
+        "units", "import", str(Path(o.env["DOCKET_DIRECTORY"]))
+    )  # re-importing the file keeps the admin's alias
     assert "P. Kế hoạch Tài chính" in o.json("units", "list")[1]["aliases"]
 
 
 def _grid_rows(grid: dict) -> dict[str, tuple[int, int, int, int]]:
-    return {r["unit"]: (r["done_on_time"], r["done_late"], r["in_progress"], r["overdue"]) for r in grid["rows"]}
+    return {
+        r["unit"]: (r["done_on_time"], r["done_late"], r["in_progress"], r["overdue"]) for r in grid["rows"]
+    }
 
 
 def test_report_four_statuses_against_the_original_deadline(office_db: Office, tmp_path: Path) -> None:
     o = office_db
     khtc, qlcn, cds, tt = o.task_ids
     o.ok("tasks", "done", f"NV-{khtc}", "--now", NOW)  # deadline 30/11: on time
-    o.ok("tasks", "extend", f"NV-{tt}", "--to", "10/12/2026", "--reason", "chờ kết luận thanh tra", "--now", NOW)
+    o.ok(
+        "tasks",
+        "extend",
+        f"NV-{tt}",
+        "--to",
+        "10/12/2026",
+        "--reason",
+        "chờ kết luận thanh tra",
+        "--now",
+        NOW,
+    )
     period = ("--from", "01/11/2026", "--to", "30/11/2026", "--now", NOW)
     rows = _grid_rows(o.json("report", *period))
     # TT's deadline was extended to 10/12, but against its original 20/11 it is overdue.
@@ -65,7 +91,9 @@ def test_report_four_statuses_against_the_original_deadline(office_db: Office, t
     assert rows[QLCN] == (0, 0, 0, 0)  # its deadline, 31/12, is outside the period
     assert rows["Tổng cộng"] == (1, 0, 1, 1)
     o.ok("tasks", "done", f"NV-{tt}", "--now", "2026-12-01T09:00:00+07:00")
-    later = _grid_rows(o.json("report", "--from", "01/11/2026", "--to", "31/12/2026", "--now", "2026-12-01T10:00:00+07:00"))
+    later = _grid_rows(
+        o.json("report", "--from", "01/11/2026", "--to", "31/12/2026", "--now", "2026-12-01T10:00:00+07:00")
+    )
     assert later[TT] == (0, 1, 0, 0) and later[CDS] == (0, 0, 0, 1) and later[QLCN] == (0, 0, 1, 0)
     table = o.ok("report", *period).stdout
     assert "Hoàn thành đúng hạn" in table and "Quá hạn" in table and TT in table
@@ -73,7 +101,10 @@ def test_report_four_statuses_against_the_original_deadline(office_db: Office, t
     o.ok("report", *period, "--csv", str(out_csv), "--xlsx", str(out_xlsx))
     with out_csv.open(encoding="utf-8-sig") as handle:
         lines = list(csv.reader(handle))
-    assert lines[0][:3] == ["Đơn vị", "Hoàn thành đúng hạn", "Hoàn thành quá hạn"] and [TT, "0", "0", "0", "1", "1"] in lines
+    assert (
+        lines[0][:3] == ["Đơn vị", "Hoàn thành đúng hạn", "Hoàn thành quá hạn"]
+        and [TT, "0", "0", "0", "1", "1"] in lines
+    )
     from openpyxl import load_workbook
 
     sheet = load_workbook(out_xlsx).active

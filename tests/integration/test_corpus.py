@@ -3,10 +3,12 @@ SCHEMA.md. Text renderings (.txt, .docx, .pdf, .eml) are gated; scanned PDFs (OC
 
 The corpus is not part of the project: without it the test skips with the reason; under CI=true it fails.
 Our own notices under tests/fixtures/notices, and the notices of other organisations written blind to the
-rules under tests/fixtures/notices_extra, notices_blind1, notices_extra2, notices_blind2 and notices_blind3, are scored
+rules under tests/fixtures/notices_extra, notices_blind1, notices_extra2, notices_blind2 and notices_blind3,
+are scored
 the same way
 (they are regression tests).
 """
+
 from __future__ import annotations
 
 import json
@@ -37,7 +39,9 @@ def _extract(path: Path, directory: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
 
-def _run(folder: Path, kinds: tuple[str, ...]) -> tuple[dict[str, Score], dict[str, dict[str, list[tuple]]], list[str]]:
+def _run(
+    folder: Path, kinds: tuple[str, ...]
+) -> tuple[dict[str, Score], dict[str, dict[str, list[tuple]]], list[str]]:
     totals: dict[str, Score] = {}
     tasks_by_doc: dict[str, dict[str, list[tuple]]] = {}
     lines = []
@@ -47,13 +51,16 @@ def _run(folder: Path, kinds: tuple[str, ...]) -> tuple[dict[str, Score], dict[s
         gold = load_gold(gold_path)
         out = merge_outputs(_extract(path, folder / f"directory-{gold['org']}.yaml"))
         s = score(path.name, gold, out)
-        lines.append(f"{path.name:<22} R {s.recall:.3f} P {s.precision:.3f} deadline {s.deadline:.3f} "
-                     f"lead {s.lead:.3f} recurrence {s.recurrence:.3f} doc {s.doc:.3f} "
-                     f"misses {s.misses} extras {s.extras} wrong {s.wrong}")
+        lines.append(
+            f"{path.name:<22} R {s.recall:.3f} P {s.precision:.3f} deadline {s.deadline:.3f} "
+            f"lead {s.lead:.3f} recurrence {s.recurrence:.3f} doc {s.doc:.3f} "
+            f"misses {s.misses} extras {s.extras} wrong {s.wrong}"
+        )
         totals.setdefault(kind, Score(kind)).add(s)
         totals.setdefault("all", Score("all")).add(s)
         tasks_by_doc.setdefault(gold_path.stem, {})[kind] = [
-            (norm(t["text"]), tuple(sorted(t["lead"])), t["deadline"], t["recurrence"]) for t in out["tasks"]]
+            (norm(t["text"]), tuple(sorted(t["lead"])), t["deadline"], t["recurrence"]) for t in out["tasks"]
+        ]
     return totals, tasks_by_doc, lines
 
 
@@ -62,9 +69,11 @@ def _report(title: str, totals: dict[str, Score], lines: list[str]) -> None:
     for line in lines:
         print(line)
     for kind, t in totals.items():
-        print(f"TOTAL {kind:<8} recall {t.recall:.3f} precision {t.precision:.3f} deadline {t.deadline:.3f} "
-              f"lead {t.lead:.3f} recurrence {t.recurrence:.3f} doc {t.doc:.3f} "
-              f"({t.matched_required}/{t.required} required, {t.predictions} predicted)")
+        print(
+            f"TOTAL {kind:<8} recall {t.recall:.3f} precision {t.precision:.3f} deadline {t.deadline:.3f} "
+            f"lead {t.lead:.3f} recurrence {t.recurrence:.3f} doc {t.doc:.3f} "
+            f"({t.matched_required}/{t.required} required, {t.predictions} predicted)"
+        )
 
 
 def _gate(totals: dict[str, Score]) -> None:
@@ -91,14 +100,18 @@ def test_scanned_pdfs_reported_apart() -> None:
         pytest.skip("no scanned PDFs in the corpus")
     from extractors.ocr import ocr_available
 
-    need(ocr_available() and shutil.which("tesseract") is not None, "tesseract with the 'vie' language is not installed")
+    need(
+        ocr_available() and shutil.which("tesseract") is not None,
+        "tesseract with the 'vie' language is not installed",
+    )
     totals, _, lines = _run(CORPUS, ("scan.pdf",))
     _report("corpus, scanned PDFs (OCR; reported, loosely gated)", totals, lines)
     assert totals["scan.pdf"].recall >= 0.7, "OCR text lost most directives"
 
 
 def test_own_notices_score_well() -> None:
-    """Notices we wrote ourselves in other styles (Chỉ thị by addressee, Công văn to Quý cơ quan, Kế hoạch table)."""
+    """Notices we wrote ourselves in other styles (Chỉ thị by addressee, Công văn to Quý cơ quan, Kế hoạch
+    table)."""
     assert any(FIXTURES.glob("*.json")), "fixture notices missing"
     totals, _, lines = _run(FIXTURES, ("txt",))
     _report("own notices (tests/fixtures/notices)", totals, lines)
@@ -107,7 +120,8 @@ def test_own_notices_score_well() -> None:
 
 def test_blind_written_notices_score_well() -> None:
     """Eight notices of four organisations not in the corpus, written by someone who had not seen the rules
-    (Công văn with Kính gửi, Chỉ thị in old tone placement, Giấy mời, Quyết định, Kế hoạch table, upward Báo cáo)."""
+    (Công văn with Kính gửi, Chỉ thị in old tone placement, Giấy mời, Quyết định, Kế hoạch table, upward
+    Báo cáo)."""
     assert any(EXTRA.glob("*.json")), "notices_extra missing"
     totals, _, lines = _run(EXTRA, ("txt",))
     _report("blind-written notices (tests/fixtures/notices_extra)", totals, lines)
@@ -116,8 +130,10 @@ def test_blind_written_notices_score_well() -> None:
 
 
 def test_first_blind_set_scores_well() -> None:
-    """Six notices of four more organisations, first measured blind (Kế hoạch with a 6-column task table, Công văn
-    to "Trưởng các khoa", per-addressee headings with a)/b)/c) items, NFD, old tone placement, an upward Tờ trình)."""
+    """Six notices of four more organisations, first measured blind (Kế hoạch with a 6-column task table,
+    Công văn
+    to "Trưởng các khoa", per-addressee headings with a)/b)/c) items, NFD, old tone placement, an upward Tờ
+    trình)."""
     assert any(BLIND1.glob("*.json")), "notices_blind1 missing"
     totals, _, lines = _run(BLIND1, ("txt",))
     _report("first blind set (tests/fixtures/notices_blind1)", totals, lines)
@@ -145,15 +161,20 @@ def test_second_blind_written_set_scores_well_in_every_rendering() -> None:
 
 
 def test_second_blind_set_scores_well_in_every_rendering() -> None:
-    """Six notices of the same three organisations as notices_extra2, first measured blind (Kết luận with a second
+    """Six notices of the same three organisations as notices_extra2, first measured blind (Kết luận with a
+    second
     subject after "; trong đó", anaphora "Bộ phận này", working days across 30/4-1/5, a Giấy mời, Word tables,
-    a forwarded .eml): gated like notices_blind1, and every rendering (.txt, .docx, .eml) gives the .txt's tasks."""
+    a forwarded .eml): gated like notices_blind1, and every rendering (.txt, .docx, .eml) gives the .txt's
+    tasks."""
     _gated_set(BLIND2, "second blind set", min_required=40, kinds=("txt", "docx", "eml"))
 
 
 def test_third_blind_set_scores_well_in_every_rendering() -> None:
-    """Eight notices of three organisations on the post-2025 map (a Sở Tài chính, a Ban Quản lý các KCN, an UBND
-    xã), first measured blind (a Kế hoạch table, a Quyết định across Quốc khánh, NFD, old tone placement, an upward
-    Báo cáo, "Đối với X:" topics, "Hai đơn vị"): gated like notices_blind2, and every rendering (.txt, .docx, .eml)
+    """Eight notices of three organisations on the post-2025 map (a Sở Tài chính, a Ban Quản lý các KCN, an
+    UBND
+    xã), first measured blind (a Kế hoạch table, a Quyết định across Quốc khánh, NFD, old tone placement, an
+    upward
+    Báo cáo, "Đối với X:" topics, "Hai đơn vị"): gated like notices_blind2, and every rendering (.txt, .docx,
+    .eml)
     gives the .txt's tasks."""
     _gated_set(BLIND3, "third blind set", min_required=55, kinds=("txt", "docx", "eml"))

@@ -1,4 +1,6 @@
-"""The daemon goes on: a pass that fails on the database is logged and retried; dead workers' claims are freed."""
+"""The daemon goes on: a pass that fails on the database is logged and retried; dead workers' claims are
+freed."""
+
 from __future__ import annotations
 
 import mailbox
@@ -35,13 +37,17 @@ def _wait(predicate, seconds: float) -> bool:  # type: ignore[no-untyped-def]
 def test_a_failing_pass_does_not_stop_the_daemon(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
     app = make_app(poll_interval=0.3)
     stop = threading.Event()
-    worker = threading.Thread(target=run_daemon, args=(app,), kwargs={"once": False, "stop": stop}, daemon=True)
+    worker = threading.Thread(
+        target=run_daemon, args=(app,), kwargs={"once": False, "stop": stop}, daemon=True
+    )
     worker.start()
     time.sleep(1.0)  # the first pass has run
     with app.engine.begin() as conn:  # a table the intake writes disappears: every pass now fails
         conn.execute(text("ALTER TABLE sync_state RENAME TO sync_hidden"))
     box = _inbox(office)
-    box.add(build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn"))
+    box.add(
+        build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn")
+    )
     time.sleep(1.5)
     assert worker.is_alive(), "the daemon died on a failing pass"
     with app.engine.begin() as conn:
@@ -49,7 +55,10 @@ def test_a_failing_pass_does_not_stop_the_daemon(make_app, office: Path) -> None
 
     def confirmed() -> bool:
         with app.sessions() as session:
-            return session.scalar(select(OutboxMessage.status).where(OutboxMessage.kind == "confirmation")) is OutboxStatus.SENT
+            return (
+                session.scalar(select(OutboxMessage.status).where(OutboxMessage.kind == "confirmation"))
+                is OutboxStatus.SENT
+            )
 
     try:
         assert _wait(confirmed, 30), "the notice was not confirmed after the database came back"
@@ -66,7 +75,9 @@ def test_claims_of_dead_local_workers_are_freed_at_start(make_app, office: Path)
 
     app = make_app()
     box = _inbox(office)
-    box.add(build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn"))
+    box.add(
+        build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn")
+    )
     from service.runners.intake import intake_once
     from service.mailbox import open_mailbox
 
@@ -89,7 +100,11 @@ def test_a_message_whose_attempt_never_finished_waits_behind_fresh_mail(make_app
     app = make_app()
     box = _inbox(office)
     for day in (24, 25):
-        box.add(build_email(build_docx(sample_text()), now=vn(2026, 11, day, 9, 0), domain="skhcn.binhminh.example.vn"))
+        box.add(
+            build_email(
+                build_docx(sample_text()), now=vn(2026, 11, day, 9, 0), domain="skhcn.binhminh.example.vn"
+            )
+        )
     intake_once(app, open_mailbox(app.settings.mailbox, settings=app.settings))
     with app.sessions() as session:
         first, second = session.scalars(select(InboundMessage.id).order_by(InboundMessage.id)).all()
@@ -108,7 +123,9 @@ def test_a_message_that_stops_the_worker_three_times_is_parked(make_app, office:
     from service.runners.process import MAX_ATTEMPTS, claim_next, process_one
 
     app = make_app()
-    _inbox(office).add(build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn"))
+    _inbox(office).add(
+        build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn")
+    )
     intake_once(app, open_mailbox(app.settings.mailbox, settings=app.settings))
     now = vn(2026, 11, 25, 9, 0)
     for _ in range(MAX_ATTEMPTS):  # each worker dies holding the lease
@@ -119,13 +136,18 @@ def test_a_message_that_stops_the_worker_three_times_is_parked(make_app, office:
     assert (outcome.stage, outcome.disposition) == (Stage.FAILED, "gave-up")
     with app.sessions() as session:
         row = session.get(InboundMessage, row_id)
-        assert row.stage is Stage.FAILED and row.error == f"processing stopped the worker {MAX_ATTEMPTS} times"
-        told = session.scalars(select(OutboxMessage)).one()  # the clerk is told it is our fault, not the document's
+        assert (
+            row.stage is Stage.FAILED and row.error == f"processing stopped the worker {MAX_ATTEMPTS} times"
+        )
+        told = session.scalars(
+            select(OutboxMessage)
+        ).one()  # the clerk is told it is our fault, not the document's
         assert "lỗi nội bộ" in told.body_text and "không cần gửi lại" in told.body_text
 
 
 def test_a_database_fault_under_processing_leaves_the_message_queued(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
-    """The database goes away between the claim and the work: nothing is parked, nobody is told 'unreadable'."""
+    """The database goes away between the claim and the work: nothing is parked, nobody is told
+    'unreadable'."""
     import pytest
 
     from service.clock import FixedClock
@@ -137,12 +159,17 @@ def test_a_database_fault_under_processing_leaves_the_message_queued(make_app, o
     from service.wiring import build_app
 
     app = make_app()
-    _inbox(office).add(build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn"))
+    _inbox(office).add(
+        build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn")
+    )
     intake_once(app, open_mailbox(app.settings.mailbox, settings=app.settings))
     now = vn(2026, 11, 25, 9, 0)
     row_id = claim_next(app, now, "worker")
-    gone_url = ("postgresql+psycopg://postgres@127.0.0.1:1/test" if app.engine.dialect.name == "postgresql"
-                else f"sqlite:///{office / 'no-such-folder' / 'docket.db'}")  # nothing listens / cannot be opened
+    gone_url = (
+        "postgresql+psycopg://postgres@127.0.0.1:1/test"
+        if app.engine.dialect.name == "postgresql"
+        else f"sqlite:///{office / 'no-such-folder' / 'docket.db'}"
+    )  # nothing listens / cannot be opened
     gone = build_app(load_settings(**{**_settings_of(app), "database_url": gone_url}), FixedClock(now))
     try:
         with pytest.raises(TransientError):
@@ -159,13 +186,16 @@ def test_a_database_fault_under_processing_leaves_the_message_queued(make_app, o
 
 
 def test_a_passing_database_fault_does_not_count_against_the_message(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
-    """Connection dropped, database back at once: the message is handed back to the queue at once, attempt uncounted."""
+    """Connection dropped, database back at once: the message is handed back to the queue at once, attempt
+    uncounted."""
     from service.runners.intake import intake_once
     from service.mailbox import open_mailbox
     from service.runners.process import _hand_back, claim_next
 
     app = make_app()
-    _inbox(office).add(build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn"))
+    _inbox(office).add(
+        build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn")
+    )
     intake_once(app, open_mailbox(app.settings.mailbox, settings=app.settings))
     now = vn(2026, 11, 25, 9, 0)
     row_id = claim_next(app, now, "worker")
@@ -178,4 +208,9 @@ def test_a_passing_database_fault_does_not_count_against_the_message(make_app, o
 
 def _settings_of(app) -> dict:  # type: ignore[no-untyped-def]
     st = app.settings
-    return {"mailbox": st.mailbox, "smtp": st.smtp, "directory": str(st.directory), "from_address": st.from_address}
+    return {
+        "mailbox": st.mailbox,
+        "smtp": st.smtp,
+        "directory": str(st.directory),
+        "from_address": st.from_address,
+    }

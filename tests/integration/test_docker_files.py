@@ -30,10 +30,18 @@ def tool(name: str) -> str:
     return str(path)
 
 
-def compose(*args: str, file: Path = DOCKER / "compose.yaml", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def compose(
+    *args: str, file: Path = DOCKER / "compose.yaml", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DOCKET_", "POSTGRES_"))}
-    return subprocess.run([tool("docker-compose"), "-f", str(file), *args], capture_output=True, text=True,
-                          cwd=DOCKER, env={**clean, **(env or {})}, timeout=60)
+    return subprocess.run(
+        [tool("docker-compose"), "-f", str(file), *args],
+        capture_output=True,
+        text=True,
+        cwd=DOCKER,
+        env={**clean, **(env or {})},
+        timeout=60,
+    )
 
 
 @pytest.mark.parametrize("profile", [[], ["--profile", "dev"]], ids=["production", "dev"])
@@ -44,7 +52,9 @@ def test_compose_file_is_valid(profile: list[str]) -> None:
 
 def test_compose_validator_rejects_a_broken_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("services:\n  app:\n    image: x\n    depends_on: postgres\n    deploy:\n      replicas: many\n")
+    bad.write_text(
+        "services:\n  app:\n    image: x\n    depends_on: postgres\n    deploy:\n      replicas: many\n"
+    )
     result = compose("config", "-q", file=bad)
     assert result.returncode != 0 and "services.app.deploy.replicas" in result.stderr
 
@@ -83,14 +93,18 @@ def test_dev_profile_adds_a_mailbox_and_an_smtp_catcher_with_a_web_ui() -> None:
 
 @pytest.mark.parametrize("dockerfile", ["Dockerfile", "dev/dovecot.Dockerfile"])
 def test_hadolint_finds_nothing(dockerfile: str) -> None:
-    result = subprocess.run([tool("hadolint"), "--no-color", str(DOCKER / dockerfile)], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [tool("hadolint"), "--no-color", str(DOCKER / dockerfile)], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_hadolint_catches_a_bad_dockerfile(tmp_path: Path) -> None:
     bad = tmp_path / "Dockerfile"
     bad.write_text("FROM python:latest\nRUN apt-get install curl\nRUN cd /tmp && pip install requests\n")
-    result = subprocess.run([tool("hadolint"), "--no-color", str(bad)], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [tool("hadolint"), "--no-color", str(bad)], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode != 0 and "DL3007" in result.stdout
 
 
@@ -118,7 +132,9 @@ def test_requirements_lock_pins_every_runtime_dependency() -> None:
         req = Requirement(raw)
         name = req.name.lower().replace("_", "-").replace(".", "-")
         assert name in pins, f"{req.name} missing from docker/requirements.lock: run docker/lock.py"
-        assert req.specifier.contains(pins[name], prereleases=True), f"{name}=={pins[name]} does not satisfy {raw}"
+        assert req.specifier.contains(pins[name], prereleases=True), (
+            f"{name}=={pins[name]} does not satisfy {raw}"
+        )
         for extra in req.extras:  # psycopg[binary] -> psycopg-binary
             assert f"{name}-{extra}" in pins
 
@@ -129,15 +145,22 @@ def fake_docket(tmp_path: Path) -> tuple[Path, Path]:
     calls = tmp_path / "calls"
     script = tmp_path / "bin" / "docket"
     script.parent.mkdir()
-    script.write_text(f'#!/bin/sh\necho "$*" >> {calls}\n'
-                      'if [ "$1 $2" = "db upgrade" ] && [ "${FAIL_UPGRADE:-0}" = 1 ]; then exit 3; fi\nexit 0\n')
+    script.write_text(
+        f'#!/bin/sh\necho "$*" >> {calls}\n'
+        'if [ "$1 $2" = "db upgrade" ] && [ "${FAIL_UPGRADE:-0}" = 1 ]; then exit 3; fi\nexit 0\n'
+    )
     script.chmod(0o755)
     return script.parent, calls
 
 
 def _entrypoint(bin_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["sh", str(DOCKER / "entrypoint.sh"), *args], capture_output=True, text=True,
-                          env={"PATH": f"{bin_dir}:/usr/bin:/bin", **env}, timeout=30)
+    return subprocess.run(
+        ["sh", str(DOCKER / "entrypoint.sh"), *args],
+        capture_output=True,
+        text=True,
+        env={"PATH": f"{bin_dir}:/usr/bin:/bin", **env},
+        timeout=30,
+    )
 
 
 def test_entrypoint_migrates_then_execs_run(fake_docket: tuple[Path, Path]) -> None:
@@ -185,12 +208,25 @@ def test_dev_dovecot_config_serves_the_docket_mailbox_over_starttls() -> None:
         make_cert(base / "certs")
         port, sport = _free_port(), _free_port()
         conf = (DOCKER / "dev" / "dovecot.conf").read_text()
-        conf = conf.replace("/certs/", f"{base}/certs/").replace("/etc/dovecot/docket-dev.passwd", f"{base}/passwd")
-        conf = conf.replace("listen = *", "listen = 127.0.0.1").replace("port = 143", f"port = {port}").replace("port = 993", f"port = {sport}")
-        conf = conf.replace("log_path = /dev/stderr", f"log_path = {base}/log").replace("info_log_path = /dev/stdout", f"info_log_path = {base}/log")
+        conf = conf.replace("/certs/", f"{base}/certs/").replace(
+            "/etc/dovecot/docket-dev.passwd", f"{base}/passwd"
+        )
+        conf = (
+            conf.replace("listen = *", "listen = 127.0.0.1")
+            .replace("port = 143", f"port = {port}")
+            .replace("port = 993", f"port = {sport}")
+        )
+        conf = conf.replace("log_path = /dev/stderr", f"log_path = {base}/log").replace(
+            "info_log_path = /dev/stdout", f"info_log_path = {base}/log"
+        )
         conf = f"base_dir = {base}/run\nstate_dir = {base}/state\ninstance_name = devconf-{port}\n" + conf
         (base / "dovecot.conf").write_text(conf)
-        passwd = (DOCKER / "dev" / "passwd").read_text().replace(":5000:5000:", ":65534:65534:").replace("/srv/mail", f"{base}/mail")
+        passwd = (
+            (DOCKER / "dev" / "passwd")
+            .read_text()
+            .replace(":5000:5000:", ":65534:65534:")
+            .replace("/srv/mail", f"{base}/mail")
+        )
         (base / "passwd").write_text(passwd)
         proc = subprocess.Popen(["dovecot", "-F", "-c", str(base / "dovecot.conf")], stderr=subprocess.PIPE)
         deadline = time.monotonic() + 10
@@ -199,7 +235,9 @@ def test_dev_dovecot_config_serves_the_docket_mailbox_over_starttls() -> None:
                 client = IMAPClient("127.0.0.1", port=port, ssl=False, timeout=5)
                 break
             except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline, (base / "log").read_text() if (base / "log").exists() else ""
+                assert proc.poll() is None and time.monotonic() < deadline, (
+                    (base / "log").read_text() if (base / "log").exists() else ""
+                )
                 time.sleep(0.05)
         client.starttls(ssl.create_default_context(cafile=str(base / "certs" / "cert.pem")))
         client.login("docket", "docket-dev")
@@ -222,6 +260,12 @@ def test_systemd_template_unit_verifies(tmp_path: Path) -> None:
     unit = (DOCKER / "docket@.service").read_text()
     assert "ExecStartPre=/opt/docket/bin/docket db upgrade" in unit and "KillSignal=SIGTERM" in unit
     (tmp_path / "docket@.service").write_text(unit.replace("/opt/docket/bin/docket", str(BIN / "docket")))
-    result = subprocess.run(["systemd-analyze", "verify", "--man=no", str(tmp_path / "docket@2.service")],
-                            capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0 and not result.stderr.strip() and not result.stdout.strip(), result.stdout + result.stderr
+    result = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", str(tmp_path / "docket@2.service")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0 and not result.stderr.strip() and not result.stdout.strip(), (
+        result.stdout + result.stderr
+    )

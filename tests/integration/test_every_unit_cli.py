@@ -1,4 +1,6 @@
-"""Every-unit tasks in the admin's views, `tasks edit --day`, and reprocess leaving settled tasks alone (SQLite and PostgreSQL)."""
+"""Every-unit tasks in the admin's views, `tasks edit --day`, and reprocess leaving settled tasks alone
+(SQLite and PostgreSQL)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -24,8 +26,20 @@ def office_db(make_app, office: Path, database_url: str) -> Office:  # type: ign
 
 
 def _add_every_unit_task(o: Office) -> int:
-    added = o.json("tasks", "add", "--notice", f"TB-{o.notice_id}", "--text", "Các phòng, đơn vị rà soát thủ tục hành chính.",
-                   "--lead", "*", "--deadline", "2026-11-27", "--now", NOW)
+    added = o.json(
+        "tasks",
+        "add",
+        "--notice",
+        f"TB-{o.notice_id}",
+        "--text",
+        "Các phòng, đơn vị rà soát thủ tục hành chính.",
+        "--lead",
+        "*",
+        "--deadline",
+        "2026-11-27",
+        "--now",
+        NOW,
+    )
     return int(added[0]["task"].removeprefix("NV-"))
 
 
@@ -41,12 +55,26 @@ def test_every_unit_task_is_counted_under_each_unit_and_never_shown_as_a_star(of
     listed = o.json("tasks", "list", "--unit", "Thanh tra Sở", "--now", NOW)
     row = next(r for r in listed if r["number"] == number)
     assert row["lead"] == [EVERYONE]
-    assert {u["name"]: u["open_tasks_as_lead"] for u in o.json("units", "list", "--now", NOW)} == {n: c + 1 for n, c in before.items()}
+    assert {u["name"]: u["open_tasks_as_lead"] for u in o.json("units", "list", "--now", NOW)} == {
+        n: c + 1 for n, c in before.items()
+    }
 
-    with o.app.sessions.begin() as session:  # Thanh tra finishes its part: it no longer counts there, the task stays open
+    with (
+        o.app.sessions.begin() as session
+    ):  # Thanh tra finishes its part: it no longer counts there, the task stays open
         task, unit = session.get(Task, number), session.scalars(select(Unit).where(Unit.name == TT)).one()
-        assert close_part(o.app, session, task, unit, actor="thanhtra@skhcn.binhminh.example.vn", note="Đã hoàn thành",
-                          now=o.app.clock.now()) is False
+        assert (
+            close_part(
+                o.app,
+                session,
+                task,
+                unit,
+                actor="thanhtra@skhcn.binhminh.example.vn",
+                note="Đã hoàn thành",
+                now=o.app.clock.now(),
+            )
+            is False
+        )
     counts = {u["name"]: u["open_tasks_as_lead"] for u in o.json("units", "list", "--now", NOW)}
     assert counts[TT] == before[TT] and all(counts[n] == c + 1 for n, c in before.items() if n != TT)
     shown = o.json("tasks", "show", f"NV-{number}", "--now", NOW)
@@ -66,7 +94,11 @@ def test_edit_day_moves_the_first_occurrence_and_refuses_a_task_without_a_period
     with o.app.sessions() as session:
         task = session.get(Task, monthly)
         assert (task.recurrence, task.recurrence_day, task.deadline, task.original_deadline) == (
-            "monthly", 20, date(2026, 11, 20), date(2026, 11, 20))  # the first 20th after the notice of 02/11/2026
+            "monthly",
+            20,
+            date(2026, 11, 20),
+            date(2026, 11, 20),
+        )  # the first 20th after the notice of 02/11/2026
     refused = o.run("tasks", "edit", f"NV-{plain}", "--day", "25", "--now", NOW)
     assert refused.exit_code == 1 and "--day needs a monthly" in refused.output
     assert o.run("tasks", "edit", f"NV-{monthly}", "--day", "32", "--now", NOW).exit_code == 1
@@ -87,7 +119,10 @@ def test_reprocess_never_revives_a_cancelled_or_rejected_task(office_db: Office)
         plan = Plan(o.notice_id, 0, "", "body", findings, tuple(diffs.values()))
         assert apply(o.app, session, plan, Editor("admin", o.app.clock.now())) == 0
     with o.app.sessions() as session:
-        assert session.get(Task, first).status is TaskStatus.CANCELLED and session.get(Task, second).status is TaskStatus.REJECTED
+        assert (
+            session.get(Task, first).status is TaskStatus.CANCELLED
+            and session.get(Task, second).status is TaskStatus.REJECTED
+        )
         assert len(session.scalars(select(Task)).all()) == len(o.task_ids)
 
 
@@ -98,7 +133,10 @@ def test_last_part_closes_the_task_and_a_reopened_task_reaches_every_unit_again(
     number = _add_every_unit_task(o)
     with o.app.sessions.begin() as session:
         task, units = session.get(Task, number), session.scalars(select(Unit).order_by(Unit.id)).all()
-        closed = [close_part(o.app, session, task, u, actor=u.email, note=None, now=o.app.clock.now()) for u in units]
+        closed = [
+            close_part(o.app, session, task, u, actor=u.email, note=None, now=o.app.clock.now())
+            for u in units
+        ]
         assert closed == [False] * (len(units) - 1) + [True] and task.status is TaskStatus.DONE_ON_TIME
     o.ok("tasks", "reopen", f"NV-{number}", "--now", NOW)
     with o.app.sessions() as session:
@@ -118,9 +156,15 @@ def test_reprocess_keeps_a_series_dated_by_its_day_and_its_later_occurrences(off
     o.app.clock = FixedClock(vn(2026, 11, 26, 8, 30))
     run_due(o.app)  # 25/11 has passed: the next occurrence (25/12) exists
     findings = sample_findings()
-    undated = replace(findings, tasks=tuple(replace(t, deadline=None) if t.recurrence else t for t in findings.tasks))
+    undated = replace(
+        findings, tasks=tuple(replace(t, deadline=None) if t.recurrence else t for t in findings.tasks)
+    )
     with o.app.sessions() as session:
         diffs = diff_tasks(session.get(Notice, o.notice_id), undated)
         nxt = session.scalars(select(Task).where(Task.previous_id == monthly)).one()
-    assert {d.task_id: d.kind for d in diffs}[monthly] == "same", "the rule gives the same first deadline, 25/11/2026"
-    assert nxt.id not in {d.task_id for d in diffs}, "an occurrence is not in the notice's text and is never rejected"
+    assert {d.task_id: d.kind for d in diffs}[monthly] == "same", (
+        "the rule gives the same first deadline, 25/11/2026"
+    )
+    assert nxt.id not in {d.task_id for d in diffs}, (
+        "an occurrence is not in the notice's text and is never rejected"
+    )

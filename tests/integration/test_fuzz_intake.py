@@ -1,4 +1,6 @@
-"""Fuzzing: ≥ 500 malformed messages (mutated corpus notices + hand-made pathologies); the daemon records a status for each."""
+"""Fuzzing: ≥ 500 malformed messages (mutated corpus notices + hand-made pathologies); the daemon records a
+status for each."""
+
 from __future__ import annotations
 
 import base64
@@ -23,7 +25,8 @@ TOTAL = 520
 
 
 def _seeds() -> list[bytes]:
-    """Corpus notices as mail, read where they lie: .eml as is, .docx/.pdf attached, .txt as body; plus our own."""
+    """Corpus notices as mail, read where they lie: .eml as is, .docx/.pdf attached, .txt as body; plus our
+    own."""
     seeds: list[bytes] = []
     for path in sorted(CORPUS.glob("dev-*")):
         if path.suffix == ".eml":
@@ -44,13 +47,17 @@ def _mutate(raw: bytes, rnd: random.Random) -> bytes:
         for _ in range(rnd.randint(1, 200)):
             data[rnd.randrange(len(data))] = rnd.randrange(256)
     elif op == 1:  # truncate anywhere
-        del data[rnd.randrange(len(data)):]
+        del data[rnd.randrange(len(data)) :]
     elif op == 2:  # drop the header/body separator
         return bytes(data).replace(b"\n\n", b"\n", 1).replace(b"\r\n\r\n", b"\r\n", 1)
     elif op == 3:  # break the MIME boundaries
         return bytes(data).replace(b"boundary=", b"boundary=x", 1)
     elif op == 4:  # lie about the charset
-        return bytes(data).replace(b"charset=\"utf-8\"", b"charset=\"x-bogus-42\"").replace(b"charset=utf-8", b"charset=windows-9999")
+        return (
+            bytes(data)
+            .replace(b'charset="utf-8"', b'charset="x-bogus-42"')
+            .replace(b"charset=utf-8", b"charset=windows-9999")
+        )
     elif op == 5:  # corrupt base64 in the middle of a part
         mid = rnd.randrange(len(data))
         data[mid:mid] = b"\n!!@@##$$%%^^&&**\n" * rnd.randint(1, 20)
@@ -65,7 +72,9 @@ def _mutate(raw: bytes, rnd: random.Random) -> bytes:
         a, b = sorted(rnd.sample(range(len(data)), 2))
         data = data[:a] + data[b:] + data[a:b]
     elif op == 10:  # encoding label mismatch
-        return bytes(data).replace(b"Content-Transfer-Encoding: base64", b"Content-Transfer-Encoding: quoted-printable")
+        return bytes(data).replace(
+            b"Content-Transfer-Encoding: base64", b"Content-Transfer-Encoding: quoted-printable"
+        )
     else:  # shuffle lines
         lines = bytes(data).split(b"\n")
         rnd.shuffle(lines)
@@ -79,10 +88,19 @@ def _pathological(i: int) -> bytes:
         b"\x00" * 1000,
         b"not an email at all",
         b"From: " + SENDER.encode() + b"\n\n",
-        b"From: " + SENDER.encode() + b"\nContent-Type: multipart/mixed; boundary=a\n\n" + b"--a\nContent-Type: multipart/mixed; boundary=a\n\n" * 3000,
+        b"From: "
+        + SENDER.encode()
+        + b"\nContent-Type: multipart/mixed; boundary=a\n\n"
+        + b"--a\nContent-Type: multipart/mixed; boundary=a\n\n" * 3000,
         b"From: " + SENDER.encode() + b"\nContent-Type: message/rfc822\n\n" * 500 + b"body",
-        b"From: " + SENDER.encode() + b"\nSubject: =?utf-8?B?" + base64.b64encode(b"\xff\xfe" * 100) + b"?=\n\nx",
-        b"From: " + SENDER.encode() + b"\nContent-Type: text/plain; charset=utf-16\n\n\xff\xfeT\x00h\x00\xd8\x00",
+        b"From: "
+        + SENDER.encode()
+        + b"\nSubject: =?utf-8?B?"
+        + base64.b64encode(b"\xff\xfe" * 100)
+        + b"?=\n\nx",
+        b"From: "
+        + SENDER.encode()
+        + b"\nContent-Type: text/plain; charset=utf-16\n\n\xff\xfeT\x00h\x00\xd8\x00",
         b"From: " + SENDER.encode() + b"\nContent-Type: text/html\n\n" + b"<div>" * 50000,
         badmail.malformed_mime(i),
         badmail.bad_charset(i),
@@ -90,7 +108,12 @@ def _pathological(i: int) -> bytes:
         badmail.mail_with(badmail.truncated_pdf(), "x.pdf", n=i, ctype="application/pdf"),
         badmail.mail_with(badmail.encrypted_pdf(), "x.pdf", n=i, ctype="application/pdf"),
         badmail.mail_with(b"PK\x05\x06" + b"\x00" * 18, "empty.docx", n=i),
-        badmail.mail_with(b"%PDF-1.7\n" + b"1 0 obj << /Kids [1 0 R] >> endobj\n" * 100, "loop.pdf", n=i, ctype="application/pdf"),
+        badmail.mail_with(
+            b"%PDF-1.7\n" + b"1 0 obj << /Kids [1 0 R] >> endobj\n" * 100,
+            "loop.pdf",
+            n=i,
+            ctype="application/pdf",
+        ),
     ]
     return cases[i % len(cases)]
 
@@ -99,7 +122,10 @@ def _pathological(i: int) -> bytes:
 def test_fuzzed_mail_never_crashes_the_daemon(make_app, office: Path, database_url: str) -> None:  # type: ignore[no-untyped-def]
     if not database_url.startswith("sqlite"):
         pytest.skip("the fuzz run checks the parsers; it runs once, on SQLite")
-    need(CORPUS.is_dir() and any(CORPUS.glob("dev-*.eml")), f"the dev corpus is not at {CORPUS} (../shared/corpus)")
+    need(
+        CORPUS.is_dir() and any(CORPUS.glob("dev-*.eml")),
+        f"the dev corpus is not at {CORPUS} (../shared/corpus)",
+    )
     rnd = random.Random(4242)
     seeds = _seeds()
     assert len(seeds) >= 5

@@ -32,7 +32,11 @@ def _stranger_mail(office: Path, n: int = 1) -> None:
     box = mailbox.Maildir(str(office / "mail" / "inbox"), create=True)
     for i in range(n):
         msg = EmailMessage()
-        msg["From"], msg["To"], msg["Subject"] = "someone@elsewhere.example.com", "docket@skhcn.binhminh.example.vn", f"hello {i}"
+        msg["From"], msg["To"], msg["Subject"] = (
+            "someone@elsewhere.example.com",
+            "docket@skhcn.binhminh.example.vn",
+            f"hello {i}",
+        )
         msg["Message-ID"] = f"<stranger-{i}@elsewhere.example.com>"
         msg.set_content("Xin chào.")
         box.add(msg.as_bytes())
@@ -47,7 +51,16 @@ def _add_tasks(app, deadlines: list[date]) -> None:  # type: ignore[no-untyped-d
         session.add(notice)
         session.flush()
         for seq, deadline in enumerate(deadlines):
-            session.add(Task(notice_id=notice.id, seq=seq, text=f"việc {seq}", deadline=deadline, created_at=NOW, updated_at=NOW))
+            session.add(
+                Task(
+                    notice_id=notice.id,
+                    seq=seq,
+                    text=f"việc {seq}",
+                    deadline=deadline,
+                    created_at=NOW,
+                    updated_at=NOW,
+                )
+            )
 
 
 def _add_outbox(app, status) -> None:  # type: ignore[no-untyped-def]
@@ -55,8 +68,19 @@ def _add_outbox(app, status) -> None:  # type: ignore[no-untyped-def]
 
     with app.sessions.begin() as session:
         n = session.query(OutboxMessage).count()
-        session.add(OutboxMessage(dedupe_key=f"t{n}", kind="confirmation", to_addrs=["a@b.vn"], subject="s", body_text="b",
-                                  message_id=f"<t{n}@b.vn>", status=status, next_attempt_at=NOW, created_at=NOW))
+        session.add(
+            OutboxMessage(
+                dedupe_key=f"t{n}",
+                kind="confirmation",
+                to_addrs=["a@b.vn"],
+                subject="s",
+                body_text="b",
+                message_id=f"<t{n}@b.vn>",
+                status=status,
+                next_attempt_at=NOW,
+                created_at=NOW,
+            )
+        )
 
 
 # --------------------------------------------------------------------------- status report
@@ -76,7 +100,16 @@ def test_status_counts_backlog_outbox_and_overdue(make_app, office: Path) -> Non
     assert intake_once(app, box) == 3
     box.close()
     process_pending(app, limit=1)
-    _add_tasks(app, [NOW.date() - timedelta(days=2), NOW.date() - timedelta(days=1), NOW.date(), NOW.date() + timedelta(days=3), None])
+    _add_tasks(
+        app,
+        [
+            NOW.date() - timedelta(days=2),
+            NOW.date() - timedelta(days=1),
+            NOW.date(),
+            NOW.date() + timedelta(days=3),
+            None,
+        ],
+    )
     _add_outbox(app, OutboxStatus.DEAD)
     _add_outbox(app, OutboxStatus.RETRY)
     report = gather(app)
@@ -107,10 +140,20 @@ def test_status_is_unhealthy_when_intake_has_stopped(make_app, office: Path) -> 
 def _cli(office: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
     from tests.live.test_scaleout import worker_env
 
-    base = {"mailbox": f"maildir:{office / 'mail' / 'inbox'}", "smtp": f"maildir:{office / 'mail' / 'sent'}",
-            "directory": str(office / "directory.yaml"), "database_url": f"sqlite:///{office / 'docket.db'}"}
-    return subprocess.run([DOCKET, *args], env=worker_env(**{**base, **settings}), cwd=office, capture_output=True,
-                          text=True, timeout=120)
+    base = {
+        "mailbox": f"maildir:{office / 'mail' / 'inbox'}",
+        "smtp": f"maildir:{office / 'mail' / 'sent'}",
+        "directory": str(office / "directory.yaml"),
+        "database_url": f"sqlite:///{office / 'docket.db'}",
+    }
+    return subprocess.run(
+        [DOCKET, *args],
+        env=worker_env(**{**base, **settings}),
+        cwd=office,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_status_command_exit_codes_and_json(office: Path) -> None:
@@ -121,9 +164,18 @@ def test_status_command_exit_codes_and_json(office: Path) -> None:
     healthy = _cli(office, "status", "--json")
     assert healthy.returncode == 0, healthy.stderr
     report = json.loads(healthy.stdout)
-    assert report["healthy"] and report["mailbox_reachable"] and report["backlog"] == 0 and report["last_sync_at"]
+    assert (
+        report["healthy"]
+        and report["mailbox_reachable"]
+        and report["backlog"] == 0
+        and report["last_sync_at"]
+    )
     text = _cli(office, "status")
-    assert text.returncode == 0 and re.search(r"tình trạng +ổn", text.stdout) and "nhiệm vụ đang mở đã quá hạn" in text.stdout
+    assert (
+        text.returncode == 0
+        and re.search(r"tình trạng +ổn", text.stdout)
+        and "nhiệm vụ đang mở đã quá hạn" in text.stdout
+    )
     down = _cli(office, "status", "--json", mailbox=f"imaps://u:p@127.0.0.1:{_closed_port()}/INBOX")
     assert down.returncode == 1
     assert json.loads(down.stdout)["mailbox_reachable"] is False
@@ -165,7 +217,12 @@ def test_startup_checks_against_real_servers(make_app, dovecot, smtp_tls_server)
     from service.admin.health import startup_checks
 
     user, _ = dovecot.user()
-    good = dict(mailbox=dovecot.url(user), imap_cafile=str(dovecot.cafile), smtp=smtp_tls_server.url, smtp_cafile=str(smtp_tls_server.cafile))
+    good = dict(
+        mailbox=dovecot.url(user),
+        imap_cafile=str(dovecot.cafile),
+        smtp=smtp_tls_server.url,
+        smtp_cafile=str(smtp_tls_server.cafile),
+    )
     startup_checks(make_app(**good))
     wrong_pw = dovecot.url(user).replace(dovecot.password, "wrong")
     assert "'mailbox login' failed" in _startup_error(make_app(**{**good, "mailbox": wrong_pw}))
@@ -202,14 +259,28 @@ def test_json_log_lines_carry_the_message_id(make_app, office: Path, capsys) -> 
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
     handler = make_handler("json", io.StringIO())
     done = [e for e in lines if e["logger"] == "docket.process" and "quarantined" in e["msg"]]
-    assert {e["message_id"] for e in done} == {"<stranger-0@elsewhere.example.com>", "<stranger-1@elsewhere.example.com>"}
-    assert all(isinstance(e["inbound_id"], int) and e["level"] == "info" and e["ts"].endswith("+00:00") for e in done)
-    assert not any("message_id" in e for e in lines if e["logger"] == "docket.run")  # context does not leak past a message
+    assert {e["message_id"] for e in done} == {
+        "<stranger-0@elsewhere.example.com>",
+        "<stranger-1@elsewhere.example.com>",
+    }
+    assert all(
+        isinstance(e["inbound_id"], int) and e["level"] == "info" and e["ts"].endswith("+00:00") for e in done
+    )
+    assert not any(
+        "message_id" in e for e in lines if e["logger"] == "docket.run"
+    )  # context does not leak past a message
     record = logging.LogRecord("docket.x", logging.INFO, __file__, 1, "notice %s", (7,), None)
     with log_context(notice_id=7, task_ids=[1, 2]):
         handler.filters[0].filter(record)
     assert json.loads(JsonFormatter(worker="w").format(record)) | {"ts": ""} == {
-        "ts": "", "level": "info", "logger": "docket.x", "msg": "notice 7", "worker": "w", "notice_id": 7, "task_ids": [1, 2]}
+        "ts": "",
+        "level": "info",
+        "logger": "docket.x",
+        "msg": "notice 7",
+        "worker": "w",
+        "notice_id": 7,
+        "task_ids": [1, 2],
+    }
 
 
 def test_text_logs_append_the_ids() -> None:
@@ -232,7 +303,9 @@ def test_metrics_endpoint_counts_outcomes(make_app, office: Path) -> None:  # ty
     from tests.servers import free_port
 
     def value(text: str, key: str) -> float:
-        return next((float(line.rpartition(" ")[2]) for line in text.splitlines() if line.startswith(key + " ")), 0.0)
+        return next(
+            (float(line.rpartition(" ")[2]) for line in text.splitlines() if line.startswith(key + " ")), 0.0
+        )
 
     app = make_app()
     metrics.serve(free_port(), addr="127.0.0.1")  # once per process: a second call keeps the first port
@@ -244,7 +317,10 @@ def test_metrics_endpoint_counts_outcomes(make_app, office: Path) -> None:  # ty
     after = urllib.request.urlopen(url, timeout=5).read().decode()
     assert value(after, key) - value(before, key) == 2
     assert value(after, "docket_messages_stored_total") - value(before, "docket_messages_stored_total") == 2
-    assert value(after, "docket_extraction_seconds_count") - value(before, "docket_extraction_seconds_count") == 2
+    assert (
+        value(after, "docket_extraction_seconds_count") - value(before, "docket_extraction_seconds_count")
+        == 2
+    )
     assert value(after, "docket_last_pass_timestamp_seconds") > 0
     assert "docket_imap_reconnects_total" in after and "docket_outbox_failed_total" in after
 
@@ -263,8 +339,14 @@ def test_run_roles_split_the_pass(office: Path) -> None:
 
     def counts() -> tuple[object, ...]:
         with sqlite3.connect(office / "docket.db") as db:
-            stages = dict(db.execute("SELECT stage, count(*) FROM inbound_messages GROUP BY stage").fetchall())
-            outbox = dict(db.execute("SELECT status, count(*) FROM outbox_messages WHERE kind = 'confirmation' GROUP BY status").fetchall())
+            stages = dict(
+                db.execute("SELECT stage, count(*) FROM inbound_messages GROUP BY stage").fetchall()
+            )
+            outbox = dict(
+                db.execute(
+                    "SELECT status, count(*) FROM outbox_messages WHERE kind = 'confirmation' GROUP BY status"
+                ).fetchall()
+            )
         return stages, outbox
 
     assert _cli(office, "db", "upgrade").returncode == 0

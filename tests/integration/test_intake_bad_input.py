@@ -1,4 +1,6 @@
-"""Bad input: each case gets a recorded status and error, bounded time, the raw kept and a reply; the daemon goes on."""
+"""Bad input: each case gets a recorded status and error, bounded time, the raw kept and a reply; the
+daemon goes on."""
+
 from __future__ import annotations
 
 import mailbox
@@ -26,11 +28,19 @@ CASES = {
     "malformed-mime": lambda: badmail.malformed_mime(1),
     "bad-charset": lambda: badmail.bad_charset(2),
     "corrupt-docx": lambda: badmail.mail_with(badmail.corrupt_docx(), "hong.docx", n=3),
-    "encrypted-pdf": lambda: badmail.mail_with(badmail.encrypted_pdf(), "mat-khau.pdf", n=4, ctype="application/pdf"),
-    "truncated-pdf": lambda: badmail.mail_with(badmail.truncated_pdf(), "cut.pdf", n=5, ctype="application/pdf"),
+    "encrypted-pdf": lambda: badmail.mail_with(
+        badmail.encrypted_pdf(), "mat-khau.pdf", n=4, ctype="application/pdf"
+    ),
+    "truncated-pdf": lambda: badmail.mail_with(
+        badmail.truncated_pdf(), "cut.pdf", n=5, ctype="application/pdf"
+    ),
     "zip-bomb-docx": lambda: badmail.mail_with(badmail.zip_bomb_docx(), "bom.docx", n=6),
-    "5000-page-pdf": lambda: badmail.mail_with(badmail.many_pages_pdf(5000), "dai.pdf", n=7, ctype="application/pdf"),
-    "50MB-attachment": lambda: badmail.mail_with(os.urandom(50 * 1024 * 1024), "lon.pdf", n=8, ctype="application/pdf"),
+    "5000-page-pdf": lambda: badmail.mail_with(
+        badmail.many_pages_pdf(5000), "dai.pdf", n=7, ctype="application/pdf"
+    ),
+    "50MB-attachment": lambda: badmail.mail_with(
+        os.urandom(50 * 1024 * 1024), "lon.pdf", n=8, ctype="application/pdf"
+    ),
     "no-notice": lambda: badmail.mail_with(None, n=9, body="Chào chị, hẹn gặp chiều nay.\n"),
 }
 
@@ -51,7 +61,9 @@ def test_every_bad_input_is_recorded_answered_and_bounded(make_app, office: Path
     elapsed = time.monotonic() - started
     with app.sessions() as s:
         rows = {r.message_id: r for r in s.scalars(select(InboundMessage))}
-        replies = list(s.scalars(select(OutboxMessage).where(OutboxMessage.kind.in_(("unreadable", "no-notice")))))
+        replies = list(
+            s.scalars(select(OutboxMessage).where(OutboxMessage.kind.in_(("unreadable", "no-notice"))))
+        )
     assert len(rows) == len(CASES) + 1
     from service.runners.intake import message_id_of
 
@@ -60,12 +72,26 @@ def test_every_bad_input_is_recorded_answered_and_bounded(make_app, office: Path
         assert row.stage in (Stage.FAILED, Stage.PROCESSED), (name, row.stage)
         if row.stage is Stage.PROCESSED:
             assert row.disposition in ("no-notice", "registered", "duplicate"), (name, row.disposition)
-        assert row.raw.replace(b"\r\n", b"\n") == raws[name].replace(b"\r\n", b"\n") and row.processed_at is not None
-    for name in ("corrupt-docx", "encrypted-pdf", "zip-bomb-docx", "5000-page-pdf", "50MB-attachment", "no-notice"):
+        assert (
+            row.raw.replace(b"\r\n", b"\n") == raws[name].replace(b"\r\n", b"\n")
+            and row.processed_at is not None
+        )
+    for name in (
+        "corrupt-docx",
+        "encrypted-pdf",
+        "zip-bomb-docx",
+        "5000-page-pdf",
+        "50MB-attachment",
+        "no-notice",
+    ):
         row = by_case[name]
         assert row.error, f"{name}: no error recorded"
         assert row.disposition != "registered", name
-    assert "5000" in by_case["5000-page-pdf"].error or "trang" in by_case["5000-page-pdf"].error.lower() or "page" in by_case["5000-page-pdf"].error.lower()
+    assert (
+        "5000" in by_case["5000-page-pdf"].error
+        or "trang" in by_case["5000-page-pdf"].error.lower()
+        or "page" in by_case["5000-page-pdf"].error.lower()
+    )
     assert len(replies) >= 6, [(r.subject) for r in replies]
     assert elapsed < 120, f"took {elapsed:.0f} s"
     good = next(r for r in rows.values() if r.message_id not in {message_id_of(raw) for raw in raws.values()})

@@ -1,4 +1,6 @@
-"""The whole loop on embedded defaults: Maildir in → tasks in the database → confirmation in the sent Maildir."""
+"""The whole loop on embedded defaults: Maildir in → tasks in the database → confirmation in the sent
+Maildir."""
+
 from __future__ import annotations
 
 import email
@@ -43,11 +45,20 @@ def _plain(subject: str, body: str, sender: str = "van.thu@skhcn.binhminh.exampl
 
 def test_forwarded_docx_becomes_tasks_and_one_confirmation(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
-    _deliver(office, build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn"))
+    _deliver(
+        office,
+        build_email(
+            build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn"
+        ),
+    )
     run_daemon(app, once=True)
     with app.sessions() as session:
         notice = session.scalars(select(Notice)).one()
-        assert (notice.number, notice.doc_type, notice.issued_date) == ("412/TB-SKHCN", "Thông báo", date(2026, 11, 16))
+        assert (notice.number, notice.doc_type, notice.issued_date) == (
+            "412/TB-SKHCN",
+            "Thông báo",
+            date(2026, 11, 16),
+        )
         tasks = session.scalars(select(Task)).all()
         by_lead = {tuple(t.unit_names(Role.LEAD)): t for t in tasks}
         assert by_lead[("Phòng Kế hoạch - Tài chính",)].deadline == date(2026, 11, 30)
@@ -65,7 +76,9 @@ def test_forwarded_docx_becomes_tasks_and_one_confirmation(make_app, office: Pat
 
 def test_second_pass_and_second_forward_create_nothing_new(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
     app = make_app()
-    raw = build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn")
+    raw = build_email(
+        build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn"
+    )
     _deliver(office, raw)
     run_daemon(app, once=True)
     with app.sessions() as session:
@@ -74,13 +87,15 @@ def test_second_pass_and_second_forward_create_nothing_new(make_app, office: Pat
     run_daemon(app, once=True)
     assert len(_sent(office)) == sent_before
 
-    # the same notice forwarded again a week later by another clerk: one notice, no new task, "already registered"
+    # the same notice forwarded again a week later by another clerk: one notice, no new task, "already
+    # registered"
     again = raw.replace(b"demo-notice-412", b"demo-notice-412-again").replace(b"van.thu@", b"ke.toan@")
     _deliver(office, again)
     run_daemon(make_app(now=vn(2026, 12, 1, 9, 0)), once=True)
     with app.sessions() as session:
         assert session.scalar(select(func.count(Notice.id))) == 1
-        # nothing from the second forward; the monthly task's next occurrence (its 25/11 passed) is the scheduler's
+        # nothing from the second forward; the monthly task's next occurrence (its 25/11 passed) is the
+        # scheduler's
         assert session.scalar(select(func.count(Task.id)).where(Task.previous_id.is_(None))) == tasks_before
         dispositions = sorted(session.scalars(select(InboundMessage.disposition)))
     assert dispositions == ["duplicate", "registered"]
@@ -117,14 +132,23 @@ def test_our_own_bug_parks_the_message_and_tells_the_sender_plainly(make_app, of
     from service.runners.process import park_failed
 
     app = make_app()
-    _deliver(office, build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn"))
+    _deliver(
+        office,
+        build_email(
+            build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn"
+        ),
+    )
     intake_once(app, open_mailbox(app.settings.mailbox, settings=app.settings))
     with app.sessions() as session:
         row_id = session.scalar(select(InboundMessage.id))
     park_failed(app, row_id, InternalError("KeyError: 'some_pattern'"), now=app.clock.now())
     with app.sessions() as session:
         row = session.get(InboundMessage, row_id)
-        assert (row.stage, row.disposition, row.error) == (Stage.FAILED, "internal-error", "KeyError: 'some_pattern'")
+        assert (row.stage, row.disposition, row.error) == (
+            Stage.FAILED,
+            "internal-error",
+            "KeyError: 'some_pattern'",
+        )
         assert row.raw  # kept for `docket notices reprocess`
         mail = session.scalars(select(OutboxMessage)).one()
     # Our fault, said as ours: no error text, no request to send the document again.

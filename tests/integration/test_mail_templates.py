@@ -29,15 +29,26 @@ from outbox.mail import OutgoingMail
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "mail-360"
 TEMPLATES = Path(compose.__file__).parent / "templates"
-UNITS = ["Phòng Kế hoạch - Tài chính", "Phòng Quản lý đất đai", "Văn phòng Sở", "Thanh tra Sở", "Phòng Tổ chức cán bộ"]
+UNITS = [
+    "Phòng Kế hoạch - Tài chính",
+    "Phòng Quản lý đất đai",
+    "Văn phòng Sở",
+    "Thanh tra Sở",
+    "Phòng Tổ chức cán bộ",
+]
 TEXTS = [
-    "Chủ trì, phối hợp với các đơn vị liên quan rà soát, tổng hợp nhu cầu kinh phí thực hiện nhiệm vụ năm 2027, "
+    "Chủ trì, phối hợp với các đơn vị liên quan rà soát, tổng hợp nhu cầu kinh phí thực hiện nhiệm vụ năm "
+    "2027, "
     "báo cáo Giám đốc Sở trước ngày 15/12/2026.",
-    "Tham mưu văn bản hướng dẫn các huyện, thị xã, thành phố kiểm tra việc cấp giấy chứng nhận quyền sử dụng đất.",
+    "Tham mưu văn bản hướng dẫn các huyện, thị xã, thành phố kiểm tra việc cấp giấy chứng nhận quyền sử "
+    "dụng đất.",
     "Tổng hợp kết quả thực hiện kế hoạch cải cách hành chính hằng tháng, gửi Văn phòng Sở trước ngày 25.",
-    "Kiểm tra, đôn đốc việc khắc phục các tồn tại sau thanh tra tại các đơn vị trực thuộc; báo cáo kết quả bằng văn bản.",
-    "Xây dựng dự thảo quy chế phối hợp trong công tác tiếp công dân, giải quyết khiếu nại, tố cáo; trình lãnh đạo Sở "
-    "xem xét trước khi ban hành, đồng thời lấy ý kiến các phòng chuyên môn, đơn vị sự nghiệp trực thuộc Sở và tổng hợp, "
+    "Kiểm tra, đôn đốc việc khắc phục các tồn tại sau thanh tra tại các đơn vị trực thuộc; báo cáo kết quả "
+    "bằng văn bản.",
+    "Xây dựng dự thảo quy chế phối hợp trong công tác tiếp công dân, giải quyết khiếu nại, tố cáo; trình "
+    "lãnh đạo Sở "
+    "xem xét trước khi ban hành, đồng thời lấy ý kiến các phòng chuyên môn, đơn vị sự nghiệp trực thuộc Sở "
+    "và tổng hợp, "
     "tiếp thu, giải trình đầy đủ các ý kiến góp ý theo quy định, bảo đảm tiến độ và chất lượng.",
 ]
 # What the extractors and rules say, in the admin's English: none of it may reach a clerk's mail.
@@ -52,29 +63,88 @@ ENGLISH_WARNINGS = [
 ]
 # English words and internal labels that must never reach a mail (word list) ...
 ENGLISH = {
-    "issue", "date", "found", "page", "read", "skipped", "unsupported", "attachment", "confidence", "lead", "support",
-    "deadline", "done", "late", "overdue", "the", "and", "not", "with", "from", "this", "that", "than", "then",
-    "been", "task", "tasks", "notice", "unit", "units", "status", "review", "error", "warning", "none", "null",
-    "true", "false", "cue", "tesseract", "quotes", "blank", "vie",
+    "issue",
+    "date",
+    "found",
+    "page",
+    "read",
+    "skipped",
+    "unsupported",
+    "attachment",
+    "confidence",
+    "lead",
+    "support",
+    "deadline",
+    "done",
+    "late",
+    "overdue",
+    "the",
+    "and",
+    "not",
+    "with",
+    "from",
+    "this",
+    "that",
+    "than",
+    "then",
+    "been",
+    "task",
+    "tasks",
+    "notice",
+    "unit",
+    "units",
+    "status",
+    "review",
+    "error",
+    "warning",
+    "none",
+    "null",
+    "true",
+    "false",
+    "cue",
+    "tesseract",
+    "quotes",
+    "blank",
+    "vie",
 }
-# ... and any ASCII-only word of four letters or more that is neither a Vietnamese syllable nor one of these names.
+# ... and any ASCII-only word of four letters or more that is neither a Vietnamese syllable nor one of these
+# names.
 ALLOWED = {"docket", "word", "unicode", "docx", "pdf", "ocr"}
-SYLLABLE = re.compile(r"(ngh|ng|nh|ch|tr|th|kh|gh|gi|ph|qu|[bcdghklmnprstvx])?[aeiouy]{1,3}(ng|nh|ch|[cmnpt])?", re.I)
-CODES = re.compile(r"\b(?:NV|TB|KN)-\d+\b|\b\d+/[\w-]+|[\w.+-]+@[\w.-]+|\bdd/mm/yyyy\b|[\w-]+\.(?:docx|doc|pdf|zip|txt|eml)\b")
-COMMANDS = [re.compile(r"\bdocket\s+[a-z]"), re.compile("`"), re.compile(r"(?<!\S)--[a-z]"),
-            re.compile(r"(?:^|\s)[~.]{0,2}/[A-Za-z_][\w.-]*/"), re.compile(r"\b[a-z]+_[a-z]+\b")]
+SYLLABLE = re.compile(
+    r"(ngh|ng|nh|ch|tr|th|kh|gh|gi|ph|qu|[bcdghklmnprstvx])?[aeiouy]{1,3}(ng|nh|ch|[cmnpt])?", re.I
+)
+CODES = re.compile(
+    r"\b(?:NV|TB|KN)-\d+\b|\b\d+/[\w-]+|[\w.+-]+@[\w.-]+|\bdd/mm/yyyy\b|[\w-]+\.(?:docx|doc|pdf|zip|txt|eml)\b"
+)
+COMMANDS = [
+    re.compile(r"\bdocket\s+[a-z]"),
+    re.compile("`"),
+    re.compile(r"(?<!\S)--[a-z]"),
+    re.compile(r"(?:^|\s)[~.]{0,2}/[A-Za-z_][\w.-]*/"),
+    re.compile(r"\b[a-z]+_[a-z]+\b"),
+]
 PER_TASK_OVERHEAD = 150  # characters of a card beyond the task's own words, in the text part
 
 
 def _task(i: int) -> compose.TaskMail:
     text = TEXTS[i % len(TEXTS)]
-    quote = text[:157] if i != 6 else "Giao " + UNITS[i % len(UNITS)] + " " + text[:120].rsplit(" ", 1)[0] + "…"
+    quote = (
+        text[:157] if i != 6 else "Giao " + UNITS[i % len(UNITS)] + " " + text[:120].rsplit(" ", 1)[0] + "…"
+    )
     return compose.TaskMail(
-        id=100 + i, text=text, quote=quote, lead_names=(UNITS[i % len(UNITS)],) if i != 5 else ("*",),
-        support_names=tuple(UNITS[(i + 1) % len(UNITS):][:i % 3]), deadline=date(2026, 12, 1 + i),
-        original_deadline=date(2026, 11, 20) if i == 2 else None, recurrence="monthly" if i == 3 else None,
-        recurrence_day=25 if i == 3 else None, notice_id=4, notice_label="Thông báo số 214/TB-STNMT ngày 20/11/2026",
-        notice_subject="Kết luận của Giám đốc Sở tại cuộc họp giao ban tháng 11/2026", confidence=0.45 if i == 4 else 0.9,
+        id=100 + i,
+        text=text,
+        quote=quote,
+        lead_names=(UNITS[i % len(UNITS)],) if i != 5 else ("*",),
+        support_names=tuple(UNITS[(i + 1) % len(UNITS) :][: i % 3]),
+        deadline=date(2026, 12, 1 + i),
+        original_deadline=date(2026, 11, 20) if i == 2 else None,
+        recurrence="monthly" if i == 3 else None,
+        recurrence_day=25 if i == 3 else None,
+        notice_id=4,
+        notice_label="Thông báo số 214/TB-STNMT ngày 20/11/2026",
+        notice_subject="Kết luận của Giám đốc Sở tại cuộc họp giao ban tháng 11/2026",
+        confidence=0.45 if i == 4 else 0.9,
         needs_review=i == 4,
     )
 
@@ -82,9 +152,16 @@ def _task(i: int) -> compose.TaskMail:
 def samples(count: int) -> dict[str, Any]:
     """Sample values by parameter name, for a notice with `count` tasks."""
     tasks = [_task(i) for i in range(count)]
-    notice = SimpleNamespace(id=4, doc_type="Thông báo", number="214/TB-STNMT", issued_date=date(2026, 11, 20),
-                             subject=tasks[0].notice_subject)
-    candidates = [SimpleNamespace(number=1, token="KN-7", text=TEXTS[1], lead_names=[UNITS[1]], deadline=None)]
+    notice = SimpleNamespace(
+        id=4,
+        doc_type="Thông báo",
+        number="214/TB-STNMT",
+        issued_date=date(2026, 11, 20),
+        subject=tasks[0].notice_subject,
+    )
+    candidates = [
+        SimpleNamespace(number=1, token="KN-7", text=TEXTS[1], lead_names=[UNITS[1]], deadline=None)
+    ]
     return {
         "notice": notice,
         "tasks": tasks,
@@ -188,7 +265,11 @@ def mail_functions() -> dict[str, Callable[..., OutgoingMail]]:
     """Every public function of compose that makes a mail."""
     found = {}
     for name, fn in inspect.getmembers(compose, inspect.isfunction):
-        if fn.__module__ == compose.__name__ and not name.startswith("_") and get_type_hints(fn).get("return") is OutgoingMail:
+        if (
+            fn.__module__ == compose.__name__
+            and not name.startswith("_")
+            and get_type_hints(fn).get("return") is OutgoingMail
+        ):
             found[name] = fn
     return found
 
@@ -237,7 +318,8 @@ def test_every_mail_reads_as_vietnamese(name: str, variant: dict[str, Any]) -> N
 
 @pytest.mark.parametrize(("name", "variant"), list(cases()))
 def test_every_mail_carries_our_mark(name: str, variant: dict[str, Any]) -> None:
-    """How our own mail is known when it comes back forwarded or bounced without its headers (service.runners.own_mail)."""
+    """How our own mail is known when it comes back forwarded or bounced without its headers
+    (service.runners.own_mail)."""
     from outbox.mail import OWN_MARK
 
     mail = call(name, variant)
@@ -250,11 +332,14 @@ def test_each_task_costs_little_more_than_its_words(name: str, variant: dict[str
     per_task = (len(twelve.text) - len(one.text)) / 11
     words = sum(len(t.text) for t in samples(12)["tasks"][1:]) / 11
     if per_task:  # mails about one task do not grow with the notice
-        assert per_task <= words + PER_TASK_OVERHEAD, f"{name}: {per_task:.0f} characters per task for {words:.0f} of words"
+        assert per_task <= words + PER_TASK_OVERHEAD, (
+            f"{name}: {per_task:.0f} characters per task for {words:.0f} of words"
+        )
 
 
 def test_every_template_on_disk_is_checked() -> None:
-    """A template no compose function reaches is rendered with every sample value, and checked the same way."""
+    """A template no compose function reaches is rendered with every sample value, and checked the same
+    way."""
     seen: set[str] = set()
     real_render = compose.render
 
@@ -267,7 +352,9 @@ def test_every_template_on_disk_is_checked() -> None:
         for case in cases():
             call(*case.values)
     stems = {p.stem for p in TEMPLATES.glob("*.txt") if not p.stem.startswith("_")}
-    assert stems == {p.stem for p in TEMPLATES.glob("*.html") if not p.stem.startswith("_")}, "a template lacks its other part"
+    assert stems == {p.stem for p in TEMPLATES.glob("*.html") if not p.stem.startswith("_")}, (
+        "a template lacks its other part"
+    )
     for stem in sorted(stems - seen):
         text, html = real_render(stem, **samples(12))
         assert not language_faults(text + visible(html)), f"{stem}: {language_faults(text + visible(html))}"
@@ -275,10 +362,18 @@ def test_every_template_on_disk_is_checked() -> None:
 
 def test_the_word_check_finds_what_the_issue_saw() -> None:
     """The check itself: each of the mail lines the issue quotes is caught."""
-    for line in ("Không đọc được: - issue date not found or its day is blank", "attachment TB214.zip: skipped, unsupported type",
-                 "Quản trị viên có thể sửa bằng `docket tasks edit`", "Trạng thái: done_late", "Xem /var/lib/docket/x"):
+    for line in (
+        "Không đọc được: - issue date not found or its day is blank",
+        "attachment TB214.zip: skipped, unsupported type",
+        "Quản trị viên có thể sửa bằng `docket tasks edit`",
+        "Trạng thái: done_late",
+        "Xem /var/lib/docket/x",
+    ):
         assert language_faults(line), line
-    assert not language_faults("Trang 1 được đọc bằng nhận dạng ký tự (OCR); trích dẫn có thể sai chính tả. Theo NV-12, hạn 01/12/2026")
+    assert not language_faults(
+        "Trang 1 được đọc bằng nhận dạng ký tự (OCR); trích dẫn có thể sai chính tả. Theo NV-12, hạn "
+        "01/12/2026"
+    )
 
 
 def test_text_and_html_say_the_same() -> None:
@@ -334,7 +429,8 @@ def test_leaders_are_told_which_unit_has_not_finished_and_are_asked_nothing() ->
 
 
 def test_confidence_is_never_a_number_and_only_the_clerk_reads_review() -> None:
-    """Issue 14 item 2: "Độ tin cậy: 90%" is gone; a task under the threshold is "cần rà soát" for the clerk only."""
+    """Issue 14 item 2: "Độ tin cậy: 90%" is gone; a task under the threshold is "cần rà soát" for the
+    clerk only."""
     for case in cases():
         mail = call(*case.values)
         for text in (mail.text, visible(mail.html or "")):
@@ -352,7 +448,8 @@ def _chromium() -> str:
 
 
 def _height(mail: OutgoingMail) -> int:
-    """Tall enough for the whole mail at 360 px (about 40 characters a line), so the screenshot shows its end."""
+    """Tall enough for the whole mail at 360 px (about 40 characters a line), so the screenshot shows its
+    end."""
     return min(12000, max(2000, int(len(visible(mail.html or "")) * 0.7) + 600))
 
 
@@ -371,9 +468,25 @@ def test_html_screenshot_at_phone_width(name: str, variant: dict[str, Any], tmp_
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shot = ARTIFACTS / f"{name}-{VARIANTS.get(name, [{}]).index(variant)}.png"
     shot.unlink(missing_ok=True)
-    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--hide-scrollbars", f"--user-data-dir={tmp_path / 'profile'}", f"--window-size=360,{_height(mail)}",
-                    f"--screenshot={shot}",
-                    page.as_uri()], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--window-size=360,{_height(mail)}",
+            f"--screenshot={shot}",
+            page.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     assert _png_width(shot) == 360

@@ -1,4 +1,6 @@
-"""The Maildir inbox wakes the daemon as soon as a file lands (inotify, or polling where inotify is missing)."""
+"""The Maildir inbox wakes the daemon as soon as a file lands (inotify, or polling where inotify is
+missing)."""
+
 from __future__ import annotations
 
 import mailbox
@@ -51,10 +53,14 @@ def test_stop_ends_the_wait(tmp_path: Path) -> None:
     assert time.monotonic() - started < 1.0
 
 
-def test_the_daemon_reads_a_new_file_within_a_second_despite_a_long_poll_interval(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_daemon_reads_a_new_file_within_a_second_despite_a_long_poll_interval(
+    make_app, office: Path
+) -> None:  # type: ignore[no-untyped-def]
     app = make_app(poll_interval=60.0)
     stop = threading.Event()
-    worker = threading.Thread(target=run_daemon, args=(app,), kwargs={"once": False, "stop": stop}, daemon=True)
+    worker = threading.Thread(
+        target=run_daemon, args=(app,), kwargs={"once": False, "stop": stop}, daemon=True
+    )
     worker.start()
 
     def received() -> int:
@@ -66,7 +72,11 @@ def test_the_daemon_reads_a_new_file_within_a_second_despite_a_long_poll_interva
         assert received() == 0
         (office / "mail").mkdir(exist_ok=True)
         box = mailbox.Maildir(str(office / "mail" / "inbox"), create=True)
-        box.add(_plain("Thông báo kết luận", "Giao Phòng Kế hoạch - Tài chính chủ trì báo cáo trước ngày 30/11/2026."))
+        box.add(
+            _plain(
+                "Thông báo kết luận", "Giao Phòng Kế hoạch - Tài chính chủ trì báo cáo trước ngày 30/11/2026."
+            )
+        )
         dropped = time.monotonic()
         while received() == 0 and time.monotonic() - dropped < 10:
             time.sleep(0.02)

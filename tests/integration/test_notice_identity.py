@@ -19,7 +19,9 @@ from tests.conftest import CORPUS, need
 
 
 def _renderings(stem: str) -> list[Path]:
-    return sorted(p for p in CORPUS.glob(f"{stem}.*") if p.suffix != ".json" and not p.name.endswith(".scan.pdf"))
+    return sorted(
+        p for p in CORPUS.glob(f"{stem}.*") if p.suffix != ".json" and not p.name.endswith(".scan.pdf")
+    )
 
 
 def _notices() -> list[str]:
@@ -48,18 +50,28 @@ def _key(issuer: str, directory: Directory = EMPTY_DIRECTORY) -> str:
 def test_the_issuer_is_the_body_that_issued_it_not_the_letterhead_layout() -> None:
     langson = load_directory(CORPUS / "directory-langson-stnmt.yaml") if CORPUS.is_dir() else EMPTY_DIRECTORY
     need(langson is not EMPTY_DIRECTORY, f"the shared corpus is not at {CORPUS}")
-    own = {_key(i, langson) for i in ("UBND TỈNH LẠNG SƠN SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG", "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG",
-                                      "Sở Tài nguyên và Môi trường tỉnh Lạng Sơn", "SỞ TN&MT LẠNG SƠN",
-                                      "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG")}
+    own = {
+        _key(i, langson)
+        for i in (
+            "UBND TỈNH LẠNG SƠN SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG",
+            "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG",
+            "Sở Tài nguyên và Môi trường tỉnh Lạng Sơn",
+            "SỞ TN&MT LẠNG SƠN",
+            "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG",
+        )
+    }
     assert len(own) == 1, own
     # Without the directory a parent authority is still taken off, and a different issuer stays different.
     assert _key("UBND TỈNH LẠNG SƠN SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG") == _key("SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG")
     assert _key("SỞ Y TẾ HÒA BÌNH BỆNH VIỆN ĐA KHOA TỈNH") == _key("BỆNH VIỆN ĐA KHOA TỈNH")
-    assert _key("SỞ Y TẾ") != _key("SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG", langson) != _key("UBND TỈNH LẠNG SƠN", langson)
+    assert (
+        _key("SỞ Y TẾ") != _key("SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG", langson) != _key("UBND TỈNH LẠNG SƠN", langson)
+    )
 
 
 def test_a_notice_stored_under_the_older_key_is_found_again(make_app) -> None:  # type: ignore[no-untyped-def]
-    """Registered before this identity (its key kept the issuer as the .docx letterhead gave it): the .txt finds it."""
+    """Registered before this identity (its key kept the issuer as the .docx letterhead gave it): the .txt
+    finds it."""
     from datetime import date
 
     from service.store.models import Notice
@@ -70,10 +82,18 @@ def test_a_notice_stored_under_the_older_key_is_found_again(make_app) -> None:  
     (doc, findings), *_ = extract_path(CORPUS / "dev-01.txt", directory=directory, judge=None)
     app = make_app()
     with app.sessions.begin() as session:
-        old = Notice(identity_key="doc:ubnd tỉnh lạng sơn sở tài nguyên và môi trường|1356/stnmt-vp|2020-07-29",
-                     number="1356/STNMT-VP", issuer="UBND TỈNH LẠNG SƠN SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG",
-                     issued_date=date(2020, 7, 29), text="…", created_at=app.clock.now(), updated_at=app.clock.now())
+        old = Notice(
+            identity_key="doc:ubnd tỉnh lạng sơn sở tài nguyên và môi trường|1356/stnmt-vp|2020-07-29",
+            number="1356/STNMT-VP",
+            issuer="UBND TỈNH LẠNG SƠN SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG",
+            issued_date=date(2020, 7, 29),
+            text="…",
+            created_at=app.clock.now(),
+            updated_at=app.clock.now(),
+        )
         session.add(old)
         session.flush()
         assert find_notice(session, findings, doc.text, directory=directory) is old
-        assert find_notice(session, findings, doc.text) is old  # without the directory: the parent authority is left off
+        assert (
+            find_notice(session, findings, doc.text) is old
+        )  # without the directory: the parent authority is left off

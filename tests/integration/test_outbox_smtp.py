@@ -20,13 +20,26 @@ from tests.integration.outbox_support import GoldTask, Sink, html_of, outbox_row
 from tests.servers import make_cert
 
 D = "@skhcn.binhminh.example.vn"
-NOTICE = ("Giao Phòng Kế hoạch - Tài chính chủ trì, phối hợp với Văn phòng Sở rà soát dự toán ngân sách năm 2027, "
-          "báo cáo Giám đốc Sở trước ngày 30/11/2026. Trung tâm Chuyển đổi số báo cáo tình hình vận hành hệ thống "
-          "hằng tháng, trước ngày 25. Liên hệ: nguoi.la@example.com <script>alert(1)</script>")
+NOTICE = (
+    "Giao Phòng Kế hoạch - Tài chính chủ trì, phối hợp với Văn phòng Sở rà soát dự toán ngân sách năm 2027, "
+    "báo cáo Giám đốc Sở trước ngày 30/11/2026. Trung tâm Chuyển đổi số báo cáo tình hình vận hành hệ thống "
+    "hằng tháng, trước ngày 25. Liên hệ: nguoi.la@example.com <script>alert(1)</script>"
+)
 TASKS = [
-    GoldTask("rà soát dự toán ngân sách năm 2027", ("Phòng Kế hoạch - Tài chính",), ("Văn phòng Sở",), date(2026, 11, 30)),
-    GoldTask("báo cáo tình hình vận hành hệ thống <script>alert(1)</script>\r\nBcc: nguoi.la@example.com",
-             ("Trung tâm Chuyển đổi số",), (), date(2026, 12, 25), "monthly", 25),
+    GoldTask(
+        "rà soát dự toán ngân sách năm 2027",
+        ("Phòng Kế hoạch - Tài chính",),
+        ("Văn phòng Sở",),
+        date(2026, 11, 30),
+    ),
+    GoldTask(
+        "báo cáo tình hình vận hành hệ thống <script>alert(1)</script>\r\nBcc: nguoi.la@example.com",
+        ("Trung tâm Chuyển đổi số",),
+        (),
+        date(2026, 12, 25),
+        "monthly",
+        25,
+    ),
 ]
 
 
@@ -40,8 +53,19 @@ def sink():  # type: ignore[no-untyped-def]
 def _office_with_notice(make_app, smtp: str, now=vn(2026, 11, 20, 9, 0), **settings):  # type: ignore[no-untyped-def]
     app = make_app(now=now, smtp=smtp, **settings)
     with app.sessions.begin() as session:
-        result = register_notice(app, session, text=NOTICE, doc={"type": "Thông báo", "number": "412/TB-SKHCN",
-                                 "issued_date": "2026-11-16", "subject": "Kết luận giao ban tháng 11"}, tasks=TASKS, now=now)
+        result = register_notice(
+            app,
+            session,
+            text=NOTICE,
+            doc={
+                "type": "Thông báo",
+                "number": "412/TB-SKHCN",
+                "issued_date": "2026-11-16",
+                "subject": "Kết luận giao ban tháng 11",
+            },
+            tasks=TASKS,
+            now=now,
+        )
         ids = [t.id for t in result.new_tasks]
     return app, ids
 
@@ -50,14 +74,21 @@ def test_assignments_and_reminders_reach_the_units(make_app, sink) -> None:  # t
     app, (kh, cds) = _office_with_notice(make_app, sink.url)
     assert deliver(app).sent == 3
     by_to = {m["To"]: m for m in sink.messages}
-    assert set(by_to) == {f"khtc{D}", f"vanphong{D}", f"ttcds{D}"}  # never nguoi.la@example.com from the notice text
+    assert set(by_to) == {
+        f"khtc{D}",
+        f"vanphong{D}",
+        f"ttcds{D}",
+    }  # never nguoi.la@example.com from the notice text
     lead = by_to[f"khtc{D}"]
     assert f"[NV-{kh}]" in lead["Subject"] and "Giao nhiệm vụ" in lead["Subject"]
     assert lead["Cc"] == f"phuc.lv{D}"
     body = text_of(lead)
     assert "Kính gửi: Phòng Kế hoạch - Tài chính" in body and "CHỦ TRÌ" in body
     assert "Thời hạn: 30/11/2026" in body and "Phối hợp: Văn phòng Sở" in body
-    assert f"1. [NV-{kh}] rà soát dự toán ngân sách năm 2027\n" in body and "Thông báo số 412/TB-SKHCN ngày 16/11/2026" in body
+    assert (
+        f"1. [NV-{kh}] rà soát dự toán ngân sách năm 2027\n" in body
+        and "Thông báo số 412/TB-SKHCN ngày 16/11/2026" in body
+    )
     assert "PHỐI HỢP" in text_of(by_to[f"vanphong{D}"])
     cds_mail = by_to[f"ttcds{D}"]
     assert "; định kỳ hằng tháng, trước ngày 25" in text_of(cds_mail)
@@ -93,20 +124,43 @@ def test_confirmation_is_threaded_and_lists_what_needs_review(make_app, sink) ->
         from service.runners.process import task_view
 
         views = [task_view(t) for t in notice.tasks]
-        mail = compose.confirmation(notice=notice, tasks=views, forwarder=f"van.thu{D}", in_reply_to="<fwd-1@x.vn>",
-                                    warnings=["attachment bang-bieu.xls: skipped, unsupported type"], duplicate=False, review_threshold=0.95)
-        enqueue(session, mail, dedupe_key="confirmation:test", now=app.clock.now(), domain="skhcn.binhminh.example.vn")
+        mail = compose.confirmation(
+            notice=notice,
+            tasks=views,
+            forwarder=f"van.thu{D}",
+            in_reply_to="<fwd-1@x.vn>",
+            warnings=["attachment bang-bieu.xls: skipped, unsupported type"],
+            duplicate=False,
+            review_threshold=0.95,
+        )
+        enqueue(
+            session,
+            mail,
+            dedupe_key="confirmation:test",
+            now=app.clock.now(),
+            domain="skhcn.binhminh.example.vn",
+        )
     result = deliver(app)
-    assert (result.sent, result.held) == (1, True)  # the confirmation goes at once; the assignments wait for office hours
+    assert (result.sent, result.held) == (
+        1,
+        True,
+    )  # the confirmation goes at once; the assignments wait for office hours
     msg = sink.messages[0]
-    assert msg["To"] == f"van.thu{D}" and msg["In-Reply-To"] == "<fwd-1@x.vn>" and "<fwd-1@x.vn>" in msg["References"]
+    assert (
+        msg["To"] == f"van.thu{D}"
+        and msg["In-Reply-To"] == "<fwd-1@x.vn>"
+        and "<fwd-1@x.vn>" in msg["References"]
+    )
     assert msg["Auto-Submitted"] == "auto-generated" and "[TB-" in msg["Subject"]
     body = text_of(msg)
     assert "Số, ký hiệu: 412/TB-SKHCN" in body and "Ngày ban hành: 16/11/2026" in body
     assert f"1. [NV-{kh}]" in body and "Thời hạn: 30/11/2026" in body and "tin cậy" not in body
     assert "định kỳ hằng tháng, trước ngày 25" in body
     assert f"Cần rà soát: NV-{cds}" in body and f"[NV-{cds}] (cần rà soát)" in body
-    assert "Nội dung chưa đọc được:\n- Tệp đính kèm bang-bieu.xls không được đọc" in body and "unsupported" not in body
+    assert (
+        "Nội dung chưa đọc được:\n- Tệp đính kèm bang-bieu.xls không được đọc" in body
+        and "unsupported" not in body
+    )
     assert all(m.kind != "confirmation" for m in outbox_rows(app, status=OutboxStatus.PENDING))
     app.clock = FixedClock(vn(2026, 11, 23, 7, 30))  # Monday, office opens
     assert deliver(app).sent >= 3
@@ -156,7 +210,9 @@ def test_5xx_is_dead_and_listed_but_552_is_retried(make_app, sink, monkeypatch) 
     assert again.exit_code == 0, again.output
     from datetime import datetime, timezone
 
-    app.clock = FixedClock(datetime.now(timezone.utc) + timedelta(hours=2))  # `outbox retry` ran on the real clock
+    app.clock = FixedClock(
+        datetime.now(timezone.utc) + timedelta(hours=2)
+    )  # `outbox retry` ran on the real clock
     monkeypatch.setattr("service.runners.one_pass.office_hours", lambda a: None)
     assert deliver(app).sent == 2  # the retried dead row and the 552 row
     assert len(sink.messages) == 3
@@ -195,7 +251,8 @@ def test_tls_and_auth(make_app, tmp_path, mode) -> None:  # type: ignore[no-unty
         app2 = make_app(now=app.clock.now(), smtp=wrong, smtp_cafile=str(cert[0]))
         with app2.sessions.begin() as session:
             session.query(OutboxMessage).filter(OutboxMessage.id == outbox_rows(app)[0].id).update(
-                {"status": OutboxStatus.PENDING, "next_attempt_at": app.clock.now()})
+                {"status": OutboxStatus.PENDING, "next_attempt_at": app.clock.now()}
+            )
         result = deliver(app2)
         # wrong credentials are a setting to fix, not a dead message: kept for retry, the pass stops
         assert (result.dead, result.retried) == (0, 1)
@@ -213,7 +270,10 @@ def test_concurrent_double_enqueue_leaves_one_row(make_app) -> None:  # type: ig
         try:
             barrier.wait(60)  # generous: a loaded machine is slow to open four connections
             with app.sessions.begin() as session:
-                results.append(enqueue(session, mail, dedupe_key="digest:race", now=app.clock.now(), domain="x.vn") is not None)
+                results.append(
+                    enqueue(session, mail, dedupe_key="digest:race", now=app.clock.now(), domain="x.vn")
+                    is not None
+                )
         except Exception as err:  # noqa: BLE001 - reported below
             errors.append(err)
 
@@ -227,11 +287,14 @@ def test_concurrent_double_enqueue_leaves_one_row(make_app) -> None:  # type: ig
 
 
 SUBJECTS = [  # 150 to 160 characters; email's own folding ran "nhiệm vụ" into "nhiệmvụ" in the first two
-    "Nhắc việc: Tổng hợp tình hình thực hiện nhiệm vụ tuần 49/2026 - Phòng Kế hoạch - Tài chính Sở Khoa học và Công "
+    "Nhắc việc: Tổng hợp tình hình thực hiện nhiệm vụ tuần 49/2026 - Phòng Kế hoạch - Tài chính Sở Khoa học "
+    "và Công "
     "nghệ tỉnh Bình Minh (3 quá hạn) theo Thông báo",
-    "ng hợp tình hình thực hiện nhiệm vụ tuần 49/2026 - Phòng Kế hoạch - Tài chính Sở Khoa học và Công nghệ tỉnh Bình "
+    "ng hợp tình hình thực hiện nhiệm vụ tuần 49/2026 - Phòng Kế hoạch - Tài chính Sở Khoa học và Công nghệ "
+    "tỉnh Bình "
     "Minh (3 quá hạn) theo Thông báo số 214/TB-STNMT",
-    "[NV-12] Quá hạn 3 ngày làm việc (hạn 30/11/2026) - Chủ trì, phối hợp với các đơn vị liên quan rà soát, tổng hợp "
+    "[NV-12] Quá hạn 3 ngày làm việc (hạn 30/11/2026) - Chủ trì, phối hợp với các đơn vị liên quan rà soát, "
+    "tổng hợp "
     "nhu cầu kinh phí thực hiện nhiệm vụ năm 2027",
 ]
 

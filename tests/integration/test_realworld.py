@@ -1,7 +1,9 @@
-"""Issue 3 and 12 acceptance on ../shared/realworld: every file is read or refused with a one-line reason (never a
+"""Issue 3 and 12 acceptance on ../shared/realworld: every file is read or refused with a one-line reason
+(never a
 traceback), the .docx files our fast reader once refused are read, the .doc files are read where antiword is
 installed, the text layers that lie (rw-31, rw-32) are not taken at their word, and the number, type and issue
 date of its PDFs match metadata.json."""
+
 from __future__ import annotations
 
 import json
@@ -32,14 +34,17 @@ def test_every_file_read_or_refused_in_one_line() -> None:
     for path in _files():
         result = runner.invoke(app, ["extract", str(path), "--json"])
         assert result.exception is None or isinstance(result.exception, SystemExit), (
-            f"{path.name}: {type(result.exception).__name__}: {result.exception}")
+            f"{path.name}: {type(result.exception).__name__}: {result.exception}"
+        )
         if result.exit_code == 0:
             for line in result.stdout.splitlines():
                 obj = json.loads(line)
                 assert set(obj) >= {"document", "tasks", "warnings"}
                 doc = obj["document"]
-                report.append(f"{path.name}: read: {doc['type']}, {doc['number']}, {doc['issued_date']}, "
-                              f"{len(obj['tasks'])} tasks; {len(obj['warnings'])} warnings {obj['warnings'][:1]}")
+                report.append(
+                    f"{path.name}: read: {doc['type']}, {doc['number']}, {doc['issued_date']}, "
+                    f"{len(obj['tasks'])} tasks; {len(obj['warnings'])} warnings {obj['warnings'][:1]}"
+                )
         else:
             lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
             assert len(lines) == 1 and "Traceback" not in result.stderr, f"{path.name}: {result.stderr!r}"
@@ -70,7 +75,9 @@ def test_lying_text_layers_are_not_taken_at_their_word() -> None:
         assert len(how) == pages, out.warnings  # one line per page says how it was read
         if ocr_available():
             assert all(w.startswith(f"page {n} read by OCR") for n, w in enumerate(how, 1)), how
-            assert score_text(out.text).trusted  # the second opinion reads as Vietnamese where the layer did not
+            assert score_text(
+                out.text
+            ).trusted  # the second opinion reads as Vietnamese where the layer did not
     clean = read_pdf((REALWORLD / "rw-01.pdf").read_bytes(), part="rw-01.pdf")
     assert not [w for w in clean.warnings if "text layer" in w or "OCR" in w]
 
@@ -88,12 +95,24 @@ def test_pdf_metadata_matches() -> None:
 
 
 # Read by hand: the Tờ trình / Phiếu trình (requests of a Sở to the Chủ tịch UBND), Điều lệ (charters of
-# associations), Quy chế, Hướng dẫn (the Party's guide to document layout), Nghị quyết and Quyết định (approving
-# charters, naming members) of ../shared/realworld assign nothing to an office's units. Run without a directory (we
+# associations), Quy chế, Hướng dẫn (the Party's guide to document layout), Nghị quyết and Quyết định
+# (approving
+# charters, naming members) of ../shared/realworld assign nothing to an office's units. Run without a
+# directory (we
 # have none for these offices), every named body is unknown, so what may still come out is a collective ("các
-# sở, ban, ngành": "*") or a named body in an explicit "giao/đề nghị X" frame. Before the precision rules these
+# sở, ban, ngành": "*") or a named body in an explicit "giao/đề nghị X" frame. Before the precision rules
+# these
 # files gave up to ~320 tasks each (citations, headings, "Hội X: …" status lines, articles of a charter).
-NON_DIRECTIVE = {"Tờ trình", "Phiếu trình", "Điều lệ", "Quy chế", "Hướng dẫn", "Quy định", "Nghị quyết", "Quyết định"}
+NON_DIRECTIVE = {
+    "Tờ trình",
+    "Phiếu trình",
+    "Điều lệ",
+    "Quy chế",
+    "Hướng dẫn",
+    "Quy định",
+    "Nghị quyết",
+    "Quyết định",
+}
 NON_DIRECTIVE_MAX = 3  # loose: a proposal may quote the draft decision's "Giao các sở …" clause
 ANY_MAX = 6  # the Thông báo/Công văn files hold one to three real directives each
 
@@ -114,7 +133,11 @@ def test_documents_without_directives_give_few_tasks() -> None:
             counts[path.name] = (kind, n)
             limit = NON_DIRECTIVE_MAX if kind in NON_DIRECTIVE else ANY_MAX
             if n > limit:
-                too_many.append(f"{path.name} ({kind}): {n} tasks > {limit}: {[t['text'][:80] for t in obj['tasks']]}")
+                too_many.append(
+                    f"{path.name} ({kind}): {n} tasks > {limit}: {[t['text'][:80] for t in obj['tasks']]}"
+                )
     print("\ntasks per real-world file:", counts)
-    assert sum(1 for kind, _ in counts.values() if kind in NON_DIRECTIVE) >= 15, "real-world set looks incomplete"
+    assert sum(1 for kind, _ in counts.values() if kind in NON_DIRECTIVE) >= 15, (
+        "real-world set looks incomplete"
+    )
     assert not too_many, "\n".join(too_many)

@@ -19,22 +19,37 @@ from tests.conftest import vn
 from tests.integration.outbox_support import GoldTask, outbox_rows, register_notice
 
 D = "@skhcn.binhminh.example.vn"
-TASKS = [GoldTask("rà soát dự toán ngân sách năm 2027", ("Phòng Kế hoạch - Tài chính",), ("Văn phòng Sở",), date(2026, 11, 30)),
-         GoldTask("xây dựng kế hoạch thanh tra năm 2027", ("Thanh tra Sở",), (), date(2026, 12, 15))]
+TASKS = [
+    GoldTask(
+        "rà soát dự toán ngân sách năm 2027",
+        ("Phòng Kế hoạch - Tài chính",),
+        ("Văn phòng Sở",),
+        date(2026, 11, 30),
+    ),
+    GoldTask("xây dựng kế hoạch thanh tra năm 2027", ("Thanh tra Sở",), (), date(2026, 12, 15)),
+]
 
 
 def _office(make_app):  # type: ignore[no-untyped-def]
     app = make_app(now=vn(2026, 11, 20, 9, 0))
     with app.sessions.begin() as session:
-        result = register_notice(app, session, text="rà soát dự toán ngân sách năm 2027; xây dựng kế hoạch thanh tra năm 2027",
-                                 doc={"type": "Thông báo", "number": "412/TB-SKHCN"}, tasks=TASKS, now=app.clock.now(),
-                                 forwarder=f"van.thu{D}")
+        result = register_notice(
+            app,
+            session,
+            text="rà soát dự toán ngân sách năm 2027; xây dựng kế hoạch thanh tra năm 2027",
+            doc={"type": "Thông báo", "number": "412/TB-SKHCN"},
+            tasks=TASKS,
+            now=app.clock.now(),
+            forwarder=f"van.thu{D}",
+        )
         ids = [t.id for t in result.new_tasks]
     deliver(app)
     return app, ids
 
 
-def _reply(app, *, sender: str, body: str, in_reply_to: str | None = None, subject: str = "Re: nhiệm vụ", n: int = 1) -> tuple[int, object]:  # type: ignore[no-untyped-def]
+def _reply(
+    app, *, sender: str, body: str, in_reply_to: str | None = None, subject: str = "Re: nhiệm vụ", n: int = 1
+) -> tuple[int, object]:  # type: ignore[no-untyped-def]
     msg = EmailMessage()
     msg["From"], msg["To"], msg["Subject"] = sender, f"docket{D}", subject
     msg["Message-ID"] = f"<reply-{n}@units.example.vn>"
@@ -44,8 +59,17 @@ def _reply(app, *, sender: str, body: str, in_reply_to: str | None = None, subje
     msg.set_content(body)
     raw = msg.as_bytes()
     with app.sessions.begin() as session:
-        row = InboundMessage(mailbox="test", source_key=f"k{n}-{sender}", content_hash=hashlib.sha256(raw).hexdigest(), raw=raw,
-                             size=len(raw), sender=sender, subject=subject, received_at=app.clock.now(), stage=Stage.RECEIVED)
+        row = InboundMessage(
+            mailbox="test",
+            source_key=f"k{n}-{sender}",
+            content_hash=hashlib.sha256(raw).hexdigest(),
+            raw=raw,
+            size=len(raw),
+            sender=sender,
+            subject=subject,
+            received_at=app.clock.now(),
+            stage=Stage.RECEIVED,
+        )
         session.add(row)
         session.flush()
         row_id = row.id
@@ -53,16 +77,24 @@ def _reply(app, *, sender: str, body: str, in_reply_to: str | None = None, subje
 
 
 def _assignment_id(app, task_id: int) -> str:  # type: ignore[no-untyped-def]
-    return next(r.message_id for r in outbox_rows(app, kind="assignment") if r.task_id == task_id and f"khtc{D}" in r.to_addrs)
+    return next(
+        r.message_id
+        for r in outbox_rows(app, kind="assignment")
+        if r.task_id == task_id and f"khtc{D}" in r.to_addrs
+    )
 
 
 def test_done_from_the_lead_closes_the_task_and_a_stranger_does_not(make_app) -> None:  # type: ignore[no-untyped-def]
     app, (kh, tt) = _office(make_app)
     thread = _assignment_id(app, kh)
-    quoted = "Đang tổng hợp.\n\nVào 20/11/2026 Docket đã viết:\n> Thời hạn: 30/11/2026 - đã hoàn thành hay chưa?"
+    quoted = (
+        "Đang tổng hợp.\n\nVào 20/11/2026 Docket đã viết:\n> Thời hạn: 30/11/2026 - đã hoàn thành hay chưa?"
+    )
     _, outcome = _reply(app, sender=f"thanhtra{D}", body="Đã hoàn thành.", in_reply_to=thread, n=1)
     assert outcome.stage is Stage.REPLY and outcome.disposition == "reply-note"
-    _, outcome = _reply(app, sender=f"khtc{D}", body=quoted, in_reply_to=thread, n=2)  # quoted words never count
+    _, outcome = _reply(
+        app, sender=f"khtc{D}", body=quoted, in_reply_to=thread, n=2
+    )  # quoted words never count
     assert outcome.disposition == "reply-note"
     with app.sessions() as session:
         assert session.get(Task, kh).status is TaskStatus.OPEN
@@ -70,8 +102,13 @@ def test_done_from_the_lead_closes_the_task_and_a_stranger_does_not(make_app) ->
         assert [n.actor for n in notes] == [f"thanhtra{D}", f"khtc{D}"]
         assert "không phải đơn vị chủ trì" in notes[0].note
     app.clock = FixedClock(vn(2026, 11, 27, 10, 0))
-    _, outcome = _reply(app, sender=f"Phòng KH-TC <khtc{D}>", body="Kính gửi Văn phòng,\nPhòng đã hoàn thành nhiệm vụ.\n-- \nKH-TC",
-                        in_reply_to=thread, n=3)
+    _, outcome = _reply(
+        app,
+        sender=f"Phòng KH-TC <khtc{D}>",
+        body="Kính gửi Văn phòng,\nPhòng đã hoàn thành nhiệm vụ.\n-- \nKH-TC",
+        in_reply_to=thread,
+        n=3,
+    )
     assert outcome.disposition == "reply-done"
     with app.sessions() as session:
         task = session.get(Task, kh)
@@ -83,7 +120,10 @@ def test_done_from_the_lead_closes_the_task_and_a_stranger_does_not(make_app) ->
     assert all("chưa được ghi nhận hoàn thành" in a.body_text for a in answers[:2])
     ack = answers[2:]
     assert len(ack) == 1 and ack[0].to_addrs == [f"khtc{D}"] and ack[0].cc_addrs == [f"vanphong{D}"]
-    assert ack[0].headers["In-Reply-To"] == "<reply-3@units.example.vn>" and thread in ack[0].headers["References"]
+    assert (
+        ack[0].headers["In-Reply-To"] == "<reply-3@units.example.vn>"
+        and thread in ack[0].headers["References"]
+    )
     assert "hoàn thành đúng hạn" in ack[0].body_text
     app.clock = FixedClock(vn(2026, 11, 30, 8, 30))  # the deadline: no reminder for a done task
     run_due(app)
@@ -93,12 +133,15 @@ def test_done_from_the_lead_closes_the_task_and_a_stranger_does_not(make_app) ->
 def test_subject_token_counts_only_from_an_assignee(make_app) -> None:  # type: ignore[no-untyped-def]
     app, (kh, tt) = _office(make_app)
     app.clock = FixedClock(vn(2026, 12, 16, 9, 0))  # after Thanh tra's deadline of 15/12
-    _, outcome = _reply(app, sender=f"thanhtra{D}", body="Hoàn thành", subject=f"[NV-{tt}] báo cáo kết quả", n=1)
+    _, outcome = _reply(
+        app, sender=f"thanhtra{D}", body="Hoàn thành", subject=f"[NV-{tt}] báo cáo kết quả", n=1
+    )
     assert outcome.disposition == "reply-done"
     with app.sessions() as session:
         assert session.get(Task, tt).status is TaskStatus.DONE_LATE  # measured against the original deadline
     _, outcome = _reply(app, sender=f"qlcn{D}", body="Đã hoàn thành", subject=f"[NV-{kh}] xong", n=2)
-    # not an assignee: the token ties it to nothing; it waits in the admin queue (issue 13), never a new notice
+    # not an assignee: the token ties it to nothing; it waits in the admin queue (issue 13), never a new
+    # notice
     assert (outcome.stage, outcome.disposition) == (Stage.REPLY, "queued-not-assignee")
     with app.sessions() as session:
         assert session.get(Task, kh).status is TaskStatus.OPEN
@@ -111,12 +154,21 @@ def test_extension_request_then_approval_moves_reminders(make_app) -> None:  # t
     run_due(app)  # T-3 reminder for 30/11 queued (its row; the unit's mail of the day carries it)
     assert [r.status for r in outbox_rows(app, kind="reminder")] == [OutboxStatus.BUNDLED]
     assert [r.status for r in outbox_rows(app, kind="bundle")] == [OutboxStatus.PENDING]
-    _, outcome = _reply(app, sender=f"khtc{D}", body="Xin gia hạn đến 10/12/2026, lý do: chờ số liệu của Sở Tài chính.",
-                        in_reply_to=_assignment_id(app, kh), n=1)
+    _, outcome = _reply(
+        app,
+        sender=f"khtc{D}",
+        body="Xin gia hạn đến 10/12/2026, lý do: chờ số liệu của Sở Tài chính.",
+        in_reply_to=_assignment_id(app, kh),
+        n=1,
+    )
     assert outcome.disposition == "reply-extension"
     with app.sessions.begin() as session:
         request = session.query(ExtensionRequest).one()
-        assert (request.requested_to, request.reason, request.status.value) == (date(2026, 12, 10), "chờ số liệu của Sở Tài chính.", "pending")
+        assert (request.requested_to, request.reason, request.status.value) == (
+            date(2026, 12, 10),
+            "chờ số liệu của Sở Tài chính.",
+            "pending",
+        )
         task = approve_extension(session, request.id, "admin", app.clock.now(), notify_with=app)
         assert (task.deadline, task.original_deadline) == (date(2026, 12, 10), date(2026, 11, 30))
     assert [r.status for r in outbox_rows(app, kind="reminder")] == [OutboxStatus.CANCELLED]
@@ -140,7 +192,9 @@ def test_new_lead_takes_over_the_scheduled_reminders(make_app) -> None:  # type:
     with app.sessions.begin() as session:
         task = session.get(Task, kh)
         set_units(session, task, lead=["Phòng Quản lý công nghệ"], support=[])
-        queue_change_notice(app, session, task, "lead", app.clock.now(), previous_units=["Phòng Kế hoạch - Tài chính"])
+        queue_change_notice(
+            app, session, task, "lead", app.clock.now(), previous_units=["Phòng Kế hoạch - Tài chính"]
+        )
     old = outbox_rows(app, kind="reminder")
     assert [(r.status, r.to_addrs) for r in old] == [(OutboxStatus.CANCELLED, [f"khtc{D}"])]
     notice = outbox_rows(app, kind="change")[0]

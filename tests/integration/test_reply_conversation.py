@@ -1,4 +1,6 @@
-"""Corrections by reply and extensions decided by mail, through the processing path (SQLite and PostgreSQL)."""
+"""Corrections by reply and extensions decided by mail, through the processing path (SQLite and
+PostgreSQL)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -20,17 +22,32 @@ def _confirmation_id(app) -> str:  # type: ignore[no-untyped-def]
 
     with app.sessions.begin() as session:
         notice = session.query(Notice).one()
-        mail = compose.confirmation(notice=notice, tasks=[task_view(t) for t in notice.tasks], forwarder=f"van.thu{D}",
-                                    in_reply_to=None, warnings=[], duplicate=False, review_threshold=0.8)
-        enqueue(session, mail, dedupe_key=f"confirmation:test:{notice.id}", now=app.clock.now(),
-                domain=app.settings.message_id_domain, notice_id=notice.id)
+        mail = compose.confirmation(
+            notice=notice,
+            tasks=[task_view(t) for t in notice.tasks],
+            forwarder=f"van.thu{D}",
+            in_reply_to=None,
+            warnings=[],
+            duplicate=False,
+            review_threshold=0.8,
+        )
+        enqueue(
+            session,
+            mail,
+            dedupe_key=f"confirmation:test:{notice.id}",
+            now=app.clock.now(),
+            domain=app.settings.message_id_domain,
+            notice_id=notice.id,
+        )
     return outbox_rows(app, kind="confirmation")[0].message_id
 
 
 def test_drop_and_add_by_reply_and_an_unauthorised_correction(make_app) -> None:  # type: ignore[no-untyped-def]
     app, (kh, tt) = _office(make_app)
     conf = _confirmation_id(app)
-    _, outcome = _reply(app, sender=f"khtc{D}", body=f"NV-{tt}: bỏ", in_reply_to=conf, n=1)  # a unit, not the clerk
+    _, outcome = _reply(
+        app, sender=f"khtc{D}", body=f"NV-{tt}: bỏ", in_reply_to=conf, n=1
+    )  # a unit, not the clerk
     assert outcome.disposition == "queued-unauthorised"
     with app.sessions() as s:
         assert s.get(Task, tt).status is TaskStatus.OPEN
@@ -41,11 +58,18 @@ def test_drop_and_add_by_reply_and_an_unauthorised_correction(make_app) -> None:
         assert s.get(Task, tt).status is TaskStatus.REJECTED
         added = s.query(Task).order_by(Task.id.desc()).first()
         assert (added.text, added.unit_names(added.units[0].role), added.deadline) == (
-            "tổng hợp báo cáo quý IV", ["Thanh tra Sở"], date(2026, 12, 20))
-        assert {e.actor for e in s.query(TaskEvent).filter(TaskEvent.task_id == tt, TaskEvent.field == "status")} == {f"van.thu{D}"}
+            "tổng hợp báo cáo quý IV",
+            ["Thanh tra Sở"],
+            date(2026, 12, 20),
+        )
+        assert {
+            e.actor for e in s.query(TaskEvent).filter(TaskEvent.task_id == tt, TaskEvent.field == "status")
+        } == {f"van.thu{D}"}
     [answer] = [r for r in outbox_rows(app, kind="correction") if f"van.thu{D}" in r.to_addrs]
     assert "Đã áp dụng 2 điều chỉnh" in answer.body_text and "> nhận 2" in answer.body_text
-    assert f"[NV-{tt}]" not in answer.body_text and "tổng hợp báo cáo quý IV" in answer.body_text  # as they now stand
+    assert (
+        f"[NV-{tt}]" not in answer.body_text and "tổng hợp báo cáo quý IV" in answer.body_text
+    )  # as they now stand
     unauthorised = [r for r in outbox_rows(app, kind="reply-answer") if f"khtc{D}" in r.to_addrs]
     assert len(unauthorised) == 1 and "không có quyền" in unauthorised[0].body_text
 
@@ -53,22 +77,41 @@ def test_drop_and_add_by_reply_and_an_unauthorised_correction(make_app) -> None:
 def test_an_extension_refused_by_the_unit_s_head_keeps_the_deadline(make_app) -> None:  # type: ignore[no-untyped-def]
     app, (kh, tt) = _office(make_app)
     app.clock = FixedClock(vn(2026, 11, 25, 9, 0))
-    _reply(app, sender=f"khtc{D}", body="Xin gia hạn đến 10/12/2026, lý do: chờ số liệu.", in_reply_to=_assignment_id(app, kh), n=1)
+    _reply(
+        app,
+        sender=f"khtc{D}",
+        body="Xin gia hạn đến 10/12/2026, lý do: chờ số liệu.",
+        in_reply_to=_assignment_id(app, kh),
+        n=1,
+    )
     [forward] = outbox_rows(app, kind="extension-request")
     assert forward.to_addrs == [f"phuc.lv{D}"] and "10/12/2026" in forward.body_text
-    _, outcome = _reply(app, sender=f"thanhtra{D}", body="Đồng ý", in_reply_to=forward.message_id, n=2)  # not the head
+    _, outcome = _reply(
+        app, sender=f"thanhtra{D}", body="Đồng ý", in_reply_to=forward.message_id, n=2
+    )  # not the head
     assert outcome.disposition == "queued-unauthorised"
     _, outcome = _reply(app, sender=f"phuc.lv{D}", body="Để tôi xem lại", in_reply_to=forward.message_id, n=3)
     assert outcome.disposition == "queued-undecided"
-    _, outcome = _reply(app, sender=f"phuc.lv{D}", body="Không đồng ý, lý do: đã báo cáo UBND tỉnh.",
-                        in_reply_to=forward.message_id, n=4)
+    _, outcome = _reply(
+        app,
+        sender=f"phuc.lv{D}",
+        body="Không đồng ý, lý do: đã báo cáo UBND tỉnh.",
+        in_reply_to=forward.message_id,
+        n=4,
+    )
     assert outcome.disposition == "extension-refused"
     with app.sessions() as s:
         task, request = s.get(Task, kh), s.query(ExtensionRequest).one()
-        assert (task.deadline, request.status.value, request.decided_by) == (date(2026, 11, 30), "refused", f"phuc.lv{D}")
+        assert (task.deadline, request.status.value, request.decided_by) == (
+            date(2026, 11, 30),
+            "refused",
+            f"phuc.lv{D}",
+        )
         assert s.query(InboundMessage).filter(InboundMessage.queue.is_not(None)).count() == 2
     told = [r for r in outbox_rows(app, kind="reply-answer") if f"khtc{D}" in r.to_addrs]
-    assert len(told) == 1 and "không đồng ý" in told[0].body_text and "đã báo cáo UBND tỉnh" in told[0].body_text
+    assert (
+        len(told) == 1 and "không đồng ý" in told[0].body_text and "đã báo cáo UBND tỉnh" in told[0].body_text
+    )
     assert "Thời hạn giữ nguyên: 30/11/2026" in told[0].body_text
     _, outcome = _reply(app, sender=f"phuc.lv{D}", body="Đồng ý", in_reply_to=forward.message_id, n=5)
     assert outcome.disposition == "extension-already-decided"
@@ -78,7 +121,9 @@ def test_a_correction_in_answer_to_the_correction_answer(make_app) -> None:  # t
     app, (kh, tt) = _office(make_app)
     _reply(app, sender=f"van.thu{D}", body=f"NV-{kh}: hạn 5/12/2026", in_reply_to=_confirmation_id(app), n=1)
     [first] = outbox_rows(app, kind="correction")
-    _, outcome = _reply(app, sender=f"VAN.THU{D}", body=f"NV-{kh}: phối hợp thanh tra sở", in_reply_to=first.message_id, n=2)
+    _, outcome = _reply(
+        app, sender=f"VAN.THU{D}", body=f"NV-{kh}: phối hợp thanh tra sở", in_reply_to=first.message_id, n=2
+    )
     assert outcome.disposition == "reply-correction"
     with app.sessions() as s:
         task = s.get(Task, kh)
@@ -102,12 +147,22 @@ def test_loop_guards_of_the_queue(make_app) -> None:  # type: ignore[no-untyped-
 def test_no_answer_outside_the_directory_and_a_decision_that_can_no_longer_apply(make_app) -> None:  # type: ignore[no-untyped-def]
     app, (kh, tt) = _office(make_app)
     thread = _assignment_id(app, kh)
-    _reply(app, sender=f"nguoi.la{D}", body="Đã hoàn thành", in_reply_to=thread, n=1)  # allowed domain, not in the directory
+    _reply(
+        app, sender=f"nguoi.la{D}", body="Đã hoàn thành", in_reply_to=thread, n=1
+    )  # allowed domain, not in the directory
     acks = outbox_rows(app, kind="reply-ack")
     assert acks and all(f"nguoi.la{D}" not in r.to_addrs + r.cc_addrs for r in acks)
-    _reply(app, sender=f"khtc{D}", body="Xin gia hạn đến 10/12/2026, lý do: chờ số liệu.", in_reply_to=thread, n=2)
+    _reply(
+        app,
+        sender=f"khtc{D}",
+        body="Xin gia hạn đến 10/12/2026, lý do: chờ số liệu.",
+        in_reply_to=thread,
+        n=2,
+    )
     [forward] = outbox_rows(app, kind="extension-request")
-    _reply(app, sender=f"khtc{D}", body="Đã hoàn thành.", in_reply_to=thread, n=3)  # done before the head decides
+    _reply(
+        app, sender=f"khtc{D}", body="Đã hoàn thành.", in_reply_to=thread, n=3
+    )  # done before the head decides
     _, outcome = _reply(app, sender=f"phuc.lv{D}", body="Đồng ý", in_reply_to=forward.message_id, n=4)
     assert outcome.disposition == "extension-not-applied"
     with app.sessions() as s:
@@ -120,7 +175,13 @@ def test_no_answer_outside_the_directory_and_a_decision_that_can_no_longer_apply
 
 def test_a_head_asking_for_time_does_not_decide_it_himself(make_app) -> None:  # type: ignore[no-untyped-def]
     app, (kh, tt) = _office(make_app)
-    _reply(app, sender=f"phuc.lv{D}", body="Xin gia hạn đến 10/12/2026, lý do: chờ số liệu.", in_reply_to=_assignment_id(app, kh), n=1)
+    _reply(
+        app,
+        sender=f"phuc.lv{D}",
+        body="Xin gia hạn đến 10/12/2026, lý do: chờ số liệu.",
+        in_reply_to=_assignment_id(app, kh),
+        n=1,
+    )
     [forward] = outbox_rows(app, kind="extension-request")
     assert forward.to_addrs == [f"nhung.tth{D}"]  # the head of the office
     _, outcome = _reply(app, sender=f"phuc.lv{D}", body="Đồng ý", in_reply_to=forward.message_id, n=2)
@@ -129,7 +190,9 @@ def test_a_head_asking_for_time_does_not_decide_it_himself(make_app) -> None:  #
 
 def test_a_thank_you_to_the_confirmation_gets_a_short_answer(make_app) -> None:  # type: ignore[no-untyped-def]
     app, (kh, tt) = _office(make_app)
-    _, outcome = _reply(app, sender=f"van.thu{D}", body="Cảm ơn.\nTrân trọng.", in_reply_to=_confirmation_id(app), n=1)
+    _, outcome = _reply(
+        app, sender=f"van.thu{D}", body="Cảm ơn.\nTrân trọng.", in_reply_to=_confirmation_id(app), n=1
+    )
     assert outcome.disposition == "reply-correction-none"
     [answer] = outbox_rows(app, kind="correction")
     assert "Chưa áp dụng điều chỉnh nào" in answer.body_text and f"[NV-{kh}]" not in answer.body_text
@@ -137,8 +200,10 @@ def test_a_thank_you_to_the_confirmation_gets_a_short_answer(make_app) -> None: 
 
 def test_units_without_diacritics_and_what_was_wrong_in_vietnamese(make_app) -> None:  # type: ignore[no-untyped-def]
     app, (kh, tt) = _office(make_app)
-    body = (f"NV-{kh}: chu tri phong quan ly cong nghe; phoi hop VP Sở\n"
-            f"NV-{tt}: chủ trì Phòng Tổ chức; hạn 1/1/2020")
+    body = (
+        f"NV-{kh}: chu tri phong quan ly cong nghe; phoi hop VP Sở\n"
+        f"NV-{tt}: chủ trì Phòng Tổ chức; hạn 1/1/2020"
+    )
     _, outcome = _reply(app, sender=f"van.thu{D}", body=body, in_reply_to=_confirmation_id(app), n=1)
     assert outcome.disposition == "reply-correction-partly"
     with app.sessions() as s:

@@ -34,16 +34,22 @@ def _answer(to_message_id: str, sender: str, attachment_text: str, message_id: s
     msg["From"], msg["To"], msg["Subject"] = sender, f"docket@{DOMAIN}", "Re: thông báo"
     msg["Message-ID"], msg["In-Reply-To"], msg["References"] = message_id, to_message_id, to_message_id
     msg.set_content("Kính gửi Docket,\nEm gửi kèm văn bản.\n")
-    msg.add_attachment(build_docx(attachment_text), maintype=DOCX[0], subtype=DOCX[1], filename="kem-theo.docx")
+    msg.add_attachment(
+        build_docx(attachment_text), maintype=DOCX[0], subtype=DOCX[1], filename="kem-theo.docx"
+    )
     return msg.as_bytes()
 
 
 def test_new_notice_in_answer_to_a_confirmation_is_registered(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
-    app = make_app(wide_send_units=0)  # the sample notice reaches 5 units: no review hold, its assignments go at once
+    app = make_app(
+        wide_send_units=0
+    )  # the sample notice reaches 5 units: no review hold, its assignments go at once
     _deliver(office, build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain=DOMAIN))
     run_daemon(app, once=True)
     with app.sessions() as session:
-        confirmation = session.scalar(select(OutboxMessage.message_id).where(OutboxMessage.kind == "confirmation"))
+        confirmation = session.scalar(
+            select(OutboxMessage.message_id).where(OutboxMessage.kind == "confirmation")
+        )
         assignment = session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "assignment"))
         unit_address, assignment_id = assignment.to_addrs[0], assignment.message_id
     second = sample_text().replace("412/TB-SKHCN", "430/TB-SKHCN")

@@ -1,4 +1,6 @@
-"""Review findings on the processing path: locks held while reading a message, workers racing on one notice."""
+"""Review findings on the processing path: locks held while reading a message, workers racing on one
+notice."""
+
 from __future__ import annotations
 
 import hashlib
@@ -32,23 +34,35 @@ def _queue(app, n: int, sender: str = f"van.thu{D}") -> int:  # type: ignore[no-
     msg.set_content(BODY)
     raw = msg.as_bytes()
     with app.sessions.begin() as session:
-        row = InboundMessage(mailbox="test", source_key=f"k{n}", content_hash=hashlib.sha256(raw).hexdigest(), raw=raw,
-                             size=len(raw), sender=sender, subject="Fwd", received_at=app.clock.now(), stage=Stage.RECEIVED,
-                             attempts=0)
+        row = InboundMessage(
+            mailbox="test",
+            source_key=f"k{n}",
+            content_hash=hashlib.sha256(raw).hexdigest(),
+            raw=raw,
+            size=len(raw),
+            sender=sender,
+            subject="Fwd",
+            received_at=app.clock.now(),
+            stage=Stage.RECEIVED,
+            attempts=0,
+        )
         session.add(row)
         session.flush()
         return row.id
 
 
 def test_reading_a_message_does_not_hold_the_database_write_lock(make_app, database_url: str) -> None:  # type: ignore[no-untyped-def]
-    """Parsing may take DOCKET_EXTRACT_TIMEOUT (120 s); the admin CLI and other workers must write meanwhile."""
+    """Parsing may take DOCKET_EXTRACT_TIMEOUT (120 s); the admin CLI and other workers must write
+    meanwhile."""
     app = make_app()
     with app.sessions.begin() as session:
         import_directory(session, app.directory)
     _queue(app, 1)
     sandbox, outcomes = app.sandbox, []
     real_run = sandbox.run
-    other = create_engine(database_url, connect_args={"timeout": 1} if database_url.startswith("sqlite") else {})
+    other = create_engine(
+        database_url, connect_args={"timeout": 1} if database_url.startswith("sqlite") else {}
+    )
 
     def parse_while_someone_writes(*args, **kwargs):  # type: ignore[no-untyped-def]
         try:
@@ -71,7 +85,8 @@ def test_reading_a_message_does_not_hold_the_database_write_lock(make_app, datab
 
 
 def test_two_workers_registering_the_same_notice_at_once(make_app, database_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Two clerks forward one notice; two workers (PostgreSQL) register it at the same moment: one notice, no failure."""
+    """Two clerks forward one notice; two workers (PostgreSQL) register it at the same moment: one notice,
+    no failure."""
     import pytest
 
     if database_url.startswith("sqlite"):
@@ -106,24 +121,42 @@ def test_a_spoofed_sender_failing_dmarc_hears_nothing_about_an_unreadable_messag
     app = make_app(max_message_bytes=600)
     with app.sessions.begin() as session:
         import_directory(session, app.directory)
-    raw = (f"Authentication-Results: mx.skhcn.binhminh.example.vn; dmarc=fail header.from=skhcn.binhminh.example.vn\r\n"
-           f"Authentication-Results: mx.skhcn.binhminh.example.vn; dmarc=pass header.from=skhcn.binhminh.example.vn\r\n"
-           f"From: van.thu{D}\r\nTo: docket{D}\r\nSubject: Fwd: văn bản\r\nMessage-ID: <spoof-1@elsewhere.example>\r\n"
-           f"Content-Type: text/plain; charset=utf-8\r\n\r\n" + "x" * 800 + "\r\n").encode()
+    raw = (
+        "Authentication-Results: mx.skhcn.binhminh.example.vn; dmarc=fail "
+        "header.from=skhcn.binhminh.example.vn\r\n"
+        "Authentication-Results: mx.skhcn.binhminh.example.vn; dmarc=pass "
+        "header.from=skhcn.binhminh.example.vn\r\n"
+        f"From: van.thu{D}\r\nTo: docket{D}\r\nSubject: Fwd: văn bản\r\nMessage-ID: "
+        "<spoof-1@elsewhere.example>\r\n"
+        f"Content-Type: text/plain; charset=utf-8\r\n\r\n" + "x" * 800 + "\r\n"
+    ).encode()
     with app.sessions.begin() as session:
-        session.add(InboundMessage(mailbox="test", source_key="spoof", content_hash=hashlib.sha256(raw).hexdigest(), raw=raw,
-                                   size=len(raw), sender=f"van.thu{D}", subject="Fwd", received_at=app.clock.now(),
-                                   stage=Stage.RECEIVED, attempts=0))
+        session.add(
+            InboundMessage(
+                mailbox="test",
+                source_key="spoof",
+                content_hash=hashlib.sha256(raw).hexdigest(),
+                raw=raw,
+                size=len(raw),
+                sender=f"van.thu{D}",
+                subject="Fwd",
+                received_at=app.clock.now(),
+                stage=Stage.RECEIVED,
+                attempts=0,
+            )
+        )
     assert process_pending(app) == 1
     with app.sessions() as session:
         row = session.query(InboundMessage).one()
-        # Headers first (issue 10, item 3): the failed authentication sets it aside before its size is even looked at.
+        # Headers first (issue 10, item 3): the failed authentication sets it aside before its size is even
+        # looked at.
         assert row.stage is Stage.QUARANTINED and "authentication failed (dmarc=fail)" in (row.error or "")
         assert session.query(OutboxMessage).count() == 0, "backscatter: a forged sender was answered"
 
 
 def test_overlong_header_and_file_name_do_not_fail_the_notice(make_app) -> None:  # type: ignore[no-untyped-def]
-    """A 1,200-character Message-ID and a 240-character attachment name: registered on PostgreSQL as on SQLite."""
+    """A 1,200-character Message-ID and a 240-character attachment name: registered on PostgreSQL as on
+    SQLite."""
     app = make_app()
     with app.sessions.begin() as session:
         import_directory(session, app.directory)
@@ -136,9 +169,20 @@ def test_overlong_header_and_file_name_do_not_fail_the_notice(make_app) -> None:
     msg.add_attachment(BODY.encode(), maintype="text", subtype="plain", filename=name)
     raw = msg.as_bytes()
     with app.sessions.begin() as session:
-        session.add(InboundMessage(mailbox="test", source_key="long", content_hash=hashlib.sha256(raw).hexdigest(), raw=raw,
-                                   size=len(raw), sender=f"van.thu{D}", subject="Fwd", received_at=app.clock.now(),
-                                   stage=Stage.RECEIVED, attempts=0))
+        session.add(
+            InboundMessage(
+                mailbox="test",
+                source_key="long",
+                content_hash=hashlib.sha256(raw).hexdigest(),
+                raw=raw,
+                size=len(raw),
+                sender=f"van.thu{D}",
+                subject="Fwd",
+                received_at=app.clock.now(),
+                stage=Stage.RECEIVED,
+                attempts=0,
+            )
+        )
     assert process_pending(app) == 1
     with app.sessions() as session:
         row = session.query(InboundMessage).one()

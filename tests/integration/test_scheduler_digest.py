@@ -1,4 +1,6 @@
-"""Weekly digests (four statuses against the original deadline) and monthly occurrences with their own reminders."""
+"""Weekly digests (four statuses against the original deadline) and monthly occurrences with their own
+reminders."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -13,22 +15,36 @@ from tests.integration.outbox_support import GoldTask, outbox_rows, register_not
 D = "@skhcn.binhminh.example.vn"
 
 
-def test_weekly_digests_only_for_units_with_something_late_or_due_soon_and_one_for_the_leaders(make_app) -> None:  # type: ignore[no-untyped-def]
+def test_weekly_digests_only_for_units_with_something_late_or_due_soon_and_one_for_the_leaders(
+    make_app,
+) -> None:  # type: ignore[no-untyped-def]
     app = make_app(now=vn(2026, 11, 2, 9, 0))
-    tasks = [GoldTask("rà soát dự toán ngân sách", ("Phòng Kế hoạch - Tài chính",), (), date(2026, 11, 13)),
-             GoldTask("lập báo cáo tài chính quý", ("Phòng Kế hoạch - Tài chính",), (), date(2026, 11, 20)),
-             GoldTask("kiểm kê tài sản cuối năm", ("Phòng Kế hoạch - Tài chính",), (), date(2026, 12, 31)),
-             GoldTask("thanh tra việc sử dụng kinh phí", ("Thanh tra Sở",), (), date(2026, 11, 10)),
-             GoldTask("báo cáo vận hành hệ thống", ("Trung tâm Chuyển đổi số",), (), date(2026, 11, 27))]
+    tasks = [
+        GoldTask("rà soát dự toán ngân sách", ("Phòng Kế hoạch - Tài chính",), (), date(2026, 11, 13)),
+        GoldTask("lập báo cáo tài chính quý", ("Phòng Kế hoạch - Tài chính",), (), date(2026, 11, 20)),
+        GoldTask("kiểm kê tài sản cuối năm", ("Phòng Kế hoạch - Tài chính",), (), date(2026, 12, 31)),
+        GoldTask("thanh tra việc sử dụng kinh phí", ("Thanh tra Sở",), (), date(2026, 11, 10)),
+        GoldTask("báo cáo vận hành hệ thống", ("Trung tâm Chuyển đổi số",), (), date(2026, 11, 27)),
+    ]
     with app.sessions.begin() as session:
-        result = register_notice(app, session, text="; ".join(t.quote for t in tasks), doc={"type": "Thông báo"}, tasks=tasks,
-                                 now=app.clock.now())
+        result = register_notice(
+            app,
+            session,
+            text="; ".join(t.quote for t in tasks),
+            doc={"type": "Thông báo"},
+            tasks=tasks,
+            now=app.clock.now(),
+        )
         a, b, c, d, e = (t.id for t in result.new_tasks)
     with app.sessions.begin() as session:
         app.clock = FixedClock(vn(2026, 11, 12, 10, 0))
-        mark_done(app, session, session.get(Task, a), actor=f"khtc{D}", note=None, now=app.clock.now())  # on time
+        mark_done(
+            app, session, session.get(Task, a), actor=f"khtc{D}", note=None, now=app.clock.now()
+        )  # on time
         app.clock = FixedClock(vn(2026, 11, 18, 10, 0))
-        mark_done(app, session, session.get(Task, d), actor=f"thanhtra{D}", note=None, now=app.clock.now())  # late
+        mark_done(
+            app, session, session.get(Task, d), actor=f"thanhtra{D}", note=None, now=app.clock.now()
+        )  # late
     app.clock = FixedClock(vn(2026, 11, 23, 7, 0))  # Monday
     run_due(app)
     digests = {r.to_addrs[0]: r for r in outbox_rows(app, kind="digest")}
@@ -82,12 +98,34 @@ def test_a_week_with_nothing_late_and_nothing_due_soon_sends_no_digest(make_app)
 
 def test_monthly_task_done_early_gets_its_next_occurrence_with_its_own_reminders(make_app) -> None:  # type: ignore[no-untyped-def]
     app = make_app(now=vn(2026, 11, 2, 9, 0))
-    tasks = [GoldTask("báo cáo tình hình vận hành hệ thống", ("Trung tâm Chuyển đổi số",), (), date(2026, 11, 25), "monthly", 25)]
+    tasks = [
+        GoldTask(
+            "báo cáo tình hình vận hành hệ thống",
+            ("Trung tâm Chuyển đổi số",),
+            (),
+            date(2026, 11, 25),
+            "monthly",
+            25,
+        )
+    ]
     with app.sessions.begin() as session:
-        first = register_notice(app, session, text=tasks[0].quote, doc={"type": "Thông báo"}, tasks=tasks, now=app.clock.now()).new_tasks[0].id
+        first = (
+            register_notice(
+                app, session, text=tasks[0].quote, doc={"type": "Thông báo"}, tasks=tasks, now=app.clock.now()
+            )
+            .new_tasks[0]
+            .id
+        )
     app.clock = FixedClock(vn(2026, 11, 20, 10, 0))
     with app.sessions.begin() as session:
-        mark_done(app, session, session.get(Task, first), actor=f"ttcds{D}", note="Đã hoàn thành", now=app.clock.now())
+        mark_done(
+            app,
+            session,
+            session.get(Task, first),
+            actor=f"ttcds{D}",
+            note="Đã hoàn thành",
+            now=app.clock.now(),
+        )
     assert run_due(app) >= 1
     with app.sessions() as session:
         nxt = session.query(Task).filter(Task.previous_id == first).one()
@@ -99,7 +137,9 @@ def test_monthly_task_done_early_gets_its_next_occurrence_with_its_own_reminders
     app.clock = FixedClock(vn(2026, 12, 22, 8, 30))  # T-3 of Fri 25/12
     run_due(app)
     rows = outbox_rows(app, kind="reminder")
-    assert [(r.task_id, r.to_addrs) for r in rows] == [(nxt_id, [f"ttcds{D}"])] and "hạn 25/12/2026" in rows[0].subject
+    assert [(r.task_id, r.to_addrs) for r in rows] == [(nxt_id, [f"ttcds{D}"])] and "hạn 25/12/2026" in rows[
+        0
+    ].subject
     with app.sessions() as session:  # exactly one next occurrence, however many passes
         assert session.query(Task).filter(Task.previous_id == first).count() == 1
 

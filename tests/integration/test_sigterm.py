@@ -32,8 +32,13 @@ def _fill_inbox(office: Path, count: int) -> dict[str, bytes]:
 
 
 def _env(database: str, office: Path) -> dict[str, str]:
-    return worker_env(database_url=database, mailbox=f"maildir:{office / 'mail' / 'inbox'}",
-                      smtp=f"maildir:{office / 'mail' / 'sent'}", directory=str(office / "directory.yaml"), poll_interval="1")
+    return worker_env(
+        database_url=database,
+        mailbox=f"maildir:{office / 'mail' / 'inbox'}",
+        smtp=f"maildir:{office / 'mail' / 'sent'}",
+        directory=str(office / "directory.yaml"),
+        poll_interval="1",
+    )
 
 
 def _state(database: str) -> dict[str, object]:
@@ -49,7 +54,10 @@ def _state(database: str) -> dict[str, object]:
         state = {
             "rows": [(r.id, r.stage.value, r.attempts, r.lease_owner, r.notice_id) for r in rows],
             "notices": {n.id: len(n.tasks) for n in s.scalars(select(Notice))},
-            "confirmations": Counter(o.notice_id for o in s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "confirmation"))),
+            "confirmations": Counter(
+                o.notice_id
+                for o in s.scalars(select(OutboxMessage).where(OutboxMessage.kind == "confirmation"))
+            ),
         }
     engine.dispose()
     return state
@@ -67,7 +75,9 @@ def _assert_nothing_half_done(state: dict[str, object]) -> None:
 
 
 def _migrate(env: dict[str, str], office: Path) -> None:
-    done = subprocess.run([DOCKET, "db", "upgrade"], env=env, cwd=office, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [DOCKET, "db", "upgrade"], env=env, cwd=office, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -83,18 +93,26 @@ def test_sigterm_finishes_the_message_in_progress_then_exits(pg_database: str, o
     blocker = holder.begin()
     holder.execute(text("LOCK TABLE notices IN SHARE ROW EXCLUSIVE MODE"))  # INSERTs into notices wait
     log = office / "worker.log"
-    proc = subprocess.Popen([DOCKET, "run"], env=env, cwd=office, stdout=subprocess.DEVNULL, stderr=log.open("w"))
+    proc = subprocess.Popen(
+        [DOCKET, "run"], env=env, cwd=office, stdout=subprocess.DEVNULL, stderr=log.open("w")
+    )
     try:
         probe = create_engine(pg_database)
 
         def worker_is_stuck_in_a_message() -> bool:
             assert proc.poll() is None, log.read_text()
             with probe.connect() as conn:
-                waiting = conn.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'notices'::regclass")).scalar()
-                claimed = conn.execute(text("SELECT count(*) FROM inbound_messages WHERE lease_owner IS NOT NULL")).scalar()
+                waiting = conn.execute(
+                    text("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'notices'::regclass")
+                ).scalar()
+                claimed = conn.execute(
+                    text("SELECT count(*) FROM inbound_messages WHERE lease_owner IS NOT NULL")
+                ).scalar()
             return bool(waiting) and claimed == 1
 
-        wait_until(worker_is_stuck_in_a_message, 120, "the worker to block inside its first message", interval=0.2)
+        wait_until(
+            worker_is_stuck_in_a_message, 120, "the worker to block inside its first message", interval=0.2
+        )
         proc.send_signal(signal.SIGTERM)
         time.sleep(1.5)
         assert proc.poll() is None, "the worker left before finishing the message in hand"
@@ -107,7 +125,9 @@ def test_sigterm_finishes_the_message_in_progress_then_exits(pg_database: str, o
             proc.kill()
     state = _state(pg_database)
     stages = Counter(stage for _, stage, *_ in state["rows"])  # type: ignore[union-attr]
-    assert stages == {"processed": 1, "received": 11}, stages  # the one in hand finished; no other was claimed
+    assert stages == {"processed": 1, "received": 11}, (
+        stages
+    )  # the one in hand finished; no other was claimed
     _assert_nothing_half_done(state)
     assert "worker stopping on signal" in log.read_text()
 
@@ -119,8 +139,11 @@ def test_sigterm_mid_backlog_leaves_nothing_half_done(database_url: str, office:
     env = _env(database_url, office)
     _migrate(env, office)
     log = office / "worker.log"
-    proc = subprocess.Popen([DOCKET, "run"], env=env, cwd=office, stdout=subprocess.DEVNULL, stderr=log.open("w"))
+    proc = subprocess.Popen(
+        [DOCKET, "run"], env=env, cwd=office, stdout=subprocess.DEVNULL, stderr=log.open("w")
+    )
     try:
+
         def some_processed() -> bool:
             assert proc.poll() is None, log.read_text()
             return log.exists() and log.read_text().count("(registered)") >= 3

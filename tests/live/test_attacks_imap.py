@@ -13,10 +13,17 @@ pytestmark = pytest.mark.live
 
 
 @pytest.mark.parametrize("subject", [b"=?utf-8?q?abc=00def?=", b"abc\x00def"])
-def test_a_nul_subject_over_imap_is_stored_and_the_next_mail_processed_in_the_same_pass(imap_app, dovecot, subject) -> None:  # type: ignore[no-untyped-def]
+def test_a_nul_subject_over_imap_is_stored_and_the_next_mail_processed_in_the_same_pass(
+    imap_app, dovecot, subject
+) -> None:  # type: ignore[no-untyped-def]
     app, user = imap_app()
-    dovecot.append_many(user, [raw_mail(subject=subject, message_id=b"<nul@clerk.example.vn>", n=1),
-                               raw_mail(message_id=b"<after@clerk.example.vn>", n=2)])
+    dovecot.append_many(
+        user,
+        [
+            raw_mail(subject=subject, message_id=b"<nul@clerk.example.vn>", n=1),
+            raw_mail(message_id=b"<after@clerk.example.vn>", n=2),
+        ],
+    )
     run_daemon(app, once=True)
     with app.sessions() as s:
         poisoned, after = s.scalars(select(InboundMessage).order_by(InboundMessage.uid))

@@ -154,7 +154,9 @@ def test_reconnect_after_server_restart_during_idle(imap_app, dovecot) -> None: 
 
     app, user = imap_app(poll_interval=3)
     stop = threading.Event()
-    worker = threading.Thread(target=run_daemon, args=(app,), kwargs={"once": False, "stop": stop}, daemon=True)
+    worker = threading.Thread(
+        target=run_daemon, args=(app,), kwargs={"once": False, "stop": stop}, daemon=True
+    )
     worker.start()
     try:
         time.sleep(1.5)  # the daemon is idling now
@@ -237,7 +239,9 @@ def test_bodies_are_fetched_a_bounded_number_of_bytes_at_a_time(imap_app, doveco
     dovecot.append_many(user, mails)
     box = open_mailbox(app.settings.mailbox, settings=app.settings)
     try:
-        on_server = max(len(m.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")) for m in mails)  # RFC822.SIZE counts CRLF
+        on_server = max(
+            len(m.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")) for m in mails
+        )  # RFC822.SIZE counts CRLF
         box.fetch_bytes = 2 * on_server + 10  # room for two messages per body fetch
         uids = [int(k.split(":")[1]) for k in box.new_keys(set())]
         groups = box._groups_by_size(uids)

@@ -27,7 +27,13 @@ pytestmark = [pytest.mark.live, pytest.mark.pg, pytest.mark.slow]
 DOCKET = str(Path(sys.executable).parent / "docket")
 DOMAIN = "skhcn.binhminh.example.vn"
 FORWARDER = f"van.thu@{DOMAIN}"
-UNITS = ["Phòng Kế hoạch - Tài chính", "Phòng Quản lý công nghệ", "Trung tâm Chuyển đổi số", "Thanh tra Sở", "Văn phòng Sở"]
+UNITS = [
+    "Phòng Kế hoạch - Tài chính",
+    "Phòng Quản lý công nghệ",
+    "Trung tâm Chuyển đổi số",
+    "Thanh tra Sở",
+    "Văn phòng Sở",
+]
 TOPICS = [
     "rà soát danh mục đề tài khoa học cấp tỉnh chuyển tiếp",
     "tổng hợp số liệu thống kê về đổi mới sáng tạo",
@@ -50,7 +56,8 @@ def notice_text(i: int, when: datetime) -> str:
         f"Số: {500 + i}/TB-SKHCN\nBình Minh, ngày {issued.day} tháng {issued.month} năm {issued.year}\n\n"
         "THÔNG BÁO\n"
         f"Kết luận của Giám đốc Sở tại cuộc họp về việc {topic} (lần {i + 1})\n\n"
-        f"Ngày {issued.day}/{issued.month}/{issued.year}, đồng chí Hoàng Đức Thành, Giám đốc Sở đã chủ trì cuộc họp "
+        f"Ngày {issued.day}/{issued.month}/{issued.year}, đồng chí Hoàng Đức Thành, Giám đốc Sở đã chủ trì "
+        "cuộc họp "
         f"về việc {topic}. Sau khi nghe báo cáo, đồng chí Giám đốc Sở kết luận như sau:\n\n"
         f"1. Giao {lead} chủ trì, phối hợp với {support} {topic}, "
         f"báo cáo Giám đốc Sở trước ngày {due.day}/{due.month}/{due.year}.\n\n"
@@ -76,7 +83,13 @@ def notice_email(i: int, when: datetime, *, run: str = "t") -> tuple[str, bytes]
 
 def worker_env(**settings: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKET_")}
-    env.update({"DOCKET_CONFIG": "/nonexistent/docket.toml", "DOCKET_LOG_FORMAT": "json", "DOCKET_FROM": f"docket@{DOMAIN}"})
+    env.update(
+        {
+            "DOCKET_CONFIG": "/nonexistent/docket.toml",
+            "DOCKET_LOG_FORMAT": "json",
+            "DOCKET_FROM": f"docket@{DOMAIN}",
+        }
+    )
     env.update({f"DOCKET_{k.upper()}": v for k, v in settings.items()})
     return env
 
@@ -111,7 +124,9 @@ def scrape(port: int) -> dict[str, float]:
 
 
 @pytest.mark.timeout(1200)
-def test_three_workers_share_300_notices_without_duplicates(pg_database, dovecot, smtp_server, office: Path) -> None:  # type: ignore[no-untyped-def]
+def test_three_workers_share_300_notices_without_duplicates(
+    pg_database, dovecot, smtp_server, office: Path
+) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import create_engine, func, select
     from sqlalchemy.orm import Session
 
@@ -126,38 +141,68 @@ def test_three_workers_share_300_notices_without_duplicates(pg_database, dovecot
     dovecot.append_many(user, list(sent.values()))
     ports = [free_port() for _ in range(3)]
     database = pg_database
-    env = worker_env(database_url=database, mailbox=dovecot.url(user), imap_cafile=str(dovecot.cafile),
-                     smtp=smtp_server.url, directory=str(office / "directory.yaml"), poll_interval="1")
+    env = worker_env(
+        database_url=database,
+        mailbox=dovecot.url(user),
+        imap_cafile=str(dovecot.cafile),
+        smtp=smtp_server.url,
+        directory=str(office / "directory.yaml"),
+        poll_interval="1",
+    )
 
     # Three entry points migrating at once: one takes the advisory lock, the others find nothing to do.
-    upgrades = [subprocess.Popen([DOCKET, "db", "upgrade"], env=env, cwd=office, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    upgrades = [
+        subprocess.Popen([DOCKET, "db", "upgrade"], env=env, cwd=office, stderr=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
     for proc in upgrades:
         assert proc.wait(120) == 0, proc.stderr.read() if proc.stderr else ""
 
     logs = [office / f"worker-{n}.log" for n in range(3)]
     workers = [
-        subprocess.Popen([DOCKET, "run"], env={**env, "DOCKET_METRICS_PORT": str(port)}, cwd=office,
-                         stdout=subprocess.DEVNULL, stderr=log.open("w"))
+        subprocess.Popen(
+            [DOCKET, "run"],
+            env={**env, "DOCKET_METRICS_PORT": str(port)},
+            cwd=office,
+            stdout=subprocess.DEVNULL,
+            stderr=log.open("w"),
+        )
         for port, log in zip(ports, logs)
     ]
     engine = create_engine(database)
     started = time.monotonic()
     try:
+
         def finished() -> bool:
             for proc, log in zip(workers, logs):
-                assert proc.poll() is None, f"a worker exited with {proc.returncode}:\n{log.read_text()[-3000:]}"
+                assert proc.poll() is None, (
+                    f"a worker exited with {proc.returncode}:\n{log.read_text()[-3000:]}"
+                )
             with Session(engine) as s:
                 stored = s.scalar(select(func.count()).select_from(InboundMessage))
-                open_ = s.scalar(select(func.count()).select_from(InboundMessage).where(InboundMessage.stage == Stage.RECEIVED))
-                unsent = s.scalar(select(func.count()).select_from(OutboxMessage).where(
-                    OutboxMessage.kind == "confirmation", OutboxMessage.status != OutboxStatus.SENT))
-                confirmed = s.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "confirmation"))
+                open_ = s.scalar(
+                    select(func.count())
+                    .select_from(InboundMessage)
+                    .where(InboundMessage.stage == Stage.RECEIVED)
+                )
+                unsent = s.scalar(
+                    select(func.count())
+                    .select_from(OutboxMessage)
+                    .where(OutboxMessage.kind == "confirmation", OutboxMessage.status != OutboxStatus.SENT)
+                )
+                confirmed = s.scalar(
+                    select(func.count())
+                    .select_from(OutboxMessage)
+                    .where(OutboxMessage.kind == "confirmation")
+                )
             return stored == count and open_ == 0 and confirmed >= count and unsent == 0
 
         wait_until(finished, 900, "300 notices processed and confirmed")
         elapsed = time.monotonic() - started
         metrics = [scrape(port) for port in ports]
-        status = subprocess.run([DOCKET, "status", "--json"], env=env, cwd=office, capture_output=True, text=True, timeout=60)
+        status = subprocess.run(
+            [DOCKET, "status", "--json"], env=env, cwd=office, capture_output=True, text=True, timeout=60
+        )
     finally:
         for proc in workers:
             if proc.poll() is None:

@@ -1,4 +1,6 @@
-"""The house rules are contracts (pyproject.toml, [tool.importlinter]): pure leaves, layered rooms, no cycles."""
+"""The house rules are contracts (pyproject.toml, [tool.importlinter]): pure leaves, layered rooms, no
+cycles."""
+
 from __future__ import annotations
 
 import ast
@@ -19,15 +21,18 @@ def test_import_contracts_hold() -> None:
     assert f"Contracts: {len(contracts)} kept, 0 broken" in result.stdout, result.stdout
 
 
-
 LAZY_CHECKED = ("service", "outbox", "extractors", "rules")  # service/cli/ imports per command, by design
 
 
 def _imports_in_functions(tree: ast.AST) -> set[int]:
     """Line numbers of the import statements inside a function (nested functions and methods too)."""
     functions = [node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    return {node.lineno for function in functions for node in ast.walk(function)
-            if isinstance(node, (ast.Import, ast.ImportFrom))}
+    return {
+        node.lineno
+        for function in functions
+        for node in ast.walk(function)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+    }
 
 
 def function_level_imports(root: Path) -> list[str]:

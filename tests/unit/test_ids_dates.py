@@ -21,8 +21,16 @@ def test_notice_ids(text: str) -> None:
     assert parse_notice_id(text) == 45
 
 
-@pytest.mark.parametrize("text, message", [("TB-45", "start with NV-"), ("abc", "not a task ID"), ("", "not a task ID"),
-                                           ("NV-0", "start at 1"), ("NV-1-2", "not a task ID")])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("TB-45", "start with NV-"),
+        ("abc", "not a task ID"),
+        ("", "not a task ID"),
+        ("NV-0", "start at 1"),
+        ("NV-1-2", "not a task ID"),
+    ],
+)
 def test_bad_task_ids(text: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
         parse_task_id(text)
@@ -34,18 +42,33 @@ def test_tokens_round_trip() -> None:
         parse_notice_id(task_token(9))
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("15/12/2026", date(2026, 12, 15)), ("5/3/2026", date(2026, 3, 5)), ("05-03-2026", date(2026, 3, 5)),
-    ("05.03.2026", date(2026, 3, 5)), ("2026-03-05", date(2026, 3, 5)), ("29/02/2028", date(2028, 2, 29)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("15/12/2026", date(2026, 12, 15)),
+        ("5/3/2026", date(2026, 3, 5)),
+        ("05-03-2026", date(2026, 3, 5)),
+        ("05.03.2026", date(2026, 3, 5)),
+        ("2026-03-05", date(2026, 3, 5)),
+        ("29/02/2028", date(2028, 2, 29)),
+    ],
+)
 def test_dates(text: str, expected: date) -> None:
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text, message", [
-    ("31/02/2026", "02/2026 has 28 days"), ("29/02/2026", "has 28 days"), ("12/13/2026", "no month 13"),
-    ("2026-04-31", "04/2026 has 30 days"), ("tomorrow", "not a date"), ("15/12/26", "not a date"), ("01/01/0001", "plausible"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("31/02/2026", "02/2026 has 28 days"),
+        ("29/02/2026", "has 28 days"),
+        ("12/13/2026", "no month 13"),
+        ("2026-04-31", "04/2026 has 30 days"),
+        ("tomorrow", "not a date"),
+        ("15/12/26", "not a date"),
+        ("01/01/0001", "plausible"),
+    ],
+)
 def test_bad_dates(text: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
         parse_date(text)

@@ -17,27 +17,37 @@ from service.tasks.ids import parse_notice_id, parse_task_id
 REPO = Path(__file__).resolve().parents[2]
 PACKAGES = ("service", "outbox", "rules", "extractors")
 SPELLED_AGAIN = {
-    "a task or notice token written by hand (use rules.display.task_token / notice_token)":
-        re.compile(r"(?:NV|TB|KN)-[{(]"),  # f"NV-{…}", or a pattern r"NV-([0-9]…)"
+    "a task or notice token written by hand (use rules.display.task_token / notice_token)": re.compile(
+        r"(?:NV|TB|KN)-[{(]"
+    ),  # f"NV-{…}", or a pattern r"NV-([0-9]…)"
     # dates only: the three "dd/mm/yyyy HH:MM" of the admin CLI (output.local_time, local_minute, status) wait
     # for the hoisting of their function-level imports, which touches the same lines
     "a date formatted by hand (use rules.display.vn_date)": re.compile(r"%d/%m/%Y(?! %H)"),
-    "the every-unit marker spelled out (use rules.units.EVERY_UNIT)": re.compile(r"""[=!]= "\*"|\("\*",\)|"\*" (?:not )?in """),
+    "the every-unit marker spelled out (use rules.units.EVERY_UNIT)": re.compile(
+        r"""[=!]= "\*"|\("\*",\)|"\*" (?:not )?in """
+    ),
 }
 HOMES = {Path("rules/display.py"), Path("rules/units.py")}
 
 
 def _sources() -> list[Path]:
-    return [p for package in PACKAGES for p in sorted((REPO / package).rglob("*.py"))
-            if "migrations" not in p.parts and p.relative_to(REPO) not in HOMES]
+    return [
+        p
+        for package in PACKAGES
+        for p in sorted((REPO / package).rglob("*.py"))
+        if "migrations" not in p.parts and p.relative_to(REPO) not in HOMES
+    ]
 
 
 @pytest.mark.parametrize("what", list(SPELLED_AGAIN))
 def test_no_module_spells_a_format_again(what: str) -> None:
     pattern = SPELLED_AGAIN[what]
-    found = [f"{path.relative_to(REPO)}:{number}" for path in _sources()
-             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-             if pattern.search(line) and not line.lstrip().startswith("#")]
+    found = [
+        f"{path.relative_to(REPO)}:{number}"
+        for path in _sources()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line) and not line.lstrip().startswith("#")
+    ]
     assert found == [], f"{what}: {found}"
 
 
@@ -60,11 +70,14 @@ def test_the_every_unit_marker_is_written_out_in_mail() -> None:
     assert unit_list([EVERY_UNIT, "Thanh tra"]) == "tất cả các phòng, đơn vị, Thanh tra"
 
 
-@pytest.mark.parametrize(("name", "key", "loose"), [
-    ("  Phòng   Kế hoạch - Tài chính ", "phòng kế hoạch - tài chính", "phong ke hoach tai chinh"),
-    ("Phòng KH-TC", "phòng kh-tc", "phong kh tc"),
-    ("Đỗ", "đỗ", "do"),
-    ("Pho\u0300ng", "phòng", "phong"),  # decomposed input composes first
-])
+@pytest.mark.parametrize(
+    ("name", "key", "loose"),
+    [
+        ("  Phòng   Kế hoạch - Tài chính ", "phòng kế hoạch - tài chính", "phong ke hoach tai chinh"),
+        ("Phòng KH-TC", "phòng kh-tc", "phong kh tc"),
+        ("Đỗ", "đỗ", "do"),
+        ("Pho\u0300ng", "phòng", "phong"),  # decomposed input composes first
+    ],
+)
 def test_one_fold_of_names(name: str, key: str, loose: str) -> None:
     assert name_key(name) == key and loose_key(name) == loose

@@ -32,21 +32,34 @@ def test_what_is_not_understood_says_why_and_courtesy_is_skipped() -> None:
     assert "ngày không hợp lệ" in str(parse_line("NV-3: hạn 31/02/2020"))
     assert "không hiểu" in str(parse_line("NV-3: chuyển sang quý sau"))
     assert "cần đơn vị chủ trì" in str(parse_line("thêm: rà soát hồ sơ; hạn 20/8/2020"))
-    assert "danh sách nhiệm vụ có thể" in str(parse_line("nhận 2"))  # no list of possible tasks on this schema
+    assert "danh sách nhiệm vụ có thể" in str(
+        parse_line("nhận 2")
+    )  # no list of possible tasks on this schema
     assert "không có mã nhiệm vụ" in str(parse_line("Phòng đề nghị xem lại"))
-    assert [parse_line(x) for x in ("Kính gửi Văn phòng,", "Trân trọng.", "", "Đề nghị điều chỉnh như sau:")] == [None] * 4
+    assert [
+        parse_line(x) for x in ("Kính gửi Văn phòng,", "Trân trọng.", "", "Đề nghị điều chỉnh như sau:")
+    ] == [None] * 4
 
 
 def test_a_leader_s_decision() -> None:
     assert read_decision("Đồng ý.\nPhúc") == ("approve", None)
     assert read_decision("dong y") == ("approve", None)
-    assert read_decision("Không đồng ý, lý do: hạn đã báo cáo UBND tỉnh.") == ("refuse", "hạn đã báo cáo UBND tỉnh.")
+    assert read_decision("Không đồng ý, lý do: hạn đã báo cáo UBND tỉnh.") == (
+        "refuse",
+        "hạn đã báo cáo UBND tỉnh.",
+    )
     assert read_decision("Để tôi xem lại đã") == (None, None)
-    assert read_decision("Tôi không đồng ý")[0] is None  # the first words decide; anything else waits for a person
+    assert (
+        read_decision("Tôi không đồng ý")[0] is None
+    )  # the first words decide; anything else waits for a person
 
 
 def test_a_forwarded_notice_with_a_token_in_its_subject_is_no_answer() -> None:
     from service.tasks.replies import _FORWARD_SUBJECT
 
-    assert all(_FORWARD_SUBJECT.match(s) for s in ("Fwd: [NV-3] văn bản mới", "FW: NV-3", "Chuyển tiếp: NV-3"))
-    assert not any(_FORWARD_SUBJECT.match(s) for s in ("Re: [NV-3] Giao nhiệm vụ", "TL: NV-3", "[NV-3] báo cáo"))
+    assert all(
+        _FORWARD_SUBJECT.match(s) for s in ("Fwd: [NV-3] văn bản mới", "FW: NV-3", "Chuyển tiếp: NV-3")
+    )
+    assert not any(
+        _FORWARD_SUBJECT.match(s) for s in ("Re: [NV-3] Giao nhiệm vụ", "TL: NV-3", "[NV-3] báo cáo")
+    )

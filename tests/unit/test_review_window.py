@@ -1,4 +1,6 @@
-"""The review window of a held send-out counts office hours on working days only (service.tasks.holds.add_working_hours)."""
+"""The review window of a held send-out counts office hours on working days only
+(service.tasks.holds.add_working_hours)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -9,8 +11,9 @@ from service.tasks.holds import add_working_hours
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DAYS_OFF = {date(2026, 11, 23)}  # an extra day off, as a calendar override would give
-OFFICE = OfficeHours(start=time(7, 30), end=time(17, 0), tz=TZ,
-                     is_working_day=lambda d: d.weekday() < 5 and d not in DAYS_OFF)
+OFFICE = OfficeHours(
+    start=time(7, 30), end=time(17, 0), tz=TZ, is_working_day=lambda d: d.weekday() < 5 and d not in DAYS_OFF
+)
 
 
 def at(*args: int) -> datetime:

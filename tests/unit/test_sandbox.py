@@ -1,4 +1,6 @@
-"""The reusable sandbox child: one process for many messages, fresh after a timeout, crash or memory blow-up."""
+"""The reusable sandbox child: one process for many messages, fresh after a timeout, crash or memory
+blow-up."""
+
 from __future__ import annotations
 
 import os

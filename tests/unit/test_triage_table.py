@@ -1,4 +1,6 @@
-"""service.runners.triage decides by its table TRIAGE: loops first and never lifted, then the quarantine rows."""
+"""service.runners.triage decides by its table TRIAGE: loops first and never lifted, then the quarantine
+rows."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -15,8 +17,16 @@ CLERK = "van.thu@so.example.vn"
 
 
 def _env(sender: str = CLERK, message_id: str = "<a1@clerk.example.vn>", **headers: str) -> EmailEnvelope:
-    return EmailEnvelope(sender=sender, sender_name=None, subject="s", message_id=message_id, in_reply_to=None,
-                         references=(), date=None, headers=headers)
+    return EmailEnvelope(
+        sender=sender,
+        sender_name=None,
+        subject="s",
+        message_id=message_id,
+        in_reply_to=None,
+        references=(),
+        date=None,
+        headers=headers,
+    )
 
 
 def _verdict(envelope: EmailEnvelope, *, released: bool = False) -> Verdict | None:
@@ -65,5 +75,6 @@ def test_triage_reads_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _verdict(SHOWING["sender"]) is None
     held = dataclasses.replace(TRIAGE[-1], stage=Stage.IGNORED)
     monkeypatch.setattr(module, "TRIAGE", (held,))
-    assert _verdict(SHOWING["sender"]) == Verdict(Stage.IGNORED, "sender", "sender x@elsewhere.example is not in "
-                                                 "DOCKET_ALLOWED_SENDERS")
+    assert _verdict(SHOWING["sender"]) == Verdict(
+        Stage.IGNORED, "sender", "sender x@elsewhere.example is not in DOCKET_ALLOWED_SENDERS"
+    )

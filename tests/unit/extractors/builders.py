@@ -71,7 +71,9 @@ def make_image_pdf() -> bytes:
     return out.getvalue()
 
 
-def p(text: str, *, font: str | None = None, num: tuple[int, int] | None = None, style: str | None = None) -> str:
+def p(
+    text: str, *, font: str | None = None, num: tuple[int, int] | None = None, style: str | None = None
+) -> str:
     """A w:p element with one run."""
     ppr = ""
     if num or style:
@@ -84,8 +86,10 @@ def p(text: str, *, font: str | None = None, num: tuple[int, int] | None = None,
 
 
 def tbl(rows: list[list[str]]) -> str:
-    cells = "".join("<w:tr>" + "".join(f"<w:tc>{c if c.startswith('<w:') else p(c)}</w:tc>" for c in row)
-                    + "</w:tr>" for row in rows)
+    cells = "".join(
+        "<w:tr>" + "".join(f"<w:tc>{c if c.startswith('<w:') else p(c)}</w:tc>" for c in row) + "</w:tr>"
+        for row in rows
+    )
     return f"<w:tbl>{cells}</w:tbl>"
 
 
@@ -95,20 +99,27 @@ def _esc(s: str) -> str:
 
 def make_docx(body: str, *, parts: dict[str, str | bytes] | None = None, rels: str = "") -> bytes:
     """A minimal .docx package around `body` (the inner XML of w:body)."""
-    doc = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-           f'<w:document xmlns:w="{W_NS}" '
-           'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
-           'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
-           'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-           f"<w:body>{body}</w:body></w:document>")
+    doc = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f'<w:document xmlns:w="{W_NS}" '
+        'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f"<w:body>{body}</w:body></w:document>"
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                    'package/2006/content-types"/>')
+        zf.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"/>',
+        )
         zf.writestr("word/document.xml", doc)
-        zf.writestr("word/_rels/document.xml.rels",
-                    '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-                    f'relationships">{rels}</Relationships>')
+        zf.writestr(
+            "word/_rels/document.xml.rels",
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            f'relationships">{rels}</Relationships>',
+        )
         for name, data in (parts or {}).items():
             zf.writestr(name, data)
     return buf.getvalue()
@@ -166,8 +177,10 @@ def make_scan_with_layer(image_lines: list[str], layer_lines: list[str]) -> byte
 
 
 def make_glyph_id_pdf(lines: list[str]) -> bytes:
-    """A PDF whose text is drawn with an embedded Identity-H CID font and no ToUnicode map, as the signing tools
-    of some offices write it: the glyphs are right on paper, the text layer holds glyph ids (issue 12, rw-31)."""
+    """A PDF whose text is drawn with an embedded Identity-H CID font and no ToUnicode map, as the signing
+    tools
+    of some offices write it: the glyphs are right on paper, the text layer holds glyph ids (issue 12,
+    rw-31)."""
     import zlib
 
     from extractors.sfnt_cmap import cmaps
@@ -185,12 +198,13 @@ def make_glyph_id_pdf(lines: list[str]) -> bytes:
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
         b"<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+DejaVuSerif /Encoding /Identity-H "
         b"/DescendantFonts [6 0 R] >>",
-        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+DejaVuSerif /CIDSystemInfo << /Registry (Adobe) "
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+DejaVuSerif /CIDSystemInfo << /Registry "
+        b"(Adobe) "
         b"/Ordering (Identity) /Supplement 0 >> /FontDescriptor 7 0 R /CIDToGIDMap /Identity /DW 600 >>",
         b"<< /Type /FontDescriptor /FontName /ABCDEF+DejaVuSerif /Flags 32 /FontBBox [-500 -300 2000 1000] "
         b"/ItalicAngle 0 /Ascent 900 /Descent -250 /CapHeight 700 /StemV 80 /FontFile2 8 0 R >>",
-        b"<< /Length %d /Length1 %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (
-            len(packed), len(program), packed),
+        b"<< /Length %d /Length1 %d /Filter /FlateDecode >>\nstream\n%s\nendstream"
+        % (len(packed), len(program), packed),
     ]
     out = bytearray(b"%PDF-1.7\n")
     offsets = []
@@ -202,6 +216,7 @@ def make_glyph_id_pdf(lines: list[str]) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
 
 def _font(pdf, keep: list) -> object:
     if FONT.exists():
@@ -233,8 +248,9 @@ def _wrap(text: str, width: float, size: float) -> list[str]:
     return lines + [cur] if cur else lines or [""]
 
 
-def make_table_pdf(pages: list[tuple[list[str], list[list[str]], list[str]]], widths: list[float], *,
-                   font_size: float = 10.0) -> bytes:
+def make_table_pdf(
+    pages: list[tuple[list[str], list[list[str]], list[str]]], widths: list[float], *, font_size: float = 10.0
+) -> bytes:
     """A PDF whose pages hold lines of text, a ruled table (cells wrapped to the column widths, every border a
     stroked path, as Word and LibreOffice export them), then more lines. A page with no rows has no table."""
     pdf = pdfium.PdfDocument.new()

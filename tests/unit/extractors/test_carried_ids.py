@@ -10,7 +10,11 @@ OURS = "<docket.0a1b2c@so.example.vn>"
 
 def _inner() -> EmailMessage:
     inner = EmailMessage()
-    inner["From"], inner["To"], inner["Subject"] = "Docket <docket@so.example.vn>", "khtc@so.example.vn", "[NV-3] Giao nhiệm vụ"
+    inner["From"], inner["To"], inner["Subject"] = (
+        "Docket <docket@so.example.vn>",
+        "khtc@so.example.vn",
+        "[NV-3] Giao nhiệm vụ",
+    )
     inner["Message-ID"], inner["References"] = OURS, "<docket.task-3@so.example.vn>"
     inner.set_content("Kính gửi: Phòng Kế hoạch - Tài chính\n" * 20)
     return inner
@@ -32,16 +36,23 @@ def test_an_attached_message_gives_its_ids() -> None:
 def test_an_eml_attached_as_a_file_gives_its_ids() -> None:
     outer = _outer("Fwd: thư")
     outer.set_content("Chuyển lại.")
-    outer.add_attachment(_inner().as_bytes(), maintype="application", subtype="octet-stream", filename="thu.eml")
+    outer.add_attachment(
+        _inner().as_bytes(), maintype="application", subtype="octet-stream", filename="thu.eml"
+    )
     assert OURS in read_message(outer.as_bytes()).carried_ids
 
 
 def test_a_forwarded_header_block_gives_its_message_id() -> None:
     outer = _outer("Fwd: thư")
-    outer.set_content(f"Chuyển lại.\n\n-------- Forwarded Message --------\nSubject: \t[NV-3] Giao nhiệm vụ\n"
-                      f"Message-ID: \t{OURS}\nFrom: \tDocket <docket@so.example.vn>\n\n" + "Nội dung.\n" * 40)
+    outer.set_content(
+        f"Chuyển lại.\n\n-------- Forwarded Message --------\nSubject: \t[NV-3] Giao nhiệm vụ\n"
+        f"Message-ID: \t{OURS}\nFrom: \tDocket <docket@so.example.vn>\n\n" + "Nội dung.\n" * 40
+    )
     message = read_message(outer.as_bytes())
-    assert message.carried_ids == (OURS,) and message.forwarded_headers["From"] == "Docket <docket@so.example.vn>"
+    assert (
+        message.carried_ids == (OURS,)
+        and message.forwarded_headers["From"] == "Docket <docket@so.example.vn>"
+    )
 
 
 def test_a_plain_notice_carries_no_ids() -> None:

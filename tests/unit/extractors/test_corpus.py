@@ -1,4 +1,6 @@
-"""Every rendering of every corpus document reads back as its .txt; every real-world file is read or refused."""
+"""Every rendering of every corpus document reads back as its .txt; every real-world file is read or
+refused."""
+
 from __future__ import annotations
 
 import json
@@ -83,7 +85,10 @@ def test_scanned_rendering_read_by_ocr(path: Path):
     recall, precision = _overlap(_words(expected), _words(out.text))
     flat = " ".join(out.text.split())
     found = sum(" ".join(q.split()) in flat for q in quotes)
-    print(f"{path.name} (OCR): word recall {recall:.3f}, precision {precision:.3f}, quotes {found}/{len(quotes)}")
+    print(
+        f"{path.name} (OCR): word recall {recall:.3f}, precision {precision:.3f}, quotes "
+        f"{found}/{len(quotes)}"
+    )
     assert recall >= 0.90 and precision >= 0.90, (recall, precision)
 
 
@@ -100,5 +105,7 @@ def test_realworld_file_read_or_refused(path: Path):
         assert str(err) and "\n" not in str(err)
         return
     # a scan without OCR (rw-33) is read empty, and says so page by page rather than silently
-    assert out.text.strip() or (out.warnings and all("no text layer" in w for w in out.warnings)), "read but empty"
+    assert out.text.strip() or (out.warnings and all("no text layer" in w for w in out.warnings)), (
+        "read but empty"
+    )
     assert "\ufffd" not in out.text[:2000]

@@ -60,43 +60,80 @@ def test_one_cell_layout_row_is_read_as_paragraphs():
 
 
 def test_headers_footers_and_text_box_without_duplicates():
-    box = ('<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx><w:txbxContent>'
-           + p("DỰ THẢO") + '</w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict>'
-           '<w:txbxContent>' + p("DỰ THẢO") + '</w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r>')
+    box = (
+        '<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx><w:txbxContent>'
+        + p("DỰ THẢO")
+        + "</w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict>"
+        "<w:txbxContent>"
+        + p("DỰ THẢO")
+        + "</w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+    )
     body = f"<w:p><w:r><w:t>Kính gửi các phòng</w:t></w:r>{box}</w:p>" + p("Nội dung chính.")
-    rels = (f'<Relationship Id="rId1" Type="{REL}/header" Target="header1.xml"/>'
-            f'<Relationship Id="rId2" Type="{REL}/footer" Target="footer1.xml"/>'
-            f'<Relationship Id="rId3" Type="{REL}/footer" Target="footer2.xml"/>')
-    parts = {"word/header1.xml": wrap_part("hdr", p("SỞ NỘI VỤ - MẬT")),
-             "word/footer1.xml": wrap_part("ftr", p("Địa chỉ: 12 Lê Lợi")),
-             "word/footer2.xml": wrap_part("ftr", p("2"))}
+    rels = (
+        f'<Relationship Id="rId1" Type="{REL}/header" Target="header1.xml"/>'
+        f'<Relationship Id="rId2" Type="{REL}/footer" Target="footer1.xml"/>'
+        f'<Relationship Id="rId3" Type="{REL}/footer" Target="footer2.xml"/>'
+    )
+    parts = {
+        "word/header1.xml": wrap_part("hdr", p("SỞ NỘI VỤ - MẬT")),
+        "word/footer1.xml": wrap_part("ftr", p("Địa chỉ: 12 Lê Lợi")),
+        "word/footer2.xml": wrap_part("ftr", p("2")),
+    }
     out = read_docx(make_docx(body, parts=parts, rels=rels), part="x")
-    assert out.text == "SỞ NỘI VỤ - MẬT\n\nKính gửi các phòng\n\nDỰ THẢO\n\nNội dung chính.\n\nĐịa chỉ: 12 Lê Lợi"
+    assert (
+        out.text
+        == "SỞ NỘI VỤ - MẬT\n\nKính gửi các phòng\n\nDỰ THẢO\n\nNội dung chính.\n\nĐịa chỉ: 12 Lê Lợi"
+    )
     assert out.text.count("DỰ THẢO") == 1
 
 
 def test_auto_numbering_labels():
-    numbering = wrap_part("numbering", (
-        '<w:abstractNum w:abstractNumId="0">'
-        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>'
-        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%2)"/></w:lvl>'
-        '<w:lvl w:ilvl="2"><w:numFmt w:val="bullet"/><w:lvlText w:val="\uf0b7"/></w:lvl>'
-        '</w:abstractNum><w:abstractNum w:abstractNumId="1">'
-        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1."/></w:lvl>'
-        '</w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
-        '<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>'))
-    body = (p("MỤC ĐÍCH", num=(2, 0)) + p("Rà soát", num=(1, 0)) + p("hồ sơ", num=(1, 1))
-            + p("dữ liệu", num=(1, 1)) + p("chi tiết", num=(1, 2)) + p("Báo cáo", num=(1, 0))
-            + p("kết quả", num=(1, 1)) + p("TỔ CHỨC", num=(2, 0)))
+    numbering = wrap_part(
+        "numbering",
+        (
+            '<w:abstractNum w:abstractNumId="0">'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText '
+            'w:val="%1."/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText '
+            'w:val="%2)"/></w:lvl>'
+            '<w:lvl w:ilvl="2"><w:numFmt w:val="bullet"/><w:lvlText w:val="\uf0b7"/></w:lvl>'
+            '</w:abstractNum><w:abstractNum w:abstractNumId="1">'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:lvlText '
+            'w:val="%1."/></w:lvl>'
+            '</w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+            '<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>'
+        ),
+    )
+    body = (
+        p("MỤC ĐÍCH", num=(2, 0))
+        + p("Rà soát", num=(1, 0))
+        + p("hồ sơ", num=(1, 1))
+        + p("dữ liệu", num=(1, 1))
+        + p("chi tiết", num=(1, 2))
+        + p("Báo cáo", num=(1, 0))
+        + p("kết quả", num=(1, 1))
+        + p("TỔ CHỨC", num=(2, 0))
+    )
     out = read_docx(make_docx(body, parts={"word/numbering.xml": numbering}), part="x")
-    assert out.text.split("\n\n") == ["I. MỤC ĐÍCH", "1. Rà soát", "a) hồ sơ", "b) dữ liệu", "- chi tiết",
-                                      "2. Báo cáo", "a) kết quả", "II. TỔ CHỨC"]
+    assert out.text.split("\n\n") == [
+        "I. MỤC ĐÍCH",
+        "1. Rà soát",
+        "a) hồ sơ",
+        "b) dữ liệu",
+        "- chi tiết",
+        "2. Báo cáo",
+        "a) kết quả",
+        "II. TỔ CHỨC",
+    ]
 
 
 def test_legacy_fonts_converted_per_run():
     sentence = "Đề nghị các phòng báo cáo trước ngày 20 hằng tháng"
-    body = (p(unicode_to_tcvn3(sentence), font=".VnTime") + p(unicode_to_vni(sentence), font="VNI-Times")
-            + p("Văn bản Unicode giữ nguyên", font=".VnTime"))
+    body = (
+        p(unicode_to_tcvn3(sentence), font=".VnTime")
+        + p(unicode_to_vni(sentence), font="VNI-Times")
+        + p("Văn bản Unicode giữ nguyên", font=".VnTime")
+    )
     out = read_docx(make_docx(body), part="x")
     # TCVN3 cannot carry upper-case toned letters, 'Đ' (0xA7) survives
     assert out.text.split("\n\n") == [sentence, sentence, "Văn bản Unicode giữ nguyên"]
@@ -104,8 +141,11 @@ def test_legacy_fonts_converted_per_run():
 
 
 def test_legacy_font_inherited_from_document_defaults():
-    styles = wrap_part("styles", '<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii=".VnTime" '
-                                 'w:hAnsi=".VnTime"/></w:rPr></w:rPrDefault></w:docDefaults>')
+    styles = wrap_part(
+        "styles",
+        '<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii=".VnTime" '
+        'w:hAnsi=".VnTime"/></w:rPr></w:rPrDefault></w:docDefaults>',
+    )
     body = p(unicode_to_tcvn3("giao phòng Tư pháp chủ trì"))
     out = read_docx(make_docx(body, parts={"word/styles.xml": styles}), part="x")
     assert out.text == "giao phòng Tư pháp chủ trì"
@@ -125,7 +165,12 @@ def test_corrupt_docx_refused():
 
 def test_encrypted_docx_refused():
     # an OOXML file saved with a password: an OLE compound file with an EncryptedPackage stream
-    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 64
+    ole = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\x00" * 504
+        + "EncryptedPackage".encode("utf-16-le")
+        + b"\x00" * 64
+    )
     with pytest.raises(ExtractionError, match="password-protected"):
         read_docx(ole, part="x")
 
@@ -140,16 +185,19 @@ def test_zip_bomb_refused_by_declared_and_by_actual_size():
     # a lying central directory: declared sizes patched down, the inflated stream is still 3 MB
     data = bytearray(buf.getvalue())
     cd = data.rfind(b"PK\x01\x02")
-    data[cd + 24:cd + 28] = (100).to_bytes(4, "little")  # uncompressed size in the central directory
+    data[cd + 24 : cd + 28] = (100).to_bytes(4, "little")  # uncompressed size in the central directory
     lh = data.find(b"PK\x03\x04")
-    data[lh + 22:lh + 26] = (100).to_bytes(4, "little")
+    data[lh + 22 : lh + 26] = (100).to_bytes(4, "little")
     with pytest.raises(ExtractionError, match="zip bomb|corrupt"):
         read_docx(bytes(data), part="x", limits=limits)
 
 
 def test_legacy_font_inherited_from_default_paragraph_style():
-    styles = wrap_part("styles", '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:rPr>'
-                                 '<w:rFonts w:ascii="VNI-Times" w:hAnsi="VNI-Times"/></w:rPr></w:style>')
+    styles = wrap_part(
+        "styles",
+        '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:rPr>'
+        '<w:rFonts w:ascii="VNI-Times" w:hAnsi="VNI-Times"/></w:rPr></w:style>',
+    )
     data = make_docx(p(unicode_to_vni("Ủy ban nhân dân tỉnh yêu cầu")), parts={"word/styles.xml": styles})
     out = read_docx(data, part="x")
     assert out.text == "Ủy ban nhân dân tỉnh yêu cầu"
@@ -163,27 +211,33 @@ _ROOT_ONLY_NS_STYLES = (
     '<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman"/>'
     '<w14:ligatures w14:val="standardContextual"/></w:rPr></w:rPrDefault></w:docDefaults>'
     '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:rPr><w14:ligatures w14:val="none"/>'
-    '</w:rPr></w:style>'
+    "</w:rPr></w:style>"
     '<w:style w:type="paragraph" w:styleId="Legacy"><w:basedOn w:val="Normal"/><w:rPr>'
     '<w:rFonts w:ascii=".VnTime" w:hAnsi=".VnTime"/><w14:ligatures w14:val="none"/></w:rPr></w:style>'
-    "</w:styles>")
+    "</w:styles>"
+)
 
 
 def test_styles_with_namespaces_declared_on_the_root_only_are_read():
-    body = p("Kính gửi: Ủy ban nhân dân tỉnh") + p(unicode_to_tcvn3("đề nghị phòng Tư pháp chủ trì"), style="Legacy")
+    body = p("Kính gửi: Ủy ban nhân dân tỉnh") + p(
+        unicode_to_tcvn3("đề nghị phòng Tư pháp chủ trì"), style="Legacy"
+    )
     out = read_docx(make_docx(body, parts={"word/styles.xml": _ROOT_ONLY_NS_STYLES}), part="x")
     assert out.text == "Kính gửi: Ủy ban nhân dân tỉnh\n\nđề nghị phòng Tư pháp chủ trì"
 
 
 def test_styles_shortcut_falls_back_to_the_full_parse():
-    # a comment holding '</w:style>' inside a style block: the snippet cutter stops there and cuts malformed XML
+    # a comment holding '</w:style>' inside a style block: the snippet cutter stops there and cuts malformed
+    # XML
     styles = _ROOT_ONLY_NS_STYLES.replace(
-        '<w:basedOn w:val="Normal"/>', '<w:basedOn w:val="Normal"/><!-- was </w:style> in a draft -->')
+        '<w:basedOn w:val="Normal"/>', '<w:basedOn w:val="Normal"/><!-- was </w:style> in a draft -->'
+    )
     assert Styles.from_raw(styles.encode(), {"Legacy"}).run_font(None, "Legacy") == ".VnTime"
 
 
 def _package_python_docx_reads(text: str, *, styles: bytes) -> bytes:
-    """A Word package (python-docx's own template) whose styles.xml is junk and not referenced by any relationship:
+    """A Word package (python-docx's own template) whose styles.xml is junk and not referenced by any
+    relationship:
     python-docx never looks at it, our reader reads styles.xml by name."""
     d = python_docx.Document()
     d.add_paragraph(text)

@@ -16,13 +16,17 @@ from extractors.email_message import read_message
 from tests.unit.extractors.builders import cp1258_bytes, make_docx, p
 
 NOTICE = (
-    "ỦY BAN NHÂN DÂN HUYỆN AN LẠC\nSố: 45/TB-UBND\n\nTHÔNG BÁO\nKết luận của Chủ tịch UBND huyện tại buổi làm "
-    "việc với các phòng chuyên môn\n\n1. Giao Phòng Tài chính - Kế hoạch chủ trì, phối hợp với Phòng Nội vụ rà "
-    "soát kinh phí, báo cáo trước ngày 15/3/2024.\n2. Phòng Văn hóa và Thông tin tuyên truyền kết quả chuyển đổi "
+    "ỦY BAN NHÂN DÂN HUYỆN AN LẠC\nSố: 45/TB-UBND\n\nTHÔNG BÁO\nKết luận của Chủ tịch UBND huyện tại buổi "
+    "làm "
+    "việc với các phòng chuyên môn\n\n1. Giao Phòng Tài chính - Kế hoạch chủ trì, phối hợp với Phòng Nội vụ "
+    "rà "
+    "soát kinh phí, báo cáo trước ngày 15/3/2024.\n2. Phòng Văn hóa và Thông tin tuyên truyền kết quả "
+    "chuyển đổi "
     "số trên trang thông tin điện tử huyện hằng tháng.\n3. Yêu cầu Thủ trưởng các cơ quan, đơn vị nghiêm túc "
     "triển khai thực hiện./.\n\nNơi nhận:\n- Như trên;\n- Lưu: VT."
 )
-NOTE = "Kính gửi các phòng,\nVăn phòng chuyển tiếp Thông báo số 45 để các đồng chí thực hiện.\nTrân trọng.\n--\nLê Thu Trang\nVăn phòng HĐND và UBND huyện"
+NOTE = ("Kính gửi các phòng,\nVăn phòng chuyển tiếp Thông báo số 45 để các đồng chí thực hiện.\nTrân "
+        "trọng.\n--\nLê Thu Trang\nVăn phòng HĐND và UBND huyện")
 
 
 def _headers(msg, subject="Fwd: Thông báo kết luận số 45/TB-UBND"):
@@ -38,8 +42,10 @@ def _headers(msg, subject="Fwd: Thông báo kết luận số 45/TB-UBND"):
 
 
 def test_inline_forward_splits_note_and_notice_and_fills_envelope():
-    body = NOTE + ("\n\n---------- Forwarded message ---------\nFrom: Văn thư <vanthu@anlac.example.vn>\n"
-                   "Date: Sat, Mar 2, 2024 at 4:10 PM\nSubject: TB 45\nTo: <vp@anlac.example.vn>\n\n" + NOTICE)
+    body = NOTE + (
+        "\n\n---------- Forwarded message ---------\nFrom: Văn thư <vanthu@anlac.example.vn>\n"
+        "Date: Sat, Mar 2, 2024 at 4:10 PM\nSubject: TB 45\nTo: <vp@anlac.example.vn>\n\n" + NOTICE
+    )
     msg = _headers(EmailMessage())
     msg.set_content(body)
     out = read_message(msg.as_bytes())
@@ -58,10 +64,19 @@ def test_inline_forward_splits_note_and_notice_and_fills_envelope():
     assert "From:" not in doc.text and "Lê Thu Trang" not in doc.text
 
 
-@pytest.mark.parametrize("marker", ["-------- Original Message --------", "Begin forwarded message:",
-                                    "-------- Thư chuyển tiếp --------", "---------- Forwarded Message ----------"])
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "-------- Original Message --------",
+        "Begin forwarded message:",
+        "-------- Thư chuyển tiếp --------",
+        "---------- Forwarded Message ----------",
+    ],
+)
 def test_forward_markers(marker):
-    split = split_forward(f"Chuyển anh chị.\n\n{marker}\nTừ: Văn thư\nNgày: 02/3/2024\nChủ đề: TB 45\n\n{NOTICE}")
+    split = split_forward(
+        f"Chuyển anh chị.\n\n{marker}\nTừ: Văn thư\nNgày: 02/3/2024\nChủ đề: TB 45\n\n{NOTICE}"
+    )
     assert split.note == "Chuyển anh chị."
     assert split.headers == {"From": "Văn thư", "Date": "02/3/2024", "Subject": "TB 45"}
     assert split.forwarded.startswith("ỦY BAN NHÂN DÂN")
@@ -69,23 +84,29 @@ def test_forward_markers(marker):
 
 def test_outlook_forward_without_marker_and_quoted_lines():
     quoted = "\n".join("> " + line for line in NOTICE.split("\n"))
-    body = f"Gửi các phòng.\n\nFrom: Văn thư\nSent: Saturday, March 2, 2024 4:10 PM\nTo: VP\nSubject: TB 45\n\n{quoted}"
+    body = ("Gửi các phòng.\n\nFrom: Văn thư\nSent: Saturday, March 2, 2024 4:10 PM\nTo: VP\nSubject: TB "
+            f"45\n\n{quoted}")
     split = split_forward(body)
     assert split.note == "Gửi các phòng."
     assert split.forwarded.startswith("ỦY BAN NHÂN DÂN") and "> " not in split.forwarded
 
 
 def test_html_only_body_keeps_table_rows_and_blocks():
-    html = ("<div>Kính gửi các khoa,</div><div>Chuyển tiếp công văn.</div><div>---------- Forwarded message "
-            "---------<br>From: Giám đốc &lt;gd@bv.example.vn&gt;<br>Subject: CV<br><br>"
-            "<table><tr><td>SỞ Y TẾ<br><b>BỆNH VIỆN</b></td><td>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</td></tr>"
-            "<tr><td>Số: /BV-KH</td><td>ngày tháng 3 năm 2024</td></tr></table>"
-            + "".join(f"<p>{line}</p>" for line in NOTICE.split("\n")[4:]) + "</div>")
+    html = (
+        "<div>Kính gửi các khoa,</div><div>Chuyển tiếp công văn.</div><div>---------- Forwarded message "
+        "---------<br>From: Giám đốc &lt;gd@bv.example.vn&gt;<br>Subject: CV<br><br>"
+        "<table><tr><td>SỞ Y TẾ<br><b>BỆNH VIỆN</b></td><td>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</td></tr>"
+        "<tr><td>Số: /BV-KH</td><td>ngày tháng 3 năm 2024</td></tr></table>"
+        + "".join(f"<p>{line}</p>" for line in NOTICE.split("\n")[4:])
+        + "</div>"
+    )
     msg = _headers(EmailMessage())
     msg.set_content(html, subtype="html")
     out = read_message(msg.as_bytes())
     doc = out.documents[0]
-    assert doc.text.startswith("SỞ Y TẾ BỆNH VIỆN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: /BV-KH | ngày tháng 3 năm 2024")
+    assert doc.text.startswith(
+        "SỞ Y TẾ BỆNH VIỆN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: /BV-KH | ngày tháng 3 năm 2024"
+    )
     assert "\n\n1. Giao Phòng Tài chính" in doc.text
     assert out.note == "Kính gửi các khoa,\n\nChuyển tiếp công văn."
 
@@ -95,8 +116,9 @@ def test_windows_1258_body_is_nfc():
     raw = cp1258_bytes(text)
     assert raw.decode("cp1258") != text  # cp1258 gives base letters + combining tone marks
     head = _headers(EmailMessage()).as_bytes().rstrip(b"\n")
-    out = read_message(head + b"\nContent-Type: text/plain; charset=windows-1258\n"
-                       b"Content-Transfer-Encoding: 8bit\n\n" + raw)
+    out = read_message(
+        head + b"\nContent-Type: text/plain; charset=windows-1258\nContent-Transfer-Encoding: 8bit\n\n" + raw
+    )
     doc = out.documents[0]
     assert doc.text.startswith("Đề nghị các phòng thực hiện kết luận")
     assert doc.text == unicodedata.normalize("NFC", doc.text)
@@ -104,8 +126,10 @@ def test_windows_1258_body_is_nfc():
 
 def test_undecodable_bytes_replaced_with_warning():
     head = _headers(EmailMessage()).as_bytes().rstrip(b"\n")
-    out = read_message(head + b"\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
-                       b"Th\xc3\xb4ng b\xc3\xa1o \xff\xfe k\xe1\xba\xbft lu\xe1\xba\xadn")
+    out = read_message(
+        head + b"\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+        b"Th\xc3\xb4ng b\xc3\xa1o \xff\xfe k\xe1\xba\xbft lu\xe1\xba\xadn"
+    )
     assert out.note.startswith("Thông báo \ufffd")
     assert any("undecodable" in w for w in out.warnings)
 
@@ -117,8 +141,11 @@ def test_attachments_rfc2231_names_docs_and_failures():
     docx.add_header("Content-Disposition", "attachment", filename=("utf-8", "", "Thông báo kết luận.docx"))
     outer.attach(docx)
     broken = MIMEApplication(b"%PDF-1.4 broken", "pdf")
-    broken.add_header("Content-Disposition", "attachment", filename="=?utf-8?b?" +
-                      __import__("base64").b64encode("Công văn lỗi.pdf".encode()).decode() + "?=")
+    broken.add_header(
+        "Content-Disposition",
+        "attachment",
+        filename="=?utf-8?b?" + __import__("base64").b64encode("Công văn lỗi.pdf".encode()).decode() + "?=",
+    )
     outer.attach(broken)
     image = MIMEApplication(b"\x89PNG\r\n", "octet-stream")
     image.add_header("Content-Disposition", "attachment", filename="bang-tinh.xlsx")
@@ -133,7 +160,9 @@ def test_attachments_rfc2231_names_docs_and_failures():
 
 def test_rfc2047_subject_and_names():
     msg = EmailMessage()
-    msg["From"] = "=?utf-8?b?" + __import__("base64").b64encode("Văn thư Sở".encode()).decode() + "?= <vt@s.example.vn>"
+    msg["From"] = (
+        "=?utf-8?b?" + __import__("base64").b64encode("Văn thư Sở".encode()).decode() + "?= <vt@s.example.vn>"
+    )
     msg["Subject"] = "=?utf-8?q?Fwd=3A_Th=C3=B4ng_b=C3=A1o?="
     msg.set_content("ngắn")
     out = read_message(msg.as_bytes())
@@ -170,10 +199,13 @@ def test_short_note_only_yields_no_document():
 
 
 def test_malformed_mime_never_raises():
-    raw = (b"From: a@b.example.vn\r\nSubject: =?utf-8?b?broken\r\nContent-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n"
-           b"--XX\r\nContent-Type: text/plain; charset=x-unknown-charset\r\n\r\nN\xe9i dung\r\n--XX\r\n"
-           b"Content-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n"
-           b"Content-Disposition: attachment; filename=\"a.pdf\"\r\n\r\n!!!notbase64\r\n")
+    raw = (
+        b'From: a@b.example.vn\r\nSubject: =?utf-8?b?broken\r\nContent-Type: multipart/mixed; '
+        b'boundary="XX"\r\n\r\n'
+        b"--XX\r\nContent-Type: text/plain; charset=x-unknown-charset\r\n\r\nN\xe9i dung\r\n--XX\r\n"
+        b"Content-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n"
+        b'Content-Disposition: attachment; filename="a.pdf"\r\n\r\n!!!notbase64\r\n'
+    )
     out = read_message(raw)
     assert out.envelope.sender == "a@b.example.vn"
     assert any("a.pdf" in w for w in out.warnings)

@@ -30,7 +30,10 @@ def test_whitespace_folding_keeps_lines_paragraphs_and_items():
 
 def test_page_cut_joined_when_next_paragraph_starts_lower_case():
     raw = "Các đơn vị chấp hành nghiêm giờ giấc, đặc biệt\n\nlà đối với bộ phận một cửa.\n\na) Mục một."
-    assert normalize_text(raw) == "Các đơn vị chấp hành nghiêm giờ giấc, đặc biệt là đối với bộ phận một cửa.\n\na) Mục một."
+    assert (
+        normalize_text(raw)
+        == "Các đơn vị chấp hành nghiêm giờ giấc, đặc biệt là đối với bộ phận một cửa.\n\na) Mục một."
+    )
 
 
 def test_sentence_end_is_not_joined():
@@ -93,4 +96,6 @@ def test_fold_key():
 
 def test_page_number_between_the_halves_of_a_sentence_stays_a_line_of_its_own() -> None:
     raw = "Kiểm soát không để phát sinh cơ sở gây ô nhiễm\n6\n\nmôi trường nghiêm trọng."
-    assert normalize_text(raw) == "Kiểm soát không để phát sinh cơ sở gây ô nhiễm\n6\nmôi trường nghiêm trọng."
+    assert (
+        normalize_text(raw) == "Kiểm soát không để phát sinh cơ sở gây ô nhiễm\n6\nmôi trường nghiêm trọng."
+    )

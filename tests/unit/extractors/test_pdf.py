@@ -35,8 +35,10 @@ PAGE2 = [
 def test_pages_segments_reflow_and_page_number_dropped():
     out = read_pdf(make_pdf([PAGE1, PAGE2], page_numbers=True), part="file:tb.pdf")
     assert out.kind == "pdf" and out.warnings == ()
-    assert "1. Giao Phòng Tài chính - Kế hoạch chủ trì, phối hợp với Phòng Nội vụ rà soát toàn bộ kinh phí, " \
-           "báo cáo UBND huyện trước ngày 15/3/2024." in out.text.split("\n\n")
+    assert (
+        "1. Giao Phòng Tài chính - Kế hoạch chủ trì, phối hợp với Phòng Nội vụ rà soát toàn bộ kinh phí, "
+        "báo cáo UBND huyện trước ngày 15/3/2024." in out.text.split("\n\n")
+    )
     # the page break inside item 2 is re-joined; the printed '2' at the top of page 2 is gone
     assert "kiểm tra đặc biệt là đối với các xã còn chậm tiến độ." in out.text
     assert "\n2\n" not in out.text and "\n\n2\n\n" not in out.text
@@ -47,12 +49,18 @@ def test_pages_segments_reflow_and_page_number_dropped():
 
 
 def test_reflow_rules():
-    lines = ["Đề nghị các phòng, đơn vị triển khai thực hiện nội dung kế hoạch, báo cáo",
-             "kết quả trước ngày 20/9/2024.",
-             "a) Phòng Nội vụ tổng hợp.",
-             "- Lưu: VT."]
-    assert reflow(lines) == ["Đề nghị các phòng, đơn vị triển khai thực hiện nội dung kế hoạch, báo cáo kết quả "
-                             "trước ngày 20/9/2024.", "a) Phòng Nội vụ tổng hợp.", "- Lưu: VT."]
+    lines = [
+        "Đề nghị các phòng, đơn vị triển khai thực hiện nội dung kế hoạch, báo cáo",
+        "kết quả trước ngày 20/9/2024.",
+        "a) Phòng Nội vụ tổng hợp.",
+        "- Lưu: VT.",
+    ]
+    assert reflow(lines) == [
+        "Đề nghị các phòng, đơn vị triển khai thực hiện nội dung kế hoạch, báo cáo kết quả "
+        "trước ngày 20/9/2024.",
+        "a) Phòng Nội vụ tổng hợp.",
+        "- Lưu: VT.",
+    ]
     assert drop_page_number(["", "- 3 -", "tiếp theo"], 3) == ["", "tiếp theo"]
     assert drop_page_number(["3", "tiếp"], 1) == ["3", "tiếp"]
     assert drop_page_number(["2020", "tiếp"], 2) == ["2020", "tiếp"]
@@ -74,9 +82,12 @@ def test_corrupt_pdf_refused():
 
 def _encrypted_pdf() -> bytes:
     """A PDF with a standard security handler whose user password is not empty."""
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-            b"<< /Filter /Standard /V 1 /R 2 /O <" + b"11" * 32 + b"> /U <" + b"22" * 32 + b"> /P -44 >>"]
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        b"<< /Filter /Standard /V 1 /R 2 /O <" + b"11" * 32 + b"> /U <" + b"22" * 32 + b"> /P -44 >>",
+    ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for i, body in enumerate(objs, 1):
@@ -86,8 +97,13 @@ def _encrypted_pdf() -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
     for off in offsets:
         out += b"%010d 00000 n \n" % off
-    out += (b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 4 0 R /ID [<" % (len(objs) + 1) + b"ab" * 16
-            + b"> <" + b"ab" * 16 + b">] >>\nstartxref\n%d\n%%%%EOF\n" % xref)
+    out += (
+        b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 4 0 R /ID [<" % (len(objs) + 1)
+        + b"ab" * 16
+        + b"> <"
+        + b"ab" * 16
+        + b">] >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    )
     return bytes(out)
 
 
@@ -112,6 +128,7 @@ def test_scanned_page_goes_through_ocr_when_installed():
     import io
 
     import pypdfium2 as pdfium
+
     pdf = pdfium.PdfDocument.new()
     page = pdf.new_page(595, 842)
     image = pdfium.PdfImage.new(pdf)

@@ -17,7 +17,11 @@ def _sfnt(subtables: dict[tuple[int, int], bytes]) -> bytes:
         records += struct.pack(">HHI", platform, encoding, offset + len(bodies))
         bodies += body
     cmap = header + records + bodies
-    return struct.pack(">IHHHH", 0x00010000, 1, 16, 0, 0) + struct.pack(">4sIII", b"cmap", 0, 28, len(cmap)) + cmap
+    return (
+        struct.pack(">IHHHH", 0x00010000, 1, 16, 0, 0)
+        + struct.pack(">4sIII", b"cmap", 0, 28, len(cmap))
+        + cmap
+    )
 
 
 def _format0(mapping: dict[int, int]) -> bytes:
@@ -36,8 +40,14 @@ def _format4(segments: list[tuple[int, int, int, list[int] | None]]) -> bytes:
         else:  # idRangeOffset counts from its own slot to the glyph array that follows all the offsets
             offsets.append(2 * (n - k) + len(arrays))
             arrays += struct.pack(f">{len(glyphs)}H", *glyphs)
-    body = (struct.pack(f">{n}H", *(s[1] for s in segments)) + b"\0\0" + struct.pack(f">{n}H", *(s[0] for s in segments))
-            + struct.pack(f">{n}H", *(s[2] & 0xFFFF for s in segments)) + struct.pack(f">{n}H", *offsets) + arrays)
+    body = (
+        struct.pack(f">{n}H", *(s[1] for s in segments))
+        + b"\0\0"
+        + struct.pack(f">{n}H", *(s[0] for s in segments))
+        + struct.pack(f">{n}H", *(s[2] & 0xFFFF for s in segments))
+        + struct.pack(f">{n}H", *offsets)
+        + arrays
+    )
     return struct.pack(">HHHHHHH", 4, 14 + len(body), 0, 2 * n, 0, 0, 0) + body
 
 
@@ -47,9 +57,13 @@ def _format12(groups: list[tuple[int, int, int]]) -> bytes:
 
 
 def test_cmap_formats_0_4_12() -> None:
-    font = _sfnt({(1, 0): _format0({0x41: 36, 0xE0: 106}),
-                  (3, 1): _format4([(0x41, 0x43, 36 - 0x41, None), (0x1EA0, 0x1EA1, 0, [300, 301])]),
-                  (3, 10): _format12([(0x1F600, 0x1F601, 900)])})
+    font = _sfnt(
+        {
+            (1, 0): _format0({0x41: 36, 0xE0: 106}),
+            (3, 1): _format4([(0x41, 0x43, 36 - 0x41, None), (0x1EA0, 0x1EA1, 0, [300, 301])]),
+            (3, 10): _format12([(0x1F600, 0x1F601, 900)]),
+        }
+    )
     tables = cmaps(font)
     assert tables[(1, 0)] == {0x41: 36, 0xE0: 106}
     assert tables[(3, 1)] == {0x41: 36, 0x42: 37, 0x43: 38, 0x1EA0: 300, 0x1EA1: 301}
@@ -70,8 +84,13 @@ def test_font_with_a_unicode_cmap_names_the_glyph_ids_pdfium_could_not_map() -> 
 
 def test_byte_keyed_symbol_font_is_re_read_in_the_windows_code_page() -> None:
     # rw-31's simple fonts: bytes written as Windows-1252, read by pdfium as Mac Roman ('L‡o Cai, ng‡y th·ng')
-    fm = FontMap.of(_sfnt({(1, 0): _format0({0xE0: 106}), (3, 0): _format4([(0xF0E0, 0xF0E0, 106 - 0xF0E0, None)])}))
+    fm = FontMap.of(
+        _sfnt({(1, 0): _format0({0xE0: 106}), (3, 0): _format4([(0xF0E0, 0xF0E0, 106 - 0xF0E0, None)])})
+    )
     assert fm.byte_keyed
-    assert "".join(fm.decode(c, unmapped=False) for c in "L‡o Cai, ng‡y th·ng, PH“NG") == "Lào Cai, ngày tháng, PHÒNG"
+    assert (
+        "".join(fm.decode(c, unmapped=False) for c in "L‡o Cai, ng‡y th·ng, PH“NG")
+        == "Lào Cai, ngày tháng, PHÒNG"
+    )
     unicode_font = FontMap.of(_sfnt({(3, 1): _format4([(0x41, 0x41, 0, None)])}))
     assert not unicode_font.byte_keyed and unicode_font.decode("‡", unmapped=False) == "‡"

@@ -1,5 +1,7 @@
-"""Ruled tables in PDFs (extractors/pdf_tables.py): pdfplumber reads the pages that draw ruling, as "cell | cell"
+"""Ruled tables in PDFs (extractors/pdf_tables.py): pdfplumber reads the pages that draw ruling, as "cell |
+cell"
 rows in reading order; other pages stay on pypdfium2; the rows reach the same table reader as a .txt's."""
+
 from __future__ import annotations
 
 import pypdfium2 as pdfium
@@ -19,15 +21,27 @@ pytestmark = pytest.mark.skipif(not FONT.exists(), reason="DejaVu Serif font not
 WIDTHS = [30.0, 230.0, 130.0, 100.0]
 HEADER = ["TT", "Nội dung công việc", "Cơ quan chủ trì", "Thời gian hoàn thành"]
 ROWS = [
-    ["1", "Rà soát hồ sơ các công trình đang thi công trên địa bàn tỉnh", "Phòng Quản lý xây dựng", "Tháng 5/2026"],
-    ["2", "Kiểm tra hiện trường các công trình hạ tầng kỹ thuật đô thị", "Phòng Hạ tầng kỹ thuật", "Quý III, IV/2026"],
+    [
+        "1",
+        "Rà soát hồ sơ các công trình đang thi công trên địa bàn tỉnh",
+        "Phòng Quản lý xây dựng",
+        "Tháng 5/2026",
+    ],
+    [
+        "2",
+        "Kiểm tra hiện trường các công trình hạ tầng kỹ thuật đô thị",
+        "Phòng Hạ tầng kỹ thuật",
+        "Quý III, IV/2026",
+    ],
 ]
 BEFORE = ["PHỤ LỤC", "NHIỆM VỤ TRIỂN KHAI KẾ HOẠCH", "(Kèm theo Kế hoạch số 17/KH-SXD ngày 03/3/2026)"]
 
 
 def test_table_page_reads_rows_whole_in_reading_order() -> None:
-    text = read_pdf(make_table_pdf([(BEFORE, [HEADER, *ROWS], ["Ghi chú: các phòng báo cáo kết quả."])], WIDTHS),
-                    part="a.pdf").text
+    text = read_pdf(
+        make_table_pdf([(BEFORE, [HEADER, *ROWS], ["Ghi chú: các phòng báo cáo kết quả."])], WIDTHS),
+        part="a.pdf",
+    ).text
     assert " | ".join(ROWS[0]) in text and " | ".join(ROWS[1]) in text
     assert text.index("PHỤ LỤC") < text.index(" | ".join(HEADER)) < text.index("Ghi chú: các phòng")
 
@@ -50,17 +64,30 @@ def test_pages_without_ruling_keep_the_pypdfium2_reading() -> None:
 
 
 def test_a_row_cut_by_the_page_break_gives_one_task() -> None:
-    cut = [["3", "Tổng hợp kết quả kiểm tra các công trình", "Văn phòng Sở", "Năm 2027"],
-           ["", "trên địa bàn, báo cáo Giám đốc Sở", "", ""]]
+    cut = [
+        ["3", "Tổng hợp kết quả kiểm tra các công trình", "Văn phòng Sở", "Năm 2027"],
+        ["", "trên địa bàn, báo cáo Giám đốc Sở", "", ""],
+    ]
     pages = [(BEFORE, [HEADER, *ROWS, cut[0]], []), (["2"], [cut[1]], [])]
-    directory = parse_directory({"organization": "Sở Xây dựng tỉnh Thử Nghiệm", "units": [
-        {"name": n} for n in ("Văn phòng Sở", "Phòng Quản lý xây dựng", "Phòng Hạ tầng kỹ thuật")]})
+    directory = parse_directory(
+        {
+            "organization": "Sở Xây dựng tỉnh Thử Nghiệm",
+            "units": [
+                {"name": n} for n in ("Văn phòng Sở", "Phòng Quản lý xây dựng", "Phòng Hạ tầng kỹ thuật")
+            ],
+        }
+    )
     text = read_pdf(make_table_pdf(pages, WIDTHS), part="a.pdf").text
-    tasks = analyse("KẾ HOẠCH\nKiểm tra công trình\n" + text, AnalysisContext(directory=directory,
-                                                                           calendar=WorkCalendar())).tasks
+    tasks = analyse(
+        "KẾ HOẠCH\nKiểm tra công trình\n" + text,
+        AnalysisContext(directory=directory, calendar=WorkCalendar()),
+    ).tasks
     rows = [(t.lead, t.deadline and t.deadline.isoformat()) for t in tasks if "|" in t.text]
-    assert rows == [(("Phòng Quản lý xây dựng",), "2026-05-31"), (("Phòng Hạ tầng kỹ thuật",), "2026-12-31"),
-                    (("Văn phòng Sở",), "2027-12-31")]
+    assert rows == [
+        (("Phòng Quản lý xây dựng",), "2026-05-31"),
+        (("Phòng Hạ tầng kỹ thuật",), "2026-12-31"),
+        (("Văn phòng Sở",), "2027-12-31"),
+    ]
     assert "công trình trên địa bàn, báo cáo" in tasks[-1].text
 
 

@@ -51,15 +51,24 @@ def test_eml_file_returns_main_document():
     msg["From"] = "a@b.example.vn"
     msg["Subject"] = "TB"
     msg.set_content("Chuyển các phòng.")
-    msg.add_attachment(make_docx(p(TEXT)), maintype="application",
-                       subtype="vnd.openxmlformats-officedocument.wordprocessingml.document", filename="tb.docx")
+    msg.add_attachment(
+        make_docx(p(TEXT)),
+        maintype="application",
+        subtype="vnd.openxmlformats-officedocument.wordprocessingml.document",
+        filename="tb.docx",
+    )
     out = extract_file(msg.as_bytes(), "thu.eml")
     assert out.text == TEXT and out.part == "attachment:tb.docx"
 
 
 def test_refusals_are_one_line_extraction_errors():
-    cases = [(b"", "a.pdf", "empty"), (b"x" * 100, "a.txt", "too big"), (b"\x89PNG\r\n\x1a\n\x00", "a.png", "unsupported"),
-             (b"PK\x03\x04garbage", "a.docx", "corrupt"), (b"plain words", "a.pdf", "corrupt PDF")]
+    cases = [
+        (b"", "a.pdf", "empty"),
+        (b"x" * 100, "a.txt", "too big"),
+        (b"\x89PNG\r\n\x1a\n\x00", "a.png", "unsupported"),
+        (b"PK\x03\x04garbage", "a.docx", "corrupt"),
+        (b"plain words", "a.pdf", "corrupt PDF"),
+    ]
     for data, name, reason in cases:
         with pytest.raises(ExtractionError, match=reason) as info:
             extract_file(data, name, limits=Limits(max_bytes=50))

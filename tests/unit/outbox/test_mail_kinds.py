@@ -1,4 +1,6 @@
-"""Every outbox kind is a MailKind: no kind is spelled as a string literal, every set of kinds is of MailKind."""
+"""Every outbox kind is a MailKind: no kind is spelled as a string literal, every set of kinds is of
+MailKind."""
+
 from __future__ import annotations
 
 import ast
@@ -24,7 +26,11 @@ def _literal_kinds(tree: ast.AST) -> list[tuple[int, str]]:
     for node in ast.walk(tree):
         if isinstance(node, ast.keyword) and node.arg == "kind" and isinstance(node.value, ast.Constant):
             found.append((node.value.lineno, repr(node.value.value)))
-        if isinstance(node, ast.Compare) and isinstance(node.left, ast.Attribute) and node.left.attr == "kind":
+        if (
+            isinstance(node, ast.Compare)
+            and isinstance(node.left, ast.Attribute)
+            and node.left.attr == "kind"
+        ):
             for right in node.comparators:
                 for const in ast.walk(right):
                     if isinstance(const, ast.Constant) and isinstance(const.value, str):
@@ -37,8 +43,11 @@ def test_no_mail_kind_is_spelled_as_a_string() -> None:
     for package in ("service", "outbox"):
         for path in sorted((REPO / package).rglob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"))
-            spelled += [f"{path.relative_to(REPO)}:{line} {value}" for line, value in _literal_kinds(tree)
-                        if value.strip("'\"") in set(MailKind)]
+            spelled += [
+                f"{path.relative_to(REPO)}:{line} {value}"
+                for line, value in _literal_kinds(tree)
+                if value.strip("'\"") in set(MailKind)
+            ]
     assert spelled == [], "use outbox.models.MailKind: " + "; ".join(spelled)
 
 
@@ -50,8 +59,20 @@ def test_the_sets_of_kinds_are_sets_of_mail_kinds() -> None:
 def test_the_stored_strings_are_the_ones_the_table_always_held() -> None:
     """The kind column is a string: renaming a value would orphan the rows already queued (no migration)."""
     assert {kind.value for kind in MailKind} == {
-        "confirmation", "unreadable", "no-notice", "too-many-notices", "correction", "assignment", "change",
-        "reminder", "escalation", "bundle", "digest", "org-digest", "reply-ack", "reply-answer",
+        "confirmation",
+        "unreadable",
+        "no-notice",
+        "too-many-notices",
+        "correction",
+        "assignment",
+        "change",
+        "reminder",
+        "escalation",
+        "bundle",
+        "digest",
+        "org-digest",
+        "reply-ack",
+        "reply-answer",
         "extension-request",
     }
     assert MailKind.REMINDER == "reminder" and f"{MailKind.NO_NOTICE}" == "no-notice"

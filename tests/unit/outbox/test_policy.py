@@ -32,7 +32,11 @@ def test_tet_binh_ngo_is_skipped() -> None:
 
 def test_deadline_on_a_day_off_collapses_the_last_steps() -> None:
     # Wed 18/2/2026 is inside Tết: "the day" is the last working day before it, which is also T-1.
-    assert _steps(date(2026, 2, 18), 3) == [("T-3", date(2026, 2, 11)), ("T0", date(2026, 2, 13)), ("Q+1", date(2026, 2, 23))]
+    assert _steps(date(2026, 2, 18), 3) == [
+        ("T-3", date(2026, 2, 11)),
+        ("T0", date(2026, 2, 13)),
+        ("Q+1", date(2026, 2, 23)),
+    ]
 
 
 def test_due_step_takes_the_latest_step_and_respects_creation_day() -> None:
@@ -40,25 +44,44 @@ def test_due_step_takes_the_latest_step_and_respects_creation_day() -> None:
     assert due_step(POLICY, deadline=deadline, today=date(2020, 7, 27), calendar=CAL) is None
     assert due_step(POLICY, deadline=deadline, today=date(2020, 7, 29), calendar=CAL).rule.level == "T-3"
     assert due_step(POLICY, deadline=deadline, today=date(2020, 8, 4), calendar=CAL).rule.level == "Q+1"
-    assert due_step(POLICY, deadline=deadline, today=date(2020, 7, 29), calendar=CAL, not_before=date(2020, 7, 29)) is None
+    assert (
+        due_step(
+            POLICY, deadline=deadline, today=date(2020, 7, 29), calendar=CAL, not_before=date(2020, 7, 29)
+        )
+        is None
+    )
 
 
 def test_an_office_can_edit_the_policy() -> None:
-    policy = parse_policy({"reminders": [{"level": "T-5", "before": 5, "to": ["lead", "support"]}],
-                           "escalations": [{"level": "Q+2", "after": 2, "to": ["director"], "cc": ["office"]}],
-                           "repeat": {"every": 0}})
+    policy = parse_policy(
+        {
+            "reminders": [{"level": "T-5", "before": 5, "to": ["lead", "support"]}],
+            "escalations": [{"level": "Q+2", "after": 2, "to": ["director"], "cc": ["office"]}],
+            "repeat": {"every": 0},
+        }
+    )
     assert [(s.rule.level, s.on) for s in steps_for(policy, date(2020, 7, 31), CAL)] == [
-        ("T-5", date(2020, 7, 24)), ("Q+2", date(2020, 8, 4))]
+        ("T-5", date(2020, 7, 24)),
+        ("Q+2", date(2020, 8, 4)),
+    ]
 
 
-@pytest.mark.parametrize("bad", [
-    {"reminders": [{"level": "x", "before": 1, "to": ["mayor"]}]},
-    {"reminders": [{"level": "x", "before": -1, "to": ["lead"]}]},
-    {"escalations": [{"level": "x", "after": 0, "to": ["lead"]}]},
-    {"reminders": [{"level": "x", "before": 1, "to": []}]},
-    {"reminders": [{"level": "x", "before": 1, "to": ["lead"]}, {"level": "x", "before": 2, "to": ["lead"]}]},
-    "not a mapping",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"reminders": [{"level": "x", "before": 1, "to": ["mayor"]}]},
+        {"reminders": [{"level": "x", "before": -1, "to": ["lead"]}]},
+        {"escalations": [{"level": "x", "after": 0, "to": ["lead"]}]},
+        {"reminders": [{"level": "x", "before": 1, "to": []}]},
+        {
+            "reminders": [
+                {"level": "x", "before": 1, "to": ["lead"]},
+                {"level": "x", "before": 2, "to": ["lead"]},
+            ]
+        },
+        "not a mapping",
+    ],
+)
 def test_a_malformed_policy_is_refused(bad: object) -> None:
     with pytest.raises(PolicyError):
         parse_policy(bad)

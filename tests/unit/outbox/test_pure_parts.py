@@ -26,7 +26,9 @@ def test_office_hours_hold_unit_mail_but_not_answers() -> None:
     assert not HOURS.is_open(datetime(2026, 11, 25, 17, 0, tzinfo=TZ))
     assert not HOURS.is_open(datetime(2026, 11, 28, 9, 0, tzinfo=TZ))  # Saturday
     assert HOURS.is_open(datetime(2026, 11, 25, 1, 0, tzinfo=timezone.utc))  # 08:00 in Hà Nội
-    assert HOURS.next_open(datetime(2026, 2, 13, 18, 0, tzinfo=TZ)) == datetime(2026, 2, 23, 7, 30, tzinfo=TZ)  # after Tết
+    assert HOURS.next_open(datetime(2026, 2, 13, 18, 0, tzinfo=TZ)) == datetime(
+        2026, 2, 23, 7, 30, tzinfo=TZ
+    )  # after Tết
     assert may_send("confirmation", HOURS, datetime(2026, 11, 28, 23, 0, tzinfo=TZ))
     assert not may_send("reminder", HOURS, datetime(2026, 11, 28, 23, 0, tzinfo=TZ))
 
@@ -47,12 +49,20 @@ def test_recurrence_keeps_the_day() -> None:
     assert first_deadline("monthly", date(2026, 11, 26), day=25) == date(2026, 12, 25)
 
 
-@pytest.mark.parametrize(("body", "kind"), [
-    ("Đã hoàn thành.", "done"), ("Hoàn thành", "done"), ("Phòng đã hoàn thành nhiệm vụ được giao.", "done"),
-    ("Chưa hoàn thành do thiếu số liệu.", "not_done"), ("Sẽ hoàn thành trong tuần.", "progress"),
-    ("Đang triển khai, dự kiến hoàn thành tuần sau", "progress"), ("Đã nhận.\nThời hạn hoàn thành: 30/11/2026", "other"),
-    ("XIN GIA HẠN đến 15/07, lý do thiếu người", "extension"), ("Đề nghị cho phép gia hạn đến ngày 10/12/2026 vì chờ ý kiến Sở Tài chính", "extension"),
-])
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("Đã hoàn thành.", "done"),
+        ("Hoàn thành", "done"),
+        ("Phòng đã hoàn thành nhiệm vụ được giao.", "done"),
+        ("Chưa hoàn thành do thiếu số liệu.", "not_done"),
+        ("Sẽ hoàn thành trong tuần.", "progress"),
+        ("Đang triển khai, dự kiến hoàn thành tuần sau", "progress"),
+        ("Đã nhận.\nThời hạn hoàn thành: 30/11/2026", "other"),
+        ("XIN GIA HẠN đến 15/07, lý do thiếu người", "extension"),
+        ("Đề nghị cho phép gia hạn đến ngày 10/12/2026 vì chờ ý kiến Sở Tài chính", "extension"),
+    ],
+)
 def test_reply_intent(body: str, kind: str) -> None:
     assert classify_reply(body, today=date(2026, 11, 25)).kind == kind
 
@@ -75,14 +85,30 @@ class T:
 
 def test_four_status_grid_against_the_original_deadline() -> None:
     today = date(2026, 12, 5)
-    late_after_extension = T(TaskStatus.DONE_ON_TIME, date(2026, 11, 30), date(2026, 12, 10), datetime(2026, 12, 3, 2, tzinfo=timezone.utc))
+    late_after_extension = T(
+        TaskStatus.DONE_ON_TIME,
+        date(2026, 11, 30),
+        date(2026, 12, 10),
+        datetime(2026, 12, 3, 2, tzinfo=timezone.utc),
+    )
     cases = [
         (T(TaskStatus.OPEN, date(2026, 12, 10), date(2026, 12, 10)), VnStatus.IN_PROGRESS),
-        (T(TaskStatus.OPEN, date(2026, 11, 30), date(2026, 12, 10)), VnStatus.OVERDUE),  # extended, still counted overdue
+        (
+            T(TaskStatus.OPEN, date(2026, 11, 30), date(2026, 12, 10)),
+            VnStatus.OVERDUE,
+        ),  # extended, still counted overdue
         (T(TaskStatus.OPEN, None, None), VnStatus.IN_PROGRESS),
         (late_after_extension, VnStatus.DONE_LATE),
         # 16:59 UTC is 23:59 in Hà Nội on the deadline day: on time, whatever was stored
-        (T(TaskStatus.DONE_LATE, date(2026, 11, 30), date(2026, 11, 30), datetime(2026, 11, 30, 16, 59, tzinfo=timezone.utc)), VnStatus.DONE_ON_TIME),
+        (
+            T(
+                TaskStatus.DONE_LATE,
+                date(2026, 11, 30),
+                date(2026, 11, 30),
+                datetime(2026, 11, 30, 16, 59, tzinfo=timezone.utc),
+            ),
+            VnStatus.DONE_ON_TIME,
+        ),
         (T(TaskStatus.CANCELLED, date(2026, 11, 30), date(2026, 11, 30)), None),
     ]
     for task, expected in cases:
@@ -90,14 +116,30 @@ def test_four_status_grid_against_the_original_deadline() -> None:
     assert vn_status(late_after_extension, today, honour_extensions=True) is VnStatus.DONE_ON_TIME
     grid = count_grid([c[0] for c in cases], today)
     assert list(grid.values()) == [1, 1, 2, 1]
-    assert done_status(T(TaskStatus.OPEN, date(2026, 11, 30), date(2026, 12, 10)), date(2026, 12, 1)) is TaskStatus.DONE_LATE
+    assert (
+        done_status(T(TaskStatus.OPEN, date(2026, 11, 30), date(2026, 12, 10)), date(2026, 12, 1))
+        is TaskStatus.DONE_LATE
+    )
 
 
 def test_notice_text_never_breaks_a_header() -> None:
     assert clean_header("Kế hoạch\r\nBcc: x@y.z") == "Kế hoạch Bcc: x@y.z"
     long = clean_header("rà soát " * 40, limit=50)
     assert len(long) <= 50 and long.endswith("…") and "  " not in long
-    msg = render_message(from_addr="docket@x.vn", to=["a@x.vn"], cc=[], subject="[NV-1] a\nBcc: evil@x.vn", text="t", html="<p>t</p>",
-                         message_id="<docket.1@x.vn>", headers={"In-Reply-To": "<a@b>\r\nBcc: evil@x.vn"}, date=datetime(2026, 1, 1, tzinfo=TZ))
-    assert msg["Bcc"] is None and msg["Auto-Submitted"] == "auto-generated" and msg["X-Auto-Response-Suppress"] == "All"
+    msg = render_message(
+        from_addr="docket@x.vn",
+        to=["a@x.vn"],
+        cc=[],
+        subject="[NV-1] a\nBcc: evil@x.vn",
+        text="t",
+        html="<p>t</p>",
+        message_id="<docket.1@x.vn>",
+        headers={"In-Reply-To": "<a@b>\r\nBcc: evil@x.vn"},
+        date=datetime(2026, 1, 1, tzinfo=TZ),
+    )
+    assert (
+        msg["Bcc"] is None
+        and msg["Auto-Submitted"] == "auto-generated"
+        and msg["X-Auto-Response-Suppress"] == "All"
+    )
     assert "\n" not in msg["Subject"]

@@ -11,9 +11,18 @@ from outbox.models import OutboxMessage
 
 
 def _row(body: str) -> OutboxMessage:
-    return OutboxMessage(dedupe_key="k", kind="reminder", to_addrs=["khtc@so.example.vn"], cc_addrs=[], subject="Nhắc việc",
-                         body_text=body, body_html=None, headers={}, message_id="<docket.1@so.example.vn>",
-                         created_at=datetime(2026, 11, 25, tzinfo=timezone.utc))
+    return OutboxMessage(
+        dedupe_key="k",
+        kind="reminder",
+        to_addrs=["khtc@so.example.vn"],
+        cc_addrs=[],
+        subject="Nhắc việc",
+        body_text=body,
+        body_html=None,
+        headers={},
+        message_id="<docket.1@so.example.vn>",
+        created_at=datetime(2026, 11, 25, tzinfo=timezone.utc),
+    )
 
 
 def test_render_keeps_the_stable_message_id_and_auto_headers() -> None:

@@ -14,8 +14,10 @@ PRODUCED = {
     "page 2 read by OCR (tesseract vie): its text layer does not read as Vietnamese (12% words); "
     "quotes may contain recognition errors": "ocr-page",
     "page 3: text layer decoded (TCVN3); as it stood it read 10% words": "page-decoded",
-    "page 3: text layer does not read as Vietnamese (10% words); OCR is not available, its text may be wrong": "page-not-vietnamese",
-    "page 3: text layer does not read as Vietnamese (10% words) and OCR read no better; the layer is kept": "page-not-vietnamese",
+    "page 3: text layer does not read as Vietnamese (10% words); "
+    "OCR is not available, its text may be wrong": "page-not-vietnamese",
+    "page 3: text layer does not read as Vietnamese (10% words) "
+    "and OCR read no better; the layer is kept": "page-not-vietnamese",
     "scanned page 4, no text layer (tesseract not installed)": "page-scanned",
     "issue date not found or its day is blank": "issue-date-missing",
     "legacy TCVN3 font text converted to Unicode": "legacy-font",
@@ -30,16 +32,26 @@ PRODUCED = {
     "no notice found: no attachment of a supported type and no forwarded notice": "no-notice",
     "possible tasks are listed unfiltered: model file missing": "candidates-unfiltered",
 }
-DETAILS = ["empty file", "file too big: 30000000 bytes (limit 25000000)", "password-protected PDF",
-           "unsupported file type: a.xyz", "PDF has 400 pages, more than the limit of 200", "corrupt .docx: no word/document.xml",
-           "unreadable docx: KeyError: 'x'", "zip bomb refused: .docx inflates past the unpacked-size limit",
-           "legacy .doc needs antiword or LibreOffice, and neither is installed", "pdf too complex to read (RecursionError)"]
+DETAILS = [
+    "empty file",
+    "file too big: 30000000 bytes (limit 25000000)",
+    "password-protected PDF",
+    "unsupported file type: a.xyz",
+    "PDF has 400 pages, more than the limit of 200",
+    "corrupt .docx: no word/document.xml",
+    "unreadable docx: KeyError: 'x'",
+    "zip bomb refused: .docx inflates past the unpacked-size limit",
+    "legacy .doc needs antiword or LibreOffice, and neither is installed",
+    "pdf too complex to read (RecursionError)",
+]
 
 
 @pytest.mark.parametrize(("warning", "code"), PRODUCED.items())
 def test_each_warning_has_its_own_vietnamese_sentence(warning: str, code: str) -> None:
     said = phrase(warning)
-    assert said.code == code and not re.search(r"\b(page|read|attachment|skipped|found|issue|date)\b", said.vi), said
+    assert said.code == code and not re.search(
+        r"\b(page|read|attachment|skipped|found|issue|date)\b", said.vi
+    ), said
 
 
 @pytest.mark.parametrize("detail", DETAILS)

@@ -1,5 +1,7 @@
-"""The safety net's judge: scripts/build_candidate_model.py rebuilds it from gold sets (here a tiny one of our own),
+"""The safety net's judge: scripts/build_candidate_model.py rebuilds it from gold sets (here a tiny one of
+our own),
 the same bytes every time; the shipped model loads, stays small, and refuses a foreign file in one line."""
+
 from __future__ import annotations
 
 import json
@@ -15,18 +17,24 @@ REPO = Path(__file__).resolve().parents[3]
 SCRIPT = REPO / "scripts" / "build_candidate_model.py"
 HEAD = "SỞ NÔNG NGHIỆP\nSố: {n}/TB-SNN\nThử Nghiệm, ngày 10 tháng 11 năm 2026\nTHÔNG BÁO\nKết luận giao ban\n"
 FOOT = "\nNơi nhận:\n- Lưu: VT.\nGIÁM ĐỐC\nNguyễn Văn Thử\n"
-TASKS = ("Rà soát quy trình vận hành hồ chứa, hoàn thành trong Quý I/2027.",
-         "Chi cục Thủy lợi kiểm tra an toàn đập trước ngày 20/11/2026.",
-         "Trung tâm Khuyến nông tổng hợp nhu cầu giống, báo cáo trước ngày 25/11/2026.")
-OTHERS = ("Thực hiện tốt công tác này sẽ góp phần nâng cao hiệu quả trong năm 2026.",
-          "Hội nghị tổng kết được tổ chức vào ngày 20/12/2026 tại hội trường Sở.")
+TASKS = (
+    "Rà soát quy trình vận hành hồ chứa, hoàn thành trong Quý I/2027.",
+    "Chi cục Thủy lợi kiểm tra an toàn đập trước ngày 20/11/2026.",
+    "Trung tâm Khuyến nông tổng hợp nhu cầu giống, báo cáo trước ngày 25/11/2026.",
+)
+OTHERS = (
+    "Thực hiện tốt công tác này sẽ góp phần nâng cao hiệu quả trong năm 2026.",
+    "Hội nghị tổng kết được tổ chức vào ngày 20/12/2026 tại hội trường Sở.",
+)
 
 
 def _gold_set(folder: Path) -> Path:
     """Three notices of our own: each task sentence is a gold quote, the other sentences are not."""
     folder.mkdir()
     (folder / "directory-tn.yaml").write_text(
-        "organization: Sở Nông nghiệp\nunits:\n  - name: Chi cục Thủy lợi\n  - name: Trung tâm Khuyến nông\n", encoding="utf-8")
+        "organization: Sở Nông nghiệp\nunits:\n  - name: Chi cục Thủy lợi\n  - name: Trung tâm Khuyến nông\n",
+        encoding="utf-8",
+    )
     for n in range(3):
         body = "\n".join(f"- {s}" for s in (*TASKS, *OTHERS))
         (folder / f"tn-{n}.txt").write_text(HEAD.format(n=n + 1) + body + FOOT, encoding="utf-8")
@@ -36,8 +44,13 @@ def _gold_set(folder: Path) -> Path:
 
 
 def _build(folder: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(SCRIPT), "--out", str(out), "--epochs", "8", str(folder)],
-                          capture_output=True, text=True, timeout=240, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), "--out", str(out), "--epochs", "8", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+    )
 
 
 def test_the_build_script_rebuilds_the_same_model_from_a_tiny_gold_set(tmp_path: Path) -> None:
@@ -66,7 +79,9 @@ def test_the_shipped_model_loads_and_stays_small() -> None:
     assert MODEL_PATH.exists() and MODEL_PATH.stat().st_size < 5 * 1024 * 1024
     judge = shipped_judge()
     assert judge is not None and shipped_judge() is judge  # loaded once per process
-    [score] = judge.scores(["sig_action sig_item Rà soát quy trình vận hành hồ chứa, hoàn thành trong Quý I/2027."])
+    [score] = judge.scores(
+        ["sig_action sig_item Rà soát quy trình vận hành hồ chứa, hoàn thành trong Quý I/2027."]
+    )
     assert 0.0 <= score <= 1.0
 
 

@@ -66,14 +66,24 @@ def test_confusion_matrix_no_false_done_and_done_recall(split: str | None) -> No
     accuracy = sum(n for (t, p), n in matrix.items() if t == p) / len(rows)
     print("\n" + _render(matrix, f"{split or 'all'}: {len(rows)} replies; done precision {precision:.3f}, "
                                  f"recall {recall:.3f}; accuracy {accuracy:.3f}"))
-    false_done = [r["text"] for r in rows if r["label"] != "done" and classify_reply(r["text"], today=TODAY).kind == "done"]
+    false_done = [
+        r["text"]
+        for r in rows
+        if r["label"] != "done" and classify_reply(r["text"], today=TODAY).kind == "done"
+    ]
     assert false_done == []
     assert recall >= 0.95
 
 
-NEGATED = ["Phòng không cần gia hạn đến 30/12.", "Chúng tôi không xin gia hạn đến 15/8.", "Chưa cần gia hạn đến 20/12/2026.",
-           "Phòng không đề nghị lùi thời hạn sang 05/01/2027.", "ko can gia han den 30/12", "Không cần phải gia hạn đến 31/12.",
-           "Đơn vị chẳng cần xin gia hạn đến ngày 10/12/2026."]
+NEGATED = [
+    "Phòng không cần gia hạn đến 30/12.",
+    "Chúng tôi không xin gia hạn đến 15/8.",
+    "Chưa cần gia hạn đến 20/12/2026.",
+    "Phòng không đề nghị lùi thời hạn sang 05/01/2027.",
+    "ko can gia han den 30/12",
+    "Không cần phải gia hạn đến 31/12.",
+    "Đơn vị chẳng cần xin gia hạn đến ngày 10/12/2026.",
+]
 
 
 @pytest.mark.parametrize("text", NEGATED)
@@ -81,7 +91,9 @@ def test_a_negated_request_is_never_an_extension(text: str) -> None:
     assert classify_reply(text, today=TODAY).kind != "extension"
 
 
-_NEGATED_ASK = re.compile(r"(?<!\w)(?:không|chưa|chẳng|ko)\s+(?:\w+\s+)?(?:cần|xin|đề nghị|gia hạn|lùi)", re.IGNORECASE)
+_NEGATED_ASK = re.compile(
+    r"(?<!\w)(?:không|chưa|chẳng|ko)\s+(?:\w+\s+)?(?:cần|xin|đề nghị|gia hạn|lùi)", re.IGNORECASE
+)
 
 
 def test_no_extension_in_the_set_comes_from_a_negated_clause() -> None:
@@ -89,27 +101,47 @@ def test_no_extension_in_the_set_comes_from_a_negated_clause() -> None:
     for row in _records():
         intent = classify_reply(row["text"], today=TODAY)
         if intent.kind == "extension":
-            clause = re.split(r"[,.;\n]", row["text"][:intent.evidence[0].end])[-1]
+            clause = re.split(r"[,.;\n]", row["text"][: intent.evidence[0].end])[-1]
             assert not _NEGATED_ASK.search(clause), row
 
 
-@pytest.mark.parametrize(("text", "wanted", "reason"), [
-    ("Xin gia hạn đến 15/07, lý do: thiếu người", date(2027, 7, 15), "thiếu người"),
-    ("Đề nghị cho phép gia hạn đến ngày 10/12/2026 vì chờ ý kiến Sở Tài chính.", date(2026, 12, 10), "chờ ý kiến Sở Tài chính."),
-    ("Do chưa có số liệu quyết toán, Phòng xin điều chỉnh thời hạn đến 20/01/2027.", date(2027, 1, 20), "chưa có số liệu quyết toán"),
-    ("Xin phép cho lùi thời hạn hoàn thành đến cuối tháng 12.", date(2026, 12, 31), None),
-    ("Xin gia hạn thêm đến ngày 10.12.2026 để hoàn thiện báo cáo.", date(2026, 12, 10), None),
-    ("Kính đề nghị gia hạn đến ngày 05 tháng 01 năm 2027", date(2027, 1, 5), None),
-])
+@pytest.mark.parametrize(
+    ("text", "wanted", "reason"),
+    [
+        ("Xin gia hạn đến 15/07, lý do: thiếu người", date(2027, 7, 15), "thiếu người"),
+        (
+            "Đề nghị cho phép gia hạn đến ngày 10/12/2026 vì chờ ý kiến Sở Tài chính.",
+            date(2026, 12, 10),
+            "chờ ý kiến Sở Tài chính.",
+        ),
+        (
+            "Do chưa có số liệu quyết toán, Phòng xin điều chỉnh thời hạn đến 20/01/2027.",
+            date(2027, 1, 20),
+            "chưa có số liệu quyết toán",
+        ),
+        ("Xin phép cho lùi thời hạn hoàn thành đến cuối tháng 12.", date(2026, 12, 31), None),
+        ("Xin gia hạn thêm đến ngày 10.12.2026 để hoàn thiện báo cáo.", date(2026, 12, 10), None),
+        ("Kính đề nghị gia hạn đến ngày 05 tháng 01 năm 2027", date(2027, 1, 5), None),
+    ],
+)
 def test_extension_date_and_reason(text: str, wanted: date, reason: str | None) -> None:
     intent = classify_reply(text, today=TODAY)
-    assert (intent.kind, intent.requested_to, intent.reason, intent.problem) == ("extension", wanted, reason, None)
+    assert (intent.kind, intent.requested_to, intent.reason, intent.problem) == (
+        "extension",
+        wanted,
+        reason,
+        None,
+    )
 
 
-@pytest.mark.parametrize(("text", "problem"), [
-    ("Xin gia hạn đến 31/02/2027.", "ngày không hợp lệ"), ("Xin gia hạn thêm 10 ngày.", "chỉ nêu thời gian thêm"),
-    ("Đề nghị cho gia hạn ạ.", "chưa nêu gia hạn đến ngày nào"),
-])
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("Xin gia hạn đến 31/02/2027.", "ngày không hợp lệ"),
+        ("Xin gia hạn thêm 10 ngày.", "chỉ nêu thời gian thêm"),
+        ("Đề nghị cho gia hạn ạ.", "chưa nêu gia hạn đến ngày nào"),
+    ],
+)
 def test_extension_without_a_usable_date_says_why(text: str, problem: str) -> None:
     intent = classify_reply(text, today=TODAY)
     assert intent.kind == "extension" and intent.requested_to is None and problem in (intent.problem or "")
@@ -122,7 +154,7 @@ def test_the_verdict_carries_its_evidence() -> None:
     done = classify_reply("Kính gửi Văn phòng,\nPhòng đã hoàn thành nhiệm vụ.", today=TODAY)
     cue = done.evidence[0]
     assert (done.kind, cue.rule, cue.quote) == ("done", "da-hoan-thanh", "đã hoàn thành")
-    assert done.text[cue.start:cue.end] == cue.quote
+    assert done.text[cue.start : cue.end] == cue.quote
 
 
 def test_any_text_gets_an_intent_quickly() -> None:

@@ -70,8 +70,10 @@ def rows(table: str, ctx: AnalysisContext) -> list[TaskFinding]:
 def test_plan_annex_columns_by_header_words(ctx: AnalysisContext) -> None:
     table = (
         "TT | Nội dung công việc | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành\n"
-        "1 | Rà soát hồ sơ các công trình đang thi công | Phòng Quản lý xây dựng | Thanh tra Sở | Tháng 5/2026\n"
-        "2 | Kiểm tra hiện trường các công trình hạ tầng | Phòng HTKT | Phòng QLXD; Sở Tài chính | Quý III/2026\n"
+        "1 | Rà soát hồ sơ các công trình đang thi công | Phòng Quản lý xây dựng | Thanh tra Sở | Tháng "
+        "5/2026\n"
+        "2 | Kiểm tra hiện trường các công trình hạ tầng | Phòng HTKT | Phòng QLXD; Sở Tài chính | Quý "
+        "III/2026\n"
     )
     tasks = rows(table, ctx)
     assert [(t.lead, t.support, t.deadline) for t in tasks] == [
@@ -126,7 +128,10 @@ def test_two_units_in_one_lead_cell(ctx: AnalysisContext) -> None:
         ("Văn phòng Sở", "Thanh tra Sở"),
     ]
     assert [(t.deadline, t.recurrence) for t in tasks] == [
-        (date(2026, 11, 30), None), (date(2026, 12, 31), None), (None, "yearly")]
+        (date(2026, 11, 30), None),
+        (date(2026, 12, 31), None),
+        (None, "yearly"),
+    ]
 
 
 def test_row_cut_by_a_page_break_joins_the_row_above(ctx: AnalysisContext) -> None:
@@ -144,28 +149,61 @@ def test_row_cut_by_a_page_break_joins_the_row_above(ctx: AnalysisContext) -> No
 
 
 def _draft(text: str, lead: tuple[str, ...] = ()) -> Draft:
-    return Draft(start=0, end=len(text), text=text, lead=lead, support=(), unknown=(), deadline=None,
-                 deadline_text=None, recurrence=None, recurrence_day=None, confidence=0.5, reasons=("test",))
+    return Draft(
+        start=0,
+        end=len(text),
+        text=text,
+        lead=lead,
+        support=(),
+        unknown=(),
+        deadline=None,
+        deadline_text=None,
+        recurrence=None,
+        recurrence_day=None,
+        confidence=0.5,
+        reasons=("test",),
+    )
 
 
 def test_prose_that_restates_a_row_without_assignee_gives_way_to_the_row() -> None:
-    row = _draft("a) | Tổ chức hội nghị phổ biến, triển khai Nghị định đến các cơ quan | Phòng HTKT | | Quý III/2026",
-                 ("Phòng Hạ tầng kỹ thuật",))
+    row = _draft(
+        "a) | Tổ chức hội nghị phổ biến, triển khai Nghị định đến các cơ quan | Phòng HTKT | | Quý III/2026",
+        ("Phòng Hạ tầng kỹ thuật",),
+    )
     restated = _draft("a) Tổ chức hội nghị phổ biến, triển khai nội dung của Nghị định")
     other = _draft("Tổng hợp kết quả thực hiện, báo cáo Giám đốc Sở")
-    assigned = _draft("Phòng Hạ tầng kỹ thuật tổ chức hội nghị phổ biến Nghị định đến các cơ quan",
-                      ("Phòng Hạ tầng kỹ thuật",))
+    assigned = _draft(
+        "Phòng Hạ tầng kỹ thuật tổ chức hội nghị phổ biến Nghị định đến các cơ quan",
+        ("Phòng Hạ tầng kỹ thuật",),
+    )
     assert drop_repeats([restated, other, assigned], [row]) == [other, assigned]
 
 
-@pytest.mark.parametrize("cells, roles", [
-    (["TT", "Nội dung hoạt động", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian thực hiện"],
-     {"number": 0, "content": 1, "lead": 2, "support": 3, "time": 4}),
-    (["STT", "Tên nhiệm vụ", "Sở, ngành chủ trì tham mưu", "Đơn vị phối hợp thực hiện", "Thời gian thực hiện", "Ghi chú"],
-     {"number": 0, "content": 1, "lead": 2, "support": 3, "time": 4, "note": 5}),
-    (["TT", "Nhiệm vụ thực hiện", "Người thực hiện", "Ghi chú"], {"number": 0, "content": 1, "person": 2, "note": 3}),
-    (["Công việc", "Đơn vị thực hiện", "Thời hạn"], {"content": 0, "lead": 1, "time": 2}),
-])
+@pytest.mark.parametrize(
+    "cells, roles",
+    [
+        (
+            ["TT", "Nội dung hoạt động", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian thực hiện"],
+            {"number": 0, "content": 1, "lead": 2, "support": 3, "time": 4},
+        ),
+        (
+            [
+                "STT",
+                "Tên nhiệm vụ",
+                "Sở, ngành chủ trì tham mưu",
+                "Đơn vị phối hợp thực hiện",
+                "Thời gian thực hiện",
+                "Ghi chú",
+            ],
+            {"number": 0, "content": 1, "lead": 2, "support": 3, "time": 4, "note": 5},
+        ),
+        (
+            ["TT", "Nhiệm vụ thực hiện", "Người thực hiện", "Ghi chú"],
+            {"number": 0, "content": 1, "person": 2, "note": 3},
+        ),
+        (["Công việc", "Đơn vị thực hiện", "Thời hạn"], {"content": 0, "lead": 1, "time": 2}),
+    ],
+)
 def test_header_variants(cells: list[str], roles: dict[str, int]) -> None:
     assert header_roles(cells) == roles
 
@@ -175,45 +213,66 @@ def test_not_a_task_table() -> None:
     assert header_roles(["(1)", "(2)", "(3)"]) is None
 
 
-@pytest.mark.parametrize("cell, end", [
-    ("Quý III, IV/2026", date(2026, 12, 31)),
-    ("Quý II, III/2026", date(2026, 9, 30)),
-    ("Quý III, IV/2026, 2027", date(2027, 12, 31)),
-    ("Quý IV/2026, 2027", date(2027, 12, 31)),
-    ("Xong trong Quý II/2026", date(2026, 6, 30)),
-    ("10-11/2019", date(2019, 11, 30)),
-    ("Tháng 5/2026", date(2026, 5, 31)),
-    ("Trong năm 2026", date(2026, 12, 31)),
-    ("Năm 2026 - 2027", date(2027, 12, 31)),
-    ("Thường xuyên", None),
-    ("Hàng năm", None),
-])
+@pytest.mark.parametrize(
+    "cell, end",
+    [
+        ("Quý III, IV/2026", date(2026, 12, 31)),
+        ("Quý II, III/2026", date(2026, 9, 30)),
+        ("Quý III, IV/2026, 2027", date(2027, 12, 31)),
+        ("Quý IV/2026, 2027", date(2027, 12, 31)),
+        ("Xong trong Quý II/2026", date(2026, 6, 30)),
+        ("10-11/2019", date(2019, 11, 30)),
+        ("Tháng 5/2026", date(2026, 5, 31)),
+        ("Trong năm 2026", date(2026, 12, 31)),
+        ("Năm 2026 - 2027", date(2027, 12, 31)),
+        ("Thường xuyên", None),
+        ("Hàng năm", None),
+    ],
+)
 def test_window_end(cell: str, end: date | None) -> None:
     assert window_end(cell) == end
 
 
 def test_full_date_in_a_time_cell_goes_to_the_deadline_parser() -> None:
     assert window_end("trước ngày 01/01/2030") is None
-    assert cell_deadline("trước ngày 01/01/2030", issued=date(2026, 3, 3), calendar=WorkCalendar()) == date(2030, 1, 1)
+    assert cell_deadline("trước ngày 01/01/2030", issued=date(2026, 3, 3), calendar=WorkCalendar()) == date(
+        2030, 1, 1
+    )
 
 
-@pytest.mark.parametrize("schedule, end", [
-    ("1. Thời gian kiểm tra: 8h00 ngày 15/4/2026 (Thứ Tư).\n2. Địa điểm: Hội trường Sở.", date(2026, 4, 15)),
-    ("1. Thời gian: 2,5 ngày (bắt đầu từ 7h30 thứ Hai ngày 11/5/2026).\n2. Địa điểm: Hội trường Sở.",
-     date(2026, 5, 13)),
-    ("1. Thời gian, đối tượng sát hạch:\n\n1.1. Đợt 1: Từ 8h00 ngày 09/6/2026.\n\nĐối tượng: Chỉ huy công trường.\n\n"
-     "1.2. Đợt 2: Từ 8h00 ngày 10/6/2026.\n2. Địa điểm: Trung tâm Giám định.", date(2026, 6, 10)),
-    ("1. Thời gian: theo thông báo sau.\n2. Địa điểm: ngày 01/7/2026 thông báo.", None),
-])
+@pytest.mark.parametrize(
+    "schedule, end",
+    [
+        (
+            "1. Thời gian kiểm tra: 8h00 ngày 15/4/2026 (Thứ Tư).\n2. Địa điểm: Hội trường Sở.",
+            date(2026, 4, 15),
+        ),
+        (
+            "1. Thời gian: 2,5 ngày (bắt đầu từ 7h30 thứ Hai ngày 11/5/2026).\n2. Địa điểm: Hội trường Sở.",
+            date(2026, 5, 13),
+        ),
+        (
+            "1. Thời gian, đối tượng sát hạch:\n\n1.1. Đợt 1: Từ 8h00 ngày 09/6/2026.\n\nĐối tượng: Chỉ huy "
+            "công trường.\n\n"
+            "1.2. Đợt 2: Từ 8h00 ngày 10/6/2026.\n2. Địa điểm: Trung tâm Giám định.",
+            date(2026, 6, 10),
+        ),
+        ("1. Thời gian: theo thông báo sau.\n2. Địa điểm: ngày 01/7/2026 thông báo.", None),
+    ],
+)
 def test_event_end(schedule: str, end: date | None) -> None:
     assert event_end("I. NỘI DUNG\n" + schedule + "\nII. TỔ CHỨC THỰC HIỆN\n") == end
 
 
 def test_the_row_holding_the_event_takes_its_last_day(ctx: AnalysisContext) -> None:
-    text = HEADER.replace("Bảo đảm chất lượng các công trình trên địa bàn tỉnh.",
-                          "1. Thời gian kiểm tra: 8h00 ngày 15/4/2026 (Thứ Tư).\n2. Địa điểm: Hội trường Sở.")
-    table = ("TT | Nhiệm vụ thực hiện | Người thực hiện | Ghi chú\n"
-             " | Tổ chức kiểm tra | Trần Văn Bình Lê Thị Hoa |\n"
-             " | Tổ chức chấm bài | Lê Thị Hoa |\n")
+    text = HEADER.replace(
+        "Bảo đảm chất lượng các công trình trên địa bàn tỉnh.",
+        "1. Thời gian kiểm tra: 8h00 ngày 15/4/2026 (Thứ Tư).\n2. Địa điểm: Hội trường Sở.",
+    )
+    table = (
+        "TT | Nhiệm vụ thực hiện | Người thực hiện | Ghi chú\n"
+        " | Tổ chức kiểm tra | Trần Văn Bình Lê Thị Hoa |\n"
+        " | Tổ chức chấm bài | Lê Thị Hoa |\n"
+    )
     tasks = [t for t in analyse(text + table, ctx).tasks if "|" in t.text]
     assert [t.deadline for t in tasks] == [date(2026, 4, 15), None]

@@ -73,193 +73,252 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_units')),
     sa.UniqueConstraint('name', name=op.f('uq_units_name'))
     )
-    op.create_table('tasks',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('notice_id', sa.Integer(), nullable=False),
-    sa.Column('seq', sa.Integer(), nullable=False),
-    sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('source_part', sa.String(length=200), nullable=True),
-    sa.Column('source_start', sa.Integer(), nullable=True),
-    sa.Column('source_end', sa.Integer(), nullable=True),
-    sa.Column('original_deadline', sa.Date(), nullable=True),
-    sa.Column('deadline', sa.Date(), nullable=True),
-    sa.Column('deadline_text', sa.Text(), nullable=True),
-    sa.Column('recurrence', sa.String(length=20), nullable=True),
-    sa.Column('recurrence_day', sa.Integer(), nullable=True),
-    sa.Column('status', sa.Enum('open', 'done_on_time', 'done_late', 'cancelled', 'rejected', name='task_status', native_enum=False, length=20), nullable=False),
-    sa.Column('confidence', sa.Float(), nullable=False),
-    sa.Column('needs_review', sa.Boolean(), nullable=False),
-    sa.Column('manual', sa.Boolean(), nullable=False),
-    sa.Column('fingerprint', sa.String(length=64), nullable=True),
-    sa.Column('previous_id', sa.Integer(), nullable=True),
-    sa.Column('merged_into_id', sa.Integer(), nullable=True),
-    sa.Column('completed_at', service.store.db.UtcDateTime(timezone=True), nullable=True),
-    sa.Column('closed_reason', sa.Text(), nullable=True),
-    sa.Column('created_at', service.store.db.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', service.store.db.UtcDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['merged_into_id'], ['tasks.id'], name=op.f('fk_tasks_merged_into_id_tasks')),
-    sa.ForeignKeyConstraint(['notice_id'], ['notices.id'], name=op.f('fk_tasks_notice_id_notices')),
-    sa.ForeignKeyConstraint(['previous_id'], ['tasks.id'], name=op.f('fk_tasks_previous_id_tasks')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_tasks'))
+    op.create_table(
+        "tasks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("notice_id", sa.Integer(), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("source_part", sa.String(length=200), nullable=True),
+        sa.Column("source_start", sa.Integer(), nullable=True),
+        sa.Column("source_end", sa.Integer(), nullable=True),
+        sa.Column("original_deadline", sa.Date(), nullable=True),
+        sa.Column("deadline", sa.Date(), nullable=True),
+        sa.Column("deadline_text", sa.Text(), nullable=True),
+        sa.Column("recurrence", sa.String(length=20), nullable=True),
+        sa.Column("recurrence_day", sa.Integer(), nullable=True),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "open",
+                "done_on_time",
+                "done_late",
+                "cancelled",
+                "rejected",
+                name="task_status",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column("confidence", sa.Float(), nullable=False),
+        sa.Column("needs_review", sa.Boolean(), nullable=False),
+        sa.Column("manual", sa.Boolean(), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=True),
+        sa.Column("previous_id", sa.Integer(), nullable=True),
+        sa.Column("merged_into_id", sa.Integer(), nullable=True),
+        sa.Column("completed_at", service.store.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("closed_reason", sa.Text(), nullable=True),
+        sa.Column("created_at", service.store.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", service.store.db.UtcDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["merged_into_id"], ["tasks.id"], name=op.f("fk_tasks_merged_into_id_tasks")),
+        sa.ForeignKeyConstraint(["notice_id"], ["notices.id"], name=op.f("fk_tasks_notice_id_notices")),
+        sa.ForeignKeyConstraint(["previous_id"], ["tasks.id"], name=op.f("fk_tasks_previous_id_tasks")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tasks")),
     )
-    with op.batch_alter_table('tasks', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_tasks_deadline'), ['deadline'], unique=False)
-        batch_op.create_index(batch_op.f('ix_tasks_fingerprint'), ['fingerprint'], unique=False)
-        batch_op.create_index(batch_op.f('ix_tasks_notice_id'), ['notice_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_tasks_status'), ['status'], unique=False)
+    with op.batch_alter_table("tasks", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_tasks_deadline"), ["deadline"], unique=False)
+        batch_op.create_index(batch_op.f("ix_tasks_fingerprint"), ["fingerprint"], unique=False)
+        batch_op.create_index(batch_op.f("ix_tasks_notice_id"), ["notice_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_tasks_status"), ["status"], unique=False)
 
-    op.create_table('extension_requests',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('task_id', sa.Integer(), nullable=False),
-    sa.Column('requested_to', sa.Date(), nullable=False),
-    sa.Column('reason', sa.Text(), nullable=True),
-    sa.Column('requested_by', sa.String(length=320), nullable=True),
-    sa.Column('status', sa.Enum('pending', 'approved', 'refused', name='extension_status', native_enum=False, length=20), nullable=False),
-    sa.Column('created_at', service.store.db.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('decided_by', sa.String(length=320), nullable=True),
-    sa.Column('decided_at', service.store.db.UtcDateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['task_id'], ['tasks.id'], name=op.f('fk_extension_requests_task_id_tasks')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_extension_requests'))
+    op.create_table(
+        "extension_requests",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("requested_to", sa.Date(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("requested_by", sa.String(length=320), nullable=True),
+        sa.Column(
+            "status",
+            sa.Enum("pending", "approved", "refused", name="extension_status", native_enum=False, length=20),
+            nullable=False,
+        ),
+        sa.Column("created_at", service.store.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("decided_by", sa.String(length=320), nullable=True),
+        sa.Column("decided_at", service.store.db.UtcDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["task_id"], ["tasks.id"], name=op.f("fk_extension_requests_task_id_tasks")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_extension_requests")),
     )
-    with op.batch_alter_table('extension_requests', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_extension_requests_task_id'), ['task_id'], unique=False)
+    with op.batch_alter_table("extension_requests", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_extension_requests_task_id"), ["task_id"], unique=False)
 
-    op.create_table('inbound_messages',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('mailbox', sa.String(length=300), nullable=False),
-    sa.Column('source_key', sa.String(length=300), nullable=False),
-    sa.Column('uidvalidity', sa.Integer(), nullable=True),
-    sa.Column('uid', sa.Integer(), nullable=True),
-    sa.Column('message_id', sa.String(length=998), nullable=True),
-    sa.Column('content_hash', sa.String(length=64), nullable=False),
-    sa.Column('raw', sa.LargeBinary(), nullable=False),
-    sa.Column('size', sa.Integer(), nullable=False),
-    sa.Column('sender', sa.String(length=320), nullable=True),
-    sa.Column('subject', sa.Text(), nullable=True),
-    sa.Column('received_at', service.store.db.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('stage', sa.Enum('received', 'processed', 'failed', 'quarantined', 'ignored', 'reply', name='stage', native_enum=False, length=20), nullable=False),
-    sa.Column('disposition', sa.String(length=60), nullable=True),
-    sa.Column('error', sa.Text(), nullable=True),
-    sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('lease_owner', sa.String(length=100), nullable=True),
-    sa.Column('lease_until', service.store.db.UtcDateTime(timezone=True), nullable=True),
-    sa.Column('marked_on_server', sa.Boolean(), nullable=False),
-    sa.Column('processed_at', service.store.db.UtcDateTime(timezone=True), nullable=True),
-    sa.Column('notice_id', sa.Integer(), nullable=True),
-    sa.Column('task_id', sa.Integer(), nullable=True),
-    sa.Column('released_by', sa.String(length=320), nullable=True),
-    sa.Column('released_at', service.store.db.UtcDateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['notice_id'], ['notices.id'], name=op.f('fk_inbound_messages_notice_id_notices')),
-    sa.ForeignKeyConstraint(['task_id'], ['tasks.id'], name=op.f('fk_inbound_messages_task_id_tasks')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_inbound_messages')),
-    sa.UniqueConstraint('mailbox', 'source_key', name=op.f('uq_inbound_messages_mailbox_source_key'))
+    op.create_table(
+        "inbound_messages",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("mailbox", sa.String(length=300), nullable=False),
+        sa.Column("source_key", sa.String(length=300), nullable=False),
+        sa.Column("uidvalidity", sa.Integer(), nullable=True),
+        sa.Column("uid", sa.Integer(), nullable=True),
+        sa.Column("message_id", sa.String(length=998), nullable=True),
+        sa.Column("content_hash", sa.String(length=64), nullable=False),
+        sa.Column("raw", sa.LargeBinary(), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("sender", sa.String(length=320), nullable=True),
+        sa.Column("subject", sa.Text(), nullable=True),
+        sa.Column("received_at", service.store.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "stage",
+            sa.Enum(
+                "received",
+                "processed",
+                "failed",
+                "quarantined",
+                "ignored",
+                "reply",
+                name="stage",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column("disposition", sa.String(length=60), nullable=True),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("lease_owner", sa.String(length=100), nullable=True),
+        sa.Column("lease_until", service.store.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("marked_on_server", sa.Boolean(), nullable=False),
+        sa.Column("processed_at", service.store.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("notice_id", sa.Integer(), nullable=True),
+        sa.Column("task_id", sa.Integer(), nullable=True),
+        sa.Column("released_by", sa.String(length=320), nullable=True),
+        sa.Column("released_at", service.store.db.UtcDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["notice_id"], ["notices.id"], name=op.f("fk_inbound_messages_notice_id_notices")
+        ),
+        sa.ForeignKeyConstraint(["task_id"], ["tasks.id"], name=op.f("fk_inbound_messages_task_id_tasks")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inbound_messages")),
+        sa.UniqueConstraint("mailbox", "source_key", name=op.f("uq_inbound_messages_mailbox_source_key")),
     )
-    with op.batch_alter_table('inbound_messages', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_inbound_messages_content_hash'), ['content_hash'], unique=False)
-        batch_op.create_index(batch_op.f('ix_inbound_messages_message_id'), ['message_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_inbound_messages_notice_id'), ['notice_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_inbound_messages_stage'), ['stage'], unique=False)
+    with op.batch_alter_table("inbound_messages", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_inbound_messages_content_hash"), ["content_hash"], unique=False)
+        batch_op.create_index(batch_op.f("ix_inbound_messages_message_id"), ["message_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_inbound_messages_notice_id"), ["notice_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_inbound_messages_stage"), ["stage"], unique=False)
 
-    op.create_table('outbox_messages',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('dedupe_key', sa.String(length=300), nullable=False),
-    sa.Column('kind', sa.String(length=40), nullable=False),
-    sa.Column('to_addrs', sa.JSON(), nullable=False),
-    sa.Column('cc_addrs', sa.JSON(), nullable=False),
-    sa.Column('subject', sa.Text(), nullable=False),
-    sa.Column('body_text', sa.Text(), nullable=False),
-    sa.Column('body_html', sa.Text(), nullable=True),
-    sa.Column('headers', sa.JSON(), nullable=False),
-    sa.Column('message_id', sa.String(length=998), nullable=False),
-    sa.Column('status', sa.Enum('pending', 'sending', 'sent', 'retry', 'dead', 'cancelled', name='outbox_status', native_enum=False, length=20), nullable=False),
-    sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', service.store.db.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('give_up_at', service.store.db.UtcDateTime(timezone=True), nullable=True),
-    sa.Column('last_error', sa.Text(), nullable=True),
-    sa.Column('created_at', service.store.db.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', service.store.db.UtcDateTime(timezone=True), nullable=True),
-    sa.Column('task_id', sa.Integer(), nullable=True),
-    sa.Column('notice_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['notice_id'], ['notices.id'], name=op.f('fk_outbox_messages_notice_id_notices')),
-    sa.ForeignKeyConstraint(['task_id'], ['tasks.id'], name=op.f('fk_outbox_messages_task_id_tasks')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_messages')),
-    sa.UniqueConstraint('dedupe_key', name=op.f('uq_outbox_messages_dedupe_key')),
-    sa.UniqueConstraint('message_id', name=op.f('uq_outbox_messages_message_id'))
+    op.create_table(
+        "outbox_messages",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("dedupe_key", sa.String(length=300), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("to_addrs", sa.JSON(), nullable=False),
+        sa.Column("cc_addrs", sa.JSON(), nullable=False),
+        sa.Column("subject", sa.Text(), nullable=False),
+        sa.Column("body_text", sa.Text(), nullable=False),
+        sa.Column("body_html", sa.Text(), nullable=True),
+        sa.Column("headers", sa.JSON(), nullable=False),
+        sa.Column("message_id", sa.String(length=998), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "pending",
+                "sending",
+                "sent",
+                "retry",
+                "dead",
+                "cancelled",
+                name="outbox_status",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", service.store.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("give_up_at", service.store.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("created_at", service.store.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", service.store.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("task_id", sa.Integer(), nullable=True),
+        sa.Column("notice_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["notice_id"], ["notices.id"], name=op.f("fk_outbox_messages_notice_id_notices")
+        ),
+        sa.ForeignKeyConstraint(["task_id"], ["tasks.id"], name=op.f("fk_outbox_messages_task_id_tasks")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_messages")),
+        sa.UniqueConstraint("dedupe_key", name=op.f("uq_outbox_messages_dedupe_key")),
+        sa.UniqueConstraint("message_id", name=op.f("uq_outbox_messages_message_id")),
     )
-    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
-        batch_op.create_index('ix_outbox_due', ['status', 'next_attempt_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outbox_messages_notice_id'), ['notice_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outbox_messages_task_id'), ['task_id'], unique=False)
+    with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
+        batch_op.create_index("ix_outbox_due", ["status", "next_attempt_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_outbox_messages_notice_id"), ["notice_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_outbox_messages_task_id"), ["task_id"], unique=False)
 
-    op.create_table('task_events',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('task_id', sa.Integer(), nullable=False),
-    sa.Column('actor', sa.String(length=320), nullable=False),
-    sa.Column('at', service.store.db.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('field', sa.String(length=60), nullable=False),
-    sa.Column('before', sa.Text(), nullable=True),
-    sa.Column('after', sa.Text(), nullable=True),
-    sa.Column('note', sa.Text(), nullable=True),
-    sa.ForeignKeyConstraint(['task_id'], ['tasks.id'], name=op.f('fk_task_events_task_id_tasks')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_task_events'))
+    op.create_table(
+        "task_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("actor", sa.String(length=320), nullable=False),
+        sa.Column("at", service.store.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("field", sa.String(length=60), nullable=False),
+        sa.Column("before", sa.Text(), nullable=True),
+        sa.Column("after", sa.Text(), nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(["task_id"], ["tasks.id"], name=op.f("fk_task_events_task_id_tasks")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_task_events")),
     )
-    with op.batch_alter_table('task_events', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_task_events_task_id'), ['task_id'], unique=False)
+    with op.batch_alter_table("task_events", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_task_events_task_id"), ["task_id"], unique=False)
 
-    op.create_table('task_units',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('task_id', sa.Integer(), nullable=False),
-    sa.Column('unit_id', sa.Integer(), nullable=True),
-    sa.Column('name', sa.String(length=300), nullable=False),
-    sa.Column('role', sa.Enum('lead', 'support', name='role', native_enum=False, length=20), nullable=False),
-    sa.Column('known', sa.Boolean(), nullable=False),
-    sa.ForeignKeyConstraint(['task_id'], ['tasks.id'], name=op.f('fk_task_units_task_id_tasks'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_task_units_unit_id_units')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_task_units')),
-    sa.UniqueConstraint('task_id', 'role', 'name', name=op.f('uq_task_units_task_id_role_name'))
+    op.create_table(
+        "task_units",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=True),
+        sa.Column("name", sa.String(length=300), nullable=False),
+        sa.Column(
+            "role", sa.Enum("lead", "support", name="role", native_enum=False, length=20), nullable=False
+        ),
+        sa.Column("known", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["task_id"], ["tasks.id"], name=op.f("fk_task_units_task_id_tasks"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(["unit_id"], ["units.id"], name=op.f("fk_task_units_unit_id_units")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_task_units")),
+        sa.UniqueConstraint("task_id", "role", "name", name=op.f("uq_task_units_task_id_role_name")),
     )
-    with op.batch_alter_table('task_units', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_task_units_task_id'), ['task_id'], unique=False)
+    with op.batch_alter_table("task_units", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_task_units_task_id"), ["task_id"], unique=False)
 
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
-    with op.batch_alter_table('task_units', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_task_units_task_id'))
+    with op.batch_alter_table("task_units", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_task_units_task_id"))
 
-    op.drop_table('task_units')
-    with op.batch_alter_table('task_events', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_task_events_task_id'))
+    op.drop_table("task_units")
+    with op.batch_alter_table("task_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_task_events_task_id"))
 
-    op.drop_table('task_events')
-    with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_outbox_messages_task_id'))
-        batch_op.drop_index(batch_op.f('ix_outbox_messages_notice_id'))
-        batch_op.drop_index('ix_outbox_due')
+    op.drop_table("task_events")
+    with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_outbox_messages_task_id"))
+        batch_op.drop_index(batch_op.f("ix_outbox_messages_notice_id"))
+        batch_op.drop_index("ix_outbox_due")
 
-    op.drop_table('outbox_messages')
-    with op.batch_alter_table('inbound_messages', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_inbound_messages_stage'))
-        batch_op.drop_index(batch_op.f('ix_inbound_messages_notice_id'))
-        batch_op.drop_index(batch_op.f('ix_inbound_messages_message_id'))
-        batch_op.drop_index(batch_op.f('ix_inbound_messages_content_hash'))
+    op.drop_table("outbox_messages")
+    with op.batch_alter_table("inbound_messages", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_inbound_messages_stage"))
+        batch_op.drop_index(batch_op.f("ix_inbound_messages_notice_id"))
+        batch_op.drop_index(batch_op.f("ix_inbound_messages_message_id"))
+        batch_op.drop_index(batch_op.f("ix_inbound_messages_content_hash"))
 
-    op.drop_table('inbound_messages')
-    with op.batch_alter_table('extension_requests', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_extension_requests_task_id'))
+    op.drop_table("inbound_messages")
+    with op.batch_alter_table("extension_requests", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_extension_requests_task_id"))
 
-    op.drop_table('extension_requests')
-    with op.batch_alter_table('tasks', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_tasks_status'))
-        batch_op.drop_index(batch_op.f('ix_tasks_notice_id'))
-        batch_op.drop_index(batch_op.f('ix_tasks_fingerprint'))
-        batch_op.drop_index(batch_op.f('ix_tasks_deadline'))
+    op.drop_table("extension_requests")
+    with op.batch_alter_table("tasks", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_tasks_status"))
+        batch_op.drop_index(batch_op.f("ix_tasks_notice_id"))
+        batch_op.drop_index(batch_op.f("ix_tasks_fingerprint"))
+        batch_op.drop_index(batch_op.f("ix_tasks_deadline"))
 
-    op.drop_table('tasks')
-    op.drop_table('units')
-    op.drop_table('sync_state')
-    op.drop_table('notices')
-    op.drop_table('leaders')
+    op.drop_table("tasks")
+    op.drop_table("units")
+    op.drop_table("sync_state")
+    op.drop_table("notices")
+    op.drop_table("leaders")
     # ### end Alembic commands ###

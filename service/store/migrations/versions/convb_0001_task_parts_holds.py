@@ -18,35 +18,53 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table('task_parts',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('task_id', sa.Integer(), nullable=False),
-    sa.Column('unit_id', sa.Integer(), nullable=False),
-    sa.Column('status', sa.Enum('open', 'done_on_time', 'done_late', 'cancelled', 'rejected', name='part_status',
-                                native_enum=False, length=20), nullable=False),
-    sa.Column('completed_at', service.store.db.UtcDateTime(), nullable=True),
-    sa.Column('completed_by', sa.String(length=320), nullable=True),
-    sa.ForeignKeyConstraint(['task_id'], ['tasks.id'], name=op.f('fk_task_parts_task_id_tasks'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_task_parts_unit_id_units')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_task_parts')),
-    sa.UniqueConstraint('task_id', 'unit_id', name=op.f('uq_task_parts_task_id_unit_id'))
+    op.create_table(
+        "task_parts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "open",
+                "done_on_time",
+                "done_late",
+                "cancelled",
+                "rejected",
+                name="part_status",
+                native_enum=False,
+                length=20,
+            ),
+            nullable=False,
+        ),
+        sa.Column("completed_at", service.store.db.UtcDateTime(), nullable=True),
+        sa.Column("completed_by", sa.String(length=320), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["task_id"], ["tasks.id"], name=op.f("fk_task_parts_task_id_tasks"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(["unit_id"], ["units.id"], name=op.f("fk_task_parts_unit_id_units")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_task_parts")),
+        sa.UniqueConstraint("task_id", "unit_id", name=op.f("uq_task_parts_task_id_unit_id")),
     )
-    op.create_index(op.f('ix_task_parts_task_id'), 'task_parts', ['task_id'], unique=False)
-    op.create_table('assignment_holds',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('notice_id', sa.Integer(), nullable=False),
-    sa.Column('reason', sa.Text(), nullable=False),
-    sa.Column('held_until', service.store.db.UtcDateTime(), nullable=False),
-    sa.Column('created_at', service.store.db.UtcDateTime(), nullable=False),
-    sa.Column('released_at', service.store.db.UtcDateTime(), nullable=True),
-    sa.Column('released_by', sa.String(length=320), nullable=True),
-    sa.ForeignKeyConstraint(['notice_id'], ['notices.id'], name=op.f('fk_assignment_holds_notice_id_notices')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_assignment_holds')),
-    sa.UniqueConstraint('notice_id', name=op.f('uq_assignment_holds_notice_id'))
+    op.create_index(op.f("ix_task_parts_task_id"), "task_parts", ["task_id"], unique=False)
+    op.create_table(
+        "assignment_holds",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("notice_id", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("held_until", service.store.db.UtcDateTime(), nullable=False),
+        sa.Column("created_at", service.store.db.UtcDateTime(), nullable=False),
+        sa.Column("released_at", service.store.db.UtcDateTime(), nullable=True),
+        sa.Column("released_by", sa.String(length=320), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["notice_id"], ["notices.id"], name=op.f("fk_assignment_holds_notice_id_notices")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_assignment_holds")),
+        sa.UniqueConstraint("notice_id", name=op.f("uq_assignment_holds_notice_id")),
     )
 
 
 def downgrade() -> None:
-    op.drop_table('assignment_holds')
-    op.drop_index(op.f('ix_task_parts_task_id'), table_name='task_parts')
-    op.drop_table('task_parts')
+    op.drop_table("assignment_holds")
+    op.drop_index(op.f("ix_task_parts_task_id"), table_name="task_parts")
+    op.drop_table("task_parts")

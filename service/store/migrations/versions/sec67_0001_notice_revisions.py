@@ -18,23 +18,30 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table('notice_revisions',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('notice_id', sa.Integer(), nullable=False),
-    sa.Column('inbound_id', sa.Integer(), nullable=False),
-    sa.Column('forwarder', sa.String(length=320), nullable=True),
-    sa.Column('summary', sa.Text(), nullable=False),
-    sa.Column('created_at', service.store.db.UtcDateTime(), nullable=False),
-    sa.Column('decided_at', service.store.db.UtcDateTime(), nullable=True),
-    sa.Column('decided_by', sa.String(length=320), nullable=True),
-    sa.Column('outcome', sa.String(length=20), nullable=True),
-    sa.ForeignKeyConstraint(['inbound_id'], ['inbound_messages.id'], name=op.f('fk_notice_revisions_inbound_id_inbound_messages')),
-    sa.ForeignKeyConstraint(['notice_id'], ['notices.id'], name=op.f('fk_notice_revisions_notice_id_notices')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_notice_revisions'))
+    op.create_table(
+        "notice_revisions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("notice_id", sa.Integer(), nullable=False),
+        sa.Column("inbound_id", sa.Integer(), nullable=False),
+        sa.Column("forwarder", sa.String(length=320), nullable=True),
+        sa.Column("summary", sa.Text(), nullable=False),
+        sa.Column("created_at", service.store.db.UtcDateTime(), nullable=False),
+        sa.Column("decided_at", service.store.db.UtcDateTime(), nullable=True),
+        sa.Column("decided_by", sa.String(length=320), nullable=True),
+        sa.Column("outcome", sa.String(length=20), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["inbound_id"],
+            ["inbound_messages.id"],
+            name=op.f("fk_notice_revisions_inbound_id_inbound_messages"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["notice_id"], ["notices.id"], name=op.f("fk_notice_revisions_notice_id_notices")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notice_revisions")),
     )
-    op.create_index(op.f('ix_notice_revisions_notice_id'), 'notice_revisions', ['notice_id'], unique=False)
+    op.create_index(op.f("ix_notice_revisions_notice_id"), "notice_revisions", ["notice_id"], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index(op.f('ix_notice_revisions_notice_id'), table_name='notice_revisions')
-    op.drop_table('notice_revisions')
+    op.drop_index(op.f("ix_notice_revisions_notice_id"), table_name="notice_revisions")
+    op.drop_table("notice_revisions")
