@@ -180,6 +180,6 @@ def _judge(choice: str | None) -> Any:
         raise typer.Exit(1) from err
 
 
-def register(app: typer.Typer) -> None:
+def add_commands(app: typer.Typer) -> None:
     app.command("extract")(extract_command)
     app.command("eval")(eval_command)

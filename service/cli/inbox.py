@@ -150,5 +150,5 @@ def dismiss_command(
     with_app(go, now)
 
 
-def register(app: typer.Typer) -> None:
+def add_commands(app: typer.Typer) -> None:
     app.add_typer(inbox_app, name="inbox")

@@ -168,5 +168,5 @@ def retry_command(
     with_app(go)
 
 
-def register(app: typer.Typer) -> None:
+def add_commands(app: typer.Typer) -> None:
     app.add_typer(messages_app, name="messages")

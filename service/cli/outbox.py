@@ -18,7 +18,7 @@ outbox_app = typer.Typer(help="Outgoing mail: list, show, retry.", no_args_is_he
 TABLE_LIMIT = 50  # rows shown as a table when --limit is not given (--json always lists everything)
 
 
-def register(app: typer.Typer) -> None:
+def add_commands(app: typer.Typer) -> None:
     app.add_typer(outbox_app, name="outbox")
 
 

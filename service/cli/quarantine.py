@@ -115,5 +115,5 @@ def delete_command(
     with_app(go)
 
 
-def register(app: typer.Typer) -> None:
+def add_commands(app: typer.Typer) -> None:
     app.add_typer(quarantine_app, name="quarantine")

@@ -9,7 +9,7 @@ import typer
 from service.cli.common import guarded, open_app
 
 
-def register(app: typer.Typer) -> None:
+def add_commands(app: typer.Typer) -> None:
     app.command("status")(guarded(status_command))
 
 

@@ -18,7 +18,7 @@ tasks_app = typer.Typer(
 )
 
 
-def register(app: typer.Typer) -> None:
+def add_commands(app: typer.Typer) -> None:
     from service.cli import records as cli_records
 
     app.add_typer(tasks_app, name="tasks")

@@ -37,7 +37,7 @@ from service.store.stages import Role, Stage
 from service.tasks import replies, revisions
 from service.tasks.candidates import candidate_view, open_candidates
 from service.tasks.holds import hold_view, queue_assignments
-from service.tasks.register import register
+from service.tasks.register import store_notice
 from service.tasks.units import directory_from_db
 from service.wiring import App
 
@@ -353,7 +353,7 @@ def register_message(
     )  # the issuer is normalised against it (notice identity)
     notice_id, duplicate_all, task_ids, revised = None, True, [], False
     for doc, findings in zip(message.documents, findings_per_doc, strict=True):
-        result = register(
+        result = store_notice(
             session,
             doc=doc,
             findings=findings,

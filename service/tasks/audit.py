@@ -55,7 +55,7 @@ class ChangeNotice:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class EditOutcome:
     task_id: int
     changes: tuple[Change, ...]
     warnings: tuple[str, ...] = ()
@@ -115,7 +115,7 @@ def finish(
     warnings: list[str] | None = None,
     notify: Notify | None,
     reason: str | None = None,
-) -> Outcome:
+) -> EditOutcome:
     """Mark the task manual, stamp it, and tell the units when what they must do changed."""
     rec.record("manual", task.manual, True)
     task.manual = True
@@ -129,7 +129,7 @@ def finish(
         )
         if notify is not None:
             notify(session, task, change, rec.editor.now)
-    return Outcome(task.id, tuple(rec.changes), tuple(warnings or ()), change)
+    return EditOutcome(task.id, tuple(rec.changes), tuple(warnings or ()), change)
 
 
 def change_kinds(task: Task, before: Before) -> tuple[str, ...]:

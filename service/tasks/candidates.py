@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from rules.display import candidate_token, task_token
 from service.errors import InputError, NotFoundError
 from service.store.models import CandidateStatus, CandidateTask, Task
-from service.tasks.audit import Editor, Notify, Outcome, Recorder
+from service.tasks.audit import Editor, Notify, EditOutcome, Recorder
 from service.tasks.corrections import TaskEdit, add_task
 
 
@@ -58,7 +58,7 @@ def accept(
     *,
     force: bool = False,
     notify: Notify | None = None,
-) -> Outcome:
+) -> EditOutcome:
     """The candidate becomes a task through `tasks add`'s audited path; a second accept is refused."""
     cand = get_candidate(session, candidate_id)
     if cand.status is CandidateStatus.ACCEPTED:

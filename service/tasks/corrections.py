@@ -17,7 +17,7 @@ from rules.display import notice_token, task_token, vn_date
 from service.errors import InputError, NotFoundError
 from service.store.models import ExtensionRequest, Notice, Task
 from service.store.stages import ExtensionStatus, Role, TaskStatus
-from service.tasks.audit import Before, Editor, Notify, Outcome, Recorder, finish, snapshot
+from service.tasks.audit import Before, Editor, Notify, EditOutcome, Recorder, finish, snapshot
 from service.tasks.closing import done, set_status
 from service.tasks.extensions import approve_extension, extend_task
 from service.tasks.recurrences import check_day, set_day
@@ -93,7 +93,7 @@ def edit_task(
     *,
     force: bool = False,
     notify: Notify | None = None,
-) -> Outcome:
+) -> EditOutcome:
     """Correct what extraction got wrong: text, lead, support, deadline, recurrence."""
     task = get_task(session, task_id)
     _open_task(task)
@@ -145,7 +145,7 @@ def _apply_units(
 
 def complete(
     session: Session, task_id: int, editor: Editor, *, note: str | None = None, notify: Notify | None = None
-) -> Outcome:
+) -> EditOutcome:
     """Done: on time or late, measured against the ORIGINAL deadline."""
     task = get_task(session, task_id)
     return _set_status(session, task, None, editor, reason=note, notify=notify)
@@ -153,7 +153,7 @@ def complete(
 
 def reopen(
     session: Session, task_id: int, editor: Editor, *, note: str | None = None, notify: Notify | None = None
-) -> Outcome:
+) -> EditOutcome:
     return _set_status(
         session, get_task(session, task_id), TaskStatus.OPEN, editor, reason=note, notify=notify
     )
@@ -161,7 +161,7 @@ def reopen(
 
 def cancel(
     session: Session, task_id: int, editor: Editor, *, reason: str, notify: Notify | None = None
-) -> Outcome:
+) -> EditOutcome:
     if not reason.strip():
         raise InputError("a cancellation needs a --reason")
     return _set_status(
@@ -176,7 +176,7 @@ def cancel(
 
 def reject(
     session: Session, task_id: int, editor: Editor, *, reason: str | None = None, notify: Notify | None = None
-) -> Outcome:
+) -> EditOutcome:
     """Not a task at all (extraction mistook a sentence for a directive)."""
     return _set_status(
         session,
@@ -196,7 +196,7 @@ def _set_status(
     *,
     reason: str | None,
     notify: Notify | None,
-) -> Outcome:
+) -> EditOutcome:
     """Through the one writer of status changes (service.tasks.closing); None: done, on time or late."""
     _open_task(task)
     rec = Recorder(session, task, editor, note=reason)
@@ -217,7 +217,7 @@ def extend(
     reason: str,
     force: bool = False,
     notify: Notify | None = None,
-) -> Outcome:
+) -> EditOutcome:
     """More time: the deadline moves, the original deadline stays (reports measure against it)."""
     task = get_task(session, task_id)
     _open_task(task)
@@ -259,7 +259,7 @@ def approve_pending_extension(
 
 def merge(
     session: Session, keep_id: int, drop_id: int, editor: Editor, *, notify: Notify | None = None
-) -> tuple[Outcome, Outcome]:
+) -> tuple[EditOutcome, EditOutcome]:
     """Two tasks are one: B's units join A (a lead of either stays a lead), B closes as merged into A."""
     if keep_id == drop_id:
         raise InputError("merge needs two different tasks")
@@ -303,7 +303,7 @@ def add_task(
     *,
     force: bool = False,
     notify: Notify | None = None,
-) -> Outcome:
+) -> EditOutcome:
     """A directive the extractor missed, added by hand (manual from the start)."""
     notice = get_notice(session, notice_id)
     if not (edit.text or "").strip():

@@ -106,7 +106,7 @@ class Registered:
     )  # service.store.models.CandidateTask rows (the safety net)
 
 
-def register(
+def store_notice(
     session: Session,
     *,
     doc: ExtractedText,

@@ -114,14 +114,14 @@ class Office:
 def seed_office(make_app: Any, office_dir: Path, database_url: str) -> Office:
     """Migrated database, the sample directory imported, one notice with four tasks; now = 25/11/2026
     08:30."""
-    from service.tasks.register import register
+    from service.tasks.register import store_notice
     from service.tasks.units import import_directory
 
     app = make_app()
     doc = ExtractedText(text=NOTICE_TEXT, part="body", kind="txt")
     with app.sessions.begin() as session:
         import_directory(session, app.directory)
-        result = register(
+        result = store_notice(
             session,
             doc=doc,
             findings=sample_findings(),

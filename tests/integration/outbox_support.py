@@ -157,7 +157,7 @@ def register_notice(
     """Store a notice and its tasks through service.tasks.register (the real path), then queue its
     assignments."""
     from service.tasks.holds import queue_assignments
-    from service.tasks.register import register
+    from service.tasks.register import store_notice
     from service.tasks.units import import_directory
 
     import_directory(session, app.directory)
@@ -183,7 +183,7 @@ def register_notice(
         subject=doc.get("subject"),
         issued_date=date.fromisoformat(doc["issued_date"]) if doc.get("issued_date") else None,
     )
-    result = register(
+    result = store_notice(
         session,
         doc=ExtractedText(text=text, part="body", kind="txt"),
         findings=Findings(info, tuple(findings)),
