@@ -1,6 +1,5 @@
 """What the safety net costs: the judge's load time (fresh process) and the per-document time of the rules
-alone,
-the rules + candidates, and the rules + candidates + judge, over the .txt documents of gold folders.
+alone, the rules + candidates, and the rules + candidates + judge, over the .txt documents of gold folders.
 
     python bench/bench_candidates.py ../shared/corpus-real ../shared/corpus --rounds 5
 """

@@ -27,8 +27,7 @@ MAX_ABBREVIATION_SHARE = (
 )
 _WORD = re.compile(r"[^\W\d_]+")
 # UBND, TTr, QĐ, HĐND, GDĐT: two or more capitals, Latin letters and Đ only; a lying layer's words mix in
-# other
-# scripts or Vietnamese small letters ('QJKӏ', 'YăQ') and still count
+# other scripts or Vietnamese small letters ('QJKӏ', 'YăQ') and still count
 _ABBREVIATION = re.compile(r"(?=(?:.*[A-ZĐ]){2})[A-Za-zĐđ]+")
 
 

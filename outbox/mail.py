@@ -17,8 +17,7 @@ AUTO_HEADERS = {
 }
 MAX_SUBJECT = 160
 # The footer line every mail of ours carries (templates/_foot.*, and each template without it): how our own
-# mail
-# is known when it comes back forwarded or bounced without its headers (service.runners.own_mail).
+# mail is known when it comes back forwarded or bounced without its headers (service.runners.own_mail).
 OWN_MARK = "Thư tự động từ Docket"
 _CONTROL = re.compile(r"[\r\n\t\x00-\x1f\x7f]+")
 WORD_BYTES = 39  # UTF-8 bytes per encoded word: "Subject: " + "=?utf-8?b?" + 52 base64 + "?=" stays within 78

@@ -1,6 +1,5 @@
-"""The safety net's judge: a spaCy text classifier (textcat, bag of words on a blank "xx" pipeline) that
-keeps or
-drops a possible task. Built by scripts/build_candidate_model.py from the gold sets; shipped as one file.
+"""The safety net's judge: a spaCy text classifier (textcat, bag of words on a blank "xx" pipeline) that keeps
+or drops a possible task. Built by scripts/build_candidate_model.py from the gold sets; shipped as one file.
 
 The shipped file was built, from the repository root, with
     python scripts/build_candidate_model.py --out rules/data/candidate_textcat.bin \

@@ -237,9 +237,8 @@ def _fills_later(doc: Doc, b: Block, drafts: list[Draft], n: int) -> bool:
 
 
 def _asks_third_parties(doc: Doc, anchors: list[Anchor], scopes: list[Scope], level: float) -> bool:
-    """An item under a named unit that asks "các đơn vị" (a collective, not a named body) to act: the unit
-    of the
-    heading asks third parties (enterprises, licensees); the item is that unit's task."""
+    """An item under a named unit that asks "các đơn vị" (a collective, not a named body) to act: the unit of
+    the heading asks third parties (enterprises, licensees); the item is that unit's task."""
     scope = next((sc for sc in reversed(scopes) if sc.lead is not None or sc.unknown), None)
     if scope is None or scope.level >= level or not scope.lead or EVERY_UNIT in scope.lead:
         return False
@@ -250,11 +249,9 @@ _CUE_TITLE = re.compile(r"\W*(?:giao(?:\s+cho)?|de\s+nghi|yeu\s+cau)(?P<for>\s+d
 
 
 def _cue_title_scope(doc: Doc, b: Block, nxt: Block | None, level: int) -> Scope | None:
-    """A numbered item over deeper items that is only a cue and the bodies it addresses ("2. Đề nghị UBND
-    các xã,
-    phường"; "1. Yêu cầu đối với các tổ chức, cá nhân được cấp giấy phép khai thác." — "đối với" makes it a
-    title
-    that may describe them): its items take those bodies as lead."""
+    """A numbered item over deeper items that is only a cue and the bodies it addresses ("2. Đề nghị UBND các
+    xã, phường"; "1. Yêu cầu đối với các tổ chức, cá nhân được cấp giấy phép khai thác." — "đối với" makes it
+    a title that may describe them): its items take those bodies as lead."""
     if b.level is None or nxt is None or doc.clean[b.end - 1] in ";:":
         return None
     if not (nxt.level is not None and nxt.level > b.level) and not (nxt.level is None and b.level <= 2):
@@ -457,10 +454,9 @@ _OPENING_DATE = re.compile(
 
 def _dated_plan(doc: Doc, sent_f: str) -> bool:
     """A sentence that opens on a date after the day of signing and tells no past ("Từ ngày 01/7/2023, Văn
-    phòng Sở
-    tiếp nhận …", "Đến hết ngày 30/6/2023, các đơn vị phải …") plans or orders; the same opening with an
-    earlier
-    date ("Ngày 23/7/2020, đồng chí … đã chủ trì …") narrates. Without a known day of signing it narrates."""
+    phòng Sở tiếp nhận …", "Đến hết ngày 30/6/2023, các đơn vị phải …") plans or orders; the same opening with
+    an earlier date ("Ngày 23/7/2020, đồng chí … đã chủ trì …") narrates. Without a known day of signing it
+    narrates."""
     m = _OPENING_DATE.match(sent_f)
     if m is None or doc.issued is None or patterns().past.search(sent_f):
         return False
@@ -582,9 +578,8 @@ def _resolve(doc: Doc, g: Group) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def _addressed(doc: Doc, men: Mention) -> list[str]:
-    """The Kính gửi units a reference stands for: "Công ty" takes the addressees whose name starts with
-    "Công ty"
-    when there are such, "Quý cơ quan" every addressee."""
+    """The Kính gửi units a reference stands for: "Công ty" takes the addressees whose name starts with "Công
+    ty" when there are such, "Quý cơ quan" every addressee."""
     word = re.sub(r"^quy\s+", "", fold(men.written))
     typed = [n for n in doc.addressee_units if fold(n).startswith(word)]
     return typed or list(doc.addressee_units)
@@ -612,8 +607,7 @@ def _back_reference(doc: Doc, men: Mention) -> list[str]:
 
 
 # Type words that fit every unit: "Hai đơn vị", "hai cơ quan" take the units named before them in the
-# paragraph,
-# whatever their roles there ("Giao phòng X chủ trì, phối hợp với Trạm Y … Hai đơn vị báo cáo …").
+# paragraph, whatever their roles there ("Giao phòng X chủ trì, phối hợp với Trạm Y … Hai đơn vị báo cáo …").
 _GENERIC_TYPES = ("don vi", "co quan")
 
 

@@ -16,11 +16,9 @@ if TYPE_CHECKING:
     from rules.doc import Doc
 
 # A plan's event: its schedule field ("1. Thời gian kiểm tra: 13h30' ngày 29/4/2026", "1. Thời gian, đối tượng
-# kiểm
-# tra:" over "Đợt 1: Từ 13h30' ngày 02/6/2026", "1. Thời gian: 1,5 ngày (bắt đầu từ 13h30 thứ Hai ngày
-# 06/7/2026)"),
-# and the tasks that hold it ("Tổ chức kiểm tra …", "Chuẩn bị các điều kiện … để tổ chức huấn luyện, kiểm
-# tra").
+# kiểm tra:" over "Đợt 1: Từ 13h30' ngày 02/6/2026", "1. Thời gian: 1,5 ngày (bắt đầu từ 13h30 thứ Hai ngày
+# 06/7/2026)"), and the tasks that hold it ("Tổ chức kiểm tra …", "Chuẩn bị các điều kiện … để tổ chức huấn
+# luyện, kiểm tra").
 _EVENT_NOUN = r"(?:kiem\s+tra|huan\s+luyen|tap\s+huan|sat\s+hach|thi)"
 _SCHEDULE = re.compile(
     r"\W*thoi\s+gian(?:\s*,\s*(?:doi\s+tuong|dia\s+diem))?(?:\s+(?:to\s+chuc\s+)?" + _EVENT_NOUN + r")?\s*:"
@@ -31,8 +29,7 @@ _DAYS_FROM = re.compile(r"(\d+(?:,5)?)\s+ngay\s*\(?\s*(?:bat\s+dau\s+)?tu\b")
 
 def event_day(doc: Doc, body: list[Block]) -> date | None:
     """The last day of the event a plan schedules under its "Thời gian …:" field: the latest date written
-    there and
-    in its sub-items; "1,5 ngày (bắt đầu từ … ngày 06/7/2026)" ends on the second day."""
+    there and in its sub-items; "1,5 ngày (bắt đầu từ … ngày 06/7/2026)" ends on the second day."""
     for k, b in enumerate(body):
         if b.level is None or not _SCHEDULE.match(doc.folded, b.body_start, b.end):
             continue

@@ -1,8 +1,6 @@
-"""Layout predicates over the blocks of a body (list items, titles, lead-ins, rules stated in the passive),
-as real
-documents print them: numbered titles over their items, PDF text that puts an item's second sentence on a line
-of its
-own, lists of forms and recipients. Pure."""
+"""Layout predicates over the blocks of a body (list items, titles, lead-ins, rules stated in the passive), as
+real documents print them: numbered titles over their items, PDF text that puts an item's second sentence on a
+line of its own, lists of forms and recipients. Pure."""
 
 from __future__ import annotations
 
@@ -40,8 +38,7 @@ _PASSIVE = re.compile(
 
 
 # Sentences that state how a document is filed or what befalls an offender, not what to do: "Báo cáo định kỳ …
-# được
-# lập theo Mẫu số 05", "Trường hợp phát hiện gian lận sẽ bị xem xét xử lý theo quy định".
+# được lập theo Mẫu số 05", "Trường hợp phát hiện gian lận sẽ bị xem xét xử lý theo quy định".
 RULE_OR_SANCTION = re.compile(
     r"(?<![\w])duoc\s+lap\s+theo\s+(?:mau|phu\s+luc)(?![\w])|"
     r"^\W*(?:truong\s+hop|neu)\s[^;]*?(?:se\s+)?bi\s+(?:xem\s+xet\s+)?(?:xu\s+ly|xu\s+phat)(?![\w])"
@@ -50,8 +47,7 @@ RULE_OR_SANCTION = re.compile(
 
 def rule_list(doc: Doc, b: Block) -> bool:
     """A lead-in in the passive that names no body ("(3) Báo cáo định kỳ … được nộp cho các cơ quan sau
-    đây:"): the
-    list below states a rule."""
+    đây:"): the list below states a rule."""
     if doc.clean[b.end - 1] != ":":
         return False
     a, _ = sentences(doc.clean, b.body_start, b.end)[-1]

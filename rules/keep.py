@@ -58,8 +58,7 @@ _MEMBER = re.compile(
 
 
 # "Chủ tịch UBND cấp xã chịu trách nhiệm toàn diện trước Chủ tịch UBND tỉnh nếu để xảy ra …": who answers for
-# a
-# failure, an accountability statement (optional by the conventions), unless it carries a date of its own.
+# a failure, an accountability statement (optional by the conventions), unless it carries a date of its own.
 _ACCOUNTABLE = re.compile(
     r"[^;:]{0,160}?(?<![\w])chiu\s+trach\s+nhiem\s+(?:toan\s+dien\s+|hoan\s+toan\s+)?truoc(?![\w])"
 )

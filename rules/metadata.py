@@ -259,9 +259,8 @@ def _drop_authority(subject: str) -> str:
 
 
 def _resumes(prev: str, head: list[tuple[int, str]], blank: int) -> bool:
-    """Word files give each line of a trích yếu its own paragraph, with empty paragraphs between: the
-    subject runs
-    on over the blank when the next line starts in lower case and the previous one did not close."""
+    """Word files give each line of a trích yếu its own paragraph, with empty paragraphs between: the subject
+    runs on over the blank when the next line starts in lower case and the previous one did not close."""
     nxt = next((ln.strip() for _, ln in head[blank + 1 :] if ln.strip()), "")
     return prev[-1:] not in ".;:" and nxt[:1].islower()
 
@@ -415,8 +414,7 @@ def _layout(text: str, lines: list[tuple[int, str]], last_header: int) -> Layout
 
 
 # "KẾ HOẠCH … (Kèm theo Quyết định số 2200/QĐ-BNNMT …)", "(Ban hành kèm theo Quyết định số …)": a document
-# issued
-# with this one, printed after its signature.
+# issued with this one, printed after its signature.
 _ISSUED_WITH = re.compile(r"^\(?\s*(?:Ban hành\s+)?[Kk]èm theo\s+(?:Quyết định|Nghị quyết|Chỉ thị)\b")
 
 

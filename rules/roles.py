@@ -137,11 +137,9 @@ def classify(gs: list[Group], folded: str, lo: int, hi: int, clean: str = "") ->
 
 
 def _in_purpose(clean: str, clause: int, phrase_start: int, cue_pos: int) -> bool:
-    """Whether a cue stands inside a purpose clause ("…, để tổng hợp đề nghị Sở X xem xét"). A purpose
-    clause that
-    opens the sentence is a fronted adverbial: its comma may be missing ("Để kịp tổng hợp đề nghị các đơn vị
-    gửi
-    …"), and the cue after it is still the main clause's order."""
+    """Whether a cue stands inside a purpose clause ("…, để tổng hợp đề nghị Sở X xem xét"). A purpose clause
+    that opens the sentence is a fronted adverbial: its comma may be missing ("Để kịp tổng hợp đề nghị các đơn
+    vị gửi …"), and the cue after it is still the main clause's order."""
     m = _PURPOSE.search(clean, phrase_start, cue_pos)
     if m is None:
         return False

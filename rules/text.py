@@ -123,8 +123,7 @@ def _first_alpha_lower(s: str) -> bool:
 
 def _body_width(lines: list[str]) -> int:
     """The width of a full line of the body: a high quantile of the line lengths, not the longest line, so
-    that
-    footnotes set in a smaller font (longer lines) do not raise it."""
+    that footnotes set in a smaller font (longer lines) do not raise it."""
     sized = sorted(len(s.strip()) for s in lines if len(s.strip()) > 20)
     return sized[int(len(sized) * 0.75)] if sized else 0
 
@@ -183,10 +182,9 @@ def _note_marker(n: int) -> re.Pattern[str]:
 
 
 def _footnote_lines(lines: list[str]) -> set[int]:
-    """Lines of PDF footnotes that fall inside the body: a line "N text" where N is the next footnote
-    number and
-    its reference was glued to a word since the last footnote, up to the page number that follows it (the next
-    page starts there), or to the next blank line when no page number comes."""
+    """Lines of PDF footnotes that fall inside the body: a line "N text" where N is the next footnote number
+    and its reference was glued to a word since the last footnote, up to the page number that follows it (the
+    next page starts there), or to the next blank line when no page number comes."""
     notes: set[int] = set()
     expected, since = 1, 0
     i = 0

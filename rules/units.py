@@ -101,9 +101,8 @@ _UPPER = re.compile("[" + UPPER + "]")
 
 
 def _bare_field(written: str, name: str) -> bool:
-    """An alias that is the unit's name without its type word ("Xây dựng" for "Bộ Xây dựng"): a field,
-    which is also
-    an ordinary verb or noun ("Xây dựng, nâng cấp công trình …")."""
+    """An alias that is the unit's name without its type word ("Xây dựng" for "Bộ Xây dựng"): a field, which
+    is also an ordinary verb or noun ("Xây dựng, nâng cấp công trình …")."""
     types = [fold(t) for t in patterns().unit_types]
     words = " " + " ".join(re.findall(r"\w+", fold(written))) + " "
     return not any(f" {t} " in words for t in types) and any(fold(name).startswith(t + " ") for t in types)
@@ -214,10 +213,9 @@ _MAX_LOWER = {"frame": 6, "name": 6, "stop": 4, "end": 3}
 def _extend(text: str, pos: int, end: int, single_cap: bool) -> int:
     """Where a name ending at `pos` really ends. Vietnamese writes a body's function field with only its first
     syllable capitalised ("Sở Nội vụ", "Ban Quản lý dự án Thủy lợi", "Chi cục An toàn vệ sinh thực phẩm"):
-    after
-    one such capitalised word the name runs on over lower-case words up to a frame word, a stop word (a verb,
-    preposition or determiner), punctuation or the next capitalised word — never over more words than that
-    boundary allows. After a proper name of several capitalised words ("Sông Mây") the name has ended."""
+    after one such capitalised word the name runs on over lower-case words up to a frame word, a stop word (a
+    verb, preposition or determiner), punctuation or the next capitalised word — never over more words than
+    that boundary allows. After a proper name of several capitalised words ("Sông Mây") the name has ended."""
     word_rx, stop_rx, frame_rx, cap_rx = _tail_rx()
     while single_cap:
         run, cur = 0, pos
@@ -312,11 +310,9 @@ def _anaphora(text: str, folded: str, start: int, end: int, pat: object) -> list
 
 @lru_cache(maxsize=1)
 def _bare_type_rx() -> re.Pattern[str]:
-    """A letter names its addressee by its type word alone, capitalised ("đề nghị Công ty thực hiện …",
-    "Quý Doanh
-    nghiệp"); a type word followed by a name or by the legal form of one ("Công ty Điện lực", "Công ty cổ phần
-    …")
-    is that other body."""
+    """A letter names its addressee by its type word alone, capitalised ("đề nghị Công ty thực hiện …", "Quý
+    Doanh nghiệp"); a type word followed by a name or by the legal form of one ("Công ty Điện lực", "Công ty
+    cổ phần …") is that other body."""
     types = "|".join(re.escape(t) for t in patterns().addressee_types)
     forms = "|".join(re.escape(f) for f in patterns().company_forms)
     return re.compile(

@@ -1,13 +1,10 @@
-"""The one extraction path: file bytes -> extractors -> rules -> Findings, used by `docket extract`,
-`docket eval`
-and the daemon alike.
+"""The one extraction path: file bytes -> extractors -> rules -> Findings, used by `docket extract`, `docket
+eval` and the daemon alike.
 
 An e-mail gives one result per notice it carries (attachments or the forwarded body); the forwarder's own note
 is never analysed. The notice's own date line decides the issue date: when its day is blank the issue date
-stays
-null and relative deadlines ("07 ngày làm việc kể từ ngày ký") stay null too, because the e-mail's Date is
-when
-the notice was forwarded, not when it was signed.
+stays null and relative deadlines ("07 ngày làm việc kể từ ngày ký") stay null too, because the e-mail's Date
+is when the notice was forwarded, not when it was signed.
 """
 
 from __future__ import annotations

@@ -222,8 +222,7 @@ def load_gold(path: Path) -> dict[str, Any]:
 
 def merge_outputs(outputs: list[dict[str, Any]]) -> dict[str, Any]:
     """One output for a file that carried several documents (e-mail): the tasks of all, the metadata of the
-    first
-    document that has a number or a type."""
+    first document that has a number or a type."""
     if not outputs:
         return {"document": {}, "tasks": [], "warnings": []}
     main = next((o for o in outputs if o["document"].get("number") or o["document"].get("type")), outputs[0])

@@ -18,8 +18,7 @@ from pathlib import Path
 
 log = logging.getLogger("docket.intake")
 # Maildir delivery links or renames a finished file from tmp/ into new/ (IN_CREATE, IN_MOVED_TO); a file
-# written
-# in place by hand is seen once closed (IN_CLOSE_WRITE).
+# written in place by hand is seen once closed (IN_CLOSE_WRITE).
 IN_CLOSE_WRITE, IN_MOVED_TO, IN_CREATE = 0x008, 0x080, 0x100
 WATCHED = IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE
 IN_NONBLOCK, IN_CLOEXEC = os.O_NONBLOCK, os.O_CLOEXEC

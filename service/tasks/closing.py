@@ -3,8 +3,7 @@
 Every caller goes through `set_status` (or `done`, or `mark_done` for mail): a unit's reply
 (service.tasks.replies), the last part of a task for every unit (service.tasks.parts), the admin's and the
 clerk's corrections (service.tasks.corrections), a merge and a reprocess. It checks the transition, records
-status,
-completed_at and closed_reason, and drops the unsent reminders of a task that closes.
+status, completed_at and closed_reason, and drops the unsent reminders of a task that closes.
 """
 
 from __future__ import annotations

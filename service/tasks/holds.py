@@ -155,12 +155,11 @@ def agree_by_reply(
     app: Any, session: Session, *, notice_ids: Iterable[int], sender: str, body: str, now: datetime
 ) -> Agreement | None:
     """The forwarding clerk answers a confirmation with a plain "đồng ý": the notice's waiting change (a
-    re-forward
-    with other tasks) is applied, and its held assignments are released.
+    re-forward with other tasks) is applied, and its held assignments are released.
 
     Returns what was done, or None (not a plain agreement, not the clerk, nothing waiting: left to the
     caller).
-    """
+"""
     lines = [fold(line).strip(" .!") for line in body.splitlines() if line.strip()]
     if len(lines) != 1 or lines[0] not in AGREED:
         return None

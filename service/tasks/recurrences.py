@@ -92,8 +92,7 @@ def date_first_occurrence(
     session: Session, task: Task, *, anchor: date, actor: str = SYSTEM_ACTOR, now: datetime
 ) -> bool:
     """A series known only by its rule ("hằng tháng trước ngày 25") gets its first deadline: the first such
-    day
-    after `anchor` (the notice's date). Audited; returns True when a deadline was set."""
+    day after `anchor` (the notice's date). Audited; returns True when a deadline was set."""
     if task.deadline is not None or task.status is not TaskStatus.OPEN:
         return False
     first = first_deadline(task.recurrence, anchor, day=task.recurrence_day)

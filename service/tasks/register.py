@@ -26,11 +26,9 @@ SYSTEM_ACTOR = "docket"
 
 
 def notice_identity(findings: Findings, text: str, *, directory: Directory = EMPTY_DIRECTORY) -> str:
-    """Number + date + the issuing body (rules.issuer, against the directory) when the notice has a number
-    and a
-    date; otherwise a hash of its words. The same for every rendering (.txt, .docx, .pdf, a forwarded body):
-    line
-    breaks, table cells and how the letterhead's lines were joined do not count."""
+    """Number + date + the issuing body (rules.issuer, against the directory) when the notice has a number and
+    a date; otherwise a hash of its words. The same for every rendering (.txt, .docx, .pdf, a forwarded body):
+    line breaks, table cells and how the letterhead's lines were joined do not count."""
     doc = findings.document
     if doc.number and doc.issued_date:
         number = "".join(name_key(doc.number).split())
@@ -117,9 +115,8 @@ def store_notice(
     review_threshold: float,
     directory: Directory = EMPTY_DIRECTORY,
 ) -> Registered:
-    """Store a new notice and its tasks, or find the notice again: then nothing is added (a notice
-    forwarded again
-    with other tasks is a proposed change, service.tasks.revisions, never silent new tasks)."""
+    """Store a new notice and its tasks, or find the notice again: then nothing is added (a notice forwarded
+    again with other tasks is a proposed change, service.tasks.revisions, never silent new tasks)."""
     notice = find_notice(session, findings, doc.text, directory=directory)
     if notice is not None:
         notice.updated_at = now

@@ -6,11 +6,10 @@ change.
     thêm: <nội dung>; chủ trì …; hạn …
 
 Each line goes through the CLI's own audited path (service.tasks.corrections) with the sender as the actor,
-inside a savepoint: a line that fails changes nothing, and is quoted back with what was wrong. Units and
-dates are read as the CLI reads them (service.tasks.unit_names, service.tasks.dates). The answer lists the
-notice's
-tasks as they now stand. `nhận N` (accept a possible task) needs a list of possible tasks, which this
-schema does not have yet: such a line is answered as not understood.
+inside a savepoint: a line that fails changes nothing, and is quoted back with what was wrong. Units and dates
+are read as the CLI reads them (service.tasks.unit_names, service.tasks.dates). The answer lists the notice's
+tasks as they now stand. `nhận N` (accept a possible task) needs a list of possible tasks, which this schema
+does not have yet: such a line is answered as not understood.
 """
 
 from __future__ import annotations

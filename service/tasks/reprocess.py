@@ -2,10 +2,9 @@
 request.
 
 The path is the daemon's: service.extraction.read_and_analyse (read_message, then analyse_document) in the
-sandbox
-with the directory from the database. Tasks corrected by an admin (Task.manual) are never touched; closed
-tasks are kept, and a merged, cancelled or rejected task found again is never revived (nor re-added as new);
-an open task the rules no longer find is rejected, with the reason in its history.
+sandbox with the directory from the database. Tasks corrected by an admin (Task.manual) are never touched;
+closed tasks are kept, and a merged, cancelled or rejected task found again is never revived (nor re-added as
+new); an open task the rules no longer find is rejected, with the reason in its history.
 """
 
 from __future__ import annotations

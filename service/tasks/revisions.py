@@ -1,9 +1,8 @@
 """A notice forwarded again with other tasks: the change is proposed to the clerk, never applied silently.
 
 The differences are reprocess's (service.tasks.reprocess.diff_tasks: changed, added, removed tasks). They are
-written
-into the re-forward's confirmation in Vietnamese and kept as a NoticeRevision. They are applied by the one
-reprocess path (plan from the re-forward's stored message, then apply) when the clerk answers "đồng ý"
+written into the re-forward's confirmation in Vietnamese and kept as a NoticeRevision. They are applied by the
+one reprocess path (plan from the re-forward's stored message, then apply) when the clerk answers "đồng ý"
 (service.tasks.holds.agree_by_reply, the answer that also releases a held send-out) or when the admin runs
 `docket notices reprocess TB-… --apply`; a later re-forward supersedes a waiting one.
 """

@@ -34,8 +34,7 @@ def suggestions(typed: str, choices: dict[str, str], limit: int = 3) -> list[str
 
 def match_unit(typed: str, choices: dict[str, str]) -> str:
     """The canonical name for what was typed: exact spelling first, then without diacritics, then as whole
-    words of
-    one unit's name or alias ('ke hoach', 'KH-TC'). Several units matching, or none, is an InputError
+    words of one unit's name or alias ('ke hoach', 'KH-TC'). Several units matching, or none, is an InputError
     naming them."""
     if (canonical := choices.get(fold(typed))) is not None:
         return canonical

@@ -4,10 +4,8 @@ DSN headers.
 The notice is registered through a real daemon pass and its assignment mails are written to the sent Maildir;
 the mail forwarded back is that exact message, as Outlook, Gmail and Thunderbird forward it inline, and as an
 attached .eml. None may become a notice or a task; the forward reaches the task as a reply. A bounce that
-carries
-our original (no multipart/report, no X-Failed-Recipients) is recorded as a delivery failure of that outbox
-row
-and is never answered.
+carries our original (no multipart/report, no X-Failed-Recipients) is recorded as a delivery failure of that
+outbox row and is never answered.
 """
 
 from __future__ import annotations
@@ -287,8 +285,8 @@ def test_a_bounce_carrying_our_original_is_a_delivery_failure_never_a_notice(
 
 def test_a_forward_of_our_confirmation_is_the_clerks_answer_to_it(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
     """The attack run's bogus tasks ("Chủ trì: …", "Trích văn bản: …") came from our confirmation read as a
-    notice:
-    forwarded back, it is an answer to that confirmation, so a correction line in it is applied as one."""
+    notice: forwarded back, it is an answer to that confirmation, so a correction line in it is applied as
+    one."""
     from datetime import date
 
     app, _ = _registered(make_app, office)

@@ -1,11 +1,9 @@
 """A notice forwarded again (issue 10, item 7): never a second notice, never silent new tasks.
 
 The same Thông báo, corrected (one deadline moved, one task added), forwarded again by the clerk: the tasks
-stay
-as they are, and the clerk's confirmation lists, in Vietnamese, what would change. The change is applied when
-the
-clerk answers "đồng ý" (the same answer that releases a held send-out) or when the admin applies it with
-`docket notices reprocess TB-… --apply`. A re-forward that changes nothing is a plain duplicate.
+stay as they are, and the clerk's confirmation lists, in Vietnamese, what would change. The change is applied
+when the clerk answers "đồng ý" (the same answer that releases a held send-out) or when the admin applies it
+with `docket notices reprocess TB-… --apply`. A re-forward that changes nothing is a plain duplicate.
 """
 
 from __future__ import annotations

@@ -279,8 +279,7 @@ def test_november_walk(walk: Walk) -> None:
     assert "Điều chỉnh" not in sent[0].subject + sent[0].body
 
     # the admin merges the extracted task into the added one, then reprocesses TB-2: the merged task stays
-    # merged,
-    # no task is re-added and nobody is mailed about it
+    # merged, no task is re-added and nobody is mailed about it
     w.cli("tasks", "merge", f"NV-{extra}", f"NV-{wide}", "--actor", "admin1", when=vn(2026, 11, 3, 9, 0))
     w.at(vn(2026, 11, 3, 9, 5))
     count = len(w.tasks())

@@ -1,12 +1,10 @@
 """Issue 3 acceptance: `docket extract` over every document of ../shared/corpus in every rendering, scored by
 SCHEMA.md. Text renderings (.txt, .docx, .pdf, .eml) are gated; scanned PDFs (OCR) are reported apart.
 
-The corpus is not part of the project: without it the test skips with the reason; under CI=true it fails.
-Our own notices under tests/fixtures/notices, and the notices of other organisations written blind to the
-rules under tests/fixtures/notices_extra, notices_blind1, notices_extra2, notices_blind2 and notices_blind3,
-are scored
-the same way
-(they are regression tests).
+The corpus is not part of the project: without it the test skips with the reason; under CI=true it fails. Our
+own notices under tests/fixtures/notices, and the notices of other organisations written blind to the rules
+under tests/fixtures/notices_extra, notices_blind1, notices_extra2, notices_blind2 and notices_blind3, are
+scored the same way (they are regression tests).
 """
 
 from __future__ import annotations
@@ -130,10 +128,9 @@ def test_blind_written_notices_score_well() -> None:
 
 
 def test_first_blind_set_scores_well() -> None:
-    """Six notices of four more organisations, first measured blind (Kế hoạch with a 6-column task table,
-    Công văn
-    to "Trưởng các khoa", per-addressee headings with a)/b)/c) items, NFD, old tone placement, an upward Tờ
-    trình)."""
+    """Six notices of four more organisations, first measured blind (Kế hoạch with a 6-column task table, Công
+    văn to "Trưởng các khoa", per-addressee headings with a)/b)/c) items, NFD, old tone placement, an upward
+    Tờ trình)."""
     assert any(BLIND1.glob("*.json")), "notices_blind1 missing"
     totals, _, lines = _run(BLIND1, ("txt",))
     _report("first blind set (tests/fixtures/notices_blind1)", totals, lines)
@@ -162,19 +159,15 @@ def test_second_blind_written_set_scores_well_in_every_rendering() -> None:
 
 def test_second_blind_set_scores_well_in_every_rendering() -> None:
     """Six notices of the same three organisations as notices_extra2, first measured blind (Kết luận with a
-    second
-    subject after "; trong đó", anaphora "Bộ phận này", working days across 30/4-1/5, a Giấy mời, Word tables,
-    a forwarded .eml): gated like notices_blind1, and every rendering (.txt, .docx, .eml) gives the .txt's
-    tasks."""
+    second subject after "; trong đó", anaphora "Bộ phận này", working days across 30/4-1/5, a Giấy mời, Word
+    tables, a forwarded .eml): gated like notices_blind1, and every rendering (.txt, .docx, .eml) gives the
+    .txt's tasks."""
     _gated_set(BLIND2, "second blind set", min_required=40, kinds=("txt", "docx", "eml"))
 
 
 def test_third_blind_set_scores_well_in_every_rendering() -> None:
     """Eight notices of three organisations on the post-2025 map (a Sở Tài chính, a Ban Quản lý các KCN, an
-    UBND
-    xã), first measured blind (a Kế hoạch table, a Quyết định across Quốc khánh, NFD, old tone placement, an
-    upward
-    Báo cáo, "Đối với X:" topics, "Hai đơn vị"): gated like notices_blind2, and every rendering (.txt, .docx,
-    .eml)
-    gives the .txt's tasks."""
+    UBND xã), first measured blind (a Kế hoạch table, a Quyết định across Quốc khánh, NFD, old tone placement,
+    an upward Báo cáo, "Đối với X:" topics, "Hai đơn vị"): gated like notices_blind2, and every rendering
+    (.txt, .docx, .eml) gives the .txt's tasks."""
     _gated_set(BLIND3, "third blind set", min_required=55, kinds=("txt", "docx", "eml"))

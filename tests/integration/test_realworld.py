@@ -1,8 +1,7 @@
 """Issue 3 and 12 acceptance on ../shared/realworld: every file is read or refused with a one-line reason
-(never a
-traceback), the .docx files our fast reader once refused are read, the .doc files are read where antiword is
-installed, the text layers that lie (rw-31, rw-32) are not taken at their word, and the number, type and issue
-date of its PDFs match metadata.json."""
+(never a traceback), the .docx files our fast reader once refused are read, the .doc files are read where
+antiword is installed, the text layers that lie (rw-31, rw-32) are not taken at their word, and the number,
+type and issue date of its PDFs match metadata.json."""
 
 from __future__ import annotations
 

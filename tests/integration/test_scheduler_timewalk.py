@@ -257,8 +257,7 @@ def test_deadlines_around_tet_binh_ngo(make_app) -> None:  # type: ignore[no-unt
     assert log == {
         date(2026, 2, 10): [("reminder", "T-3", kh, v({f"khtc{d}"}), none)],
         # 18/2 falls inside Tết: T-3 counts working days back (13, 12, 11/2); T-1 and "on the day" are both
-        # Fri 13/2,
-        # the last working day before the holiday, and only the later step is sent.
+        # Fri 13/2, the last working day before the holiday, and only the later step is sent.
         date(2026, 2, 11): [("reminder", "T-3", tt, v({f"thanhtra{d}"}), none)],
         date(2026, 2, 12): [("reminder", "T-1", kh, v({f"khtc{d}"}), none)],
         date(2026, 2, 13): sorted(

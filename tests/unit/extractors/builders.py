@@ -178,8 +178,7 @@ def make_scan_with_layer(image_lines: list[str], layer_lines: list[str]) -> byte
 
 def make_glyph_id_pdf(lines: list[str]) -> bytes:
     """A PDF whose text is drawn with an embedded Identity-H CID font and no ToUnicode map, as the signing
-    tools
-    of some offices write it: the glyphs are right on paper, the text layer holds glyph ids (issue 12,
+    tools of some offices write it: the glyphs are right on paper, the text layer holds glyph ids (issue 12,
     rw-31)."""
     import zlib
 

@@ -237,8 +237,7 @@ def test_styles_shortcut_falls_back_to_the_full_parse():
 
 def _package_python_docx_reads(text: str, *, styles: bytes) -> bytes:
     """A Word package (python-docx's own template) whose styles.xml is junk and not referenced by any
-    relationship:
-    python-docx never looks at it, our reader reads styles.xml by name."""
+    relationship: python-docx never looks at it, our reader reads styles.xml by name."""
     d = python_docx.Document()
     d.add_paragraph(text)
     buf = io.BytesIO()

@@ -1,6 +1,6 @@
 """Ruled tables in PDFs (extractors/pdf_tables.py): pdfplumber reads the pages that draw ruling, as "cell |
-cell"
-rows in reading order; other pages stay on pypdfium2; the rows reach the same table reader as a .txt's."""
+cell" rows in reading order; other pages stay on pypdfium2; the rows reach the same table reader as a .txt's.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""The safety net's judge: scripts/build_candidate_model.py rebuilds it from gold sets (here a tiny one of
-our own),
-the same bytes every time; the shipped model loads, stays small, and refuses a foreign file in one line."""
+"""The safety net's judge: scripts/build_candidate_model.py rebuilds it from gold sets (here a tiny one of our
+own), the same bytes every time; the shipped model loads, stays small, and refuses a foreign file in one line.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
 """Document fields of real layouts (our own invented headers in their style): Party numbers and subjects, a
 decision's authority line under its trích yếu, a V/v column wrapped after a hanging word, Word subjects split
-by
-empty paragraphs, unsigned copies, and annexes after the signature."""
+by empty paragraphs, unsigned copies, and annexes after the signature."""
 
 from __future__ import annotations
 
