@@ -17,16 +17,10 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from outbox.mail import OutgoingMail, clean_header
 from outbox.models import MailKind
-from rules.display import notice_token, task_token, vn_date
+from rules.display import RECURRENCE_VI, notice_token, task_token, vn_date
 from rules.units import EVERY_UNIT
 from outbox.warnings_vi import warnings_vi
 
-RECURRENCE_VI = {
-    "weekly": "hằng tuần",
-    "monthly": "hằng tháng",
-    "quarterly": "hằng quý",
-    "yearly": "hằng năm",
-}
 SUBJECT_TEXT = 70  # characters of a task's text in a subject
 
 

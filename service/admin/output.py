@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from extractors.safe_text import safe_line
-from rules.display import task_token, vn_date
+from rules.display import task_token, vn_date, vn_minute
 from service.tasks.history_vi import FIELD_VI, STATE_VI, describe, value_vi
 
 STAGE_VI = {
@@ -132,12 +132,12 @@ def task_table(rows: list[dict[str, Any]], total: int) -> None:
 
 def local_time(iso: str | None, tz: Any) -> str:
     """A stored (UTC) ISO time as dd/mm/yyyy HH:MM in the office's zone; the caller names the zone once."""
-    return datetime.fromisoformat(iso).astimezone(tz).strftime("%d/%m/%Y %H:%M") if iso else "—"
+    return vn_minute(datetime.fromisoformat(iso).astimezone(tz) if iso else None)
 
 
 def local_minute(iso: str) -> str:
     """'2026-11-25T08:30:00+07:00' (already in the office's zone) → '25/11/2026 08:30'."""
-    return datetime.fromisoformat(iso).strftime("%d/%m/%Y %H:%M")
+    return vn_minute(datetime.fromisoformat(iso))
 
 
 def task_panel(detail: dict[str, Any], zone: str = "") -> None:

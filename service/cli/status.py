@@ -89,4 +89,6 @@ def _local(iso: str | None) -> str | None:
     """An ISO time already in the office's zone → dd/mm/yyyy HH:MM."""
     from datetime import datetime
 
-    return datetime.fromisoformat(iso).strftime("%d/%m/%Y %H:%M") if iso else None
+    from rules.display import vn_minute
+
+    return vn_minute(datetime.fromisoformat(iso)) if iso else None

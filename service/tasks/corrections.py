@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rules.display import notice_token, task_token, vn_date
+from rules.display import RECURRENCE_VI, notice_token, task_token, vn_date
 from service.errors import InputError, NotFoundError
 from service.store.models import ExtensionRequest, Notice, Task
 from service.store.stages import ExtensionStatus, Role, TaskStatus
@@ -24,12 +24,13 @@ from service.tasks.recurrences import check_day, set_day
 from service.tasks.register import set_units, task_fingerprint
 from service.tasks.unit_names import resolve_units
 
-RECURRENCES = {
-    "weekly": "weekly", "hằng tuần": "weekly", "hàng tuần": "weekly",
-    "monthly": "monthly", "hằng tháng": "monthly", "hàng tháng": "monthly",
-    "quarterly": "quarterly", "hằng quý": "quarterly", "hàng quý": "quarterly",
-    "yearly": "yearly", "hằng năm": "yearly", "hàng năm": "yearly",
-    "none": None, "": None,
+# What an admin may type for a recurrence: the period, its words, and "hàng" for "hằng" (both are written).
+RECURRENCES: dict[str, str | None] = {
+    **{period: period for period in RECURRENCE_VI},
+    **{words: period for period, words in RECURRENCE_VI.items()},
+    **{words.replace("hằng", "hàng"): period for period, words in RECURRENCE_VI.items()},
+    "none": None,
+    "": None,
 }
 
 

@@ -11,7 +11,7 @@ import re
 from datetime import date
 from typing import Any
 
-from rules.display import vn_date
+from rules.display import RECURRENCE_VI, vn_date
 
 STATE_VI = {
     "open": "đang thực hiện",
@@ -21,12 +21,6 @@ STATE_VI = {
     "cancelled": "đã hủy",
     "rejected": "không phải nhiệm vụ",
     "merged": "đã gộp",
-}
-RECURRENCE_VI = {
-    "weekly": "hằng tuần",
-    "monthly": "hằng tháng",
-    "quarterly": "hằng quý",
-    "yearly": "hằng năm",
 }
 FIELD_VI = {
     "text": "Nội dung",

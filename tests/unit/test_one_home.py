@@ -1,5 +1,5 @@
-"""One home each: the NV-/TB-/KN- tokens and dd/mm/yyyy (rules.display), the every-unit marker (rules.units),
-the fold of names (rules.text). No module spells them again."""
+"""One home each: the NV-/TB-/KN- tokens, dd/mm/yyyy and recurrences in words (rules.display), the
+every-unit marker (rules.units), the fold of names (rules.text). No module spells them again."""
 from __future__ import annotations
 
 import re
@@ -20,9 +20,8 @@ SPELLED_AGAIN = {
     "a task or notice token written by hand (use rules.display.task_token / notice_token)": re.compile(
         r"(?:NV|TB|KN)-[{(]"
     ),  # f"NV-{…}", or a pattern r"NV-([0-9]…)"
-    # dates only: the three "dd/mm/yyyy HH:MM" of the admin CLI (output.local_time, local_minute, status) wait
-    # for the hoisting of their function-level imports, which touches the same lines
-    "a date formatted by hand (use rules.display.vn_date)": re.compile(r"%d/%m/%Y(?! %H)"),
+    "a date or time formatted by hand (use rules.display.vn_date / vn_minute)": re.compile(r"%d/%m/%Y"),
+    "a recurrence said again (use rules.display.RECURRENCE_VI)": re.compile(r'"monthly": "'),
     "the every-unit marker spelled out (use rules.units.EVERY_UNIT)": re.compile(
         r"""[=!]= "\*"|\("\*",\)|"\*" (?:not )?in """
     ),
