@@ -22,7 +22,6 @@ from pydantic_settings import (
 from service.config_sources import env_names, mask_url, masked, read_toml, refuse_unknown, toml_path
 from service.errors import ConfigError
 
-TOML_PATH_ENV = "DOCKET_CONFIG"
 CHOICES = {
     "log_format": ("text", "json"),
     "processed_action": ("keyword", "move"),
@@ -160,8 +159,7 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml_path = os.environ.get(TOML_PATH_ENV, "docket.toml")
-        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_path()))
 
     @field_validator("office_hours_start", "office_hours_end", mode="before")
     @classmethod
