@@ -178,6 +178,11 @@ def confirmation(
     )
 
 
+UNREADABLE_SUBJECT = "Không đọc được văn bản"
+# our own fault: the subject must not say the document was unreadable (the clerk would send it again)
+INTERNAL_SUBJECT = "Văn bản đã nhận, đang chờ xử lý lại do lỗi hệ thống"
+
+
 def unreadable(
     *,
     forwarder: str,
@@ -194,10 +199,11 @@ def unreadable(
     text, html = render(
         "unreadable", subject=subject, problems=[*said.problems, *said.notes], internal=internal
     )
+    opening = INTERNAL_SUBJECT if internal else UNREADABLE_SUBJECT
     return OutgoingMail(
         kind=MailKind.UNREADABLE,
         to=(forwarder,),
-        subject=f"Không đọc được văn bản: {clean_header(subject or '', limit=100)}",
+        subject=f"{opening}: {clean_header(subject or '', limit=90)}",
         text=text,
         html=html,
         in_reply_to=in_reply_to,
