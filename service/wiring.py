@@ -1,11 +1,13 @@
 """Composition root: build the engine, sessions, directory, calendar, clock and adapters from Settings."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import parse_qs, unquote
 
+import yaml
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,6 +16,7 @@ from outbox.hours import OfficeHours
 from outbox.senders import Sender, SmtpUrl, open_sender
 from rules.calendar import WorkCalendar, load_overrides
 from rules.directory import EMPTY_DIRECTORY, Directory, DirectoryError, load_directory
+from rules.escalation import Policy, PolicyError, load_policy
 from service.clock import Clock, SystemClock
 from service.config import Settings, split_url
 from service.errors import ConfigError
@@ -27,6 +30,8 @@ class App:
 
     settings: Settings
     clock: Clock
+    # inbound id → database faults that interrupted it in this process (service.runners.process)
+    handed_back: Counter[int] = field(default_factory=Counter)
 
     @cached_property
     def engine(self) -> Engine:
@@ -47,7 +52,26 @@ class App:
 
     @cached_property
     def calendar(self) -> WorkCalendar:
-        return WorkCalendar(load_overrides(self.settings.calendar_overrides))
+        path = self.settings.calendar_overrides
+        try:
+            return WorkCalendar(load_overrides(path))
+        except (OSError, yaml.YAMLError, ValueError, TypeError, AttributeError) as err:
+            raise ConfigError(f"DOCKET_CALENDAR_OVERRIDES: cannot read {path}: {err}") from err
+
+    @cached_property
+    def policy(self) -> Policy:
+        """The escalation policy (reminders, escalations, digests): DOCKET_ESCALATION_POLICY or the
+        default."""
+        try:
+            return load_policy(self.settings.escalation_policy)
+        except PolicyError as err:
+            raise ConfigError(f"DOCKET_ESCALATION_POLICY: {err}") from err
+
+    def check(self) -> None:
+        """Read every setting that names a file or a server, so a bad one is a ConfigError at start, not a
+        failure blamed on the first mail that needs it."""
+        _ = self.directory, self.calendar, self.policy
+        smtp_target(self.settings.smtp)
 
     @cached_property
     def limits(self) -> Limits:

@@ -122,6 +122,11 @@ def startup_checks(app: App, roles: Collection[str] | None = None) -> None:
             raise StartupError(
                 f"start-up check 'directory loaded' failed: {app.settings.directory} lists no units"
             )
+    try:
+        app.check()
+        parse_mailbox_url(app.settings.mailbox)
+    except ConfigError as err:
+        raise StartupError(f"start-up check 'settings' failed: {err}") from err
     if (roles is None or "intake" in roles) and (problem := probe_mailbox(app)):
         raise StartupError(f"start-up check 'mailbox login' failed: {problem}")
     if (roles is None or "deliver" in roles) and (problem := probe_smtp(app)):
@@ -181,6 +186,10 @@ def gather(app: App, *, probe: bool = True, now: datetime | None = None) -> Heal
         mailbox_name = parse_mailbox_url(app.settings.mailbox).identity
     except ConfigError as err:
         mailbox_name, problems = mask_url(app.settings.mailbox), [str(err)]
+    try:
+        app.check()  # the directory, calendar, escalation policy and SMTP settings read as the daemon will
+    except ConfigError as err:
+        problems.append(str(err))
     reachable, mailbox_error = None, None
     if probe and not problems:
         mailbox_error = probe_mailbox(app, create=False)

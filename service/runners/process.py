@@ -26,7 +26,7 @@ from outbox import compose
 from outbox.enqueue import enqueue
 from rules.findings import Findings
 from service import metrics
-from service.errors import DocketError, TransientError
+from service.errors import ConfigError, DocketError, TransientError
 from service.extraction import read_and_analyse
 from service.logging import bind, log_context
 from service.runners import own_mail
@@ -44,6 +44,9 @@ from service.wiring import App
 log = logging.getLogger("docket.process")
 LEASE = timedelta(minutes=10)
 MAX_ATTEMPTS = 3  # a message whose processing never finished this often is parked for a human
+# A database fault that passes leaves the attempt uncounted, but only this often per message in one worker: a
+# fault that comes back every time (a statement timeout, a full disk) then counts, and the cap parks it.
+MAX_UNCOUNTED = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,9 +160,13 @@ def process_one(app: App, row_id: int, *, now: datetime) -> Outcome:
             extra={"notice_id": outcome.notice_id, "task_ids": list(outcome.task_ids) or None},
         )
         return outcome
+    except ConfigError:
+        _hand_back(app, row_id, uncount=True)  # the admin's setting, not the mail: it waits, nobody is told
+        raise
     except Exception as err:  # noqa: BLE001 - the runner is the one place that parks any failure
         if is_transient(err):
-            _hand_back(app, row_id)
+            app.handed_back[row_id] += 1
+            _hand_back(app, row_id, uncount=app.handed_back[row_id] <= MAX_UNCOUNTED)
             raise TransientError(
                 f"the database failed while processing inbound {row_id}: {type(err).__name__}"
             ) from err
@@ -208,8 +215,9 @@ def _triage(app: App, envelope: EmailEnvelope, *, released: bool) -> Verdict | N
     )
 
 
-def _hand_back(app: App, row_id: int) -> None:
-    """Return a message interrupted by a database fault to the queue, its attempt not counted against it.
+def _hand_back(app: App, row_id: int, *, uncount: bool) -> None:
+    """Return a message interrupted by a fault not its own to the queue (with uncount, its attempt not
+    counted against it).
 
     If the database is still away this fails too; the lease then runs out and the message is taken again.
     """
@@ -217,7 +225,8 @@ def _hand_back(app: App, row_id: int) -> None:
         with app.sessions.begin() as session:
             row = session.get(InboundMessage, row_id)
             if row is not None and row.stage is Stage.RECEIVED:
-                row.attempts = max(row.attempts - 1, 0)
+                if uncount:
+                    row.attempts = max(row.attempts - 1, 0)
                 row.lease_owner, row.lease_until = None, None
     except Exception as err:  # noqa: BLE001 - the caller raises the original fault; this one is only logged
         log.warning("inbound %s stays leased until its lease runs out: %s", row_id, type(err).__name__)

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -30,7 +28,7 @@ from sqlalchemy.orm import Session, selectinload
 from outbox import compose
 from outbox.enqueue import enqueue
 from rules.calendar import WorkCalendar
-from rules.escalation import Policy, digest_day, due_step, load_policy
+from rules.escalation import Policy, digest_day, due_step
 from service.store.models import AssignmentHold, Task
 from service.store.stages import Role, TaskStatus
 from service.tasks.bundles import Carrier, Due, add_weekly, dispatch, enqueue_numbered, pending_units
@@ -44,20 +42,11 @@ from service.wiring import App
 log = logging.getLogger("docket.scheduler")
 
 
-@lru_cache(maxsize=8)
-def _policy(path: Path | None) -> Policy:
-    return load_policy(path)
-
-
-def policy_for(app: App) -> Policy:
-    return _policy(app.settings.escalation_policy)
-
-
 def run_due(app: App) -> int:
     """Queue what is due now; returns the number of mails queued plus occurrences created."""
     now = app.clock.now()
     today = now.astimezone(app.settings.tz).date()
-    policy = policy_for(app)
+    policy = app.policy
     with app.sessions.begin() as session:
         released = release_due(app, session, now=now)
     with app.sessions.begin() as session:

@@ -143,6 +143,7 @@ def test_a_message_that_stops_the_worker_three_times_is_parked(make_app, office:
             select(OutboxMessage)
         ).one()  # the clerk is told it is our fault, not the document's
         assert "lỗi nội bộ" in told.body_text and "không cần gửi lại" in told.body_text
+        assert told.subject.startswith("Văn bản đã nhận, đang chờ xử lý lại")
 
 
 def test_a_database_fault_under_processing_leaves_the_message_queued(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
@@ -199,7 +200,7 @@ def test_a_passing_database_fault_does_not_count_against_the_message(make_app, o
     intake_once(app, open_mailbox(app.settings.mailbox, settings=app.settings))
     now = vn(2026, 11, 25, 9, 0)
     row_id = claim_next(app, now, "worker")
-    _hand_back(app, row_id)
+    _hand_back(app, row_id, uncount=True)
     with app.sessions() as session:
         row = session.get(InboundMessage, row_id)
         assert (row.attempts, row.lease_owner) == (0, None)
@@ -214,3 +215,80 @@ def _settings_of(app) -> dict:  # type: ignore[no-untyped-def]
         "directory": str(st.directory),
         "from_address": st.from_address,
     }
+
+
+def test_a_bad_setting_leaves_the_mail_queued_and_tells_no_clerk(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
+    """A calendar overrides file that is not there is the admin's fault: the notice waits, unparked, and
+    nobody is mailed 'unreadable'; the start-up check and `docket status` name the setting."""
+    import pytest
+
+    from service.admin.health import StartupError, gather, startup_checks
+    from service.clock import FixedClock
+    from service.config import load_settings
+    from service.errors import ConfigError
+    from service.mailbox import open_mailbox
+    from service.runners.intake import intake_once
+    from service.runners.process import claim_next, process_one
+    from service.wiring import build_app
+
+    app = make_app()
+    _inbox(office).add(
+        build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn")
+    )
+    intake_once(app, open_mailbox(app.settings.mailbox, settings=app.settings))
+    now = vn(2026, 11, 25, 9, 0)
+    missing = office / "no-such-overrides.yaml"
+    settings = {**_settings_of(app), "database_url": app.settings.database_url, "calendar_overrides": missing}
+    broken = build_app(load_settings(**settings), FixedClock(now))
+    try:
+        row_id = claim_next(broken, now, "worker")
+        with pytest.raises(ConfigError, match="DOCKET_CALENDAR_OVERRIDES"):
+            process_one(broken, row_id, now=now)
+        with pytest.raises(StartupError, match="'settings' failed: DOCKET_CALENDAR_OVERRIDES"):
+            startup_checks(broken, roles=("process",))
+        assert any("DOCKET_CALENDAR_OVERRIDES" in p for p in gather(broken, probe=False, now=now).problems)
+    finally:
+        broken.dispose()
+    with app.sessions() as session:
+        row = session.get(InboundMessage, row_id)
+        assert (row.stage, row.attempts, row.error) == (Stage.RECEIVED, 0, None)
+        assert session.scalars(select(OutboxMessage)).all() == []
+    assert claim_next(app, now, "worker") == row_id  # handed back at once: fixed, it goes through
+    assert process_one(app, row_id, now=now).stage is Stage.PROCESSED
+
+
+def test_a_database_fault_that_comes_back_every_time_is_parked_by_the_cap(  # type: ignore[no-untyped-def]
+    make_app, office: Path, monkeypatch
+) -> None:
+    """A fault that never passes (a statement timeout, a full disk) must not hold the queue for ever: after
+    MAX_UNCOUNTED uncounted hand-backs its attempts count, and the cap parks it for a human."""
+    from sqlalchemy.exc import OperationalError
+
+    from service.errors import TransientError
+    from service.mailbox import open_mailbox
+    from service.runners import process
+    from service.runners.intake import intake_once
+
+    app = make_app()
+    _inbox(office).add(
+        build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain="skhcn.binhminh.example.vn")
+    )
+    intake_once(app, open_mailbox(app.settings.mailbox, settings=app.settings))
+
+    def timeout(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("UPDATE …", {}, Exception("canceling statement due to statement timeout"))
+
+    monkeypatch.setattr(process, "dispose", timeout)
+    now, interrupted = vn(2026, 11, 25, 9, 0), 0
+    while True:
+        row_id = process.claim_next(app, now, "worker")
+        assert row_id is not None
+        try:
+            outcome = process.process_one(app, row_id, now=now)
+            break
+        except TransientError:
+            interrupted += 1
+        now += timedelta(minutes=1)
+        assert interrupted <= process.MAX_UNCOUNTED + process.MAX_ATTEMPTS + 1
+    assert (outcome.stage, outcome.disposition) == (Stage.FAILED, "gave-up")
+    assert interrupted == process.MAX_UNCOUNTED + process.MAX_ATTEMPTS

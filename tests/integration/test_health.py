@@ -205,6 +205,8 @@ def test_startup_checks_name_each_failure(make_app, database_url: str, office: P
     (tmp_path / "nounits.yaml").write_text("organization: Sở X\ndomain: x.example.vn\nunits: []\n")
     assert "'directory loaded' failed" in _startup_error(make_app(directory=str(tmp_path / "nounits.yaml")))
     assert "'directory loaded' failed" in _startup_error(make_app(directory=str(tmp_path / "missing.yaml")))
+    no_policy = make_app(escalation_policy=str(tmp_path / "no-policy.yaml"))
+    assert _startup_error(no_policy).startswith("start-up check 'settings' failed: DOCKET_ESCALATION_POLICY")
     bad_box = make_app(mailbox=f"imaps://u:p@127.0.0.1:{_closed_port()}/INBOX")
     assert _startup_error(bad_box).startswith("start-up check 'mailbox login' failed")
     bad_smtp = make_app(smtp=f"smtp://127.0.0.1:{_closed_port()}?tls=off")
