@@ -70,9 +70,8 @@ class ExtractedMessage:
     note: str  # the forwarder's own words (and signature), kept apart from the notice
     documents: tuple[ExtractedText, ...]  # attachments of supported types, or the forwarded body
     warnings: tuple[str, ...] = ()  # attachments that could not be read, and why
-    forwarded_headers: dict[str, str] = field(
-        default_factory=dict
-    )  # From/Date/Subject/To of the forwarded mail
+    # From/Date/Subject/To of the forwarded mail
+    forwarded_headers: dict[str, str] = field(default_factory=dict)
     reply_text: str = ""  # the writer's own words when the message is a reply (extractors.reply_body)
     # Message-ID, In-Reply-To and References of mail carried inside this one (attached message/rfc822 or .eml
     # parts, a forwarded header block): how the service knows its own mail forwarded or bounced back.

@@ -95,10 +95,8 @@ def header_block(raw: bytes, *, limit: int = HEADER_SCAN) -> bytes:
     """
     head = raw[:limit]
     crlf, lf = head.find(b"\r\n\r\n"), head.find(b"\n\n")
-    ends = [
-        *([crlf + 2] if crlf >= 0 else []),
-        *([lf + 1] if lf >= 0 else []),
-    ]  # through the last header's line end
+    # through the last header's line end
+    ends = [*([crlf + 2] if crlf >= 0 else []), *([lf + 1] if lf >= 0 else [])]
     return head[: min(ends)] if ends else head
 
 

@@ -32,9 +32,8 @@ def raw_header_text(value: object) -> str:
     are."""
     if value is None:
         return ""
-    if isinstance(
-        value, email.header.Header
-    ):  # compat32 wraps a header with 8-bit bytes in one unknown-8bit chunk
+    # compat32 wraps a header with 8-bit bytes in one unknown-8bit chunk
+    if isinstance(value, email.header.Header):
         return "".join(
             chunk if isinstance(chunk, str) else _guess(chunk)[0]
             for chunk, _ in email.header.decode_header(value)

@@ -34,9 +34,8 @@ class FontMap:
         unicode_table = next((tables[k] for k in _UNICODE_SUBTABLES if k in tables), None)
         if unicode_table is not None:
             inverse: dict[int, str] = {}
-            for code, gid in sorted(
-                unicode_table.items(), reverse=True
-            ):  # the lowest code wins a shared glyph
+            # the lowest code wins a shared glyph
+            for code, gid in sorted(unicode_table.items(), reverse=True):
                 inverse[gid] = chr(code)
             return cls(inverse, False)
         return cls({}, bool(tables) and set(tables) <= {(3, 0), (1, 0)})

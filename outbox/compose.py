@@ -145,9 +145,8 @@ def confirmation(
     "đồng ý".
     """
     review = [t for t in tasks if t.needs_review]
-    said = warnings_vi(
-        warnings
-    )  # the English stays in the admin's log; the clerk reads the vocabulary's Vietnamese
+    # the English stays in the admin's log; the clerk reads the vocabulary's Vietnamese
+    said = warnings_vi(warnings)
     context = dict(
         notice=notice,
         label=notice_label(notice),
@@ -166,8 +165,10 @@ def confirmation(
     prefix = (
         ("Có thay đổi, chờ đồng ý" if changes else "Đã đăng ký trước đó") if duplicate else "Đã tiếp nhận"
     )
-    subject = (f"[{notice_token(notice.id)}] {prefix}: {notice_label(notice)} - "
-               f"{clean_header(notice.subject or '', limit=90)}")
+    subject = (
+        f"[{notice_token(notice.id)}] {prefix}: {notice_label(notice)} - "
+        f"{clean_header(notice.subject or '', limit=90)}"
+    )
     return OutgoingMail(
         kind=MailKind.CONFIRMATION,
         to=(forwarder,),
@@ -233,7 +234,7 @@ def too_many_notices(
         kind=MailKind.TOO_MANY_NOTICES,
         to=(forwarder,),
         subject="Thư có quá nhiều văn bản, chờ quản trị viên xem xét: "
-                f"{clean_header(subject or '', limit=100)}",
+        f"{clean_header(subject or '', limit=100)}",
         text=text,
         html=html,
         in_reply_to=in_reply_to,

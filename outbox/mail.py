@@ -90,9 +90,8 @@ def encoded_subject(subject: str) -> str:
     chunks, current = [], ""
     for char in subject:
         if len((current + char).encode()) > WORD_BYTES:
-            cut = current.rfind(" ") + 1 or len(
-                current
-            )  # after the last space, else mid-word (a very long word)
+            # after the last space, else mid-word (a very long word)
+            cut = current.rfind(" ") + 1 or len(current)
             chunks.append(current[:cut])
             current = current[cut:]
         current += char

@@ -75,14 +75,12 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
     review = False  # the skipped section opened on a no-task heading, not on a quoted law
     permitted: list[tuple[tuple[str, ...], tuple[str, ...]]] = []  # the unit the last permission named
     section = -1.0  # level of the last numbered heading or item: a lead-in paragraph below it belongs to it
-    pending: list[
-        Block
-    ] = []  # items without a lead since the last heading: a closing line may name their leads
+    # items without a lead since the last heading: a closing line may name their leads
+    pending: list[Block] = []
     untasked: Block | None = None
     later = 0  # how many drafts the last closing line made, for the support and time lines after it
-    windows: list[
-        tuple[float, Deadline]
-    ] = []  # "I. NHIỆM VỤ TRIỂN KHAI NGAY TRONG THÁNG 12/2025": dates its items
+    # "I. NHIỆM VỤ TRIỂN KHAI NGAY TRONG THÁNG 12/2025": dates its items
+    windows: list[tuple[float, Deadline]] = []
     for idx, b in enumerate(body):
         level = b.level if b.level is not None else -1
         if pat.trailing_lead.match(doc.folded, b.body_start, b.end):
@@ -127,9 +125,8 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             continue
         if not heading and b.level is not None and b.level <= 5 and doc.clean[b.end - 1] not in ".;":
             named = _name_only_scope(doc, b, level)
-            if (
-                named is not None
-            ):  # "3. Bảo hiểm xã hội các huyện, thị xã, thành phố": a per-addressee heading
+            # "3. Bảo hiểm xã hội các huyện, thị xã, thành phố": a per-addressee heading
+            if named is not None:
                 scopes = [s for s in scopes if s.level < level]
                 scopes.append(named)
                 continue
@@ -154,9 +151,8 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
         if re.fullmatch(r"\([^()]*\)\W*", doc.clean[b.body_start : b.end]):
             continue  # "(Có các Mẫu báo cáo số 05, 06 kèm theo)": a note in brackets
         item = item_continued(body, idx)
-        if (
-            item is not None
-        ):  # a paragraph between two items of a list: the rest of the item above (PDF reflow)
+        # a paragraph between two items of a list: the rest of the item above (PDF reflow)
+        if item is not None:
             b = Block(b.start, b.end, item.level, b.body_start)
             level = item.level if item.level is not None else -1
         if b.level is None and drafts and drafts[-1].deadline_text is None and _closing_time_line(doc, b):
@@ -165,9 +161,8 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
         opened = len(scopes)
         got = _block(doc, b, level if b.level is not None else section + 0.5, scopes, title, permitted)
         if len(scopes) > opened and b.level is not None and nxt is not None and nxt.level == b.level:
-            scopes[
-                -1
-            ].level -= 0.5  # "1. Giao phòng X … các công việc sau:" over "2. …", "3. …": a numbering slip
+            # "1. Giao phòng X … các công việc sau:" over "2. …", "3. …": a numbering slip
+            scopes[-1].level -= 0.5
         if (
             item is not None
             and got
@@ -181,9 +176,8 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             )
             continue
         if not got and item is not None and pending and pending[-1].start == item.start:
-            pending[-1] = Block(
-                item.start, b.end, item.level, item.body_start
-            )  # the item waits with its rest
+            # the item waits with its rest
+            pending[-1] = Block(item.start, b.end, item.level, item.body_start)
             continue
         if not got and _waits_for_lead(doc, b, scopes, nxt):
             pending.append(b)
@@ -413,6 +407,7 @@ def _block(
         if scope is not None and (b.level is None or scope.level < level):
             same_item = out[-1] if out and out[-1].start >= b.body_start else None
             if same_item is not None and b.level is not None and not _has_time(doc, a, z):
+                # a further sentence of the same item
                 out[-1] = _draft(
                     doc,
                     same_item.start,
@@ -422,7 +417,7 @@ def _block(
                     same_item.unknown,
                     0.75,
                     same_item.reasons,
-                )  # a further sentence of the same item
+                )
                 continue
             out.append(
                 _draft(
@@ -563,9 +558,8 @@ def _resolve(doc: Doc, g: Group) -> tuple[tuple[str, ...], tuple[str, ...]]:
     for n in names:
         if n not in seen:
             seen.append(n)
-    written = not any(
-        men.kind == "addressee" for men in g.mentions
-    )  # "Quý cơ quan" lists them, as in Kính gửi
+    # "Quý cơ quan" lists them, as in Kính gửi
+    written = not any(men.kind == "addressee" for men in g.mentions)
     if (
         written
         and len(doc.addressee_units) > 1
@@ -638,9 +632,8 @@ def _draft(
     if dl and dl.kind == "relative" and doc.issued is None:
         dl = type(dl)(None, dl.text, dl.start, dl.end, dl.kind, dl.conflicting)
     if dl is None and doc.event_day and HOLDS_EVENT.search(doc.folded[s:e]):
-        dl = Deadline(
-            doc.event_day, "", 0, 0, "date"
-        )  # "tổ chức kiểm tra", "để tổ chức huấn luyện": the event's day
+        # "tổ chức kiểm tra", "để tổ chức huấn luyện": the event's day
+        dl = Deadline(doc.event_day, "", 0, 0, "date")
     rec = find_recurrence(text)
     if dl and rec and rec.kind == "yearly" and dl.kind == "date" and not re.search(r"\d{4}", dl.text):
         dl = None  # "định kỳ hàng năm (trước ngày 10/12)": a day of every year, no first deadline

@@ -37,17 +37,15 @@ NON_DIRECTIVE_TYPES = frozenset(
     }
 )
 _STRONG = ("lead:cue", "lead:frame", "table-row")
-_STRONG_SCOPES = (
-    "scope:cue",
-    "scope:frame",
-    "scope:heading",
-)  # "Giao Phòng X:", "1. Phòng X:" over its items
+# "Giao Phòng X:", "1. Phòng X:" over its items
+_STRONG_SCOPES = ("scope:cue", "scope:frame", "scope:heading")
 # Folded words that may stand around names in a list of people or units without making it an order.
+# "…, đoàn thể tỉnh": the place or kind closing a listed name
 _NAME_FILLER = frozenset(
     "va cac dong chi ong ba giam doc pho truong chanh thu lanh dao dai dien chu tich cung nhu tren tat ca "
     "toan the"
     " vien doan the tinh huyen xa phuong".split()
-)  # "…, đoàn thể tỉnh": the place or kind closing a listed name
+)
 
 
 # "Bà: Nguyễn Hồng Vân - Phó trưởng phòng …, Phó Trưởng đoàn;": a member of a team or a list of participants.

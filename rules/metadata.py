@@ -65,9 +65,8 @@ _PARTY_NUMBER = re.compile(
 _DATE = re.compile(
     r"(?P<place>[^\n,|]{2,60}),\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})"
 )
-_VV = re.compile(
-    r"(?:(?:^|[\s|])(?:V/v|v/v|V/V|Về việc)|^\s*về việc)\s*:?\s*(?P<rest>.*)"
-)  # Party: "về việc …"
+# Party: "về việc …"
+_VV = re.compile(r"(?:(?:^|[\s|])(?:V/v|v/v|V/V|Về việc)|^\s*về việc)\s*:?\s*(?P<rest>.*)")
 _SIGN = re.compile(
     r"(?:^|[\s|])(?P<auth>(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\s*\.\s*[" + UPPER + "][" + UPPER + r" ,\-]{2,})"
 )

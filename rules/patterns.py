@@ -77,9 +77,8 @@ class Patterns:
     collective: re.Pattern[str]
     related_suffix: re.Pattern[str]
     unit_types: tuple[str, ...]
-    addressee_types: tuple[
-        str, ...
-    ]  # capitalised type words that stand for the addressee ("đề nghị Công ty")
+    # capitalised type words that stand for the addressee ("đề nghị Công ty")
+    addressee_types: tuple[str, ...]
     company_forms: tuple[str, ...]  # legal forms that continue a company's name ("Công ty cổ phần …")
     name_stop: tuple[str, ...]  # lower-case words that end a unit-like name (plain words, not folded)
     name_frame: tuple[str, ...]  # the role frames among them: strong evidence that the name ended

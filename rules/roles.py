@@ -13,9 +13,8 @@ _JOIN = re.compile(r"^\s*(?:,|,?\s*va|&|,?\s*cung)?\s*$")
 _BOUNDARY = re.compile(r";|:|(?<![\w])thi(?![\w])|(?<![\w])dong\s+thoi(?![\w])")
 _PURPOSE = re.compile(r"(?<![\w])(?:để|nhằm)(?![\w])", re.IGNORECASE)  # "… để tổng hợp đề nghị Sở X …"
 _LIST_SEMICOLON = re.compile(r"(?::[^;.:]{0,200})?\s*;\s*$")  # only a ";" (after a ":" list) between groups
-_LABEL = re.compile(
-    r"^[^,;.:]{0,60}:\s*\S"
-)  # "Hội X: Không có khả năng ..." — a name labelling a description
+# "Hội X: Không có khả năng ..." — a name labelling a description
+_LABEL = re.compile(r"^[^,;.:]{0,60}:\s*\S")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +107,8 @@ def classify(gs: list[Group], folded: str, lo: int, hi: int, clean: str = "") ->
             seen_in_clause[clause] = True
             continue
         connector = bool(pat.subject_connector.search(prefix)) and not re.match(r"\s*[,)]", after)
-        if (
-            pat.object_before.search(window) and not connector
-        ):  # "trong đó" ends on "đó", not the object word "do"
+        # "trong đó" ends on "đó", not the object word "do"
+        if pat.object_before.search(window) and not connector:
             continue
         if pat.lead_after.match(after) and not re.match(
             r"^\s*(?:da|duoc\s+(?!giao|phan\s+cong))(?![\w])", after

@@ -30,9 +30,8 @@ _GROUP_LABEL = re.compile(
     r"^(?:[IVXL]+|(?:phan|giai\s+doan|nhom|muc)\s+(?:[ivxl]+|\d+))\s*\.?$", re.IGNORECASE
 )
 _UPPER_MIN = 4  # a content cell in capitals with at least this many letters is a group heading
-_ROW_LABEL = re.compile(
-    r"^(?:\d{1,3}|[IVXL]+|[a-zđ])\s*[.)]?$"
-)  # "7", "09", "VI", "a)": a data row, never a header
+# "7", "09", "VI", "a)": a data row, never a header
+_ROW_LABEL = re.compile(r"^(?:\d{1,3}|[IVXL]+|[a-zđ])\s*[.)]?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,9 +187,8 @@ def _row(
     lead_cell = (_get(texts, roles, "lead") + " ; " + _get(texts, roles, "person")).strip(" ;")
     lead, unknown = _units(lead_cell, directory)
     if lead_cell and not lead and not unknown:
-        unknown = (
-            lead_cell,
-        )  # "Theo phân công tại Quyết định số …": someone is named, elsewhere; a person routes it
+        # "Theo phân công tại Quyết định số …": someone is named, elsewhere; a person routes it
+        unknown = (lead_cell,)
     support, _ = _units(_get(texts, roles, "support"), directory)
     if EVERY_UNIT in support:
         support = (EVERY_UNIT,)

@@ -22,10 +22,8 @@ from pydantic_settings import (
 from service.config_sources import env_names, mask_url, masked, read_toml, refuse_unknown, toml_path
 from service.errors import ConfigError
 
-CHOICES = {
-    "log_format": ("text", "json"),
-    "processed_action": ("keyword", "move"),
-}  # settings with a fixed set of values
+# settings with a fixed set of values
+CHOICES = {"log_format": ("text", "json"), "processed_action": ("keyword", "move")}
 
 
 class Settings(BaseSettings):
@@ -59,13 +57,13 @@ class Settings(BaseSettings):
     allowed_senders: str = Field(
         "",
         description="Comma-separated addresses or @domains allowed to submit notices; default: the "
-                    "directory's domain.",
+        "directory's domain.",
     )
     timezone: str = Field("Asia/Ho_Chi_Minh", description="The office's time zone.")
     processed_action: str = Field(
         "keyword",
         description="After a message is stored: 'keyword' (set processed_keyword) or 'move' (to "
-                    "processed_folder).",
+        "processed_folder).",
     )
     processed_keyword: str = Field("$DocketProcessed", description="IMAP keyword set on handled mail.")
     processed_folder: str = Field(
@@ -103,7 +101,7 @@ class Settings(BaseSettings):
     wide_send_units: int = Field(
         5,
         description="A notice that would assign work to this many distinct units (or more) waits for review "
-                    "before "
+        "before "
         "its assignment mails go out; 0 turns the check off.",
     )
     review_window_hours: float = Field(
@@ -114,7 +112,7 @@ class Settings(BaseSettings):
     max_notices_per_mail: int = Field(
         20,
         description="A mail carrying more notices than this is held for an admin (`docket quarantine "
-                    "release` "
+        "release` "
         "registers them all) and its sender is told; nothing of it is registered meanwhile.",
     )
     max_mails_per_recipient_per_pass: int = Field(
@@ -125,7 +123,7 @@ class Settings(BaseSettings):
     bundle_daily: bool = Field(
         True,
         description="One mail a day per unit carries all its reminders and escalations of that day (and one "
-                    "a "
+        "a "
         "day to the leaders and the Office); false: one mail per task and step, as before.",
     )
     due_soon_working_days: int = Field(
@@ -141,7 +139,7 @@ class Settings(BaseSettings):
     extract_timeout: float = Field(
         120.0,
         description="Seconds one message may take to be read (attachments, OCR); 0 reads in-process without "
-                    "limits.",
+        "limits.",
     )
     extract_memory_mb: int = Field(
         1024, description="Extra memory (MB) reading one message may use before it is stopped."
@@ -296,8 +294,7 @@ def split_url(url: str, *, setting: str, schemes: tuple[str, ...], forms: str) -
         ) from None
     if not ok:
         raise ConfigError(problem)
-    if (
-        "@" not in parts.netloc and "@" in url.partition("://")[2]
-    ):  # user:12/34@host read as host 'user', port 12
+    # user:12/34@host read as host 'user', port 12
+    if "@" not in parts.netloc and "@" in url.partition("://")[2]:
         raise ConfigError(f"{problem} (a '/', '#' or '@' in the password must be written %2F, %23, %40)")
     return parts

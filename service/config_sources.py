@@ -71,9 +71,8 @@ def refuse_unknown(
         if variable.upper().startswith("DOCKET_") and variable.upper() not in valid_env:
             raise ConfigError(_unknown(f"environment variable {variable}", variable.upper(), valid_env))
     valid_keys = sorted(fields)
-    aliases = {
-        field.alias for field in fields.values() if field.alias
-    }  # DOCKET_FROM is read from the file too
+    # DOCKET_FROM is read from the file too
+    aliases = {field.alias for field in fields.values() if field.alias}
     for key in toml:
         if key not in fields and key not in aliases:
             raise ConfigError(_unknown(f"key '{key}' in {path}", key, valid_keys))

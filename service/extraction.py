@@ -27,9 +27,8 @@ from rules.directory import EMPTY_DIRECTORY, Directory
 from rules.findings import AnalysisContext, Findings
 
 Result = tuple[ExtractedText, Findings]
-JudgeChoice = (
-    Any | None | Literal["shipped"]
-)  # a rules.candidates.Judge, None (keep every piece), or the shipped model
+# a rules.candidates.Judge, None (keep every piece), or the shipped model
+JudgeChoice = Any | None | Literal["shipped"]
 
 
 def analyse_document(

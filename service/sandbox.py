@@ -112,9 +112,8 @@ def run_limited(
 
 def _serve(conn: Any, parent_end: Any, extra_bytes: int, parent_pid: int) -> None:
     """The long-lived child: run one call at a time until the parent closes the pipe (or dies)."""
-    die_with_parent(
-        parent_pid
-    )  # killed with the daemon even in the middle of a call (recv() alone notices only between calls)
+    # killed with the daemon even in the middle of a call (recv() alone notices only between calls)
+    die_with_parent(parent_pid)
     parent_end.close()  # fork copied it: keeping it open would hide the parent's death from recv()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, signal.SIG_DFL)  # the daemon's graceful-stop handlers were inherited by fork

@@ -265,15 +265,8 @@ def evaluate_folder(folder: Path, *, calendar: Any, judge: Any = "shipped") -> d
             group, Score(f"TOTAL ({'scanned PDFs, OCR' if group == 'scan' else 'text renderings'})")
         ).add(s)
         totals.setdefault(kind, Score(f"total {kind}")).add(s)
-    order = [
-        "txt",
-        "docx",
-        "pdf",
-        "eml",
-        "scan.pdf",
-        "scan",
-        "text",
-    ]  # the overall text total last: the line to read
+    # the overall text total last: the line to read
+    order = ["txt", "docx", "pdf", "eml", "scan.pdf", "scan", "text"]
     return {"documents": rows, "totals": [totals[k].as_dict() for k in order if k in totals]}
 
 

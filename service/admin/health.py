@@ -158,9 +158,8 @@ class Health:
     outbox_pending: int
     outbox_dead: int
     overdue_tasks: int
-    queue: dict[str, int] = field(
-        default_factory=dict
-    )  # waiting for a person (service.admin.inbox_queue.counts)
+    # waiting for a person (service.admin.inbox_queue.counts)
+    queue: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 

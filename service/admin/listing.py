@@ -74,9 +74,8 @@ def _status_clause(state: str, today: date) -> Any:
     }
     if state == "overdue":
         return and_(Task.status == TaskStatus.OPEN, Task.deadline < today)
-    if (
-        state == "merged"
-    ):  # stored as cancelled, shown as merged: each task is listed under the status it shows
+    # stored as cancelled, shown as merged: each task is listed under the status it shows
+    if state == "merged":
         return Task.merged_into_id.is_not(None)
     if state == "cancelled":
         return and_(Task.status == TaskStatus.CANCELLED, Task.merged_into_id.is_(None))

@@ -24,6 +24,7 @@ STAGE_VI = {
     "reply": "thư trả lời",
 }
 EXTENSION_VI = {"pending": "chờ duyệt", "approved": "đã duyệt", "refused": "từ chối"}
+# every MailKind (tests/unit/test_mail_kinds.py)
 MAIL_KIND_VI = {
     "confirmation": "xác nhận",
     "unreadable": "không đọc được",
@@ -40,7 +41,7 @@ MAIL_KIND_VI = {
     "correction": "trả lời điều chỉnh",
     "reply-answer": "trả lời trong hội thoại",
     "extension-request": "đề nghị gia hạn",
-}  # every MailKind (tests/unit/test_mail_kinds.py)
+}
 OUTBOX_STATUS_VI = {
     "pending": "chờ gửi",
     "sending": "đang gửi",
@@ -106,9 +107,8 @@ def task_table(rows: list[dict[str, Any]], total: int) -> None:
     table = Table(show_lines=False, pad_edge=False, expand=True)
     fixed_column(table, "Mã")
     fixed_column(table, "Hạn")
-    table.add_column(
-        "Trạng thái", overflow="ellipsis", no_wrap=True, max_width=max(width // 6, 10)
-    )  # cut before the text
+    # cut before the text
+    table.add_column("Trạng thái", overflow="ellipsis", no_wrap=True, max_width=max(width // 6, 10))
     cut_column(table, "Chủ trì", ratio=1, min_width=8)
     cut_column(table, "Nhiệm vụ", ratio=3, min_width=16)
     fixed_column(table, "Văn bản")

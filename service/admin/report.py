@@ -139,10 +139,11 @@ def _per_unit(
         return [(row.name, row)]
     if row.id not in parts:  # stored before parts existed: each unit, with the task's status
         return [(name, row) for name in units]
+    # an open part follows the task (closed by an admin)
     return [
         (name, _AsOf(status, row.original_deadline, row.deadline, completed_at) if status.is_closed else row)
         for name, status, completed_at in parts[row.id]
-    ]  # an open part follows the task (closed by an admin)
+    ]
 
 
 def _unit_order(session: Any) -> Iterable[str]:
@@ -155,9 +156,8 @@ def _local_date(value: datetime | None, tz: Any) -> date | None:
 
 
 def write_csv(grid: Grid, path: Path) -> None:
-    with path.open(
-        "w", newline="", encoding="utf-8-sig"
-    ) as handle:  # BOM: Excel opens Vietnamese text correctly
+    # BOM: Excel opens Vietnamese text correctly
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
         csv.writer(handle).writerows(grid.table())
 
 

@@ -70,6 +70,7 @@ def _print_table(rows: list[dict], tz, zone: str) -> None:  # type: ignore[no-un
         stage = out.STAGE_VI.get(r["stage"], r["stage"]) + (
             f" ({r['disposition']})" if r["disposition"] else ""
         )
+        # text from mail: no terminal controls, no Rich markup
         table.add_row(
             str(r["id"]),
             received,
@@ -77,7 +78,7 @@ def _print_table(rows: list[dict], tz, zone: str) -> None:  # type: ignore[no-un
             shown(r["sender"]),
             shown(out.one_line(r["subject"])),
             shown(out.one_line(r["error"])),
-        )  # text from mail: no terminal controls, no Rich markup
+        )
     out._console().print(table)
 
 

@@ -49,13 +49,14 @@ def _print_table(items: list[dict], settings) -> None:  # type: ignore[no-untype
     out.cut_column(table, "Tiêu đề", ratio=2, min_width=12)
     out.cut_column(table, "Lý do", ratio=1, min_width=8)
     for it in items:
+        # from mail: shown() makes it safe
         table.add_row(
             str(it["id"]),
             out.local_time(it["received_at"], settings.tz),
             shown(it["sender"]),
             shown(out.one_line(it["subject"])),
             shown(out.one_line(it["reason"])),
-        )  # from mail: shown() makes it safe
+        )
     out._console().print(table)
 
 

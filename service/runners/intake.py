@@ -39,9 +39,8 @@ def inbound_row(mailbox: Mailbox, msg: RawMessage, now: datetime) -> InboundMess
     """The durable record of one message, whatever it contains (headers read leniently, made safe to
     store)."""
     try:
-        headers = BytesHeaderParser(policy=compat32).parsebytes(
-            header_block(msg.raw)
-        )  # never a copy of the body
+        # never a copy of the body
+        headers = BytesHeaderParser(policy=compat32).parsebytes(header_block(msg.raw))
     except Exception:  # noqa: BLE001 - a message whose headers cannot be parsed is still recorded
         headers = Message()
     return InboundMessage(
@@ -222,7 +221,7 @@ def _store_quarantined(app: App, mailbox: Mailbox, msg: RawMessage, err: Excepti
                 disposition="unstorable",
                 attempts=0,
                 error=f"its headers could not be stored ({type(err).__name__}); release it to process the "
-                      "raw message",
+                "raw message",
             )
         )
 

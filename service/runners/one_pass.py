@@ -18,12 +18,8 @@ from service.tasks.relay_veto import task_closed
 from service.wiring import App, office_hours, sender_for
 
 log = logging.getLogger("docket.run")
-ROLES = (
-    "intake",
-    "process",
-    "schedule",
-    "deliver",
-)  # `docket run --role`: a worker does the stages it is given
+# `docket run --role`: a worker does the stages it is given
+ROLES = ("intake", "process", "schedule", "deliver")
 
 
 @dataclass(frozen=True, slots=True)

@@ -305,9 +305,8 @@ def dispose(
         own_domain=domain,
         originals=own_mail.named_originals(session, message, domain=domain),
     )
-    if carried is not None and own_mail.is_bounce(
-        env, message
-    ):  # our mail returned: a delivery failure, never answered
+    # our mail returned: a delivery failure, never answered
+    if carried is not None and own_mail.is_bounce(env, message):
         bounce = own_mail.record_bounce(session, row, message, carried, now=now)
         return Outcome(Stage.IGNORED, "bounce", bounce)
     # Again on the parsed envelope: `docket notices reprocess` comes here without the header-first step.
@@ -315,9 +314,8 @@ def dispose(
         return Outcome(verdict.stage, verdict.disposition, verdict.reason)
     if replies.is_reply(session, env) and not _new_notice_in_reply(session, message):
         return Outcome(Stage.REPLY, replies.handle_reply(app, session, row, message, now=now))
-    if carried is not None and carried.only_ours(
-        message
-    ):  # our mail forwarded back: about its task, never a notice
+    # our mail forwarded back: about its task, never a notice
+    if carried is not None and carried.only_ours(message):
         reply = own_mail.as_reply(session, message, carried, domain=app.settings.message_id_domain)
         return Outcome(Stage.REPLY, replies.handle_reply(app, session, row, reply, now=now))
     if carried is not None:
@@ -350,16 +348,14 @@ def register_message(
         if problems:  # attachments that could not be read: FAILED, so `docket messages retry` can try again
             _queue_unreadable(app, session, row, message, problems, now=now)
             return Outcome(Stage.FAILED, "unreadable", "; ".join(problems))
-        _queue_no_notice(
-            app, session, row, forwarder, now=now
-        )  # a thank-you or a question: answered politely
+        # a thank-you or a question: answered politely
+        _queue_no_notice(app, session, row, forwarder, now=now)
         return Outcome(Stage.PROCESSED, "no-notice", "; ".join(message.warnings) or None)
     if (held := _too_many_notices(app, session, row, message, forwarder, now=now)) is not None:
         return held
 
-    directory = directory_from_db(
-        session, app.directory
-    )  # the issuer is normalised against it (notice identity)
+    # the issuer is normalised against it (notice identity)
+    directory = directory_from_db(session, app.directory)
     notice_id, duplicate_all, task_ids, revised = None, True, [], False
     for doc, findings in zip(message.documents, findings_per_doc, strict=True):
         result = store_notice(
@@ -377,18 +373,16 @@ def register_message(
         bind(notice_id=notice_id)
         tasks = result.notice.tasks if result.duplicate else result.new_tasks
         mid = message.envelope.message_id
-        again = result.duplicate and not (
-            mid and result.notice.message_id == mid
-        )  # not another copy in this same mail
+        # not another copy in this same mail
+        again = result.duplicate and not (mid and result.notice.message_id == mid)
         changes = (
             revisions.propose_changes(session, row, result.notice, findings, forwarder=forwarder, now=now)
             if again
             else []
         )
         revised = revised or bool(changes)
-        queue_assignments(
-            app, session, result, now=now
-        )  # first: the confirmation says whether they wait for review
+        # first: the confirmation says whether they wait for review
+        queue_assignments(app, session, result, now=now)
         mail = compose.confirmation(
             notice=result.notice,
             tasks=[task_view(t) for t in tasks],

@@ -52,9 +52,8 @@ def run_due(app: App) -> int:
     with app.sessions.begin() as session:
         created = date_undated_series(session, tz=app.settings.tz, now=now)
         created += create_due_occurrences(session, today=today, now=now)
-    with (
-        app.sessions.begin() as session
-    ):  # one transaction: a crash leaves all of it to the next pass, or none
+    # one transaction: a crash leaves all of it to the next pass, or none
+    with app.sessions.begin() as session:
         day = queue_reminders(app, session, policy, today=today, now=now)
         reminded = day.queued
         digests = queue_digests(
@@ -73,11 +72,12 @@ def run_due(app: App) -> int:
     return released + created + reminded + digests
 
 
+# units not told yet: no reminders before the assignment
 _held = (
     select(AssignmentHold.id)
     .where(AssignmentHold.notice_id == Task.notice_id, AssignmentHold.released_at.is_(None))
     .exists()
-)  # units not told yet: no reminders before the assignment
+)
 
 
 def _open_tasks(session: Session) -> list[Task]:
@@ -216,9 +216,8 @@ def queue_digests(
                 session, mail, dedupe_key=f"digest:unit:{unit.id}:{year}-W{week:02d}", now=now, domain=domain
             )
             carrier = (carriers or {}).get(unit.id)
-            if (
-                row is not None and carrier is not None
-            ):  # one mail for the unit today: the digest rides in its bundle
+            # one mail for the unit today: the digest rides in its bundle
+            if row is not None and carrier is not None:
                 add_weekly(
                     app,
                     carrier,

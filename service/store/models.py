@@ -44,9 +44,8 @@ class InboundMessage(Base):
     subject: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime]
     stage: Mapped[Stage] = mapped_column(enum_column(Stage, "stage"), index=True)
-    disposition: Mapped[str | None] = mapped_column(
-        String(60)
-    )  # why: new, duplicate, no-notice, auto-reply ...
+    # why: new, duplicate, no-notice, auto-reply ...
+    disposition: Mapped[str | None] = mapped_column(String(60))
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_owner: Mapped[str | None] = mapped_column(String(100))
@@ -55,9 +54,8 @@ class InboundMessage(Base):
     processed_at: Mapped[datetime | None]
     notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id"), index=True)
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))  # for replies
-    released_by: Mapped[str | None] = mapped_column(
-        String(320)
-    )  # admin who let a quarantined message through
+    # admin who let a quarantined message through
+    released_by: Mapped[str | None] = mapped_column(String(320))
     released_at: Mapped[datetime | None]
     # The admin queue (service.admin.inbox_queue): why a person must look at this mail; None = not queued.
     queue: Mapped[str | None] = mapped_column(String(40), index=True)
@@ -145,12 +143,10 @@ class Task(Base):
     confidence: Mapped[float] = mapped_column(Float, default=1.0)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
     manual: Mapped[bool] = mapped_column(Boolean, default=False)  # corrected by an admin: reprocess keeps it
-    fingerprint: Mapped[str | None] = mapped_column(
-        String(64), index=True
-    )  # matches a task across reprocessing
-    previous_id: Mapped[int | None] = mapped_column(
-        ForeignKey("tasks.id")
-    )  # earlier occurrence of a recurrence
+    # matches a task across reprocessing
+    fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
+    # earlier occurrence of a recurrence
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"))
     completed_at: Mapped[datetime | None]
     closed_reason: Mapped[str | None] = mapped_column(Text)
@@ -260,9 +256,8 @@ class NoticeRevision(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
-    inbound_id: Mapped[int] = mapped_column(
-        ForeignKey("inbound_messages.id")
-    )  # the re-forward carrying the new text
+    # the re-forward carrying the new text
+    inbound_id: Mapped[int] = mapped_column(ForeignKey("inbound_messages.id"))
     forwarder: Mapped[str | None] = mapped_column(String(320))
     summary: Mapped[str] = mapped_column(Text)  # what would change, as the clerk was told
     created_at: Mapped[datetime]

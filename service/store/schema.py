@@ -35,9 +35,8 @@ def upgrade(engine: Engine) -> str:
     """Apply every migration not yet applied; returns the revision now in place."""
     config = _config()
     with engine.begin() as conn:
-        if (
-            conn.dialect.name == "postgresql"
-        ):  # several workers starting at once: one migrates, the others wait
+        # several workers starting at once: one migrates, the others wait
+        if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(7346101)"))
         config.attributes["connection"] = conn
         command.upgrade(config, "head")

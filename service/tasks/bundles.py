@@ -63,9 +63,8 @@ class DayMail:
 
     queued: int = 0
     escalated: list[compose.DueItem] = field(default_factory=list)
-    bundles: dict[int, Carrier] = field(
-        default_factory=dict
-    )  # by unit id: the mail queued for it in this pass
+    # by unit id: the mail queued for it in this pass
+    bundles: dict[int, Carrier] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

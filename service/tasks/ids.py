@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import re
 
-from rules.display import (
-    CANDIDATE_PREFIX,
-    NOTICE_PREFIX,
-    TASK_PREFIX,
-)  # the formats' one home (and the tokens')
+# the formats' one home (and the tokens')
+from rules.display import CANDIDATE_PREFIX, NOTICE_PREFIX, TASK_PREFIX
 from service.errors import InputError
 
 # ASCII digits only: \d would also take Arabic-Indic and other scripts' digits, which int() reads as numbers.

@@ -101,9 +101,8 @@ def active_hold(session: Session, notice_id: int) -> AssignmentHold | None:
 def original_files(session: Session, notice_id: int) -> list[tuple[str, str, bytes]]:
     """The document files of the mail the notice was registered from, as stored: (name, MIME type, bytes)."""
     notice = session.get(Notice, notice_id)
-    mid = (
-        notice.message_id if notice is not None else None
-    )  # the forward it came from (its row is linked later)
+    # the forward it came from (its row is linked later)
+    mid = notice.message_id if notice is not None else None
     came_from = InboundMessage.notice_id == notice_id
     if mid:
         came_from = or_(came_from, InboundMessage.message_id == mid)

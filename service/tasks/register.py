@@ -99,9 +99,8 @@ class Registered:
     notice: Notice
     new_tasks: list[Task]
     duplicate: bool
-    new_candidates: list[object] = field(
-        default_factory=list
-    )  # service.store.models.CandidateTask rows (the safety net)
+    # service.store.models.CandidateTask rows (the safety net)
+    new_candidates: list[object] = field(default_factory=list)
 
 
 def store_notice(
@@ -313,6 +312,7 @@ def store_candidates(
         if fingerprint in known:
             continue
         known.add(fingerprint)
+        # strings are cleaned and cut to their columns by service.store.db on insert
         row = CandidateTask(
             notice_id=notice.id,
             seq=len(existing) + len(added) + 1,
@@ -330,7 +330,7 @@ def store_candidates(
             fingerprint=fingerprint,
             status=CandidateStatus.OPEN,
             created_at=now,
-        )  # strings are cleaned and cut to their columns by service.store.db on insert
+        )
         session.add(row)
         added.append(row)
     session.flush()

@@ -352,9 +352,8 @@ def _act(
         after=intent.kind,
         note=(intent.text[:NOTE_CHARS] + why) or None,
     )
-    once = (
-        f"out-of-office:{sender}" if intent.kind == "out_of_office" else None
-    )  # an auto-responder: once per task
+    # an auto-responder: once per task
+    once = f"out-of-office:{sender}" if intent.kind == "out_of_office" else None
     _ack(app, session, task, "note", detail, sender, envelope, book, now, key=once)
     return "reply-note"
 
@@ -389,7 +388,7 @@ def _close_part(
         _done_detail(task)
         if closed
         else f"Đã ghi nhận {unit.name} hoàn thành phần việc của đơn vị; còn {left} phòng, đơn vị chưa hoàn "
-             "thành."
+        "thành."
     )
     _ack(
         app,
@@ -447,9 +446,8 @@ def _ack(
     refs = tuple(
         dict.fromkeys([*referenced_ids(envelope), *([envelope.message_id] if envelope.message_id else [])])
     )
-    to = (
-        (sender,) if may_answer(app, session, book, sender) else tuple(office[:1])
-    )  # never outside the directory
+    # never outside the directory
+    to = (sender,) if may_answer(app, session, book, sender) else tuple(office[:1])
     if not to:
         return
     mail = compose.reply_ack(

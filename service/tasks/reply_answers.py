@@ -119,9 +119,8 @@ def queue_and_answer(
     """Park the mail for a person and, when the sender may hear from us, say so."""
     park(row, reason)
     if may_answer(app, session, book, sender) and not _answers_an_answer(session, envelope):
-        day = (
-            now.astimezone(app.settings.tz).date().isoformat()
-        )  # one such answer a day per sender: no ping-pong
+        # one such answer a day per sender: no ping-pong
+        day = now.astimezone(app.settings.tz).date().isoformat()
         send(
             app,
             session,
@@ -173,9 +172,8 @@ def correction(
     done = (
         f"Đã áp dụng {len(result.applied)} điều chỉnh." if result.applied else "Chưa áp dụng điều chỉnh nào."
     )
-    changed = bool(
-        result.applied or result.quoted
-    )  # a plain "cảm ơn" gets a short answer, without the task list
+    # a plain "cảm ơn" gets a short answer, without the task list
+    changed = bool(result.applied or result.quoted)
     send(
         app,
         session,

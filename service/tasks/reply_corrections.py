@@ -175,9 +175,8 @@ def _canonical(session: Session, names: tuple[str, ...] | None) -> tuple[str, ..
     out = []
     for name in names:
         found = choices.get(fold_name(name))
-        if (
-            found is None
-        ):  # "phong quan ly cong nghe": the same letters without their marks, if that names one unit
+        # "phong quan ly cong nghe": the same letters without their marks, if that names one unit
+        if found is None:
             matches = plain.get(" ".join(fold(name).split()), set())
             found = next(iter(matches)) if len(matches) == 1 else None
         if found is None:

@@ -142,9 +142,8 @@ def finding_fingerprint(finding: TaskFinding) -> str:
 
 def diff_tasks(notice: Notice, findings: Findings) -> list[TaskDiff]:
     """Match findings to stored tasks (fingerprint, then text, then source span) and compare them."""
-    unmatched = list(
-        notice.tasks
-    )  # merged, cancelled and rejected tasks too: found again, they are never revived
+    # merged, cancelled and rejected tasks too: found again, they are never revived
+    unmatched = list(notice.tasks)
     findings = _dated(findings, notice)
     diffs: list[TaskDiff] = []
     for finding in findings.tasks:
@@ -252,9 +251,8 @@ def apply(app: Any, session: Session, planned: Plan, editor: Editor, *, notify: 
         elif diff.kind == REMOVED:
             _remove(session, session.get(Task, diff.task_id), editor, notify)
         applied += 1
-    for (
-        diff
-    ) in planned.diffs:  # the notice's text is replaced below: re-anchor the evidence of untouched tasks
+    # the notice's text is replaced below: re-anchor the evidence of untouched tasks
+    for diff in planned.diffs:
         if diff.kind in (SAME, KEPT) and diff.finding is not None and diff.task_id is not None:
             kept = session.get(Task, diff.task_id)
             if kept is not None:

@@ -25,9 +25,8 @@ def unit_choices(session: Session) -> dict[str, str]:
 
 def suggestions(typed: str, choices: dict[str, str], limit: int = 3) -> list[str]:
     """The canonical names closest to what was typed (rapidfuzz over names and aliases)."""
-    spelled = {
-        loose(spelling): name for spelling, name in choices.items()
-    }  # 'phong ke toan' is close to 'Phòng Kế hoạch'
+    # 'phong ke toan' is close to 'Phòng Kế hoạch'
+    spelled = {loose(spelling): name for spelling, name in choices.items()}
     found = process.extract(loose(typed), list(spelled), scorer=fuzz.WRatio, limit=limit * 3)
     return list(dict.fromkeys(spelled[match] for match, score, _ in found if score >= 50))[:limit]
 

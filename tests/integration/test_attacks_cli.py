@@ -43,12 +43,11 @@ def test_mask_url_hides_everything_up_to_the_last_at(url: str, shown: str) -> No
     assert mask_url(url) == shown
 
 
+# unencoded '/': the start was in a traceback
 BAD_URLS = [
     {"DOCKET_MAILBOX": f"imapz://docket:{SECRET}@mail.example/INBOX"},  # a scheme typo
     {"DOCKET_SMTP": f"smtpz://docket:{SECRET}@mail.example"},
-    {
-        "DOCKET_MAILBOX": "imaps://docket:S3C/RET-PW@mail.example/INBOX"
-    },  # unencoded '/': the start was in a traceback
+    {"DOCKET_MAILBOX": "imaps://docket:S3C/RET-PW@mail.example/INBOX"},
     {"DOCKET_MAILBOX": "imaps://docket:S3C#RET-PW@mail.example/INBOX"},
     {"DOCKET_SMTP": "smtps://docket:1234/S3CRET@mail.example"},  # would be read as host 'docket', port 1234
     {"DOCKET_DATABASE_URL": f"postgresqlz://docket:{SECRET}@127.0.0.1/test"},

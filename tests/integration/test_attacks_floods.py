@@ -186,8 +186,7 @@ def test_delivery_is_at_least_once_and_a_resend_keeps_its_message_id(make_app, o
         for m in mailbox.Maildir(str(sent))
         if m["Message-ID"] == message_id
     ]
-    assert (
-        len(ids) == 3
-    )  # the first delivery, the one the crash cut short, and its resend: one Message-ID throughout
+    # the first delivery, the one the crash cut short, and its resend: one Message-ID throughout
+    assert len(ids) == 3
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert "at least once" in readme and "same Message-ID" in readme

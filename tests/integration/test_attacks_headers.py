@@ -133,9 +133,8 @@ def _attacks(thread: str, sender: bytes | list[bytes]) -> list[bytes]:
 
 def test_an_encoded_from_is_the_address_in_brackets_quarantined_and_changes_nothing(make_app, office) -> None:  # type: ignore[no-untyped-def]
     app, (kh, _) = office_with_tasks(make_app)
-    run_daemon(
-        app, once=True
-    )  # what is due anyway (reminders) goes first, so only the attack could change more
+    # what is due anyway (reminders) goes first, so only the attack could change more
+    run_daemon(app, once=True)
     before = state(app)
     deliver_to_maildir(office, _attacks(assignment_id(app, kh), SPOOFED_KHTC))
     run_daemon(app, once=True)
@@ -157,9 +156,8 @@ AMBIGUOUS = {
 @pytest.mark.parametrize("case", sorted(AMBIGUOUS))
 def test_an_ambiguous_sender_is_never_acted_on(make_app, office, case) -> None:  # type: ignore[no-untyped-def]
     app, (kh, _) = office_with_tasks(make_app)
-    run_daemon(
-        app, once=True
-    )  # what is due anyway (reminders) goes first, so only the attack could change more
+    # what is due anyway (reminders) goes first, so only the attack could change more
+    run_daemon(app, once=True)
     before = state(app)
     deliver_to_maildir(office, _attacks(assignment_id(app, kh), AMBIGUOUS[case]))
     run_daemon(app, once=True)

@@ -57,9 +57,8 @@ def _registered(make_app, office: Path):  # type: ignore[no-untyped-def]
     ]
     assert len(ours) == 1
     app.clock = FixedClock(vn(2026, 11, 26, 9, 0))
-    run_daemon(
-        app, once=True
-    )  # the day's own work first (the monthly task's next occurrence): counts compare after it
+    # the day's own work first (the monthly task's next occurrence): counts compare after it
+    run_daemon(app, once=True)
     return app, ours[0]
 
 
@@ -156,9 +155,8 @@ def attached_eml(sent: bytes) -> bytes:
     msg = message_from_bytes(sent, policy=policy.default)
     fwd = _envelope(f"Fwd: {msg['Subject']}", 4)
     fwd.set_content(f"NV-{LEAD_TASK}: {NOTE}")
-    fwd.add_attachment(
-        msg, filename="Giao nhiem vu.eml"
-    )  # message/rfc822, as Thunderbird "forward as attachment"
+    # message/rfc822, as Thunderbird "forward as attachment"
+    fwd.add_attachment(msg, filename="Giao nhiem vu.eml")
     return fwd.as_bytes()
 
 

@@ -102,12 +102,10 @@ def _reforwarded(make_app, office: Path):  # type: ignore[no-untyped-def]
         assert mail.to_addrs == [CLERK] and mail.dedupe_key.startswith(f"confirmation:{row.id}:")
     text = mail.body_text
     assert "không tạo thêm nhiệm vụ trùng lặp" not in text
-    assert "NV-1" in text and "30/11/2026" in text and "05/12/2026" in text, (
-        text
-    )  # the changed deadline, old and new
-    assert "cơ sở dữ liệu khoa học và công nghệ" in text and '"đồng ý"' in text, (
-        text
-    )  # the added task; how to apply
+    # the changed deadline, old and new
+    assert "NV-1" in text and "30/11/2026" in text and "05/12/2026" in text, text
+    # the added task; how to apply
+    assert "cơ sở dữ liệu khoa học và công nghệ" in text and '"đồng ý"' in text, text
     assert "NV-2" not in text.split("THAY ĐỔI")[-1], text  # the unchanged task is not listed as a change
     return app, mail
 

@@ -140,9 +140,8 @@ def test_questions_refusals_progress_and_auto_replies_never_close_the_task(make_
             "Docket đã lưu ý kiến" in answers[0].body_text
             and "chưa được ghi nhận hoàn thành" in answers[0].body_text
         ), name
-    _deliver(
-        office, _mail(99, in_reply_to=assignment, text="Đã hoàn thành.")
-    )  # the control: a clear "done" still closes it
+    # the control: a clear "done" still closes it
+    _deliver(office, _mail(99, in_reply_to=assignment, text="Đã hoàn thành."))
     run_daemon(app, once=True)
     with app.sessions() as session:
         assert session.get(Task, task_id).status is TaskStatus.DONE_ON_TIME

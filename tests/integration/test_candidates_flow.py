@@ -100,9 +100,8 @@ def test_a_missed_order_is_listed_then_accepted_as_an_audited_task(
     assert re.search(
         rf"^{number}\. \[KN-{cand_id}\] Khẩn trương rà soát, cập nhật danh mục", body, re.MULTILINE
     )
-    assert (
-        "docket " not in body and "thêm: <nội dung>" in body
-    )  # the clerk answers by mail; the command is the admin's
+    # the clerk answers by mail; the command is the admin's
+    assert "docket " not in body and "thêm: <nội dung>" in body
 
     shown = _cli(office, app.settings.database_url, "notices", "show", f"TB-{notice_id}")
     assert (

@@ -124,9 +124,8 @@ def test_reprocess_through_the_cli(office_db: Office) -> None:
     assert applied["applied"] == applied["pending"]
     manual = o.json("tasks", "show", f"NV-{o.task_ids[0]}")
     assert manual["text"] == "Rà soát dự toán 2027 (đã sửa tay)." and manual["lead"] == [TT]
-    assert (
-        o.json("notices", "reprocess", f"TB-{o.notice_id}", "--now", NOW)["pending"] == 0
-    )  # applying converges
+    # applying converges
+    assert o.json("notices", "reprocess", f"TB-{o.notice_id}", "--now", NOW)["pending"] == 0
 
 
 def test_reprocess_without_a_stored_message_is_a_clear_error(office_db: Office) -> None:

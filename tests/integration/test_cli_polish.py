@@ -38,9 +38,8 @@ def test_unit_names_without_diacritics_case_or_with_an_alias(office_db: Office) 
         "kh tc",
     ):
         assert o.json("tasks", "list", "--unit", typed, "--now", NOW) == exact, typed
-    assert [r["lead"] for r in o.json("tasks", "list", "--unit", "van phong", "--now", NOW)] == [
-        [KHTC]
-    ]  # support of NV-1
+    # support of NV-1
+    assert [r["lead"] for r in o.json("tasks", "list", "--unit", "van phong", "--now", NOW)] == [[KHTC]]
     edited = o.ok(
         "tasks",
         "edit",
@@ -109,9 +108,8 @@ def test_tables_fill_the_terminal_and_mark_cut_text(office_db: Office, width: in
         assert max(cell_len(line) for line in lines) <= width, (args, width)
     table = o.ok("tasks", "list", "--now", NOW).stdout
     rows = [line for line in table.splitlines() if "NV-" in line]
-    assert len(rows) == 4 and all(
-        cell_len(row) == width for row in rows
-    )  # each row one line, as wide as the terminal
+    # each row one line, as wide as the terminal
+    assert len(rows) == 4 and all(cell_len(row) == width for row in rows)
     assert all("…" in row for row in rows)  # every sample task is longer than the text column, even at 160
     shown = max(len(row.split("│")[5].strip().rstrip("…")) for row in rows)
     assert shown >= (70 if width == 160 else 18)  # the task column gets the room the terminal has

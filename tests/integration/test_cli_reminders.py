@@ -72,9 +72,8 @@ def test_a_new_lead_drops_the_reminders_not_yet_sent(office_db: Office) -> None:
 
     o = office_db
     task = o.task_ids[0]
-    run_due(
-        o.app
-    )  # queued at 25/11 08:30, not delivered yet: the step's row, carried by the unit's mail of the day
+    # queued at 25/11 08:30, not delivered yet: the step's row, carried by the unit's mail of the day
+    run_due(o.app)
     assert [(r.to_addrs, r.status) for r in _reminders(o, task)] == [([KHTC_MAIL], OutboxStatus.BUNDLED)]
     [first] = _carriers(o, _reminders(o, task)[0])
     assert (first.to_addrs, first.status) == ([KHTC_MAIL], OutboxStatus.PENDING)

@@ -57,9 +57,8 @@ def test_add_alias_applies_to_future_notices(office_db: Office) -> None:
     unit = directory.unit(KHTC)
     assert unit is not None and "P. Kế hoạch Tài chính" in unit.aliases
     assert [r["lead"] for r in o.json("tasks", "list", "--unit", "p. kế hoạch tài chính")] == [[KHTC]]
-    o.ok(
-        "units", "import", str(Path(o.env["DOCKET_DIRECTORY"]))
-    )  # re-importing the file keeps the admin's alias
+    # re-importing the file keeps the admin's alias
+    o.ok("units", "import", str(Path(o.env["DOCKET_DIRECTORY"])))
     assert "P. Kế hoạch Tài chính" in o.json("units", "list")[1]["aliases"]
 
 

@@ -80,9 +80,8 @@ def test_an_unknown_key_in_docket_toml_is_refused_with_the_closest_name(tmp_path
 def test_an_unknown_docket_variable_is_refused_with_the_closest_name(tmp_path: Path) -> None:
     line = _one_line_error(_docket(tmp_path, "config", DOCKET_TIMEZON="Asia/Bangkok"))
     assert "environment variable DOCKET_TIMEZON — did you mean 'DOCKET_TIMEZONE'?" in line
-    assert (
-        _docket(tmp_path, "config", DOCKET_WORKERS="3").exit_code == 0
-    )  # read by docker/compose.yaml, not a setting
+    # read by docker/compose.yaml, not a setting
+    assert _docket(tmp_path, "config", DOCKET_WORKERS="3").exit_code == 0
 
 
 def test_a_malformed_docket_toml_is_one_line(tmp_path: Path) -> None:
@@ -122,9 +121,8 @@ def test_a_bad_value_stops_every_command_in_one_line(
 def test_a_bad_value_in_the_file_names_the_setting(tmp_path: Path) -> None:
     line = _one_line_error(_docket(tmp_path, "config", toml='timezone = "Mars/Olympus"\n'))
     assert (
-        line
-        == "docket: invalid setting DOCKET_TIMEZONE='Mars/Olympus': unknown time zone (use an IANA name "
-           "such as Asia/Ho_Chi_Minh)"
+        line == "docket: invalid setting DOCKET_TIMEZONE='Mars/Olympus': unknown time zone (use an IANA name "
+        "such as Asia/Ho_Chi_Minh)"
     )
 
 

@@ -230,9 +230,8 @@ def test_november_walk(walk: Walk) -> None:
     assert all(m.subject.split("] ", 1)[-1].startswith(openings) for m in sent)
     assert all("Chủ trì: tất cả các phòng, đơn vị" in m.body for m in sent)
     vp_mail = next(m for m in sent if m.to == {VP})
-    assert vp_mail.subject.startswith(
-        "[NV-2] [NV-1] "
-    )  # the office's two tasks in one mail, its own (NV-2) first
+    # the office's two tasks in one mail, its own (NV-2) first
+    assert vp_mail.subject.startswith("[NV-2] [NV-1] ")
     assert vp_mail.body.index("1. [NV-2]") < vp_mail.body.index("2. [NV-1]")
     with w.app.sessions() as session:
         events = session.scalars(select(TaskEvent).where(TaskEvent.field == "assignments_released")).all()
@@ -338,12 +337,10 @@ def test_november_walk(walk: Walk) -> None:
     log: dict[date, list[Sent]] = {}
     day = date(2026, 11, 5)
     while day <= date(2026, 11, 30):
-        if day == date(
-            2026, 11, 18
-        ):  # the five others answer: the last one closes the task, late (deadline 13/11)
-            for unit in sorted(
-                pending_boxes
-            ):  # the office's mail listed NV-1 and NV-2: its answer names NV-1
+        # the five others answer: the last one closes the task, late (deadline 13/11)
+        if day == date(2026, 11, 18):
+            # the office's mail listed NV-1 and NV-2: its answer names NV-1
+            for unit in sorted(pending_boxes):
                 subject = "Re: [NV-1] hoàn thành" if unit == VP else None
                 w.dovecot.append(w.user, _reply(unit, assignment[unit], "Đã hoàn thành.", subject))
         log[day] = w.at(vn(day.year, day.month, day.day, 8, 30))

@@ -139,9 +139,8 @@ def test_a_message_that_stops_the_worker_three_times_is_parked(make_app, office:
         assert (
             row.stage is Stage.FAILED and row.error == f"processing stopped the worker {MAX_ATTEMPTS} times"
         )
-        told = session.scalars(
-            select(OutboxMessage)
-        ).one()  # the clerk is told it is our fault, not the document's
+        # the clerk is told it is our fault, not the document's
+        told = session.scalars(select(OutboxMessage)).one()
         assert "lỗi nội bộ" in told.body_text and "không cần gửi lại" in told.body_text
         assert told.subject.startswith("Văn bản đã nhận, đang chờ xử lý lại")
 
@@ -166,11 +165,12 @@ def test_a_database_fault_under_processing_leaves_the_message_queued(make_app, o
     intake_once(app, open_mailbox(app.settings.mailbox, settings=app.settings))
     now = vn(2026, 11, 25, 9, 0)
     row_id = claim_next(app, now, "worker")
+    # nothing listens / cannot be opened
     gone_url = (
         "postgresql+psycopg://postgres@127.0.0.1:1/test"
         if app.engine.dialect.name == "postgresql"
         else f"sqlite:///{office / 'no-such-folder' / 'docket.db'}"
-    )  # nothing listens / cannot be opened
+    )
     gone = build_app(load_settings(**{**_settings_of(app), "database_url": gone_url}), FixedClock(now))
     try:
         with pytest.raises(TransientError):

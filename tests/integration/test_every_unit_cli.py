@@ -59,9 +59,8 @@ def test_every_unit_task_is_counted_under_each_unit_and_never_shown_as_a_star(of
         n: c + 1 for n, c in before.items()
     }
 
-    with (
-        o.app.sessions.begin() as session
-    ):  # Thanh tra finishes its part: it no longer counts there, the task stays open
+    # Thanh tra finishes its part: it no longer counts there, the task stays open
+    with o.app.sessions.begin() as session:
         task, unit = session.get(Task, number), session.scalars(select(Unit).where(Unit.name == TT)).one()
         assert (
             close_part(
@@ -93,12 +92,13 @@ def test_edit_day_moves_the_first_occurrence_and_refuses_a_task_without_a_period
     o.ok("tasks", "edit", f"NV-{monthly}", "--recurrence", "monthly", "--day", "20", "--now", NOW)
     with o.app.sessions() as session:
         task = session.get(Task, monthly)
+        # the first 20th after the notice of 02/11/2026
         assert (task.recurrence, task.recurrence_day, task.deadline, task.original_deadline) == (
             "monthly",
             20,
             date(2026, 11, 20),
             date(2026, 11, 20),
-        )  # the first 20th after the notice of 02/11/2026
+        )
     refused = o.run("tasks", "edit", f"NV-{plain}", "--day", "25", "--now", NOW)
     assert refused.exit_code == 1 and "--day needs a monthly" in refused.output
     assert o.run("tasks", "edit", f"NV-{monthly}", "--day", "32", "--now", NOW).exit_code == 1

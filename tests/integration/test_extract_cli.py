@@ -57,6 +57,5 @@ def test_unreadable_file_exits_non_zero_with_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["extract", str(bad), str(good), "--json"])
     assert result.exit_code != 0
     assert len(result.stderr.strip().splitlines()) == 1 and "broken.docx" in result.stderr
-    assert (
-        len([line for line in result.stdout.splitlines() if line.strip()]) == 1
-    )  # the readable one still printed
+    # the readable one still printed
+    assert len([line for line in result.stdout.splitlines() if line.strip()]) == 1

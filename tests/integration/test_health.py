@@ -268,9 +268,8 @@ def test_json_log_lines_carry_the_message_id(make_app, office: Path, capsys) -> 
     assert all(
         isinstance(e["inbound_id"], int) and e["level"] == "info" and e["ts"].endswith("+00:00") for e in done
     )
-    assert not any(
-        "message_id" in e for e in lines if e["logger"] == "docket.run"
-    )  # context does not leak past a message
+    # context does not leak past a message
+    assert not any("message_id" in e for e in lines if e["logger"] == "docket.run")
     record = logging.LogRecord("docket.x", logging.INFO, __file__, 1, "notice %s", (7,), None)
     with log_context(notice_id=7, task_ids=[1, 2]):
         handler.filters[0].filter(record)

@@ -162,9 +162,8 @@ def test_list_and_x_loop_signs_and_what_a_release_lifts() -> None:
     assert (triage(listed, **rules).stage, triage(listed, **rules).disposition) == (Stage.QUARANTINED, "list")
     assert triage(listed, released=True, **rules) is None  # an admin let it in
     looping = _env(**{"Auto-Submitted": "auto-replied", "List-Id": "<l.example>"})
-    assert (
-        triage(looping, released=True, **rules).stage is Stage.IGNORED
-    )  # a release never lifts the loop check
+    # a release never lifts the loop check
+    assert triage(looping, released=True, **rules).stage is Stage.IGNORED
 
 
 def test_the_header_block_ends_at_the_first_empty_line_and_within_the_scan() -> None:

@@ -94,6 +94,5 @@ def test_a_notice_stored_under_the_older_key_is_found_again(make_app) -> None:  
         session.add(old)
         session.flush()
         assert find_notice(session, findings, doc.text, directory=directory) is old
-        assert (
-            find_notice(session, findings, doc.text) is old
-        )  # without the directory: the parent authority is left off
+        # without the directory: the parent authority is left off
+        assert find_notice(session, findings, doc.text) is old

@@ -74,11 +74,8 @@ def test_assignments_and_reminders_reach_the_units(make_app, sink) -> None:  # t
     app, (kh, cds) = _office_with_notice(make_app, sink.url)
     assert deliver(app).sent == 3
     by_to = {m["To"]: m for m in sink.messages}
-    assert set(by_to) == {
-        f"khtc{D}",
-        f"vanphong{D}",
-        f"ttcds{D}",
-    }  # never nguoi.la@example.com from the notice text
+    # never nguoi.la@example.com from the notice text
+    assert set(by_to) == {f"khtc{D}", f"vanphong{D}", f"ttcds{D}"}
     lead = by_to[f"khtc{D}"]
     assert f"[NV-{kh}]" in lead["Subject"] and "Giao nhiệm vụ" in lead["Subject"]
     assert lead["Cc"] == f"phuc.lv{D}"
@@ -141,10 +138,8 @@ def test_confirmation_is_threaded_and_lists_what_needs_review(make_app, sink) ->
             domain="skhcn.binhminh.example.vn",
         )
     result = deliver(app)
-    assert (result.sent, result.held) == (
-        1,
-        True,
-    )  # the confirmation goes at once; the assignments wait for office hours
+    # the confirmation goes at once; the assignments wait for office hours
+    assert (result.sent, result.held) == (1, True)
     msg = sink.messages[0]
     assert (
         msg["To"] == f"van.thu{D}"
@@ -210,9 +205,8 @@ def test_5xx_is_dead_and_listed_but_552_is_retried(make_app, sink, monkeypatch) 
     assert again.exit_code == 0, again.output
     from datetime import datetime, timezone
 
-    app.clock = FixedClock(
-        datetime.now(timezone.utc) + timedelta(hours=2)
-    )  # `outbox retry` ran on the real clock
+    # `outbox retry` ran on the real clock
+    app.clock = FixedClock(datetime.now(timezone.utc) + timedelta(hours=2))
     monkeypatch.setattr("service.runners.one_pass.office_hours", lambda a: None)
     assert deliver(app).sent == 2  # the retried dead row and the 552 row
     assert len(sink.messages) == 3

@@ -74,9 +74,8 @@ def test_lying_text_layers_are_not_taken_at_their_word() -> None:
         assert len(how) == pages, out.warnings  # one line per page says how it was read
         if ocr_available():
             assert all(w.startswith(f"page {n} read by OCR") for n, w in enumerate(how, 1)), how
-            assert score_text(
-                out.text
-            ).trusted  # the second opinion reads as Vietnamese where the layer did not
+            # the second opinion reads as Vietnamese where the layer did not
+            assert score_text(out.text).trusted
     clean = read_pdf((REALWORLD / "rw-01.pdf").read_bytes(), part="rw-01.pdf")
     assert not [w for w in clean.warnings if "text layer" in w or "OCR" in w]
 

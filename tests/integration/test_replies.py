@@ -92,9 +92,8 @@ def test_done_from_the_lead_closes_the_task_and_a_stranger_does_not(make_app) ->
     )
     _, outcome = _reply(app, sender=f"thanhtra{D}", body="Đã hoàn thành.", in_reply_to=thread, n=1)
     assert outcome.stage is Stage.REPLY and outcome.disposition == "reply-note"
-    _, outcome = _reply(
-        app, sender=f"khtc{D}", body=quoted, in_reply_to=thread, n=2
-    )  # quoted words never count
+    # quoted words never count
+    _, outcome = _reply(app, sender=f"khtc{D}", body=quoted, in_reply_to=thread, n=2)
     assert outcome.disposition == "reply-note"
     with app.sessions() as session:
         assert session.get(Task, kh).status is TaskStatus.OPEN

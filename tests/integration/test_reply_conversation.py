@@ -45,9 +45,8 @@ def _confirmation_id(app) -> str:  # type: ignore[no-untyped-def]
 def test_drop_and_add_by_reply_and_an_unauthorised_correction(make_app) -> None:  # type: ignore[no-untyped-def]
     app, (kh, tt) = _office(make_app)
     conf = _confirmation_id(app)
-    _, outcome = _reply(
-        app, sender=f"khtc{D}", body=f"NV-{tt}: bỏ", in_reply_to=conf, n=1
-    )  # a unit, not the clerk
+    # a unit, not the clerk
+    _, outcome = _reply(app, sender=f"khtc{D}", body=f"NV-{tt}: bỏ", in_reply_to=conf, n=1)
     assert outcome.disposition == "queued-unauthorised"
     with app.sessions() as s:
         assert s.get(Task, tt).status is TaskStatus.OPEN
@@ -67,9 +66,8 @@ def test_drop_and_add_by_reply_and_an_unauthorised_correction(make_app) -> None:
         } == {f"van.thu{D}"}
     [answer] = [r for r in outbox_rows(app, kind="correction") if f"van.thu{D}" in r.to_addrs]
     assert "Đã áp dụng 2 điều chỉnh" in answer.body_text and "> nhận 2" in answer.body_text
-    assert (
-        f"[NV-{tt}]" not in answer.body_text and "tổng hợp báo cáo quý IV" in answer.body_text
-    )  # as they now stand
+    # as they now stand
+    assert f"[NV-{tt}]" not in answer.body_text and "tổng hợp báo cáo quý IV" in answer.body_text
     unauthorised = [r for r in outbox_rows(app, kind="reply-answer") if f"khtc{D}" in r.to_addrs]
     assert len(unauthorised) == 1 and "không có quyền" in unauthorised[0].body_text
 
@@ -86,9 +84,8 @@ def test_an_extension_refused_by_the_unit_s_head_keeps_the_deadline(make_app) ->
     )
     [forward] = outbox_rows(app, kind="extension-request")
     assert forward.to_addrs == [f"phuc.lv{D}"] and "10/12/2026" in forward.body_text
-    _, outcome = _reply(
-        app, sender=f"thanhtra{D}", body="Đồng ý", in_reply_to=forward.message_id, n=2
-    )  # not the head
+    # not the head
+    _, outcome = _reply(app, sender=f"thanhtra{D}", body="Đồng ý", in_reply_to=forward.message_id, n=2)
     assert outcome.disposition == "queued-unauthorised"
     _, outcome = _reply(app, sender=f"phuc.lv{D}", body="Để tôi xem lại", in_reply_to=forward.message_id, n=3)
     assert outcome.disposition == "queued-undecided"
@@ -147,9 +144,8 @@ def test_loop_guards_of_the_queue(make_app) -> None:  # type: ignore[no-untyped-
 def test_no_answer_outside_the_directory_and_a_decision_that_can_no_longer_apply(make_app) -> None:  # type: ignore[no-untyped-def]
     app, (kh, tt) = _office(make_app)
     thread = _assignment_id(app, kh)
-    _reply(
-        app, sender=f"nguoi.la{D}", body="Đã hoàn thành", in_reply_to=thread, n=1
-    )  # allowed domain, not in the directory
+    # allowed domain, not in the directory
+    _reply(app, sender=f"nguoi.la{D}", body="Đã hoàn thành", in_reply_to=thread, n=1)
     acks = outbox_rows(app, kind="reply-ack")
     assert acks and all(f"nguoi.la{D}" not in r.to_addrs + r.cc_addrs for r in acks)
     _reply(
@@ -160,9 +156,8 @@ def test_no_answer_outside_the_directory_and_a_decision_that_can_no_longer_apply
         n=2,
     )
     [forward] = outbox_rows(app, kind="extension-request")
-    _reply(
-        app, sender=f"khtc{D}", body="Đã hoàn thành.", in_reply_to=thread, n=3
-    )  # done before the head decides
+    # done before the head decides
+    _reply(app, sender=f"khtc{D}", body="Đã hoàn thành.", in_reply_to=thread, n=3)
     _, outcome = _reply(app, sender=f"phuc.lv{D}", body="Đồng ý", in_reply_to=forward.message_id, n=4)
     assert outcome.disposition == "extension-not-applied"
     with app.sessions() as s:

@@ -41,9 +41,8 @@ def _answer(to_message_id: str, sender: str, attachment_text: str, message_id: s
 
 
 def test_new_notice_in_answer_to_a_confirmation_is_registered(make_app, office: Path) -> None:  # type: ignore[no-untyped-def]
-    app = make_app(
-        wide_send_units=0
-    )  # the sample notice reaches 5 units: no review hold, its assignments go at once
+    # the sample notice reaches 5 units: no review hold, its assignments go at once
+    app = make_app(wide_send_units=0)
     _deliver(office, build_email(build_docx(sample_text()), now=vn(2026, 11, 24, 9, 0), domain=DOMAIN))
     run_daemon(app, once=True)
     with app.sessions() as session:

@@ -35,9 +35,8 @@ def test_a_task_marked_done_by_the_admin_gets_no_reminder_queued_before_office_h
     task = o.task_ids[0]  # Phòng KH-TC, deadline Monday 30/11/2026: T-3 is Wednesday 25/11
     # 06:00: the scheduler queues the T-3 reminder; the office is closed, so the relay holds it.
     o.ok("run", "--once", "--now", "2026-11-25T06:00:00+07:00")
-    assert [r.status for r in _rows(o, task, "reminder")] == [
-        OutboxStatus.BUNDLED
-    ]  # carried by the unit's mail of the day
+    # carried by the unit's mail of the day
+    assert [r.status for r in _rows(o, task, "reminder")] == [OutboxStatus.BUNDLED]
     assert [r.status for r in _rows(o, task, "bundle")] == [OutboxStatus.PENDING]
     # 07:00: the unit phoned in; the admin closes the task before the office opens.
     o.ok("tasks", "done", f"NV-{task}", "--now", "2026-11-25T07:00:00+07:00")

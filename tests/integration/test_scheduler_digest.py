@@ -38,13 +38,11 @@ def test_weekly_digests_only_for_units_with_something_late_or_due_soon_and_one_f
         a, b, c, d, e = (t.id for t in result.new_tasks)
     with app.sessions.begin() as session:
         app.clock = FixedClock(vn(2026, 11, 12, 10, 0))
-        mark_done(
-            app, session, session.get(Task, a), actor=f"khtc{D}", note=None, now=app.clock.now()
-        )  # on time
+        # on time
+        mark_done(app, session, session.get(Task, a), actor=f"khtc{D}", note=None, now=app.clock.now())
         app.clock = FixedClock(vn(2026, 11, 18, 10, 0))
-        mark_done(
-            app, session, session.get(Task, d), actor=f"thanhtra{D}", note=None, now=app.clock.now()
-        )  # late
+        # late
+        mark_done(app, session, session.get(Task, d), actor=f"thanhtra{D}", note=None, now=app.clock.now())
     app.clock = FixedClock(vn(2026, 11, 23, 7, 0))  # Monday
     run_due(app)
     digests = {r.to_addrs[0]: r for r in outbox_rows(app, kind="digest")}
@@ -62,9 +60,8 @@ def test_weekly_digests_only_for_units_with_something_late_or_due_soon_and_one_f
         "Không có nhiệm vụ quá hạn." in ttcds.body_text
         and "SẮP ĐẾN HẠN TRONG 5 NGÀY LÀM VIỆC (1)" in ttcds.body_text
     )
-    assert (
-        f"[NV-{e}]" in ttcds.body_text and "Hạn 27/11/2026; còn 3 ngày làm việc" in ttcds.body_text
-    )  # 24/11 is a day off
+    # 24/11 is a day off
+    assert f"[NV-{e}]" in ttcds.body_text and "Hạn 27/11/2026; còn 3 ngày làm việc" in ttcds.body_text
     assert ttcds.subject.endswith("(1 sắp đến hạn)")
     [org] = outbox_rows(app, kind="org-digest")
     assert org.dedupe_key == "digest:org:2026-W48" and (org.to_addrs, org.cc_addrs) == (

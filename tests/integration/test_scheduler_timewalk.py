@@ -89,10 +89,8 @@ def _nothing_lost(steps, carriers) -> None:  # type: ignore[no-untyped-def]
     assert len({r.to_addrs[0] for r in bundles}) == len(bundles), "two mails to one unit on one day"
     for step in steps:
         token = f"[NV-{step.task_id}]"
-        for address in {
-            *step.to_addrs,
-            *step.cc_addrs,
-        }:  # the director and the Office (as such): the organisation digest
+        # the director and the Office (as such): the organisation digest
+        for address in {*step.to_addrs, *step.cc_addrs}:
             assert any(token in r.body_text and address in (*r.to_addrs, *r.cc_addrs) for r in carriers), (
                 step.dedupe_key,
                 address,

@@ -125,9 +125,8 @@ def test_sigterm_finishes_the_message_in_progress_then_exits(pg_database: str, o
             proc.kill()
     state = _state(pg_database)
     stages = Counter(stage for _, stage, *_ in state["rows"])  # type: ignore[union-attr]
-    assert stages == {"processed": 1, "received": 11}, (
-        stages
-    )  # the one in hand finished; no other was claimed
+    # the one in hand finished; no other was claimed
+    assert stages == {"processed": 1, "received": 11}, stages
     _assert_nothing_half_done(state)
     assert "worker stopping on signal" in log.read_text()
 

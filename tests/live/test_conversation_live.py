@@ -161,9 +161,8 @@ def test_a_month_of_replies(imap_app, dovecot, smtp_server) -> None:  # type: ig
         and "Nếu cần điều chỉnh, trả lời thư này" in confirmation[2]
     )
     tt_assignment = talk.mail_to(TT, "Giao nhiệm vụ")
-    assert (
-        "[NV-2]" in tt_assignment["Subject"] and "[NV-5]" in tt_assignment["Subject"]
-    )  # one mail, two tasks
+    # one mail, two tasks
+    assert "[NV-2]" in tt_assignment["Subject"] and "[NV-5]" in tt_assignment["Subject"]
 
     # 22/7: the clerk corrects by replying to the confirmation (one good line, one bad); an auto-reply; two
     # strangers
@@ -188,9 +187,8 @@ def test_a_month_of_replies(imap_app, dovecot, smtp_server) -> None:  # type: ig
         "Đã áp dụng 1 điều chỉnh" in answer[2]
         and "> NV-2: chủ trì Phòng Tổ chức cán bộ; hạn 15/8/2020" in answer[2]
     )
-    assert (
-        'không có đơn vị "Phòng Tổ chức cán bộ" trong danh bạ' in answer[2]
-    )  # what was wrong, in Vietnamese
+    # what was wrong, in Vietnamese
+    assert 'không có đơn vị "Phòng Tổ chức cán bộ" trong danh bạ' in answer[2]
     assert "[NV-4]" in answer[2] and "Chủ trì: Phòng Quản lý công nghệ" in answer[2]
     assert talk.sent(day, QL, "Điều chỉnh nhiệm vụ")  # the new lead is told, through the CLI's own path
     everyone = {a for m in day for a in m[0]}
@@ -202,10 +200,8 @@ def test_a_month_of_replies(imap_app, dovecot, smtp_server) -> None:  # type: ig
             date(2020, 8, 6),
         )
         assert nv4.unit_names(type(nv4.units[0].role)("support")) == ["Trung tâm Chuyển đổi số"]
-        assert (nv2.unit_names(nv2.units[0].role), nv2.deadline) == (
-            ["Thanh tra Sở"],
-            date(2020, 8, 14),
-        )  # nothing of the bad line
+        # nothing of the bad line
+        assert (nv2.unit_names(nv2.units[0].role), nv2.deadline) == (["Thanh tra Sở"], date(2020, 8, 14))
         actors = {e.actor for e in s.scalars(select(TaskEvent).where(TaskEvent.task_id == 4))}
         assert CLERK in actors  # audited, the clerk as the actor
         stages = [
@@ -229,10 +225,8 @@ def test_a_month_of_replies(imap_app, dovecot, smtp_server) -> None:  # type: ig
     day = talk.day(date(2020, 7, 23))
     assert talk.states()[5] == "done_on_time" and talk.states()[2] == "open"
     acks = sorted((m[1].split("]")[0], m[0]) for m in talk.sent(day, TT))
-    assert acks == [
-        ("[NV-2", frozenset({TT, OFFICE})),
-        ("[NV-5", frozenset({TT, OFFICE})),
-    ]  # one answer per task, office in copy
+    # one answer per task, office in copy
+    assert acks == [("[NV-2", frozenset({TT, OFFICE})), ("[NV-5", frozenset({TT, OFFICE}))]
     assert (
         len(talk.sent(day, TT, "Đã ghi nhận hoàn thành")) == 1
         and len(talk.sent(day, TT, "Đã ghi nhận tiến độ")) == 1
@@ -316,14 +310,12 @@ def test_a_month_of_replies(imap_app, dovecot, smtp_server) -> None:  # type: ig
     attached = _docket(
         app, "inbox", "attach", str(second), "NV-1", "--as", "admin1", "--now", "2020-08-11T09:00:00+07:00"
     )
-    assert (
-        attached.returncode == 0 and "reply-note" in attached.stdout
-    )  # not the lead: recorded, NV-1 stays open
+    # not the lead: recorded, NV-1 stays open
+    assert attached.returncode == 0 and "reply-note" in attached.stdout
     again = _docket(app, "inbox", "dismiss", str(first))
     assert again.returncode == 1 and "already handled" in again.stderr
-    shown_status = " ".join(
-        _docket(app, "status", "--no-probe").stdout.split()
-    )  # the table wraps at the width it is given
+    # the table wraps at the width it is given
+    shown_status = " ".join(_docket(app, "status", "--no-probe").stdout.split())
     assert "0 thư trả lời chờ xử lý, 0 đề nghị gia hạn chờ duyệt, 1 thư bị cách ly" in shown_status
     status = _docket(app, "status", "--no-probe", "--json")
     assert json.loads(status.stdout)["queue"] == {

@@ -239,9 +239,8 @@ def test_bodies_are_fetched_a_bounded_number_of_bytes_at_a_time(imap_app, doveco
     dovecot.append_many(user, mails)
     box = open_mailbox(app.settings.mailbox, settings=app.settings)
     try:
-        on_server = max(
-            len(m.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")) for m in mails
-        )  # RFC822.SIZE counts CRLF
+        # RFC822.SIZE counts CRLF
+        on_server = max(len(m.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")) for m in mails)
         box.fetch_bytes = 2 * on_server + 10  # room for two messages per body fetch
         uids = [int(k.split(":")[1]) for k in box.new_keys(set())]
         groups = box._groups_by_size(uids)

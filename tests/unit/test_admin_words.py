@@ -105,7 +105,6 @@ def test_setting_hints_masking_and_times() -> None:
     assert (
         masked("smtps://docket%40so.vn:p%40ss@mail.so.vn:465") == "smtps://docket%40so.vn:***@mail.so.vn:465"
     )
-    assert (
-        masked("maildir:./mail/sent") == "maildir:./mail/sent" and masked("docket@so.vn") == "docket@so.vn"
-    )  # an address
+    # an address
+    assert masked("maildir:./mail/sent") == "maildir:./mail/sent" and masked("docket@so.vn") == "docket@so.vn"
     assert (shown(time(7, 30)), shown(None)) == ("07:30", "(not set)")

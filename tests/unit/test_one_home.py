@@ -16,10 +16,11 @@ from service.tasks.ids import parse_notice_id, parse_task_id
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGES = ("service", "outbox", "rules", "extractors")
+# f"NV-{…}", or a pattern r"NV-([0-9]…)"
 SPELLED_AGAIN = {
     "a task or notice token written by hand (use rules.display.task_token / notice_token)": re.compile(
         r"(?:NV|TB|KN)-[{(]"
-    ),  # f"NV-{…}", or a pattern r"NV-([0-9]…)"
+    ),
     "a date or time formatted by hand (use rules.display.vn_date / vn_minute)": re.compile(r"%d/%m/%Y"),
     "a recurrence said again (use rules.display.RECURRENCE_VI)": re.compile(r'"monthly": "'),
     "the every-unit marker spelled out (use rules.units.EVERY_UNIT)": re.compile(

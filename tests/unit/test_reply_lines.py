@@ -32,9 +32,8 @@ def test_what_is_not_understood_says_why_and_courtesy_is_skipped() -> None:
     assert "ngày không hợp lệ" in str(parse_line("NV-3: hạn 31/02/2020"))
     assert "không hiểu" in str(parse_line("NV-3: chuyển sang quý sau"))
     assert "cần đơn vị chủ trì" in str(parse_line("thêm: rà soát hồ sơ; hạn 20/8/2020"))
-    assert "danh sách nhiệm vụ có thể" in str(
-        parse_line("nhận 2")
-    )  # no list of possible tasks on this schema
+    # no list of possible tasks on this schema
+    assert "danh sách nhiệm vụ có thể" in str(parse_line("nhận 2"))
     assert "không có mã nhiệm vụ" in str(parse_line("Phòng đề nghị xem lại"))
     assert [
         parse_line(x) for x in ("Kính gửi Văn phòng,", "Trân trọng.", "", "Đề nghị điều chỉnh như sau:")
@@ -49,9 +48,8 @@ def test_a_leader_s_decision() -> None:
         "hạn đã báo cáo UBND tỉnh.",
     )
     assert read_decision("Để tôi xem lại đã") == (None, None)
-    assert (
-        read_decision("Tôi không đồng ý")[0] is None
-    )  # the first words decide; anything else waits for a person
+    # the first words decide; anything else waits for a person
+    assert read_decision("Tôi không đồng ý")[0] is None
 
 
 def test_a_forwarded_notice_with_a_token_in_its_subject_is_no_answer() -> None:

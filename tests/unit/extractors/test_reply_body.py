@@ -171,6 +171,5 @@ def test_bad_mime_never_raises(raw: bytes) -> None:
 def test_our_own_text_pasted_without_structure_is_dropped() -> None:
     pasted = "Đã nhận.\n\n" + PLAIN_OURS + "\n"
     assert drop_known(pasted, [PLAIN_OURS]) == "Đã nhận."
-    assert (
-        drop_known("Đã hoàn thành.", ["Khi xong, trả lời: Đã hoàn thành."]) == "Đã hoàn thành."
-    )  # one line is no quote
+    # one line is no quote
+    assert drop_known("Đã hoàn thành.", ["Khi xong, trả lời: Đã hoàn thành."]) == "Đã hoàn thành."

@@ -26,9 +26,8 @@ def test_office_hours_hold_unit_mail_but_not_answers() -> None:
     assert not HOURS.is_open(datetime(2026, 11, 25, 17, 0, tzinfo=TZ))
     assert not HOURS.is_open(datetime(2026, 11, 28, 9, 0, tzinfo=TZ))  # Saturday
     assert HOURS.is_open(datetime(2026, 11, 25, 1, 0, tzinfo=timezone.utc))  # 08:00 in Hà Nội
-    assert HOURS.next_open(datetime(2026, 2, 13, 18, 0, tzinfo=TZ)) == datetime(
-        2026, 2, 23, 7, 30, tzinfo=TZ
-    )  # after Tết
+    # after Tết
+    assert HOURS.next_open(datetime(2026, 2, 13, 18, 0, tzinfo=TZ)) == datetime(2026, 2, 23, 7, 30, tzinfo=TZ)
     assert may_send("confirmation", HOURS, datetime(2026, 11, 28, 23, 0, tzinfo=TZ))
     assert not may_send("reminder", HOURS, datetime(2026, 11, 28, 23, 0, tzinfo=TZ))
 
@@ -91,12 +90,10 @@ def test_four_status_grid_against_the_original_deadline() -> None:
         date(2026, 12, 10),
         datetime(2026, 12, 3, 2, tzinfo=timezone.utc),
     )
+    # extended, still counted overdue
     cases = [
         (T(TaskStatus.OPEN, date(2026, 12, 10), date(2026, 12, 10)), VnStatus.IN_PROGRESS),
-        (
-            T(TaskStatus.OPEN, date(2026, 11, 30), date(2026, 12, 10)),
-            VnStatus.OVERDUE,
-        ),  # extended, still counted overdue
+        (T(TaskStatus.OPEN, date(2026, 11, 30), date(2026, 12, 10)), VnStatus.OVERDUE),
         (T(TaskStatus.OPEN, None, None), VnStatus.IN_PROGRESS),
         (late_after_extension, VnStatus.DONE_LATE),
         # 16:59 UTC is 23:59 in Hà Nội on the deadline day: on time, whatever was stored
