@@ -47,6 +47,21 @@ def test_an_unmigrated_database_or_a_bad_value_is_one_line(args: list[str], tmp_
     assert "db upgrade" in done.stderr or "garbage" in done.stderr
 
 
+def test_extract_reports_a_malformed_setting_in_one_line(tmp_path: Path) -> None:
+    """`docket extract` reads the daemon's directory and calendar: a malformed setting is not ignored."""
+    notice = tmp_path / "notice.txt"
+    notice.write_text("Giao Sở Tài chính chủ trì, báo cáo trước ngày 30/6/2025.", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKET_")}
+    env.update(DOCKET_CONFIG="/nonexistent.toml", DOCKET_POLL_INTERVAL="garbage")
+    done = subprocess.run(
+        [DOCKET, "extract", str(notice)], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("docket: "), done.stderr
+    assert "DOCKET_POLL_INTERVAL" in lines[0], done.stderr
+
+
 class _App:
     disposed = 0
 
