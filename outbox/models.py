@@ -1,7 +1,7 @@
 """The outbox's table and its states: a mail to send, written in the caller's transaction, sent by the relay.
 
-The one import from service: the shared declarative Base (and its enum column), so that the outbox row
-is written in the same transaction, on the same metadata, as the change that caused it.
+The one import from service: the shared declarative Base and its enum column (service.store.base, a leaf),
+so that the outbox row is written in the same transaction, on the same metadata, as the change that caused it.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.store.db import Base, enum_column
+from service.store.base import Base, enum_column
 
 
 class OutboxStatus(str, enum.Enum):

@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from service.cli import extract, inbox, messages, outbox, quarantine, status, tasks
-from service.cli.common import fail, guarded, open_app
+from service.cli.common import app_for, fail, guarded
 
 app = typer.Typer(
     name="docket",
@@ -34,12 +34,12 @@ def db_upgrade() -> None:
 
     from service.runners.daemon import load_units
 
-    application = open_app(None)
-    revision = upgrade(application.engine)
-    typer.echo(f"database at revision {revision}")
-    if application.settings.directory is not None:  # `units list` is complete before the first run
-        load_units(application)
-        typer.echo(f"units loaded from {application.settings.directory}")
+    with app_for() as application:
+        revision = upgrade(application.engine)
+        typer.echo(f"database at revision {revision}")
+        if application.settings.directory is not None:  # `units list` is complete before the first run
+            load_units(application)
+            typer.echo(f"units loaded from {application.settings.directory}")
 
 
 @db_app.command("current")
@@ -48,8 +48,8 @@ def db_current() -> None:
     """Show the schema revision of the database and the one this code needs."""
     from service.store.schema import current_revision, head_revision
 
-    application = open_app(None)
-    typer.echo(f"database: {current_revision(application.engine) or '(none)'}; code: {head_revision()}")
+    with app_for() as application:
+        typer.echo(f"database: {current_revision(application.engine) or '(none)'}; code: {head_revision()}")
 
 
 @app.command("config")
@@ -119,8 +119,8 @@ def run_command(
 
     if unknown := sorted(set(role or ()) - set(ROLES)):
         fail(f"unknown role {', '.join(unknown)}: use {', '.join(ROLES)}")  # exit 1, like every option value
-    application = open_app(now)
-    run_daemon(application, once=once, roles=tuple(role) if role else ROLES)
+    with app_for(now) as application:
+        run_daemon(application, once=once, roles=tuple(role) if role else ROLES)
 
 
 @app.command("demo")

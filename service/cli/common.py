@@ -1,10 +1,14 @@
-"""Shared pieces of the admin CLI: option types, the error guard, the App and editor, one audited change.
+"""Shared pieces of the admin CLI: option types, the error guard, the App (`app_for`) and editor, one
+audited change.
 
-Only typer is imported at module level; everything else is imported when a command runs.
+Only typer and the standard library are imported at module level; everything else is imported when a
+command runs.
 """
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any, Callable, Optional
 
 import typer
@@ -68,26 +72,23 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def open_app(now: str | None) -> Any:
+@contextmanager
+def app_for(now: str | None = None) -> Iterator[Any]:
+    """The App for one command (at --now when given), always released at the end (database pool, sandbox
+    child), whether the command returns, exits or fails: `with app_for(now) as application: ...`."""
     from service.clock import FixedClock, parse_now
     from service.config import load_settings
     from service.errors import InputError
     from service.wiring import build_app
 
     settings = load_settings()
-    if now is None:
-        return build_app(settings)
     try:
-        return build_app(settings, FixedClock(parse_now(now, settings.tz)))
+        clock = None if now is None else FixedClock(parse_now(now, settings.tz))
     except ValueError as err:
         raise InputError(f"--now '{now}' is not an ISO datetime") from err
-
-
-def with_app(fn: Callable[[Any], Any], now: str | None = None) -> Any:
-    """Build the App, run fn with it, always release it (database pool, sandbox child)."""
-    application = open_app(now)
+    application = build_app(settings, clock)
     try:
-        return fn(application)
+        yield application
     finally:
         application.dispose()
 
@@ -115,11 +116,11 @@ def change(now: str | None, actor: str | None, as_json: bool, action: Callable[.
     from service.admin import output as out
     from service.tasks.audit import notifier_for
 
-    application = open_app(now)
-    notify = notifier_for(application)
-    editor = editor_for(application, actor)
-    with application.sessions.begin() as session:
-        result = action(session, editor, notify)
+    with app_for(now) as application:
+        notify = notifier_for(application)
+        editor = editor_for(application, actor)
+        with application.sessions.begin() as session:
+            result = action(session, editor, notify)
     outcomes = result if isinstance(result, tuple) else (result,)
     if as_json:
         out.print_json([out.outcome_json(o, notify is not None) for o in outcomes])

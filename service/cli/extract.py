@@ -10,39 +10,34 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from service.cli.common import guarded
+
 EXIT_UNREADABLE = 2
 
 
-def _calendar() -> Any:
-    """The working-day calendar, with DOCKET_CALENDAR_OVERRIDES when it is set (as the daemon has it)."""
+def _calendar(settings: Any) -> Any:
+    """The working-day calendar, with DOCKET_CALENDAR_OVERRIDES when it is set (as the daemon has it).
+
+    Extraction and evaluation read notices as the daemon would, so they load its settings (unset: the
+    defaults); a malformed setting is a ConfigError, one line and exit 1 as for every command (guarded),
+    never silently ignored."""
     from rules.calendar import WorkCalendar, load_overrides
-    from service.config import load_settings
-    from service.errors import ConfigError
 
-    try:
-        overrides = load_settings().calendar_overrides
-    except ConfigError:
-        overrides = None  # a one-off extraction needs no valid daemon settings
-    return WorkCalendar(load_overrides(overrides))
+    return WorkCalendar(load_overrides(settings.calendar_overrides))
 
 
-def _directory(path: Path | None) -> Any:
+def _directory(path: Path | None, settings: Any) -> Any:
+    """--directory, else DOCKET_DIRECTORY, else no units; an unreadable file is one line, exit 1."""
     from rules.directory import EMPTY_DIRECTORY, DirectoryError, load_directory
+    from service.errors import InputError
 
-    if path is None:
-        try:
-            from service.config import load_settings
-
-            path = load_settings().directory
-        except Exception:  # noqa: BLE001 - no settings is fine for a one-off extraction
-            path = None
+    path = path if path is not None else settings.directory
     if path is None:
         return EMPTY_DIRECTORY
     try:
         return load_directory(Path(path))
     except DirectoryError as err:
-        typer.echo(f"docket: {err}", err=True)
-        raise typer.Exit(1) from err
+        raise InputError(str(err)) from err
 
 
 def _one_line(err: BaseException) -> str:
@@ -62,9 +57,11 @@ def extract_command(
 ) -> None:
     """Find every directive in the notices: lead and support units, deadline, recurrence."""
     from extractors.base import ExtractionError, Limits
+    from service.config import load_settings
     from service.extraction import extract_path
 
-    units, calendar, failed = _directory(directory), _calendar(), 0
+    settings = load_settings()
+    units, calendar, failed = _directory(directory, settings), _calendar(settings), 0
     for path in paths:
         try:
             results = extract_path(path, directory=units, calendar=calendar, limits=Limits())
@@ -153,8 +150,9 @@ def eval_command(
     """Score extraction against gold annotations: one line per rendering, then totals and the safety net's
     figures."""
     from service.admin.evaluate import evaluate_folder, format_line, format_net
+    from service.config import load_settings
 
-    report = evaluate_folder(folder, calendar=_calendar(), judge=_judge(candidate_model))
+    report = evaluate_folder(folder, calendar=_calendar(load_settings()), judge=_judge(candidate_model))
     if as_json:
         sys.stdout.write(json.dumps(report, ensure_ascii=False) + "\n")
         return
@@ -172,14 +170,14 @@ def _judge(choice: str | None) -> Any:
     if choice.lower() == "none":
         return None
     from rules.candidate_model import ModelError, load_judge
+    from service.errors import InputError
 
     try:
         return load_judge(Path(choice))
     except ModelError as err:
-        typer.echo(f"docket: {err}", err=True)
-        raise typer.Exit(1) from err
+        raise InputError(str(err)) from err
 
 
 def add_commands(app: typer.Typer) -> None:
-    app.command("extract")(extract_command)
-    app.command("eval")(eval_command)
+    app.command("extract")(guarded(extract_command))
+    app.command("eval")(guarded(eval_command))

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from service.cli.common import TaskId, guarded, login_name, shown, with_app
+from service.cli.common import TaskId, app_for, guarded, login_name, shown
 
 inbox_app = typer.Typer(
     help="Replies Docket could not act on: tie them to a task or dismiss them (audited).",
@@ -30,7 +30,7 @@ def list_command(
     """The queue: id, when, sender, subject, why it waits (and, with --all, who handled it)."""
     from service.admin.inbox_queue import counts, list_items
 
-    def go(application):  # type: ignore[no-untyped-def]
+    with app_for() as application:
         with application.sessions() as session:
             items, totals = list_items(session, include_closed=show_all), counts(session)
         if as_json:
@@ -41,8 +41,6 @@ def list_command(
             "{queued_replies} thư chờ xử lý, {pending_extensions} đề nghị gia hạn chờ duyệt, "
             "{quarantined} thư bị cách ly".format(**totals)
         )
-
-    with_app(go)
 
 
 SHOW_LABELS = (
@@ -92,7 +90,7 @@ def show_command(
     """One queued mail and the sender's own words (quotes and signature cut)."""
     from service.admin.inbox_queue import show_item
 
-    def go(application):  # type: ignore[no-untyped-def]
+    with app_for() as application:
         with application.sessions() as session:
             it = show_item(session, inbound_id)
         if as_json:
@@ -106,8 +104,6 @@ def show_command(
         typer.echo(f"(giờ {application.settings.timezone})")
         typer.echo("\n" + (it["text"] or "(không có nội dung)"))
 
-    with_app(go)
-
 
 @inbox_app.command("attach")
 @guarded
@@ -116,7 +112,7 @@ def attach_command(inbound_id: InboxId, task: TaskId, actor: Actor = None, now: 
     from service.tasks.ids import parse_task_id
     from service.admin.inbox_queue import attach
 
-    def go(application):  # type: ignore[no-untyped-def]
+    with app_for(now) as application:
         with application.sessions.begin() as session:
             disposition = attach(
                 application,
@@ -127,8 +123,6 @@ def attach_command(inbound_id: InboxId, task: TaskId, actor: Actor = None, now: 
                 now=application.clock.now(),
             )
         typer.echo(f"message {inbound_id} attached to {task}: {disposition}")
-
-    with_app(go, now)
 
 
 @inbox_app.command("dismiss")
@@ -142,12 +136,10 @@ def dismiss_command(
     """Take the mail off the queue without acting on it (kept, with who and why)."""
     from service.admin.inbox_queue import dismiss
 
-    def go(application):  # type: ignore[no-untyped-def]
+    with app_for(now) as application:
         with application.sessions.begin() as session:
             dismiss(session, inbound_id, actor=login_name(actor), now=application.clock.now(), reason=reason)
         typer.echo(f"message {inbound_id} dismissed")
-
-    with_app(go, now)
 
 
 def add_commands(app: typer.Typer) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from rules.display import notice_token
-from service.cli.common import Limit, RowId, guarded, login_name, page_limit, safe_json, shown, with_app
+from service.cli.common import Limit, RowId, app_for, guarded, login_name, page_limit, safe_json, shown
 
 messages_app = typer.Typer(help="Inbound mail as received: list by stage, show one, retry a failed one.",
                            no_args_is_help=True)
@@ -38,15 +38,13 @@ def list_command(
     """List inbound messages, newest first, with their stage and error."""
     from service.admin.messages import list_messages
 
-    def go(application):  # type: ignore[no-untyped-def]
+    with app_for() as application:
         with application.sessions() as session:
             rows = list_messages(session, stage=_stage(stage), limit=page_limit(limit, as_json))
         if as_json:
             typer.echo(safe_json(rows))
             return
         _print_table(rows, application.settings.tz, application.settings.timezone)
-
-    with_app(go)
 
 
 def _print_table(rows: list[dict], tz, zone: str) -> None:  # type: ignore[no-untyped-def,type-arg]
@@ -129,7 +127,7 @@ def show_command(
     from service.tasks.ids import parse_row_id
     from service.admin.messages import get_message, summary
 
-    def go(application):  # type: ignore[no-untyped-def]
+    with app_for() as application:
         with application.sessions() as session:
             row = get_message(session, parse_row_id(inbound_id, "a message"))
             info = summary(row)
@@ -139,8 +137,6 @@ def show_command(
             typer.echo(safe_json(info))
             return
         _print_one(info, application.settings)
-
-    with_app(go)
 
 
 @messages_app.command("retry")
@@ -156,7 +152,7 @@ def retry_command(
     from service.tasks.ids import parse_row_id
     from service.admin.messages import retry
 
-    def go(application):  # type: ignore[no-untyped-def]
+    with app_for() as application:
         with application.sessions.begin() as session:
             row = retry(
                 session,
@@ -165,8 +161,6 @@ def retry_command(
                 now=application.clock.now(),
             )
             typer.echo(f"message {row.id} from {shown(row.sender).plain} will be processed on the next pass")
-
-    with_app(go)
 
 
 def add_commands(app: typer.Typer) -> None:

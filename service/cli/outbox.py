@@ -12,7 +12,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from rules.display import notice_token, task_token
-from service.cli.common import fail, guarded, open_app
+from service.cli.common import app_for, fail, guarded
 
 outbox_app = typer.Typer(help="Outgoing mail: list, show, retry.", no_args_is_help=True)
 TABLE_LIMIT = 50  # rows shown as a table when --limit is not given (--json always lists everything)
@@ -88,31 +88,32 @@ def list_command(
     from service.tasks.ids import parse_limit
 
     count_limit = parse_limit(limit)
-    application = open_app(None)
-    stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    count = select(func.count(OutboxMessage.id))
-    if status:
-        try:
-            wanted = OutboxStatus(status.lower())
-        except ValueError:
-            fail(f"unknown status '{status}' (use {', '.join(s.value for s in OutboxStatus)})")
-        stmt, count = stmt.where(OutboxMessage.status == wanted), count.where(OutboxMessage.status == wanted)
-    if kind:
+    with app_for() as application:
+        stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+        count = select(func.count(OutboxMessage.id))
+        if status:
+            try:
+                wanted = OutboxStatus(status.lower())
+            except ValueError:
+                fail(f"unknown status '{status}' (use {', '.join(s.value for s in OutboxStatus)})")
+            stmt = stmt.where(OutboxMessage.status == wanted)
+            count = count.where(OutboxMessage.status == wanted)
+        if kind:
+            with application.sessions() as session:
+                _check_kind(session, kind)
+            stmt, count = stmt.where(OutboxMessage.kind == kind), count.where(OutboxMessage.kind == kind)
+        cut = count_limit if count_limit is not None else (None if as_json else TABLE_LIMIT)
+        if cut is not None:
+            stmt = stmt.limit(cut)
         with application.sessions() as session:
-            _check_kind(session, kind)
-        stmt, count = stmt.where(OutboxMessage.kind == kind), count.where(OutboxMessage.kind == kind)
-    cut = count_limit if count_limit is not None else (None if as_json else TABLE_LIMIT)
-    if cut is not None:
-        stmt = stmt.limit(cut)
-    with application.sessions() as session:
-        rows = [_row(r) for r in session.scalars(stmt)]
-        total = session.scalar(count) or 0
-    if as_json:
-        import json
+            rows = [_row(r) for r in session.scalars(stmt)]
+            total = session.scalar(count) or 0
+        if as_json:
+            import json
 
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
-        return
-    _print_table(rows, total)
+            typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+            return
+        _print_table(rows, total)
 
 
 def _check_kind(session: Any, kind: str) -> None:
@@ -168,20 +169,20 @@ def show_command(
     from outbox.models import OutboxMessage
 
     row_id = _parse_id(outbox_id)
-    application = open_app(None)
-    with application.sessions() as session:
-        row = session.get(OutboxMessage, row_id)
-        if row is None:
-            raise NotFoundError(f"no outbox row {row_id}")
-        data = _row(row, full=True)
-    if as_json:
-        import json
+    with app_for() as application:
+        with application.sessions() as session:
+            row = session.get(OutboxMessage, row_id)
+            if row is None:
+                raise NotFoundError(f"no outbox row {row_id}")
+            data = _row(row, full=True)
+        if as_json:
+            import json
 
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
-        return
-    _print_row(data, application.settings)
-    typer.echo("")
-    typer.echo(data["body_text"])
+            typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
+            return
+        _print_row(data, application.settings)
+        typer.echo("")
+        typer.echo(data["body_text"])
 
 
 SHOW_LABELS = (
@@ -232,10 +233,10 @@ def retry_command(
     """Put a dead (or waiting) mail back in the queue for an attempt on the next pass; a sent mail is
     refused."""
     row_id = _parse_id(outbox_id)
-    application = open_app(None)
-    with application.sessions.begin() as session:
-        message = retry_row(session, row_id, now=application.clock.now())
-    typer.echo(message)
+    with app_for() as application:
+        with application.sessions.begin() as session:
+            message = retry_row(session, row_id, now=application.clock.now())
+        typer.echo(message)
 
 
 def retry_row(session: Any, row_id: int, *, now: Any) -> str:

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from service.cli.common import RowId, guarded, login_name, safe_json, shown, with_app
+from service.cli.common import RowId, app_for, guarded, login_name, safe_json, shown
 
 quarantine_app = typer.Typer(
     help="Mail from unknown or unauthenticated senders: kept, never answered, released or deleted by an "
@@ -22,7 +22,7 @@ def list_command(
     """List quarantined messages: id, when, sender, subject and why."""
     from service.admin.quarantine import list_quarantined
 
-    def go(application):  # type: ignore[no-untyped-def]
+    with app_for() as application:
         with application.sessions() as session:
             items = list_quarantined(session)
         if as_json:
@@ -32,8 +32,6 @@ def list_command(
             typer.echo("không có thư nào bị cách ly")
             return
         _print_table(items, application.settings)
-
-    with_app(go)
 
 
 def _print_table(items: list[dict], settings) -> None:  # type: ignore[no-untyped-def,type-arg]
@@ -74,7 +72,7 @@ def release_command(
     from service.tasks.ids import parse_row_id
     from service.admin.quarantine import release
 
-    def go(application):  # type: ignore[no-untyped-def]
+    with app_for() as application:
         with application.sessions.begin() as session:
             row = release(
                 session,
@@ -86,8 +84,6 @@ def release_command(
                 f"released message {row.id} from {shown(row.sender).plain}: it will be processed on the "
                 "next pass"
             )
-
-    with_app(go)
 
 
 @quarantine_app.command("delete")
@@ -103,7 +99,7 @@ def delete_command(
     from service.tasks.ids import parse_row_id
     from service.admin.quarantine import delete
 
-    def go(application):  # type: ignore[no-untyped-def]
+    with app_for() as application:
         with application.sessions.begin() as session:
             delete(
                 session,
@@ -112,8 +108,6 @@ def delete_command(
                 now=application.clock.now(),
             )
         typer.echo(f"deleted message {inbound_id}")
-
-    with_app(go)
 
 
 def add_commands(app: typer.Typer) -> None:

@@ -15,10 +15,10 @@ from service.cli.common import (
     Limit,
     NoticeId,
     Now,
+    app_for,
     date_arg,
     editor_for,
     guarded,
-    open_app,
     page_limit,
 )
 
@@ -35,10 +35,10 @@ def notices_list(limit: Limit = None, as_json: Json = False, now: Now = None) ->
     from service.admin import output as out
     from service.admin.listing import list_notices
 
-    application = open_app(now)
-    with application.sessions() as session:
-        rows, total = list_notices(session, limit=page_limit(limit, as_json))
-    out.print_json(rows) if as_json else out.notice_table(rows, total)
+    with app_for(now) as application:
+        with application.sessions() as session:
+            rows, total = list_notices(session, limit=page_limit(limit, as_json))
+        out.print_json(rows) if as_json else out.notice_table(rows, total)
 
 
 @notices_app.command("show")
@@ -52,15 +52,15 @@ def notices_show(notice_id: NoticeId, as_json: Json = False, now: Now = None) ->
     from service.tasks.ids import parse_notice_id
 
     number = parse_notice_id(notice_id)
-    application = open_app(now)
-    with application.sessions() as session:
-        detail = notice_detail(session, get_notice(session, number), application.clock.now().date())
-        detail["candidates"] = candidate_rows(session, number)
-    if as_json:
-        out.print_json(detail)
-        return
-    out.notice_panel(detail)
-    out.candidate_table(detail["candidates"])
+    with app_for(now) as application:
+        with application.sessions() as session:
+            detail = notice_detail(session, get_notice(session, number), application.clock.now().date())
+            detail["candidates"] = candidate_rows(session, number)
+        if as_json:
+            out.print_json(detail)
+            return
+        out.notice_panel(detail)
+        out.candidate_table(detail["candidates"])
 
 
 @notices_app.command("reprocess")
@@ -80,30 +80,30 @@ def notices_reprocess(
     from service.tasks.ids import parse_notice_id
 
     number = parse_notice_id(notice_id)
-    application = open_app(now)
-    with application.sessions.begin() as session:
-        planned = reprocess.plan(application, session, number)
-        applied = (
-            reprocess.apply(
-                application,
-                session,
-                planned,
-                editor_for(application, actor),
-                notify=notifier_for(application),
+    with app_for(now) as application:
+        with application.sessions.begin() as session:
+            planned = reprocess.plan(application, session, number)
+            applied = (
+                reprocess.apply(
+                    application,
+                    session,
+                    planned,
+                    editor_for(application, actor),
+                    notify=notifier_for(application),
+                )
+                if apply
+                else 0
             )
+        if as_json:
+            out.print_json({**planned.to_json(), "applied": applied})
+            return
+        out.reprocess_diffs(planned.diffs)
+        pending = len(planned.pending)
+        typer.echo(
+            f"applied {applied} change(s)"
             if apply
-            else 0
+            else f"{pending} change(s) pending; run again with --apply to apply them"
         )
-    if as_json:
-        out.print_json({**planned.to_json(), "applied": applied})
-        return
-    out.reprocess_diffs(planned.diffs)
-    pending = len(planned.pending)
-    typer.echo(
-        f"applied {applied} change(s)"
-        if apply
-        else f"{pending} change(s) pending; run again with --apply to apply them"
-    )
 
 
 @notices_app.command("release")
@@ -116,14 +116,14 @@ def notices_release(notice_id: NoticeId, actor: Actor = None, as_json: Json = Fa
     from service.tasks.ids import parse_notice_id
 
     number = parse_notice_id(notice_id)
-    application = open_app(now)
-    editor = editor_for(application, actor)
-    with application.sessions.begin() as session:
-        queued = release_notice(application, session, number, actor=editor.actor, now=editor.now)
-    result = {"notice": notice_token(number), "released_by": editor.actor, "assignments_queued": queued}
-    out.print_json(result) if as_json else typer.echo(
-        f"{result['notice']}: released, {queued} assignment mail(s) queued"
-    )
+    with app_for(now) as application:
+        editor = editor_for(application, actor)
+        with application.sessions.begin() as session:
+            queued = release_notice(application, session, number, actor=editor.actor, now=editor.now)
+        result = {"notice": notice_token(number), "released_by": editor.actor, "assignments_queued": queued}
+        out.print_json(result) if as_json else typer.echo(
+            f"{result['notice']}: released, {queued} assignment mail(s) queued"
+        )
 
 
 @units_app.command("list")
@@ -133,10 +133,10 @@ def units_list(as_json: Json = False, now: Now = None) -> None:
     from service.admin import output as out
     from service.admin.listing import list_units
 
-    application = open_app(now)
-    with application.sessions() as session:
-        rows = list_units(session)
-    out.print_json(rows) if as_json else out.unit_table(rows)
+    with app_for(now) as application:
+        with application.sessions() as session:
+            rows = list_units(session)
+        out.print_json(rows) if as_json else out.unit_table(rows)
 
 
 @units_app.command("import")
@@ -156,10 +156,10 @@ def units_import(
         raise InputError(str(err)) from err
     if not directory.units:
         raise InputError(f"{file} lists no units")
-    application = open_app(now)
-    with application.sessions.begin() as session:
-        added, updated = import_directory(session, directory)
-    typer.echo(f"{added} unit(s) added, {updated} updated, {len(directory.leaders)} leader(s)")
+    with app_for(now) as application:
+        with application.sessions.begin() as session:
+            added, updated = import_directory(session, directory)
+        typer.echo(f"{added} unit(s) added, {updated} updated, {len(directory.leaders)} leader(s)")
 
 
 @units_app.command("add-alias")
@@ -172,10 +172,10 @@ def units_add_alias(
     """Teach the rules another name of a unit; it applies to notices read from now on."""
     from service.tasks.unit_names import add_alias
 
-    application = open_app(now)
-    with application.sessions.begin() as session:
-        name, added = add_alias(session, unit, alias)
-    typer.echo(f"'{alias}' → {name}" + ("" if added else " (already known)"))
+    with app_for(now) as application:
+        with application.sessions.begin() as session:
+            name, added = add_alias(session, unit, alias)
+        typer.echo(f"'{alias}' → {name}" + ("" if added else " (already known)"))
 
 
 @guarded
@@ -199,20 +199,22 @@ def report_command(
     from service.admin.report import build_grid, write_csv, write_xlsx
     from service.errors import InputError
 
-    application = open_app(now)
-    today = application.clock.now().date()
-    start, end = date_arg(period_from) or today.replace(day=1), date_arg(period_to) or today
-    if end < start:
-        raise InputError(f"--to {vn_date(end)} is before --from {vn_date(start)}")
-    with application.sessions() as session:
-        grid = build_grid(session, period_from=start, period_to=end, today=today, tz=application.settings.tz)
-    if csv_file:
-        write_csv(grid, csv_file)
-        typer.echo(f"wrote {csv_file}", err=as_json)
-    if xlsx_file:
-        write_xlsx(grid, xlsx_file)
-        typer.echo(f"wrote {xlsx_file}", err=as_json)
-    if as_json:
-        out.print_json(grid.to_json())
-    elif not (csv_file or xlsx_file):
-        out.grid_table(grid)
+    with app_for(now) as application:
+        today = application.clock.now().date()
+        start, end = date_arg(period_from) or today.replace(day=1), date_arg(period_to) or today
+        if end < start:
+            raise InputError(f"--to {vn_date(end)} is before --from {vn_date(start)}")
+        with application.sessions() as session:
+            grid = build_grid(
+                session, period_from=start, period_to=end, today=today, tz=application.settings.tz
+            )
+        if csv_file:
+            write_csv(grid, csv_file)
+            typer.echo(f"wrote {csv_file}", err=as_json)
+        if xlsx_file:
+            write_xlsx(grid, xlsx_file)
+            typer.echo(f"wrote {xlsx_file}", err=as_json)
+        if as_json:
+            out.print_json(grid.to_json())
+        elif not (csv_file or xlsx_file):
+            out.grid_table(grid)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from service.cli.common import guarded, open_app
+from service.cli.common import app_for, guarded
 
 
 def add_commands(app: typer.Typer) -> None:
@@ -24,13 +24,12 @@ def status_command(
     (with the reasons)."""
     from service.admin.health import gather
 
-    application = open_app(None)
-    report = gather(application, probe=probe)
-    if as_json:
-        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
-    else:
-        _print(report, application.settings.timezone)
-    application.dispose()
+    with app_for() as application:
+        report = gather(application, probe=probe)
+        if as_json:
+            typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        else:
+            _print(report, application.settings.timezone)
     if not report.healthy:
         for problem in report.problems:
             typer.echo(f"docket: unhealthy: {problem}", err=True)

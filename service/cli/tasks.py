@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from service.cli.common import (Actor, Force, Json, Limit, Now, TaskId, change, date_arg, guarded, open_app,
+from service.cli.common import (Actor, Force, Json, Limit, Now, TaskId, app_for, change, date_arg, guarded,
                                 page_limit)
 
 tasks_app = typer.Typer(
@@ -70,12 +70,12 @@ def tasks_list(
         needs_review=needs_review,
         limit=page_limit(limit, as_json),
     )
-    application = open_app(now)
-    with application.sessions() as session:
-        if unit:
-            flt = replace(flt, unit=resolve_units(session, [unit])[0])
-        rows, total = list_tasks(session, flt, application.clock.now().date())
-    out.print_json(rows) if as_json else out.task_table(rows, total)
+    with app_for(now) as application:
+        with application.sessions() as session:
+            if unit:
+                flt = replace(flt, unit=resolve_units(session, [unit])[0])
+            rows, total = list_tasks(session, flt, application.clock.now().date())
+        out.print_json(rows) if as_json else out.task_table(rows, total)
 
 
 @tasks_app.command("show")
@@ -88,12 +88,12 @@ def tasks_show(task_id: TaskId, as_json: Json = False, now: Now = None) -> None:
     from service.admin.listing import task_detail
 
     number = parse_task_id(task_id)
-    application = open_app(now)
-    with application.sessions() as session:
-        detail = task_detail(
-            session, get_task(session, number), application.clock.now().date(), application.settings.tz
-        )
-    out.print_json(detail) if as_json else out.task_panel(detail, zone=application.settings.timezone)
+    with app_for(now) as application:
+        with application.sessions() as session:
+            detail = task_detail(
+                session, get_task(session, number), application.clock.now().date(), application.settings.tz
+            )
+        out.print_json(detail) if as_json else out.task_panel(detail, zone=application.settings.timezone)
 
 
 @tasks_app.command("edit")

@@ -1,59 +1,23 @@
-"""Database plumbing: the declarative Base, reusable column types, engines and sessions."""
+"""Database plumbing: engines and sessions, and the listener that makes every row storable.
+
+The declarative Base and the column types are in service.store.base.
+"""
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Engine, Enum, MetaData, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, NoSuchModuleError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Session, sessionmaker
 
 from extractors.safe_text import safe_text
 from service.config_sources import mask_url
 from service.errors import ConfigError
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """Aware datetimes in, aware UTC datetimes out, on SQLite and PostgreSQL alike."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        utc = value.astimezone(timezone.utc)
-        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {
-        datetime: UtcDateTime(),
-        dict[str, Any]: JSON(),
-        list[str]: JSON(),
-        list[Any]: JSON(),
-    }
+from service.store.base import Base
 
 
 def fit(value: Any, column_type: Any) -> Any:
@@ -85,16 +49,6 @@ def _fit_row(mapper: Any, _connection: Any, target: Any) -> None:
         fitted = fit(value, attr.columns[0].type)
         if fitted != value:
             setattr(target, attr.key, fitted)
-
-
-def enum_column_values(enum_cls: type[enum.Enum]) -> list[str]:
-    """Enums are stored by value, so the database reads like the CLI."""
-    return [member.value for member in enum_cls]
-
-
-def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
-    """A str enum column stored by value, as VARCHAR(20) with no native database type."""
-    return Enum(enum_cls, name=name, values_callable=enum_column_values, native_enum=False, length=20)
 
 
 def make_engine(url: str) -> Engine:

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 import outbox.models  # noqa: F401  the outbox's table is on this Base too: importing the tables imports them all
-from service.store.db import Base, enum_column
+from service.store.base import Base, enum_column
 from service.store.stages import ExtensionStatus, Role, Stage, TaskStatus
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,43 @@ def test_an_unmigrated_database_or_a_bad_value_is_one_line(args: list[str], tmp_
     if args[0] != "status":  # status lists each reason it is unhealthy, one line each
         assert len(lines) == 1, done.stderr
     assert "db upgrade" in done.stderr or "garbage" in done.stderr
+
+
+def test_extract_reports_a_malformed_setting_in_one_line(tmp_path: Path) -> None:
+    """`docket extract` reads the daemon's directory and calendar: a malformed setting is not ignored."""
+    notice = tmp_path / "notice.txt"
+    notice.write_text("Giao Sở Tài chính chủ trì, báo cáo trước ngày 30/6/2025.", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKET_")}
+    env.update(DOCKET_CONFIG="/nonexistent.toml", DOCKET_POLL_INTERVAL="garbage")
+    done = subprocess.run(
+        [DOCKET, "extract", str(notice)], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("docket: "), done.stderr
+    assert "DOCKET_POLL_INTERVAL" in lines[0], done.stderr
+
+
+class _App:
+    disposed = 0
+
+    def dispose(self) -> None:
+        self.disposed += 1
+
+
+@pytest.mark.parametrize("fails", [False, True], ids=["returns", "fails"])
+def test_the_app_is_always_released(fails: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import service.wiring
+    from service.cli.common import app_for
+
+    for name in [k for k in os.environ if k.startswith("DOCKET_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("DOCKET_CONFIG", "/nonexistent.toml")
+    opened = _App()
+    monkeypatch.setattr(service.wiring, "build_app", lambda settings, clock=None: opened)
+    with pytest.raises(RuntimeError) if fails else nullcontext():
+        with app_for("2025-06-01T09:00") as application:
+            assert application is opened
+            if fails:
+                raise RuntimeError("the command failed")
+    assert opened.disposed == 1

@@ -58,3 +58,13 @@ def test_function_level_imports_say_why() -> None:
     found = function_level_imports(REPO)
     why = "imports inside functions: move them to the top, or add `# lazy: <measured reason>` on the line"
     assert not found, why + ":\n" + "\n".join(found)
+
+
+def test_outbox_loads_of_service_only_the_base() -> None:
+    """The outbox's one edge into service (the contract's single ignore) loads the leaf Base and nothing else:
+    no settings, errors or engines come in behind it."""
+    probe = "import outbox.models, sys; print(sorted(m for m in sys.modules if m.split('.')[0] == 'service'))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == str(["service", "service.store", "service.store.base"])

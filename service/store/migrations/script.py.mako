@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import service.store.db
+import service.store.base
 
 ${imports if imports else ""}
 revision = ${repr(up_revision)}

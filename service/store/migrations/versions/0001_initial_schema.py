@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import service.store.db
+import service.store.base
 
 
 revision = '0001'
@@ -47,8 +47,8 @@ def upgrade() -> None:
     sa.Column('warnings', sa.JSON(), nullable=False),
     sa.Column('forwarder', sa.String(length=320), nullable=True),
     sa.Column('message_id', sa.String(length=998), nullable=True),
-    sa.Column('created_at', service.store.db.UtcDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', service.store.db.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', service.store.base.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', service.store.base.UtcDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notices')),
     sa.UniqueConstraint('identity_key', name=op.f('uq_notices_identity_key'))
     )
@@ -56,7 +56,7 @@ def upgrade() -> None:
     sa.Column('mailbox', sa.String(length=300), nullable=False),
     sa.Column('uidvalidity', sa.Integer(), nullable=True),
     sa.Column('last_uid', sa.Integer(), nullable=True),
-    sa.Column('last_sync_at', service.store.db.UtcDateTime(timezone=True), nullable=True),
+    sa.Column('last_sync_at', service.store.base.UtcDateTime(timezone=True), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('mailbox', name=op.f('pk_sync_state'))
     )
@@ -107,10 +107,10 @@ def upgrade() -> None:
         sa.Column("fingerprint", sa.String(length=64), nullable=True),
         sa.Column("previous_id", sa.Integer(), nullable=True),
         sa.Column("merged_into_id", sa.Integer(), nullable=True),
-        sa.Column("completed_at", service.store.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("completed_at", service.store.base.UtcDateTime(timezone=True), nullable=True),
         sa.Column("closed_reason", sa.Text(), nullable=True),
-        sa.Column("created_at", service.store.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", service.store.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", service.store.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", service.store.base.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["merged_into_id"], ["tasks.id"], name=op.f("fk_tasks_merged_into_id_tasks")),
         sa.ForeignKeyConstraint(["notice_id"], ["notices.id"], name=op.f("fk_tasks_notice_id_notices")),
         sa.ForeignKeyConstraint(["previous_id"], ["tasks.id"], name=op.f("fk_tasks_previous_id_tasks")),
@@ -134,9 +134,9 @@ def upgrade() -> None:
             sa.Enum("pending", "approved", "refused", name="extension_status", native_enum=False, length=20),
             nullable=False,
         ),
-        sa.Column("created_at", service.store.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", service.store.base.UtcDateTime(timezone=True), nullable=False),
         sa.Column("decided_by", sa.String(length=320), nullable=True),
-        sa.Column("decided_at", service.store.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("decided_at", service.store.base.UtcDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["task_id"], ["tasks.id"], name=op.f("fk_extension_requests_task_id_tasks")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_extension_requests")),
     )
@@ -156,7 +156,7 @@ def upgrade() -> None:
         sa.Column("size", sa.Integer(), nullable=False),
         sa.Column("sender", sa.String(length=320), nullable=True),
         sa.Column("subject", sa.Text(), nullable=True),
-        sa.Column("received_at", service.store.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", service.store.base.UtcDateTime(timezone=True), nullable=False),
         sa.Column(
             "stage",
             sa.Enum(
@@ -176,13 +176,13 @@ def upgrade() -> None:
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("lease_owner", sa.String(length=100), nullable=True),
-        sa.Column("lease_until", service.store.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("lease_until", service.store.base.UtcDateTime(timezone=True), nullable=True),
         sa.Column("marked_on_server", sa.Boolean(), nullable=False),
-        sa.Column("processed_at", service.store.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("processed_at", service.store.base.UtcDateTime(timezone=True), nullable=True),
         sa.Column("notice_id", sa.Integer(), nullable=True),
         sa.Column("task_id", sa.Integer(), nullable=True),
         sa.Column("released_by", sa.String(length=320), nullable=True),
-        sa.Column("released_at", service.store.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("released_at", service.store.base.UtcDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["notice_id"], ["notices.id"], name=op.f("fk_inbound_messages_notice_id_notices")
         ),
@@ -224,11 +224,11 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("next_attempt_at", service.store.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("give_up_at", service.store.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("next_attempt_at", service.store.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("give_up_at", service.store.base.UtcDateTime(timezone=True), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("created_at", service.store.db.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("sent_at", service.store.db.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", service.store.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", service.store.base.UtcDateTime(timezone=True), nullable=True),
         sa.Column("task_id", sa.Integer(), nullable=True),
         sa.Column("notice_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
@@ -249,7 +249,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("task_id", sa.Integer(), nullable=False),
         sa.Column("actor", sa.String(length=320), nullable=False),
-        sa.Column("at", service.store.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", service.store.base.UtcDateTime(timezone=True), nullable=False),
         sa.Column("field", sa.String(length=60), nullable=False),
         sa.Column("before", sa.Text(), nullable=True),
         sa.Column("after", sa.Text(), nullable=True),

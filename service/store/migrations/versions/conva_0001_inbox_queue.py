@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import service.store.db
+import service.store.base
 
 revision = 'conva_0001'
 down_revision = 'extnet_0001'
@@ -22,7 +22,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('queue', sa.String(length=40), nullable=True))
         batch_op.add_column(sa.Column('queue_closed_by', sa.String(length=320), nullable=True))
         batch_op.add_column(
-            sa.Column("queue_closed_at", service.store.db.UtcDateTime(timezone=True), nullable=True)
+            sa.Column("queue_closed_at", service.store.base.UtcDateTime(timezone=True), nullable=True)
         )
         batch_op.add_column(sa.Column("queue_outcome", sa.Text(), nullable=True))
         batch_op.create_index(batch_op.f("ix_inbound_messages_queue"), ["queue"], unique=False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import service.store.db
+import service.store.base
 
 revision = 'convb_0001'
 down_revision = 'conva_0001'
@@ -37,7 +37,7 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column("completed_at", service.store.db.UtcDateTime(), nullable=True),
+        sa.Column("completed_at", service.store.base.UtcDateTime(), nullable=True),
         sa.Column("completed_by", sa.String(length=320), nullable=True),
         sa.ForeignKeyConstraint(
             ["task_id"], ["tasks.id"], name=op.f("fk_task_parts_task_id_tasks"), ondelete="CASCADE"
@@ -52,9 +52,9 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("notice_id", sa.Integer(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column("held_until", service.store.db.UtcDateTime(), nullable=False),
-        sa.Column("created_at", service.store.db.UtcDateTime(), nullable=False),
-        sa.Column("released_at", service.store.db.UtcDateTime(), nullable=True),
+        sa.Column("held_until", service.store.base.UtcDateTime(), nullable=False),
+        sa.Column("created_at", service.store.base.UtcDateTime(), nullable=False),
+        sa.Column("released_at", service.store.base.UtcDateTime(), nullable=True),
         sa.Column("released_by", sa.String(length=320), nullable=True),
         sa.ForeignKeyConstraint(
             ["notice_id"], ["notices.id"], name=op.f("fk_assignment_holds_notice_id_notices")

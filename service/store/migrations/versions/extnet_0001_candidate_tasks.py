@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import service.store.db
+import service.store.base
 
 revision = 'extnet_0001'
 down_revision = '0001'
@@ -42,8 +42,8 @@ def upgrade() -> None:
         ),
         sa.Column("task_id", sa.Integer(), nullable=True),
         sa.Column("decided_by", sa.String(length=320), nullable=True),
-        sa.Column("decided_at", service.store.db.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", service.store.db.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("decided_at", service.store.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", service.store.base.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["notice_id"], ["notices.id"], name=op.f("fk_candidate_tasks_notice_id_notices")
         ),

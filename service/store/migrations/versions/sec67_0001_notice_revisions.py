@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import service.store.db
+import service.store.base
 
 revision = 'sec67_0001'
 down_revision = 'convb_0001'
@@ -25,8 +25,8 @@ def upgrade() -> None:
         sa.Column("inbound_id", sa.Integer(), nullable=False),
         sa.Column("forwarder", sa.String(length=320), nullable=True),
         sa.Column("summary", sa.Text(), nullable=False),
-        sa.Column("created_at", service.store.db.UtcDateTime(), nullable=False),
-        sa.Column("decided_at", service.store.db.UtcDateTime(), nullable=True),
+        sa.Column("created_at", service.store.base.UtcDateTime(), nullable=False),
+        sa.Column("decided_at", service.store.base.UtcDateTime(), nullable=True),
         sa.Column("decided_by", sa.String(length=320), nullable=True),
         sa.Column("outcome", sa.String(length=20), nullable=True),
         sa.ForeignKeyConstraint(
