@@ -56,6 +56,18 @@ def test_no_module_spells_a_format_again(what: str) -> None:
     assert found == [], f"{what}: {found}"
 
 
+def test_no_template_formats_a_date_by_hand() -> None:
+    """Mail templates format dates and times with the filters outbox.compose registers (| vn_date,
+    | vn_minute)."""
+    found = [
+        f"{path.relative_to(REPO)}:{number}"
+        for path in sorted((REPO / "outbox" / "templates").iterdir())
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "%d/%m" in line or "strftime" in line
+    ]
+    assert found == [], f"a date or time formatted by hand in a template (use | vn_date / vn_minute): {found}"
+
+
 def test_tokens_are_written_and_read_back_the_same_way() -> None:
     assert (task_token(12), notice_token(3)) == ("NV-12", "TB-3")
     assert parse_task_id(task_token(12)) == 12 and parse_notice_id(notice_token(3)) == 3
