@@ -93,6 +93,8 @@ def test_the_every_unit_marker_is_written_out_in_mail() -> None:
         ("  Phòng   Kế hoạch - Tài chính ", "phòng kế hoạch - tài chính", "phong ke hoach tai chinh"),
         ("Phòng KH-TC", "phòng kh-tc", "phong kh tc"),
         ("Đỗ", "đỗ", "do"),
+        ("Uỷ  ban", "uỷ ban", "uy ban"),  # the tone mark on either vowel
+        ("Ủy ban", "ủy ban", "uy ban"),
         ("Pho\u0300ng", "phòng", "phong"),  # decomposed input composes first
     ],
 )
