@@ -33,11 +33,11 @@ from rules.escalation import Policy, digest_day, due_step
 from service.store.models import AssignmentHold, Task
 from service.store.stages import Role, TaskStatus
 from service.tasks.bundles import Carrier, Due, add_weekly, dispatch, enqueue_numbered, pending_units
+from service.tasks.grid import VnStatus, count_grid, reference_deadline, vn_status
 from service.tasks.holds import release_due
 from service.tasks.notify import task_mail
 from service.tasks.recipients import address_book
 from service.tasks.recurrences import create_due_occurrences, date_undated_series
-from service.tasks.status import VnStatus, count_grid, reference_deadline, vn_status
 from service.wiring import App
 
 log = logging.getLogger("docket.scheduler")

@@ -16,7 +16,7 @@ from rules.calendar import WorkCalendar, load_overrides
 from rules.recurrence import first_deadline, next_deadline
 from rules.reply_intent import classify_reply
 from service.store.stages import TaskStatus
-from service.tasks.status import VnStatus, count_grid, done_status, vn_status
+from service.tasks.grid import VnStatus, count_grid, done_status, vn_status
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 HOURS = OfficeHours(time(7, 30), time(17, 0), TZ, WorkCalendar(load_overrides()).is_working_day)
