@@ -96,15 +96,3 @@ def _join_cuts(text: str) -> str:
         else:
             out.append(para)
     return "\n\n".join(out)
-
-
-_TONE_VARIANTS = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})
-_WS = re.compile(r"\s+")
-
-
-def fold_key(text: str) -> str:
-    """A diacritic-free, lower-case, single-spaced key for fuzzy matching ('Ủy ban' and 'uỷ  ban' → 'uy
-    ban')."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_TONE_VARIANTS))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _WS.sub(" ", bare.lower()).strip()

@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from outbox.mail import OutgoingMail, clean_header
 from outbox.models import MailKind
-from rules.display import RECURRENCE_VI, notice_token, task_token, vn_date
+from rules.display import RECURRENCE_VI, notice_token, task_token, vn_date, vn_minute
 from rules.units import EVERY_UNIT
 from outbox.warnings_vi import warnings_vi
 
@@ -96,6 +96,7 @@ def _env() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["vn_date"] = vn_date
+    env.filters["vn_minute"] = vn_minute
     env.filters["recurrence_vi"] = lambda r, day=None: recurrence_vi(r, day)
     env.filters["task_token"] = task_token
     env.filters["units"] = unit_list

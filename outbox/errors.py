@@ -1,4 +1,4 @@
-"""The outbox's own errors: a mail that could not be handed over, and a sender address that cannot be used."""
+"""The outbox's own errors: SendError, a mail that could not be handed over (for now the only one)."""
 from __future__ import annotations
 
 

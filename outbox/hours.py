@@ -45,7 +45,3 @@ class OfficeHours:
                 return datetime.combine(day, self.start, tzinfo=self.tz)
             day += timedelta(days=1)
         raise ValueError("no working day within 400 days")  # pragma: no cover - a broken calendar
-
-
-def may_send(kind: str, hours: OfficeHours | None, when: datetime) -> bool:
-    return hours is None or kind in IMMEDIATE_KINDS or hours.is_open(when)

@@ -44,10 +44,6 @@ def bind(**fields: Any) -> None:
         _context.set({**current, **{k: v for k, v in fields.items() if v is not None}})
 
 
-def current_context() -> dict[str, Any]:
-    return {k: v for k, v in _context.get().items() if not k.startswith("_")}
-
-
 class ContextFilter(logging.Filter):
     """Copies the context fields onto each record, unless the call passed them with extra=."""
 

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from extractors.safe_text import safe_line
+from outbox.models import MailKind
 from rules.display import task_token, vn_date, vn_minute
 from service.tasks.history_vi import FIELD_VI, STATE_VI, describe, value_vi
 
@@ -24,23 +25,23 @@ STAGE_VI = {
     "reply": "thư trả lời",
 }
 EXTENSION_VI = {"pending": "chờ duyệt", "approved": "đã duyệt", "refused": "từ chối"}
-# every MailKind (tests/unit/test_mail_kinds.py)
-MAIL_KIND_VI = {
-    "confirmation": "xác nhận",
-    "unreadable": "không đọc được",
-    "no-notice": "không có văn bản",
-    "assignment": "giao việc",
-    "change": "thay đổi",
-    "reply-ack": "trả lời đơn vị",
-    "digest": "tổng hợp",
-    "reminder": "nhắc hạn",
-    "escalation": "báo quá hạn",
-    "bundle": "nhắc việc trong ngày",
-    "org-digest": "tổng hợp toàn cơ quan",
-    "too-many-notices": "quá nhiều văn bản",
-    "correction": "trả lời điều chỉnh",
-    "reply-answer": "trả lời trong hội thoại",
-    "extension-request": "đề nghị gia hạn",
+# every MailKind (tests/unit/outbox/test_mail_kinds.py)
+MAIL_KIND_VI: dict[MailKind, str] = {
+    MailKind.CONFIRMATION: "xác nhận",
+    MailKind.UNREADABLE: "không đọc được",
+    MailKind.NO_NOTICE: "không có văn bản",
+    MailKind.ASSIGNMENT: "giao việc",
+    MailKind.CHANGE: "thay đổi",
+    MailKind.REPLY_ACK: "trả lời đơn vị",
+    MailKind.DIGEST: "tổng hợp",
+    MailKind.REMINDER: "nhắc hạn",
+    MailKind.ESCALATION: "báo quá hạn",
+    MailKind.BUNDLE: "nhắc việc trong ngày",
+    MailKind.ORG_DIGEST: "tổng hợp toàn cơ quan",
+    MailKind.TOO_MANY_NOTICES: "quá nhiều văn bản",
+    MailKind.CORRECTION: "trả lời điều chỉnh",
+    MailKind.REPLY_ANSWER: "trả lời trong hội thoại",
+    MailKind.EXTENSION_REQUEST: "đề nghị gia hạn",
 }
 OUTBOX_STATUS_VI = {
     "pending": "chờ gửi",

@@ -1,4 +1,4 @@
-"""The four-status report per unit for a period (cells from service.tasks.status.vn_status); table, CSV or
+"""The four-status report per unit for a period (cells from service.tasks.grid.vn_status); table, CSV or
 XLSX.
 
 Which tasks: not cancelled, rejected or merged, whose original deadline falls in the period (a task without
@@ -22,7 +22,7 @@ from rules.display import vn_date
 from rules.units import EVERY_UNIT
 from service.store.models import Task, TaskPart, TaskUnit, Unit
 from service.store.stages import Role, TaskStatus
-from service.tasks.status import GRID, LABELS, VnStatus, vn_status
+from service.tasks.grid import GRID, LABELS, VnStatus, vn_status
 
 COLUMNS = tuple(cell.value for cell in GRID)
 LABELS_VI = {cell.value: LABELS[cell] for cell in GRID}
@@ -41,7 +41,7 @@ class _AsOf:
 
 
 def status_as_of(row: Any, as_of: date, tz: Any) -> VnStatus | None:
-    """The grid cell of a task on `as_of` (service.tasks.status.vn_status is the single rule)."""
+    """The grid cell of a task on `as_of` (service.tasks.grid.vn_status is the single rule)."""
     completed = row.completed_at.astimezone(tz).date() if row.completed_at else None
     status = TaskStatus.OPEN if completed is not None and completed > as_of else row.status
     view = _AsOf(

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote
 
-from service.config import split_url
+from service.config import Settings, split_url
 from service.errors import ConfigError
 from service.mailbox.base import Mailbox, MailboxUrl, RawMessage
 from service.mailbox.imap import ImapMailbox
@@ -42,7 +42,7 @@ def parse_mailbox_url(url: str) -> MailboxUrl:
     )
 
 
-def open_mailbox(url: str, *, settings: object) -> Mailbox:
+def open_mailbox(url: str, *, settings: Settings) -> Mailbox:
     """The adapter for DOCKET_MAILBOX."""
     parsed = parse_mailbox_url(url)
     if parsed.scheme == "maildir":
@@ -50,4 +50,4 @@ def open_mailbox(url: str, *, settings: object) -> Mailbox:
         for sub in ("cur", "new", "tmp"):
             os.makedirs(parsed.path / sub, exist_ok=True)
         return MaildirMailbox(parsed.path)
-    return ImapMailbox(parsed, settings=settings)  # type: ignore[arg-type]
+    return ImapMailbox(parsed, settings=settings)

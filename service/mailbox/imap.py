@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from imapclient import IMAPClient
 
+from service.config import Settings
 from service.errors import MailboxError
 from service.mailbox.base import MailboxUrl, RawMessage
 from service.metrics import IMAP_RECONNECTS
@@ -43,21 +44,19 @@ def split_key(key: str) -> tuple[int, int]:
 class ImapMailbox:
     """One folder on an IMAP server, opened lazily and reopened after any failure."""
 
-    def __init__(self, parsed: MailboxUrl, *, settings: Any) -> None:
+    def __init__(self, parsed: MailboxUrl, *, settings: Settings) -> None:
         self.fetch_bytes = FETCH_BYTES
         self.parsed = parsed
         self.name = parsed.identity
         self.folder = parsed.folder
-        self.action = getattr(settings, "processed_action", "keyword")
-        if self.action not in ("keyword", "move"):
-            raise MailboxError(f"DOCKET_PROCESSED_ACTION must be 'keyword' or 'move', not {self.action!r}")
-        self.keyword = getattr(settings, "processed_keyword", "$DocketProcessed")
-        self.done_folder = getattr(settings, "processed_folder", "Processed")
-        self.idle_timeout = float(getattr(settings, "idle_timeout", 25 * 60.0))
-        self.poll_interval = float(getattr(settings, "poll_interval", 60.0))
-        cafile = getattr(settings, "imap_cafile", None)
+        self.action = settings.processed_action  # "keyword" or "move" (Settings validates it)
+        self.keyword = settings.processed_keyword
+        self.done_folder = settings.processed_folder
+        self.idle_timeout = settings.idle_timeout
+        self.poll_interval = settings.poll_interval
+        cafile = settings.imap_cafile
         self.context = ssl.create_default_context(cafile=str(cafile) if cafile else None)
-        self.timeout = float(getattr(settings, "imap_timeout", 30.0))
+        self.timeout = settings.imap_timeout
         self._conn: Any = None
         self._uidvalidity: int | None = None
         self._failures = 0

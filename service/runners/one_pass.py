@@ -9,7 +9,7 @@ from typing import Any
 
 from outbox.relay import RelayResult, deliver_due
 from service import metrics
-from service.mailbox import Mailbox, open_mailbox
+from service.mailbox import Mailbox
 from service.runners import scheduler
 from service.runners.intake import intake_once
 from service.runners.process import process_pending
@@ -78,11 +78,3 @@ def run_pass(
         "pass: stored %s, processed %s, scheduled %s, sent %s", stored, processed, scheduled, delivery.sent
     )
     return PassReport(stored, processed, scheduled, delivery)
-
-
-def run_once(app: App) -> PassReport:
-    mailbox = open_mailbox(app.settings.mailbox, settings=app.settings)
-    try:
-        return run_pass(app, mailbox)
-    finally:
-        mailbox.close()

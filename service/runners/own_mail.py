@@ -26,13 +26,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from extractors.base import EmailEnvelope, ExtractedMessage
-from outbox.compose import TASK_THREAD, task_thread_id
+from outbox.compose import task_thread_id
 from outbox.mail import OWN_MARK, clean_header
 from rules.display import NOTICE_TAG, TASK_TAG
 from rules.findings import Findings
 from outbox.models import MailKind, OutboxMessage, OutboxStatus
 from service.store.models import InboundMessage, Notice, Task
 from service.tasks.events import write_event
+from service.tasks.threads import tasks_of
 
 _OUR_ID = re.compile(r"<docket\.[^<>@\s]{1,200}@([^<>\s]{1,255})>", re.IGNORECASE)
 
@@ -173,7 +174,7 @@ def record_bounce(
         if out.status in _LIVE_OR_SENT:
             out.status = OutboxStatus.DEAD
         out.last_error = f"bounced (inbound #{row.id}): {diagnostic}"
-        for task_id in _tasks_of(out):
+        for task_id in tasks_of(out):
             write_event(
                 session,
                 task_id,
@@ -184,17 +185,10 @@ def record_bounce(
                 after=", ".join(out.to_addrs)[:2000],
                 note=diagnostic,
             )
-    row.task_id = next((t for r in rows for t in _tasks_of(r)), None)
+    row.task_id = next((t for r in rows for t in tasks_of(r)), None)
     row.notice_id = next((r.notice_id for r in rows if r.notice_id), row.notice_id)
     which = ", ".join(f"#{r.id} ({r.kind})" for r in rows) or "no outbox row matched"
     return f"delivery failure of our mail {which}: {diagnostic}"
-
-
-def _tasks_of(row: OutboxMessage) -> list[int]:
-    """The tasks a mail of ours was about: its task, or those its References name (an assignment names
-    several)."""
-    named = [int(n) for n in TASK_THREAD.findall(str((row.headers or {}).get("References", "")))]
-    return list(dict.fromkeys([*([row.task_id] if row.task_id else []), *named]))
 
 
 def as_reply(

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -32,11 +33,11 @@ from rules.escalation import Policy, digest_day, due_step
 from service.store.models import AssignmentHold, Task
 from service.store.stages import Role, TaskStatus
 from service.tasks.bundles import Carrier, Due, add_weekly, dispatch, enqueue_numbered, pending_units
+from service.tasks.grid import VnStatus, count_grid, reference_deadline, vn_status
 from service.tasks.holds import release_due
 from service.tasks.notify import task_mail
 from service.tasks.recipients import address_book
 from service.tasks.recurrences import create_due_occurrences, date_undated_series
-from service.tasks.status import GRID, VnStatus, reference_deadline, vn_status
 from service.wiring import App
 
 log = logging.getLogger("docket.scheduler")
@@ -200,7 +201,7 @@ def queue_digests(
             due_soon = sorted(((task_mail(t), left[t.id]) for t in own if t.id in left), key=lambda p: p[1])
             if not unit.email or not (overdue or due_soon) or unit is book.office:
                 continue  # no empty digests; the Office reads the organisation digest
-            grid = [(cell.label, sum(1 for t in own if statuses[t.id] is cell)) for cell in GRID]
+            grid = _grid(own, today, tz)
             mail = compose.digest(
                 unit=unit.name,
                 week=f"{week:02d}/{year}",
@@ -228,8 +229,13 @@ def queue_digests(
             else:
                 queued += row is not None
     return queued + _org_digest(
-        app, session, book, tasks, statuses, late, left, escalated, weekly=weekly, today=today, now=now
+        app, session, book, tasks, late, left, escalated, weekly=weekly, today=today, now=now
     )
+
+
+def _grid(tasks: list[Task], today: date, tz: ZoneInfo) -> list[tuple[str, int]]:
+    """The four-status grid of a digest: each cell's label and how many of the tasks are in it."""
+    return [(cell.label, count) for cell, count in count_grid(tasks, today, tz=tz).items()]
 
 
 def _org_digest(
@@ -237,7 +243,6 @@ def _org_digest(
     session: Session,
     book: Any,
     tasks: list[Task],
-    statuses: dict[int, Any],
     late: dict[int, int],
     left: dict[int, int],
     escalated: list[compose.DueItem],
@@ -273,7 +278,7 @@ def _org_digest(
     year, week, _ = today.isocalendar()
     domain, soon = app.settings.message_id_domain, app.settings.due_soon_working_days
     if weekly:
-        grid = [(cell.label, sum(1 for s in statuses.values() if s is cell)) for cell in GRID]
+        grid = _grid(tasks, today, app.settings.tz)
         mail = compose.org_digest(
             today=today,
             week=f"{week:02d}/{year}",

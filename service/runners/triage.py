@@ -107,13 +107,6 @@ TRIAGE: tuple[Sign, ...] = (
 )
 
 
-def loop_reason(envelope: EmailEnvelope, *, own_domain: str, own_address: str) -> str | None:
-    """Why this message must never be answered (auto-reply, bounce, our own mail), or None: the first loop
-    sign of TRIAGE it shows."""
-    office = Office(own_domain, own_address)
-    return next((s.disposition for s in TRIAGE if s.stage is _LOOP and s.check(envelope, office)), None)
-
-
 def list_reason(envelope: EmailEnvelope, *, own_address: str) -> str | None:
     """Why this looks like mailing-list traffic or a loop through another robot, or None.
 
@@ -170,7 +163,3 @@ def _is_our_message_id(message_id: str | None, own_domain: str) -> bool:
     nothing."""
     local, _, domain = (message_id or "").strip("<> ").partition("@")
     return local.startswith("docket.") and domain.lower() == own_domain.lower()
-
-
-def _domain(message_id: str | None) -> str:
-    return (message_id or "").strip("<> ").rpartition("@")[2].lower()

@@ -18,8 +18,8 @@ from service.errors import InputError
 from service.store.models import Task
 from service.store.stages import TASK_TRANSITIONS, TaskStatus
 from service.tasks.audit import Editor, Recorder
+from service.tasks.grid import done_status
 from service.tasks.notify import drop_stale_reminders
-from service.tasks.status import done_status
 
 NOTE_CHARS = 2000  # a reply's words kept on the audit event
 DONE = (TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE)

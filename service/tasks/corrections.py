@@ -19,6 +19,7 @@ from service.store.models import ExtensionRequest, Notice, Task
 from service.store.stages import ExtensionStatus, Role, TaskStatus
 from service.tasks.audit import Before, Editor, Notify, EditOutcome, Recorder, finish, snapshot
 from service.tasks.closing import done, set_status
+from service.tasks.events import created_after
 from service.tasks.extensions import approve_extension, extend_task
 from service.tasks.recurrences import check_day, set_day
 from service.tasks.register import set_units, task_fingerprint
@@ -335,6 +336,6 @@ def add_task(
     set_units(session, task, lead=lead, support=support)
     session.flush()
     rec = Recorder(session, task, editor, note="added by hand")
-    rec.record("created", None, f"{task_token(task.id)} in {notice_token(notice.id)}")
+    rec.record("created", None, created_after("hand", notice=notice_token(notice.id)))
     before = Before((), (), task.deadline, TaskStatus.OPEN)
     return finish(session, task, rec, before, warnings=warnings, notify=notify)

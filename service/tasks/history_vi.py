@@ -1,8 +1,8 @@
 """A task's audit events as Vietnamese sentences for `docket tasks show` (pure; the JSON keeps the raw
 fields).
 
-The audit trail stores field names and internal codes ("created", "confidence=0.90", "lead:cue") so that
-scripts can read it; people read these sentences instead.
+The audit trail stores field names and internal codes ("created", "notice; confidence=0.9", "lead:cue") so
+that scripts can read it; people read these sentences instead.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from rules.display import RECURRENCE_VI, vn_date
+from service.tasks.events import created_facts
 
 STATE_VI = {
     "open": "đang thực hiện",
@@ -98,18 +99,17 @@ def reasons_vi(note: str | None) -> str:
 
 
 def _created(after: str | None, note: str | None) -> str:
-    after = after or ""
-    if after.startswith("confidence="):
-        score = float(after.removeprefix("confidence="))
+    how, facts = created_facts(after)
+    if how == "notice":
         why = reasons_vi(note)
-        return f"Ghi nhận nhiệm vụ từ văn bản, độ tin cậy {score:.0%}" + (f" ({why})" if why else "")
-    if after.startswith("deadline="):
-        deadline = after.removeprefix("deadline=")
-        when = value_vi(deadline) if deadline != "None" else "chưa có"
-        return f"Tạo lần tiếp theo, thời hạn {when}" + (f" — {note}" if note else "")
-    return f"Thêm nhiệm vụ bằng tay ({after.replace(' in ', ', văn bản ')})" + (
-        f" — {note_vi(note)}" if note else ""
-    )
+        score = f", độ tin cậy {float(facts['confidence']):.0%}" if "confidence" in facts else ""
+        return f"Ghi nhận nhiệm vụ từ văn bản{score}" + (f" ({why})" if why else "")
+    if how == "recurrence":
+        previous = f" của nhiệm vụ định kỳ {facts['previous']}" if "previous" in facts else ""
+        when = value_vi(facts["deadline"]) if "deadline" in facts else "chưa có"
+        return f"Tạo lần tiếp theo{previous}, thời hạn {when}" + (f" — {note}" if note else "")
+    where = f" (văn bản {facts['notice']})" if "notice" in facts else ""
+    return f"Thêm nhiệm vụ bằng tay{where}" + (f" — {note_vi(note)}" if note else "")
 
 
 def describe(event: dict[str, Any]) -> str:

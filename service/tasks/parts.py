@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from service.store.models import Task, TaskPart, Unit
-from service.tasks.events import write_event
-from service.tasks.closing import mark_done, reply_note  # one way to close a task
 from rules.units import EVERY_UNIT
+from service.store.models import Task, TaskPart, Unit
 from service.store.stages import Role, TaskStatus
-from service.tasks.status import done_status
+from service.tasks.closing import mark_done, reply_note  # one way to close a task
+from service.tasks.events import write_event
+from service.tasks.grid import done_status
 
 
 def is_every_unit(task: Task) -> bool:

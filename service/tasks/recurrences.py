@@ -18,7 +18,7 @@ from rules.recurrence import KNOWN, MONTHS, first_deadline, next_deadline
 from service.errors import InputError
 from service.store.models import Task, TaskUnit
 from service.store.stages import TaskStatus
-from service.tasks.events import write_event
+from service.tasks.events import created_after, write_event
 from service.tasks.parts import sync_parts
 
 SYSTEM_ACTOR = "docket"
@@ -82,8 +82,7 @@ def next_occurrence(session: Session, task: Task, *, deadline: date | None, now:
         "created",
         actor=SYSTEM_ACTOR,
         at=now,
-        after=f"deadline={deadline.isoformat() if deadline else None}",
-        note=f"lần tiếp theo của nhiệm vụ định kỳ {task_token(task.id)}",
+        after=created_after("recurrence", previous=task_token(task.id), deadline=deadline),
     )
     return nxt
 

@@ -16,7 +16,7 @@ from rules.issuer import issuer_key, words
 from rules.text import name_key
 from rules.units import EVERY_UNIT
 from service.store.models import CandidateStatus, CandidateTask, Notice, Task, TaskUnit, Unit
-from service.tasks.events import write_event
+from service.tasks.events import created_after, write_event
 from service.tasks.parts import sync_parts
 from service.tasks.recurrences import date_first_occurrence
 from service.store.stages import Role, TaskStatus
@@ -260,7 +260,7 @@ def _created(session: Session, task: Task, finding: TaskFinding, now: datetime) 
         "created",
         actor=SYSTEM_ACTOR,
         at=now,
-        after=f"confidence={finding.confidence:.2f}",
+        after=created_after("notice", confidence=round(finding.confidence, 2)),
         note="; ".join(finding.reasons) or None,
     )
 

@@ -2,16 +2,13 @@
 outbox.relay)."""
 from __future__ import annotations
 
-import re
-
 from sqlalchemy.orm import Session
 
 from outbox.models import OutboxMessage
 from outbox.relay import TASK_BOUND_KINDS
 from service.store.models import Task
 from service.store.stages import TaskStatus
-
-_THREAD_TASK = re.compile(r"<docket\.task-([0-9]{1,9})@")  # a day's mail names its tasks in References
+from service.tasks.threads import tasks_of
 
 
 def task_closed(session: Session, row: OutboxMessage) -> str | None:
@@ -20,9 +17,7 @@ def task_closed(session: Session, row: OutboxMessage) -> str | None:
     A day's mail carries several tasks: it goes out while any of them is still open."""
     if row.kind not in TASK_BOUND_KINDS:
         return None
-    ids = [row.task_id] if row.task_id is not None else [
-        int(n) for n in _THREAD_TASK.findall(str((row.headers or {}).get("References", "")))]
-    states = [_state(session, task_id) for task_id in ids]
+    states = [_state(session, task_id) for task_id in tasks_of(row)]
     return f"the task is {states[0]}" if states and all(states) else None
 
 

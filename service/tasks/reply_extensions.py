@@ -13,7 +13,6 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from outbox import compose
@@ -190,11 +189,3 @@ def outcome_paragraphs(app: Any, task: Task, request: ExtensionRequest) -> list[
         f"Lãnh đạo ({request.decided_by}) không đồng ý gia hạn nhiệm vụ {token}.{why}",
         f"Thời hạn giữ nguyên: {vn_date(task.deadline)}.",
     ]
-
-
-def pending_for(session: Session, task: Task) -> ExtensionRequest | None:
-    return session.scalars(
-        select(ExtensionRequest)
-        .where(ExtensionRequest.task_id == task.id, ExtensionRequest.status == ExtensionStatus.PENDING)
-        .order_by(ExtensionRequest.id.desc())
-    ).first()

@@ -211,7 +211,7 @@ def test_november_walk(walk: Walk) -> None:
     for m in sent:
         assert (
             "CHƯA GỬI GIAO VIỆC" in m.body
-            and "lúc 10:30 ngày 02/11/2026" in m.body
+            and "lúc 02/11/2026 10:30" in m.body
             and "quản trị viên cho phép gửi" in m.body
         )
         assert "*" not in m.body.split("NHIỆM VỤ")[1].split("CHƯA GỬI")[0].replace("**", "")
@@ -298,7 +298,7 @@ def test_november_walk(walk: Walk) -> None:
     [confirmation] = [m for m in sent if m.to == {CLERK}]
     assert (
         "[TB-3]" in confirmation.subject
-        and "lúc 16:00 ngày 03/11/2026" in confirmation.body
+        and "lúc 03/11/2026 16:00" in confirmation.body
         and len(sent) == 1
     )
     w.dovecot.append(w.user, _reply(CLERK, confirmation.mail, "Đồng ý.\n\n-- \nVăn thư Sở"))

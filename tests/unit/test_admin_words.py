@@ -56,7 +56,7 @@ def _event(
         ),
         (
             _event("created", None, "NV-7 in TB-3", "from possible task KN-2"),
-            "Thêm nhiệm vụ bằng tay (NV-7, văn bản TB-3) — từ nội dung có thể là nhiệm vụ KN-2",
+            "Thêm nhiệm vụ bằng tay (văn bản TB-3) — từ nội dung có thể là nhiệm vụ KN-2",
         ),
     ],
 )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from service.store.stages import TaskStatus
-from service.tasks.events import stored
+from service.tasks.events import created_after, created_facts, stored
 from service.tasks.history_vi import describe
 
 REPO = Path(__file__).resolve().parents[2]
@@ -81,6 +81,23 @@ def _event(
             _event("extension_request", "2026-12-15", "refused", "chưa đủ lý do"),
             "Từ chối đề nghị gia hạn đến 15/12/2026 — chưa đủ lý do",
         ),
+        # "created": one shape however the task was made
+        (
+            _event("created", None, created_after("notice", confidence=0.9), "lead:cue"),
+            "Ghi nhận nhiệm vụ từ văn bản, độ tin cậy 90% (văn bản giao việc rõ cho đơn vị chủ trì)",
+        ),
+        (
+            _event("created", None, created_after("recurrence", previous="NV-4", deadline=date(2026, 12, 1))),
+            "Tạo lần tiếp theo của nhiệm vụ định kỳ NV-4, thời hạn 01/12/2026",
+        ),
+        (
+            _event("created", None, created_after("recurrence", previous="NV-4", deadline=None)),
+            "Tạo lần tiếp theo của nhiệm vụ định kỳ NV-4, thời hạn chưa có",
+        ),
+        (
+            _event("created", None, created_after("hand", notice="TB-3"), "added by hand"),
+            "Thêm nhiệm vụ bằng tay (văn bản TB-3) — added by hand",
+        ),
         # rows written before the one format: admin corrections kept dates as dd/mm/yyyy
         (
             _event("deadline", "31/12/2026", "15/12/2026", "correction"),
@@ -90,6 +107,16 @@ def _event(
 )
 def test_history_reads_the_new_format_and_old_rows(event: dict[str, str | None], sentence: str) -> None:
     assert describe(event) == sentence
+
+
+def test_a_created_event_has_one_shape_and_never_stores_none() -> None:
+    assert created_after("recurrence", previous="NV-4", deadline=None) == "recurrence; previous=NV-4"
+    assert created_after("recurrence", previous="NV-4", deadline=date(2026, 12, 1)) == (
+        "recurrence; previous=NV-4; deadline=2026-12-01"
+    )
+    assert created_facts(created_after("notice", confidence=0.9)) == ("notice", {"confidence": "0.9"})
+    assert created_facts("deadline=None") == ("recurrence", {})
+    assert created_facts("NV-7 in TB-3") == ("hand", {"notice": "TB-3"})
 
 
 def _sets_task_status(tree: ast.AST) -> list[int]:

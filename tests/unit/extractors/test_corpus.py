@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from extractors.base import ExtractionError, Limits
-from extractors.normalize import fold_key, normalize_text
+from extractors.normalize import normalize_text
 from extractors.ocr import ocr_available
 from extractors.registry import extract_file
+from rules.text import loose_key
 
 # ../shared beside the checkout (or ../../shared from a worktree), found once in conftest
 from tests.conftest import CORPUS, REALWORLD
@@ -46,7 +47,7 @@ def test_the_shared_files_are_found_under_ci() -> None:
 
 
 def _words(text: str) -> Counter[str]:
-    return Counter(w for w in re.split(r"[\s|]+", fold_key(text)) if w)
+    return Counter(w for w in re.split(r"[\s|]+", loose_key(text)) if w)
 
 
 def _overlap(expected: Counter[str], got: Counter[str]) -> tuple[float, float]:

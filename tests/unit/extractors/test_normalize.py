@@ -5,7 +5,7 @@ import unicodedata
 
 from extractors.legacy import (detect_encoding, encoding_for_font, tcvn3_to_unicode, unicode_to_tcvn3,
                                unicode_to_vni, vni_to_unicode)
-from extractors.normalize import fold_key, normalize_text
+from extractors.normalize import normalize_text
 
 SENTENCE = ("Giao Trung tâm Quan trắc chủ trì, phối hợp với phòng Kế hoạch - Tài chính rà soát số liệu "
             "quan trắc nước mặt, báo cáo Sở trước ngày 15/9/2023; đề nghị các đơn vị được giao khẩn trương "
@@ -86,12 +86,6 @@ def test_font_names():
     assert encoding_for_font("ABCDEF+.VnTimeH") == "tcvn3"
     assert encoding_for_font("VNI-Times") == "vni"
     assert encoding_for_font("Times New Roman") is None
-
-
-def test_fold_key():
-    assert fold_key("Phòng  Kế hoạch - Tài chính") == "phong ke hoach - tai chinh"
-    assert fold_key("Uỷ ban") == fold_key("Ủy ban") == "uy ban"
-    assert fold_key(unicodedata.normalize("NFD", "ĐỒNG")) == "dong"
 
 
 def test_page_number_between_the_halves_of_a_sentence_stays_a_line_of_its_own() -> None:

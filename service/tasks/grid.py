@@ -2,7 +2,7 @@
 
     hoàn thành đúng hạn | hoàn thành quá hạn | đang thực hiện trong hạn | quá hạn
 
-Used by the weekly digest and by `docket report` (admin CLI): import `vn_status` and `GRID`.
+Used by the digests (`count_grid`) and by `docket report` (admin CLI: `vn_status` and `GRID`).
 
 - A done task is on time when its completion date (local) is on or before the original deadline;
   with `honour_extensions=True` an approved extension's date counts instead (a policy choice the
