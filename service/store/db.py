@@ -4,8 +4,6 @@ The declarative Base and the column types are in service.store.base.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -87,13 +85,6 @@ def _sqlite_begin_immediate(conn: Any) -> None:
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
-
-
-@contextmanager
-def transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error."""
-    with sessions.begin() as session:
-        yield session
 
 
 def is_transient(err: BaseException) -> bool:
