@@ -289,6 +289,30 @@ def assignment(
     )
 
 
+def _in_task_thread(
+    kind: MailKind,
+    task: TaskMail,
+    domain: str,
+    *,
+    to: tuple[str, ...],
+    cc: tuple[str, ...],
+    subject: str,
+    text: str,
+    html: str,
+) -> OutgoingMail:
+    """A mail about one task, threaded under that task's assignment (reminders, changes)."""
+    return OutgoingMail(
+        kind=kind,
+        to=to,
+        cc=cc,
+        subject=subject,
+        text=text,
+        html=html,
+        in_reply_to=task_thread_id(task.id, domain),
+        references=_task_refs([task], domain),
+    )
+
+
 def reminder(
     *,
     task: TaskMail,
@@ -311,16 +335,7 @@ def reminder(
     else:
         head = f"Quá hạn {offset} ngày làm việc (hạn {vn_date(task.deadline)})"
     subject = f"[{task.token}] {head} - {_short(task.text)}"
-    return OutgoingMail(
-        kind=kind,
-        to=to,
-        cc=cc,
-        subject=subject,
-        text=text,
-        html=html,
-        in_reply_to=task_thread_id(task.id, domain),
-        references=_task_refs([task], domain),
-    )
+    return _in_task_thread(kind, task, domain, to=to, cc=cc, subject=subject, text=text, html=html)
 
 
 def change_notice(
@@ -329,16 +344,7 @@ def change_notice(
     """A correction that changes what a unit must do: new lead, new deadline, cancellation, rejection."""
     text, html = render("change", task=task, change=change, detail=detail)
     subject = f"[{task.token}] Điều chỉnh nhiệm vụ: {clean_header(detail, limit=60)} - {_short(task.text)}"
-    return OutgoingMail(
-        kind=MailKind.CHANGE,
-        to=to,
-        cc=cc,
-        subject=subject,
-        text=text,
-        html=html,
-        in_reply_to=task_thread_id(task.id, domain),
-        references=_task_refs([task], domain),
-    )
+    return _in_task_thread(MailKind.CHANGE, task, domain, to=to, cc=cc, subject=subject, text=text, html=html)
 
 
 def reply_ack(
