@@ -10,7 +10,8 @@ from rules.calendar import WorkCalendar
 from rules.directory import parse_directory
 from rules.findings import AnalysisContext
 
-CITY = AnalysisContext(directory=parse_directory({"organization": "UBND thành phố Thử Nghiệm", "units": [
+CITY = AnalysisContext(directory=parse_directory({
+    "organization": "Ủy ban nhân dân thành phố Thử Nghiệm", "units": [
     {"name": "Sở Văn hóa và Thể thao", "aliases": ["Sở Văn hoá và Thể thao"]},
     {"name": "Sở Xây dựng", "aliases": []},
     {"name": "Công an Thành phố", "aliases": []},
