@@ -45,6 +45,11 @@ def _key(s: str) -> str:
     return re.sub(r"\s*-\s*", " - ", " ".join(fold(s).split()))
 
 
+def _office_key(s: str) -> str:
+    """The office's name as a key, 'UBND' written out: a directory may abbreviate what the text spells."""
+    return re.sub(r"(?<!\w)ubnd(?!\w)", "uy ban nhan dan", _key(s))
+
+
 def _alias_rx(alias: str) -> str:
     parts = [re.escape(w) for w in fold(alias).split()]
     body = r"\s+".join(parts).replace(r"\s+\-\s+", r"\s*-\s*")
@@ -89,7 +94,7 @@ def _build(directory: Directory) -> UnitMatcher:
     if exact:
         alts = sorted(exact, key=len, reverse=True)
         exact_rx = re.compile(r"(?<![\w&/-])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w&/-])")
-    org = tuple(_key(n) for n in (directory.organization, directory.short_name or "") if n)
+    org = tuple(_office_key(n) for n in (directory.organization, directory.short_name or "") if n)
     return UnitMatcher(folded_rx, exact_rx, by_key, exact, org, frozenset(lower))
 
 
@@ -264,7 +269,7 @@ def _unknown_names(text: str, start: int, end: int, um: UnitMatcher) -> list[Men
         single = words[-1][:1].isupper() and (not words[-2][:1].isupper() or _starts_name(text, m))
         stop_at = _extend(text, m.end(), end, single)
         written = text[m.start() : stop_at].rstrip(" .")
-        key = _key(written)
+        key = _office_key(written)
         if any(k.startswith(key) or key.startswith(k) for k in um.org_keys):
             kind = "issuer"
         else:

@@ -69,3 +69,11 @@ def test_word_paragraphs_one_a_line_are_not_joined() -> None:
     text = "\n".join([*lines[:start], paragraph, order, *lines[start + 4 :]])
     tasks = analyse(text, CITY).tasks
     assert any(t.text.startswith("Sở Xây dựng hướng dẫn") and t.lead == ("Sở Xây dựng",) for t in tasks)
+
+
+def test_the_office_is_known_by_its_full_name_when_the_directory_abbreviates_it() -> None:
+    short = AnalysisContext(directory=parse_directory({
+        "organization": "UBND thành phố Thử Nghiệm", "units": [{"name": "Sở Xây dựng", "aliases": []}],
+    }), calendar=WorkCalendar())
+    tasks = analyse(ONE_PAGE_NOTICE, short).tasks
+    assert tasks[0].text.startswith("Ủy ban nhân dân Thành phố đề nghị các cơ quan")  # the whole request
