@@ -44,6 +44,8 @@ _MONTH = re.compile(r"(?<![\w/])thang\s+(\d{1,2})\s*(?:/|nam\s+|-)\s*(\d{4})")
 _QUARTER = re.compile(r"(?<![\w])quy\s+(iv|i{1,3}|[1-4])\s*(?:/|nam\s+|-)\s*(\d{4})")
 _HALF = re.compile(r"(?<![\w])0?6\s+thang\s+(dau|cuoi)\s+nam(?:\s+(\d{4}))?")
 _END_OF = re.compile(r"(?<![\w])cuoi\s+(thang\s+(\d{1,2})(?:\s*(?:/|nam\s+)(\d{4}))?|nam\s+(\d{4}))")
+# "đến hết năm 2026", "trong năm 2026": the whole year; a bare "năm 2026" names a plan's year, not a time limit
+_YEAR = re.compile(r"(?<![\w])(?:den\s+het|trong)\s+nam\s+(\d{4})(?![\w/])")
 _WORKDAYS = re.compile(
     r"(?<![\w])(?:trong\s+(?:thoi\s+han|vong|thoi\s+gian)?\s*)?(\d{1,3})\s+ngay(\s+lam\s+viec)?\s*,?\s*"
     r"(?:ke\s+)?tu\s+(?:ngay|khi)\s+(ky|ban\s+hanh|nhan)"
@@ -167,6 +169,10 @@ def _candidates(text: str, folded: str, issued: date | None, calendar: Any) -> l
             continue
         if _trigger_before(folded, m.start(), period=False) or _range_end(folded, m.start()):
             add(due, m.start(), m.end(), "date")
+    for m in _YEAR.finditer(folded):
+        due = _month_end(int(m.group(1)), 12)
+        if due:
+            add(due, m.start(), m.end(), "period")
     for rx, kind in ((_QUARTER, "quarter"), (_MONTH, "month"), (_HALF, "half"), (_END_OF, "end")):
         for m in rx.finditer(folded):
             due = _period_end(m, kind, issued)

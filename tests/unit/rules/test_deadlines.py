@@ -32,6 +32,8 @@ ISSUED = date(2023, 5, 10)
         ("thực hiện từ ngày 01/6/2023 đến hết ngày 20/6/2023", date(2023, 6, 20)),
         ("báo cáo trong thời hạn 05 ngày làm việc kể từ ngày ký", date(2023, 5, 17)),
         ("nộp trước ngày 20.5.2023", date(2023, 5, 20)),
+        ("trưng bày từ ngày 11/9 đến hết năm 2023", date(2023, 12, 31)),
+        ("hoàn thành trong năm 2024", date(2024, 12, 31)),
     ],
 )
 def test_written_forms(text: str, due: date) -> None:
@@ -47,6 +49,7 @@ def test_written_forms(text: str, due: date) -> None:
         "Ngày 05/5/2023, đồng chí Giám đốc đã chủ trì cuộc họp",
         "thường xuyên kiểm tra, kịp thời báo cáo",
         "định kỳ hằng tháng trước ngày 25 báo cáo",
+        "xây dựng Kế hoạch thực hiện năm 2023",  # the plan's year, no time limit
     ],
 )
 def test_not_deadlines(text: str) -> None:
