@@ -44,7 +44,7 @@ _MONTH = re.compile(r"(?<![\w/])thang\s+(\d{1,2})\s*(?:/|nam\s+|-)\s*(\d{4})")
 _QUARTER = re.compile(r"(?<![\w])quy\s+(iv|i{1,3}|[1-4])\s*(?:/|nam\s+|-)\s*(\d{4})")
 _HALF = re.compile(r"(?<![\w])0?6\s+thang\s+(dau|cuoi)\s+nam(?:\s+(\d{4}))?")
 _END_OF = re.compile(r"(?<![\w])cuoi\s+(thang\s+(\d{1,2})(?:\s*(?:/|nam\s+)(\d{4}))?|nam\s+(\d{4}))")
-# "đến hết năm 2026", "trong năm 2026": the whole year; a bare "năm 2026" names a plan's year, not a time limit
+# "đến hết năm 2026", "trong năm 2026": the whole year; a bare "năm 2026" is a plan's year, no time limit
 _YEAR = re.compile(r"(?<![\w])(?:den\s+het|trong)\s+nam\s+(\d{4})(?![\w/])")
 _WORKDAYS = re.compile(
     r"(?<![\w])(?:trong\s+(?:thoi\s+han|vong|thoi\s+gian)?\s*)?(\d{1,3})\s+ngay(\s+lam\s+viec)?\s*,?\s*"

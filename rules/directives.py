@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
+from rules.activities import Activity, activities
 from rules.deadlines import Deadline, find_deadline, find_recurrence
 from rules.doc import Doc
 from rules.events import HOLDS_EVENT
@@ -81,7 +82,11 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
     later = 0  # how many drafts the last closing line made, for the support and time lines after it
     # "I. NHIỆM VỤ TRIỂN KHAI NGAY TRONG THÁNG 12/2025": dates its items
     windows: list[tuple[float, Deadline]] = []
+    acts = activities(doc, body)
+    labelled_until = -1  # the labelled lines of the last activity: read with its title
     for idx, b in enumerate(body):
+        if idx <= labelled_until:
+            continue
         level = b.level if b.level is not None else -1
         if pat.trailing_lead.match(doc.folded, b.body_start, b.end):
             made = _later(doc, pending or ([untasked] if untasked else []), _trailing_leads(doc, b))
@@ -111,6 +116,10 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             scopes = [s for s in scopes if s.level < level]
             if b.level <= 2:
                 section = level
+        if idx in acts:  # "2.1. Chương trình …" over "- Thời gian dự kiến: …", "- Đơn vị chủ trì: …"
+            drafts.append(_activity_draft(doc, body, acts[idx]))
+            labelled_until, pending, untasked, later = acts[idx].last, [], None, 0
+            continue
         nxt = body[idx + 1] if idx + 1 < len(body) else None
         if not heading and (pat.legal_quote.match(doc.folded, b.body_start, b.end) or rule_list(doc, b)):
             skip_level = section if section >= 0 else (b.level if b.level is not None else 99)
@@ -185,6 +194,29 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             untasked = None
         drafts.extend(_in_window(g, windows[-1][1]) if windows else g for g in got)
     return drafts
+
+
+def _activity_draft(doc: Doc, body: list[Block], act: Activity) -> Draft:
+    """The activity's task: its title and labelled lines, led by the unit its lead label names, due on the
+    (last) day its time label gives, if any ("từ quý II/2026" gives none)."""
+    lead, unknown = _named(doc, *act.lead)
+    partners = [m for m in doc.mentions if act.support and act.support[0] <= m.start < act.support[1]]
+    support = support_names(groups(partners, doc.folded)) if partners else ()
+    title, last = body[act.title], body[act.last]
+    draft = _draft(doc, title.body_start, last.end, lead, support, unknown, 0.85, ("lead:activity",))
+    due = None
+    if act.time:
+        said = "hoàn thành " + doc.clean[act.time[0] : act.time[1]]
+        due = find_deadline(said, issued=doc.issued or doc.year_hint, calendar=doc.calendar)
+    if due is None or due.due is None:
+        return replace(draft, deadline=None, deadline_text=None)
+    return replace(draft, deadline=due.due, deadline_text=fold_ws(due.text))
+
+
+def _named(doc: Doc, a: int, z: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The leads and unknown names a label's value names."""
+    men = [m for m in doc.mentions if a <= m.start < z and m.kind != "issuer"]
+    return _resolve(doc, Group(men[0].start, men[-1].end, tuple(men))) if men else ((), ())
 
 
 def _heading_window(doc: Doc, b: Block) -> Deadline | None:

@@ -61,6 +61,8 @@ class Patterns:
     time_label: re.Pattern[str]  # "Thời gian hoàn thành:" after a task's lead line
     # "Trách nhiệm chỉ đạo thực hiện:" — leads named after their block of items
     trailing_lead: re.Pattern[str]
+    # the labelled lines under a plan's activity ("- Đơn vị chủ trì: …"), by role: lead, support, time, other
+    activity_labels: dict[str, re.Pattern[str]]
     announce: re.Pattern[str]  # after a lead-in's subject: the writer speaks ("hướng dẫn … như sau:")
     no_task_section: re.Pattern[str]
     time_only: re.Pattern[str]  # "Hoàn thành trước ngày …" alone: the time of the order before it
@@ -115,6 +117,10 @@ def patterns() -> Patterns:
         support_label=_compile(r"\W*" + alternation(d["support_label"]) + r"\s*:"),
         time_label=_compile(r"\W*" + alternation(d["time_label"]) + r"\s*:"),
         trailing_lead=_compile(r"\W*" + alternation(d["trailing_lead_label"]) + r"\s*:"),
+        activity_labels={
+            role: _compile(r"\W*" + alternation(d[f"activity_{role}_label"]) + r"\s*:")
+            for role in ("lead", "support", "time", "other")
+        },
         announce=_compile(r"\s*" + alternation(d["announce_after_subject"]) + word_end),
         no_task_section=_compile(r"^\W*" + alternation(d["no_task_section"])),
         time_only=_compile(r"^\W*" + alternation(d["time_only_sentence"]) + word_end),

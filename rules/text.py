@@ -225,13 +225,20 @@ def _joins(before: str, line: str, *, blank_between: bool, wrapped: bool, width:
     if " | " in line or " | " in tail or tail.endswith("./."):
         return False
     level, _ = list_marker(line)
-    if level is not None and not (wrapped and _BARE_NUMBER.match(line)):
-        return False  # "61 Luật Địa chất …" under a full line is the wrapped rest of "… khoản 3 Điều"
+    if level is not None and not (wrapped and (_BARE_NUMBER.match(line) or _open_quote(tail))):
+        # "61 Luật Địa chất …" under a full line is the wrapped rest of "… khoản 3 Điều"; "- Hà Nội, lần
+        # thứ II”." under "… chương trình “Festival Thăng Long" the rest of the name the quote opened
+        return False
     if _first_alpha_lower(line) and tail[-1:] not in ".!?":
         return True
     if blank_between or not wrapped or tail[-1:] in _TERMINAL:
         return False
     return len(tail) >= 0.72 * width
+
+
+def _open_quote(line: str) -> bool:
+    """A curly quote opened on the line and not closed on it."""
+    return line.count("“") > line.count("”")
 
 
 def blocks(clean: str, start: int = 0, end: int | None = None) -> list[Block]:

@@ -77,3 +77,65 @@ def test_the_office_is_known_by_its_full_name_when_the_directory_abbreviates_it(
     }), calendar=WorkCalendar())
     tasks = analyse(ONE_PAGE_NOTICE, short).tasks
     assert tasks[0].text.startswith("Ủy ban nhân dân Thành phố đề nghị các cơ quan")  # the whole request
+
+
+PLAN = """ỦY BAN NHÂN DÂN
+THÀNH PHỐ THỬ NGHIỆM
+Số: 12/KH-UBND
+Thử Nghiệm, ngày 02 tháng 3 năm 2026
+KẾ HOẠCH
+Tổ chức Tuần lễ Văn hóa làng nghề năm 2026
+II. CƠ QUAN CHỈ ĐẠO VÀ TỔ CHỨC THỰC HIỆN
+1. Cơ quan chỉ đạo: Ủy ban nhân dân thành phố Thử Nghiệm.
+2. Đơn vị chủ trì thực hiện: Sở Văn hóa và Thể thao.
+III. CÁC HOẠT ĐỘNG CHÍNH
+1. Lễ khai mạc Tuần lễ Văn hóa làng nghề
+- Thời gian dự kiến: ngày 06/6/2026 (thứ Bảy).
+- Địa điểm: Quảng trường Trung tâm.
+- Đơn vị chủ trì: Sở Văn hoá và Thể thao.
+- Đơn vị phối hợp: Công an Thành phố, Sở Xây dựng.
+- Kinh phí: Ngân sách Thành phố.
+2. Triển lãm sản phẩm làng nghề và trình diễn nghề truyền thống
+- Thời gian dự kiến: từ ngày 06/6 đến hết năm 2026.
+- Đơn vị chủ trì: Sở Xây dựng.
+- Hình thức thực hiện: Trưng bày, trải nghiệm tại các làng nghề.
+3. Quảng bá Tuần lễ trên báo chí và mạng xã hội
+- Thời gian thực hiện: từ quý II/2026.
+- Đơn vị chủ trì: Sở Văn hóa và Thể thao.
+IV. TỔ CHỨC THỰC HIỆN
+1. Công an Thành phố
+- Chủ trì xây dựng phương án bảo đảm an ninh, trật tự cho lễ khai mạc.
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+Trần Văn Thử
+"""
+
+
+def test_an_activity_over_labelled_lines_is_one_task_of_its_lead_unit() -> None:
+    tasks = analyse(PLAN, CITY).tasks
+    opening = next(t for t in tasks if t.text.startswith("Lễ khai mạc"))
+    assert opening.lead == ("Sở Văn hóa và Thể thao",)
+    assert set(opening.support) == {"Công an Thành phố", "Sở Xây dựng"}
+    assert opening.deadline == date(2026, 6, 6)
+    show = next(t for t in tasks if t.text.startswith("Triển lãm sản phẩm"))
+    assert (show.lead, show.deadline) == (("Sở Xây dựng",), date(2026, 12, 31))
+    press = next(t for t in tasks if t.text.startswith("Quảng bá Tuần lễ"))
+    assert press.deadline is None  # "từ quý II/2026" says when it starts, not when it ends
+    # the labelled lines are no tasks of their own
+    assert not any(t.text.startswith(("Thời gian", "Địa điểm", "Kinh phí", "Hình thức")) for t in tasks)
+    guard = [t.lead for t in tasks if t.text.startswith("Chủ trì xây dựng phương án")]
+    assert guard == [("Công an Thành phố",)]
+
+
+def test_a_line_that_opens_with_a_dash_inside_an_open_quote_continues_the_line_above() -> None:
+    body = ONE_PAGE_NOTICE.replace(
+        "đến hết ngày 22/4/2026 tại trụ sở.\n",
+        "đến hết ngày 22/4/2026 tại trụ sở.\n"
+        "Sở Văn hóa và Thể thao chủ trì xây dựng kế hoạch bảo đảm an toàn cho đại biểu,\n"
+        "khách mời tham gia các hoạt động trong chương trình “Ngày hội đọc sách Thử Nghiệm\n"
+        "- Phương Nam, lần thứ hai năm 2026” theo đúng quy định hiện hành của pháp luật.\n",
+    )
+    tasks = analyse(body, CITY).tasks
+    assert not any(t.text.startswith("Phương Nam") for t in tasks)
+    whole = next(t for t in tasks if t.text.startswith("Sở Văn hóa và Thể thao chủ trì"))
+    assert whole.text.endswith("theo đúng quy định hiện hành của pháp luật.")
