@@ -25,7 +25,7 @@ Span = tuple[int, int]
 class Activity:
     title: int  # index in the body of the title block
     last: int  # index of its last labelled line
-    lead: Span  # the value of the lead label ("Sở Văn hoá và Thể thao.")
+    leads: tuple[Span, ...]  # the values of the lead labels: "Đơn vị chủ trì: …", "Đơn vị thực hiện: …"
     support: Span | None
     time: Span | None
 
@@ -60,6 +60,7 @@ def _activity_at(doc: Doc, body: list[Block], i: int) -> Activity | None:
     if not title.level or _label(doc, title) is not None:
         return None
     values: dict[str, Span] = {}
+    leads: list[Span] = []
     j = i + 1
     while j < len(body):
         b = body[j]
@@ -67,8 +68,10 @@ def _activity_at(doc: Doc, body: list[Block], i: int) -> Activity | None:
         if label is None:
             break
         role, start = label
+        if role == "lead":
+            leads.append((start, b.end))
         values.setdefault(role, (start, b.end))
         j += 1
     if j - i < 3 or "lead" not in values:  # two labelled lines at least, one of them naming the lead
         return None
-    return Activity(i, j - 1, values["lead"], values.get("support"), values.get("time"))
+    return Activity(i, j - 1, tuple(leads), values.get("support"), values.get("time"))

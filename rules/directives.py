@@ -16,7 +16,7 @@ from rules.items import RULE_OR_SANCTION, item_continued, rule_list, titles_item
 from rules.patterns import patterns
 from rules.roles import Anchor, Group, classify, groups, support_names
 from rules.text import Block, fold, fold_ws, sentences
-from rules.units import EVERY_UNIT, Mention, every_level
+from rules.units import EVERY_UNIT, TYPE_LIST, Mention, every_level
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +132,7 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             scopes.append(cue_title)
             pending = []
             continue
-        if not heading and b.level is not None and b.level <= 5 and doc.clean[b.end - 1] not in ".;":
+        if not heading and b.level is not None and b.level <= 5 and _may_head(doc, b, nxt):
             named = _name_only_scope(doc, b, level)
             # "3. Bảo hiểm xã hội các huyện, thị xã, thành phố": a per-addressee heading
             if named is not None:
@@ -199,7 +199,9 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
 def _activity_draft(doc: Doc, body: list[Block], act: Activity) -> Draft:
     """The activity's task: its title and labelled lines, led by the unit its lead label names, due on the
     (last) day its time label gives, if any ("từ quý II/2026" gives none)."""
-    lead, unknown = _named(doc, *act.lead)
+    named = [_named(doc, a, z) for a, z in act.leads]  # "Đơn vị chủ trì: X", then "Đơn vị thực hiện: Y"
+    lead = tuple(dict.fromkeys(n for ls, _ in named for n in ls))
+    unknown = tuple(dict.fromkeys(n for _, us in named for n in us))
     partners = [m for m in doc.mentions if act.support and act.support[0] <= m.start < act.support[1]]
     support = support_names(groups(partners, doc.folded)) if partners else ()
     title, last = body[act.title], body[act.last]
@@ -271,6 +273,7 @@ def _asks_third_parties(doc: Doc, anchors: list[Anchor], scopes: list[Scope], le
     return all(x.how == "cue" and _resolve(doc, x.group)[0] == (EVERY_UNIT,) for x in anchors)
 
 
+_BODY_WORD = re.compile(r"(?:co\s+quan\s+|don\s+vi\s+)?")  # "Đề nghị Cơ quan Báo và Phát thanh, …"
 _CUE_TITLE = re.compile(r"\W*(?:giao(?:\s+cho)?|de\s+nghi|yeu\s+cau)(?P<for>\s+doi\s+voi)?\s+")
 
 
@@ -284,7 +287,7 @@ def _cue_title_scope(doc: Doc, b: Block, nxt: Block | None, level: int) -> Scope
         return None
     m = _CUE_TITLE.match(doc.folded, b.body_start, b.end)
     men = [x for x in doc.mentions if b.body_start <= x.start < b.end and x.kind != "issuer"]
-    if m is None or not men or men[0].start != m.end():
+    if m is None or not men or not _BODY_WORD.fullmatch(doc.folded, m.end(), men[0].start):
         return None
     group = groups(men, doc.folded)[0]
     if not m.group("for") and _words_besides(doc, men[0].start, b.end, list(group.mentions)):
@@ -315,10 +318,15 @@ def _trailing_leads(doc: Doc, b: Block) -> tuple[tuple[str, ...], tuple[str, ...
     return _resolve(doc, Group(men[0].start, men[-1].end, tuple(men)))
 
 
-def _words_besides(doc: Doc, a: int, z: int, men: list[Mention]) -> str:
+def _words_besides(
+    doc: Doc, a: int, z: int, men: list[Mention], skip: list[tuple[int, int]] | None = None
+) -> str:
     rest = doc.folded[a:z]
     for m in men:
         rest = rest.replace(doc.folded[m.start : m.end], " ")
+    for s, e in skip or []:
+        rest = rest.replace(doc.folded[s:e], " ")
+    rest = TYPE_LIST.sub(" ", rest)  # "UBND các phường:" before the names it lists
     return re.sub(r"[\s,.:;-]|va|doi voi", "", rest)
 
 
@@ -332,6 +340,8 @@ def _later(
     lead, unknown = leads
     out: list[Draft] = []
     for b in pending:
+        if _FIELD.match(doc.folded, b.body_start, b.end):
+            continue  # "1. Danh nghĩa tổ chức: …", "2. Cơ quan chỉ đạo: …" above "3. Đơn vị chủ trì: …"
         spans = sentences(doc.clean, b.body_start, b.end)
         cuts = [spans[0][0]] + [a for a, z in spans[1:] if _has_time(doc, a, z)] if spans else []
         for k, s in enumerate(cuts):
@@ -342,16 +352,37 @@ def _later(
     return out
 
 
+_FIELD = re.compile(r"\W*(?:[^\W\d_]+ ){0,3}[^\W\d_]+\s*:\s")  # a short label and its value
+
+
 def _support_in(doc: Doc, a: int, z: int) -> list[Group]:
     men = [m for m in doc.mentions if a <= m.start < z]
     return classify(groups(men, doc.folded), doc.folded, a, z, doc.clean).support
 
 
+def _may_head(doc: Doc, b: Block, nxt: Block | None) -> bool:
+    """Whether an item may be a unit's heading: not closed by ';', and closed by '.' only over deeper items or
+    a paragraph ("2. Trung tâm Bảo tồn di sản Thăng Long - Hà Nội." over its bullets)."""
+    last = doc.clean[b.end - 1]
+    if last == ";":
+        return False
+    if last != ".":
+        return True
+    return nxt is not None and b.level is not None and (nxt.level is None or nxt.level > b.level)
+
+
+_BRACKETS = re.compile(r"\([^()]*\)")
+
+
 def _name_only_scope(doc: Doc, b: Block, level: int) -> Scope | None:
+    """A heading that only names units: its items are theirs. A note in brackets does not count ("12. Sở Nội
+    vụ (Ban Thi đua Khen thưởng Thành phố)")."""
+    notes = [m.span() for m in _BRACKETS.finditer(doc.clean, b.body_start, b.end)]
     men = [m for m in doc.mentions if b.body_start <= m.start < b.end]
+    men = [m for m in men if not any(a <= m.start < z for a, z in notes)]
     if not men:
         return None
-    if _words_besides(doc, b.body_start, b.end, men):
+    if _words_besides(doc, b.body_start, b.end, men, skip=notes):
         return None
     lead, unknown = _resolve(doc, Group(men[0].start, men[-1].end, tuple(men)))
     return Scope(level, lead, unknown)

@@ -170,8 +170,10 @@ def clean_view(text: str) -> str:
             for k in range(offsets[i], offsets[i] + len(line)):
                 out[k] = " "
             continue
+        # a page number between the two lines is a page break, not a paragraph break
+        broken = prev is not None and any(_PAGE_NUMBER.match(x) for x in lines[prev + 1 : i])
         if prev is not None and _joins(
-            lines[prev], stripped, blank_between=(i - prev > 1), wrapped=wrapped, width=width
+            lines[prev], stripped, blank_between=(i - prev > 1 and not broken), wrapped=wrapped, width=width
         ):
             for k in range(offsets[prev] + len(lines[prev]), offsets[i]):
                 out[k] = " "
@@ -225,7 +227,9 @@ def _joins(before: str, line: str, *, blank_between: bool, wrapped: bool, width:
     if " | " in line or " | " in tail or tail.endswith("./."):
         return False
     level, _ = list_marker(line)
-    if level is not None and not (wrapped and (_BARE_NUMBER.match(line) or _open_quote(tail))):
+    if level is not None and not (
+        wrapped and (_BARE_NUMBER.match(line) or _open_quote(tail) or _name_runs_on(tail, line, width))
+    ):
         # "61 Luật Địa chất …" under a full line is the wrapped rest of "… khoản 3 Điều"; "- Hà Nội, lần
         # thứ II”." under "… chương trình “Festival Thăng Long" the rest of the name the quote opened
         return False
@@ -234,6 +238,21 @@ def _joins(before: str, line: str, *, blank_between: bool, wrapped: bool, width:
     if blank_between or not wrapped or tail[-1:] in _TERMINAL:
         return False
     return len(tail) >= 0.72 * width
+
+
+_DASHED_NAME = re.compile(r"[-–]\s+[" + UPPER + r"][^:]{0,40}(?:[,;.]|$)")
+
+
+def _name_runs_on(tail: str, line: str, width: int) -> bool:
+    """A full line ending on a capitalised word, and a line that opens with a dash and a capitalised word but
+    no label: a name written with a dash ("Thăng Long – Hà Nội", "Bà Rịa - Vũng Tàu") wrapped at its dash."""
+    last = tail.split()[-1] if tail.split() else ""
+    return (
+        len(tail) >= 0.9 * width
+        and last[:1].isupper()
+        and last[-1:].isalpha()
+        and _DASHED_NAME.match(line) is not None
+    )
 
 
 def _open_quote(line: str) -> bool:

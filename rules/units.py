@@ -162,6 +162,8 @@ def find_mentions(
     for m in pat.addressee.finditer(folded, start, end):
         found.append(Mention(m.start(), m.end(), None, text[m.start() : m.end()], "addressee"))
     found.extend(_bare_addressee_types(text, start, end))
+    listed, heads = _listed_under_type(text, folded, start, end, um)
+    found = [m for m in found if not any(a <= m.start < z for a, z in heads)] + listed
     found.extend(_unknown_names(text, start, end, um))
     found.extend(_anaphora(text, folded, start, end, pat))
     chosen: list[Mention] = []
@@ -177,6 +179,53 @@ def find_mentions(
             men = Mention(s, men.end, men.name, text[s : men.end], men.kind, men.count)
         out.append(men)
     return out
+
+
+# "UBND các phường: Ba Đình, Hoàn Kiếm và Cửa Nam", "các Bộ: Công an, Tư pháp": names listed after their type
+TYPE_LIST = re.compile(
+    r"(?<![\w])(?:(?:uy ban nhan dan|ubnd|chu tich ubnd)\s+)?cac\s+(?P<type>phuong|xa|huyen|quan|tinh|so|bo)"
+    r"(?:\s*,\s*(?:phuong|xa))?\s*:\s*"
+)
+_LIST_END = re.compile(r"[.;:\n(]")
+
+
+def _listed_under_type(
+    text: str, folded: str, start: int, end: int, um: UnitMatcher
+) -> tuple[list[Mention], list[tuple[int, int]]]:
+    """The units of a list of names under their type word, each looked up as "<type> <name>" (or "UBND <type>
+    <name>"); and the spans of the type heads that listed at least one, which then stand for nobody."""
+    found: list[Mention] = []
+    heads: list[tuple[int, int]] = []
+    for m in TYPE_LIST.finditer(folded, start, end):
+        stop = _LIST_END.search(folded, m.end(), end)
+        z = stop.start() if stop else end
+        kind = text[m.start("type") : m.end("type")]
+        named = []
+        for part in re.finditer(r"[^,]+", folded[m.end() : z]):
+            for piece in re.split(r"\s+va\s+", part.group(0)):
+                a = m.end() + part.start() + part.group(0).find(piece)
+                name = _listed_name(text[a : a + len(piece)].strip(), kind, um)
+                if name:
+                    a += len(piece) - len(piece.lstrip())
+                    written = text[a : a + len(piece.strip())]
+                    named.append(Mention(a, a + len(written), name, written, "unit"))
+        if named:
+            # the first name takes its type head with it, so that the list reads as one group of names
+            first = named[0]
+            named[0] = Mention(m.start(), first.end, first.name, text[m.start() : first.end], "unit")
+            found.extend(named)
+            heads.append((m.start(), m.end()))
+    return found, heads
+
+
+def _listed_name(name: str, kind: str, um: UnitMatcher) -> str | None:
+    if not name:
+        return None
+    for key in (f"{kind} {name}", f"UBND {kind} {name}", f"Ủy ban nhân dân {kind} {name}", name):
+        found = _lookup(um, key)
+        if found:
+            return found
+    return None
 
 
 _ADMIN = r"(?:tỉnh|huyện|xã|phường|thị trấn|thị xã|thành phố|quận|TP\.?)"

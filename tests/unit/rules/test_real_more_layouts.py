@@ -139,3 +139,85 @@ def test_a_line_that_opens_with_a_dash_inside_an_open_quote_continues_the_line_a
     assert not any(t.text.startswith("Phương Nam") for t in tasks)
     whole = next(t for t in tasks if t.text.startswith("Sở Văn hóa và Thể thao chủ trì"))
     assert whole.text.endswith("theo đúng quy định hiện hành của pháp luật.")
+
+
+WARDS = AnalysisContext(directory=parse_directory({
+    "organization": "Ủy ban nhân dân thành phố Thử Nghiệm", "units": [
+        {"name": "Sở Văn hóa và Thể thao", "aliases": []},
+        {"name": "Sở Nội vụ", "aliases": []},
+        {"name": "Trung tâm Bảo tồn Di sản Cố đô", "aliases": []},
+        {"name": "Báo và Phát thanh, Truyền hình Thử Nghiệm", "aliases": []},
+        {"name": "UBND phường Đông Sơn", "aliases": ["phường Đông Sơn"]},
+        {"name": "UBND phường Tây Sơn", "aliases": ["phường Tây Sơn"]},
+        {"name": "UBND các phường, xã", "aliases": ["UBND các phường"]},
+    ]}), calendar=WorkCalendar())
+
+SECTION_BY_UNIT = """V. TỔ CHỨC THỰC HIỆN
+1. Cơ quan chỉ đạo: Ủy ban nhân dân thành phố Thử Nghiệm.
+2. Đơn vị chủ trì thực hiện: Sở Văn hóa và Thể thao.
+3. Trung tâm Bảo tồn Di sản Cố đô.
+- Chủ trì dàn dựng vở diễn thực cảnh tại Quảng trường Ngọ Môn.
+4. Sở Nội vụ (Ban Thi đua - Khen thưởng Thành phố)
+- Rà soát thành tích của các tập thể, cá nhân, trình khen thưởng theo quy định.
+5. Đề nghị Cơ quan Báo và Phát thanh, Truyền hình Thử Nghiệm
+- Thực hiện truyền hình trực tiếp lễ khai mạc.
+6. UBND các phường: Đông Sơn, Tây Sơn.
+- Bố trí địa điểm trông giữ xe cho đại biểu dự chương trình.
+Ủy ban nhân dân Thành phố yêu cầu các Sở, ngành, địa phương thực hiện nghiêm các nhiệm vụ được giao.
+"""
+
+
+def test_unit_headings_with_a_full_stop_a_note_in_brackets_or_a_body_word_and_wards_listed_by_name() -> None:
+    tasks = analyse(HEADER_ONLY + SECTION_BY_UNIT + SIGNATURE, WARDS).tasks
+    leads = {t.text[:25]: set(t.lead) for t in tasks}
+    assert leads == {
+        "Chủ trì dàn dựng vở diễn ": {"Trung tâm Bảo tồn Di sản Cố đô"},
+        "Rà soát thành tích của cá": {"Sở Nội vụ"},
+        "Thực hiện truyền hình trự": {"Báo và Phát thanh, Truyền hình Thử Nghiệm"},
+        "Bố trí địa điểm trông giữ": {"UBND phường Đông Sơn", "UBND phường Tây Sơn"},
+    }  # the plan's organisers (fields) and the closing formula give no task
+
+
+HEADER_ONLY = """ỦY BAN NHÂN DÂN
+THÀNH PHỐ THỬ NGHIỆM
+Số: 15/KH-UBND
+Thử Nghiệm, ngày 02 tháng 3 năm 2026
+KẾ HOẠCH
+Tổ chức Lễ hội Cố đô năm 2026
+"""
+SIGNATURE = """TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+Trần Văn Thử
+"""
+
+
+WRAPPED = """1. Sở Văn hóa và Thể thao
+- Chủ trì tham mưu lập danh sách, mời các Đại sứ nước ngoài, đại diện các
+
+10
+Tổ chức quốc tế, các cơ quan báo chí nước ngoài tham dự Chương trình; gửi giấy
+mời và xác nhận đại biểu tham dự Chương trình theo đúng quy định hiện hành.
+- Phối hợp chặt chẽ với các Đại sứ quán trong việc mời tham gia Festival Sông Hương
+– Thử Nghiệm lần thứ II năm 2026; qua đó góp phần tăng cường giao lưu, hợp
+tác quốc tế và nâng cao vị thế, hình ảnh của Thành phố trong khu vực và thế giới.
+- Tổ chức hợp luyện, sơ duyệt, tổng duyệt Chương trình đảm bảo chất lượng, hiệu
+quả, an toàn và đúng quy định; chuẩn bị các điều kiện phục vụ lễ khai mạc.
+- Tổng hợp, tham mưu, báo cáo UBND Thành phố các nhiệm vụ theo tiến độ thực
+hiện và những nội dung phát sinh vượt thẩm quyền trong quá trình tổ chức.
+"""
+
+
+def test_a_page_break_and_a_name_wrapped_at_its_dash_stay_inside_their_item() -> None:
+    tasks = analyse(HEADER_ONLY + WRAPPED + SIGNATURE, WARDS).tasks
+    assert [t.text[:20] for t in tasks] == [
+        "Chủ trì tham mưu lập", "Phối hợp chặt chẽ vớ", "Tổ chức hợp luyện, s", "Tổng hợp, tham mưu, ",
+    ]
+    assert tasks[0].text.endswith("theo đúng quy định hiện hành.")
+    assert "– Thử Nghiệm lần thứ II năm 2026; qua đó" in tasks[1].text
+
+
+def test_an_activity_with_a_unit_that_carries_it_out_has_both_as_leads() -> None:
+    lead = "- Đơn vị chủ trì: Sở Xây dựng.\n"
+    plan = PLAN.replace(lead, lead + "- Đơn vị thực hiện: Công an Thành phố.\n")
+    show = next(t for t in analyse(plan, CITY).tasks if t.text.startswith("Triển lãm sản phẩm"))
+    assert show.lead == ("Sở Xây dựng", "Công an Thành phố")
