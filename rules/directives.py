@@ -169,6 +169,13 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             continue
         opened = len(scopes)
         got = _block(doc, b, level if b.level is not None else section + 0.5, scopes, title, permitted)
+        if got and item is not None and _titled_by(doc, item, drafts):
+            # "- Phối hợp ưu tiên tiêu thoát nước nhanh cho khu vực nội thành:" over the paragraph saying how
+            first = got[0]
+            got[0] = _draft(
+                doc, item.body_start, first.end, first.lead, first.support, first.unknown, first.confidence,
+                first.reasons,
+            )
         if len(scopes) > opened and b.level is not None and nxt is not None and nxt.level == b.level:
             # "1. Giao phòng X … các công việc sau:" over "2. …", "3. …": a numbering slip
             scopes[-1].level -= 0.5
@@ -194,6 +201,11 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             untasked = None
         drafts.extend(_in_window(g, windows[-1][1]) if windows else g for g in got)
     return drafts
+
+
+def _titled_by(doc: Doc, item: Block, drafts: list[Draft]) -> bool:
+    """Whether a list item is the title of the paragraph below it: it ends with ':', made no task itself."""
+    return doc.clean[item.end - 1] == ":" and not (drafts and drafts[-1].start >= item.start)
 
 
 def _activity_draft(doc: Doc, body: list[Block], act: Activity) -> Draft:
@@ -355,6 +367,24 @@ def _later(
 _FIELD = re.compile(r"\W*(?:[^\W\d_]+ ){0,3}[^\W\d_]+\s*:\s")  # a short label and its value
 
 
+_NAMES_APART = re.compile(r"[\s;,]*(?:va\s+)?")
+
+
+def _listed_owners(
+    doc: Doc, anchors: list[Anchor], owner: Anchor
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The leads of a lead-in: its owner's group, and the groups listed right before it with only ';' or ','
+    between ("Công ty A; Công ty B; …; Công ty G theo địa bàn quản lý có trách nhiệm:")."""
+    run = [owner]
+    for prev in reversed(anchors[: anchors.index(owner)]):
+        if not _NAMES_APART.fullmatch(doc.folded, prev.group.end, run[0].group.start):
+            break
+        run.insert(0, prev)
+    named = [_resolve(doc, x.group) for x in run]
+    lead = tuple(dict.fromkeys(n for ls, _ in named for n in ls))
+    return lead, tuple(dict.fromkeys(n for _, us in named for n in us))
+
+
 def _support_in(doc: Doc, a: int, z: int) -> list[Group]:
     men = [m for m in doc.mentions if a <= m.start < z]
     return classify(groups(men, doc.folded), doc.folded, a, z, doc.clean).support
@@ -436,7 +466,7 @@ def _block(
             owner = anchors[-1] if anchors else None
             if owner and owner.how == "initial" and pat.announce.match(doc.folded, owner.group.end, z):
                 owner = None
-            lead, unknown = _resolve(doc, owner.group) if owner else (None, ())
+            lead, unknown = _listed_owners(doc, anchors, owner) if owner else (None, ())
             scopes.append(Scope(level, lead, unknown, owner.how if owner else "none"))
             continue
         if pat.closing.search(sent_f) and not find_deadline(

@@ -233,7 +233,7 @@ def _subject(head: list[tuple[int, str]], title_idx: int, date_idx: int) -> tupl
             continue
         if (
             (_BODY_START.match(line) and (parts or not _titleish(line)))
-            or (parts and not _continues(parts[-1], line))
+            or (parts and not _continues(parts[-1], line) and not _OFFICE_END.search(parts[-1]))
             or (parts and _AUTHORITY.match(line) and line == line.upper())
         ):
             break
@@ -299,6 +299,9 @@ def _continues(prev: str, line: str) -> bool:
 _HANGING = re.compile(
     r"(?<![\w])(?:số|của|và|về|với|ngày|các|tại|theo|cho|trong|đối|Bộ|Sở|Ủy ban|UBND|Cục|Ban)$"
 )
+# A title that ends on an office wraps before the body it heads ("Phê chuẩn kết quả bầu chức vụ Chủ tịch" /
+# "Ủy ban nhân dân thành phố Đà Nẵng …")
+_OFFICE_END = re.compile(r"(?<![\w])(?:Chủ tịch|Giám đốc|Bộ trưởng|Thứ trưởng|Trưởng ban|Viện trưởng)$")
 
 
 def _hangs(prev: str, line: str) -> bool:
@@ -325,11 +328,25 @@ def _vv_subject(head: list[tuple[int, str]], idx: int) -> tuple[str | None, int]
             if cut and cut[:1].islower():
                 parts.append(cut)
             break
-        if not line[:1].islower() and not _continues(parts[-1], line) and not _hangs(parts[-1], line):
+        if (
+            not line[:1].islower()
+            and not _continues(parts[-1], line)
+            and not _hangs(parts[-1], line)
+            and not _same_column(parts, line)
+        ):
             break
         parts.append(_first_cell(line))
         end = i
     return " ".join(" ".join(parts).split()) or None, end
+
+
+_VV_COLUMN = 50  # characters: the V/v cell under the number is a third of the page wide
+
+
+def _same_column(parts: list[str], line: str) -> bool:
+    """A V/v cell wrapped in its narrow column goes on line after line, capitals or not ("… kéo dài tuyến" /
+    "Metro Bến Thành - Suối Tiên đến Trung"), up to the date or the body."""
+    return parts[-1][-1:] not in ".;:" and all(len(p) <= _VV_COLUMN for p in [*parts, line])
 
 
 def _cut_date(line: str) -> str:
@@ -387,11 +404,19 @@ def _layout(text: str, lines: list[tuple[int, str]], last_header: int) -> Layout
             j, first = i + 1, re.sub(r"^Kính\s+gửi\s*:?\s*", "", s)
             if first:
                 addressees.append(first.strip(" .;"))
+            last = first
             while j < len(lines) and (
-                lines[j][1].strip().startswith(("-", "+", "•")) or not lines[j][1].strip()
+                lines[j][1].strip().startswith(("-", "+", "•"))
+                or not lines[j][1].strip()
+                or (addressees and last.rstrip().endswith(","))
             ):
-                if lines[j][1].strip():
-                    addressees.append(lines[j][1].strip().lstrip("-+• ").strip(" .;"))
+                said = lines[j][1].strip()
+                if said and not said.startswith(("-", "+", "•")):
+                    # "- Các Bộ: Công an, Tư pháp, Tài chính, Xây dựng," / "Nông nghiệp và Môi trường;"
+                    addressees[-1] = f"{addressees[-1]}, {said.strip(' .;')}"
+                elif said:
+                    addressees.append(said.lstrip("-+• ").strip(" .;"))
+                last = said or last
                 j += 1
             end = lines[j - 1][0] + len(lines[j - 1][1]) if j > i else pos + len(line)
             excluded.append((pos, end))

@@ -200,15 +200,12 @@ def _listed_under_type(
         stop = _LIST_END.search(folded, m.end(), end)
         z = stop.start() if stop else end
         kind = text[m.start("type") : m.end("type")]
-        named = []
-        for part in re.finditer(r"[^,]+", folded[m.end() : z]):
-            for piece in re.split(r"\s+va\s+", part.group(0)):
-                a = m.end() + part.start() + part.group(0).find(piece)
-                name = _listed_name(text[a : a + len(piece)].strip(), kind, um)
-                if name:
-                    a += len(piece) - len(piece.lstrip())
-                    written = text[a : a + len(piece.strip())]
-                    named.append(Mention(a, a + len(written), name, written, "unit"))
+        named: list[Mention] = []
+        for part in re.finditer(r"[^,]+", text[m.end() : z]):
+            names, complete = _names_in(part.group(0), m.end() + part.start(), kind, um)
+            named.extend(names)
+            if not complete:  # "…, Nông nghiệp và Môi trường có ý kiến …": the list ends in this part
+                break
         if named:
             # the first name takes its type head with it, so that the list reads as one group of names
             first = named[0]
@@ -216,6 +213,32 @@ def _listed_under_type(
             found.extend(named)
             heads.append((m.start(), m.end()))
     return found, heads
+
+
+def _names_in(part: str, at: int, kind: str, um: UnitMatcher) -> tuple[list[Mention], bool]:
+    """The names of one comma-separated part of a list, longest first ("Nông nghiệp và Môi trường" before
+    "Nông nghiệp"), joined by "và"; and whether the part held nothing else."""
+    words = list(re.finditer(r"\S+", part))
+    out: list[Mention] = []
+    i = 0
+    while i < len(words):
+        hit = next(
+            (
+                (j, name)
+                for j in range(len(words), i, -1)
+                if (name := _listed_name(part[words[i].start() : words[j - 1].end()], kind, um))
+            ),
+            None,
+        )
+        if hit is None:
+            return out, False
+        j, name = hit
+        a, z = words[i].start(), words[j - 1].end()
+        out.append(Mention(at + a, at + z, name, part[a:z], "unit"))
+        i = j + 1 if j < len(words) and fold(words[j].group(0)) == "va" else j
+        if i == j and i < len(words):
+            return out, False
+    return out, True
 
 
 def _listed_name(name: str, kind: str, um: UnitMatcher) -> str | None:

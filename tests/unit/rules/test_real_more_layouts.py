@@ -221,3 +221,84 @@ def test_an_activity_with_a_unit_that_carries_it_out_has_both_as_leads() -> None
     plan = PLAN.replace(lead, lead + "- Đơn vị thực hiện: Công an Thành phố.\n")
     show = next(t for t in analyse(plan, CITY).tasks if t.text.startswith("Triển lãm sản phẩm"))
     assert show.lead == ("Sở Xây dựng", "Công an Thành phố")
+
+
+GOVERNMENT = AnalysisContext(directory=parse_directory({
+    "organization": "Chính phủ", "units": [
+        {"name": "Bộ Công an", "aliases": []},
+        {"name": "Bộ Tài chính", "aliases": []},
+        {"name": "Bộ Nông nghiệp và Môi trường", "aliases": []},
+        {"name": "Ủy ban nhân dân tỉnh Thử Nghiệm", "aliases": ["UBND tỉnh Thử Nghiệm"]},
+    ]}), calendar=WorkCalendar())
+
+LETTER = """VĂN PHÒNG CHÍNH PHỦ
+CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 1234/VPCP-CN
+V/v cơ chế đặc thù xây dựng công trình
+khẩn cấp đối với Dự án kéo dài tuyến
+Metro Trung tâm - Sân bay đến Khu
+hành chính tỉnh
+Hà Nội, ngày 28 tháng 4 năm 2026
+Kính gửi:
+- Các Bộ: Công an, Tài chính,
+Nông nghiệp và Môi trường;
+- Ủy ban nhân dân tỉnh Thử Nghiệm.
+Xét đề nghị của Ủy ban nhân dân tỉnh Thử Nghiệm, Phó Thủ tướng có ý kiến như sau:
+Giao các Bộ: Công an, Tài chính, Nông nghiệp và Môi trường có ý kiến đối với đề xuất, gửi
+trước ngày 10 tháng 5 năm 2026.
+Văn phòng Chính phủ thông báo để các Bộ, cơ quan biết, thực hiện./.
+Nơi nhận:
+- Như trên;
+- Lưu: VT, CN.
+KT. BỘ TRƯỞNG, CHỦ NHIỆM
+PHÓ CHỦ NHIỆM
+Trần Văn Thử
+"""
+
+
+def test_a_letter_to_ministries_listed_after_their_type_word() -> None:
+    found = analyse(LETTER, GOVERNMENT)
+    assert found.document.subject == (
+        "cơ chế đặc thù xây dựng công trình khẩn cấp đối với Dự án kéo dài tuyến Metro Trung tâm - Sân bay "
+        "đến Khu hành chính tỉnh"
+    )  # the V/v cell wraps in its narrow column, capitals or not
+    [task] = found.tasks
+    # three of the four addressees (the Kính gửi list wraps after a comma): not "every addressee"
+    assert set(task.lead) == {"Bộ Công an", "Bộ Tài chính", "Bộ Nông nghiệp và Môi trường"}
+    assert task.deadline == date(2026, 5, 10)
+
+
+def test_a_decision_title_that_wraps_after_an_office_runs_on() -> None:
+    decision = LETTER.replace(
+        "V/v cơ chế đặc thù xây dựng công trình\nkhẩn cấp đối với Dự án kéo dài tuyến\n"
+        "Metro Trung tâm - Sân bay đến Khu\nhành chính tỉnh\n",
+        "",
+    ).replace(
+        "Kính gửi:",
+        "QUYẾT ĐỊNH\nPhê chuẩn kết quả bầu chức vụ Chủ tịch\n"
+        "Ủy ban nhân dân tỉnh Thử Nghiệm nhiệm kỳ 2026 - 2031\nTHỦ TƯỚNG CHÍNH PHỦ\nKính gửi:",
+    )
+    assert analyse(decision, GOVERNMENT).document.subject == (
+        "Phê chuẩn kết quả bầu chức vụ Chủ tịch Ủy ban nhân dân tỉnh Thử Nghiệm nhiệm kỳ 2026 - 2031"
+    )
+
+
+PLAN_BY_COMPANY = """1.3. Đơn vị duy trì thoát nước trên địa bàn Thành phố:
+Trung tâm Bảo tồn Di sản Cố đô; Sở Nội vụ; Báo và Phát thanh, Truyền hình Thử Nghiệm theo
+địa bàn quản lý có trách nhiệm:
+- Chủ động triển khai thực hiện Kế hoạch trên địa bàn được giao quản lý.
+- Phối hợp ưu tiên tiêu thoát nước nhanh cho khu vực nội thành:
+Thực hiện theo Quy chế phối hợp số 12/QC ngày 14/4/2026; thiết lập cơ chế trao đổi thông tin.
+- Xây dựng kế hoạch ứng trực 24/24h cụ thể cho từng vị trí.
+"""
+
+
+def test_a_lead_in_naming_several_bodies_gives_them_all_and_a_titled_item_keeps_its_paragraph() -> None:
+    tasks = analyse(HEADER_ONLY + PLAN_BY_COMPANY + SIGNATURE, WARDS).tasks
+    every = {"Trung tâm Bảo tồn Di sản Cố đô", "Sở Nội vụ", "Báo và Phát thanh, Truyền hình Thử Nghiệm"}
+    assert [(t.text[:25], set(t.lead)) for t in tasks] == [
+        ("Chủ động triển khai thực ", every), ("Phối hợp ưu tiên tiêu tho", every),
+        ("Xây dựng kế hoạch ứng trự", every),
+    ]
+    assert tasks[1].text.endswith("thiết lập cơ chế trao đổi thông tin.")
