@@ -37,7 +37,9 @@ def reflow(lines: list[str], rights: list[float] | None = None) -> list[str]:
         if not line:
             prev = ""
             continue
-        if paras and prev and not _ITEM.match(line) and _continues(prev, line, prev_full):
+        if paras and prev and (not _ITEM.match(line) or _inline_number(prev, line, prev_full)) and _continues(
+            prev, line, prev_full
+        ):
             paras[-1] = paras[-1] + " " + line
         else:
             paras.append(line)
@@ -56,7 +58,14 @@ def _full_lines(clean: list[str], rights: list[float] | None) -> list[bool]:
     return [len(line) >= full for line in clean]
 
 
+def _inline_number(prev: str, line: str, prev_full: bool) -> bool:
+    """"(2) Xây dựng …" under a full line that runs on: the sentence's own enumeration, wrapped."""
+    return line.startswith("(") and prev_full and prev[-1] not in _END
+
+
 def _continues(prev: str, line: str, prev_full: bool) -> bool:
+    if line[:1] in ",;)":  # "; (2) Đầu tư …" after a footnote mark broke the line: never a paragraph's start
+        return True
     first = next((ch for ch in line if ch.isalnum()), "")
     if first.islower():
         return prev[-1] not in _END or prev_full

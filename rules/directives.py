@@ -364,6 +364,8 @@ def _later(
     return out
 
 
+# "- Công ty TNHH MTV Thoát nước Hà Nội: 0243.974.62.25 – 0243.976.22.45.": a hotline list, no order
+_CONTACT = re.compile(r"\W*[^:\n]{2,120}:\s*(?:[(+]?\d[\d .\-–/()]{5,}[,;]?\s*)+[.;]?\s*$")
 _FIELD = re.compile(r"\W*(?:[^\W\d_]+ ){0,3}[^\W\d_]+\s*:\s")  # a short label and its value
 
 
@@ -435,7 +437,7 @@ def _block(
     for idx, (a, z) in enumerate(spans):
         sent_f = doc.folded[a:z]
         last = idx == len(spans) - 1
-        if pat.meta_line.search(sent_f) or pat.field_label.match(sent_f):
+        if pat.meta_line.search(sent_f) or pat.field_label.match(sent_f) or _CONTACT.match(doc.clean, a, z):
             continue
         if out and out[-1].deadline_text is None and _time_only(doc, a, z):
             prior = out[-1]  # "… trình UBND tỉnh xem xét. Hoàn thành trước ngày 11/11/2023./.": its time

@@ -226,6 +226,8 @@ def _joins(before: str, line: str, *, blank_between: bool, wrapped: bool, width:
     tail = before.rstrip()
     if " | " in line or " | " in tail or tail.endswith("./."):
         return False
+    if line[:1] in ",;)" and not blank_between:  # "; (2) Đầu tư …" after a footnote mark broke the line
+        return True
     level, _ = list_marker(line)
     if level is not None and not (
         wrapped and (_BARE_NUMBER.match(line) or _open_quote(tail) or _name_runs_on(tail, line, width))

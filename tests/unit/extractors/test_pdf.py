@@ -61,6 +61,16 @@ def test_reflow_rules():
         "a) Phòng Nội vụ tổng hợp.",
         "- Lưu: VT.",
     ]
+    wrapped = [
+        "- Khẩn trương hoàn thành các Lệnh xây dựng công trình khẩn cấp gồm: (1) Cải tạo",
+        "tạo trạm bơm hiện có, kết hợp lắp đặt một số trạm bơm dã chiến và cải tạo cống",
+        "(2) Đầu tư xây dựng hồ điều hoà Yên Nghĩa 1, xã An Khánh, phường Đông Ngạc",
+        "; (3) Đầu tư xây dựng hồ điều hoà Yên Nghĩa 2",
+        "(4) Tổ chức nghiệm thu, bàn giao.",
+    ]
+    # an enumeration wrapped to a line's start under a full line, and a line that a footnote mark broke
+    # before its ';', stay in the sentence; "(4)" after a short line is an item of its own
+    assert reflow(wrapped) == [" ".join(wrapped[:4]), wrapped[4]]
     assert drop_page_number(["", "- 3 -", "tiếp theo"], 3) == ["", "tiếp theo"]
     assert drop_page_number(["3", "tiếp"], 1) == ["3", "tiếp"]
     assert drop_page_number(["2020", "tiếp"], 2) == ["2020", "tiếp"]

@@ -302,3 +302,18 @@ def test_a_lead_in_naming_several_bodies_gives_them_all_and_a_titled_item_keeps_
         ("Xây dựng kế hoạch ứng trự", every),
     ]
     assert tasks[1].text.endswith("thiết lập cơ chế trao đổi thông tin.")
+
+
+HOTLINES = """2. Sở Văn hóa và Thể thao
+- Lập đường dây nóng để tiếp nhận và xử lý kịp thời các phản ánh trong thời gian diễn ra Lễ hội
+gồm: (1) Cải tạo sân khấu chính tại Quảng trường Ngọ Môn theo thiết kế đã phê duyệt2
+; (2) Lắp đặt hệ thống âm thanh, ánh sáng tại khu vực phố đi bộ.
+- Trung tâm Bảo tồn Di sản Cố đô: 0234.3823.456
+- Sở Nội vụ: 0234.3822.111 – 0234.3822.112.
+"""
+
+
+def test_a_hotline_list_gives_no_task_and_a_line_broken_before_its_semicolon_continues() -> None:
+    tasks = analyse(HEADER_ONLY + HOTLINES + SIGNATURE, WARDS).tasks
+    assert len(tasks) == 1
+    assert tasks[0].text.endswith("(2) Lắp đặt hệ thống âm thanh, ánh sáng tại khu vực phố đi bộ.")
