@@ -176,6 +176,9 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
                 doc, item.body_start, first.end, first.lead, first.support, first.unknown, first.confidence,
                 first.reasons,
             )
+        if _heads_items(doc, b, nxt, got) and len(scopes) == opened:
+            # "2.1.9. UBND các phường, xã phối hợp với … ." over bullets without a subject: theirs
+            scopes.append(Scope(level, got[-1].lead, got[-1].unknown, "sentence"))
         if len(scopes) > opened and b.level is not None and nxt is not None and nxt.level == b.level:
             # "1. Giao phòng X … các công việc sau:" over "2. …", "3. …": a numbering slip
             scopes[-1].level -= 0.5
@@ -201,6 +204,22 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             untasked = None
         drafts.extend(_in_window(g, windows[-1][1]) if windows else g for g in got)
     return drafts
+
+
+def _heads_items(doc: Doc, b: Block, nxt: Block | None, got: list[Draft]) -> bool:
+    """A numbered item whose sentence opens on its subject, right above deeper dash items: the sentence
+    heads them."""
+    return (
+        b.level is not None
+        and 1 <= b.level <= 4
+        and nxt is not None
+        and nxt.level is not None
+        and nxt.level > b.level
+        and nxt.level >= 6
+        and bool(got)
+        and "lead:initial" in got[-1].reasons
+        and EVERY_UNIT not in got[-1].lead
+    )
 
 
 def _titled_by(doc: Doc, item: Block, drafts: list[Draft]) -> bool:

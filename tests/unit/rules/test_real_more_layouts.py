@@ -317,3 +317,17 @@ def test_a_hotline_list_gives_no_task_and_a_line_broken_before_its_semicolon_con
     tasks = analyse(HEADER_ONLY + HOTLINES + SIGNATURE, WARDS).tasks
     assert len(tasks) == 1
     assert tasks[0].text.endswith("(2) Lắp đặt hệ thống âm thanh, ánh sáng tại khu vực phố đi bộ.")
+
+
+SENTENCE_OVER_BULLETS = """2. Các giải pháp
+2.1. Sở Văn hóa và Thể thao chủ trì tổ chức các hoạt động của Lễ hội.
+2.2. UBND các phường phối hợp với các chủ đầu tư trong công tác quản lý, vận hành các điểm trông giữ xe.
+- Rà soát, bố trí đủ điểm trông giữ xe cho đại biểu và nhân dân.
+- Kiểm tra, xử lý vi phạm trật tự đô thị trong thời gian diễn ra Lễ hội.
+"""
+
+
+def test_a_numbered_sentence_that_opens_on_its_subject_heads_the_bullets_below() -> None:
+    tasks = analyse(HEADER_ONLY + SENTENCE_OVER_BULLETS + SIGNATURE, WARDS).tasks
+    bullets = [t.lead for t in tasks if t.text.startswith(("Rà soát, bố trí", "Kiểm tra, xử lý"))]
+    assert bullets == [("UBND các phường, xã",), ("UBND các phường, xã",)]
