@@ -59,8 +59,18 @@ def _full_lines(clean: list[str], rights: list[float] | None) -> list[bool]:
 
 
 def _inline_number(prev: str, line: str, prev_full: bool) -> bool:
-    """"(2) Xây dựng …" under a full line that runs on: the sentence's own enumeration, wrapped."""
-    return line.startswith("(") and prev_full and prev[-1] not in _END
+    """"(2) Xây dựng …" under a full line that runs on: the sentence's own enumeration, wrapped; "- Hà Nội
+    lần thứ II”" under "… chương trình “Festival Thăng Long": a name wrapped at its dash."""
+    if line.startswith("("):
+        return prev_full and prev[-1] not in _END
+    m = _DASHED.match(line)
+    if m is None or not m.group(1)[:1].isupper():
+        return False
+    last = prev.split()[-1]
+    return prev.count("“") > prev.count("”") or (prev_full and last[:1].isupper() and last.isalpha())
+
+
+_DASHED = re.compile(r"[-–]\s+([^\W\d_][^:]{0,40})(?:[,;.”]|$)")
 
 
 def _continues(prev: str, line: str, prev_full: bool) -> bool:

@@ -71,6 +71,15 @@ def test_reflow_rules():
     # an enumeration wrapped to a line's start under a full line, and a line that a footnote mark broke
     # before its ';', stay in the sentence; "(4)" after a short line is an item of its own
     assert reflow(wrapped) == [" ".join(wrapped[:4]), wrapped[4]]
+    named = [
+        "- Chủ trì xây dựng kế hoạch đảm bảo an toàn cho đại biểu trong chương trình “Festival Thăng Long",
+        "- Hà Nội, lần thứ II năm 2026”.",
+        "- Phối hợp chặt chẽ với các Đại sứ quán trong việc mời tham gia Festival Thăng Long",
+        "– Hà Nội lần thứ II năm 2026; qua đó góp phần tăng cường giao lưu, hợp tác quốc tế và",
+        "- Bố trí địa điểm trông giữ xe.",
+    ]
+    # a name wrapped at its dash (inside an open quote, or after a full line ending on a capitalised word)
+    assert reflow(named) == [" ".join(named[:2]), " ".join(named[2:4]), named[4]]
     assert drop_page_number(["", "- 3 -", "tiếp theo"], 3) == ["", "tiếp theo"]
     assert drop_page_number(["3", "tiếp"], 1) == ["3", "tiếp"]
     assert drop_page_number(["2020", "tiếp"], 2) == ["2020", "tiếp"]
