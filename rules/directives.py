@@ -48,12 +48,18 @@ class Scope:
 _HEADING_MAX = 110
 
 
+# "Phụ lục", "PHỤ LỤC II", "Phụ lục số 01" alone on its line: an annex starts
+_ANNEX = re.compile(r"\W*phu\s+luc(?:\s+(?:so\s+)?[\w.-]{1,6})?\W*$")
 _TOPIC = re.compile(r"^\W*ve\s")  # "Về cơ sở vật chất, ký túc xá": a topic heading, commas and all
 
 
 def _is_heading(doc: Doc, b: Block) -> bool:
     s = doc.clean[b.body_start : b.end].strip()
-    if not s or len(s) > _HEADING_MAX or s[-1] in ".;" or " | " in s:
+    if not s or s[-1] in ".;" or " | " in s:
+        return False
+    if s == s.upper() and sum(c.isalpha() for c in s) >= 3:
+        return True  # a title in capitals, however long ("KẾ HOẠCH HÀNH ĐỘNG QUỐC GIA VỀ …")
+    if len(s) > _HEADING_MAX:
         return False
     if (
         s[-1] != ":"
@@ -97,6 +103,9 @@ def find_directives(doc: Doc, body: list[Block]) -> list[Draft]:
             # "- Cơ quan phối hợp: …", "- Thời gian hoàn thành: Quý II/2026" under a task and its lead
             continue
         later = 0
+        if _ANNEX.match(doc.folded, b.body_start, b.end):
+            scopes, pending, untasked = [], [], None  # "Phụ lục": the annex is read afresh, under no heading
+            continue
         heading = _is_heading(doc, b)
         if (
             not heading
@@ -423,6 +432,8 @@ def _may_head(doc: Doc, b: Block, nxt: Block | None) -> bool:
 
 
 _BRACKETS = re.compile(r"\([^()]*\)")
+# a heading that gives the bodies named after it their duties
+_OWNER_HEAD = re.compile(r"\W*(?:trach\s+nhiem|nhiem\s+vu)(?:\s+cu\s+the)?\s+(?:cua|cho)\s+")
 
 
 def _name_only_scope(doc: Doc, b: Block, level: int) -> Scope | None:
@@ -433,6 +444,9 @@ def _name_only_scope(doc: Doc, b: Block, level: int) -> Scope | None:
     men = [m for m in men if not any(a <= m.start < z for a, z in notes)]
     if not men:
         return None
+    owner = _OWNER_HEAD.match(doc.folded, b.body_start, b.end)
+    if owner is not None:  # "2. Trách nhiệm của Ngân hàng Nhà nước Việt Nam"
+        notes.append((b.body_start, owner.end()))
     if _words_besides(doc, b.body_start, b.end, men, skip=notes):
         return None
     lead, unknown = _resolve(doc, Group(men[0].start, men[-1].end, tuple(men)))

@@ -124,7 +124,7 @@ def _continues(texts: list[str], table: _Table) -> bool:
     if _get(texts, table.roles, "number"):
         return False
     assigned = any(_get(texts, table.roles, r) for r in (*_UNIT_ROLES, "time"))
-    if not _get(texts, table.roles, "content"):
+    if not _content(texts, table.roles):
         return assigned
     return "number" in table.roles and not assigned
 
@@ -134,7 +134,7 @@ def _sub_row(texts: list[str], table: _Table) -> bool:
     that content ("Tham mưu ban hành Kế hoạch kiểm tra …" for Sở Nội vụ, then its own self-inspection plan for
     every agency, in the next row). A row cut by a page break runs on what the row above left unfinished; this
     one repeats columns the row above has already filled."""
-    if _get(texts, table.roles, "number") or _get(texts, table.roles, "content") or table.last is None:
+    if _get(texts, table.roles, "number") or _content(texts, table.roles) or table.last is None:
         return False
     above = table.last[1]
     lead = next((r for r in ("lead", "person") if r in table.roles), None)
@@ -143,6 +143,11 @@ def _sub_row(texts: list[str], table: _Table) -> bool:
         and "time" in table.roles
         and all(_get(texts, table.roles, r) and _get(above, table.roles, r) for r in (lead, "time"))
     )
+
+
+def _content(texts: list[str], roles: dict[str, int]) -> str:
+    """What the row asks: its specific action where the table has such a column, else its content cell."""
+    return _get(texts, roles, "detail") or _get(texts, roles, "content")
 
 
 def _get(texts: list[str], roles: dict[str, int], role: str) -> str:
@@ -172,7 +177,7 @@ def _row(
     merged: bool = False,
 ) -> Draft | None:
     roles = table.roles
-    content = _get(texts, roles, "content")
+    content = _content(texts, roles)
     if (not content and not merged) or all(
         _COLUMN_NUMBERS.match(fold(t).strip()) for t in texts if t.strip()
     ):

@@ -331,3 +331,22 @@ def test_a_numbered_sentence_that_opens_on_its_subject_heads_the_bullets_below()
     tasks = analyse(HEADER_ONLY + SENTENCE_OVER_BULLETS + SIGNATURE, WARDS).tasks
     bullets = [t.lead for t in tasks if t.text.startswith(("Rà soát, bố trí", "Kiểm tra, xử lý"))]
     assert bullets == [("UBND các phường, xã",), ("UBND các phường, xã",)]
+
+
+DUTIES = """III. TỔ CHỨC THỰC HIỆN
+1. Trách nhiệm của Sở Nội vụ
+- Theo dõi, đôn đốc các đơn vị thực hiện Kế hoạch; tổng hợp, báo cáo kết quả.
+2. Trách nhiệm của Trung tâm Bảo tồn Di sản Cố đô, Sở Văn hóa và Thể thao
+- Xây dựng kế hoạch chi tiết và tổ chức thực hiện các hoạt động được giao.
+Phụ lục
+DANH MỤC CÁC HOẠT ĐỘNG CHÀO MỪNG LỄ HỘI CỐ ĐÔ NĂM 2026 TRÊN ĐỊA BÀN THÀNH PHỐ THỬ NGHIỆM VÀ CÁC TỈNH LÂN CẬN
+Các hoạt động được tổ chức theo chương trình riêng của từng địa phương.
+"""
+
+
+def test_duties_headed_by_their_owner_and_an_annex_under_no_heading() -> None:
+    tasks = analyse(HEADER_ONLY + DUTIES + SIGNATURE, WARDS).tasks
+    assert [(t.text[:20], set(t.lead)) for t in tasks] == [
+        ("Theo dõi, đôn đốc cá", {"Sở Nội vụ"}),
+        ("Xây dựng kế hoạch ch", {"Trung tâm Bảo tồn Di sản Cố đô", "Sở Văn hóa và Thể thao"}),
+    ]  # "Phụ lục", its title in capitals and its paragraph are no duties of the last heading's units

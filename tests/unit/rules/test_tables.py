@@ -148,6 +148,20 @@ def test_row_cut_by_a_page_break_joins_the_row_above(ctx: AnalysisContext) -> No
     assert tasks[1].lead == ("Phòng Quản lý xây dựng", "Trần Văn Bình")
 
 
+def test_a_specific_action_column_beside_a_merged_content_cell_gives_row_tasks(ctx: AnalysisContext) -> None:
+    table = (
+        "STT | Nội dung hành động | Hành động cụ thể | Đơn vị chủ trì | Đơn vị phối hợp | Thời hạn\n"
+        "1. | Hoàn thiện quy trình kiểm tra | Ban hành quy trình kiểm tra | Phòng QLXD | | 6/2026\n"
+        " |  | Rà soát mẫu biên bản kiểm tra | Thanh tra Sở | Phòng HTKT | \n"
+        " |  | Tập huấn quy trình mới cho cán bộ | Văn phòng Sở |  | \n"
+    )
+    tasks = rows(table, ctx)
+    # rows 2 and 3 have no time and no content of the merged column: still rows of their own, not the rest of
+    # row 1 cut by a page break
+    assert [t.lead for t in tasks] == [("Phòng Quản lý xây dựng",), ("Thanh tra Sở",), ("Văn phòng Sở",)]
+    assert tasks[0].deadline == date(2026, 6, 30)
+
+
 def _draft(text: str, lead: tuple[str, ...] = ()) -> Draft:
     return Draft(
         start=0,
