@@ -455,7 +455,11 @@ def _attached_body(lines: list[tuple[int, str]], body_end: int) -> int | None:
     return None
 
 
-_ANNEX = re.compile(r"(?:Phụ lục|PHỤ LỤC|DANH SÁCH|Danh sách)\b|S?TT\s*\||\(?Kèm theo\b")
+# where an annex, or a document issued with this one (its own Quốc hiệu), starts after the signature
+_ANNEX = re.compile(
+    r"(?:Phụ lục|PHỤ LỤC|DANH SÁCH|Danh sách)\b|S?TT\s*\||\(?Kèm theo\b"
+    r"|C[ỘO]NG H[ÒO]A XÃ H[ỘO]I CH[ỦU] NGH[ĨI]A"
+)
 
 
 def _signature(lines: list[tuple[int, str]], layout: Layout) -> tuple[str | None, str | None]:

@@ -350,3 +350,39 @@ def test_duties_headed_by_their_owner_and_an_annex_under_no_heading() -> None:
         ("Theo dõi, đôn đốc cá", {"Sở Nội vụ"}),
         ("Xây dựng kế hoạch ch", {"Trung tâm Bảo tồn Di sản Cố đô", "Sở Văn hóa và Thể thao"}),
     ]  # "Phụ lục", its title in capitals and its paragraph are no duties of the last heading's units
+
+
+DECISION_WITH_PLAN = """THỦ TƯỚNG CHÍNH PHỦ
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 1234/QĐ-TTg
+Hà Nội, ngày 28 tháng 4 năm 2026
+QUYẾT ĐỊNH
+Về việc ban hành Kế hoạch hành động quốc gia về phòng, chống rửa tiền
+THỦ TƯỚNG CHÍNH PHỦ
+Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;
+QUYẾT ĐỊNH:
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch hành động quốc gia về phòng, chống rửa tiền.
+Điều 2. Quyết định này có hiệu lực thi hành kể từ ngày ký ban hành.
+Nơi nhận:
+- Như Điều 3;
+- Lưu: VT, KTTH.
+KT. THỦ TƯỚNG
+PHÓ THỦ TƯỚNG
+Trần Văn Thử
+
+THỦ TƯỚNG CHÍNH PHỦ
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+KẾ HOẠCH
+Hành động quốc gia về phòng, chống rửa tiền, chuẩn bị cho đánh giá đa phương đối với Việt Nam
+(Kèm theo Quyết định số 1234/QĐ-TTg ngày 28 tháng 4 năm 2026 của Thủ tướng Chính phủ)
+1. Trách nhiệm của Bộ Công an
+- Chủ trì điều tra các vụ án rửa tiền.
+"""
+
+
+def test_the_signer_is_the_decisions_not_a_word_of_the_plan_issued_with_it() -> None:
+    found = analyse(DECISION_WITH_PLAN, GOVERNMENT)
+    assert (found.document.type, found.document.signer) == ("Quyết định", "Trần Văn Thử")
+    assert [t.lead for t in found.tasks if t.text.startswith("Chủ trì điều tra")] == [("Bộ Công an",)]
