@@ -80,6 +80,58 @@ def _row_line(row: list[str | None]) -> str:
     return " | ".join(" ".join((cell or "").split()) for cell in row)
 
 
+_LABEL = re.compile(r"^\s*(?:\d{1,3}|[IVXLC]{1,6}|[a-zđ])\s*[.)]?\s*$")
+HEADER_PIECE = 40  # characters: the longest piece of a header cell split over rows
+
+
+def table_lines(raw: list[list[str | None]]) -> list[str]:
+    """The rows of a table as "cell | cell" lines: echoes of a cell's text that a rule drawn inside it split
+    off dropped, a header that merged cells split over rows made one, and columns only merged cells cover
+    dropped."""
+    rows = [[" ".join((c or "").split()) if c is not None else None for c in r] for r in raw]
+    rows = [r for r in rows if any(c for c in r)]
+    kept: list[list[str | None]] = []
+    for r in rows:
+        if kept and r[0] is None and _echoes(r, kept[-1]):
+            continue
+        kept.append(r)
+    kept = _one_header(kept)
+    width = max((len(r) for r in kept), default=0)
+    # a column is kept when a row writes in it, or when every row has a cell there (empty cells of a real
+    # column); one that only merged cells cover (None) is a rule drawn inside a cell
+    used = [
+        j
+        for j in range(width)
+        if any(j < len(r) and r[j] for r in kept) or all(j < len(r) and r[j] is not None for r in kept)
+    ]
+    return [_row_line([r[j] if j < len(r) else "" for j in used]) for r in kept]
+
+
+def _echoes(row: list[str | None], above: list[str | None]) -> bool:
+    """A row under a cell ruled inside (Word's merged cells printed to PDF) that only repeats words of the row
+    above: "Chương trình hỗ trợ kinh" under "… về Chương trình hỗ trợ kinh doanh bền vững"."""
+    said = " ".join(c for c in above if c)
+    return all(not c or c in said for c in row)
+
+
+def _one_header(rows: list[list[str | None]]) -> list[list[str | None]]:
+    """"| Cơ quan |" / "TT | … | Cơ quan chủ trì |" / "| phối hợp |": the pieces of a header that merged cells
+    split over two or three rows, joined column by column into one row."""
+    k = 0
+    while (
+        k < min(len(rows), 4)
+        and not _LABEL.match(rows[k][0] or "")
+        and all(len(c or "") <= HEADER_PIECE for c in rows[k])
+        and not all(rows[k])
+    ):
+        k += 1
+    if k < 2:
+        return rows
+    width = max(len(r) for r in rows[:k])
+    head = [" ".join(r[j] for r in rows[:k] if j < len(r) and r[j]) for j in range(width)]
+    return [list(head), *rows[k:]]
+
+
 def _text_lines(page: Any) -> list[tuple[float, str]]:
     """The text lines of the page with their top, without a page number alone in the top or bottom margin
     (an annex restarts its numbering, so the number itself cannot be checked against the page's index)."""
@@ -123,9 +175,7 @@ def _paragraphs(page: Any, tables: list[Any]) -> list[str]:
         outside = outside.outside_bbox(t.bbox)
     items: list[tuple[float, int, list[str]]] = []
     for t in tables:
-        items.append(
-            (float(t.bbox[1]), 1, [_row_line(r) for r in t.extract() if any(c and c.strip() for c in r)])
-        )
+        items.append((float(t.bbox[1]), 1, table_lines(t.extract())))
     lines = _text_lines(outside)
     out: list[str] = []
     pending: list[str] = []

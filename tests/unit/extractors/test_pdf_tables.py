@@ -8,7 +8,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from extractors.pdf import read_pdf
-from extractors.pdf_tables import has_ruling
+from extractors.pdf_tables import table_lines, has_ruling
 from rules.analyse import analyse
 from rules.calendar import WorkCalendar
 from rules.directory import parse_directory
@@ -100,3 +100,23 @@ def test_pdfplumber_runs_inside_the_sandbox_limits() -> None:
         assert box.run(read_pdf, data, part="a.pdf").text == direct
     finally:
         box.close()
+
+
+def test_a_header_split_by_merged_cells_and_echoes_of_a_cell_ruled_inside_read_as_words_tables_do() -> None:
+    # the shape pdfplumber gives for a Word table printed to PDF whose header cells are merged down and whose
+    # content cell carries stray inner rules (UBND tỉnh Gia Lai, Kế hoạch 289/KH-UBND, 2026)
+    raw: list[list[str | None]] = [
+        ["", "", None, None, "", "Cơ quan", "Thời gian thực"],
+        ["TT", "Nhiệm vụ", None, None, "Cơ quan chủ trì", None, None],
+        [None, None, None, None, None, "phối hợp", "hiện"],
+        ["1", "Tổ chức truyền thông về Chương trình hỗ trợ kinh doanh bền vững", None, None, "Sở Tài chính",
+         "Sở Công Thương", "Hằng năm"],
+        [None, None, "Chương trình hỗ trợ kinh", None, None, None, None],
+        ["2", "Tổ chức đào tạo, bồi dưỡng cán bộ", None, None, "Sở Nội vụ", "", "2026-2030"],
+    ]
+    assert table_lines(raw) == [
+        "TT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian thực hiện",
+        "1 | Tổ chức truyền thông về Chương trình hỗ trợ kinh doanh bền vững | Sở Tài chính | Sở Công Thương"
+        " | Hằng năm",
+        "2 | Tổ chức đào tạo, bồi dưỡng cán bộ | Sở Nội vụ |  | 2026-2030",
+    ]
