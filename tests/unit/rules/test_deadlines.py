@@ -89,6 +89,18 @@ def test_standing_order_is_not_recurrence() -> None:
     assert find_recurrence("thường xuyên theo dõi, đôn đốc") is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lồng ghép vào kế hoạch công tác hằng năm của đơn vị",  # a kind of plan
+        "tổng hợp nhu cầu và dự toán kinh phí thực hiện hằng năm",  # a budget
+        "là tiêu chí đánh giá, xếp loại hằng năm",  # the yearly appraisal, done by others
+    ],
+)
+def test_what_hang_nam_qualifies_is_no_recurrence(text: str) -> None:
+    assert find_recurrence(text) is None
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.text(
