@@ -66,8 +66,7 @@ def _inline_number(prev: str, line: str, prev_full: bool) -> bool:
     m = _DASHED.match(line)
     if m is None or not m.group(1)[:1].isupper():
         return False
-    last = prev.split()[-1]
-    return prev.count("“") > prev.count("”") or (prev_full and last[:1].isupper() and last.isalpha())
+    return prev.count("“") > prev.count("”") or (prev_full and prev[-1:].isalpha())
 
 
 _DASHED = re.compile(r"[-–]\s+([^\W\d_][^:]{0,40})(?:[,;.”]|$)")

@@ -246,15 +246,10 @@ _DASHED_NAME = re.compile(r"[-–]\s+[" + UPPER + r"][^:]{0,40}(?:[,;.]|$)")
 
 
 def _name_runs_on(tail: str, line: str, width: int) -> bool:
-    """A full line ending on a capitalised word, and a line that opens with a dash and a capitalised word but
-    no label: a name written with a dash ("Thăng Long – Hà Nội", "Bà Rịa - Vũng Tàu") wrapped at its dash."""
-    last = tail.split()[-1] if tail.split() else ""
-    return (
-        len(tail) >= 0.9 * width
-        and last[:1].isupper()
-        and last[-1:].isalpha()
-        and _DASHED_NAME.match(line) is not None
-    )
+    """A full line that runs on (it ends on a word), and a line that opens with a dash and a capitalised word
+    but no label: a name written with a dash ("Thăng Long – Hà Nội", "Ban Văn hóa – Xã hội") wrapped at its
+    dash. A list item would follow a line closed by its punctuation."""
+    return len(tail) >= 0.9 * width and tail[-1:].isalpha() and _DASHED_NAME.match(line) is not None
 
 
 def _open_quote(line: str) -> bool:

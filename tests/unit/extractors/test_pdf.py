@@ -75,7 +75,7 @@ def test_reflow_rules():
         "- Chủ trì xây dựng kế hoạch đảm bảo an toàn cho đại biểu trong chương trình “Festival Thăng Long",
         "- Hà Nội, lần thứ II năm 2026”.",
         "- Phối hợp chặt chẽ với các Đại sứ quán trong việc mời tham gia Festival Thăng Long",
-        "– Hà Nội lần thứ II năm 2026; qua đó góp phần tăng cường giao lưu, hợp tác quốc tế và",
+        "– Hà Nội lần thứ II năm 2026; qua đó góp phần tăng cường giao lưu, hợp tác quốc tế.",
         "- Bố trí địa điểm trông giữ xe.",
     ]
     # a name wrapped at its dash (inside an open quote, or after a full line ending on a capitalised word)

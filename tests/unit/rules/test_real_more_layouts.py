@@ -9,6 +9,8 @@ from rules.analyse import analyse
 from rules.calendar import WorkCalendar
 from rules.directory import parse_directory
 from rules.findings import AnalysisContext
+from rules.patterns import patterns
+from rules.text import fold
 
 CITY = AnalysisContext(directory=parse_directory({
     "organization": "Ủy ban nhân dân thành phố Thử Nghiệm", "units": [
@@ -386,3 +388,10 @@ def test_the_signer_is_the_decisions_not_a_word_of_the_plan_issued_with_it() -> 
     found = analyse(DECISION_WITH_PLAN, GOVERNMENT)
     assert (found.document.type, found.document.signer) == ("Quyết định", "Trần Văn Thử")
     assert [t.lead for t in found.tasks if t.text.startswith("Chủ trì điều tra")] == [("Bộ Công an",)]
+
+
+def test_a_sentence_that_opens_on_a_day_is_read_as_narration_whatever_its_first_word() -> None:
+    # the pattern once required a space before "Ngày": a sentence opening on the day itself escaped it
+    start = patterns().narration_start
+    assert start.search(fold("Ngày 12/11/2024, tại trụ sở UBND tỉnh, Phó Chủ tịch chủ trì cuộc họp"))
+    assert start.search(fold("Sáng ngày 12/11/2024, tại trụ sở UBND tỉnh"))
