@@ -421,14 +421,15 @@ def _support_in(doc: Doc, a: int, z: int) -> list[Group]:
 
 
 def _may_head(doc: Doc, b: Block, nxt: Block | None) -> bool:
-    """Whether an item may be a unit's heading: not closed by ';', and closed by '.' only over deeper items or
-    a paragraph ("2. Trung tâm Bảo tồn di sản Thăng Long - Hà Nội." over its bullets)."""
+    """Whether an item may be a unit's heading: not closed by ';', and closed by '.' only over deeper items
+    ("2. Trung tâm Bảo tồn di sản Thăng Long - Hà Nội." over its bullets; "3. Ban Kiểm soát Quỹ." ending a
+    list of a fund's bodies, before the next article, heads nothing)."""
     last = doc.clean[b.end - 1]
     if last == ";":
         return False
     if last != ".":
         return True
-    return nxt is not None and b.level is not None and (nxt.level is None or nxt.level > b.level)
+    return nxt is not None and b.level is not None and nxt.level is not None and nxt.level > b.level
 
 
 _BRACKETS = re.compile(r"\([^()]*\)")
