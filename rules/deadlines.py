@@ -74,6 +74,15 @@ def _yearly_day(folded: str, m: re.Match[str], year_group: int) -> bool:
     return not m.group(year_group) and _EVERY_YEAR.match(folded, m.end()) is not None
 
 
+_FROM_YEAR = re.compile(r"(?<![\w])tu\s+nam\s+(\d{4})(?![\w/])")
+
+
+def first_year(folded: str, pos: int) -> int | None:
+    """The year a recurring day starts in, when the text says so before it ("Từ năm 2028 đến năm 2030: …")."""
+    found = list(_FROM_YEAR.finditer(folded, 0, pos))
+    return int(found[-1].group(1)) if found else None
+
+
 _TIME = r"(?:\d{1,2}\s*(?:gio|h|:)\s*(?:\d{1,2}\s*(?:phut|')?)?\s*,?\s*)?"
 _WEEKDAY = r"(?:\(?\s*thu\s+(?:hai|ba|tu|nam|sau|bay)\s*\)?\s*,?\s*|\(?\s*chu\s+nhat\s*\)?\s*,?\s*)?"
 
@@ -155,16 +164,26 @@ def _candidates(text: str, folded: str, issued: date | None, calendar: Any) -> l
     for m in _TXT_DATE.finditer(folded):
         d, mo = int(m.group(1)), int(m.group(2))
         if _yearly_day(folded, m, 3):
-            continue
-        due = _valid(int(m.group(3)), mo, d) if m.group(3) else _resolve_year(d, mo, issued)
+            first = first_year(folded, m.start())
+            if first is None:
+                continue
+            due = _valid(first, mo, d)  # "Từ năm 2028 …: trước ngày 30 tháng 01 hằng năm": its first time
+        else:
+            due = _valid(int(m.group(3)), mo, d) if m.group(3) else _resolve_year(d, mo, issued)
         if due and (_trigger_before(folded, m.start(), period=False) or _range_end(folded, m.start())):
             if not _cited_before(folded, m.start()):
                 add(due, m.start(), m.end(), "date")
     for m in _NUM_DATE.finditer(folded):
         d, mo = int(m.group(1)), int(m.group(3))
-        if (m.group(2) != "/" and not m.group(4)) or _yearly_day(folded, m, 4):
+        if m.group(2) != "/" and not m.group(4):
             continue
-        due = _valid(int(m.group(4)), mo, d) if m.group(4) else _resolve_year(d, mo, issued)
+        if _yearly_day(folded, m, 4):
+            first = first_year(folded, m.start())
+            if first is None:
+                continue
+            due = _valid(first, mo, d)
+        else:
+            due = _valid(int(m.group(4)), mo, d) if m.group(4) else _resolve_year(d, mo, issued)
         if not due or _cited_before(folded, m.start()):
             continue
         if _trigger_before(folded, m.start(), period=False) or _range_end(folded, m.start()):

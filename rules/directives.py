@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from rules.activities import Activity, activities
-from rules.deadlines import Deadline, find_deadline, find_recurrence
+from rules.deadlines import Deadline, find_deadline, find_recurrence, first_year
 from rules.doc import Doc
 from rules.events import HOLDS_EVENT
 from rules.items import RULE_OR_SANCTION, item_continued, rule_list, titles_items
@@ -326,11 +326,13 @@ def _cue_title_scope(doc: Doc, b: Block, nxt: Block | None, level: int) -> Scope
     if not (nxt.level is not None and nxt.level > b.level) and not (nxt.level is None and b.level <= 2):
         return None
     m = _CUE_TITLE.match(doc.folded, b.body_start, b.end)
+    notes = _notes_in(doc, b)  # "3. Giao Phòng Tổ chức cán bộ (Cơ quan thường trực Tổ kiểm tra …)"
     men = [x for x in doc.mentions if b.body_start <= x.start < b.end and x.kind != "issuer"]
+    men = [x for x in men if not any(a <= x.start < z for a, z in notes)]
     if m is None or not men or not _BODY_WORD.fullmatch(doc.folded, m.end(), men[0].start):
         return None
     group = groups(men, doc.folded)[0]
-    if not m.group("for") and _words_besides(doc, men[0].start, b.end, list(group.mentions)):
+    if not m.group("for") and _words_besides(doc, men[0].start, b.end, list(group.mentions), skip=notes):
         return None
     lead, unknown = _resolve(doc, group)
     return Scope(level, lead, unknown, "cue") if lead or unknown else None
@@ -437,10 +439,15 @@ _BRACKETS = re.compile(r"\([^()]*\)")
 _OWNER_HEAD = re.compile(r"\W*(?:trach\s+nhiem|nhiem\s+vu)(?:\s+cu\s+the)?\s+(?:cua|cho)\s+")
 
 
+def _notes_in(doc: Doc, b: Block) -> list[tuple[int, int]]:
+    """The notes in brackets of a heading, which name no assignee of its items."""
+    return [m.span() for m in _BRACKETS.finditer(doc.clean, b.body_start, b.end)]
+
+
 def _name_only_scope(doc: Doc, b: Block, level: int) -> Scope | None:
     """A heading that only names units: its items are theirs. A note in brackets does not count ("12. Sở Nội
     vụ (Ban Thi đua Khen thưởng Thành phố)")."""
-    notes = [m.span() for m in _BRACKETS.finditer(doc.clean, b.body_start, b.end)]
+    notes = _notes_in(doc, b)
     men = [m for m in doc.mentions if b.body_start <= m.start < b.end]
     men = [m for m in men if not any(a <= m.start < z for a, z in notes)]
     if not men:
@@ -764,8 +771,17 @@ def _draft(
         # "tổ chức kiểm tra", "để tổ chức huấn luyện": the event's day
         dl = Deadline(doc.event_day, "", 0, 0, "date")
     rec = find_recurrence(text)
-    if dl and rec and rec.kind == "yearly" and dl.kind == "date" and not re.search(r"\d{4}", dl.text):
-        dl = None  # "định kỳ hàng năm (trước ngày 10/12)": a day of every year, no first deadline
+    if (
+        dl
+        and rec
+        and rec.kind == "yearly"
+        and dl.kind == "date"
+        and not re.search(r"\d{4}", dl.text)
+        and first_year(doc.folded[s:e], len(doc.folded[s:e])) is None
+    ):
+        # "định kỳ hàng năm (trước ngày 10/12)": a day of every year, no first deadline (unless the text says
+        # from which year: "Từ năm 2028 …: trước ngày 30/01 hằng năm")
+        dl = None
     reasons_l = list(reasons)
     if not lead:
         conf = min(conf, 0.45)

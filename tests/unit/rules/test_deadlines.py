@@ -56,6 +56,13 @@ def test_not_deadlines(text: str) -> None:
     assert find_deadline(text, issued=ISSUED, calendar=CAL) is None
 
 
+def test_a_yearly_day_takes_its_first_year_when_the_text_gives_it() -> None:
+    said = "Từ năm 2028 đến năm 2030: hoàn thành trước ngày 30/01 hằng năm"
+    found = find_deadline(said, issued=None, calendar=CAL)
+    assert found is not None and found.due == date(2028, 1, 30)
+    assert find_deadline("báo cáo trước ngày 15/12 hằng năm", issued=ISSUED, calendar=CAL) is None
+
+
 def test_working_days_need_the_signing_date() -> None:
     found = find_deadline("trong 07 ngày làm việc kể từ ngày ký", issued=None, calendar=CAL)
     assert found is not None and found.due is None and found.kind == "relative"

@@ -395,3 +395,11 @@ def test_a_sentence_that_opens_on_a_day_is_read_as_narration_whatever_its_first_
     start = patterns().narration_start
     assert start.search(fold("Ngày 12/11/2024, tại trụ sở UBND tỉnh, Phó Chủ tịch chủ trì cuộc họp"))
     assert start.search(fold("Sáng ngày 12/11/2024, tại trụ sở UBND tỉnh"))
+
+
+def test_a_giao_heading_with_a_note_in_brackets_gives_its_unit_the_items() -> None:
+    body = ("3. Giao Sở Nội vụ (cơ quan thường trực Tổ kiểm tra công vụ của Thành phố)\n"
+            "a) Chủ trì tăng cường công tác kiểm tra, nhất là kiểm tra đột xuất việc chấp hành kỷ luật.\n"
+            "b) Theo dõi, đôn đốc, báo cáo kết quả thực hiện Kế hoạch này.\n")
+    tasks = analyse(HEADER_ONLY + body + SIGNATURE, WARDS).tasks
+    assert [t.lead for t in tasks] == [("Sở Nội vụ",), ("Sở Nội vụ",)]
