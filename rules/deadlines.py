@@ -114,6 +114,8 @@ def _cited_before(folded: str, pos: int) -> bool:
 
 
 def _valid(y: int, m: int, d: int) -> date | None:
+    if not PLAUSIBLE_YEARS[0] <= y < PLAUSIBLE_YEARS[1]:
+        return None  # "02/01" read in the year after a signing in 2199 would leave the range
     try:
         return date(y, m, d)
     except ValueError:

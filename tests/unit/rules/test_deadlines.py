@@ -63,6 +63,11 @@ def test_a_yearly_day_takes_its_first_year_when_the_text_gives_it() -> None:
     assert find_deadline("báo cáo trước ngày 15/12 hằng năm", issued=ISSUED, calendar=CAL) is None
 
 
+def test_a_day_read_in_the_year_after_a_late_signing_stays_in_range() -> None:
+    # found by hypothesis: "02/01" after a signing on 1 March 2199 would fall in 2200
+    assert find_deadline("xong trước ngày 02/01", issued=date(2199, 3, 1), calendar=CAL) is None
+
+
 def test_working_days_need_the_signing_date() -> None:
     found = find_deadline("trong 07 ngày làm việc kể từ ngày ký", issued=None, calendar=CAL)
     assert found is not None and found.due is None and found.kind == "relative"
