@@ -232,7 +232,7 @@ def _subject(head: list[tuple[int, str]], title_idx: int, date_idx: int) -> tupl
                 break
             continue
         if (
-            (_BODY_START.match(line) and (parts or not _titleish(line)))
+            (_BODY_START.match(line) and (parts or not (_titleish(line) or _title_block(head, i))))
             or (parts and not _continues(parts[-1], line) and not _OFFICE_END.search(parts[-1]))
             or (parts and _AUTHORITY.match(line) and line == line.upper())
         ):
@@ -240,6 +240,23 @@ def _subject(head: list[tuple[int, str]], title_idx: int, date_idx: int) -> tupl
         parts.append(line)
         end = i
     return (_drop_authority(" ".join(parts)) or None), end
+
+
+_GROUNDS = re.compile(r"^\W*Căn cứ\b")
+TITLE_LINES = 5  # a trích yếu runs over five lines at most
+
+
+def _title_block(head: list[tuple[int, str]], first: int) -> bool:
+    """A trích yếu that opens like a body sentence and cites a document ("Thực hiện Chỉ thị số 7883/CT-BNNMT
+    ngày 17/7/2026 của Bộ …"): its lines run on without a sentence's end, straight into the "Căn cứ …" that
+    opens the body."""
+    lines = [" ".join(ln.split()) for _, ln in head[first : first + TITLE_LINES + 1]]
+    for k, line in enumerate(lines):
+        if not line:
+            return False
+        if k and _BODY_START.match(line):
+            return _GROUNDS.match(line) is not None and lines[k - 1][-1:] not in ".;:"
+    return False
 
 
 # The authority glued to the end of the trích yếu on one line (PDF text): "… năm 2050 BỘ TRƯỞNG BỘ XÂY DỰNG".

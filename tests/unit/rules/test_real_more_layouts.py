@@ -403,3 +403,23 @@ def test_a_giao_heading_with_a_note_in_brackets_gives_its_unit_the_items() -> No
             "b) Theo dõi, đôn đốc, báo cáo kết quả thực hiện Kế hoạch này.\n")
     tasks = analyse(HEADER_ONLY + body + SIGNATURE, WARDS).tasks
     assert [t.lead for t in tasks] == [("Sở Nội vụ",), ("Sở Nội vụ",)]
+
+
+def test_a_plans_title_that_opens_on_thuc_hien_and_cites_a_directive_is_its_subject() -> None:
+    plan = """UBND TỈNH THỬ NGHIỆM
+SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: /KH-SNNMT Thử Nghiệm, ngày tháng năm 2026
+KẾ HOẠCH
+Thực hiện Chỉ thị số 7883/CT-BNNMT ngày 17/7/2026 của Bộ Nông nghiệp và
+Môi trường về việc tăng cường kỷ luật, kỷ cương hành chính
+Căn cứ Chỉ thị số 7883/CT-BNNMT ngày 17/7/2026 của Bộ Nông nghiệp và Môi trường, Sở ban hành Kế hoạch.
+1. Văn phòng Sở theo dõi, đôn đốc việc thực hiện Kế hoạch.
+GIÁM ĐỐC
+Trần Văn Thử
+"""
+    assert analyse(plan, CITY).document.subject == (
+        "Thực hiện Chỉ thị số 7883/CT-BNNMT ngày 17/7/2026 của Bộ Nông nghiệp và Môi trường về việc tăng "
+        "cường kỷ luật, kỷ cương hành chính"
+    )
