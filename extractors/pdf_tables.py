@@ -128,8 +128,10 @@ def _one_header(rows: list[list[str | None]]) -> list[list[str | None]]:
     if k < 2:
         return rows
     width = max(len(r) for r in rows[:k])
-    head = [" ".join(r[j] for r in rows[:k] if j < len(r) and r[j]) for j in range(width)]
-    return [list(head), *rows[k:]]
+    head: list[str | None] = [
+        " ".join(r[j] or "" for r in rows[:k] if j < len(r) and r[j]) for j in range(width)
+    ]
+    return [head, *rows[k:]]
 
 
 def _text_lines(page: Any) -> list[tuple[float, str]]:
