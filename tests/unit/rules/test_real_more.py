@@ -5,19 +5,11 @@ scored like the corpora. The floors sit slightly below the figures measured on m
 precision 0.972, deadline 0.975, lead 0.971, doc 0.985): a few slips are allowed, a lost layout fails here."""
 from __future__ import annotations
 
-from pathlib import Path
+from tests.unit.rules.floors import FIXTURES, assert_floors
 
-from rules.calendar import WorkCalendar
-from service.admin.evaluate import evaluate_folder
-
-FOLDER = Path(__file__).resolve().parents[2] / "fixtures" / "real_more"
+FOLDER = FIXTURES / "real_more"
 FLOORS = {"recall": 0.92, "precision": 0.95, "deadline": 0.95, "lead": 0.95, "doc": 0.95}
 
 
 def test_real_documents_of_a_city_and_the_government_meet_their_floors() -> None:
-    report = evaluate_folder(FOLDER, calendar=WorkCalendar())
-    total = next(t for t in report["totals"] if t["name"].startswith("TOTAL"))
-    assert len(report["documents"]) >= 13 and total["required"] >= 290
-    misses = [(r["name"], r["misses"], r["extras"], r["wrong"]) for r in report["documents"]]
-    for metric, floor in FLOORS.items():
-        assert total[metric] >= floor, (metric, total[metric], misses)
+    assert_floors(FOLDER, FLOORS, documents=13, required=290)
