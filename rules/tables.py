@@ -24,7 +24,7 @@ from rules.table_times import cell_deadline, cell_recurrence
 from rules.text import Block, fold, fold_ws
 from rules.units import EVERY_UNIT, every_level, find_mentions
 
-_UNIT_ROLES = ("lead", "person", "support")
+_UNIT_ROLES = ("lead", "person", "support", "lead_support")
 _COLUMN_NUMBERS = re.compile(r"^\(?\s*(?:\d{1,2}|[a-z])\s*\)?$")
 _GROUP_LABEL = re.compile(
     r"^(?:[IVXL]+|(?:phan|giai\s+doan|nhom|muc)\s+(?:[ivxl]+|\d+))\s*\.?$", re.IGNORECASE
@@ -72,7 +72,7 @@ def header_roles(texts: list[str]) -> dict[str, int] | None:
             if rx.search(folded):
                 roles.setdefault(role, i)
                 break
-    if "content" not in roles or not any(r in roles for r in ("lead", "person", "time")):
+    if "content" not in roles or not any(r in roles for r in ("lead", "person", "time", "lead_support")):
         return None
     return roles
 
@@ -195,6 +195,11 @@ def _row(
         # "Theo phân công tại Quyết định số …": someone is named, elsewhere; a person routes it
         unknown = (lead_cell,)
     support, _ = _units(_get(texts, roles, "support"), directory)
+    both, both_unknown = _units(_get(texts, roles, "lead_support"), directory)
+    if both and not lead:  # "Phòng Đào tạo; Trung tâm QLCL": the first leads, the others support
+        lead, support = both[:1], (*both[1:], *support)
+    elif both_unknown and not lead and not unknown:
+        unknown = both_unknown[:1]
     if EVERY_UNIT in support:
         support = (EVERY_UNIT,)
     due = cell_deadline(time, issued=doc.issued or doc.year_hint, calendar=doc.calendar) if time else None

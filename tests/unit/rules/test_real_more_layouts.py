@@ -423,3 +423,12 @@ Trần Văn Thử
         "Thực hiện Chỉ thị số 7883/CT-BNNMT ngày 17/7/2026 của Bộ Nông nghiệp và Môi trường về việc tăng "
         "cường kỷ luật, kỷ cương hành chính"
     )
+
+
+def test_a_section_of_requirements_gives_no_task() -> None:
+    body = ("2. Yêu cầu thực hiện\n"
+            "- Các đơn vị, cá nhân được phân công phối hợp chặt chẽ, theo dõi tiến độ thường xuyên.\n"
+            "3. Tổ chức thực hiện\n"
+            "- Sở Nội vụ theo dõi, đôn đốc, tổng hợp kết quả thực hiện.\n")
+    tasks = analyse(HEADER_ONLY + body + SIGNATURE, WARDS).tasks
+    assert [t.text[:20] for t in tasks] == ["Sở Nội vụ theo dõi, "]

@@ -162,6 +162,16 @@ def test_a_specific_action_column_beside_a_merged_content_cell_gives_row_tasks(c
     assert tasks[0].deadline == date(2026, 6, 30)
 
 
+def test_a_column_of_lead_and_partners_gives_the_first_unit_the_lead(ctx: AnalysisContext) -> None:
+    table = (
+        "TT | Nội dung công việc | Thời gian thực hiện | Đơn vị chủ trì/phối hợp\n"
+        "1 | Ban hành kế hoạch kiểm tra | Trước ngày 27/6/2026 | Phòng QLXD; Thanh tra Sở\n"
+    )
+    [task] = rows(table, ctx)
+    assert (task.lead, task.support) == (("Phòng Quản lý xây dựng",), ("Thanh tra Sở",))
+    assert task.deadline == date(2026, 6, 27)
+
+
 def _draft(text: str, lead: tuple[str, ...] = ()) -> Draft:
     return Draft(
         start=0,
