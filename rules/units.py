@@ -113,19 +113,6 @@ def _bare_field(written: str, name: str) -> bool:
     return not any(f" {t} " in words for t in types) and any(fold(name).startswith(t + " ") for t in types)
 
 
-_LIST_BEFORE = re.compile(r"(?:[:,;]|(?<![\w])va)\s*$")
-_TYPE_HEAD = re.compile(r"(?<![\w])(?:bo|so|nganh|cac bo|cac so)\s*(?:,[^:.;\n]{0,30})?:")
-
-
-def _in_name_list(folded: str, start: int) -> bool:
-    """Whether a bare field stands in a list of names under its type word: "các Bộ: Xây dựng, Công Thương",
-    "các
-    Sở: Tài chính và Xây dựng"."""
-    window = folded[max(0, start - 160) : start]
-    window = window[window.rfind("\n") + 1 :]
-    return bool(_LIST_BEFORE.search(window)) and bool(_TYPE_HEAD.search(window))
-
-
 def _head_prefix(folded: str, start: int) -> int:
     """Extend a mention left over a head title ("Thủ trưởng", "Chủ tịch", "Trưởng")."""
     window = folded[max(0, start - 40) : start]
@@ -148,7 +135,9 @@ def find_mentions(
                 # "thanh tra, kiểm tra" is no "Thanh tra Sở"; but the office's own "các khoa" is its unit
                 continue
             name = _lookup(um, written)
-            if name and (not _bare_field(written, name) or _in_name_list(folded, m.start())):
+            # a bare field ("Xây dựng" for "Bộ Xây dựng") names a unit only in a list under its type word, which
+            # _listed_under_type reads
+            if name and not _bare_field(written, name):
                 found.append(Mention(m.start(), m.end(), name, written, "unit"))
     if um.exact_rx:
         for m in um.exact_rx.finditer(text, start, end):
@@ -184,7 +173,7 @@ def find_mentions(
 # "UBND các phường: Ba Đình, Hoàn Kiếm và Cửa Nam", "các Bộ: Công an, Tư pháp": names listed after their type
 TYPE_LIST = re.compile(
     r"(?<![\w])(?:(?:uy ban nhan dan|ubnd|chu tich ubnd)\s+)?cac\s+(?P<type>phuong|xa|huyen|quan|tinh|so|bo)"
-    r"(?:\s*,\s*(?:phuong|xa))?\s*:\s*"
+    r"(?:\s*,[^:.;\n]{0,30})?\s*:\s*"  # "các Sở, ngành:", "các Bộ, cơ quan ngang bộ:", "UBND các phường, xã:"
 )
 _LIST_END = re.compile(r"[.;:\n(]")
 
