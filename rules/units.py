@@ -135,8 +135,8 @@ def find_mentions(
                 # "thanh tra, kiểm tra" is no "Thanh tra Sở"; but the office's own "các khoa" is its unit
                 continue
             name = _lookup(um, written)
-            # a bare field ("Xây dựng" for "Bộ Xây dựng") names a unit only in a list under its type word, which
-            # _listed_under_type reads
+            # a bare field ("Xây dựng" for "Bộ Xây dựng") names a unit only in a list under its type word,
+            # which _listed_under_type reads
             if name and not _bare_field(written, name):
                 found.append(Mention(m.start(), m.end(), name, written, "unit"))
     if um.exact_rx:
