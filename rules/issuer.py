@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from rules.directory import Directory
-from rules.text import fold
+from rules.text import fold, spell_out_ubnd
 
 # A parent authority and the kinds of body it heads, folded: "ubnd tinh X | so …", "so y te X | benh vien …".
 _PARENTS = (
@@ -27,7 +27,7 @@ MIN_ORG_WORDS = 3  # "so tai nguyen …": a tail this long of the organisation's
 
 def words(text: str | None) -> list[str]:
     """Folded words (no case, no diacritics), 'UBND' written out; punctuation and layout dropped."""
-    folded = re.sub(r"\bubnd\b", "uy ban nhan dan", fold(text or ""))
+    folded = spell_out_ubnd(fold(text or ""))
     return re.findall(r"\w+", folded)
 
 

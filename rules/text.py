@@ -76,6 +76,11 @@ def fold_pattern(phrase: str) -> str:
     return re.sub(r" +", r"\\s+", fold(phrase))
 
 
+def spell_out_ubnd(folded: str) -> str:
+    """Folded text with "UBND" written out: a directory or letterhead may abbreviate what the text spells."""
+    return re.sub(r"(?<!\w)ubnd(?!\w)", "uy ban nhan dan", folded)
+
+
 def fold_ws(text: str) -> str:
     return " ".join(text.split())
 

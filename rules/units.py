@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from rules.directory import Directory
 from rules.patterns import patterns
-from rules.text import LOWER, UPPER, fold
+from rules.text import LOWER, UPPER, fold, spell_out_ubnd
 
 # The "every unit" marker: a collective ("các sở, ban, ngành", "các đơn vị") read as a lead or support.
 # Its one home: rules, the outbox (which writes it out as EVERY_UNIT_VI) and service compare names with it.
@@ -46,8 +46,8 @@ def _key(s: str) -> str:
 
 
 def _office_key(s: str) -> str:
-    """The office's name as a key, 'UBND' written out: a directory may abbreviate what the text spells."""
-    return re.sub(r"(?<!\w)ubnd(?!\w)", "uy ban nhan dan", _key(s))
+    """The office's name as a key, 'UBND' written out."""
+    return spell_out_ubnd(_key(s))
 
 
 def _alias_rx(alias: str) -> str:
