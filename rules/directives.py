@@ -239,9 +239,8 @@ def _titled_by(doc: Doc, item: Block, drafts: list[Draft]) -> bool:
 def _activity_draft(doc: Doc, body: list[Block], act: Activity) -> Draft:
     """The activity's task: its title and labelled lines, led by the unit its lead label names, due on the
     (last) day its time label gives, if any ("từ quý II/2026" gives none)."""
-    named = [_named(doc, a, z) for a, z in act.leads]  # "Đơn vị chủ trì: X", then "Đơn vị thực hiện: Y"
-    lead = tuple(dict.fromkeys(n for ls, _ in named for n in ls))
-    unknown = tuple(dict.fromkeys(n for _, us in named for n in us))
+    # "Đơn vị chủ trì: X", then "Đơn vị thực hiện: Y"
+    lead, unknown = _merged([_named(doc, a, z) for a, z in act.leads])
     partners = [m for m in doc.mentions if act.support and act.support[0] <= m.start < act.support[1]]
     support = support_names(groups(partners, doc.folded)) if partners else ()
     title, last = body[act.title], body[act.last]
@@ -258,7 +257,18 @@ def _activity_draft(doc: Doc, body: list[Block], act: Activity) -> Draft:
 def _named(doc: Doc, a: int, z: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The leads and unknown names a label's value names."""
     men = [m for m in doc.mentions if a <= m.start < z and m.kind != "issuer"]
-    return _resolve(doc, Group(men[0].start, men[-1].end, tuple(men))) if men else ((), ())
+    return _resolve_all(doc, men) if men else ((), ())
+
+
+def _merged(named: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Several (leads, unknown names) as one, in order, each name once."""
+    lead = tuple(dict.fromkeys(n for ls, _ in named for n in ls))
+    return lead, tuple(dict.fromkeys(n for _, us in named for n in us))
+
+
+def _resolve_all(doc: Doc, men: list[Mention]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The leads and unknown names of mentions read as one group."""
+    return _resolve(doc, Group(men[0].start, men[-1].end, tuple(men)))
 
 
 def _heading_window(doc: Doc, b: Block) -> Deadline | None:
@@ -326,9 +336,9 @@ def _cue_title_scope(doc: Doc, b: Block, nxt: Block | None, level: int) -> Scope
     if not (nxt.level is not None and nxt.level > b.level) and not (nxt.level is None and b.level <= 2):
         return None
     m = _CUE_TITLE.match(doc.folded, b.body_start, b.end)
-    notes = _notes_in(doc, b)  # "3. Giao Phòng Tổ chức cán bộ (Cơ quan thường trực Tổ kiểm tra …)"
-    men = [x for x in doc.mentions if b.body_start <= x.start < b.end and x.kind != "issuer"]
-    men = [x for x in men if not any(a <= x.start < z for a, z in notes)]
+    # "3. Giao Phòng Tổ chức cán bộ (Cơ quan thường trực Tổ kiểm tra …)"
+    men, notes = _heading_mentions(doc, b)
+    men = [x for x in men if x.kind != "issuer"]
     if m is None or not men or not _BODY_WORD.fullmatch(doc.folded, m.end(), men[0].start):
         return None
     group = groups(men, doc.folded)[0]
@@ -357,7 +367,7 @@ def _trailing_leads(doc: Doc, b: Block) -> tuple[tuple[str, ...], tuple[str, ...
     men = [x for x in doc.mentions if start <= x.start < b.end and x.kind != "issuer"]
     if not men or _words_besides(doc, start, b.end, men):
         return None
-    return _resolve(doc, Group(men[0].start, men[-1].end, tuple(men)))
+    return _resolve_all(doc, men)
 
 
 def _words_besides(
@@ -412,9 +422,7 @@ def _listed_owners(
         if not _NAMES_APART.fullmatch(doc.folded, prev.group.end, run[0].group.start):
             break
         run.insert(0, prev)
-    named = [_resolve(doc, x.group) for x in run]
-    lead = tuple(dict.fromkeys(n for ls, _ in named for n in ls))
-    return lead, tuple(dict.fromkeys(n for _, us in named for n in us))
+    return _merged([_resolve(doc, x.group) for x in run])
 
 
 def _support_in(doc: Doc, a: int, z: int) -> list[Group]:
@@ -439,17 +447,18 @@ _BRACKETS = re.compile(r"\([^()]*\)")
 _OWNER_HEAD = re.compile(r"\W*(?:trach\s+nhiem|nhiem\s+vu)(?:\s+cu\s+the)?\s+(?:cua|cho)\s+")
 
 
-def _notes_in(doc: Doc, b: Block) -> list[tuple[int, int]]:
-    """The notes in brackets of a heading, which name no assignee of its items."""
-    return [m.span() for m in _BRACKETS.finditer(doc.clean, b.body_start, b.end)]
+def _heading_mentions(doc: Doc, b: Block) -> tuple[list[Mention], list[tuple[int, int]]]:
+    """The mentions of a heading outside its notes in brackets, which name no assignee of its items; and the
+    notes' spans."""
+    notes = [m.span() for m in _BRACKETS.finditer(doc.clean, b.body_start, b.end)]
+    men = [m for m in doc.mentions if b.body_start <= m.start < b.end]
+    return [m for m in men if not any(a <= m.start < z for a, z in notes)], notes
 
 
 def _name_only_scope(doc: Doc, b: Block, level: int) -> Scope | None:
     """A heading that only names units: its items are theirs. A note in brackets does not count ("12. Sở Nội
     vụ (Ban Thi đua Khen thưởng Thành phố)")."""
-    notes = _notes_in(doc, b)
-    men = [m for m in doc.mentions if b.body_start <= m.start < b.end]
-    men = [m for m in men if not any(a <= m.start < z for a, z in notes)]
+    men, notes = _heading_mentions(doc, b)
     if not men:
         return None
     owner = _OWNER_HEAD.match(doc.folded, b.body_start, b.end)
@@ -457,7 +466,7 @@ def _name_only_scope(doc: Doc, b: Block, level: int) -> Scope | None:
         notes.append((b.body_start, owner.end()))
     if _words_besides(doc, b.body_start, b.end, men, skip=notes):
         return None
-    lead, unknown = _resolve(doc, Group(men[0].start, men[-1].end, tuple(men)))
+    lead, unknown = _resolve_all(doc, men)
     return Scope(level, lead, unknown)
 
 
