@@ -37,7 +37,7 @@ def reflow(lines: list[str], rights: list[float] | None = None) -> list[str]:
         if not line:
             prev = ""
             continue
-        if paras and prev and (not _ITEM.match(line) or _inline_number(prev, line, prev_full)) and _continues(
+        if paras and prev and (not _ITEM.match(line) or _marker_runs_on(prev, line, prev_full)) and _continues(
             prev, line, prev_full
         ):
             paras[-1] = paras[-1] + " " + line
@@ -58,9 +58,10 @@ def _full_lines(clean: list[str], rights: list[float] | None) -> list[bool]:
     return [len(line) >= full for line in clean]
 
 
-def _inline_number(prev: str, line: str, prev_full: bool) -> bool:
-    """"(2) Xây dựng …" under a full line that runs on: the sentence's own enumeration, wrapped; "- Hà Nội
-    lần thứ II”" under "… chương trình “Festival Thăng Long": a name wrapped at its dash."""
+def _marker_runs_on(prev: str, line: str, prev_full: bool) -> bool:
+    """A line that opens like a list item but runs the line above on: "(2) Xây dựng …" under a full line that
+    does not end (the sentence's own enumeration, wrapped); "- Hà Nội lần thứ II”" under "… chương trình
+    “Festival Thăng Long" (a name wrapped at its dash)."""
     if line.startswith("("):
         return prev_full and prev[-1] not in _END
     m = _DASHED.match(line)
