@@ -37,9 +37,8 @@ def reflow(lines: list[str], rights: list[float] | None = None) -> list[str]:
         if not line:
             prev = ""
             continue
-        if paras and prev and (not _ITEM.match(line) or _marker_runs_on(prev, line, prev_full)) and _continues(
-            prev, line, prev_full
-        ):
+        runs_on = not _ITEM.match(line) or _marker_runs_on(prev, line, prev_full) if prev else False
+        if paras and runs_on and _continues(prev, line, prev_full):
             paras[-1] = paras[-1] + " " + line
         else:
             paras.append(line)
