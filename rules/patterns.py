@@ -97,6 +97,10 @@ def patterns() -> Patterns:
     word_end = r"(?![\w])"
     counts = {str(k): int(v) for k, v in (a.get("anaphora_counts") or {}).items()}
     count_alt = "|".join(sorted((re.escape(k) for k in counts), key=len, reverse=True))
+    # the lead, partner and time lines of a task: after its block (directives) and under an activity
+    trailing_lead = _compile(r"\W*" + alternation(d["trailing_lead_label"]) + r"\s*:")
+    support_label = _compile(r"\W*" + alternation(d["support_label"]) + r"\s*:")
+    time_label = _compile(r"\W*" + alternation(d["time_label"]) + r"\s*:")
     return Patterns(
         lead_before=_compile(r"(?<![\w])" + alternation(d["lead_before"]) + r"\s*$"),
         lead_after=_compile(r"^\s*(?:\([^)]{0,200}\)\s*)?,?\s*" + alternation(d["lead_after"]) + word_end),
@@ -114,12 +118,14 @@ def patterns() -> Patterns:
         legal_quote=_compile(
             r"\W*" + alternation(d["legal_quote"]) + r"[^:]{0,200}?\bquy\s+dinh(?:\s+nhu\s+sau)?\s*:"
         ),
-        support_label=_compile(r"\W*" + alternation(d["support_label"]) + r"\s*:"),
-        time_label=_compile(r"\W*" + alternation(d["time_label"]) + r"\s*:"),
-        trailing_lead=_compile(r"\W*" + alternation(d["trailing_lead_label"]) + r"\s*:"),
+        support_label=support_label,
+        time_label=time_label,
+        trailing_lead=trailing_lead,
         activity_labels={
-            role: _compile(r"\W*" + alternation(d[f"activity_{role}_label"]) + r"\s*:")
-            for role in ("lead", "support", "time", "other")
+            "lead": trailing_lead,
+            "support": support_label,
+            "time": time_label,
+            "other": _compile(r"\W*" + alternation(d["activity_label"]) + r"\s*:"),
         },
         announce=_compile(r"\s*" + alternation(d["announce_after_subject"]) + word_end),
         no_task_section=_compile(r"^\W*" + alternation(d["no_task_section"])),
