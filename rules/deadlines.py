@@ -77,9 +77,9 @@ def _yearly_day(folded: str, m: re.Match[str], year_group: int) -> bool:
 _FROM_YEAR = re.compile(r"(?<![\w])tu\s+nam\s+(\d{4})(?![\w/])")
 
 
-def first_year(folded: str, pos: int) -> int | None:
+def first_year(folded: str, pos: int | None = None) -> int | None:
     """The year a recurring day starts in, when the text says so before it ("Từ năm 2028 đến năm 2030: …")."""
-    found = list(_FROM_YEAR.finditer(folded, 0, pos))
+    found = list(_FROM_YEAR.finditer(folded, 0, len(folded) if pos is None else pos))
     return int(found[-1].group(1)) if found else None
 
 

@@ -786,7 +786,7 @@ def _draft(
         and rec.kind == "yearly"
         and dl.kind == "date"
         and not re.search(r"\d{4}", dl.text)
-        and first_year(doc.folded[s:e], len(doc.folded[s:e])) is None
+        and first_year(doc.folded[s:e]) is None
     ):
         # "định kỳ hàng năm (trước ngày 10/12)": a day of every year, no first deadline (unless the text says
         # from which year: "Từ năm 2028 …: trước ngày 30/01 hằng năm")
